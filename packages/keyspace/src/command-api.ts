@@ -1,0 +1,112 @@
+/**
+ * The contract between the executor and the command modules (`commands/*.ts`).
+ *
+ * Representation (documented in docs/keyspace.md): keys, string values, hash fields/values, list
+ * elements, set and zset members and every argv element are *binary strings*: JS strings whose
+ * char codes are bytes 0..255 (latin1). They cost far less memory than Buffers and are what the
+ * RESP decoder yields in `latin1` mode. Replies are `RespValue`s from @replikit/resp, where a plain
+ * string is a bulk string.
+ */
+import type { RespValue } from '@replikit/resp';
+
+/** A JS string whose char codes are bytes (latin1). */
+export type BinaryString = string;
+
+export type ValueType = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
+
+/**
+ * Every non-string value implements this. String values are stored as a bare BinaryString
+ * (the memory fast path), so `typeof value === 'string'` means the Redis string type.
+ */
+export interface CollectionValue {
+  readonly type: Exclude<ValueType, 'string'>;
+  /** number of elements; a command that leaves it at 0 must delete the key */
+  readonly size: number;
+  /** deep copy (used by point-in-time snapshots, COPY, adapters that keep history) */
+  clone(): CollectionValue;
+  /** the OBJECT ENCODING answer, by Redis 7.0's thresholds (listpack, quicklist, hashtable, intset, skiplist, stream) */
+  encoding(): string;
+}
+
+export type StoredValue = BinaryString | CollectionValue;
+
+/**
+ * One database as commands see it. Expiry rules are applied here: on a master an expired key is
+ * deleted on access (and a DEL is propagated ahead of the command); on a replica (and for commands
+ * applied from the master) nothing is deleted by time, expired keys are only hidden from normal clients.
+ */
+export interface Db {
+  readonly index: number;
+  /** Lookup for reading. undefined when missing or logically expired. */
+  lookupRead(key: BinaryString): StoredValue | undefined;
+  /**
+   * Lookup for writing: the caller may mutate the returned collection in place. This is what makes
+   * snapshots copy the old value first, invalidates WATCH and notifies the storage adapter, so every
+   * in-place mutation MUST go through a value obtained here (or through setValue).
+   */
+  lookupWrite(key: BinaryString): StoredValue | undefined;
+  /** Stores a value, replacing any old one. The TTL is cleared unless keepTtl. */
+  setValue(key: BinaryString, value: StoredValue, keepTtl?: boolean): void;
+  /** Deletes a key; true if it existed (expired keys count as missing). */
+  delete(key: BinaryString): boolean;
+  /** Absolute unix ms, or -1 when the key has no TTL (or is missing: check existence first). */
+  getExpire(key: BinaryString): number;
+  /** Sets an absolute unix-ms TTL on an existing key. */
+  setExpire(key: BinaryString, atMs: number): void;
+  /** Removes the TTL; true if there was one. */
+  removeExpire(key: BinaryString): boolean;
+  /** Number of keys (including not yet reclaimed expired ones, like Redis's DBSIZE). */
+  size(): number;
+}
+
+export type CommandFlag =
+  | 'write'
+  | 'readonly'
+  | 'denyoom'
+  | 'admin'
+  | 'pubsub'
+  | 'noscript'
+  | 'blocking'
+  | 'loading'
+  | 'stale'
+  | 'fast'
+  | 'no-auth'
+  | 'may-replicate'
+  | 'no-multi'
+  | 'no-mandatory-keys'
+  | 'allow-busy'
+  | 'touches-arbitrary-keys';
+
+export interface CommandContext {
+  /** the database the client has selected */
+  readonly db: Db;
+  /** every database (MOVE, COPY ... DB, SWAPDB, FLUSHALL) */
+  database(index: number): Db;
+  readonly databases: number;
+  /** the time of this command in unix ms (fixed for the whole command, like Redis's cached time) */
+  readonly now: number;
+  /** true when applying a command from our master (or replaying): no expiry by time, no rejection */
+  readonly fromMaster: boolean;
+  /** Counts changes; a write command that leaves the count at 0 propagates nothing. */
+  dirty(n?: number): void;
+  /** Propagate `argv` (in this db) instead of the command as received. */
+  rewrite(argv: BinaryString[]): void;
+  /** Propagate one more command after this one (e.g. SPOP count -> several SREMs). */
+  alsoPropagate(argv: BinaryString[], dbIndex?: number): void;
+  /** Propagate nothing for this command even if it changed data. */
+  preventPropagation(): void;
+}
+
+export interface CommandSpec {
+  /** lower-case name */
+  readonly name: string;
+  /** Redis arity: N > 0 exactly N arguments including the name; -N at least N */
+  readonly arity: number;
+  readonly flags: readonly CommandFlag[];
+  /** 1-based position of the first key (0: no keys), last key (-1: last argument), step */
+  readonly firstKey: number;
+  readonly lastKey: number;
+  readonly keyStep: number;
+  /** argv[0] is the command name as the client sent it (any case) */
+  handler(ctx: CommandContext, argv: readonly BinaryString[]): RespValue;
+}
