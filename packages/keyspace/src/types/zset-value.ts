@@ -1,0 +1,180 @@
+/**
+ * The sorted set value: a member -> score Map for O(1) lookups plus a SkipList for order, rank
+ * and ranges, like Redis's skiplist encoding. OBJECT ENCODING follows Redis 7.0: `listpack`
+ * while small (zset-max-listpack-entries 128, zset-max-listpack-value 64), then `skiplist`
+ * for good. The conversions mirror zsetTypeCreate / zsetTypeMaybeConvert / zsetAdd.
+ */
+import type { BinaryString, CollectionValue } from '../command-api';
+import { type LexRange, type ScoreRange, type SkipNode, SkipList } from './skiplist';
+
+/** zset-max-listpack-entries */
+export const ZSET_MAX_LISTPACK_ENTRIES = 128;
+/** zset-max-listpack-value */
+export const ZSET_MAX_LISTPACK_VALUE = 64;
+
+/** The plain form of a sorted set: [member, score] pairs in order. */
+export type ZSetPlain = Array<[BinaryString, number]>;
+
+export class ZSetValue implements CollectionValue {
+  readonly type = 'zset' as const;
+  readonly dict: Map<BinaryString, number>;
+  sl: SkipList;
+  private listpack: boolean;
+
+  /**
+   * `sizeHint` / `valueLenHint` choose the starting encoding like zsetTypeCreate: listpack when
+   * the hint fits the listpack limits, else skiplist.
+   */
+  constructor(sizeHint = 0, valueLenHint = 0) {
+    this.dict = new Map();
+    this.sl = new SkipList();
+    this.listpack = sizeHint <= ZSET_MAX_LISTPACK_ENTRIES && valueLenHint <= ZSET_MAX_LISTPACK_VALUE;
+  }
+
+  get size(): number {
+    return this.dict.size;
+  }
+
+  encoding(): string {
+    return this.listpack ? 'listpack' : 'skiplist';
+  }
+
+  get isListpack(): boolean {
+    return this.listpack;
+  }
+
+  /** zsetTypeMaybeConvert: a ZADD of more elements than the listpack limit converts first. */
+  maybeConvert(sizeHint: number): void {
+    if (this.listpack && sizeHint > ZSET_MAX_LISTPACK_ENTRIES) this.listpack = false;
+  }
+
+  /** zsetConvertToListpackIfNeeded (used for the result of ZUNIONSTORE & co). */
+  convertToListpackIfSmall(): void {
+    if (!this.listpack) this.listpack = this.fitsListpack();
+  }
+
+  /** Forces the skiplist encoding. */
+  convertToSkiplist(): void {
+    this.listpack = false;
+  }
+
+  score(member: BinaryString): number | undefined {
+    return this.dict.get(member);
+  }
+
+  /** Adds a member that is not present. */
+  insert(member: BinaryString, score: number): void {
+    this.dict.set(member, score);
+    this.sl.insert(score, member);
+    if (this.listpack && (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) {
+      this.listpack = false;
+    }
+  }
+
+  /** Sets the score of a present member. */
+  update(member: BinaryString, score: number): void {
+    const cur = this.dict.get(member)!;
+    if (cur === score) return;
+    this.sl.updateScore(cur, member, score);
+    this.dict.set(member, score);
+  }
+
+  /** Adds or updates. */
+  set(member: BinaryString, score: number): void {
+    if (this.dict.has(member)) this.update(member, score);
+    else this.insert(member, score);
+  }
+
+  remove(member: BinaryString): boolean {
+    const cur = this.dict.get(member);
+    if (cur === undefined) return false;
+    this.dict.delete(member);
+    this.sl.delete(cur, member);
+    return true;
+  }
+
+  /** 0-based rank (reverse: from the highest), or undefined when absent. */
+  rank(member: BinaryString, reverse = false): number | undefined {
+    const score = this.dict.get(member);
+    if (score === undefined) return undefined;
+    const r = this.sl.getRank(score, member);
+    return reverse ? this.sl.length - r : r - 1;
+  }
+
+  /** The node at 0-based rank (counted from the lowest). */
+  nodeAt(rank: number): SkipNode | null {
+    return this.sl.getByRank(rank + 1);
+  }
+
+  /** How many members have a score in range. */
+  countInScoreRange(r: ScoreRange): number {
+    const first = this.sl.firstInScoreRange(r);
+    if (first === null) return 0;
+    const last = this.sl.lastInScoreRange(r)!;
+    return this.sl.getRank(last.score, last.member) - this.sl.getRank(first.score, first.member) + 1;
+  }
+
+  countInLexRange(r: LexRange): number {
+    const first = this.sl.firstInLexRange(r);
+    if (first === null) return 0;
+    const last = this.sl.lastInLexRange(r);
+    if (last === null) return 0;
+    const n = this.sl.getRank(last.score, last.member) - this.sl.getRank(first.score, first.member) + 1;
+    return n > 0 ? n : 0;
+  }
+
+  private dropNodes(nodes: SkipNode[]): BinaryString[] {
+    const out = new Array<BinaryString>(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      this.dict.delete(nodes[i].member);
+      out[i] = nodes[i].member;
+    }
+    return out;
+  }
+
+  removeRangeByScore(r: ScoreRange): BinaryString[] {
+    return this.dropNodes(this.sl.deleteRangeByScore(r));
+  }
+
+  removeRangeByLex(r: LexRange): BinaryString[] {
+    return this.dropNodes(this.sl.deleteRangeByLex(r));
+  }
+
+  /** 0-based inclusive ranks, already clamped by the caller. */
+  removeRangeByRank(start: number, end: number): BinaryString[] {
+    return this.dropNodes(this.sl.deleteRangeByRank(start + 1, end + 1));
+  }
+
+  clone(): ZSetValue {
+    const z = new ZSetValue();
+    z.listpack = this.listpack;
+    const entries: Array<[BinaryString, number]> = [];
+    for (let x = this.sl.first(); x !== null; x = x.forward[0]) {
+      entries.push([x.member, x.score]);
+      z.dict.set(x.member, x.score);
+    }
+    z.sl = SkipList.fromSorted(entries);
+    return z;
+  }
+
+  /** [member, score] pairs from the lowest score. */
+  toPlain(): ZSetPlain {
+    const out: ZSetPlain = [];
+    for (let x = this.sl.first(); x !== null; x = x.forward[0]) out.push([x.member, x.score]);
+    return out;
+  }
+
+  /** Builds a sorted set from pairs in any order; the encoding follows the final size like an RDB load. */
+  static fromPlain(pairs: Iterable<readonly [BinaryString, number]>): ZSetValue {
+    const z = new ZSetValue();
+    for (const [m, s] of pairs) z.set(m, s);
+    z.listpack = z.fitsListpack();
+    return z;
+  }
+
+  private fitsListpack(): boolean {
+    if (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES) return false;
+    for (const m of this.dict.keys()) if (m.length > ZSET_MAX_LISTPACK_VALUE) return false;
+    return true;
+  }
+}
