@@ -1,0 +1,172 @@
+import fc from 'fast-check';
+import { ListValue } from './list-value';
+
+describe('ListValue', () => {
+  it('pushes and pops at both ends', () => {
+    const l = new ListValue();
+    l.pushTail('b');
+    l.pushHead('a');
+    l.pushTail('c');
+    expect(l.size).toBe(3);
+    expect(l.toArray()).toEqual(['a', 'b', 'c']);
+    expect(l.popHead()).toBe('a');
+    expect(l.popTail()).toBe('c');
+    expect(l.popTail()).toBe('b');
+    expect(l.popTail()).toBeUndefined();
+    expect(l.popHead()).toBeUndefined();
+    expect(l.size).toBe(0);
+  });
+
+  it('is a quicklist of type list', () => {
+    const l = ListValue.fromPlain(['x']);
+    expect(l.type).toBe('list');
+    expect(l.encoding()).toBe('quicklist');
+  });
+
+  it('indexes, sets and ranges', () => {
+    const l = ListValue.fromPlain(['a', 'b', 'c', 'd']);
+    expect(l.get(0)).toBe('a');
+    expect(l.get(3)).toBe('d');
+    expect(l.get(4)).toBeUndefined();
+    expect(l.get(-1)).toBeUndefined();
+    expect(l.set(2, 'C')).toBe(true);
+    expect(l.set(4, 'E')).toBe(false);
+    expect(l.range(1, 2)).toEqual(['b', 'C']);
+    expect(l.range(2, 1)).toEqual([]);
+    expect(l.indexOf('d')).toBe(3);
+    expect(l.indexOf('z')).toBe(-1);
+  });
+
+  it('clones deeply and round-trips through plain', () => {
+    const l = ListValue.fromPlain(['a', 'b']);
+    const c = l.clone();
+    c.pushTail('c');
+    c.set(0, 'A');
+    expect(l.toArray()).toEqual(['a', 'b']);
+    expect(c.toPlain()).toEqual(['A', 'b', 'c']);
+    expect(ListValue.fromPlain(l.toPlain()).toArray()).toEqual(['a', 'b']);
+    expect([...new ListValue(['x', 'y'])]).toEqual(['x', 'y']);
+  });
+
+  it('removes matches from either end with a limit', () => {
+    const mk = () => ListValue.fromPlain(['a', 'x', 'a', 'y', 'a']);
+    let l = mk();
+    expect(l.removeMatching('a', 2, false)).toBe(2);
+    expect(l.toArray()).toEqual(['x', 'y', 'a']);
+    l = mk();
+    expect(l.removeMatching('a', 2, true)).toBe(2);
+    expect(l.toArray()).toEqual(['a', 'x', 'y']);
+    l = mk();
+    expect(l.removeMatching('a', 0, false)).toBe(3);
+    expect(l.toArray()).toEqual(['x', 'y']);
+    l = mk();
+    expect(l.removeMatching('z', 1, false)).toBe(0);
+    expect(l.removeMatching('a', 10, true)).toBe(3);
+    expect(l.toArray()).toEqual(['x', 'y']);
+  });
+
+  it('trims both ends', () => {
+    const l = ListValue.fromPlain(['a', 'b', 'c', 'd', 'e']);
+    l.trim(1, 2);
+    expect(l.toArray()).toEqual(['b', 'c']);
+    l.trim(1, 1);
+    expect(l.size).toBe(0);
+  });
+
+  it('keeps push/pop O(1): a million head pops stay fast', () => {
+    const l = new ListValue();
+    for (let i = 0; i < 1_000_000; i++) l.pushTail('v');
+    const t = Date.now();
+    while (l.popHead() !== undefined) {
+      /* drain */
+    }
+    expect(Date.now() - t).toBeLessThan(1000);
+    expect(l.size).toBe(0);
+  });
+
+  it('behaves like an array under random operations (fast-check)', () => {
+    const el = fc.constantFrom('a', 'b', 'c', '\x00', '\xff');
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('pushHead' as const), v: el }),
+      fc.record({ k: fc.constant('pushTail' as const), v: el }),
+      fc.record({ k: fc.constant('popHead' as const) }),
+      fc.record({ k: fc.constant('popTail' as const) }),
+      fc.record({ k: fc.constant('insertAt' as const), i: fc.nat(40), v: el }),
+      fc.record({ k: fc.constant('removeAt' as const), i: fc.nat(40) }),
+      fc.record({ k: fc.constant('set' as const), i: fc.nat(40), v: el }),
+      fc.record({ k: fc.constant('remove' as const), v: el, n: fc.integer({ min: -3, max: 3 }) }),
+      fc.record({ k: fc.constant('trim' as const), a: fc.nat(5), b: fc.nat(5) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        const l = new ListValue();
+        const m: string[] = [];
+        for (const o of ops) {
+          switch (o.k) {
+            case 'pushHead':
+              l.pushHead(o.v);
+              m.unshift(o.v);
+              break;
+            case 'pushTail':
+              l.pushTail(o.v);
+              m.push(o.v);
+              break;
+            case 'popHead':
+              expect(l.popHead()).toBe(m.shift());
+              break;
+            case 'popTail':
+              expect(l.popTail()).toBe(m.pop());
+              break;
+            case 'insertAt': {
+              const i = o.i % (m.length + 1);
+              l.insertAt(i, o.v);
+              m.splice(i, 0, o.v);
+              break;
+            }
+            case 'removeAt': {
+              const i = m.length ? o.i % m.length : 0;
+              expect(l.removeAt(i)).toBe(m.length ? m.splice(i, 1)[0] : undefined);
+              break;
+            }
+            case 'set': {
+              const ok = o.i < m.length;
+              expect(l.set(o.i, o.v)).toBe(ok);
+              if (ok) m[o.i] = o.v;
+              break;
+            }
+            case 'remove': {
+              const fromTail = o.n < 0;
+              const limit = Math.abs(o.n);
+              let removed = 0;
+              const idx = m.map((_, i) => i);
+              if (fromTail) idx.reverse();
+              const drop = new Set<number>();
+              for (const i of idx) {
+                if (m[i] === o.v && (limit === 0 || removed < limit)) {
+                  drop.add(i);
+                  removed++;
+                }
+              }
+              expect(l.removeMatching(o.v, limit, fromTail)).toBe(removed);
+              const kept = m.filter((_, i) => !drop.has(i));
+              m.length = 0;
+              m.push(...kept);
+              break;
+            }
+            case 'trim': {
+              l.trim(o.a, o.b);
+              const kept = o.a + o.b >= m.length ? [] : m.slice(o.a, m.length - o.b);
+              m.length = 0;
+              m.push(...kept);
+              break;
+            }
+          }
+          expect(l.size).toBe(m.length);
+        }
+        expect(l.toArray()).toEqual(m);
+        for (let i = 0; i < m.length; i++) expect(l.get(i)).toBe(m[i]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
