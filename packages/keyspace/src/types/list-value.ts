@@ -124,8 +124,14 @@ export class ListValue implements CollectionValue {
   /** Inserts `value` so that it ends up at `index` (0..size), moving the shorter side. */
   insertAt(index: number, value: BinaryString): void {
     if (index < 0 || index > this.len) throw new RangeError(`list index ${index} out of range`);
-    if (index === 0) return this.pushHead(value);
-    if (index === this.len) return this.pushTail(value);
+    if (index === 0) {
+      this.pushHead(value);
+      return;
+    }
+    if (index === this.len) {
+      this.pushTail(value);
+      return;
+    }
     if (this.len === this.buf.length) this.grow();
     const mask = this.buf.length - 1;
     if (index < this.len - index) {
