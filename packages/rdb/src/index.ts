@@ -25,5 +25,28 @@ export {
 } from './errors';
 
 // --- codecs and reader (reader owner) ---
+export { crc64, Crc64 } from './codec/crc64';
+export { lzfCompress, lzfDecompress } from './codec/lzf';
+export {
+  RDB_ENC_INT8,
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_LZF,
+  decodeLength,
+  decodeLengthBig,
+  decodeString,
+  lengthSize,
+  writeLength,
+  encodeLength,
+  encodeString,
+  encodeIntegerString,
+  tryIntegerEncoding,
+  parseCanonicalInt64,
+} from './codec/length';
+export type { DecodedLength, EncodeStringOptions } from './codec/length';
+export { decodeListpack, decodeListpackRaw, encodeListpack, listpackIntValue } from './codec/listpack';
+export { decodeIntset, encodeIntset } from './codec/intset';
+export { decodeZiplist } from './codec/ziplist';
+export { decodeZipmap } from './codec/zipmap';
 
 // --- writer, dump/restore (writer owner) ---
