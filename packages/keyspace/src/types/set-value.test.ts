@@ -29,7 +29,10 @@ describe('SetValue', () => {
         const s = new SetValue();
         const m = new Set<string>();
         for (const [o, v] of ops) {
-          if (o === 'add') expect(s.add(v)).toBe(!m.has(v) && (m.add(v), true));
+          if (o === 'add') {
+            expect(s.add(v)).toBe(!m.has(v));
+            m.add(v);
+          }
           else if (o === 'rem') expect(s.remove(v)).toBe(m.delete(v));
           else if (m.size) {
             const p = s.pop();

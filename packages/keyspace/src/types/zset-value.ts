@@ -120,7 +120,7 @@ export class ZSetValue implements CollectionValue {
     const last = this.sl.lastInLexRange(r);
     if (last === null) return 0;
     const n = this.sl.getRank(last.score, last.member) - this.sl.getRank(first.score, first.member) + 1;
-    return n > 0 ? n : 0;
+    return Math.max(n, 0);
   }
 
   private dropNodes(nodes: SkipNode[]): BinaryString[] {
