@@ -1,0 +1,213 @@
+/**
+ * Every configuration directive replikit-server understands, with Redis 7.0's names, aliases,
+ * types, defaults and ranges. The same table drives the config file, `--directive` arguments,
+ * CONFIG GET/SET/REWRITE and docs/configuration.md.
+ */
+import { parseMemory } from './memory-units';
+
+export type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'custom';
+
+/** A parsed value: booleans, numbers and strings, or a directive-specific structure. */
+export type DirectiveValue = boolean | number | string | readonly string[] | SaveParam[] | OutputBufferLimits | null;
+
+export interface SaveParam {
+  seconds: number;
+  changes: number;
+}
+
+export interface OutputBufferLimit {
+  hard: number;
+  soft: number;
+  softSeconds: number;
+}
+export interface OutputBufferLimits {
+  normal: OutputBufferLimit;
+  replica: OutputBufferLimit;
+  pubsub: OutputBufferLimit;
+}
+
+export interface DirectiveSpec {
+  /** canonical name (Redis's) */
+  readonly name: string;
+  /** older names accepted everywhere (`slaveof` for `replicaof`) */
+  readonly aliases?: readonly string[];
+  readonly kind: DirectiveKind;
+  /** default as it would be written in a config file */
+  readonly defaultText: string;
+  readonly min?: number;
+  readonly max?: number;
+  /** values below `min` are raised to it instead of rejected (repl-backlog-size) */
+  readonly clampMin?: boolean;
+  readonly enumValues?: readonly string[];
+  /** takes several arguments (save, bind, replicaof, client-output-buffer-limit, user) */
+  readonly multiArg?: boolean;
+  /** may appear several times in a file, each adding (user) */
+  readonly repeatable?: boolean;
+  /** cannot be changed by CONFIG SET */
+  readonly immutable?: boolean;
+  /** hidden from CONFIG GET (include) */
+  readonly hidden?: boolean;
+  /** only the values listed are implemented; others are rejected with this reason */
+  readonly unsupported?: (args: readonly string[]) => string | undefined;
+  /** custom parser: returns the value or throws an Error whose message is Redis's reason */
+  readonly parse?: (args: readonly string[], current: DirectiveValue) => DirectiveValue;
+  /** custom formatter for CONFIG GET / REWRITE */
+  readonly format?: (value: DirectiveValue) => string;
+  readonly description: string;
+}
+
+const INT_MAX = 2147483647;
+const UINT_MAX = 4294967295;
+const LLONG_MAX = Number.MAX_SAFE_INTEGER;
+
+function parseSave(args: readonly string[]): SaveParam[] {
+  if (args.length === 1 && args[0] === '') return [];
+  if (args.length % 2 !== 0) throw new Error('Invalid save parameters');
+  const out: SaveParam[] = [];
+  for (let i = 0; i < args.length; i += 2) {
+    const s = Number(args[i]);
+    const c = Number(args[i + 1]);
+    if (!/^\d+$/.test(args[i]) || !/^\d+$/.test(args[i + 1]) || s < 1 || c < 0) throw new Error('Invalid save parameters');
+    out.push({ seconds: s, changes: c });
+  }
+  return out;
+}
+
+const DEFAULT_BUFFER_LIMITS: OutputBufferLimits = {
+  normal: { hard: 0, soft: 0, softSeconds: 0 },
+  replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
+  pubsub: { hard: 32 * 1024 * 1024, soft: 8 * 1024 * 1024, softSeconds: 60 },
+};
+
+function parseBufferLimits(args: readonly string[], current: DirectiveValue): OutputBufferLimits {
+  if (args.length % 4 !== 0 || args.length === 0) throw new Error('Wrong number of arguments in buffer limit configuration.');
+  const base = (current ?? DEFAULT_BUFFER_LIMITS) as OutputBufferLimits;
+  const next: OutputBufferLimits = { normal: { ...base.normal }, replica: { ...base.replica }, pubsub: { ...base.pubsub } };
+  for (let i = 0; i < args.length; i += 4) {
+    const cls = args[i].toLowerCase();
+    const key = cls === 'normal' ? 'normal' : cls === 'replica' || cls === 'slave' ? 'replica' : cls === 'pubsub' ? 'pubsub' : null;
+    if (!key) throw new Error('Invalid client class specified in buffer limit configuration.');
+    const hard = parseMemory(args[i + 1]);
+    const soft = parseMemory(args[i + 2]);
+    const secs = /^\d+$/.test(args[i + 3]) ? Number(args[i + 3]) : -1;
+    if (hard === null || soft === null || hard < 0 || soft < 0 || secs < 0) throw new Error('Error in hard, soft or soft_seconds setting in buffer limit configuration.');
+    next[key] = { hard, soft, softSeconds: secs };
+  }
+  return next;
+}
+
+function formatBufferLimits(v: DirectiveValue): string {
+  const l = v as OutputBufferLimits;
+  const f = (n: string, x: OutputBufferLimit) => `${n} ${x.hard} ${x.soft} ${x.softSeconds}`;
+  return `${f('normal', l.normal)} ${f('slave', l.replica)} ${f('pubsub', l.pubsub)}`;
+}
+
+function parseReplicaof(args: readonly string[]): string[] | null {
+  if (args.length === 2 && args[0].toLowerCase() === 'no' && args[1].toLowerCase() === 'one') return null;
+  if (args.length === 1 && args[0] === '') return null;
+  if (args.length !== 2) throw new Error('wrong number of arguments');
+  const port = Number(args[1]);
+  if (!/^\d+$/.test(args[1]) || port < 0 || port > 65535) throw new Error('Invalid master port');
+  return [args[0], args[1]];
+}
+
+const int = (name: string, def: number, min: number, max: number, description: string, extra: Partial<DirectiveSpec> = {}): DirectiveSpec => ({
+  name, kind: 'int', defaultText: String(def), min, max, description, ...extra,
+});
+const mem = (name: string, def: string, min: number, max: number, description: string, extra: Partial<DirectiveSpec> = {}): DirectiveSpec => ({
+  name, kind: 'memory', defaultText: def, min, max, description, ...extra,
+});
+const bool = (name: string, def: boolean, description: string, extra: Partial<DirectiveSpec> = {}): DirectiveSpec => ({
+  name, kind: 'bool', defaultText: def ? 'yes' : 'no', description, ...extra,
+});
+const str = (name: string, def: string, description: string, extra: Partial<DirectiveSpec> = {}): DirectiveSpec => ({
+  name, kind: 'string', defaultText: def, description, ...extra,
+});
+const enm = (name: string, def: string, values: readonly string[], description: string, extra: Partial<DirectiveSpec> = {}): DirectiveSpec => ({
+  name, kind: 'enum', defaultText: def, enumValues: values, description, ...extra,
+});
+
+export const DIRECTIVES: readonly DirectiveSpec[] = [
+  // network
+  int('port', 6379, 0, 65535, 'TCP port; 0 disables TCP', { immutable: false }),
+  { name: 'bind', kind: 'custom', multiArg: true, defaultText: '* -::*', description: 'addresses to listen on (a leading - makes an address optional)',
+    parse: (a) => (a.length === 1 && a[0] === '' ? [] : [...a]), format: (v) => (v as string[]).join(' ') },
+  str('unixsocket', '', 'path of a unix socket to listen on', { immutable: true }),
+  { name: 'unixsocketperm', kind: 'custom', defaultText: '0', immutable: true, description: 'permissions of the unix socket (octal)',
+    parse: (a) => { if (!/^[0-7]+$/.test(a[0])) throw new Error('argument couldn\'t be parsed into an integer'); return parseInt(a[0], 8); },
+    format: (v) => (v as number).toString(8) },
+  int('tcp-backlog', 511, 0, INT_MAX, 'listen() backlog', { immutable: true }),
+  int('timeout', 0, 0, INT_MAX, 'close a client idle for this many seconds (0 = never)'),
+  int('tcp-keepalive', 300, 0, INT_MAX, 'TCP keepalive interval in seconds'),
+  bool('protected-mode', true, 'accepted for compatibility (replikit binds where told)'),
+  int('maxclients', 10000, 1, UINT_MAX, 'maximum number of connected clients'),
+  // general
+  bool('daemonize', false, 'only "no" is supported: run under a supervisor', { immutable: true,
+    unsupported: (a) => (a[0]?.toLowerCase() === 'yes' ? 'daemonize yes is not supported by replikit-server' : undefined) }),
+  str('pidfile', '', 'write the process id to this file', { immutable: true }),
+  enm('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning'], 'log verbosity'),
+  str('logfile', '', 'log file path; empty logs to stdout', { immutable: true }),
+  int('databases', 16, 1, INT_MAX, 'number of databases', { immutable: true }),
+  int('hz', 10, 0, INT_MAX, 'background task frequency (active expiry, timeouts)'),
+  str('requirepass', '', 'password of the default user'),
+  { name: 'user', kind: 'custom', multiArg: true, repeatable: true, immutable: true, defaultText: '', description: 'ACL user (subset: on|off, >password, nopass, +@all/allcommands, ~* allkeys)',
+    parse: (a, cur) => [...((cur as string[] | null) ?? []), a.join(' ')], format: (v) => ((v as string[] | null) ?? []).join('\n') },
+  // persistence
+  { name: 'save', kind: 'custom', multiArg: true, defaultText: '3600 1 300 100 60 10000', description: 'RDB save points: <seconds> <changes> pairs; "" disables',
+    parse: (a) => parseSave(a), format: (v) => (v as SaveParam[]).map((p) => `${p.seconds} ${p.changes}`).join(' ') },
+  str('dbfilename', 'dump.rdb', 'RDB file name'),
+  str('dir', '.', 'working directory for the RDB file'),
+  bool('rdbcompression', true, 'LZF-compress strings in RDB files'),
+  bool('rdbchecksum', true, 'write and check the RDB CRC64'),
+  bool('stop-writes-on-bgsave-error', true, 'refuse writes after a failed background save'),
+  bool('appendonly', false, 'AOF is not supported: only "no"', { unsupported: (a) => (a[0]?.toLowerCase() === 'yes' ? 'appendonly yes is not supported by replikit-server' : undefined) }),
+  int('shutdown-timeout', 10, 0, INT_MAX, 'seconds SHUTDOWN waits for replicas to catch up'),
+  // limits
+  mem('client-query-buffer-limit', '1gb', 1024 * 1024, LLONG_MAX, 'maximum query buffer of one client'),
+  mem('proto-max-bulk-len', '512mb', 1024 * 1024, LLONG_MAX, 'maximum bulk string length in a request'),
+  { name: 'client-output-buffer-limit', kind: 'custom', multiArg: true, defaultText: 'normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60',
+    description: 'output buffer limits per class: <class> <hard> <soft> <soft-seconds>', parse: parseBufferLimits, format: formatBufferLimits },
+  mem('maxmemory', '0', 0, LLONG_MAX, 'accepted; replikit does not evict (maxmemory-policy noeviction)'),
+  enm('maxmemory-policy', 'noeviction', ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'], 'only noeviction is implemented',
+    { unsupported: (a) => (a[0]?.toLowerCase() !== 'noeviction' ? 'only maxmemory-policy noeviction is supported by replikit-server' : undefined) }),
+  bool('lazyfree-lazy-expire', false, 'propagate UNLINK instead of DEL for expired keys'),
+  bool('lazyfree-lazy-user-del', false, 'DEL behaves like UNLINK (GETDEL propagates UNLINK)'),
+  bool('lazyfree-lazy-eviction', false, 'accepted for compatibility'),
+  bool('lazyfree-lazy-server-del', false, 'accepted for compatibility'),
+  bool('replica-lazy-flush', false, 'accepted for compatibility', { aliases: ['slave-lazy-flush'] }),
+  // replication
+  { name: 'replicaof', aliases: ['slaveof'], kind: 'custom', multiArg: true, immutable: true, defaultText: '', description: 'make this server a replica of <host> <port>',
+    parse: (a) => parseReplicaof(a), format: (v) => ((v as string[] | null) ?? []).join(' ') },
+  str('masterauth', '', 'password used to authenticate with the master'),
+  str('masteruser', '', 'user name used to authenticate with the master'),
+  bool('replica-read-only', true, 'reject writes from normal clients on a replica', { aliases: ['slave-read-only'] }),
+  bool('replica-serve-stale-data', true, 'serve possibly stale data while the master link is down', { aliases: ['slave-serve-stale-data'] }),
+  bool('repl-diskless-sync', true, 'send the RDB straight to replica sockets ($EOF: framing)'),
+  int('repl-diskless-sync-delay', 5, 0, INT_MAX, 'seconds to wait for more replicas before a diskless transfer'),
+  int('repl-diskless-sync-max-replicas', 0, 0, INT_MAX, 'start a diskless transfer as soon as this many replicas wait'),
+  enm('repl-diskless-load', 'disabled', ['disabled', 'on-empty-db', 'swapdb'], 'how a replica loads the RDB it receives'),
+  int('repl-ping-replica-period', 10, 1, INT_MAX, 'seconds between pings to replicas', { aliases: ['repl-ping-slave-period'] }),
+  int('repl-timeout', 60, 1, INT_MAX, 'replication timeout in seconds'),
+  bool('repl-disable-tcp-nodelay', false, 'disable TCP_NODELAY on replica sockets'),
+  mem('repl-backlog-size', '1mb', 16 * 1024, LLONG_MAX, 'replication backlog size', { clampMin: true }),
+  int('repl-backlog-ttl', 3600, 0, INT_MAX, 'seconds without replicas before the backlog is freed'),
+  int('min-replicas-to-write', 0, 0, INT_MAX, 'refuse writes with fewer good replicas than this', { aliases: ['min-slaves-to-write'] }),
+  int('min-replicas-max-lag', 10, 0, INT_MAX, 'max lag in seconds of a good replica', { aliases: ['min-slaves-max-lag'] }),
+  str('replica-announce-ip', '', 'IP announced to the master', { aliases: ['slave-announce-ip'] }),
+  int('replica-announce-port', 0, 0, 65535, 'port announced to the master', { aliases: ['slave-announce-port'] }),
+  int('replica-priority', 100, 0, INT_MAX, 'priority for promotion', { aliases: ['slave-priority'] }),
+  bool('replica-announced', true, 'shown in INFO'),
+  { name: 'include', kind: 'custom', multiArg: false, immutable: true, hidden: true, defaultText: '', description: 'include another config file (config files only)',
+    parse: (a) => a[0], format: () => '' },
+];
+
+const byName = new Map<string, DirectiveSpec>();
+for (const d of DIRECTIVES) {
+  byName.set(d.name, d);
+  for (const a of d.aliases ?? []) byName.set(a, d);
+}
+
+/** Finds a directive by name or alias (case-insensitive). */
+export function lookupDirective(name: string): DirectiveSpec | undefined {
+  return byName.get(name.toLowerCase());
+}
