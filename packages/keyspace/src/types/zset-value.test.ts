@@ -143,7 +143,7 @@ describe('ZSetValue / SkipList against a sorted-array model', () => {
 
   describe('encoding (Redis 7.0 thresholds)', () => {
     it('listpack up to 128 entries, then skiplist for good', () => {
-      const z = new ZSetValue(1, 1);
+      const z = new ZSetValue(1);
       for (let i = 0; i < 128; i++) z.insert(`m${i}`, i);
       expect(z.encoding()).toBe('listpack');
       z.insert('m128', 1);
@@ -153,21 +153,24 @@ describe('ZSetValue / SkipList against a sorted-array model', () => {
       expect(z.encoding()).toBe('skiplist');
     });
     it('a member longer than 64 bytes converts', () => {
-      const z = new ZSetValue(1, 1);
+      const z = new ZSetValue(1);
       z.insert('x'.repeat(64), 1);
       expect(z.encoding()).toBe('listpack');
       z.insert('x'.repeat(65), 1);
       expect(z.encoding()).toBe('skiplist');
     });
-    it('creation hints and maybeConvert', () => {
-      expect(new ZSetValue(129, 1).encoding()).toBe('skiplist');
-      expect(new ZSetValue(1, 65).encoding()).toBe('skiplist');
-      const z = new ZSetValue(1, 1);
-      z.maybeConvert(129);
-      expect(z.encoding()).toBe('skiplist');
-      z.insert('a', 1);
+    it('creation from the first member, -0 in a listpack', () => {
+      expect(new ZSetValue(65).encoding()).toBe('skiplist');
+      expect(new ZSetValue(64).encoding()).toBe('listpack');
+      const z = new ZSetValue(65);
+      z.insert('a', -0);
+      expect(Object.is(z.score('a'), -0)).toBe(true);
       z.convertToListpackIfSmall();
       expect(z.encoding()).toBe('listpack');
+      expect(Object.is(z.score('a'), 0)).toBe(true);
+      const l = new ZSetValue(1);
+      l.insert('b', -0);
+      expect(Object.is(l.score('b'), 0)).toBe(true);
     });
     it('fromPlain / toPlain round trip', () => {
       const z = ZSetValue.fromPlain([

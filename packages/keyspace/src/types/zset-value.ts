@@ -22,13 +22,13 @@ export class ZSetValue implements CollectionValue {
   private listpack: boolean;
 
   /**
-   * `sizeHint` / `valueLenHint` choose the starting encoding like zsetTypeCreate: listpack when
-   * the hint fits the listpack limits, else skiplist.
+   * `firstMemberLen` picks the starting encoding like Redis 7.0's zaddGenericCommand: listpack
+   * unless the first member added is longer than zset-max-listpack-value.
    */
-  constructor(sizeHint = 0, valueLenHint = 0) {
+  constructor(firstMemberLen = 0) {
     this.dict = new Map();
     this.sl = new SkipList();
-    this.listpack = sizeHint <= ZSET_MAX_LISTPACK_ENTRIES && valueLenHint <= ZSET_MAX_LISTPACK_VALUE;
+    this.listpack = firstMemberLen <= ZSET_MAX_LISTPACK_VALUE;
   }
 
   get size(): number {
@@ -43,14 +43,17 @@ export class ZSetValue implements CollectionValue {
     return this.listpack;
   }
 
-  /** zsetTypeMaybeConvert: a ZADD of more elements than the listpack limit converts first. */
-  maybeConvert(sizeHint: number): void {
-    if (this.listpack && sizeHint > ZSET_MAX_LISTPACK_ENTRIES) this.listpack = false;
-  }
-
   /** zsetConvertToListpackIfNeeded (used for the result of ZUNIONSTORE & co). */
   convertToListpackIfSmall(): void {
-    if (!this.listpack) this.listpack = this.fitsListpack();
+    if (this.listpack || !this.fitsListpack()) return;
+    this.listpack = true;
+    // a listpack stores "-0" as the integer 0
+    for (let x = this.sl.first(); x !== null; x = x.forward[0]) {
+      if (Object.is(x.score, -0)) {
+        x.score = 0;
+        this.dict.set(x.member, 0);
+      }
+    }
   }
 
   /** Forces the skiplist encoding. */
@@ -64,6 +67,7 @@ export class ZSetValue implements CollectionValue {
 
   /** Adds a member that is not present. */
   insert(member: BinaryString, score: number): void {
+    if (this.listpack && score === 0) score = 0; // a listpack stores "-0" as the integer 0
     this.dict.set(member, score);
     this.sl.insert(score, member);
     if (this.listpack && (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) {
@@ -73,8 +77,9 @@ export class ZSetValue implements CollectionValue {
 
   /** Sets the score of a present member. */
   update(member: BinaryString, score: number): void {
+    if (this.listpack && score === 0) score = 0;
     const cur = this.dict.get(member)!;
-    if (cur === score) return;
+    if (Object.is(cur, score)) return;
     this.sl.updateScore(cur, member, score);
     this.dict.set(member, score);
   }
