@@ -56,7 +56,7 @@ interface ConfigLine {
 /** Parses config text (redis.conf syntax) into `config`; `include` is resolved relative to `baseDir`. */
 export function applyConfigText(config: ServerConfig, text: string, file: string | null, baseDir: string, depth = 0): void {
   const lines = text.split('\n');
-  lines.forEach((raw, idx) => applyLine(config, { line: idx + 1, text: raw.trim() }, file, baseDir, depth));
+  for (let idx = 0; idx < lines.length; idx++) applyLine(config, { line: idx + 1, text: lines[idx].trim() }, file, baseDir, depth);
 }
 
 function applyLine(config: ServerConfig, l: ConfigLine, file: string | null, baseDir: string, depth: number): void {
