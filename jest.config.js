@@ -7,7 +7,7 @@ const config = {
   testMatch: ['**/src/**/*.test.ts', '<rootDir>/integration-tests/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, sourceMap: true } }],
+    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', target: 'ES2022', esModuleInterop: true, sourceMap: true, isolatedModules: true } }],
   },
   moduleNameMapper: {
     '^@replikit/([a-z-]+)/internal$': '<rootDir>/packages/$1/src/internal.ts',
