@@ -1,0 +1,51 @@
+/**
+ * RDB string encoding on the write side (protocol.md §9.4), straight into an OutputBuffer:
+ * INT8/16/32 only for the canonical decimal form of an int32, optional LZF, else raw.
+ */
+import type { OutputBuffer } from './output-buffer';
+import { lzfCompress } from '../codec/lzf';
+import { tryIntegerEncoding } from '../codec/length';
+
+/** Writes `v` (an int32) as the shortest RDB integer string encoding. */
+export function writeIntString(out: OutputBuffer, v: number): void {
+  if (v >= -128 && v <= 127) {
+    const r = out.reserve(2);
+    r.buf[r.offset] = 0xc0;
+    r.buf.writeInt8(v, r.offset + 1);
+  } else if (v >= -32768 && v <= 32767) {
+    const r = out.reserve(3);
+    r.buf[r.offset] = 0xc1;
+    r.buf.writeInt16LE(v, r.offset + 1);
+  } else {
+    const r = out.reserve(5);
+    r.buf[r.offset] = 0xc2;
+    r.buf.writeInt32LE(v, r.offset + 1);
+  }
+}
+
+/**
+ * Writes one RDB string. `compress`: try LZF for strings longer than 20 bytes, like Redis with
+ * `rdbcompression yes` (kept only when it saves at least 4 bytes).
+ */
+export function writeRdbString(out: OutputBuffer, s: Uint8Array, compress: boolean): void {
+  const n = s.length;
+  if (n <= 11) {
+    const v = tryIntegerEncoding(s);
+    if (v !== null) {
+      writeIntString(out, v);
+      return;
+    }
+  }
+  if (compress && n > 20) {
+    const c = lzfCompress(s);
+    if (c !== null) {
+      out.u8(0xc3);
+      out.len(c.length);
+      out.len(n);
+      out.bytes(c);
+      return;
+    }
+  }
+  out.len(n);
+  out.bytes(s);
+}
