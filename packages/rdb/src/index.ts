@@ -48,5 +48,13 @@ export { decodeListpack, decodeListpackRaw, encodeListpack, listpackIntValue } f
 export { decodeIntset, encodeIntset } from './codec/intset';
 export { decodeZiplist } from './codec/ziplist';
 export { decodeZipmap } from './codec/zipmap';
+export { RdbReader } from './reader/rdb-reader';
+export type { RdbReaderHandler, RdbReaderOptions, RdbEndInfo } from './reader/rdb-reader';
+export { decodeValue, rdbTypeName, RDB_TYPE } from './reader/decode-value';
+export type { ValueOptions } from './reader/decode-value';
+export { DEFAULT_LIMITS } from './reader/cursor';
+export type { ReaderLimits } from './reader/cursor';
+export { readRdbStream, readRdbBuffer, readRdbFile } from './reader/read-rdb';
+export type { RdbEvent, RdbFile } from './reader/read-rdb';
 
 // --- writer, dump/restore (writer owner) ---
