@@ -61,7 +61,7 @@ export const streamArb: fc.Arbitrary<StreamValue> = fc
       if (entries.length && g.consumers.length) for (const p of g.pelPicks) picked.set(String(p % entries.length), entries[p % entries.length].id);
       const pelIds = [...picked.values()];
       const consumers = g.consumers.map((name) => ({ name, seenTime: 1_700_000_000_000n, pending: [] as Array<{ ms: bigint; seq: bigint }> }));
-      pelIds.forEach((id, i) => consumers[i % consumers.length].pending.push(id));
+      for (let i = 0; i < pelIds.length; i++) consumers[i % consumers.length].pending.push(pelIds[i]);
       return {
         name: g.name,
         lastId: entries.length ? entries[Math.floor(entries.length / 2)].id : { ms: 0n, seq: 0n },

@@ -6,7 +6,7 @@
 import type { RawClient, RawReply } from '@replikit/test-utils';
 import type { RdbValue, StreamGroup, StreamId, StreamValue } from '../../model';
 
-function parseId(b: RawReply): StreamId {
+function parseId(b: RawReply | undefined): StreamId {
   const [ms, seq] = String(b).split('-');
   return { ms: BigInt(ms), seq: BigInt(seq) };
 }
@@ -48,7 +48,7 @@ export async function fetchRedisValue(c: RawClient, key: Buffer): Promise<RdbVal
     case 'zset': {
       const flat = (await call(c, 'ZRANGE', key, 0, -1, 'WITHSCORES')) as Buffer[];
       const out: Array<[Buffer, number]> = [];
-      for (let i = 0; i < flat.length; i += 2) out.push([flat[i], Number(flat[i + 1].toString())]);
+      for (let i = 0; i < flat.length; i += 2) out.push([flat[i], parseScore(flat[i + 1].toString())]);
       return { type: 'zset', value: out };
     }
     case 'stream': {
@@ -86,6 +86,13 @@ export async function fetchRedisValue(c: RawClient, key: Buffer): Promise<RdbVal
     default:
       throw new Error(`unexpected type ${type}`);
   }
+}
+
+/** Redis's score text (`inf`, `-inf`, `%.17g`) as a double. */
+export function parseScore(s: string): number {
+  if (s === 'inf' || s === '+inf') return Infinity;
+  if (s === '-inf') return -Infinity;
+  return Number(s);
 }
 
 const hex = (b: Buffer) => b.toString('hex');
