@@ -1,5 +1,5 @@
 import { NULL_ARRAY, OK } from '@replikit/resp';
-import { ListValue } from '../types/list-value';
+import type { ListValue } from '../types/list-value';
 import { TestKit, err } from './hash-list-test-kit';
 import { listCommands, moveListElement, popList } from './list';
 
@@ -37,7 +37,7 @@ describe('list commands', () => {
     expect(k.run('LPUSH', 'l', 'a', 'b')).toEqual({ reply: 2, dirty: 2, rewritten: null });
     expect(k.run('rpush', 'l', 'c')).toMatchObject({ reply: 3, dirty: 1 });
     expect(contents(k, 'l')).toEqual(['b', 'a', 'c']);
-    expect(k.db.data.get('l')?.encoding()).toBe('quicklist');
+    expect((k.db.data.get('l') as ListValue).encoding()).toBe('quicklist');
     expect(err(k.call('LPUSH', 'str', 'a'))).toBe(WRONGTYPE);
     expect(err(k.call('RPUSH', 'l'))).toBe("ERR wrong number of arguments for 'rpush' command");
   });
