@@ -168,7 +168,7 @@ async function main(): Promise<void> {
     `- Node ${process.version}, tinybench 4, ring of ${BACKLOG_SIZE} bytes (1 MiB, the default repl-backlog-size)`,
     `- Date: ${new Date().toISOString()}`,
     '- Command: `pnpm exec tsx bench/src/backlog.ts`',
-    '- Each iteration handles about 1 MiB of chunks; ops/s counts chunks; MB/s = 10^6 bytes/s.',
+    '- Each iteration handles about 1 MiB of chunks; ops/s counts chunks; MB/s = 10^6 bytes/s; rme is the relative margin of error of the per-iteration time (a shared machine shows it as noise).',
     '',
     '| task | ops/s | MB/s | ns/op | rme | samples |',
     '|---|---:|---:|---:|---:|---:|',

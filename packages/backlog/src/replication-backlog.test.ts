@@ -173,6 +173,15 @@ describe('ReplicationBacklog: append and read', () => {
     expect(b.masterReplOffset).toBe(21003);
   });
 
+  it('tiny chunks (the byte-loop copy path) across the wrap point', () => {
+    const b = new ReplicationBacklog({ size: MIN });
+    b.append(stream(1, MIN - 5));
+    for (let o = MIN - 4; o <= MIN + 40; o += 3) b.append(stream(o, 3)); // 1..16-byte path, wrapping once
+    b.append(stream(MIN + 41, 16));
+    expect(b.masterReplOffset).toBe(MIN + 56);
+    expect(b.readCopy(b.firstByteOffset)).toEqual(stream(b.firstByteOffset, MIN));
+  });
+
   it('accepts plain Uint8Arrays and empty chunks', () => {
     const b = new ReplicationBacklog({ size: MIN });
     b.append(new Uint8Array([1, 2, 3]));

@@ -29,6 +29,9 @@ export interface BacklogRange {
   readonly histlen: number;
 }
 
+/** Chunks up to this many bytes are copied with a loop rather than `TypedArray#set` (see bench/src/backlog.ts). */
+const SMALL_COPY = 16;
+
 /** Normalises a size the way Redis does: below 16 KiB is raised to 16 KiB; invalid throws. */
 export function normalizeBacklogSize(size: number): number {
   if (!Number.isSafeInteger(size) || size < 1 || size > MAX_REPL_BACKLOG_SIZE) {
@@ -204,7 +207,12 @@ export class ReplicationBacklog implements BacklogRange {
     const idx = this.#idx;
     const room = size - idx;
     if (len < room) {
-      buf.set(src, idx);
+      if (len <= SMALL_COPY) {
+        // a byte loop beats TypedArray#set's fixed cost for CRLFs and RESP headers
+        for (let i = 0; i < len; i++) buf[idx + i] = src[i];
+      } else {
+        buf.set(src, idx);
+      }
       this.#idx = idx + len;
     } else {
       buf.set(room === len ? src : src.subarray(0, room), idx);
