@@ -32,6 +32,7 @@ export function decodeZipmap(blob: Uint8Array, offset = -1, maxEntries = Number.
       p += 5;
       return v;
     }
+    p += 1;
     return -1; // 0xFF: end
   };
   const out: Array<[Buffer, Buffer]> = [];
