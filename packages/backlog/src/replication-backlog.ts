@@ -143,7 +143,8 @@ export class ReplicationBacklog implements BacklogRange {
    * range wraps around its end); `[]` when `fromOffset == masterReplOffset + 1`.
    *
    * The views are **not copies**: they are valid only until the next append or resize. Use
-   * {@link readCopy} to keep the bytes.
+   * {@link readCopy} to keep the bytes, and for `socket.write`, which keeps a reference to the
+   * Buffer until the kernel takes it (possibly after the next append).
    * @throws BacklogOffsetOutOfRangeError (`ERR_BACKLOG_OFFSET_OUT_OF_RANGE`) when `!canServe(fromOffset)`
    */
   read(fromOffset: number): Buffer[] {
