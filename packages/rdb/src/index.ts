@@ -58,3 +58,17 @@ export { readRdbStream, readRdbBuffer, readRdbFile } from './reader/read-rdb';
 export type { RdbEvent, RdbFile } from './reader/read-rdb';
 
 // --- writer, dump/restore (writer owner) ---
+export { RdbEncoder } from './writer/rdb-encoder';
+export type { RdbWriteEntry, RdbWriterOptions, RdbReplicationInfo, RdbWriteStats } from './writer/rdb-encoder';
+export {
+  writeRdbChunks,
+  createRdbWriter,
+  createRdbReadable,
+  writeRdbFile,
+  writeRdbToBuffer,
+  writeRdbToBufferAsync,
+} from './writer/rdb-writer';
+export type { RdbWriteSource } from './writer/rdb-writer';
+export type { RdbWriteEncoding } from './writer/value-writer';
+export { createDumpPayload, parseDumpPayload, verifyDumpPayload } from './dump/dump-payload';
+export type { DumpPayloadOptions, ParseDumpPayloadOptions, DumpPayloadFooter } from './dump/dump-payload';
