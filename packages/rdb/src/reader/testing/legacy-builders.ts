@@ -87,7 +87,7 @@ export function ziplist(items: ZlItem[]): Buffer {
 
 /** A zipmap; `free` adds that many junk free bytes after each value. */
 export function zipmap(pairs: Array<[string, string]>, free = 0): Buffer {
-  const parts: Buffer[] = [Buffer.from([pairs.length < 254 ? pairs.length : 254])];
+  const parts: Buffer[] = [Buffer.from([Math.min(pairs.length, 254)])];
   const zl = (n: number) => (n < 254 ? Buffer.from([n]) : Buffer.concat([Buffer.from([0xfe]), u32le(n)]));
   for (const [k, v] of pairs) {
     parts.push(zl(k.length), Buffer.from(k), zl(v.length), Buffer.from([free]), Buffer.from(v), Buffer.alloc(free, 0x2a));

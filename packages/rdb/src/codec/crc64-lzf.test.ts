@@ -1,0 +1,77 @@
+import fc from 'fast-check';
+import { Crc64, crc64 } from './crc64';
+import { lzfCompress, lzfDecompress } from './lzf';
+
+/** bit-by-bit reference CRC-64 Jones (reflected), straight from the definition */
+function referenceCrc(data: Uint8Array, seed = 0n): bigint {
+  const poly = 0x95ac9329ac4bc9b5n;
+  let crc = seed;
+  for (const b of data) {
+    crc ^= BigInt(b);
+    for (let k = 0; k < 8; k++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n;
+  }
+  return crc;
+}
+
+describe('crc64', () => {
+  test('check value', () => {
+    expect(crc64(Buffer.from('123456789'))).toBe(0xe9c6d914c4b8d9can);
+    expect(crc64(Buffer.alloc(0))).toBe(0n);
+  });
+
+  test('matches the bit-by-bit definition and chains over any split', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (data, cutSeed) => {
+        const want = referenceCrc(data);
+        expect(crc64(data)).toBe(want);
+        const cut = data.length ? cutSeed % data.length : 0;
+        expect(crc64(data.subarray(cut), crc64(data.subarray(0, cut)))).toBe(want);
+        const running = new Crc64();
+        for (let i = 0; i < data.length; i += 7) running.update(data, i, Math.min(i + 7, data.length));
+        expect(running.value).toBe(want);
+        const le = running.toBufferLE();
+        expect(le.readBigUInt64LE(0)).toBe(want);
+        expect(running.equalsLE(le, 0)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('lzf', () => {
+  test('hand-made streams from the spec', () => {
+    expect(lzfDecompress(Buffer.from([2, 97, 98, 99, 0x80, 2]), 9).toString()).toBe('abcabcabc');
+    expect(lzfDecompress(Buffer.from([1, 97, 98, 0xe0, 0x0b, 1]), 22).toString()).toBe('ab'.repeat(11));
+  });
+
+  test.each([
+    ['reference before the start', [0, 97, 0x20, 5], 4],
+    ['output past ulen (literal)', [2, 97, 98, 99], 2],
+    ['output past ulen (reference)', [0, 97, 0x20, 0], 2],
+    ['output shorter than ulen', [0, 97], 2],
+    ['literal past the input', [5, 97], 6],
+    ['reference missing its offset byte', [0, 97, 0x20], 4],
+    ['long reference missing its length byte', [0, 97, 0xe0], 20],
+  ])('corrupt: %s', (_name, bytes, ulen) => {
+    expect(() => lzfDecompress(Buffer.from(bytes), ulen, 100)).toThrow(expect.objectContaining({ code: 'ERR_RDB_CORRUPT' }));
+  });
+
+  test('compress round-trips, saves ≥ 4 bytes or returns null', () => {
+    const arb = fc.oneof(
+      fc.uint8Array({ maxLength: 2000 }),
+      fc.array(fc.constantFrom(...'abcab '.split('')), { maxLength: 3000 }).map((a) => Buffer.from(a.join(''))),
+      fc.tuple(fc.string({ maxLength: 20 }), fc.nat(400)).map(([s, n]) => Buffer.from(s.repeat(n))),
+    );
+    fc.assert(
+      fc.property(arb, (data) => {
+        const c = lzfCompress(data);
+        if (c === null) return;
+        expect(c.length).toBeLessThanOrEqual(data.length - 4);
+        expect(lzfDecompress(c, data.length).equals(Buffer.from(data))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    expect(lzfCompress(Buffer.from('a'.repeat(1000)))!.length).toBeLessThan(30);
+    expect(lzfCompress(Buffer.from('abc'))).toBeNull();
+  });
+});
