@@ -8,6 +8,7 @@
  * string is a bulk string.
  */
 import type { RespValue } from '@replikit/resp';
+import type { ScanCursors } from './util/scan-cursor';
 
 /** A JS string whose char codes are bytes (latin1). */
 export type BinaryString = string;
@@ -57,6 +58,31 @@ export interface Db {
   removeExpire(key: BinaryString): boolean;
   /** Number of keys (including not yet reclaimed expired ones, like Redis's DBSIZE). */
   size(): number;
+  /** Number of keys with a TTL (INFO keyspace `expires=`). */
+  expiresSize(): number;
+  /** lookupRead(key) !== undefined */
+  exists(key: BinaryString): boolean;
+  /**
+   * True when the key exists but its TTL has passed (whatever the role). KEYS uses it to skip
+   * keys without deleting them.
+   */
+  isExpired(key: BinaryString): boolean;
+  /** Every stored key (expired but not yet reclaimed ones included); live iterator, SCAN-safe. */
+  keys(): Iterator<BinaryString>;
+  /** A random stored key (expired ones included), or undefined when empty. */
+  randomKey(): BinaryString | undefined;
+  /**
+   * Raw lookup: no expiry logic, no copy-on-write. For read-only inspection of a key that the
+   * caller already looked up in this command (e.g. OBJECT ENCODING after lookupRead).
+   */
+  peek(key: BinaryString): StoredValue | undefined;
+  /**
+   * The OBJECT ENCODING of a string value when it is not the default derived from its content
+   * (`int` if integer-like and <= 20 bytes, `embstr` if <= 44 bytes, else `raw`): APPEND/SETRANGE
+   * results are `raw`, INCRBYFLOAT results never `int`. Cleared by setValue/delete.
+   */
+  stringEncoding(key: BinaryString): 'raw' | 'embstr' | undefined;
+  setStringEncoding(key: BinaryString, encoding: 'raw' | 'embstr'): void;
 }
 
 export type CommandFlag =
@@ -75,7 +101,10 @@ export type CommandFlag =
   | 'no-multi'
   | 'no-mandatory-keys'
   | 'allow-busy'
-  | 'touches-arbitrary-keys';
+  | 'touches-arbitrary-keys'
+  | 'skip-slowlog'
+  | 'skip-monitor'
+  | 'movablekeys';
 
 export interface CommandContext {
   /** the database the client has selected */
@@ -95,11 +124,37 @@ export interface CommandContext {
   alsoPropagate(argv: BinaryString[], dbIndex?: number): void;
   /** Propagate nothing for this command even if it changed data. */
   preventPropagation(): void;
+  /** 'master' or 'replica' (see Db expiry rules) */
+  readonly role: 'master' | 'replica';
+  /** lazyfree-lazy-user-del: GETDEL propagates UNLINK instead of DEL */
+  readonly lazyfreeLazyUserDel: boolean;
+  /** lazyfree-lazy-expire: expiry DELs (lazy, active, expire-in-the-past) propagate as UNLINK */
+  readonly lazyfreeLazyExpire: boolean;
+  /** proto-max-bulk-len (SETRANGE/APPEND limit), 512 MiB by default */
+  readonly protoMaxBulkLen: number;
+  /** SCAN/HSCAN/SSCAN/ZSCAN cursor registry */
+  readonly scanCursors: ScanCursors;
+  /** SELECT: switches the session's database (index already validated by the caller) */
+  select(index: number): void;
+  /** FLUSHDB on one database */
+  flushDb(index: number): void;
+  /** FLUSHALL */
+  flushAll(): void;
+  /** SWAPDB a b */
+  swapDb(a: number, b: number): void;
 }
 
 export interface CommandSpec {
-  /** lower-case name */
+  /** lower-case name (for a subcommand: just the subcommand, e.g. `encoding`) */
   readonly name: string;
+  /** `object|encoding` for subcommands; the name otherwise (used by arity errors). Filled by the table. */
+  readonly fullName?: string;
+  /** Redis's command group for COMMAND DOCS ('string', 'generic', 'hash', ...) */
+  readonly group?: string;
+  /** ACL categories without the @ (COMMAND INFO), e.g. ['write', 'string', 'slow'] */
+  readonly aclCategories?: readonly string[];
+  /** container commands (OBJECT): subcommands by lower-case name; the container's handler is unused */
+  readonly subcommands?: Readonly<Record<string, CommandSpec>>;
   /** Redis arity: N > 0 exactly N arguments including the name; -N at least N */
   readonly arity: number;
   readonly flags: readonly CommandFlag[];

@@ -1,1 +1,37 @@
-export {};
+/** @replikit/keyspace: Redis 7.0 databases, commands, propagation, expiry, snapshots, storage adapters. */
+export { createKeyspace, Keyspace } from './keyspace';
+export type { KeyspaceOptions, KeyspaceRole, ExecResult, TransactionResult, PropagateListener, DbInfo } from './keyspace';
+export type { PropagatedCommand, Session, KeyModifiedListener } from './context';
+export { CommandTable } from './command-table';
+export type { CommandEntry } from './command-table';
+export type {
+  BinaryString,
+  ValueType,
+  CollectionValue,
+  StoredValue,
+  Db,
+  CommandFlag,
+  CommandContext,
+  CommandSpec,
+} from './command-api';
+export type { Snapshot, SnapshotEntry, SnapshotBatchLimits } from './snapshot/snapshot';
+export type { ActiveExpireOptions } from './expiry/active-expire';
+export type { StorageAdapter, StorageAdapterFactory, DbStore, PinnedIterator, PinnedEntry } from './storage/adapter';
+export { MemoryStorageAdapter, MemoryDbStore, createMemoryStorage } from './storage/memory-adapter';
+export { runStorageAdapterConformance } from './storage/conformance';
+export type { ConformanceHooks } from './storage/conformance';
+export { RecordingStorageAdapter } from './storage/recording-adapter';
+export type { StorageChange } from './storage/recording-adapter';
+export { toPlain, fromPlain, supportedPlainTypes } from './types/plain';
+export type { PlainValue, PlainOf, ValueCodec } from './types/plain';
+export { OpaqueStreamValue } from './types/stream';
+export {
+  KeyspaceError,
+  InvalidOptionError,
+  DbIndexError,
+  UnknownValueTypeError,
+  KeyspaceClosedError,
+  SnapshotClosedError,
+  DuplicateCommandError,
+} from './errors';
+export type { KeyspaceErrorCode } from './errors';

@@ -10,6 +10,7 @@
  * insertion order there too.
  */
 import type { BinaryString, CollectionValue } from '../command-api';
+import type { ValueCodec } from './plain';
 
 /** hash-max-listpack-entries (Redis 7.0 default) */
 export const HASH_MAX_LISTPACK_ENTRIES = 128;
@@ -115,3 +116,10 @@ export class HashValue implements CollectionValue {
     return undefined;
   }
 }
+
+/** plain <-> stored for hashes (types/registry.ts) */
+export const hashCodec: ValueCodec<'hash'> = {
+  type: 'hash',
+  fromPlain: (plain) => HashValue.fromPlain(plain.value),
+  toPlain: (value) => ({ type: 'hash', value: (value as HashValue).toPlain() }),
+};

@@ -7,6 +7,7 @@
  * Elements are compared as bytes: binary strings hold one byte per char code.
  */
 import type { BinaryString, CollectionValue } from '../command-api';
+import type { ValueCodec } from './plain';
 
 const MIN_CAPACITY = 4;
 
@@ -251,3 +252,10 @@ export class ListValue implements CollectionValue {
     this.head = 0;
   }
 }
+
+/** plain <-> stored for lists (types/registry.ts) */
+export const listCodec: ValueCodec<'list'> = {
+  type: 'list',
+  fromPlain: (plain) => ListValue.fromPlain(plain.value),
+  toPlain: (value) => ({ type: 'list', value: (value as ListValue).toPlain() }),
+};

@@ -1,0 +1,238 @@
+/**
+ * The execution context: the CommandContext every handler gets and the DbHost of every Db.
+ * It collects what one top-level execution propagates (Redis 7.0 call() + alsoPropagate +
+ * propagatePendingCommands) and the keys it modified (WATCH, listeners, adapter notifications).
+ */
+import type { BinaryString, CommandContext } from './command-api';
+import type { CommandEntry } from './command-table';
+import { DbImpl, type DbHost } from './db';
+import type { StorageAdapter } from './storage/adapter';
+import type { ScanCursors } from './util/scan-cursor';
+
+/** One command to send to replicas, in database `db`. */
+export interface PropagatedCommand {
+  readonly db: number;
+  readonly argv: BinaryString[];
+}
+
+export interface Session {
+  /** the selected database; SELECT updates it */
+  db: number;
+  /** true for commands applied from our master */
+  fromMaster?: boolean;
+}
+
+export type KeyModifiedListener = (db: number, key: BinaryString | null) => void;
+
+export interface ContextConfig {
+  role: 'master' | 'replica';
+  lazyfreeLazyUserDel: boolean;
+  lazyfreeLazyExpire: boolean;
+  protoMaxBulkLen: number;
+}
+
+const MULTI: BinaryString[] = ['MULTI'];
+const EXEC: BinaryString[] = ['EXEC'];
+
+export class ExecContext implements CommandContext, DbHost {
+  db!: DbImpl;
+  now = 0;
+  fromMaster = false;
+  session!: Session;
+  /** pending propagation of the current top-level execution */
+  ops: PropagatedCommand[] = [];
+  /** per command */
+  private dirtyCount = 0;
+  private rewritten: BinaryString[] | null = null;
+  private prevented = false;
+  /** total dirty of the current top-level execution */
+  totalDirty = 0;
+  /** keys touched during the execution: db, key, maybe (lookupWrite) triples */
+  private touchedDbs: DbImpl[] = [];
+  private touchedKeys: BinaryString[] = [];
+  private touchedMaybe: boolean[] = [];
+  private touchedMaybeDirty: number[] = [];
+  tracking = false;
+  readonly listeners: KeyModifiedListener[] = [];
+  readonly dbs: DbImpl[] = [];
+
+  constructor(
+    readonly config: ContextConfig,
+    readonly adapter: StorageAdapter,
+    readonly scanCursors: ScanCursors,
+  ) {
+    for (let i = 0; i < adapter.databases; i++) this.dbs.push(new DbImpl(i, adapter.db(i), this));
+    this.updateTracking();
+  }
+
+  get role(): 'master' | 'replica' {
+    return this.config.role;
+  }
+  get lazyfreeLazyUserDel(): boolean {
+    return this.config.lazyfreeLazyUserDel;
+  }
+  get lazyfreeLazyExpire(): boolean {
+    return this.config.lazyfreeLazyExpire;
+  }
+  get protoMaxBulkLen(): number {
+    return this.config.protoMaxBulkLen;
+  }
+  get databases(): number {
+    return this.dbs.length;
+  }
+
+  database(index: number): DbImpl {
+    return this.dbs[index];
+  }
+
+  /** Recomputes whether Db writes must report modified keys. */
+  updateTracking(): void {
+    let t = this.listeners.length !== 0;
+    if (!t) for (const d of this.dbs) if (d.watched.size !== 0 || d.store.changed !== undefined) t = true;
+    this.tracking = t;
+  }
+
+  // ---- top-level execution -------------------------------------------------------------------
+
+  beginExecution(session: Session, now: number): void {
+    this.session = session;
+    this.now = now;
+    this.fromMaster = session.fromMaster === true;
+    this.ops = [];
+    this.totalDirty = 0;
+    this.db = this.dbs[session.db];
+  }
+
+  /** Runs one command inside the current execution; returns its reply. */
+  runCommand(cmd: CommandEntry, argv: BinaryString[]) {
+    this.db = this.dbs[this.session.db];
+    this.dirtyCount = 0;
+    this.rewritten = null;
+    this.prevented = false;
+    const reply = cmd.handler(this, argv);
+    if (this.dirtyCount > 0) {
+      this.totalDirty += this.dirtyCount;
+      if (!this.prevented) this.ops.push({ db: this.db.index, argv: this.rewritten ?? argv });
+    }
+    if (this.touchedKeys.length !== 0) this.settleMaybe(this.dirtyCount > 0);
+    return reply;
+  }
+
+  /**
+   * Ends the execution: the commands to propagate (wrapped in MULTI/EXEC when more than one,
+   * unless `noWrap`), after notifying modified keys.
+   */
+  endExecution(noWrap: boolean): PropagatedCommand[] {
+    if (this.touchedKeys.length !== 0) this.flushTouched();
+    const ops = this.ops;
+    this.ops = [];
+    if (ops.length <= 1 || noWrap) return ops;
+    const out: PropagatedCommand[] = [{ db: ops[0].db, argv: MULTI }];
+    for (const op of ops) out.push(op);
+    out.push({ db: ops[ops.length - 1].db, argv: EXEC });
+    return out;
+  }
+
+  // ---- CommandContext ------------------------------------------------------------------------
+
+  dirty(n = 1): void {
+    this.dirtyCount += n;
+  }
+
+  rewrite(argv: BinaryString[]): void {
+    this.rewritten = argv;
+  }
+
+  alsoPropagate(argv: BinaryString[], dbIndex?: number): void {
+    this.ops.push({ db: dbIndex ?? this.db.index, argv });
+  }
+
+  preventPropagation(): void {
+    this.prevented = true;
+  }
+
+  select(index: number): void {
+    this.session.db = index;
+    this.db = this.dbs[index];
+  }
+
+  flushDb(index: number): void {
+    const d = this.dbs[index];
+    if (d.watched.size !== 0) d.bumpAllVersions();
+    d.clear();
+    this.scanCursors.clear();
+    this.notifyAll(index);
+  }
+
+  flushAll(): void {
+    for (let i = 0; i < this.dbs.length; i++) this.flushDb(i);
+  }
+
+  swapDb(a: number, b: number): void {
+    if (a === b) return;
+    const da = this.dbs[a];
+    const db = this.dbs[b];
+    if (da.watched.size !== 0) da.bumpAllVersions(db);
+    if (db.watched.size !== 0) db.bumpAllVersions(da);
+    this.adapter.swap(a, b);
+    const obs = da.observers;
+    da.observers = db.observers;
+    db.observers = obs;
+    const enc = da.stringEnc;
+    da.stringEnc = db.stringEnc;
+    db.stringEnc = enc;
+    da.store = this.adapter.db(a);
+    db.store = this.adapter.db(b);
+    this.scanCursors.clear();
+    this.notifyAll(a);
+    this.notifyAll(b);
+  }
+
+  // ---- DbHost ---------------------------------------------------------------------------------
+
+  lazyExpired(db: DbImpl, key: BinaryString): void {
+    this.ops.push({ db: db.index, argv: [this.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key] });
+  }
+
+  modified(db: DbImpl, key: BinaryString, maybe: boolean): void {
+    this.touchedDbs.push(db);
+    this.touchedKeys.push(key);
+    this.touchedMaybe.push(maybe);
+    this.touchedMaybeDirty.push(0);
+  }
+
+  /** After each command: lookupWrite touches count only if the command changed something. */
+  private settleMaybe(changed: boolean): void {
+    const m = this.touchedMaybe;
+    const d = this.touchedMaybeDirty;
+    for (let i = 0; i < m.length; i++) {
+      if (m[i] && d[i] === 0) d[i] = changed ? 1 : -1;
+    }
+  }
+
+  private flushTouched(): void {
+    const dbs = this.touchedDbs;
+    const keys = this.touchedKeys;
+    const maybe = this.touchedMaybe;
+    const state = this.touchedMaybeDirty;
+    this.touchedDbs = [];
+    this.touchedKeys = [];
+    this.touchedMaybe = [];
+    this.touchedMaybeDirty = [];
+    for (let i = 0; i < keys.length; i++) {
+      if (maybe[i] && state[i] !== 1) continue;
+      const d = dbs[i];
+      const key = keys[i];
+      if (d.watched.size !== 0) d.bumpVersion(key);
+      if (maybe[i] && d.store.changed) {
+        const v = d.store.get(key);
+        if (v !== undefined) d.store.changed(key, v);
+      }
+      for (const l of this.listeners) l(d.index, key);
+    }
+  }
+
+  private notifyAll(index: number): void {
+    for (const l of this.listeners) l(index, null);
+  }
+}

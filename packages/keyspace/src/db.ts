@@ -1,0 +1,235 @@
+/**
+ * The `Db` commands see: one database over a DbStore, with Redis's expiry rules, snapshot
+ * copy-on-write hooks, WATCH versions and write notifications.
+ */
+import type { BinaryString, CollectionValue, Db, StoredValue } from './command-api';
+import type { DbStore } from './storage/adapter';
+
+/** What a Db needs from the keyspace that owns it. */
+export interface DbHost {
+  /** the current command's time (unix ms) */
+  readonly now: number;
+  readonly role: 'master' | 'replica';
+  /** the current command comes from our master: nothing is expired */
+  readonly fromMaster: boolean;
+  /** a master expired `key` on access: propagate the DEL, notify listeners */
+  lazyExpired(db: DbImpl, key: BinaryString): void;
+  /** `key` was modified (or may be, for lookupWrite) */
+  modified(db: DbImpl, key: BinaryString, maybe: boolean): void;
+  /** true when modified() must be called (listeners, watched keys or adapter notifications) */
+  readonly tracking: boolean;
+}
+
+/** A snapshot's copy-on-write hook on one database. */
+export interface SnapshotObserver {
+  /** called before the first change to `key`'s value or TTL since the observer was attached */
+  beforeWrite(store: DbStore, key: BinaryString): void;
+}
+
+interface WatchEntry {
+  version: number;
+  refs: number;
+}
+
+export class DbImpl implements Db {
+  observers: SnapshotObserver[] | null = null;
+  /** WATCHed keys of this db index (keyVersion) */
+  readonly watched = new Map<BinaryString, WatchEntry>();
+  /** non-default string encodings (see Db.stringEncoding) */
+  stringEnc: Map<BinaryString, 'raw' | 'embstr'> | null = null;
+
+  constructor(
+    readonly index: number,
+    public store: DbStore,
+    private readonly host: DbHost,
+  ) {}
+
+  private expiredNow(key: BinaryString): boolean {
+    const at = this.store.getExpire(key);
+    return at !== undefined && this.host.now > at;
+  }
+
+  lookupRead(key: BinaryString): StoredValue | undefined {
+    const store = this.store;
+    const v = store.get(key);
+    if (v === undefined || store.expiresSize() === 0) return v;
+    const at = store.getExpire(key);
+    if (at === undefined || this.host.now <= at) return v;
+    const host = this.host;
+    if (host.fromMaster) return v;
+    if (host.role === 'replica') return undefined;
+    this.expire(key);
+    return undefined;
+  }
+
+  lookupWrite(key: BinaryString): StoredValue | undefined {
+    const store = this.store;
+    let v = store.get(key);
+    if (v === undefined) return undefined;
+    if (store.expiresSize() !== 0) {
+      const at = store.getExpire(key);
+      if (at !== undefined && this.host.now > at && !this.host.fromMaster) {
+        if (this.host.role === 'replica') this.rawDelete(key);
+        else this.expire(key);
+        return undefined;
+      }
+    }
+    if (typeof v !== 'string') {
+      if (this.observers !== null) {
+        this.cow(key);
+        v = store.get(key);
+      }
+      if (this.host.tracking) this.host.modified(this, key, true);
+    }
+    return v;
+  }
+
+  setValue(key: BinaryString, value: StoredValue, keepTtl?: boolean): void {
+    if (this.observers !== null) this.cow(key);
+    const store = this.store;
+    store.set(key, value);
+    if (!keepTtl && store.expiresSize() !== 0) store.deleteExpire(key);
+    if (this.stringEnc !== null) this.stringEnc.delete(key);
+    if (this.host.tracking) this.host.modified(this, key, false);
+  }
+
+  delete(key: BinaryString): boolean {
+    if (this.store.get(key) === undefined) return false;
+    if (this.expiredNow(key) && !this.host.fromMaster) {
+      if (this.host.role === 'master') this.expire(key);
+      else this.rawDelete(key);
+      return false;
+    }
+    this.rawDelete(key);
+    return true;
+  }
+
+  /** Deletes without expiry logic (the active expiry cycle, a replica's forced delete). */
+  rawDelete(key: BinaryString): boolean {
+    if (this.observers !== null) this.cow(key);
+    if (!this.store.delete(key)) return false;
+    if (this.stringEnc !== null) this.stringEnc.delete(key);
+    if (this.host.tracking) this.host.modified(this, key, false);
+    return true;
+  }
+
+  /** Deletes an expired key on a master and propagates the DEL (expireIfNeeded). */
+  expire(key: BinaryString): void {
+    this.rawDelete(key);
+    this.host.lazyExpired(this, key);
+  }
+
+  getExpire(key: BinaryString): number {
+    return this.store.getExpire(key) ?? -1;
+  }
+
+  setExpire(key: BinaryString, atMs: number): void {
+    if (this.observers !== null) this.cow(key);
+    this.store.setExpire(key, atMs);
+    if (this.host.tracking) this.host.modified(this, key, false);
+  }
+
+  removeExpire(key: BinaryString): boolean {
+    if (this.store.getExpire(key) === undefined) return false;
+    if (this.observers !== null) this.cow(key);
+    this.store.deleteExpire(key);
+    if (this.host.tracking) this.host.modified(this, key, false);
+    return true;
+  }
+
+  size(): number {
+    return this.store.size();
+  }
+
+  expiresSize(): number {
+    return this.store.expiresSize();
+  }
+
+  exists(key: BinaryString): boolean {
+    return this.lookupRead(key) !== undefined;
+  }
+
+  isExpired(key: BinaryString): boolean {
+    return this.store.get(key) !== undefined && this.expiredNow(key);
+  }
+
+  keys(): Iterator<BinaryString> {
+    return this.store.keys();
+  }
+
+  randomKey(): BinaryString | undefined {
+    return this.store.randomKey();
+  }
+
+  peek(key: BinaryString): StoredValue | undefined {
+    return this.store.get(key);
+  }
+
+  stringEncoding(key: BinaryString): 'raw' | 'embstr' | undefined {
+    return this.stringEnc === null ? undefined : this.stringEnc.get(key);
+  }
+
+  setStringEncoding(key: BinaryString, encoding: 'raw' | 'embstr'): void {
+    if (this.stringEnc === null) this.stringEnc = new Map();
+    this.stringEnc.set(key, encoding);
+  }
+
+  /** Removes every key (FLUSHDB); snapshot observers keep the old contents through their pinned iterators. */
+  clear(): void {
+    this.observers = null;
+    this.store.clear();
+    this.stringEnc = null;
+  }
+
+  private cow(key: BinaryString): void {
+    const obs = this.observers;
+    if (obs === null) return;
+    for (let i = 0; i < obs.length; i++) obs[i].beforeWrite(this.store, key);
+  }
+
+  addObserver(o: SnapshotObserver): void {
+    if (this.observers === null) this.observers = [o];
+    else this.observers.push(o);
+  }
+
+  removeObserver(o: SnapshotObserver): void {
+    if (this.observers === null) return;
+    const i = this.observers.indexOf(o);
+    if (i >= 0) this.observers.splice(i, 1);
+    if (this.observers.length === 0) this.observers = null;
+  }
+
+  /** WATCH: the version of `key` (changes on every modification; odd when logically expired now). */
+  keyVersion(key: BinaryString, now: number): number {
+    let e = this.watched.get(key);
+    if (!e) {
+      e = { version: 0, refs: 0 };
+      this.watched.set(key, e);
+    }
+    e.refs++;
+    const at = this.store.get(key) === undefined ? undefined : this.store.getExpire(key);
+    return e.version * 2 + (at !== undefined && now > at ? 1 : 0);
+  }
+
+  releaseKeyVersion(key: BinaryString): void {
+    const e = this.watched.get(key);
+    if (e && --e.refs <= 0) this.watched.delete(key);
+  }
+
+  bumpVersion(key: BinaryString): void {
+    const e = this.watched.get(key);
+    if (e) e.version++;
+  }
+
+  /** FLUSHDB/SWAPDB: bump every watched key (existing ones, like touchAllWatchedKeysInDb). */
+  bumpAllVersions(other?: DbImpl): void {
+    for (const [k, e] of this.watched) {
+      if (this.store.get(k) !== undefined || (other && other.store.get(k) !== undefined)) e.version++;
+    }
+  }
+}
+
+/** A deep copy of a stored value (strings are immutable and shared). */
+export function cloneValue(v: StoredValue): StoredValue {
+  return typeof v === 'string' ? v : (v as CollectionValue).clone();
+}

@@ -1,0 +1,308 @@
+/**
+ * createKeyspace: databases, the command executor with Redis 7.0 propagation, expiry, WATCH
+ * versions, snapshots and the storage adapter, behind one object.
+ */
+import { ErrorReply, type RespValue } from '@replikit/resp';
+import type { BinaryString, StoredValue } from './command-api';
+import { CommandTable, type CommandEntry } from './command-table';
+import { allCommands } from './commands/index';
+import { ExecContext, type KeyModifiedListener, type PropagatedCommand, type Session } from './context';
+import type { DbImpl } from './db';
+import {
+  DEFAULT_ACTIVE_EXPIRE_BUDGET_MS,
+  DEFAULT_DATABASES,
+  DEFAULT_HZ,
+  DEFAULT_MAX_SCAN_CURSORS,
+  DEFAULT_PROTO_MAX_BULK_LEN,
+} from './defaults';
+import { DbIndexError, InvalidOptionError, KeyspaceClosedError } from './errors';
+import { ActiveExpire, type ActiveExpireOptions } from './expiry/active-expire';
+import { unknownCommand, unknownSubcommand, wrongArity } from './reply-errors';
+import { PointInTimeSnapshot, type Snapshot } from './snapshot/snapshot';
+import type { StorageAdapter, StorageAdapterFactory } from './storage/adapter';
+import { MemoryStorageAdapter } from './storage/memory-adapter';
+import { fromPlain, type PlainValue, toPlain } from './types/plain';
+import { ScanCursors } from './util/scan-cursor';
+
+export type KeyspaceRole = 'master' | 'replica';
+
+export interface KeyspaceOptions {
+  /** number of databases (`databases`) @default 16 */
+  databases?: number;
+  /** storage: an adapter or a factory `(databases) => adapter` @default in-memory Maps */
+  storage?: StorageAdapter | StorageAdapterFactory;
+  /** @default 'master' */
+  role?: KeyspaceRole;
+  /** `lazyfree-lazy-user-del`: GETDEL propagates UNLINK @default false */
+  lazyfreeLazyUserDel?: boolean;
+  /** `lazyfree-lazy-expire`: expiry deletions propagate UNLINK @default false */
+  lazyfreeLazyExpire?: boolean;
+  /** `proto-max-bulk-len` @default 536870912 */
+  protoMaxBulkLen?: number;
+  /** active expiry cycle tuning (`hz`) @default { hz: 10, budgetMs: 2 } */
+  activeExpire?: ActiveExpireOptions;
+  /** clock in unix ms @default Date.now */
+  clock?: () => number;
+}
+
+export interface ExecResult {
+  readonly reply: RespValue;
+  /** the exact commands to send to replicas, in order, MULTI/EXEC included; SELECTs are the master's job */
+  readonly propagate: ReadonlyArray<PropagatedCommand>;
+}
+
+export interface TransactionResult {
+  readonly replies: RespValue[];
+  readonly propagate: ReadonlyArray<PropagatedCommand>;
+  /** the selected database after the transaction (SELECT inside MULTI) */
+  readonly db: number;
+}
+
+/** Commands propagated outside any client command (active expiry). */
+export type PropagateListener = (commands: ReadonlyArray<PropagatedCommand>) => void;
+
+export interface DbInfo {
+  readonly keys: number;
+  readonly expires: number;
+}
+
+const EMPTY: ReadonlyArray<PropagatedCommand> = Object.freeze([]);
+
+export class Keyspace {
+  readonly commandTable: CommandTable;
+  readonly databases: number;
+  private readonly ctx: ExecContext;
+  private readonly adapter: StorageAdapter;
+  private readonly clock: () => number;
+  private readonly activeExpire: ActiveExpire;
+  private readonly propagateListeners: PropagateListener[] = [];
+  private readonly snapshots = new Set<PointInTimeSnapshot>();
+  private closed = false;
+
+  constructor(options: KeyspaceOptions = {}) {
+    const databases = options.databases ?? DEFAULT_DATABASES;
+    if (!Number.isInteger(databases) || databases < 1) throw new InvalidOptionError('databases', 'must be an integer >= 1');
+    const storage = options.storage;
+    this.adapter = storage === undefined ? new MemoryStorageAdapter(databases) : typeof storage === 'function' ? storage(databases) : storage;
+    if (this.adapter.databases !== databases) throw new InvalidOptionError('storage', `adapter has ${this.adapter.databases} databases, expected ${databases}`);
+    this.databases = databases;
+    this.clock = options.clock ?? Date.now;
+    this.commandTable = new CommandTable(allCommands);
+    this.ctx = new ExecContext(
+      {
+        role: options.role ?? 'master',
+        lazyfreeLazyUserDel: options.lazyfreeLazyUserDel ?? false,
+        lazyfreeLazyExpire: options.lazyfreeLazyExpire ?? false,
+        protoMaxBulkLen: options.protoMaxBulkLen ?? DEFAULT_PROTO_MAX_BULK_LEN,
+      },
+      this.adapter,
+      new ScanCursors(DEFAULT_MAX_SCAN_CURSORS),
+    );
+    this.activeExpire = new ActiveExpire(
+      { dbs: this.ctx.dbs, runExpiry: (fn) => this.runExpiry(fn) },
+      { hz: options.activeExpire?.hz ?? DEFAULT_HZ, budgetMs: options.activeExpire?.budgetMs ?? DEFAULT_ACTIVE_EXPIRE_BUDGET_MS },
+    );
+  }
+
+  /** 'master' expires keys (lazily and actively); 'replica' never deletes by time. */
+  get role(): KeyspaceRole {
+    return this.ctx.config.role;
+  }
+  set role(r: KeyspaceRole) {
+    this.ctx.config.role = r;
+  }
+
+  /**
+   * Executes one command. `session.db` is updated by SELECT. Unknown commands and wrong arity
+   * get Redis's error replies; nothing throws for client input.
+   */
+  execute(argv: BinaryString[], session: Session): ExecResult {
+    if (this.closed) throw new KeyspaceClosedError();
+    const cmd = this.resolve(argv);
+    if (cmd instanceof ErrorReply) return { reply: cmd, propagate: EMPTY };
+    const ctx = this.ctx;
+    ctx.beginExecution(session, this.clock());
+    const reply = ctx.runCommand(cmd, argv);
+    return { reply, propagate: ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.hasFlag('touches-arbitrary-keys')) };
+  }
+
+  /**
+   * Executes a queued MULTI block atomically (the server validated and queued it). One write
+   * propagates bare; two or more are wrapped in MULTI/EXEC. All commands share one time.
+   */
+  executeTransaction(queued: BinaryString[][], session: Session): TransactionResult {
+    if (this.closed) throw new KeyspaceClosedError();
+    const ctx = this.ctx;
+    ctx.beginExecution(session, this.clock());
+    const replies: RespValue[] = [];
+    for (const argv of queued) {
+      const cmd = this.resolve(argv);
+      replies.push(cmd instanceof ErrorReply ? cmd : ctx.runCommand(cmd, argv));
+    }
+    return { replies, propagate: ctx.endExecution(false), db: session.db };
+  }
+
+  /** The table entry for argv, or the error reply (unknown command/subcommand, arity). */
+  private resolve(argv: readonly BinaryString[]): CommandEntry | ErrorReply {
+    let cmd = this.commandTable.lookup(argv[0]);
+    if (cmd === undefined) return unknownCommand(argv);
+    if (cmd.subcommandEntries !== undefined && argv.length >= 2) {
+      const sub = cmd.subcommandEntries.get(argv[1].toLowerCase());
+      if (sub === undefined) return unknownSubcommand(argv[1], argv[0]);
+      cmd = sub;
+    }
+    const a = cmd.arity;
+    if ((a > 0 && a !== argv.length) || argv.length < -a) return wrongArity(cmd.fullName);
+    return cmd;
+  }
+
+  private runExpiry(fn: (now: number) => void): void {
+    if (this.ctx.config.role !== 'master') return;
+    const ctx = this.ctx;
+    ctx.beginExecution({ db: 0 }, this.clock());
+    fn(ctx.now);
+    const ops = ctx.endExecution(true);
+    if (ops.length !== 0) for (const l of this.propagateListeners) l(ops);
+  }
+
+  // ---- WATCH and notifications -----------------------------------------------------------------
+
+  /**
+   * WATCH support: a number that changes whenever `key` in `db` is modified (writes, deletes,
+   * expiry, FLUSHDB/FLUSHALL, SWAPDB) or becomes logically expired. Registers the key; call
+   * releaseKeyVersion once per call when the client unwatches.
+   */
+  keyVersion(db: number, key: BinaryString): number {
+    const v = this.dbAt(db).keyVersion(key, this.clock());
+    this.ctx.updateTracking();
+    return v;
+  }
+
+  releaseKeyVersion(db: number, key: BinaryString): void {
+    this.dbAt(db).releaseKeyVersion(key);
+    this.ctx.updateTracking();
+  }
+
+  /**
+   * Called after each execution for every modified key (`key` null: the whole db was flushed or
+   * swapped). For the server's blocking commands. Returns an unsubscribe function.
+   */
+  onKeyModified(listener: KeyModifiedListener): () => void {
+    this.ctx.listeners.push(listener);
+    this.ctx.updateTracking();
+    return () => {
+      const i = this.ctx.listeners.indexOf(listener);
+      if (i >= 0) this.ctx.listeners.splice(i, 1);
+      this.ctx.updateTracking();
+    };
+  }
+
+  /** Commands to propagate that no client command produced (active expiry DELs). */
+  onPropagate(listener: PropagateListener): () => void {
+    this.propagateListeners.push(listener);
+    return () => {
+      const i = this.propagateListeners.indexOf(listener);
+      if (i >= 0) this.propagateListeners.splice(i, 1);
+    };
+  }
+
+  // ---- expiry ----------------------------------------------------------------------------------
+
+  startActiveExpire(): void {
+    if (this.closed) throw new KeyspaceClosedError();
+    this.activeExpire.start();
+  }
+
+  stopActiveExpire(): void {
+    this.activeExpire.stop();
+  }
+
+  /** Runs one active expiry cycle now (tests, manual drivers); returns the keys deleted. */
+  activeExpireCycle(budgetMs = DEFAULT_ACTIVE_EXPIRE_BUDGET_MS): number {
+    return this.activeExpire.cycle(budgetMs);
+  }
+
+  // ---- introspection ---------------------------------------------------------------------------
+
+  /** DBSIZE of one database (expired keys not yet reclaimed included). */
+  size(db: number): number {
+    return this.dbAt(db).size();
+  }
+
+  expiresSize(db: number): number {
+    return this.dbAt(db).expiresSize();
+  }
+
+  /** INFO keyspace: one entry per database. */
+  info(): DbInfo[] {
+    return this.ctx.dbs.map((d) => ({ keys: d.size(), expires: d.expiresSize() }));
+  }
+
+  /** A point-in-time snapshot of every database (record the replication offset when you call it). */
+  snapshot(): Snapshot {
+    if (this.closed) throw new KeyspaceClosedError();
+    const s = new PointInTimeSnapshot(this.ctx.dbs, this.clock(), (x) => this.snapshots.delete(x));
+    this.snapshots.add(s);
+    return s;
+  }
+
+  /** Open snapshots. */
+  get openSnapshots(): number {
+    return this.snapshots.size;
+  }
+
+  // ---- RDB glue ----------------------------------------------------------------------------------
+
+  /** Stores a value as loaded from an RDB (no expiry check, no propagation). */
+  load(db: number, key: BinaryString, value: PlainValue | StoredValue, expireAt = -1): void {
+    const d = this.dbAt(db);
+    const stored = typeof value === 'string' || !('value' in value) ? (value as StoredValue) : fromPlain(value as PlainValue);
+    d.setValue(key, stored);
+    if (expireAt >= 0) d.setExpire(key, expireAt);
+  }
+
+  /** The raw stored value and TTL of a key (no expiry logic), or undefined. */
+  peek(db: number, key: BinaryString): { value: StoredValue; expireAt: number } | undefined {
+    const d = this.dbAt(db);
+    const value = d.peek(key);
+    return value === undefined ? undefined : { value, expireAt: d.getExpire(key) };
+  }
+
+  /** A key as a plain value (no expiry logic), or undefined. */
+  dump(db: number, key: BinaryString): { value: PlainValue; expireAt: number } | undefined {
+    const p = this.peek(db, key);
+    return p === undefined ? undefined : { value: toPlain(p.value), expireAt: p.expireAt };
+  }
+
+  /** Empties every database (a replica before loading a full sync). Not propagated. */
+  flushAll(): void {
+    this.ctx.flushAll();
+    this.activeExpire.reset();
+  }
+
+  /** Command-level access to one database (internal use: server, master, tests). */
+  database(index: number): DbImpl {
+    return this.dbAt(index);
+  }
+
+  private dbAt(index: number): DbImpl {
+    const d = this.ctx.dbs[index];
+    if (d === undefined) throw new DbIndexError(index, this.databases);
+    return d;
+  }
+
+  /** Stops timers, closes open snapshots and the adapter. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.activeExpire.stop();
+    for (const s of [...this.snapshots]) s.close();
+    this.ctx.scanCursors.clear();
+    this.adapter.close?.();
+  }
+}
+
+/** Creates a keyspace (16 in-memory databases, master role by default). */
+export function createKeyspace(options?: KeyspaceOptions): Keyspace {
+  return new Keyspace(options);
+}

@@ -1,0 +1,167 @@
+/**
+ * Point-in-time snapshots without fork: copy-on-write of a key's old value on its first change
+ * after the snapshot began, plus pinned store iterators (see storage/adapter.ts). Extra memory is
+ * proportional to the keys written while the snapshot is open.
+ */
+import type { BinaryString, StoredValue } from '../command-api';
+import { cloneValue, type DbImpl, type SnapshotObserver } from '../db';
+import type { DbStore, PinnedIterator } from '../storage/adapter';
+
+/** One key of a snapshot. */
+export interface SnapshotEntry {
+  readonly db: number;
+  readonly key: BinaryString;
+  /**
+   * The value at the snapshot's moment. Collections may be the live objects: consume (serialize)
+   * a batch before returning to the event loop, or clone what you keep.
+   */
+  readonly value: StoredValue;
+  /** absolute unix ms, or -1 */
+  readonly expireAt: number;
+}
+
+export interface SnapshotBatchLimits {
+  /** at most this many entries @default 1000 */
+  maxKeys?: number;
+  /** stop after about this many ms @default 5 */
+  maxMs?: number;
+}
+
+/** A point-in-time view of every database, iterated incrementally while writes continue. */
+export interface Snapshot {
+  /** unix ms when it was taken */
+  readonly createdAt: number;
+  /** true once every entry was returned (or after close) */
+  readonly done: boolean;
+  /** old values currently held for copy-on-write */
+  readonly retainedCount: number;
+  /** The next entries (db by db); an empty array means the snapshot is complete. */
+  nextBatch(limits?: SnapshotBatchLimits): SnapshotEntry[];
+  /** Batches, yielding to the event loop (setImmediate) between them. */
+  batches(limits?: SnapshotBatchLimits): AsyncIterableIterator<SnapshotEntry[]>;
+  /** Releases everything it holds; idempotent. */
+  close(): void;
+}
+
+const ABSENT = 0;
+const DONE = 1;
+interface Saved {
+  value: StoredValue;
+  expireAt: number;
+}
+type SavedState = Saved | typeof ABSENT | typeof DONE;
+
+class DbObserver implements SnapshotObserver {
+  readonly saved = new Map<BinaryString, SavedState>();
+  iter: PinnedIterator | null;
+  constructor(
+    readonly index: number,
+    store: DbStore,
+  ) {
+    this.iter = store.size() === 0 ? null : store.pinnedEntries();
+  }
+  beforeWrite(store: DbStore, key: BinaryString): void {
+    if (this.saved.has(key)) return;
+    const v = store.get(key);
+    this.saved.set(key, v === undefined ? ABSENT : { value: cloneValue(v), expireAt: store.getExpire(key) ?? -1 });
+  }
+}
+
+export class PointInTimeSnapshot implements Snapshot {
+  readonly createdAt: number;
+  private readonly observers: DbObserver[] = [];
+  private cur = 0;
+  private closed = false;
+
+  constructor(
+    private readonly dbs: readonly DbImpl[],
+    now: number,
+    private readonly onClose: (s: PointInTimeSnapshot) => void,
+  ) {
+    this.createdAt = now;
+    for (const d of dbs) {
+      const o = new DbObserver(d.index, d.store);
+      this.observers.push(o);
+      if (o.iter) d.addObserver(o);
+    }
+  }
+
+  get done(): boolean {
+    return this.closed || this.cur >= this.observers.length;
+  }
+
+  get retainedCount(): number {
+    let n = 0;
+    for (const o of this.observers) n += o.saved.size;
+    return n;
+  }
+
+  nextBatch(limits?: SnapshotBatchLimits): SnapshotEntry[] {
+    if (this.closed) return [];
+    const maxKeys = limits?.maxKeys ?? 1000;
+    const maxMs = limits?.maxMs ?? 5;
+    const start = performance.now();
+    const out: SnapshotEntry[] = [];
+    while (this.cur < this.observers.length && out.length < maxKeys) {
+      const o = this.observers[this.cur];
+      if (!o.iter) {
+        this.finishDb(o);
+        continue;
+      }
+      const chunk = o.iter.next(Math.min(128, maxKeys - out.length));
+      if (chunk.length === 0) {
+        this.finishDb(o);
+        continue;
+      }
+      for (const e of chunk) {
+        const s = o.saved.get(e.key);
+        if (s !== undefined) {
+          if (s === DONE) continue;
+          o.saved.set(e.key, DONE);
+          if (s !== ABSENT) out.push({ db: o.index, key: e.key, value: s.value, expireAt: s.expireAt });
+        } else if (e.value !== undefined) {
+          out.push({ db: o.index, key: e.key, value: e.value, expireAt: e.expireAt });
+        }
+      }
+      if (performance.now() - start >= maxMs) break;
+    }
+    if (this.cur >= this.observers.length) this.close();
+    return out;
+  }
+
+  private finishDb(o: DbObserver): void {
+    o.iter?.close();
+    o.iter = null;
+    o.saved.clear();
+    for (const d of this.dbs) d.removeObserver(o);
+    this.cur++;
+  }
+
+  async *batches(limits?: SnapshotBatchLimits): AsyncIterableIterator<SnapshotEntry[]> {
+    try {
+      for (;;) {
+        if (this.closed) return;
+        const b = this.nextBatch(limits);
+        if (b.length === 0 && this.done) return;
+        if (b.length) yield b;
+        await new Promise<void>((r) => setImmediate(r));
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (let i = this.cur; i < this.observers.length; i++) {
+      const o = this.observers[i];
+      o.iter?.close();
+      o.iter = null;
+      o.saved.clear();
+      for (const d of this.dbs) d.removeObserver(o);
+    }
+    this.cur = this.observers.length;
+    this.onClose(this);
+  }
+}

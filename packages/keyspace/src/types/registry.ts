@@ -1,0 +1,26 @@
+/**
+ * The value codecs (plain <-> stored) of every collection type.
+ *
+ * HOW TO ADD A TYPE: export `xxxCodec: ValueCodec<'xxx'>` from your `types/xxx.ts` and add ONE
+ * import line and ONE entry line below, each in the marked block for your family. Nothing else.
+ * (ValueCodec<'list'> is assignable to AnyValueCodec: no cast needed.)
+ */
+import type { ValueType } from '../command-api';
+import type { AnyValueCodec } from './plain';
+import { streamCodec } from './stream';
+// --- codec imports: one line per family ---
+// list:  import { listCodec } from './list';
+// hash:  import { hashCodec } from './hash';
+// set:   import { setCodec } from './set';
+// zset:  import { zsetCodec } from './zset';
+// --- end codec imports ---
+
+export const valueCodecs: Partial<Record<Exclude<ValueType, 'string'>, AnyValueCodec>> = {
+  stream: streamCodec,
+  // --- codec entries: one line per family ---
+  // list: listCodec,
+  // hash: hashCodec,
+  // set: setCodec,
+  // zset: zsetCodec,
+  // --- end codec entries ---
+};
