@@ -1,1 +1,24 @@
-export {};
+/** @replikit/server: a Redis 7.0-compatible server over @replikit/keyspace. */
+export { createServer, ReplikitServer } from './server';
+export type { ServerState, ServerAddress, ServerEvents, ServerDeps } from './server';
+export { SERVER_DEFAULTS, REDIS_VERSION, resolveServerOptions } from './defaults';
+export type { ServerOptions, ResolvedServerOptions, OutputBufferLimit, ServerUser } from './defaults';
+export { createKeyspaceBridge } from './dispatch/keyspace-adapter';
+export type { KeyspaceBridge, KeyspaceResult } from './dispatch/keyspace-bridge';
+export { standaloneMasterState } from './dispatch/replication-state';
+export type { ReplicationState, PropagationSink, PropagatedWrite, ReplicaRoleEntry } from './dispatch/replication-state';
+export { NO_REPLY, spec, containerSpec } from './dispatch/command-spec';
+export type { ServerCommandSpec, CommandContext, CommandResult, ServerCommandFlag } from './dispatch/command-spec';
+export type { ServerRuntime } from './dispatch/server-runtime';
+export type { ServerClient, ClientKind, MultiState } from './connection/server-client';
+export { parseUserDirective } from './auth/user-directory';
+export {
+  ServerError,
+  ServerOptionsError,
+  ServerListenError,
+  ServerStateError,
+  CommandExistsError,
+  CommandFailedError,
+  UserDirectiveError,
+} from './errors';
+export type { ServerErrorCode } from './errors';

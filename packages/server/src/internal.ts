@@ -1,1 +1,21 @@
-export {};
+/**
+ * Internals for sibling packages and the operator surface (config, INFO, persistence): not a
+ * stable API. See src/README-internals.md.
+ */
+export { UserDirectory } from './auth/user-directory';
+export { BlockingManager } from './blocking/blocking-manager';
+export type { BlockedRequest } from './blocking/blocking-manager';
+export { parseBlockingTimeout } from './blocking/parse-timeout';
+export { ClientConnection } from './connection/client-connection';
+export { ClientRegistry } from './connection/client-registry';
+export { clientInfoLine } from './connection/client-info';
+export { CommandTable } from './dispatch/command-table';
+export type { TableEntry } from './dispatch/command-table';
+export { Dispatcher } from './dispatch/dispatcher';
+export { ServerStats } from './dispatch/server-stats';
+export type { CommandStat } from './dispatch/server-stats';
+export * as replyTexts from './dispatch/reply-texts';
+export { PubSubHub } from './pubsub/pubsub-hub';
+export { globMatch } from './pubsub/glob-match';
+export { commandInfo } from './commands/command-command';
+export { parseStrictInt, parseInt32 } from './commands/arg-parsing';

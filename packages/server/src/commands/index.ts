@@ -1,0 +1,26 @@
+import type { ServerCommandSpec } from '../dispatch/command-spec';
+import { blockingCommands } from './blocking-pops';
+import { clientCommand } from './client-command';
+import { commandCommand } from './command-command';
+import { connectionCommands } from './connection-commands';
+import { pubsubCommands } from './pubsub-commands';
+import { roleCommand } from './role-command';
+import { transactionCommands } from './transaction-commands';
+
+/**
+ * The commands the server itself implements. They override keyspace entries of the same name
+ * (SELECT, MULTI, EXEC, WATCH ... need connection state). The operator surface (config*.ts,
+ * info*.ts, persistence*.ts, dump*.ts, debug*.ts, shutdown*.ts) and the replication wave add theirs
+ * with `server.registerCommand(spec)`.
+ */
+export function serverCommands(): ServerCommandSpec[] {
+  return [
+    ...connectionCommands,
+    clientCommand,
+    commandCommand,
+    ...pubsubCommands,
+    ...transactionCommands,
+    ...blockingCommands,
+    roleCommand,
+  ];
+}

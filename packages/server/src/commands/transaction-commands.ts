@@ -1,0 +1,106 @@
+import { NULL_ARRAY, OK, type RespValue } from '@replikit/resp';
+import type { ServerClient } from '../connection/server-client';
+import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { DISCARD_WITHOUT_MULTI, EXECABORT, EXEC_WITHOUT_MULTI, MULTI_NESTED, WATCH_IN_MULTI } from '../dispatch/reply-texts';
+import type { ServerRuntime } from '../dispatch/server-runtime';
+
+const TX = ['noscript', 'loading', 'stale', 'fast', 'allow-busy'];
+const TX_CAT = ['@fast', '@transaction'];
+
+/** A watched key changed since WATCH (multi.c touchWatchedKey / isWatchedKeyExpired, by version). */
+function watchedKeysChanged(rt: ServerRuntime, c: ServerClient): boolean {
+  const ks = rt.keyspace;
+  for (const w of c.watched.values()) {
+    const now = ks.keyVersion(w.db, w.key);
+    ks.releaseKeyVersion(w.db, w.key);
+    if (now !== w.version) return true;
+  }
+  return false;
+}
+
+/** UNWATCH: forgets every watched key (EXEC, DISCARD, RESET and a closing connection do too). */
+export function unwatchAll(rt: ServerRuntime, c: ServerClient): void {
+  if (c.watched.size === 0) return;
+  for (const w of c.watched.values()) rt.keyspace.releaseKeyVersion(w.db, w.key);
+  c.watched.clear();
+}
+
+/** Runs the queued commands: all-keyspace blocks go to ks.executeTransaction in one piece. */
+function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerClient['multi']>['queue']): RespValue[] {
+  if (queue.every((q) => q.entry.spec.keyspace === true)) {
+    for (const q of queue) {
+      const s = rt.stats.command(q.entry.fullname);
+      s.calls++;
+    }
+    rt.stats.totalCommandsProcessed += queue.length;
+    const r = rt.keyspace.executeTransaction(
+      queue.map((q) => q.argv),
+      c.db,
+    );
+    c.db = r.db;
+    if (r.writes.length > 0) rt.propagate(r.writes, c);
+    return r.replies;
+  }
+  const replies: RespValue[] = [];
+  rt.propagateAsUnit(c, () => {
+    for (const q of queue) {
+      const r = rt.dispatcher.call(c, q.entry, q.argv, true);
+      if (r !== NO_REPLY) replies.push(r);
+    }
+  });
+  return replies;
+}
+
+function exec(ctx: CommandContext): RespValue | typeof NO_REPLY {
+  const c = ctx.client;
+  const rt = ctx.runtime;
+  const m = c.multi;
+  if (m === undefined) return EXEC_WITHOUT_MULTI;
+  c.multi = undefined;
+  if (m.dirtyExec) {
+    unwatchAll(rt, c);
+    return EXECABORT;
+  }
+  const changed = watchedKeysChanged(rt, c);
+  unwatchAll(rt, c);
+  if (changed) return NULL_ARRAY;
+  return runQueue(rt, c, m.queue);
+}
+
+export const transactionCommands: ServerCommandSpec[] = [
+  spec('multi', 1, TX, TX_CAT, (ctx) => {
+    const c = ctx.client;
+    if (c.multi !== undefined) return MULTI_NESTED;
+    c.multi = { queue: [], dirtyExec: false, hasWrite: false, hasDenyStale: false, hasDenyLoading: false };
+    return OK;
+  }),
+  spec('exec', 1, ['noscript', 'loading', 'stale', 'skip-slowlog'], ['@slow', '@transaction'], exec),
+  spec('discard', 1, TX, TX_CAT, (ctx) => {
+    const c = ctx.client;
+    if (c.multi === undefined) return DISCARD_WITHOUT_MULTI;
+    c.multi = undefined;
+    unwatchAll(ctx.runtime, c);
+    return OK;
+  }),
+  spec(
+    'watch',
+    -2,
+    TX,
+    TX_CAT,
+    (ctx, argv) => {
+      const c = ctx.client;
+      if (c.multi !== undefined) return WATCH_IN_MULTI;
+      for (let i = 1; i < argv.length; i++) {
+        const key = argv[i] as string;
+        const id = `${c.db}:${key}`;
+        if (!c.watched.has(id)) c.watched.set(id, { db: c.db, key, version: ctx.runtime.keyspace.keyVersion(c.db, key) });
+      }
+      return OK;
+    },
+    { firstKey: 1, lastKey: -1, keyStep: 1 },
+  ),
+  spec('unwatch', 1, TX, TX_CAT, (ctx) => {
+    unwatchAll(ctx.runtime, ctx.client);
+    return OK;
+  }),
+];

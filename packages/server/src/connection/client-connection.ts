@@ -1,0 +1,263 @@
+import type { Socket } from 'node:net';
+import type { PushReply, RespValue } from '@replikit/resp';
+import type { OutputBufferLimit } from '../defaults';
+import { createReplyWriter, createRequestReader, protocolErrorText, type ReplyWriter, type RequestReader } from './resp-io';
+import type { ClientKind, MultiState, ServerClient } from './server-client';
+
+/** What a connection needs from the server. */
+export interface ConnectionHost {
+  /** Runs one command (processCommand). */
+  execute(client: ClientConnection, argv: string[]): void;
+  /** The connection is gone (socket closed or destroyed). */
+  closed(client: ClientConnection, reason: string): void;
+  /** net byte counters (INFO stats total_net_input_bytes / total_net_output_bytes) */
+  readonly stats: { netInputBytes: number; netOutputBytes: number };
+  /** Limits read live, so CONFIG SET applies to existing clients like in Redis. */
+  readonly limits: {
+    readonly clientQueryBufferLimit: number;
+    readonly protoMaxBulkLen: number;
+    readonly clientOutputBufferLimitNormal: OutputBufferLimit;
+    readonly clientOutputBufferLimitPubsub: OutputBufferLimit;
+    readonly clientOutputBufferLimitReplica: OutputBufferLimit;
+  };
+}
+
+function formatAddr(host: string | undefined, port: number | undefined, fallback: string): string {
+  if (host === undefined) return fallback;
+  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
+  return `${h}:${port ?? 0}`;
+}
+
+/**
+ * One client connection: socket I/O, request parsing, reply batching (one socket write per read),
+ * socket backpressure (stop reading while the client does not read its replies), output buffer
+ * limits, and the per-connection state of ServerClient.
+ */
+export class ClientConnection implements ServerClient {
+  name = '';
+  protocol: 2 | 3 = 2;
+  db = 0;
+  user = 'default';
+  authenticated: boolean;
+  lastInteraction: number;
+  lastCommand = 'NULL';
+  multi: MultiState | undefined = undefined;
+  readonly watched = new Map<string, { db: number; key: string; version: unknown }>();
+  readonly channels = new Set<string>();
+  readonly patterns = new Set<string>();
+  readonly shardChannels = new Set<string>();
+  /** CLIENT REPLY state, driven by the dispatcher: replies of the running command are dropped while muted. */
+  muted = false;
+  replyOff = false;
+  skipNext = false;
+  skipThis = false;
+  noEvict = false;
+  readonly createdAt = Date.now();
+  readonly addr: string;
+  readonly laddr: string;
+  /** set by the blocking manager while a blocking command waits */
+  blockedOn: unknown = undefined;
+  private replica = false;
+  private readonly reader: RequestReader;
+  private readonly writer: ReplyWriter;
+  private paused = false;
+  private closing = false;
+  private closeAfter = false;
+  private flushScheduled = false;
+  private processing = false;
+  private softLimitSince = 0;
+  private closedReason: string | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly host: ConnectionHost,
+    needsAuth: boolean,
+  ) {
+    this.authenticated = !needsAuth;
+    this.lastInteraction = this.createdAt;
+    this.addr = formatAddr(socket.remoteAddress, socket.remotePort, `${socket.localAddress ?? ''}:0`);
+    this.laddr = formatAddr(socket.localAddress, socket.localPort, `${(socket as unknown as { server?: { address(): unknown } }).server?.address() ?? ''}:0`);
+    this.reader = createRequestReader({ maxBulkLength: host.limits.protoMaxBulkLen });
+    this.writer = createReplyWriter();
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => this.onDrain());
+    socket.on('error', () => {}); // 'close' follows and reports
+    socket.on('end', () => socket.end());
+    socket.on('close', () => this.onSocketClose());
+  }
+
+  get kind(): ClientKind {
+    if (this.replica) return 'replica';
+    return this.channels.size + this.patterns.size + this.shardChannels.size > 0 ? 'pubsub' : 'normal';
+  }
+
+  /** the socket's file descriptor (CLIENT LIST `fd`), -1 when unknown */
+  get fd(): number {
+    return (this.socket as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  }
+
+  get blocked(): boolean {
+    return this.blockedOn !== undefined;
+  }
+
+  get isClosed(): boolean {
+    return this.closedReason !== undefined;
+  }
+
+  get outputBytes(): number {
+    return this.socket.writableLength + this.writer.pendingBytes;
+  }
+
+  get queryBufferBytes(): number {
+    return this.reader.bufferedBytes;
+  }
+
+  reply(value: RespValue): void {
+    if (this.muted) return;
+    this.writer.push(value, this.protocol);
+  }
+
+  pushMessage(message: PushReply): void {
+    if (this.closing) return;
+    this.writer.push(message, this.protocol);
+    this.scheduleFlush();
+  }
+
+  writeRaw(chunks: readonly Buffer[]): void {
+    if (this.closing) return;
+    this.flushNow();
+    for (const c of chunks) if (!this.socket.write(c)) this.applyBackpressure();
+    this.checkOutputLimits();
+  }
+
+  markReplica(): void {
+    this.replica = true;
+  }
+
+  closeAfterReply(): void {
+    this.closeAfter = true;
+  }
+
+  close(reason: string): void {
+    if (this.closing) return;
+    this.closing = true;
+    this.closedReason ??= reason;
+    this.socket.destroy();
+  }
+
+  /** Called after a blocked client got its reply (or timed out): answer and go on with its pipeline. */
+  resume(): void {
+    this.scheduleFlush(true);
+  }
+
+  /** Flush (and optionally re-run the input loop) at the end of the current tick's work. */
+  scheduleFlush(processInput = false): void {
+    if (processInput) this.pendingInput = true;
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      if (this.pendingInput) {
+        this.pendingInput = false;
+        this.processInput();
+      } else this.flushNow();
+    });
+  }
+  private pendingInput = false;
+
+  private onData(chunk: Buffer): void {
+    if (this.closing) return;
+    this.lastInteraction = Date.now();
+    this.host.stats.netInputBytes += chunk.length;
+    this.reader.write(chunk);
+    this.processInput();
+  }
+
+  private processInput(): void {
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      while (!this.closing && !this.closeAfter && !this.paused && this.blockedOn === undefined) {
+        let argv: string[] | undefined;
+        try {
+          argv = this.reader.next();
+        } catch (err) {
+          this.writer.push(protocolErrorText(err), this.protocol);
+          this.closeAfter = true;
+          break;
+        }
+        if (argv === undefined) break;
+        if (argv.length === 0) continue;
+        this.host.execute(this, argv);
+      }
+      if (!this.closing && !this.closeAfter && this.reader.bufferedBytes > this.host.limits.clientQueryBufferLimit) {
+        this.close('query buffer limit');
+        return;
+      }
+    } finally {
+      this.processing = false;
+    }
+    this.flushNow();
+  }
+
+  private flushNow(): void {
+    if (this.closing) return;
+    const chunks = this.writer.flush();
+    for (let i = 0; i < chunks.length; i++) {
+      const chunk = chunks[i] as Buffer;
+      this.host.stats.netOutputBytes += chunk.length;
+      if (!this.socket.write(chunk)) this.applyBackpressure();
+    }
+    if (this.closeAfter) {
+      this.closing = true;
+      this.closedReason ??= 'quit';
+      this.socket.end();
+      this.socket.destroySoon?.();
+      return;
+    }
+    if (chunks.length > 0) this.checkOutputLimits();
+  }
+
+  private applyBackpressure(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  private onDrain(): void {
+    if (!this.paused) return;
+    this.paused = false;
+    this.softLimitSince = 0;
+    this.socket.resume();
+    this.processInput();
+  }
+
+  /** `client-output-buffer-limit` of this client's class; true if the client was closed. */
+  checkOutputLimits(now = Date.now()): boolean {
+    if (this.closing) return true;
+    const l = this.host.limits;
+    const kind = this.kind;
+    const limit = kind === 'pubsub' ? l.clientOutputBufferLimitPubsub : kind === 'replica' ? l.clientOutputBufferLimitReplica : l.clientOutputBufferLimitNormal;
+    const used = this.outputBytes;
+    if (limit.hardBytes > 0 && used >= limit.hardBytes) {
+      this.close('output buffer limit (hard)');
+      return true;
+    }
+    if (limit.softBytes > 0 && used >= limit.softBytes) {
+      if (this.softLimitSince === 0) this.softLimitSince = now;
+      else if (now - this.softLimitSince > limit.softSeconds * 1000) {
+        this.close('output buffer limit (soft)');
+        return true;
+      }
+    } else this.softLimitSince = 0;
+    return false;
+  }
+
+  private onSocketClose(): void {
+    this.closing = true;
+    const reason = this.closedReason ?? 'connection closed by client';
+    this.closedReason = reason;
+    this.host.closed(this, reason);
+  }
+}

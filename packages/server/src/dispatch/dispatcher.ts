@@ -1,0 +1,132 @@
+import { ErrorReply, QUEUED, type RespValue } from '@replikit/resp';
+import type { ClientConnection } from '../connection/client-connection';
+import type { ServerClient } from '../connection/server-client';
+import { CommandFailedError } from '../errors';
+import { type CommandContext, NO_REPLY } from './command-spec';
+import type { TableEntry } from './command-table';
+import { LOADING, MASTERDOWN, NOAUTH, NOREPLICAS, NOT_IN_MULTI, READONLY, execAbort, pubsubContext } from './reply-texts';
+import type { ServerRuntime } from './server-runtime';
+
+/** Hooks the dispatcher reports to (the server turns them into events). */
+export interface DispatchObserver {
+  commandFailed(err: CommandFailedError, client: ServerClient): void;
+}
+
+/**
+ * processCommand: the checks of Redis 7.0's server.c in its order, then MULTI queueing or the call.
+ *
+ * 1. lookup (unknown command / unknown subcommand) and arity
+ * 2. authentication (NOAUTH), unless the command is `no-auth`
+ * 3. `no-multi` commands inside MULTI
+ * 4. NOREPLICAS (master with min-replicas-to-write), for writes (and EXEC of queued writes)
+ * 5. READONLY (replica with replica-read-only), for writes from normal clients
+ * 6. RESP2 subscribe-mode context
+ * 7. MASTERDOWN (replica, link down, replica-serve-stale-data no), for non-`stale` commands
+ * 8. LOADING, for non-`loading` commands
+ * 9. MULTI queueing (+QUEUED), except EXEC DISCARD MULTI WATCH QUIT RESET
+ * 10. call, then serve clients blocked on keys that became ready
+ */
+export class Dispatcher {
+  constructor(
+    private readonly rt: ServerRuntime,
+    private readonly observer: DispatchObserver,
+  ) {}
+
+  execute(client: ClientConnection, argv: string[]): void {
+    client.muted = client.replyOff || client.skipThis;
+    const found = this.rt.commands.lookup(argv);
+    if (found instanceof ErrorReply) this.reject(client, undefined, found);
+    else {
+      client.lastCommand = found.fullname;
+      const refusal = this.check(client, found);
+      if (refusal !== undefined) this.reject(client, found, refusal);
+      else if (client.multi !== undefined && !found.bypassesQueue) this.queue(client, found, argv);
+      else this.call(client, found, argv, false);
+    }
+    client.skipThis = client.skipNext;
+    client.skipNext = false;
+    this.rt.blocking.serveReadyKeys();
+  }
+
+  /** Steps 2-8: the first refusal, or undefined. */
+  private check(client: ServerClient, e: TableEntry): ErrorReply | undefined {
+    const rt = this.rt;
+    if (!client.authenticated && !e.noAuth && rt.users.defaultUserNeedsAuth) return NOAUTH;
+    const multi = client.multi;
+    if (multi !== undefined && e.noMulti) return NOT_IN_MULTI;
+    const isExec = e.fullname === 'exec';
+    const isWrite = e.isWrite || (isExec && multi !== undefined && multi.hasWrite);
+    const repl = rt.replication;
+    const opts = rt.options;
+    if (isWrite && repl.role === 'master' && opts.minReplicasToWrite > 0 && opts.minReplicasMaxLag > 0 && repl.goodReplicas < opts.minReplicasToWrite) {
+      return NOREPLICAS;
+    }
+    if (isWrite && repl.role === 'replica' && opts.replicaReadOnly && client.kind !== 'master') return READONLY;
+    if (client.protocol === 2 && !e.pubsubContext && client.channels.size + client.patterns.size + client.shardChannels.size > 0) {
+      return pubsubContext(e.fullname);
+    }
+    if (repl.role === 'replica' && !repl.masterLinkUp && !opts.replicaServeStaleData && (e.denyStale || (isExec && multi?.hasDenyStale))) {
+      return MASTERDOWN;
+    }
+    if (repl.loading && (e.denyLoading || (isExec && multi?.hasDenyLoading))) return LOADING;
+    return undefined;
+  }
+
+  /** rejectCommand: flags the transaction; EXEC itself is aborted with the reason. */
+  private reject(client: ClientConnection, e: TableEntry | undefined, err: ErrorReply): void {
+    if (e !== undefined) this.rt.stats.command(e.fullname).rejectedCalls++;
+    this.rt.stats.error(err.prefix);
+    if (client.multi !== undefined) {
+      if (e?.fullname === 'exec') {
+        client.multi = undefined;
+        for (const w of client.watched.values()) this.rt.keyspace.releaseKeyVersion(w.db, w.key);
+        client.watched.clear();
+        client.reply(execAbort(err));
+        return;
+      }
+      client.multi.dirtyExec = true;
+    }
+    client.reply(err);
+  }
+
+  private queue(client: ClientConnection, e: TableEntry, argv: string[]): void {
+    const m = client.multi;
+    if (m === undefined) return;
+    m.queue.push({ entry: e, argv });
+    if (e.isWrite) m.hasWrite = true;
+    if (e.denyStale) m.hasDenyStale = true;
+    if (e.denyLoading) m.hasDenyLoading = true;
+    client.reply(QUEUED);
+  }
+
+  /** Runs one resolved command and replies (also used by EXEC for each queued command). */
+  call(client: ServerClient, e: TableEntry, argv: string[], inExec: boolean): RespValue | typeof NO_REPLY {
+    const stat = this.rt.stats.command(e.fullname);
+    const rt = this.rt;
+    const ctx: CommandContext = {
+      runtime: rt,
+      client,
+      inExec,
+      keyspace: (a: string[]) => rt.runKeyspace(client, a),
+    };
+    const t0 = performance.now();
+    let result: RespValue | typeof NO_REPLY;
+    try {
+      result = e.spec.handler(ctx, argv);
+    } catch (err) {
+      const failure = new CommandFailedError(e.fullname, err);
+      this.observer.commandFailed(failure, client);
+      result = new ErrorReply(`ERR ${(err as Error)?.message ?? String(err)}`.replace(/[\r\n]/g, ' '));
+    }
+    stat.usec += Math.round((performance.now() - t0) * 1000);
+    stat.calls++;
+    rt.stats.totalCommandsProcessed++;
+    if (result === NO_REPLY) return result;
+    if (result instanceof ErrorReply) {
+      stat.failedCalls++;
+      rt.stats.error(result.prefix);
+    }
+    if (!inExec) client.reply(result);
+    return result;
+  }
+}

@@ -1,0 +1,49 @@
+import type { CommandEntry, Keyspace, PropagatedCommand } from '@replikit/keyspace';
+import type { ServerCommandSpec } from './command-spec';
+import type { KeyspaceBridge, KeyspaceResult } from './keyspace-bridge';
+import type { PropagatedWrite } from './replication-state';
+
+const EMPTY: readonly PropagatedWrite[] = [];
+
+function toSpec(e: CommandEntry, fullname: string): ServerCommandSpec {
+  let subcommands: Map<string, ServerCommandSpec> | undefined;
+  if (e.subcommandEntries !== undefined) {
+    subcommands = new Map();
+    for (const [name, sub] of e.subcommandEntries) subcommands.set(name, toSpec(sub, `${fullname}|${name}`));
+  }
+  return {
+    name: fullname,
+    arity: e.arity,
+    flags: e.flags,
+    firstKey: e.firstKey,
+    lastKey: e.lastKey,
+    keyStep: e.keyStep,
+    subcommands,
+    keyspace: true,
+    docs: e.group !== undefined ? { summary: '', group: e.group, since: '1.0.0' } : undefined,
+    handler: (ctx, argv) => ctx.keyspace(argv as string[]),
+  };
+}
+
+/** Adapts @replikit/keyspace's Keyspace to what the server needs. */
+export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
+  const session = { db: 0 };
+  return {
+    databases: ks.databases,
+    specs: () => [...ks.commandTable].map((e) => toSpec(e, e.name)),
+    execute(argv, db): KeyspaceResult {
+      session.db = db;
+      const r = ks.execute(argv, session);
+      return { reply: r.reply, writes: r.propagate.length === 0 ? EMPTY : (r.propagate as readonly PropagatedCommand[]) };
+    },
+    executeTransaction(queued, db) {
+      const s = { db };
+      const r = ks.executeTransaction(queued as string[][], s);
+      return { replies: r.replies, writes: r.propagate, db: r.db };
+    },
+    keyVersion: (db, key) => ks.keyVersion(db, key),
+    releaseKeyVersion: (db, key) => ks.releaseKeyVersion(db, key),
+    onKeyModified: (listener) => ks.onKeyModified(listener),
+    dbSize: (db) => ks.size(db),
+  };
+}

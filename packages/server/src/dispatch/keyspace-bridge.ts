@@ -1,0 +1,37 @@
+import type { RespValue } from '@replikit/resp';
+import type { ServerCommandSpec } from './command-spec';
+import type { PropagatedWrite } from './replication-state';
+
+/** The result of one keyspace command as the dispatcher needs it. */
+export interface KeyspaceResult {
+  readonly reply: RespValue;
+  /** writes to propagate, in order; empty for reads and no-op writes */
+  readonly writes: readonly PropagatedWrite[];
+}
+
+/**
+ * What the server needs from @replikit/keyspace. `createKeyspaceBridge(ks)` adapts the real
+ * keyspace; this file and keyspace-adapter.ts are the only places that know its API.
+ */
+export interface KeyspaceBridge {
+  readonly databases: number;
+  /** The keyspace's command table, as server specs whose handler runs `ctx.keyspace(argv)`. */
+  specs(): ServerCommandSpec[];
+  /** Runs one command in `db` as a normal client (not from the master). */
+  execute(argv: string[], db: number): KeyspaceResult;
+  /**
+   * Runs a queued transaction atomically in `db` (SELECT inside changes the db for the commands
+   * after it); `replies` has one entry per command, `writes` is already wrapped in MULTI/EXEC when
+   * more than one write was propagated. `db` is the selected db after the transaction.
+   */
+  executeTransaction(queued: readonly string[][], db: number): { readonly replies: RespValue[]; readonly writes: readonly PropagatedWrite[]; readonly db: number };
+  /**
+   * A value that changes whenever the key is modified, deleted or expires (WATCH). Registers the
+   * key as watched: call releaseKeyVersion once per call.
+   */
+  keyVersion(db: number, key: string): unknown;
+  releaseKeyVersion(db: number, key: string): void;
+  /** Called after every key modification (`key` null: the whole db was flushed or swapped). */
+  onKeyModified(listener: (db: number, key: string | null) => void): () => void;
+  dbSize(db: number): number;
+}

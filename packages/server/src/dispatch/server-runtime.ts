@@ -1,0 +1,45 @@
+import type { RespValue } from '@replikit/resp';
+import type { UserDirectory } from '../auth/user-directory';
+import type { BlockingManager } from '../blocking/blocking-manager';
+import type { ClientRegistry } from '../connection/client-registry';
+import type { ServerClient } from '../connection/server-client';
+import type { ResolvedServerOptions } from '../defaults';
+import type { PubSubHub } from '../pubsub/pubsub-hub';
+import type { CommandTable } from './command-table';
+import type { Dispatcher } from './dispatcher';
+import type { KeyspaceBridge } from './keyspace-bridge';
+import type { PropagatedWrite, ReplicationState } from './replication-state';
+import type { ServerStats } from './server-stats';
+
+/**
+ * The services every command handler can reach through `ctx.runtime`. The operator surface
+ * (CONFIG, INFO, persistence) and the replication wave use the same object.
+ */
+export interface ServerRuntime {
+  /** live options: CONFIG SET writes here and the server reads them on use */
+  readonly options: ResolvedServerOptions;
+  readonly users: UserDirectory;
+  readonly pubsub: PubSubHub;
+  readonly blocking: BlockingManager;
+  readonly commands: CommandTable;
+  readonly keyspace: KeyspaceBridge;
+  readonly clients: ClientRegistry;
+  readonly dispatcher: Dispatcher;
+  readonly stats: ServerStats;
+  readonly replication: ReplicationState;
+  /** unix ms when the server was created */
+  readonly startedAt: number;
+  /** 40 hex chars, INFO `run_id` */
+  readonly runId: string;
+  /** the TCP port listened on (0 before listen) */
+  readonly port: number;
+  /** Runs a keyspace command for `client` in its db, propagates its writes, returns the reply. */
+  runKeyspace(client: ServerClient, argv: string[]): RespValue;
+  /** Hands writes to the propagation sink and the `command:propagate` event. */
+  propagate(writes: readonly PropagatedWrite[], origin: ServerClient | undefined): void;
+  /**
+   * Runs `fn` with propagation held back; the writes it produced are then propagated as one unit,
+   * wrapped in MULTI/EXEC when there is more than one (Redis 7.0's also_propagate rule). Used by EXEC.
+   */
+  propagateAsUnit<T>(origin: ServerClient | undefined, fn: () => T): T;
+}

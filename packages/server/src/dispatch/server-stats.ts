@@ -1,0 +1,51 @@
+/** Per-command counters (INFO commandstats). */
+export interface CommandStat {
+  calls: number;
+  usec: number;
+  rejectedCalls: number;
+  failedCalls: number;
+}
+
+/** Counters the INFO builders read (INFO stats, commandstats, errorstats); CONFIG RESETSTAT resets them. */
+export class ServerStats {
+  totalConnectionsReceived = 0;
+  totalCommandsProcessed = 0;
+  rejectedConnections = 0;
+  netInputBytes = 0;
+  netOutputBytes = 0;
+  totalErrorReplies = 0;
+  /** clients closed because of client-output-buffer-limit */
+  clientOutputBufferLimitDisconnections = 0;
+  /** clients closed because of client-query-buffer-limit */
+  clientQueryBufferLimitDisconnections = 0;
+  readonly commands = new Map<string, CommandStat>();
+  /** error prefix (`ERR`, `WRONGTYPE`) -> count */
+  readonly errors = new Map<string, number>();
+
+  command(fullname: string): CommandStat {
+    let s = this.commands.get(fullname);
+    if (s === undefined) {
+      s = { calls: 0, usec: 0, rejectedCalls: 0, failedCalls: 0 };
+      this.commands.set(fullname, s);
+    }
+    return s;
+  }
+
+  error(prefix: string): void {
+    this.totalErrorReplies++;
+    this.errors.set(prefix, (this.errors.get(prefix) ?? 0) + 1);
+  }
+
+  reset(): void {
+    this.totalConnectionsReceived = 0;
+    this.totalCommandsProcessed = 0;
+    this.rejectedConnections = 0;
+    this.netInputBytes = 0;
+    this.netOutputBytes = 0;
+    this.totalErrorReplies = 0;
+    this.clientOutputBufferLimitDisconnections = 0;
+    this.clientQueryBufferLimitDisconnections = 0;
+    this.commands.clear();
+    this.errors.clear();
+  }
+}
