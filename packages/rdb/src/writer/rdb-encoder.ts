@@ -12,6 +12,7 @@ import {
   MAX_WRITE_RDB_VERSION,
   MIN_WRITE_RDB_VERSION,
 } from './defaults';
+import { KeySet } from './key-set';
 import { OutputBuffer } from './output-buffer';
 import { writeRdbString } from './string-writer';
 import { fail, show } from './validate';
@@ -95,7 +96,8 @@ export class RdbEncoder {
   private readonly options: RdbWriterOptions;
   private currentDb = -1;
   private readonly doneDbs = new Set<number>();
-  private keysInDb: Set<string> | null = null;
+  private keysInDb: KeySet | null = null;
+  private keysThisDb = 0;
   private state: 'new' | 'body' | 'done' = 'new';
   readonly stats: RdbWriteStats = { bytes: 0, keys: 0, dbs: new Map() };
 
@@ -149,9 +151,13 @@ export class RdbEncoder {
   private selectDb(db: number): void {
     if (!Number.isInteger(db) || db < 0 || db >= this.databases) fail(`db ${db} out of range 0..${this.databases - 1}`);
     if (this.doneDbs.has(db)) fail(`db ${db} appears again after db ${this.currentDb}: entries must be grouped by db`);
-    if (this.currentDb >= 0) this.doneDbs.add(this.currentDb);
+    if (this.currentDb >= 0) {
+      this.doneDbs.add(this.currentDb);
+      this.stats.dbs.set(this.currentDb, this.keysThisDb);
+    }
+    this.keysThisDb = 0;
     this.currentDb = db;
-    this.keysInDb = this.checkKeys ? new Set() : null;
+    this.keysInDb = this.checkKeys ? new KeySet() : null;
     this.out.u8(0xfe);
     this.out.len(db);
     const sizes = this.options.dbSizes;
@@ -170,11 +176,7 @@ export class RdbEncoder {
     if (db !== this.currentDb) this.selectDb(db);
     const key = e.key;
     if (!Buffer.isBuffer(key)) fail('a key must be a Buffer');
-    if (this.keysInDb) {
-      const k = key.toString('latin1');
-      if (this.keysInDb.has(k)) fail(`duplicate key ${show(key)} in db ${db}`);
-      this.keysInDb.add(k);
-    }
+    if (this.keysInDb && !this.keysInDb.add(key)) fail(`duplicate key ${show(key)} in db ${db}`);
     const typeId = valueTypeId(e.value, this.encoding);
     const out = this.out;
     const exp = e.expireAtMs ?? -1;
@@ -196,7 +198,7 @@ export class RdbEncoder {
     writeRdbString(out, key, this.compress);
     writeValueBody(out, typeId, e.value, this.compress);
     this.stats.keys++;
-    this.stats.dbs.set(db, (this.stats.dbs.get(db) ?? 0) + 1);
+    this.keysThisDb++;
   }
 
   /** EOF opcode and checksum; everything is then in `out.takeChunks()`. */
@@ -204,6 +206,7 @@ export class RdbEncoder {
     if (this.state === 'new') this.writeHeader();
     if (this.state === 'done') return;
     this.state = 'done';
+    if (this.currentDb >= 0) this.stats.dbs.set(this.currentDb, this.keysThisDb);
     this.out.u8(0xff);
     this.out.sealWithChecksum(!this.checksum);
     this.stats.bytes = this.out.length;

@@ -210,3 +210,16 @@ describe('zset score text (listpack)', () => {
     for (const d of [0.1, 1 / 3, 1e300, -2.5e-10, 5e-324, 2 ** 63]) expect(Number(formatG17(d))).toBe(d);
   });
 });
+
+describe('KeySet (duplicate-key check)', () => {
+  it('is an exact set of binary keys across growth', async () => {
+    const { KeySet } = await import('./key-set');
+    const s = new KeySet(4);
+    for (let i = 0; i < 20000; i++) expect(s.add(Buffer.from(`k${i}`))).toBe(true);
+    for (let i = 0; i < 20000; i += 7) expect(s.add(Buffer.from(`k${i}`))).toBe(false);
+    expect(s.add(Buffer.alloc(0))).toBe(true);
+    expect(s.add(Buffer.alloc(0))).toBe(false);
+    expect(s.add(Buffer.from([0]))).toBe(true);
+    expect(s.size).toBe(20002);
+  });
+});

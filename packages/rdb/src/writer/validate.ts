@@ -1,5 +1,6 @@
 /** Checks shared by the writer's encoders: a value Redis would choke on is a typed RdbWriteError. */
 import { RdbWriteError } from '../errors';
+import { KeySet } from './key-set';
 
 export function fail(message: string): never {
   throw new RdbWriteError(message);
@@ -33,12 +34,8 @@ export function checkUnique(items: ReadonlyArray<Buffer>, what: string): void {
     }
     return;
   }
-  const seen = new Set<string>();
-  for (let i = 0; i < n; i++) {
-    const k = items[i].toString('latin1');
-    if (seen.has(k)) fail(`duplicate ${what} ${show(items[i])}`);
-    seen.add(k);
-  }
+  const seen = new KeySet(n);
+  for (let i = 0; i < n; i++) if (!seen.add(items[i])) fail(`duplicate ${what} ${show(items[i])}`);
 }
 
 /** Like checkUnique over the first element of pairs (hash fields, zset members). */
@@ -52,10 +49,6 @@ export function checkUniquePairs(pairs: ReadonlyArray<readonly [Buffer, unknown]
     }
     return;
   }
-  const seen = new Set<string>();
-  for (let i = 0; i < n; i++) {
-    const k = pairs[i][0].toString('latin1');
-    if (seen.has(k)) fail(`duplicate ${what} ${show(pairs[i][0])}`);
-    seen.add(k);
-  }
+  const seen = new KeySet(n);
+  for (let i = 0; i < n; i++) if (!seen.add(pairs[i][0])) fail(`duplicate ${what} ${show(pairs[i][0])}`);
 }
