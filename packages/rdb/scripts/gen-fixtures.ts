@@ -12,19 +12,20 @@ import { isDeepStrictEqual } from 'node:util';
 import { RawClient, startRedisServer } from '@replikit/test-utils';
 import { readRdbFile } from '../src/reader/read-rdb';
 import { normalizeEntries } from '../src/reader/testing/normalize';
-import { buildDataset, snapshotServer } from '../src/reader/testing/server-snapshot';
+import { buildDataset, buildSmallDataset, snapshotServer } from '../src/reader/testing/server-snapshot';
 
 const outDir = join(__dirname, '..', 'fixtures');
 
 interface Variant {
   name: string;
   config: Record<string, string>;
-  /** applied after building the dataset, before SAVE */
-  after?: (c: RawClient) => Promise<void>;
+  /** builds the dataset (default: buildDataset at scale 1) */
+  build?: (c: RawClient) => Promise<void>;
 }
 
 const variants: Variant[] = [
   { name: 'redis-7.0-dataset', config: { rdbcompression: 'yes' } },
+  { name: 'redis-7.0-small', config: { rdbcompression: 'yes' }, build: buildSmallDataset },
   { name: 'redis-7.0-lfu', config: { rdbcompression: 'yes', 'maxmemory-policy': 'allkeys-lfu' } },
   { name: 'redis-7.0-lru-nochecksum', config: { rdbcompression: 'no', 'maxmemory-policy': 'allkeys-lru', rdbchecksum: 'no' } },
 ];
@@ -34,8 +35,7 @@ async function main(): Promise<void> {
     const server = await startRedisServer({ config: { 'enable-debug-command': 'yes', ...v.config } });
     const c = await RawClient.connect(server.port);
     try {
-      await buildDataset(c, 1);
-      if (v.after) await v.after(c);
+      await (v.build ?? ((cl: RawClient) => buildDataset(cl, 1)))(c);
       const expected = await snapshotServer(c);
       await c.call('SAVE');
       const dump = join(server.dir, 'dump.rdb');

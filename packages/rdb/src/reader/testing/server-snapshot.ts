@@ -219,3 +219,28 @@ export async function buildDataset(c: RawClient, scale = 1): Promise<void> {
   await call(c, 'RPUSH', 'db15:list', 'x', 'y');
   await call(c, 'SELECT', 0);
 }
+
+/** A tiny dataset (one small key per encoding 7.0 writes, < 1 KB dump) for fast corruption fuzzing. */
+export async function buildSmallDataset(c: RawClient): Promise<void> {
+  await call(c, 'FLUSHALL');
+  await call(c, 'SELECT', 0);
+  await call(c, 'SET', 's', 'hello');
+  await call(c, 'SET', 'i', '-1234');
+  await call(c, 'SET', 'z', 'zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz');
+  await call(c, 'PEXPIREAT', 'z', EXPIRE_A);
+  await call(c, 'RPUSH', 'l', 'a', '1', '300');
+  await call(c, 'SADD', 'si', '1', '2', '70000');
+  await call(c, 'SADD', 'ss', 'x', 'y');
+  await call(c, 'ZADD', 'zs', '1', 'a', '2.5', 'b');
+  await call(c, 'HSET', 'h', 'f', 'v', 'n', '1');
+  const many: string[] = [];
+  for (let i = 0; i < 130; i++) many.push(String(i / 4), `m${i}`);
+  await call(c, 'ZADD', 'zbig', ...many);
+  await call(c, 'XADD', 'x', '1-1', 'f', 'v');
+  await call(c, 'XADD', 'x', '1-2', 'f', 'w', 'g', 'u');
+  await call(c, 'XGROUP', 'CREATE', 'x', 'g', '0');
+  await call(c, 'XREADGROUP', 'GROUP', 'g', 'c', 'COUNT', 1, 'STREAMS', 'x', '>');
+  await call(c, 'SELECT', 2);
+  await call(c, 'SET', 'k2', 'v2');
+  await call(c, 'SELECT', 0);
+}
