@@ -31,6 +31,11 @@ export class ZSetValue implements CollectionValue {
     this.listpack = firstMemberLen <= ZSET_MAX_LISTPACK_VALUE;
   }
 
+  /** An empty sorted set with the skiplist encoding (the result set of ZUNIONSTORE & co). */
+  static createSkiplist(): ZSetValue {
+    return new ZSetValue(Number.POSITIVE_INFINITY);
+  }
+
   get size(): number {
     return this.dict.size;
   }
@@ -82,6 +87,11 @@ export class ZSetValue implements CollectionValue {
     if (Object.is(cur, score)) return;
     this.sl.updateScore(cur, member, score);
     this.dict.set(member, score);
+  }
+
+  /** Appends a member that is not present (a range sink: ZRANGESTORE). */
+  push(member: BinaryString, score: number): void {
+    this.insert(member, score);
   }
 
   /** Adds or updates. */
