@@ -238,6 +238,10 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     this.emit('client:connect', client);
   }
 
+  authRequired(): boolean {
+    return this.users.defaultUserNeedsAuth;
+  }
+
   execute(client: ClientConnection, argv: string[]): void {
     this.dispatcher.execute(client, argv);
   }

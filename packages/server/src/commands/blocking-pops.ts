@@ -67,7 +67,8 @@ function move(toArgv: (argv: readonly string[]) => string[]) {
     };
     const r = attempt(ctx, argv[1] as string);
     if (r !== undefined) return r;
-    if (ctx.inExec || ctx.client.multi !== undefined) return NULL_ARRAY;
+    // blmoveGenericCommand answers a non-blocking context with the null bulk, a timeout with the null array
+    if (ctx.inExec || ctx.client.multi !== undefined) return null;
     return block(ctx, [argv[1] as string], timeout, attempt);
   };
 }

@@ -33,7 +33,7 @@ function clientList(ctx: CommandContext, argv: readonly string[]) {
     ids = new Set();
     for (let j = 3; j < argv.length; j++) {
       const id = parseStrictInt(argv[j] as string);
-      if (id === null || id < 1) return new ErrorReply('ERR Invalid client ID');
+      if (id === null) return new ErrorReply('ERR Invalid client ID');
       ids.add(id);
     }
   } else if (argv.length !== 2) return SYNTAX;
@@ -66,8 +66,7 @@ function clientKill(ctx: CommandContext, argv: readonly string[]) {
       if (val === undefined) return SYNTAX;
       if (eqi(opt, 'id')) {
         const n = parseStrictInt(val);
-        if (n === null) return NOT_INTEGER;
-        if (n <= 0) return new ErrorReply('ERR client-id should be greater than 0');
+        if (n === null || n <= 0) return new ErrorReply('ERR client-id should be greater than 0');
         id = n;
       } else if (eqi(opt, 'type')) {
         type = clientType(val);

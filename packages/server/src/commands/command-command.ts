@@ -45,7 +45,7 @@ export function commandInfo(s: ServerCommandSpec): RespValue {
     s.lastKey,
     s.keyStep,
     new SetReply(categories(s).map((c) => new SimpleString(c))),
-    new SetReply([]),
+    new SetReply((s.tips ?? []).map((t) => t)),
     keySpecs(s),
     subs,
   ];

@@ -17,6 +17,7 @@ import type { ServerRuntime } from '../dispatch/server-runtime';
 import { eqi, parseInt32, parseStrictInt } from './arg-parsing';
 import { unwatchAll } from './transaction-commands';
 
+const INT_RANGE = new ErrorReply('ERR value is out of range, value must between -2147483648 and 2147483647');
 const CONN = ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'];
 const RESET = new SimpleString('RESET');
 
@@ -53,15 +54,19 @@ function authenticate(rt: ServerRuntime, c: ClientConnection, user: string, pass
   return true;
 }
 
+function withTips(tips: string[], s: ServerCommandSpec): ServerCommandSpec {
+  return { ...s, tips };
+}
+
 export const connectionCommands: ServerCommandSpec[] = [
-  spec('ping', -1, ['fast'], ['@fast', '@connection'], (ctx, argv) => {
+  withTips(['request_policy:all_shards', 'response_policy:all_succeeded'], spec('ping', -1, ['fast'], ['@fast', '@connection'], (ctx, argv) => {
     if (argv.length > 2) return wrongArity('ping');
     const c = ctx.client;
     if (c.protocol === 2 && c.channels.size + c.patterns.size + c.shardChannels.size > 0) {
       return ['pong', argv.length === 2 ? (argv[1] as string) : ''];
     }
     return argv.length === 2 ? (argv[1] as string) : PONG;
-  }),
+  })),
   spec('echo', 2, ['loading', 'stale', 'fast'], ['@fast', '@connection'], (_ctx, argv) => argv[1] as string),
   spec('quit', -1, CONN, ['@fast', '@connection'], (ctx) => {
     ctx.client.closeAfterReply();
@@ -73,8 +78,9 @@ export const connectionCommands: ServerCommandSpec[] = [
     return RESET;
   }),
   spec('select', 2, ['loading', 'stale', 'fast'], ['@fast', '@connection'], (ctx, argv) => {
-    const n = parseInt32(argv[1] as string);
+    const n = parseStrictInt(argv[1] as string);
     if (n === null) return NOT_INTEGER;
+    if (parseInt32(argv[1] as string) === null) return INT_RANGE;
     if (n < 0 || n >= ctx.runtime.keyspace.databases) return DB_OUT_OF_RANGE;
     ctx.client.db = n;
     return OK;

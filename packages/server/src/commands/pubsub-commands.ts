@@ -1,6 +1,5 @@
-import { PushReply, SimpleString } from '@replikit/resp';
+import { ErrorReply, PushReply, SimpleString } from '@replikit/resp';
 import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
-import { wrongArity } from '../dispatch/reply-texts';
 import { subscriptionCount } from '../pubsub/pubsub-hub';
 
 const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'];
@@ -26,7 +25,7 @@ function subscribe(kind: Kind) {
 }
 
 function unsubscribe(kind: Kind) {
-  const word = `un${kind}`;
+  const word = kind === 'subscribe' ? 'unsubscribe' : kind === 'psubscribe' ? 'punsubscribe' : 'sunsubscribe';
   return (ctx: CommandContext, argv: readonly string[]) => {
     const c = ctx.client;
     const hub = ctx.runtime.pubsub;
@@ -64,6 +63,11 @@ const HELP = [
   '    Print this help.',
 ];
 
+/** addReplySubcommandSyntaxError */
+function subcommandSyntax(argv: readonly string[]): ErrorReply {
+  return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${(argv[1] as string).slice(0, 128)}'. Try ${(argv[0] as string).toUpperCase()} HELP.`);
+}
+
 const PS = ['pubsub', 'loading', 'stale'];
 
 export const pubsubCommands: ServerCommandSpec[] = [
@@ -82,11 +86,11 @@ export const pubsubCommands: ServerCommandSpec[] = [
     keyStep: 1,
   }),
   containerSpec('pubsub', [
-    spec('pubsub|channels', -2, PS, SUB_CAT, (ctx, argv) => (argv.length > 3 ? wrongArity('pubsub|channels') : ctx.runtime.pubsub.channelNames(argv[2]))),
+    spec('pubsub|channels', -2, PS, SUB_CAT, (ctx, argv) => (argv.length > 3 ? subcommandSyntax(argv) : ctx.runtime.pubsub.channelNames(argv[2]))),
     spec('pubsub|numsub', -2, PS, SUB_CAT, (ctx, argv) => argv.slice(2).flatMap((ch) => [ch, ctx.runtime.pubsub.numsub(ch)])),
     spec('pubsub|numpat', 2, PS, SUB_CAT, (ctx) => ctx.runtime.pubsub.numpat()),
     spec('pubsub|shardchannels', -2, PS, SUB_CAT, (ctx, argv) =>
-      argv.length > 3 ? wrongArity('pubsub|shardchannels') : ctx.runtime.pubsub.shardChannelNames(argv[2]),
+      argv.length > 3 ? subcommandSyntax(argv) : ctx.runtime.pubsub.shardChannelNames(argv[2]),
     ),
     spec('pubsub|shardnumsub', -2, PS, SUB_CAT, (ctx, argv) => argv.slice(2).flatMap((ch) => [ch, ctx.runtime.pubsub.shardNumsub(ch)])),
     spec('pubsub|help', 2, ['loading', 'stale'], ['@slow'], () => HELP.map((h) => new SimpleString(h))),

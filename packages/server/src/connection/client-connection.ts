@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import type { PushReply, RespValue } from '@replikit/resp';
 import type { OutputBufferLimit } from '../defaults';
-import { createReplyWriter, createRequestReader, protocolErrorText, type ReplyWriter, type RequestReader } from './resp-io';
+import { createReplyWriter, createRequestReader, protocolFailure, type ReplyWriter, type RequestReader } from './resp-io';
 import type { ClientKind, MultiState, ServerClient } from './server-client';
 
 /** What a connection needs from the server. */
@@ -10,6 +10,8 @@ export interface ConnectionHost {
   execute(client: ClientConnection, argv: string[]): void;
   /** The connection is gone (socket closed or destroyed). */
   closed(client: ClientConnection, reason: string): void;
+  /** Redis's authRequired() for a client that has not authenticated: the default user has a password. */
+  authRequired(): boolean;
   /** net byte counters (INFO stats total_net_input_bytes / total_net_output_bytes) */
   readonly stats: { netInputBytes: number; netOutputBytes: number };
   /** Limits read live, so CONFIG SET applies to existing clients like in Redis. */
@@ -78,7 +80,11 @@ export class ClientConnection implements ServerClient {
     this.lastInteraction = this.createdAt;
     this.addr = formatAddr(socket.remoteAddress, socket.remotePort, `${socket.localAddress ?? ''}:0`);
     this.laddr = formatAddr(socket.localAddress, socket.localPort, `${(socket as unknown as { server?: { address(): unknown } }).server?.address() ?? ''}:0`);
-    this.reader = createRequestReader({ maxBulkLength: host.limits.protoMaxBulkLen });
+    this.reader = createRequestReader({
+      maxBulkLength: host.limits.protoMaxBulkLen,
+      maxQueryBuffer: host.limits.clientQueryBufferLimit,
+      authenticated: !needsAuth,
+    });
     this.writer = createReplyWriter();
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
@@ -183,17 +189,20 @@ export class ClientConnection implements ServerClient {
         try {
           argv = this.reader.next();
         } catch (err) {
-          this.writer.push(protocolErrorText(err), this.protocol);
+          const f = protocolFailure(err);
+          this.closedReason = f.reason;
+          if (f.reply === undefined) {
+            this.close(f.reason);
+            return;
+          }
+          this.writer.push(f.reply, this.protocol);
           this.closeAfter = true;
           break;
         }
         if (argv === undefined) break;
         if (argv.length === 0) continue;
         this.host.execute(this, argv);
-      }
-      if (!this.closing && !this.closeAfter && this.reader.bufferedBytes > this.host.limits.clientQueryBufferLimit) {
-        this.close('query buffer limit');
-        return;
+        this.reader.authenticated = this.authenticated || !this.host.authRequired();
       }
     } finally {
       this.processing = false;

@@ -41,6 +41,8 @@ export interface ServerCommandSpec {
   readonly keyStep: number;
   /** ACL categories as COMMAND INFO shows them (`@fast`, `@connection`); derived from flags when absent */
   readonly categories?: readonly string[];
+  /** COMMAND INFO tips (`request_policy:all_shards`, `nondeterministic_output`) */
+  readonly tips?: readonly string[];
   /** Container commands (CLIENT, COMMAND, PUBSUB, CONFIG): lower-case subcommand name -> spec named `client|id`. */
   readonly subcommands?: ReadonlyMap<string, ServerCommandSpec>;
   /** COMMAND DOCS summary, group, since */

@@ -1,0 +1,141 @@
+import { type Socket, connect } from 'node:net';
+import { type Keyspace, createKeyspace } from '@replikit/keyspace';
+import { type ReplikitServer, type ServerOptions, createKeyspaceBridge, createServer } from '@replikit/server';
+
+export interface Started {
+  readonly server: ReplikitServer;
+  readonly keyspace: Keyspace;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** A replikit server on a random 127.0.0.1 port over a fresh in-memory keyspace. */
+export async function startReplikit(options: ServerOptions = {}): Promise<Started> {
+  const keyspace = createKeyspace();
+  const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, { port: 0, ...options });
+  const { port } = await server.listen();
+  return {
+    server,
+    keyspace,
+    port,
+    async close() {
+      await server.close();
+      keyspace.close();
+    },
+  };
+}
+
+/** Length of the first complete RESP2/RESP3 reply in `b` from `at`, or -1 if incomplete. */
+function replyEnd(b: Buffer, at: number): number {
+  let pending = 1;
+  let i = at;
+  while (pending > 0) {
+    if (i >= b.length) return -1;
+    const nl = b.indexOf('\r\n', i);
+    if (nl < 0) return -1;
+    const t = String.fromCharCode(b[i] as number);
+    const n = Number(b.toString('latin1', i + 1, nl));
+    i = nl + 2;
+    pending--;
+    if (t === '$' || t === '=' || t === '!') {
+      if (n >= 0) {
+        if (b.length < i + n + 2) return -1;
+        i += n + 2;
+      }
+    } else if (t === '*' || t === '~' || t === '>') {
+      if (n > 0) pending += n;
+    } else if (t === '%' || t === '|') {
+      pending += 2 * n;
+    }
+  }
+  return i;
+}
+
+export function encodeArgv(argv: readonly (string | Buffer)[]): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${argv.length}\r\n`)];
+  for (const a of argv) {
+    const b = Buffer.isBuffer(a) ? a : Buffer.from(a, 'latin1');
+    parts.push(Buffer.from(`$${b.length}\r\n`), b, Buffer.from('\r\n'));
+  }
+  return Buffer.concat(parts);
+}
+
+/** A byte-level client: send commands, read each reply's exact bytes. */
+export class ByteClient {
+  private buf = Buffer.alloc(0);
+  private waiters: Array<() => void> = [];
+  closed = false;
+  private constructor(readonly socket: Socket) {
+    socket.on('data', (d: Buffer) => {
+      this.buf = Buffer.concat([this.buf, d]);
+      for (const w of this.waiters.splice(0)) w();
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      for (const w of this.waiters.splice(0)) w();
+    });
+    socket.on('error', () => {});
+  }
+
+  static connect(port: number): Promise<ByteClient> {
+    return new Promise((resolve, reject) => {
+      const s = connect({ port, host: '127.0.0.1' });
+      s.setNoDelay(true);
+      s.once('connect', () => resolve(new ByteClient(s)));
+      s.once('error', reject);
+    });
+  }
+
+  write(data: string | Buffer): void {
+    this.socket.write(data);
+  }
+
+  /** The next reply's bytes (latin1), or `CLOSED` when the server closed first; rejects on timeout. */
+  async reply(timeoutMs = 3000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const end = replyEnd(this.buf, 0);
+      if (end >= 0) {
+        const out = this.buf.toString('latin1', 0, end);
+        this.buf = this.buf.subarray(end);
+        return out;
+      }
+      if (this.closed) return this.buf.length > 0 ? `PARTIAL:${this.buf.toString('latin1')}` : 'CLOSED';
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`no reply within ${timeoutMs}ms (have ${JSON.stringify(this.buf.toString('latin1'))})`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  async call(...argv: string[]): Promise<string> {
+    this.write(encodeArgv(argv));
+    return this.reply();
+  }
+
+  /** Resolves true if nothing arrives for `ms`. */
+  async silentFor(ms: number): Promise<boolean> {
+    await new Promise((r) => setTimeout(r, ms));
+    return this.buf.length === 0;
+  }
+
+  waitClosed(timeoutMs = 3000): Promise<boolean> {
+    if (this.closed) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const t = setTimeout(() => resolve(false), timeoutMs);
+      this.socket.once('close', () => {
+        clearTimeout(t);
+        resolve(true);
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
