@@ -73,7 +73,7 @@ export class Cursor {
   short(n: number): never {
     if (this.final) throw new RdbTruncatedError(`input ends ${this.pos + n - this.end} bytes too early`, this.abs(this.end));
     if (this.totalBytes >= 0 && this.abs(this.pos + n) > this.totalBytes) {
-      throw new RdbCorruptError(`a length of ${n} bytes goes past the end of the ${this.totalBytes}-byte input`, this.abs());
+      throw new RdbTruncatedError(`${n} bytes wanted here go past the end of the ${this.totalBytes}-byte input`, this.abs());
     }
     this.needEnd = this.pos + n;
     throw NEED_MORE;
@@ -204,7 +204,7 @@ export class Cursor {
     if (n > this.limits.maxCollectionLength) throw new RdbLimitError(what, this.limits.maxCollectionLength, n, this.abs(p));
     const left = this.final ? this.end - this.pos : this.totalBytes >= 0 ? this.totalBytes - this.abs() : -1;
     if (left >= 0 && n * minBytesEach > left) {
-      throw new RdbCorruptError(`${what} count ${n} exceeds the ${left} bytes left`, this.abs(p));
+      throw new RdbTruncatedError(`${what} count ${n} needs more than the ${left} bytes left`, this.abs(p));
     }
     return n;
   }
@@ -226,8 +226,8 @@ export class Cursor {
       return this.special(b, p);
     } else {
       n = this.lenSlow(b, p);
-      if (n > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, n, this.abs(p));
     }
+    if (n > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, n, this.abs(p));
     const s = this.pos;
     if (s + n > this.end) this.short(n);
     this.pos = s + n;

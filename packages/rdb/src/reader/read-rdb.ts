@@ -101,6 +101,7 @@ export function readRdbBuffer(buf: Uint8Array, options: RdbReaderOptions = {}): 
   const reader = new RdbReader(fileCollector(file), { totalBytes: buf.length, ...options });
   reader.write(buf);
   reader.end();
+  file.info = reader.info();
   return file;
 }
 
@@ -111,5 +112,6 @@ export async function readRdbFile(path: string, options: RdbReaderOptions = {}):
   const stream = createReadStream(path, { highWaterMark: 1024 * 1024 });
   for await (const chunk of stream) reader.write(chunk as Buffer);
   reader.end();
+  file.info = reader.info();
   return file;
 }
