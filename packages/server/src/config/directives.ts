@@ -3,6 +3,8 @@
  * types, defaults and ranges. The same table drives the config file, `--directive` arguments,
  * CONFIG GET/SET/REWRITE and docs/configuration.md.
  */
+import { statSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { parseMemory } from './memory-units';
 
 export type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'custom';
@@ -45,6 +47,8 @@ export interface DirectiveSpec {
   readonly repeatable?: boolean;
   /** cannot be changed by CONFIG SET */
   readonly immutable?: boolean;
+  /** PROTECTED_CONFIG: CONFIG SET refuses it unless `enable-protected-configs` allows the client */
+  readonly protected?: boolean;
   /** hidden from CONFIG GET (include) */
   readonly hidden?: boolean;
   /** only the values listed are implemented; others are rejected with this reason */
@@ -71,6 +75,29 @@ function parseSave(args: readonly string[]): SaveParam[] {
     out.push({ seconds: s, changes: c });
   }
   return out;
+}
+
+/** `dir`: like Redis's chdir(), the directory must exist; kept as an absolute path (CONFIG GET shows getcwd()). */
+function parseDir(args: readonly string[], current: DirectiveValue): string {
+  if (args.length !== 1) throw new Error('wrong number of arguments');
+  const base = typeof current === 'string' && current !== '' ? current : process.cwd();
+  const p = resolve(base, args[0]);
+  let st: ReturnType<typeof statSync>;
+  try {
+    st = statSync(p);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(code === 'ENOENT' ? 'No such file or directory' : code === 'EACCES' ? 'Permission denied' : code === 'ENOTDIR' ? 'Not a directory' : String(code));
+  }
+  if (!st.isDirectory()) throw new Error('Not a directory');
+  return p;
+}
+
+/** `dbfilename`: isValidDBfilename (a base name, not a path). */
+function parseDbfilename(args: readonly string[]): string {
+  if (args.length !== 1) throw new Error('wrong number of arguments');
+  if (args[0] !== basename(args[0]) || args[0].includes('/')) throw new Error("dbfilename can't be a path, just a filename");
+  return args[0];
 }
 
 const DEFAULT_BUFFER_LIMITS: OutputBufferLimits = {
@@ -150,13 +177,16 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   int('databases', 16, 1, INT_MAX, 'number of databases', { immutable: true }),
   int('hz', 10, 0, INT_MAX, 'background task frequency (active expiry, timeouts)'),
   str('requirepass', '', 'password of the default user'),
+  enm('enable-protected-configs', 'no', ['no', 'yes', 'local'], 'allow CONFIG SET of protected configs (dir, dbfilename): no, yes, or from local connections', { immutable: true }),
+  enm('enable-debug-command', 'no', ['no', 'yes', 'local'], 'allow the DEBUG command: no, yes, or from local connections', { immutable: true }),
   { name: 'user', kind: 'custom', multiArg: true, repeatable: true, immutable: true, defaultText: '', description: 'ACL user (subset: on|off, >password, nopass, +@all/allcommands, ~* allkeys)',
     parse: (a, cur) => [...((cur as string[] | null) ?? []), a.join(' ')], format: (v) => ((v as string[] | null) ?? []).join('\n') },
   // persistence
   { name: 'save', kind: 'custom', multiArg: true, defaultText: '3600 1 300 100 60 10000', description: 'RDB save points: <seconds> <changes> pairs; "" disables',
     parse: (a) => parseSave(a), format: (v) => (v as SaveParam[]).map((p) => `${p.seconds} ${p.changes}`).join(' ') },
-  str('dbfilename', 'dump.rdb', 'RDB file name'),
-  str('dir', '.', 'working directory for the RDB file'),
+  { name: 'dbfilename', kind: 'custom', defaultText: 'dump.rdb', protected: true, description: 'RDB file name (a file name, not a path)', parse: (a) => parseDbfilename(a) },
+  { name: 'dir', kind: 'custom', defaultText: '.', protected: true, description: 'working directory for the RDB file (must exist; shown as an absolute path)',
+    parse: (a, cur) => parseDir(a, cur) },
   bool('rdbcompression', true, 'LZF-compress strings in RDB files'),
   bool('rdbchecksum', true, 'write and check the RDB CRC64'),
   bool('stop-writes-on-bgsave-error', true, 'refuse writes after a failed background save'),
