@@ -12,6 +12,7 @@ import { NOT_INTEGER, OUT_OF_RANGE_VALUE, SYNTAX_ERR, errReply, rangeError } fro
 import type { HashValue } from '../types/hash-value';
 import { parseInt64 } from '../util/int64';
 import { readHash } from './hash-common';
+import { spec } from './meta';
 
 const LONG_MAX = 9223372036854775807n;
 /**
@@ -73,31 +74,23 @@ function withCount(ctx: CommandContext, h: HashValue, l: number, withValues: boo
   return out;
 }
 
-export const hrandfieldCommand: CommandSpec = {
-  name: 'hrandfield',
-  arity: -2,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler(ctx, argv) {
-    if (argv.length >= 3) {
-      const v = parseInt64(argv[2]);
-      if (v === null) return NOT_INTEGER;
-      const big = BigInt(v);
-      if (big < -LONG_MAX) return rangeError(-LONG_MAX, LONG_MAX);
-      if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) return SYNTAX_ERR;
-      const withValues = argv.length === 4;
-      if (withValues && (big < -LONG_MAX / 2n || big > LONG_MAX / 2n)) return OUT_OF_RANGE_VALUE;
-      const h = readHash(ctx, argv[1]);
-      if (h === undefined) return [];
-      if (h instanceof ErrorReply) return h;
-      // counts beyond 2^53 cannot be served anyway; Number keeps their sign and size class
-      return withCount(ctx, h, Number(v), withValues);
-    }
+export const hrandfieldCommand: CommandSpec = spec('hrandfield', (ctx, argv) => {
+  if (argv.length >= 3) {
+    const v = parseInt64(argv[2]);
+    if (v === null) return NOT_INTEGER;
+    const big = BigInt(v);
+    if (big < -LONG_MAX) return rangeError(-LONG_MAX, LONG_MAX);
+    if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withvalues')) return SYNTAX_ERR;
+    const withValues = argv.length === 4;
+    if (withValues && (big < -LONG_MAX / 2n || big > LONG_MAX / 2n)) return OUT_OF_RANGE_VALUE;
     const h = readHash(ctx, argv[1]);
-    if (h === undefined) return null;
+    if (h === undefined) return [];
     if (h instanceof ErrorReply) return h;
-    return (h.entryAt(randomInt(h.size)) as [BinaryString, BinaryString])[0];
-  },
-};
+    // counts beyond 2^53 cannot be served anyway; Number keeps their sign and size class
+    return withCount(ctx, h, Number(v), withValues);
+  }
+  const h = readHash(ctx, argv[1]);
+  if (h === undefined) return null;
+  if (h instanceof ErrorReply) return h;
+  return (h.entryAt(randomInt(h.size)) as [BinaryString, BinaryString])[0];
+});

@@ -10,36 +10,29 @@ import type { CommandSpec } from '../command-api';
 import { INVALID_CURSOR } from '../reply-errors';
 import { parseScanCursor, parseScanOptions } from '../util/scan-cursor';
 import { readHash } from './hash-common';
+import { spec } from './meta';
 
-export const hscanCommand: CommandSpec = {
-  name: 'hscan',
-  arity: -3,
-  flags: ['readonly'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler(ctx, argv) {
-    const cursor = parseScanCursor(argv[2]);
-    if (cursor === null) return INVALID_CURSOR;
-    const h = readHash(ctx, argv[1]);
-    if (h === undefined) return ['0', []];
-    if (h instanceof ErrorReply) return h;
-    const opts = parseScanOptions(argv, 3, false);
-    if (opts instanceof ErrorReply) return opts;
-    let next = '0';
-    let items: Array<[string, string]>;
-    if (h.isListpack) {
-      items = Array.from(h.entries());
-    } else {
-      const page = ctx.scanCursors.step(h, cursor, () => h.entries(), opts.count);
-      next = page.cursor;
-      items = page.items;
-    }
-    const out: string[] = [];
-    const match = opts.match;
-    for (const [f, v] of items) {
-      if (match === null || match(f)) out.push(f, v);
-    }
-    return [next, out];
-  },
-};
+export const hscanCommand: CommandSpec = spec('hscan', (ctx, argv) => {
+  const cursor = parseScanCursor(argv[2]);
+  if (cursor === null) return INVALID_CURSOR;
+  const h = readHash(ctx, argv[1]);
+  if (h === undefined) return ['0', []];
+  if (h instanceof ErrorReply) return h;
+  const opts = parseScanOptions(argv, 3, false);
+  if (opts instanceof ErrorReply) return opts;
+  let next = '0';
+  let items: Array<[string, string]>;
+  if (h.isListpack) {
+    items = Array.from(h.entries());
+  } else {
+    const page = ctx.scanCursors.step(h, cursor, () => h.entries(), opts.count);
+    next = page.cursor;
+    items = page.items;
+  }
+  const out: string[] = [];
+  const match = opts.match;
+  for (const [f, v] of items) {
+    if (match === null || match(f)) out.push(f, v);
+  }
+  return [next, out];
+});

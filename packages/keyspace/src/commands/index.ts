@@ -31,8 +31,8 @@ import { stringGetSetCommands } from './string-get-set';
 import { stringNumericCommands } from './string-numeric';
 import { transactionCommands } from './transactions';
 // --- family imports: one line per family (owners add theirs) ---
-// hash:  import { hashCommands } from './hash';
-// list:  import { listCommands } from './list';
+import { hashCommands } from './hash';
+import { listCommands } from './list';
 // set:   import { setCommands } from './set';
 // zset:  import { zsetCommands } from './zset';
 // --- end family imports ---
@@ -46,8 +46,8 @@ export const allCommands: readonly CommandSpec[] = [
   ...serverDbCommands,
   ...transactionCommands,
   // --- family spreads: one line per family (owners add theirs) ---
-  // ...hashCommands,
-  // ...listCommands,
+  ...hashCommands,
+  ...listCommands,
   // ...setCommands,
   // ...zsetCommands,
   // --- end family spreads ---

@@ -6,80 +6,57 @@ import type { CommandSpec } from '../command-api';
 import type { ListValue } from '../types/list-value';
 import { INDEX_OUT_OF_RANGE, NOT_INTEGER, NO_SUCH_KEY } from '../reply-errors';
 import { normalizeRange, parseLong, readList, resolveIndex, writeList } from './list-common';
+import { spec } from './meta';
 
 /** LSET key index element */
-export const lsetCommand: CommandSpec = {
-  name: 'lset',
-  arity: 4,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler(ctx, argv) {
-    const probe = readList(ctx, argv[1]);
-    if (probe === undefined) return NO_SUCH_KEY;
-    if (probe instanceof ErrorReply) return probe;
-    const index = parseLong(argv[2]);
-    if (index === null) return NOT_INTEGER;
-    const i = resolveIndex(index, probe.size);
-    if (i < 0) return INDEX_OUT_OF_RANGE;
-    (writeList(ctx, argv[1]) as ListValue).set(i, argv[3]);
-    ctx.dirty();
-    return OK;
-  },
-};
+export const lsetCommand: CommandSpec = spec('lset', (ctx, argv) => {
+  const probe = readList(ctx, argv[1]);
+  if (probe === undefined) return NO_SUCH_KEY;
+  if (probe instanceof ErrorReply) return probe;
+  const index = parseLong(argv[2]);
+  if (index === null) return NOT_INTEGER;
+  const i = resolveIndex(index, probe.size);
+  if (i < 0) return INDEX_OUT_OF_RANGE;
+  (writeList(ctx, argv[1]) as ListValue).set(i, argv[3]);
+  ctx.dirty();
+  return OK;
+});
 
 /** LREM key count element: count > 0 from the head, < 0 from the tail, 0 all. */
-export const lremCommand: CommandSpec = {
-  name: 'lrem',
-  arity: 4,
-  flags: ['write'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler(ctx, argv) {
-    const count = parseLong(argv[2]);
-    if (count === null) return NOT_INTEGER;
-    const key = argv[1];
-    const probe = readList(ctx, key);
-    if (probe === undefined) return 0;
-    if (probe instanceof ErrorReply) return probe;
-    if (probe.indexOf(argv[3]) < 0) return 0;
-    const list = writeList(ctx, key) as ListValue;
-    const removed = list.removeMatching(argv[3], Math.abs(count), count < 0);
-    if (list.size === 0) ctx.db.delete(key);
-    ctx.dirty(removed);
-    return removed;
-  },
-};
+export const lremCommand: CommandSpec = spec('lrem', (ctx, argv) => {
+  const count = parseLong(argv[2]);
+  if (count === null) return NOT_INTEGER;
+  const key = argv[1];
+  const probe = readList(ctx, key);
+  if (probe === undefined) return 0;
+  if (probe instanceof ErrorReply) return probe;
+  if (probe.indexOf(argv[3]) < 0) return 0;
+  const list = writeList(ctx, key) as ListValue;
+  const removed = list.removeMatching(argv[3], Math.abs(count), count < 0);
+  if (list.size === 0) ctx.db.delete(key);
+  ctx.dirty(removed);
+  return removed;
+});
 
 /** LTRIM key start stop */
-export const ltrimCommand: CommandSpec = {
-  name: 'ltrim',
-  arity: 4,
-  flags: ['write'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler(ctx, argv) {
-    const start = parseLong(argv[2]);
-    const end = parseLong(argv[3]);
-    if (start === null || end === null) return NOT_INTEGER;
-    const key = argv[1];
-    // Redis signals the key as modified even when nothing is trimmed (WATCH sees it), so this is a
-    // write lookup; but it only propagates when elements were removed (dirty += ltrim + rtrim).
-    const list = writeList(ctx, key);
-    if (list === undefined) return OK;
-    if (list instanceof ErrorReply) return list;
-    const len = list.size;
-    const r = normalizeRange(start, end, len);
-    const left = r === null ? len : r[0];
-    const right = r === null ? 0 : len - r[1] - 1;
-    if (left + right > 0) {
-      list.trim(left, right);
-      if (list.size === 0) ctx.db.delete(key);
-      ctx.dirty(left + right);
-    }
-    return OK;
-  },
-};
+export const ltrimCommand: CommandSpec = spec('ltrim', (ctx, argv) => {
+  const start = parseLong(argv[2]);
+  const end = parseLong(argv[3]);
+  if (start === null || end === null) return NOT_INTEGER;
+  const key = argv[1];
+  // Redis signals the key as modified even when nothing is trimmed (WATCH sees it), so this is a
+  // write lookup; but it only propagates when elements were removed (dirty += ltrim + rtrim).
+  const list = writeList(ctx, key);
+  if (list === undefined) return OK;
+  if (list instanceof ErrorReply) return list;
+  const len = list.size;
+  const r = normalizeRange(start, end, len);
+  const left = r === null ? len : r[0];
+  const right = r === null ? 0 : len - r[1] - 1;
+  if (left + right > 0) {
+    list.trim(left, right);
+    if (list.size === 0) ctx.db.delete(key);
+    ctx.dirty(left + right);
+  }
+  return OK;
+});

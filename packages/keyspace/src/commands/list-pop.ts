@@ -10,6 +10,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { ListValue } from '../types/list-value';
 import { SYNTAX_ERR, WRONGTYPE, wrongArity } from '../reply-errors';
 import { type ListEnd, asList, parseListEnd, parsePositiveLong, pushAt, readList, writeList } from './list-common';
+import { spec } from './meta';
 
 /**
  * Pops up to `count` elements from one end of the list at `key` (one when `count` is undefined),
@@ -46,25 +47,9 @@ function popGeneric(ctx: CommandContext, argv: readonly BinaryString[], end: Lis
   return hasCount ? popped : popped[0];
 }
 
-export const lpopCommand: CommandSpec = {
-  name: 'lpop',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler: (ctx, argv) => popGeneric(ctx, argv, 'left'),
-};
+export const lpopCommand: CommandSpec = spec('lpop', (ctx, argv) => popGeneric(ctx, argv, 'left'));
 
-export const rpopCommand: CommandSpec = {
-  name: 'rpop',
-  arity: -2,
-  flags: ['write', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler: (ctx, argv) => popGeneric(ctx, argv, 'right'),
-};
+export const rpopCommand: CommandSpec = spec('rpop', (ctx, argv) => popGeneric(ctx, argv, 'right'));
 
 /**
  * Moves one element from `from` of `src` to `to` of `dst` (LMOVE semantics). Returns the element,
@@ -98,29 +83,13 @@ export function moveListElement(
 }
 
 /** LMOVE source destination LEFT|RIGHT LEFT|RIGHT */
-export const lmoveCommand: CommandSpec = {
-  name: 'lmove',
-  arity: 5,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  keyStep: 1,
-  handler(ctx, argv) {
-    const from = parseListEnd(argv[3]);
-    if (from === null) return SYNTAX_ERR;
-    const to = parseListEnd(argv[4]);
-    if (to === null) return SYNTAX_ERR;
-    return moveListElement(ctx, argv[1], argv[2], from, to);
-  },
-};
+export const lmoveCommand: CommandSpec = spec('lmove', (ctx, argv) => {
+  const from = parseListEnd(argv[3]);
+  if (from === null) return SYNTAX_ERR;
+  const to = parseListEnd(argv[4]);
+  if (to === null) return SYNTAX_ERR;
+  return moveListElement(ctx, argv[1], argv[2], from, to);
+});
 
 /** RPOPLPUSH source destination (LMOVE source destination RIGHT LEFT) */
-export const rpoplpushCommand: CommandSpec = {
-  name: 'rpoplpush',
-  arity: 3,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 2,
-  keyStep: 1,
-  handler: (ctx, argv) => moveListElement(ctx, argv[1], argv[2], 'right', 'left'),
-};
+export const rpoplpushCommand: CommandSpec = spec('rpoplpush', (ctx, argv) => moveListElement(ctx, argv[1], argv[2], 'right', 'left'));

@@ -6,6 +6,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { ListValue } from '../types/list-value';
 import { SYNTAX_ERR } from '../reply-errors';
 import { type ListEnd, pushAt, readList, writeList } from './list-common';
+import { spec } from './meta';
 
 /** Pushes argv[2..] at `end`; with `onlyExisting` (the X variants) a missing key is left alone. */
 function pushGeneric(ctx: CommandContext, argv: readonly BinaryString[], end: ListEnd, onlyExisting: boolean): RespValue {
@@ -25,67 +26,27 @@ function pushGeneric(ctx: CommandContext, argv: readonly BinaryString[], end: Li
   return target.size;
 }
 
-export const lpushCommand: CommandSpec = {
-  name: 'lpush',
-  arity: -3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler: (ctx, argv) => pushGeneric(ctx, argv, 'left', false),
-};
+export const lpushCommand: CommandSpec = spec('lpush', (ctx, argv) => pushGeneric(ctx, argv, 'left', false));
 
-export const rpushCommand: CommandSpec = {
-  name: 'rpush',
-  arity: -3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler: (ctx, argv) => pushGeneric(ctx, argv, 'right', false),
-};
+export const rpushCommand: CommandSpec = spec('rpush', (ctx, argv) => pushGeneric(ctx, argv, 'right', false));
 
-export const lpushxCommand: CommandSpec = {
-  name: 'lpushx',
-  arity: -3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler: (ctx, argv) => pushGeneric(ctx, argv, 'left', true),
-};
+export const lpushxCommand: CommandSpec = spec('lpushx', (ctx, argv) => pushGeneric(ctx, argv, 'left', true));
 
-export const rpushxCommand: CommandSpec = {
-  name: 'rpushx',
-  arity: -3,
-  flags: ['write', 'denyoom', 'fast'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler: (ctx, argv) => pushGeneric(ctx, argv, 'right', true),
-};
+export const rpushxCommand: CommandSpec = spec('rpushx', (ctx, argv) => pushGeneric(ctx, argv, 'right', true));
 
 /** LINSERT key BEFORE|AFTER pivot element */
-export const linsertCommand: CommandSpec = {
-  name: 'linsert',
-  arity: 5,
-  flags: ['write', 'denyoom'],
-  firstKey: 1,
-  lastKey: 1,
-  keyStep: 1,
-  handler(ctx, argv) {
-    const where = argv[2].toLowerCase();
-    if (where !== 'after' && where !== 'before') return SYNTAX_ERR;
-    const key = argv[1];
-    // probe first: a missing pivot changes nothing and must not count as a write (WATCH, snapshots)
-    const probe = readList(ctx, key);
-    if (probe === undefined) return 0;
-    if (probe instanceof ErrorReply) return probe;
-    const at = probe.indexOf(argv[3]);
-    if (at < 0) return -1;
-    const list = writeList(ctx, key) as ListValue;
-    list.insertAt(where === 'after' ? at + 1 : at, argv[4]);
-    ctx.dirty();
-    return list.size;
-  },
-};
+export const linsertCommand: CommandSpec = spec('linsert', (ctx, argv) => {
+  const where = argv[2].toLowerCase();
+  if (where !== 'after' && where !== 'before') return SYNTAX_ERR;
+  const key = argv[1];
+  // probe first: a missing pivot changes nothing and must not count as a write (WATCH, snapshots)
+  const probe = readList(ctx, key);
+  if (probe === undefined) return 0;
+  if (probe instanceof ErrorReply) return probe;
+  const at = probe.indexOf(argv[3]);
+  if (at < 0) return -1;
+  const list = writeList(ctx, key) as ListValue;
+  list.insertAt(where === 'after' ? at + 1 : at, argv[4]);
+  ctx.dirty();
+  return list.size;
+});

@@ -9,8 +9,8 @@ import type { ValueType } from '../command-api';
 import type { AnyValueCodec } from './plain';
 import { streamCodec } from './stream';
 // --- codec imports: one line per family ---
-// list:  import { listCodec } from './list';
-// hash:  import { hashCodec } from './hash';
+import { listCodec } from './list-value';
+import { hashCodec } from './hash-value';
 // set:   import { setCodec } from './set';
 // zset:  import { zsetCodec } from './zset';
 // --- end codec imports ---
@@ -18,8 +18,8 @@ import { streamCodec } from './stream';
 export const valueCodecs: Partial<Record<Exclude<ValueType, 'string'>, AnyValueCodec>> = {
   stream: streamCodec,
   // --- codec entries: one line per family ---
-  // list: listCodec,
-  // hash: hashCodec,
+  list: listCodec,
+  hash: hashCodec,
   // set: setCodec,
   // zset: zsetCodec,
   // --- end codec entries ---
