@@ -35,6 +35,8 @@ import { hashCommands } from './hash';
 import { listCommands } from './list';
 // set:   import { setCommands } from './set';
 // zset:  import { zsetCommands } from './zset';
+import { setCommands } from './set';
+import { zsetCommands } from './zset';
 // --- end family imports ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -50,5 +52,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...listCommands,
   // ...setCommands,
   // ...zsetCommands,
+  ...setCommands,
+  ...zsetCommands,
   // --- end family spreads ---
 ];

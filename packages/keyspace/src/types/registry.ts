@@ -13,6 +13,8 @@ import { listCodec } from './list-value';
 import { hashCodec } from './hash-value';
 // set:   import { setCodec } from './set';
 // zset:  import { zsetCodec } from './zset';
+import { setCodec } from './set-value';
+import { zsetCodec } from './zset-value';
 // --- end codec imports ---
 
 export const valueCodecs: Partial<Record<Exclude<ValueType, 'string'>, AnyValueCodec>> = {
@@ -22,5 +24,7 @@ export const valueCodecs: Partial<Record<Exclude<ValueType, 'string'>, AnyValueC
   hash: hashCodec,
   // set: setCodec,
   // zset: zsetCodec,
+  set: setCodec,
+  zset: zsetCodec,
   // --- end codec entries ---
 };

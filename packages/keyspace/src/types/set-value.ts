@@ -6,6 +6,7 @@
  * (7.0 has no listpack sets).
  */
 import type { BinaryString, CollectionValue } from '../command-api';
+import type { ValueCodec } from './plain';
 
 /** set-max-intset-entries */
 export const SET_MAX_INTSET_ENTRIES = 512;
@@ -96,8 +97,9 @@ export class SetValue implements CollectionValue {
     return this.members.slice().sort(compareIntStrings);
   }
 
+  /** Live iterator over the members, safe under concurrent adds and removes (SSCAN). */
   values(): IterableIterator<BinaryString> {
-    return this.members.values();
+    return this.index.keys();
   }
 
   clone(): SetValue {
@@ -125,3 +127,10 @@ function compareIntStrings(a: BinaryString, b: BinaryString): number {
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;
 }
+
+/** Plain <-> SetValue for the value registry (RDB glue, tests, adapters). */
+export const setCodec: ValueCodec<'set'> = {
+  type: 'set',
+  fromPlain: (plain) => SetValue.fromPlain(plain.value),
+  toPlain: (value) => ({ type: 'set', value: (value as SetValue).toPlain() }),
+};

@@ -5,6 +5,7 @@
  * for good. The conversions mirror zsetTypeCreate / zsetTypeMaybeConvert / zsetAdd.
  */
 import type { BinaryString, CollectionValue } from '../command-api';
+import type { ValueCodec } from './plain';
 import { type LexRange, type ScoreRange, type SkipNode, SkipList } from './skiplist';
 
 /** zset-max-listpack-entries */
@@ -193,3 +194,10 @@ export class ZSetValue implements CollectionValue {
     return true;
   }
 }
+
+/** Plain <-> ZSetValue for the value registry (RDB glue, tests, adapters). */
+export const zsetCodec: ValueCodec<'zset'> = {
+  type: 'zset',
+  fromPlain: (plain) => ZSetValue.fromPlain(plain.value),
+  toPlain: (value) => ({ type: 'zset', value: (value as ZSetValue).toPlain() }),
+};

@@ -1,0 +1,116 @@
+/**
+ * Set commands that change data: SADD SREM SMOVE SPOP (t_set.c).
+ *
+ * SPOP propagation (protocol.md §4.5): `SPOP k` -> `SREM k member`; `SPOP k count` -> one
+ * `SREM k member` per popped member (the executor wraps two or more in MULTI/EXEC), or `DEL k`
+ * when count >= size.
+ */
+import { ErrorReply, SetReply, type RespValue } from '@replikit/resp';
+import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
+import { positiveLongArg } from '../command-helpers';
+import { SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
+import { SetValue } from '../types/set-value';
+import { spec } from './meta';
+import { writeSet } from './set-common';
+
+const EMPTY_SET = new SetReply([]);
+
+export const saddCommand: CommandSpec = spec('sadd', (ctx, argv) => {
+  const key = argv[1];
+  const db = ctx.db;
+  const found = db.lookupWrite(key);
+  let s: SetValue;
+  if (found === undefined) {
+    s = SetValue.forFirstMember(argv[2]);
+    db.setValue(key, s);
+  } else if (typeof found === 'string' || found.type !== 'set') {
+    return WRONGTYPE;
+  } else {
+    s = found as SetValue;
+  }
+  let added = 0;
+  for (let j = 2; j < argv.length; j++) if (s.add(argv[j])) added++;
+  if (added) ctx.dirty(added);
+  return added;
+});
+
+export const sremCommand: CommandSpec = spec('srem', (ctx, argv) => {
+  const key = argv[1];
+  const s = writeSet(ctx, key);
+  if (s === undefined) return 0;
+  if (s instanceof ErrorReply) return s;
+  let deleted = 0;
+  for (let j = 2; j < argv.length; j++) {
+    if (s.remove(argv[j])) {
+      deleted++;
+      if (s.size === 0) {
+        ctx.db.delete(key);
+        break;
+      }
+    }
+  }
+  if (deleted) ctx.dirty(deleted);
+  return deleted;
+});
+
+export const smoveCommand: CommandSpec = spec('smove', (ctx, argv) => {
+  const [, srcKey, dstKey, member] = argv;
+  const db = ctx.db;
+  const src = db.lookupWrite(srcKey);
+  const dst = db.lookupWrite(dstKey);
+  if (src === undefined) return 0;
+  if (typeof src === 'string' || src.type !== 'set') return WRONGTYPE;
+  if (dst !== undefined && (typeof dst === 'string' || dst.type !== 'set')) return WRONGTYPE;
+  const s = src as SetValue;
+  if (srcKey === dstKey) return s.has(member) ? 1 : 0;
+  if (!s.remove(member)) return 0;
+  if (s.size === 0) db.delete(srcKey);
+  let d = dst as SetValue | undefined;
+  if (d === undefined) {
+    d = SetValue.forFirstMember(member);
+    db.setValue(dstKey, d);
+  }
+  ctx.dirty();
+  if (d.add(member)) ctx.dirty();
+  return 1;
+});
+
+function spopWithCount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  const count = positiveLongArg(argv[2]);
+  if (count instanceof ErrorReply) return count;
+  const key = argv[1];
+  const s = writeSet(ctx, key);
+  if (s === undefined) return EMPTY_SET;
+  if (s instanceof ErrorReply) return s;
+  if (count === 0) return EMPTY_SET;
+  const size = s.size;
+  ctx.dirty(count);
+  if (count >= size) {
+    const all = s.toArray();
+    ctx.db.delete(key);
+    ctx.rewrite(['DEL', key]);
+    return new SetReply(all);
+  }
+  const out: BinaryString[] = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const m = s.pop();
+    out[i] = m;
+    ctx.alsoPropagate(['SREM', key, m]);
+  }
+  ctx.preventPropagation();
+  return new SetReply(out);
+}
+
+export const spopCommand: CommandSpec = spec('spop', (ctx, argv) => {
+  if (argv.length === 3) return spopWithCount(ctx, argv);
+  if (argv.length > 3) return SYNTAX_ERR;
+  const key = argv[1];
+  const s = writeSet(ctx, key);
+  if (s === undefined) return null;
+  if (s instanceof ErrorReply) return s;
+  const m = s.pop();
+  ctx.rewrite(['SREM', key, m]);
+  if (s.size === 0) ctx.db.delete(key);
+  ctx.dirty();
+  return m;
+});
