@@ -78,20 +78,52 @@ export function zsetScoreText(d: number): string {
   return formatG17(d);
 }
 
-/** C's `%.17g` for a finite non-zero double. */
+/**
+ * C's `%.17g` (glibc: exact value, ties to even) for a finite non-zero double. JS's toPrecision
+ * rounds ties away from zero, so the 17 digits are rounded here from 40 exact ones.
+ */
 export function formatG17(d: number): string {
-  const exp = d.toExponential(16); // d.dddddddddddddddde±x
-  const ePos = exp.indexOf('e');
-  const e = Number(exp.slice(ePos + 1));
-  if (e < -4 || e >= 17) {
-    let mant = exp.slice(0, ePos);
-    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
-    const ae = Math.abs(e);
-    return `${mant}e${e < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}`;
+  const a = Math.abs(d);
+  if (a >= 1e-4 && a < 1e17) {
+    // fixed notation in both; without a possible tie (18th digit 5) toPrecision(17) is exact
+    const t = d.toPrecision(18);
+    if (t.charCodeAt(t.length - 1) !== 53) {
+      const s = d.toPrecision(17);
+      if (s.indexOf('.') < 0) return s;
+      let end = s.length;
+      while (s.charCodeAt(end - 1) === 48) end--;
+      if (s.charCodeAt(end - 1) === 46) end--;
+      return s.slice(0, end);
+    }
   }
-  let fixed = d.toFixed(16 - e);
-  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return fixed;
+  const x = a.toExponential(39); // D.DDD…(39)e±E, correctly rounded to 40 digits
+  const ePos = x.indexOf('e');
+  let e = Number(x.slice(ePos + 1));
+  const all = x[0] + x.slice(2, ePos);
+  const digits = all.slice(0, 17).split('').map(Number);
+  const next = all.charCodeAt(17) - 48;
+  const restNonZero = /[1-9]/.test(all.slice(18));
+  if (next > 5 || (next === 5 && (restNonZero || digits[16] % 2 === 1))) {
+    let i = 16;
+    while (i >= 0 && digits[i] === 9) digits[i--] = 0;
+    if (i >= 0) digits[i]++;
+    else {
+      digits.unshift(1);
+      digits.pop();
+      e++;
+    }
+  }
+  let end = 17;
+  while (end > 1 && digits[end - 1] === 0) end--;
+  const sig = digits.slice(0, end).join('');
+  const sign = d < 0 ? '-' : '';
+  if (e < -4 || e >= 17) {
+    const ae = Math.abs(e);
+    return `${sign}${sig[0]}${sig.length > 1 ? `.${sig.slice(1)}` : ''}e${e < 0 ? '-' : '+'}${ae < 10 ? '0' : ''}${ae}`;
+  }
+  if (e < 0) return `${sign}0.${'0'.repeat(-e - 1)}${sig}`;
+  if (sig.length <= e + 1) return `${sign}${sig}${'0'.repeat(e + 1 - sig.length)}`;
+  return `${sign}${sig.slice(0, e + 1)}.${sig.slice(e + 1)}`;
 }
 
 export function writeListpackZset(out: OutputBuffer, pairs: ReadonlyArray<readonly [Buffer, number]>, compress: boolean): void {
