@@ -72,7 +72,7 @@ export interface RdbWriterOptions {
   databases?: number;
   /** refuse a key written twice in one db (costs a Set of keys per db) @default true */
   checkDuplicateKeys?: boolean;
-  /** output chunk size in bytes @default 65536 */
+  /** output chunk size in bytes (at least 64) @default 65536 */
   chunkSize?: number;
 }
 
@@ -113,7 +113,9 @@ export class RdbEncoder {
     this.checksum = options.checksum ?? true;
     this.databases = options.databases ?? DEFAULT_DATABASES;
     this.checkKeys = options.checkDuplicateKeys ?? true;
-    this.out = new OutputBuffer({ chunkSize: options.chunkSize ?? DEFAULT_CHUNK_SIZE, checksum: this.checksum });
+    const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+    if (!Number.isInteger(chunkSize) || chunkSize < 64) fail(`chunkSize must be an integer of at least 64, got ${chunkSize}`);
+    this.out = new OutputBuffer({ chunkSize, checksum: this.checksum });
   }
 
   private aux(key: string | Buffer, value: string | Buffer): void {
