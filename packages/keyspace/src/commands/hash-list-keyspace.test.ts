@@ -3,7 +3,7 @@
  * snapshots (copy-on-write through lookupWrite), WATCH versions, plain values.
  */
 import { MapReply, NULL_ARRAY } from '@replikit/resp';
-import { createKeyspace, type Keyspace, type Session } from '../index';
+import { createKeyspace, type Keyspace, type Session, toPlain } from '../index';
 import type { ListValue } from '../types/list-value';
 
 let ks: Keyspace;
@@ -87,12 +87,12 @@ describe('hash/list with snapshots, WATCH and plain values', () => {
     run('HSET', 'h', 'f', '2', 'g', '3');
     const seen = new Map<string, unknown>();
     for (let batch = snap.nextBatch(); batch.length; batch = snap.nextBatch()) {
-      for (const e of batch) seen.set(e.key, typeof e.value === 'string' ? e.value : (e.value as { toPlain(): unknown }).toPlain());
+      for (const e of batch) seen.set(e.key, typeof e.value === 'string' ? e.value : toPlain(e.value).value);
     }
     snap.close();
     expect(seen.get('l')).toEqual(['a', 'b']);
     expect(seen.get('h')).toEqual([['f', '1']]);
-    expect((ks.peek(0, 'l')?.value as ListValue).toArray()).toEqual(['A', 'b', 'c']);
+    expect((ks.peek(0, 'l')!.value as ListValue).toArray()).toEqual(['A', 'b', 'c']);
   });
 
   it('WATCH versions move only when the command changed the key', () => {
