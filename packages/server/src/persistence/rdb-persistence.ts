@@ -248,10 +248,13 @@ export class RdbPersistence {
     };
   }
 
-  /** DEBUG RELOAD: save, empty the keyspace, load the dump back (blocking). Throws on failure. */
-  reload(save = true): RdbLoadResult {
+  /**
+   * DEBUG RELOAD: save, empty the keyspace, load the dump back (blocking). Throws on failure.
+   * With `flush` false the dump's keys are merged in (a key in both takes the dump's value).
+   */
+  reload(save = true, flush = true): RdbLoadResult {
     if (save && !this.saveSync()) throw new RdbSaveError('save', 'Error trying to save the DB');
-    this.deps.keyspace.flushAll();
+    if (flush) this.deps.keyspace.flushAll();
     this.loading = true;
     try {
       const r = loadRdbFileSync(this.path, this.loadOptions());

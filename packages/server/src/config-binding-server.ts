@@ -1,0 +1,166 @@
+/**
+ * A whole replikit-server from a ServerConfig: the keyspace, the server with its options, the
+ * operator commands (CONFIG, INFO, SAVE, BGSAVE, LASTSAVE, DUMP, RESTORE, DEBUG, SHUTDOWN), RDB
+ * persistence and live CONFIG SET. The CLI is a thin layer over this; tests and embedders can
+ * use it directly.
+ */
+import { unlinkSync } from 'node:fs';
+import { type Keyspace, createKeyspace } from '@replikit/keyspace';
+import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
+import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
+import type { ServerConfig } from './config/server-config';
+import { configCommand } from './commands/config-command';
+import { debugCommand } from './commands/debug-command';
+import { dumpCommands } from './commands/dump-commands';
+import { infoCommand } from './commands/info-command';
+import { persistenceCommands } from './commands/persistence-commands';
+import { shutdownCommand } from './commands/shutdown-command';
+import { createKeyspaceBridge } from './dispatch/keyspace-adapter';
+import type { PropagatedWrite } from './dispatch/replication-state';
+import { InstantaneousMetrics } from './info/info-metrics';
+import { type ReplicationInfoProvider, StandaloneReplicationInfo } from './info/replication-info';
+import { Logger, type LogLevel } from './logger';
+import type { RdbLoadResult } from './persistence/rdb-load';
+import { RdbPersistence } from './persistence/rdb-persistence';
+import { type ReplikitServer, type ServerAddress, createServer } from './server';
+import packageJson from '../package.json';
+
+/** `replikit_version` in INFO. */
+export const REPLIKIT_VERSION: string = packageJson.version;
+
+export interface ConfiguredServerOptions {
+  /** @default a Logger at the config's `loglevel`, writing to `logfile` or stdout */
+  logger?: Logger;
+  /** @default a new in-memory keyspace with the config's `databases` */
+  keyspace?: Keyspace;
+  /** the replication wave's INFO/RDB seam @default a standalone master */
+  replicationInfo?: (server: ReplikitServer) => ReplicationInfoProvider;
+  /** INFO `executable` @default process.argv[1] */
+  executable?: string;
+  /** called once a SHUTDOWN (command or signal) has finished successfully (the CLI exits) */
+  onShutdown?: () => void;
+}
+
+export interface ConfiguredServer {
+  readonly server: ReplikitServer;
+  readonly keyspace: Keyspace;
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly persistence: RdbPersistence;
+  readonly operator: OperatorContext;
+  /** Loads the dump (rejects with RdbLoadError for a bad one), listens, starts the timers. */
+  start(): Promise<ServerAddress>;
+  /** SHUTDOWN semantics (save if configured); false when it failed and the server keeps running. */
+  shutdown(flags?: ShutdownFlags): Promise<boolean>;
+  /** Stops everything without saving. */
+  close(): Promise<void>;
+}
+
+function countChanges(writes: readonly PropagatedWrite[]): number {
+  let n = 0;
+  for (const w of writes) {
+    const name = (w.argv[0] ?? '').toLowerCase();
+    if (name !== 'multi' && name !== 'exec') n++;
+  }
+  return n;
+}
+
+/** Builds a server from a config (see ConfiguredServer). Nothing listens until `start()`. */
+export function createServerFromConfig(config: ServerConfig, options: ConfiguredServerOptions = {}): ConfiguredServer {
+  const logger = options.logger ?? new Logger({ level: config.getString('loglevel') as LogLevel, logfile: config.getString('logfile') });
+  const ownKeyspace = options.keyspace === undefined;
+  const keyspace =
+    options.keyspace ??
+    createKeyspace({
+      databases: config.getNumber('databases'),
+      lazyfreeLazyExpire: config.getBool('lazyfree-lazy-expire'),
+      lazyfreeLazyUserDel: config.getBool('lazyfree-lazy-user-del'),
+      protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
+      activeExpire: { hz: clampHz(config.getNumber('hz')) },
+    });
+  let op!: OperatorContext;
+  const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op)];
+  const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
+  const replicationInfo = options.replicationInfo?.(server) ?? new StandaloneReplicationInfo(config, () => server.replication);
+  const persistence = new RdbPersistence({ keyspace, config, logger, replication: replicationInfo });
+  const metrics = new InstantaneousMetrics(server.stats);
+  let shuttingDown = false;
+  let closed = false;
+
+  const unbind = bindConfig({ server, logger }, config);
+  const onPropagate = (writes: readonly PropagatedWrite[]) => persistence.addChanges(countChanges(writes));
+  server.on('command:propagate', onPropagate);
+  const unsubscribeExpiry = keyspace.onPropagate((cmds) => persistence.addChanges(cmds.length));
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    unbind();
+    unsubscribeExpiry();
+    server.off('command:propagate', onPropagate);
+    metrics.close();
+    await persistence.close();
+    keyspace.stopActiveExpire();
+    await server.close();
+    if (ownKeyspace) keyspace.close();
+  }
+
+  async function shutdown(flags: ShutdownFlags = {}): Promise<boolean> {
+    if (shuttingDown || closed) return false;
+    shuttingDown = true;
+    logger.warning('User requested shutdown...');
+    const nosave = flags.nosave === true || persistence.loading;
+    await persistence.killBgsave();
+    if ((persistence.saveParams.length > 0 && !nosave) || flags.save === true) {
+      logger.notice('Saving the final RDB snapshot before exiting.');
+      if (!persistence.saveSync()) {
+        if (flags.force) logger.warning('Error trying to save the DB. Exit anyway.');
+        else {
+          logger.warning("Error trying to save the DB, can't exit.");
+          logger.warning('Errors trying to shut down the server. Check the logs for more information.');
+          shuttingDown = false;
+          return false;
+        }
+      }
+    }
+    const pidfile = config.getString('pidfile');
+    if (pidfile !== '') {
+      logger.notice('Removing the pid file.');
+      try {
+        unlinkSync(pidfile);
+      } catch {
+        /* already gone */
+      }
+    }
+    await close();
+    logger.warning('Redis is now ready to exit, bye bye...');
+    options.onShutdown?.();
+    return true;
+  }
+
+  op = {
+    runtime: server,
+    config,
+    keyspace,
+    persistence,
+    metrics,
+    replicationInfo,
+    replikitVersion: REPLIKIT_VERSION,
+    executable: options.executable ?? process.argv[1] ?? '',
+    logger,
+    shutdown,
+  };
+  for (const s of lateCommands()) server.registerCommand(s, true);
+
+  async function start(): Promise<ServerAddress> {
+    const loaded: RdbLoadResult | undefined = await persistence.loadAtStartup();
+    void loaded;
+    const address = await server.listen();
+    metrics.start();
+    persistence.start(clampHz(config.getNumber('hz')));
+    keyspace.startActiveExpire();
+    return address;
+  }
+
+  return { server, keyspace, config, logger, persistence, operator: op, start, shutdown, close };
+}
