@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { Crc64, crc64 } from './crc64';
+import { intToBuffer } from './int-text';
 import { lzfCompress, lzfDecompress } from './lzf';
 
 /** bit-by-bit reference CRC-64 Jones (reflected), straight from the definition */
@@ -73,5 +74,15 @@ describe('lzf', () => {
     );
     expect(lzfCompress(Buffer.from('a'.repeat(1000)))!.length).toBeLessThan(30);
     expect(lzfCompress(Buffer.from('abc'))).toBeNull();
+  });
+});
+
+describe('intToBuffer', () => {
+  test('matches String()', () => {
+    for (const v of [0, 9, 10, -1, -10, 127, 2147483647, -2147483648, 2147483648, -2147483649, Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER]) {
+      expect(intToBuffer(v).toString()).toBe(String(v));
+    }
+    expect(intToBuffer(-9223372036854775808n).toString()).toBe('-9223372036854775808');
+    fc.assert(fc.property(fc.maxSafeInteger(), (v) => intToBuffer(v).toString() === String(v)));
   });
 });

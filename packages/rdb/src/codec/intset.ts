@@ -9,6 +9,7 @@
  * blob length must be 8 + count × width and count > 0.
  */
 import { RdbCorruptError } from '../errors';
+import { intToBuffer } from './int-text';
 import { parseCanonicalInt64 } from './length';
 
 function at(offset: number, p: number): number {
@@ -33,7 +34,7 @@ export function decodeIntset(blob: Uint8Array, offset = -1): Buffer[] {
       const v = buf.readBigInt64LE(8 + i * 8);
       if (i > 0 && v <= prev) throw new RdbCorruptError('intset not strictly ascending', at(offset, 8 + i * 8));
       prev = v;
-      out[i] = Buffer.from(v.toString());
+      out[i] = intToBuffer(v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v);
     }
     return out;
   }
@@ -43,7 +44,7 @@ export function decodeIntset(blob: Uint8Array, offset = -1): Buffer[] {
     const v = width === 2 ? buf.readInt16LE(p) : buf.readInt32LE(p);
     if (i > 0 && v <= prev) throw new RdbCorruptError('intset not strictly ascending', at(offset, p));
     prev = v;
-    out[i] = Buffer.from(String(v));
+    out[i] = intToBuffer(v);
   }
   return out;
 }

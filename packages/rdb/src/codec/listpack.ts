@@ -16,17 +16,11 @@
  * absolute offset (`offset` = position of `blob[0]` in the stream).
  */
 import { RdbCorruptError, RdbLimitError } from '../errors';
+import { intToBuffer } from './int-text';
 import { parseCanonicalInt64 } from './length';
 
 type Item = Buffer | number | bigint;
 
-const SMALL_INTS: Buffer[] = [];
-for (let i = 0; i < 128; i++) SMALL_INTS.push(Buffer.from(String(i)));
-
-function intText(v: number | bigint): Buffer {
-  if (typeof v === 'number' && v >= 0 && v < 128) return Buffer.from(SMALL_INTS[v]);
-  return Buffer.from(String(v));
-}
 
 function backlenSize(l: number): number {
   if (l <= 127) return 1;
@@ -130,7 +124,7 @@ function decode(blob: Uint8Array, offset: number, maxEntries: number, raw: boole
       }
     }
     p = checkBacklen(buf, p, encLen, offset);
-    out.push(raw || typeof item === 'object' ? item : intText(item));
+    out.push(raw || typeof item === 'object' ? item : intToBuffer(item));
   }
   if (p !== end) throw new RdbCorruptError('listpack entries overrun the terminator', at(offset, p));
   if (declared !== 65535 && declared !== out.length) {

@@ -19,43 +19,41 @@ export function lzfDecompress(input: Uint8Array, ulen: number, offset = -1): Buf
   const inEnd = input.length;
   let ip = 0;
   let op = 0;
-  const at = (p: number) => (offset >= 0 ? offset + p : -1);
   while (ip < inEnd) {
     const ctrl = input[ip++];
     if (ctrl < 32) {
+      // literal run: at most 32 bytes, a plain loop beats a native copy call
       const run = ctrl + 1;
-      if (op + run > ulen) throw new RdbCorruptError('LZF literal run past the declared length', at(ip - 1));
-      if (ip + run > inEnd) throw new RdbCorruptError('LZF literal run past the compressed data', at(ip - 1));
-      if (run < 16) {
-        for (let i = 0; i < run; i++) out[op++] = input[ip++];
-      } else {
-        out.set(input.subarray(ip, ip + run), op);
-        op += run;
-        ip += run;
-      }
+      if (op + run > ulen) throw lzfError('LZF literal run past the declared length', offset, ip - 1);
+      if (ip + run > inEnd) throw lzfError('LZF literal run past the compressed data', offset, ip - 1);
+      const stop = ip + run;
+      while (ip < stop) out[op++] = input[ip++];
     } else {
       let len = ctrl >> 5;
       if (len === 7) {
-        if (ip >= inEnd) throw new RdbCorruptError('LZF back reference past the compressed data', at(ip - 1));
+        if (ip >= inEnd) throw lzfError('LZF back reference past the compressed data', offset, ip - 1);
         len += input[ip++];
       }
-      if (ip >= inEnd) throw new RdbCorruptError('LZF back reference past the compressed data', at(ip - 1));
-      const ref = op - (((ctrl & 0x1f) << 8) + input[ip++] + 1);
+      if (ip >= inEnd) throw lzfError('LZF back reference past the compressed data', offset, ip - 1);
+      let ref = op - (((ctrl & 0x1f) << 8) + input[ip++] + 1);
       len += 2;
-      if (op + len > ulen) throw new RdbCorruptError('LZF back reference past the declared length', at(ip - 1));
-      if (ref < 0) throw new RdbCorruptError('LZF back reference before the start of the output', at(ip - 1));
-      if (ref + len <= op) {
-        // no overlap: one block copy
-        out.copyWithin(op, ref, ref + len);
+      if (op + len > ulen) throw lzfError('LZF back reference past the declared length', offset, ip - 1);
+      if (ref < 0) throw lzfError('LZF back reference before the start of the output', offset, ip - 1);
+      if (len >= 64 && ref + len <= op) {
+        out.copyWithin(op, ref, ref + len); // long and not overlapping: one block copy
         op += len;
       } else {
-        let r = ref;
-        for (let i = 0; i < len; i++) out[op++] = out[r++];
+        const stop = op + len;
+        while (op < stop) out[op++] = out[ref++]; // byte by byte: the source may overlap the output
       }
     }
   }
-  if (op !== ulen) throw new RdbCorruptError(`LZF data decompresses to ${op} bytes, expected ${ulen}`, at(inEnd));
+  if (op !== ulen) throw lzfError(`LZF data decompresses to ${op} bytes, expected ${ulen}`, offset, inEnd);
   return out;
+}
+
+function lzfError(message: string, offset: number, p: number): RdbCorruptError {
+  return new RdbCorruptError(message, offset >= 0 ? offset + p : -1);
 }
 
 const HLOG = 14;

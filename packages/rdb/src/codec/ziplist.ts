@@ -8,6 +8,7 @@
  * zllen (when < 65535), every entry's bounds and that each prevlen matches the previous entry.
  */
 import { RdbCorruptError, RdbLimitError } from '../errors';
+import { intToBuffer } from './int-text';
 
 function at(offset: number, p: number): number {
   return offset >= 0 ? offset + p : -1;
@@ -97,7 +98,7 @@ export function decodeZiplist(blob: Uint8Array, offset = -1, maxEntries = Number
           } else throw new RdbCorruptError(`bad ziplist entry encoding 0x${e.toString(16)}`, at(offset, p));
       }
       p += 1 + size;
-      item = Buffer.from(String(v));
+      item = intToBuffer(v);
     }
     out.push(item);
     prevSize = p - start;

@@ -11,6 +11,7 @@
  * Exports: `Cursor`, `NEED_MORE`, `ReaderLimits`, `DEFAULT_LIMITS`.
  */
 import { RdbCorruptError, RdbLimitError, RdbTruncatedError } from '../errors';
+import { intToBuffer } from '../codec/int-text';
 import { lzfDecompress } from '../codec/lzf';
 
 /** Thrown (as a value, not an Error) when the window ends before the record does. */
@@ -32,8 +33,6 @@ export const DEFAULT_LIMITS: Readonly<ReaderLimits> = Object.freeze({
   maxRecordBytes: 1024 * 1024 * 1024,
 });
 
-const SMALL_INTS: Buffer[] = [];
-for (let i = -128; i < 256; i++) SMALL_INTS.push(Buffer.from(String(i)));
 
 export class Cursor {
   buf: Buffer = Buffer.alloc(0);
@@ -282,7 +281,4 @@ export class Cursor {
   }
 }
 
-function intText(v: number): Buffer {
-  if (v >= -128 && v < 256) return Buffer.from(SMALL_INTS[v + 128]);
-  return Buffer.from(String(v));
-}
+const intText = intToBuffer;

@@ -65,11 +65,18 @@ function unsupported(typeId: number, at: number, why: string): never {
   throw new RdbUnsupportedTypeError(typeId, `cannot read RDB value type ${typeId} (${rdbTypeName(typeId)}): ${why}`, at);
 }
 
+function same2(a: Buffer, b: Buffer): boolean {
+  const n = a.length;
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 function checkUnique(items: Buffer[], step: number, what: string, at: number): void {
   const n = items.length;
   if (n <= step) return;
   if (n <= 8 * step) {
-    for (let i = step; i < n; i += step) for (let j = 0; j < i; j += step) if (items[i].equals(items[j])) throw new RdbCorruptError(`duplicate ${what}`, at);
+    for (let i = step; i < n; i += step) for (let j = 0; j < i; j += step) if (same2(items[i], items[j])) throw new RdbCorruptError(`duplicate ${what}`, at);
     return;
   }
   const seen = new Set<string>();

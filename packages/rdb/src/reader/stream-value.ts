@@ -7,6 +7,7 @@
  * each entry's lp-count) and that the live entries add up to the stream length.
  */
 import { RdbCorruptError } from '../errors';
+import { intToBuffer } from '../codec/int-text';
 import { decodeListpackRaw, listpackIntValue } from '../codec/listpack';
 import type { StreamConsumer, StreamEntry, StreamGroup, StreamId, StreamPendingEntry, StreamValue } from '../model';
 import type { Cursor } from './cursor';
@@ -19,7 +20,7 @@ type Item = Buffer | number | bigint;
 
 let copyItems = false;
 function itemText(item: Item): Buffer {
-  if (typeof item !== 'object') return Buffer.from(String(item));
+  if (typeof item !== 'object') return intToBuffer(item);
   return copyItems ? Buffer.from(item) : item;
 }
 
