@@ -25,8 +25,8 @@ async function exchange(port: number, input: Buffer, count: number, quietMs = 30
     c.writeRaw(input);
     const replies: RawReply[] = [];
     while (replies.length < count) {
-      const r = await within(
-        c.next().catch(() => TIMEOUT),
+      const r: RawReply | typeof TIMEOUT = await within(
+        c.next().catch((): typeof TIMEOUT => TIMEOUT),
         quietMs,
       );
       if (r === TIMEOUT) break;
