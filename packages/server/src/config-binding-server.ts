@@ -48,7 +48,11 @@ export interface ConfiguredServer {
   readonly logger: Logger;
   readonly persistence: RdbPersistence;
   readonly operator: OperatorContext;
-  /** Loads the dump (rejects with RdbLoadError for a bad one), listens, starts the timers. */
+  /** Loads the dump if there is one (rejects with RdbLoadError for a bad one). */
+  load(): Promise<RdbLoadResult | undefined>;
+  /** Listens and starts the timers (save points, metrics, active expiry). */
+  listen(): Promise<ServerAddress>;
+  /** `load()` then `listen()`. */
   start(): Promise<ServerAddress>;
   /** SHUTDOWN semantics (save if configured); false when it failed and the server keeps running. */
   shutdown(flags?: ShutdownFlags): Promise<boolean>;
@@ -152,9 +156,14 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   };
   for (const s of lateCommands()) server.registerCommand(s, true);
 
+  const load = (): Promise<RdbLoadResult | undefined> => persistence.loadAtStartup();
+
   async function start(): Promise<ServerAddress> {
-    const loaded: RdbLoadResult | undefined = await persistence.loadAtStartup();
-    void loaded;
+    await load();
+    return listen();
+  }
+
+  async function listen(): Promise<ServerAddress> {
     const address = await server.listen();
     metrics.start();
     persistence.start(clampHz(config.getNumber('hz')));
@@ -162,5 +171,5 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     return address;
   }
 
-  return { server, keyspace, config, logger, persistence, operator: op, start, shutdown, close };
+  return { server, keyspace, config, logger, persistence, operator: op, load, listen, start, shutdown, close };
 }
