@@ -44,8 +44,7 @@ export const ltrimCommand: CommandSpec = spec('ltrim', (ctx, argv) => {
   const end = parseLong(argv[3]);
   if (start === null || end === null) return NOT_INTEGER;
   const key = argv[1];
-  // Redis signals the key as modified even when nothing is trimmed (WATCH sees it), so this is a
-  // write lookup; but it only propagates when elements were removed (dirty += ltrim + rtrim).
+  // it only propagates when elements were removed (dirty += ltrim + rtrim)
   const list = writeList(ctx, key);
   if (list === undefined) return OK;
   if (list instanceof ErrorReply) return list;
@@ -57,6 +56,10 @@ export const ltrimCommand: CommandSpec = spec('ltrim', (ctx, argv) => {
     list.trim(left, right);
     if (list.size === 0) ctx.db.delete(key);
     ctx.dirty(left + right);
+  } else {
+    // Redis still calls signalModifiedKey (a WATCH on the key aborts EXEC) but propagates nothing:
+    // storing the same object again is how a command marks a key modified without a dirty change.
+    ctx.db.setValue(key, list, true);
   }
   return OK;
 });

@@ -47,7 +47,12 @@ export class ListValue implements CollectionValue {
   }
 
   clone(): ListValue {
-    return ListValue.fromPlain(this.toArray());
+    const c = new ListValue();
+    c.buf = new Array<BinaryString | undefined>(this.buf.length);
+    const mask = this.buf.length - 1;
+    for (let i = 0; i < this.len; i++) c.buf[i] = this.buf[(this.head + i) & mask];
+    c.len = this.len;
+    return c;
   }
 
   /** The elements head to tail (a fresh array). */
