@@ -24,6 +24,9 @@ export interface ConnectionHost {
   };
 }
 
+/** Pending reply bytes at which the input loop writes early (and so may pause on backpressure). */
+const FLUSH_EARLY_BYTES = 64 * 1024;
+
 function formatAddr(host: string | undefined, port: number | undefined, fallback: string): string {
   if (host === undefined) return fallback;
   const h = host.startsWith('::ffff:') ? host.slice(7) : host;
@@ -203,6 +206,9 @@ export class ClientConnection implements ServerClient {
         if (argv.length === 0) continue;
         this.host.execute(this, argv);
         this.reader.authenticated = this.authenticated || !this.host.authRequired();
+        // A pipeline of big replies to a client that does not read: write out and stop parsing
+        // once the socket wants a drain, so one read cannot pile up unbounded output.
+        if (this.writer.pendingBytes >= FLUSH_EARLY_BYTES) this.flushNow();
       }
     } finally {
       this.processing = false;
