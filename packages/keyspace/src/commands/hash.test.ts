@@ -1,5 +1,5 @@
 import { MapReply, OK } from '@replikit/resp';
-import type { HashValue } from '../types/hash-value';
+import { HASH_MAX_LISTPACK_ENTRIES, type HashValue } from '../types/hash-value';
 import { hashCommands } from './hash';
 import { TestKit, err } from './hash-list-test-kit';
 
@@ -53,7 +53,7 @@ describe('hash commands', () => {
     expect(hash(k, 'h').encoding()).toBe('listpack');
     k.call('HSET', 'h', 'g', 'x'.repeat(65));
     expect(hash(k, 'h').encoding()).toBe('hashtable');
-    for (let i = 0; i < 128; i++) k.call('HSET', 'big', `f${i}`, 'v');
+    for (let i = 0; i < HASH_MAX_LISTPACK_ENTRIES; i++) k.call('HSET', 'big', `f${i}`, 'v');
     expect(hash(k, 'big').encoding()).toBe('listpack');
     k.call('HSET', 'big', 'x', 'v');
     expect(hash(k, 'big').encoding()).toBe('hashtable');

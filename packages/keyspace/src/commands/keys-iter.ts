@@ -33,7 +33,9 @@ function scan(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
       const v = db.lookupRead(k);
       const t = v === undefined ? 'none' : typeof v === 'string' ? 'string' : v.type;
       if (t !== type) continue;
-      if (v === undefined) continue;
+      // like Redis: the TYPE lookup already deleted an expired key, so the expiry filter that
+      // follows no longer sees it and `TYPE none` returns it
+      if (v === undefined && !(ctx.role === 'master' && !ctx.fromMaster) && db.isExpired(k)) continue;
     } else if (db.lookupRead(k) === undefined) continue;
     out.push(k);
   }

@@ -8,7 +8,7 @@
  */
 import { ErrorReply, SetReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { positiveLongArg, rangeLongArg } from '../command-helpers';
+import { longArg, positiveLongArg } from '../command-helpers';
 import { SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
 import { SetValue } from '../types/set-value';
 import { spec } from './meta';
@@ -16,7 +16,6 @@ import { spec } from './meta';
 const NUMKEYS_POSITIVE = errReply('numkeys should be greater than 0');
 const NUMKEYS_TOO_MANY = errReply("Number of keys can't be greater than number of args");
 const LIMIT_NEGATIVE = errReply("LIMIT can't be negative");
-const LONG_MAX = 9223372036854775807;
 
 type Op = 'inter' | 'union' | 'diff';
 
@@ -57,7 +56,7 @@ function unionOrDiff(sets: Array<SetValue | null>, op: 'union' | 'diff'): Binary
       let keep = true;
       for (let i = 1; i < sets.length; i++) {
         const s = sets[i];
-        if (s !== null && s.has(m)) {
+        if (s?.has(m)) {
           keep = false;
           break;
         }
@@ -107,8 +106,9 @@ export const sdiffstoreCommand: CommandSpec = spec('sdiffstore', (ctx, argv) => 
 
 /** SINTERCARD numkeys key [key ...] [LIMIT limit] */
 export const sintercardCommand: CommandSpec = spec('sintercard', (ctx, argv) => {
-  const numkeys = rangeLongArg(argv[1], 1, LONG_MAX, NUMKEYS_POSITIVE);
+  const numkeys = longArg(argv[1], NUMKEYS_POSITIVE);
   if (numkeys instanceof ErrorReply) return numkeys;
+  if (numkeys < 1) return NUMKEYS_POSITIVE;
   if (numkeys > argv.length - 2) return NUMKEYS_TOO_MANY;
   let limit = 0;
   for (let j = 2 + numkeys; j < argv.length; j++) {

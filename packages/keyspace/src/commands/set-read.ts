@@ -4,13 +4,11 @@
  */
 import { ErrorReply, SetReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandSpec } from '../command-api';
-import { rangeLongArg } from '../command-helpers';
 import { INVALID_CURSOR, SYNTAX_ERR, errReply } from '../reply-errors';
 import { parseScanCursor, parseScanOptions } from '../util/scan-cursor';
 import { spec } from './meta';
-import { readSet } from './set-common';
+import { randomCountArg, readSet } from './set-common';
 
-const LONG_MAX = 9223372036854775807;
 /**
  * Redis streams any count into the client's output buffer; we build replies in memory, so a
  * reply of more elements than this is refused instead of exhausting the heap (documented deviation).
@@ -36,7 +34,7 @@ export const smismemberCommand: CommandSpec = spec('smismember', (ctx, argv) => 
   const s = readSet(ctx, argv[1]);
   if (s instanceof ErrorReply) return s;
   const out: number[] = new Array(argv.length - 2);
-  for (let j = 2; j < argv.length; j++) out[j - 2] = s !== undefined && s.has(argv[j]) ? 1 : 0;
+  for (let j = 2; j < argv.length; j++) out[j - 2] = s?.has(argv[j]) ? 1 : 0;
   return out;
 });
 
@@ -59,7 +57,7 @@ export const srandmemberCommand: CommandSpec = spec('srandmember', (ctx, argv): 
     if (s instanceof ErrorReply) return s;
     return s.random();
   }
-  const l = rangeLongArg(argv[2], -LONG_MAX, LONG_MAX);
+  const l = randomCountArg(argv[2]);
   if (l instanceof ErrorReply) return l;
   const s = readSet(ctx, argv[1]);
   if (s === undefined) return [];

@@ -2,7 +2,7 @@
  * Shared pieces of the sorted set commands (t_zset.c): range parsing (zslParseRange,
  * zslParseLexRange), typed lookups, and reply shapes for member/score pairs.
  */
-import { DoubleReply, ErrorReply, type RespValue } from '@replikit/resp';
+import { DoubleReply, type ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext } from '../command-api';
 import { readTyped, writeTyped } from '../command-helpers';
 import { errReply } from '../reply-errors';

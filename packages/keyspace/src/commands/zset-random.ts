@@ -4,16 +4,14 @@
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { CommandSpec } from '../command-api';
-import { rangeLongArg } from '../command-helpers';
-import { INVALID_CURSOR, OUT_OF_RANGE_VALUE, SYNTAX_ERR, errReply } from '../reply-errors';
+import { INVALID_CURSOR, SYNTAX_ERR, errReply } from '../reply-errors';
 import type { SkipNode } from '../types/skiplist';
 import { formatDouble } from '../util/double';
 import { parseScanCursor, parseScanOptions } from '../util/scan-cursor';
 import { spec } from './meta';
+import { randomCountArg } from './set-common';
 import { PairsBuilder, isResp3, readZset } from './zset-common';
 
-const LONG_MAX = 9223372036854775807;
-const HALF_LONG_MAX = 4611686018427387903;
 /**
  * Redis streams any count into the client's output buffer; we build replies in memory, so a
  * reply of more elements than this is refused instead of exhausting the heap (documented deviation).
@@ -32,14 +30,12 @@ export const zrandmemberCommand: CommandSpec = spec('zrandmember', (ctx, argv) =
     if (z instanceof ErrorReply) return z;
     return z.nodeAt(randomInt(z.size))!.member;
   }
-  const l = rangeLongArg(argv[2], -LONG_MAX, LONG_MAX);
-  if (l instanceof ErrorReply) return l;
-  let withScores = false;
+  const first = randomCountArg(argv[2]);
+  if (first instanceof ErrorReply) return first;
   if (argv.length > 4 || (argv.length === 4 && argv[3].toLowerCase() !== 'withscores')) return SYNTAX_ERR;
-  if (argv.length === 4) {
-    withScores = true;
-    if (l < -HALF_LONG_MAX || l > HALF_LONG_MAX) return OUT_OF_RANGE_VALUE;
-  }
+  const withScores = argv.length === 4;
+  const l = withScores ? randomCountArg(argv[2], true) : first;
+  if (l instanceof ErrorReply) return l;
   const z = readZset(ctx, argv[1]);
   if (z === undefined) return [];
   if (z instanceof ErrorReply) return z;

@@ -45,7 +45,10 @@ function aggregate(target: number, val: number, how: Aggregate): number {
     const r = target + val;
     return Number.isNaN(r) ? 0 : r;
   }
+  // not Math.min/max: a NaN weighted score must lose, as with C's comparisons
+  // biome-ignore lint/complexity/useMathMinMax: NaN semantics
   if (how === 'min') return val < target ? val : target;
+  // biome-ignore lint/complexity/useMathMinMax: NaN semantics
   return val > target ? val : target;
 }
 

@@ -24,7 +24,12 @@ describe('HashValue', () => {
     expect(h.entryAt(1)).toBeUndefined();
   });
 
-  it('is listpack up to 128 fields, then hashtable forever', () => {
+  it('uses redis-server 7.0 built-in thresholds', () => {
+    expect(HASH_MAX_LISTPACK_ENTRIES).toBe(512);
+    expect(HASH_MAX_LISTPACK_VALUE).toBe(64);
+  });
+
+  it('is listpack up to hash-max-listpack-entries (512) fields, then hashtable forever', () => {
     const h = new HashValue();
     for (let i = 0; i < HASH_MAX_LISTPACK_ENTRIES; i++) h.set(`f${i}`, 'v');
     expect(h.encoding()).toBe('listpack');

@@ -4,7 +4,7 @@
  * A JS Map keeps insertion order and updates a value in place, which is exactly how a listpack
  * hash orders its fields in Redis (HGETALL, HSCAN, HRANDFIELD with a count >= size answer in that
  * order). OBJECT ENCODING follows Redis 7.0: `listpack` while the hash has at most
- * hash-max-listpack-entries (128) fields and no field or value ever stored in it was longer than
+ * hash-max-listpack-entries (512) fields and no field or value ever stored in it was longer than
  * hash-max-listpack-value (64) bytes; once `hashtable`, always `hashtable` (Redis never converts
  * back). A hashtable-encoded Redis hash iterates in dict order, which we do not reproduce: we keep
  * insertion order there too.
@@ -12,8 +12,11 @@
 import type { BinaryString, CollectionValue } from '../command-api';
 import type { ValueCodec } from './plain';
 
-/** hash-max-listpack-entries (Redis 7.0 default) */
-export const HASH_MAX_LISTPACK_ENTRIES = 128;
+/**
+ * hash-max-listpack-entries: 512 is redis-server 7.0's built-in default (config.c; the sample
+ * redis.conf shipped with Redis sets 128, which is not what a server started without it uses).
+ */
+export const HASH_MAX_LISTPACK_ENTRIES = 512;
 /** hash-max-listpack-value (Redis 7.0 default), in bytes */
 export const HASH_MAX_LISTPACK_VALUE = 64;
 

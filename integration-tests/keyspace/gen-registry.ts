@@ -1,0 +1,28 @@
+/**
+ * The generators the differential suite draws from.
+ * Family owners: add ONE import line and ONE entry line in the marked blocks. Nothing else.
+ */
+import type { CommandGenerator } from './generator-types';
+import { keysGenerator } from './gen-keys';
+import { stringGenerator } from './gen-string';
+// --- generator imports: one line per family ---
+import { hashGenerator } from './gen-hash';
+import { listGenerator } from './gen-list';
+// set:   import { setGenerator } from './gen-set';
+// zset:  import { zsetGenerator } from './gen-zset';
+import { setGenerator } from './gen-set';
+import { zsetGenerator } from './gen-zset';
+// --- end generator imports ---
+
+export const generators: CommandGenerator[] = [
+  stringGenerator,
+  keysGenerator,
+  // --- generator entries: one line per family ---
+  hashGenerator,
+  listGenerator,
+  // setGenerator,
+  // zsetGenerator,
+  setGenerator,
+  zsetGenerator,
+  // --- end generator entries ---
+];
