@@ -127,7 +127,7 @@ export class RdbReader {
       return;
     }
     if (this.pendingLen === 0) {
-      this.run(buf, this.received - buf.length, false, false);
+      this.run(buf, this.received - buf.length, false, false, 0);
       return;
     }
     this.pending.push(buf);
@@ -147,12 +147,46 @@ export class RdbReader {
     }
   }
 
+  /**
+   * Parses the buffered record. Only the bytes the record can need are copied: the older pending
+   * parts plus a prefix of the newest chunk; parsing then goes on in the newest chunk itself.
+   */
   private runPending(final: boolean): void {
-    const combined = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingLen);
-    const base = this.pendingBase;
-    this.pending = [];
-    this.pendingLen = 0;
-    this.run(combined, base, final, true);
+    for (;;) {
+      const parts = this.pending;
+      const last = parts[parts.length - 1];
+      const before = this.pendingLen - last.length;
+      const base = this.pendingBase;
+      let k = last.length;
+      if (parts.length > 1 && !final) k = Math.min(last.length, Math.max(this.waitFor - before, 0) + 1024);
+      let combined: Buffer;
+      if (parts.length === 1) combined = last;
+      else {
+        parts[parts.length - 1] = last.subarray(0, k);
+        combined = Buffer.concat(parts, before + k);
+      }
+      this.pending = [];
+      this.pendingLen = 0;
+      this.run(combined, base, final && k === last.length, true, 0);
+      if (k === last.length) return;
+      if (this.state === S_DONE) {
+        this.trailing += last.length - k;
+        return;
+      }
+      const tailLen = this.pendingLen;
+      const s = combined.length - tailLen; // where the unfinished record starts in `combined`
+      if (tailLen === 0 || s >= before) {
+        // the unfinished record (if any) starts inside `last`: continue there, without copying
+        this.pending = [];
+        this.pendingLen = 0;
+        this.run(last, base + before, final, false, tailLen === 0 ? k : s - before);
+        return;
+      }
+      // still inside the older parts: keep them with the rest of `last`
+      this.pending.push(last.subarray(k));
+      this.pendingLen += last.length - k;
+      if (!final && this.pendingLen < this.waitFor) return;
+    }
   }
 
   private fail(e: unknown): never {
@@ -160,11 +194,11 @@ export class RdbReader {
     throw e;
   }
 
-  private run(buf: Buffer, base: number, final: boolean, retry: boolean): void {
+  private run(buf: Buffer, base: number, final: boolean, retry: boolean, from: number): void {
     const cur = this.cur;
-    cur.reset(buf, 0, buf.length, base, final);
-    this.crcFrom = 0;
-    let start = 0;
+    cur.reset(buf, from, buf.length, base, final);
+    this.crcFrom = from;
+    let start = from;
     try {
       while (this.state !== S_DONE) {
         start = cur.pos;
@@ -190,7 +224,7 @@ export class RdbReader {
     // keep the unfinished record, wait for what it needs (and, on a retry, for the buffer to double)
     const avail = buf.length - start;
     let want = cur.needEnd - start;
-    if (retry && start === 0 && want < 2 * avail) want = 2 * avail;
+    if (retry && start === from && want < 2 * avail) want = 2 * avail;
     const max = cur.limits.maxRecordBytes;
     if (cur.needEnd - start > max) this.fail(new RdbLimitError('record bytes', max, cur.needEnd - start, cur.abs(start)));
     if (want > max) want = max;
