@@ -93,7 +93,7 @@ export async function startCli(args: string[]): Promise<CliRun> {
 /** redis-cli -p port args... ; stdout without the trailing newline. */
 export function redisCli(port: number, ...args: string[]): string {
   const r = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'latin1', timeout: 20000 });
-  return (r.stdout ?? '').replace(/\n+$/, '');
+  return (r.stdout ?? '').replace(/[\r\n]+$/, '');
 }
 
 /** redis-cli with raw (binary) output, for DUMP payloads. */
