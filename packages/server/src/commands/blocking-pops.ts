@@ -61,14 +61,17 @@ function move(toArgv: (argv: readonly string[]) => string[]) {
     const timeout = parseBlockingTimeout(argv[argv.length - 1] as string);
     if (timeout instanceof ErrorReply) return timeout;
     const nonBlocking = toArgv(argv);
-    const attempt: Attempt = (c) => {
-      const r = c.keyspace([...nonBlocking]);
-      return r === null ? undefined : r;
-    };
-    const r = attempt(ctx, argv[1] as string);
+    const r0 = ctx.keyspace([...nonBlocking]);
+    const r = r0 === null ? undefined : r0;
     if (r !== undefined) return r;
     // blmoveGenericCommand answers a non-blocking context with the null bulk, a timeout with the null array
     if (ctx.inExec || ctx.client.multi !== undefined) return null;
+    // Served later, Redis propagates the directions as its shared LEFT/RIGHT objects (upper case).
+    const later = nonBlocking.map((a, i) => (i >= 3 ? a.toUpperCase() : a));
+    const attempt: Attempt = (c) => {
+      const res = c.keyspace([...later]);
+      return res === null ? undefined : res;
+    };
     return block(ctx, [argv[1] as string], timeout, attempt);
   };
 }
