@@ -27,7 +27,12 @@ describe('encodeCommand', () => {
     const chunks = encodeCommand(['SET', 'key', payload]);
     expect(chunks).toHaveLength(3);
     expect(chunks[1]).toBe(payload);
-    expect(chunks[0].buffer).toBe(chunks[2].buffer);
+    expect(chunks[2].toString()).toBe('\r\n');
+    const middle = encodeCommand(['SET', payload, 'x']);
+    expect(middle).toHaveLength(3);
+    expect(middle[1]).toBe(payload);
+    expect(middle[0].buffer).toBe(middle[2].buffer);
+    expect(Buffer.concat(middle).toString()).toBe('*3\r\n$3\r\nSET\r\n$11\r\nhello world\r\n$1\r\nx\r\n');
     expect(latin1(Buffer.concat(chunks))).toBe('*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$11\r\nhello world\r\n');
     expect(encodeCommandToBuffer(['SET', 'key', payload])).toEqual(Buffer.concat(chunks));
     expect(encodeCommand([])).toEqual([Buffer.from('*0\r\n')]);

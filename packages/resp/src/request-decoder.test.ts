@@ -56,6 +56,37 @@ describe('RequestDecoder: valid input (whole, byte by byte, re-chunked)', () => 
     expect(out.commands[0][1].length).toBe(payload.length);
   });
 
+  it('a long pipeline cut into chunks of any size decodes identically (pending bytes stitched to the next chunk)', () => {
+    const parts: Buffer[] = [];
+    const expected: string[][] = [];
+    for (let i = 0; i < 1200; i++) {
+      const v = 'v'.repeat((i * 37) % 700) + String.fromCharCode(i % 256);
+      if (i % 50 === 7) {
+        parts.push(bin(`ECHO ${i}\r\n\n`));
+        expected.push(['ECHO', String(i)]);
+      } else if (i % 500 === 3) {
+        const big = 'b'.repeat(40_000);
+        parts.push(bin(`*2\r\n$3\r\nBIG\r\n$${big.length}\r\n${big}\r\n`));
+        expected.push(['BIG', big]);
+      } else {
+        parts.push(bin(`*3\r\n$3\r\nSET\r\n$${String(i).length}\r\n${i}\r\n$${v.length}\r\n${v}\r\n`));
+        expected.push(['SET', String(i), v]);
+      }
+    }
+    const input = Buffer.concat(parts);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70_000 }), fc.array(fc.nat(input.length), { maxLength: 200 }), (size, extra) => {
+        const cuts = [...extra];
+        for (let p = size; p < input.length; p += size) cuts.push(p);
+        const out = feed(new RequestDecoder(), splitAt(input, cuts));
+        expect(out.error).toBeNull();
+        expect(out.commands).toEqual(expected);
+        expect(out.bytes.reduce((a, b) => a + b, 0)).toBe(input.length);
+      }),
+      { numRuns: 15 },
+    );
+  });
+
   it('does not re-scan a long incomplete inline line fed byte by byte (linear time)', () => {
     const d = new RequestDecoder();
     const one = Buffer.from('a');

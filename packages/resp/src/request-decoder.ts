@@ -100,7 +100,7 @@ export class RequestDecoder {
 
   /** Bytes held but not yet consumed (a partial command). */
   get bufferedBytes(): number {
-    return this.input.end - this.input.start;
+    return this.input.size;
   }
 
   /** Total bytes consumed since creation (or `reset`). */
@@ -111,12 +111,8 @@ export class RequestDecoder {
   /** Appends bytes. Parsing happens in `next()`. The chunk must not be modified afterwards. */
   write(chunk: Buffer): void {
     if (chunk.length === 0 || this.failure !== null) return;
-    const shift = this.input.append(chunk, this.bulkLen >= 0 ? this.bulkLen + 2 : 0);
-    if (shift !== 0 && this.scanLine >= 0) {
-      this.scanLine -= shift;
-      this.scanPos -= shift;
-    }
-    if (!this.master && this.input.end - this.input.start > this.maxQuery) {
+    this.shiftScan(this.input.append(chunk, this.bulkLen >= 0 ? this.bulkLen + 2 : 0));
+    if (!this.master && this.input.size > this.maxQuery) {
       this.failure = new RespLimitError(
         'ERR Closing client that reached max query buffer length',
         'max query buffer length',
@@ -133,6 +129,31 @@ export class RequestDecoder {
    * sticky (every later call throws it again) until `reset()`, as Redis closes the connection.
    */
   next(): string[] | undefined {
+    for (;;) {
+      const argv = this.parse();
+      const input = this.input;
+      if (input.rest === null) return argv;
+      // A chunk was stitched to the pending bytes (see InputBuffer): move on to the chunk itself
+      // once they are consumed, or append the rest of it when the command needs more bytes.
+      if (input.start >= input.stitchAt) {
+        this.shiftScan(input.switchToRest());
+        if (argv !== undefined) return argv;
+      } else if (argv !== undefined) {
+        return argv;
+      } else {
+        input.spill();
+      }
+    }
+  }
+
+  private shiftScan(shift: number): void {
+    if (shift !== 0 && this.scanLine >= 0) {
+      this.scanLine -= shift;
+      this.scanPos -= shift;
+    }
+  }
+
+  private parse(): string[] | undefined {
     if (this.failure !== null) throw this.failure;
     const input = this.input;
     const buf = input.buf;
