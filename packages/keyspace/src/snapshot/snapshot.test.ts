@@ -1,0 +1,167 @@
+import fc from 'fast-check';
+import { createKeyspace, type Keyspace } from '../keyspace';
+import { type PlainValue, toPlain } from '../types/plain';
+import type { SnapshotEntry } from './snapshot';
+
+type Dump = Map<string, { value: PlainValue; expireAt: number }>;
+
+/** Every key of every db as plain values (no expiry logic). */
+function dumpAll(ks: Keyspace): Dump {
+  const out: Dump = new Map();
+  for (let db = 0; db < ks.databases; db++) {
+    const it = ks.database(db).keys();
+    for (let r = it.next(); !r.done; r = it.next()) {
+      const d = ks.dump(db, r.value)!;
+      out.set(`${db}:${r.value}`, d);
+    }
+  }
+  return out;
+}
+
+function collect(batch: SnapshotEntry[], into: Dump): void {
+  for (const e of batch) {
+    const id = `${e.db}:${e.key}`;
+    if (into.has(id)) throw new Error(`snapshot yielded ${id} twice`);
+    into.set(id, { value: toPlain(e.value), expireAt: e.expireAt }); // consume before the next write
+  }
+}
+
+function canonical(d: Dump): Array<[string, unknown]> {
+  return [...d.entries()]
+    .map(([k, v]): [string, unknown] => [k, { ...v, value: v.value.type === 'set' || v.value.type === 'hash' ? { type: v.value.type, value: [...(v.value.value as unknown[])].map((x) => JSON.stringify(x)).sort() } : v.value }])
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+}
+
+const KEYS = Array.from({ length: 40 }, (_, i) => `k${i}`);
+
+function writeCommand(ks: Keyspace): fc.Arbitrary<string[]> {
+  const key = fc.constantFrom(...KEYS);
+  const cmds: fc.Arbitrary<string[]>[] = [
+    fc.tuple(key, fc.string({ maxLength: 4 })).map(([k, v]) => ['SET', k, v]),
+    key.map((k) => ['DEL', k]),
+    fc.tuple(key, fc.string({ maxLength: 3 })).map(([k, v]) => ['APPEND', k, v]),
+    fc.tuple(key, fc.integer({ min: 1, max: 1000 })).map(([k, t]) => ['EXPIRE', k, String(t)]),
+    key.map((k) => ['PERSIST', k]),
+    fc.tuple(key, key).map(([a, b]) => ['RENAME', a, b]),
+    fc.tuple(key, key).map(([a, b]) => ['COPY', a, b, 'REPLACE']),
+    fc.tuple(key, fc.constantFrom('0', '1', '2')).map(([k, d]) => ['MOVE', k, d]),
+    fc.constantFrom(['SWAPDB', '0', '1'], ['SWAPDB', '1', '2'], ['SELECT', '0'], ['SELECT', '1'], ['FLUSHDB']),
+  ];
+  if (ks.commandTable.has('hset')) cmds.push(fc.tuple(key, fc.constantFrom('f', 'g', 'h'), fc.string({ maxLength: 3 })).map(([k, f, v]) => ['HSET', k, f, v]));
+  if (ks.commandTable.has('hdel')) cmds.push(fc.tuple(key, fc.constantFrom('f', 'g')).map(([k, f]) => ['HDEL', k, f]));
+  if (ks.commandTable.has('rpush')) cmds.push(fc.tuple(key, fc.string({ maxLength: 3 })).map(([k, v]) => ['RPUSH', k, v]));
+  if (ks.commandTable.has('lpop')) cmds.push(key.map((k) => ['LPOP', k]));
+  if (ks.commandTable.has('sadd')) cmds.push(fc.tuple(key, fc.constantFrom('a', 'b', 'c')).map(([k, m]) => ['SADD', k, m]));
+  if (ks.commandTable.has('zadd')) cmds.push(fc.tuple(key, fc.integer({ min: -5, max: 5 }), fc.constantFrom('a', 'b')).map(([k, s, m]) => ['ZADD', k, String(s), m]));
+  return fc.oneof(...cmds);
+}
+
+describe('point-in-time snapshots', () => {
+  it('equal the dataset at their moment under random concurrent writes (property)', () => {
+    const probe = createKeyspace({ databases: 3 });
+    const cmd = writeCommand(probe);
+    probe.close();
+    fc.assert(
+      fc.property(
+        fc.array(cmd, { minLength: 10, maxLength: 120 }),
+        fc.array(fc.tuple(fc.integer({ min: 1, max: 9 }), fc.array(cmd, { maxLength: 6 })), { minLength: 1, maxLength: 40 }),
+        (setup, interleaved) => {
+          const ks = createKeyspace({ databases: 3 });
+          const session = { db: 0 };
+          for (const c of setup) ks.execute(c, session);
+          const expected = dumpAll(ks);
+          const snap = ks.snapshot();
+          const got: Dump = new Map();
+          for (const [n, writes] of interleaved) {
+            collect(snap.nextBatch({ maxKeys: n }), got);
+            for (const c of writes) ks.execute(c, session);
+          }
+          for (let b = snap.nextBatch({ maxKeys: 7 }); b.length; b = snap.nextBatch({ maxKeys: 7 })) collect(b, got);
+          expect(snap.done).toBe(true);
+          expect(canonical(got)).toEqual(canonical(expected));
+          // nothing leaks: no observers, no tombstones left behind
+          expect(ks.openSnapshots).toBe(0);
+          for (let db = 0; db < 3; db++) {
+            const it = ks.database(db).keys();
+            let n = 0;
+            for (let r = it.next(); !r.done; r = it.next()) n++;
+            expect(ks.size(db)).toBe(n);
+            expect(ks.database(db).observers).toBeNull();
+          }
+          ks.close();
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('several snapshots in flight each see their own moment', () => {
+    const ks = createKeyspace({ databases: 2 });
+    const s = { db: 0 };
+    for (let i = 0; i < 50; i++) ks.execute(['SET', `k${i}`, 'a'], s);
+    const e1 = dumpAll(ks);
+    const snap1 = ks.snapshot();
+    const got1: Dump = new Map();
+    collect(snap1.nextBatch({ maxKeys: 10 }), got1);
+    for (let i = 0; i < 50; i += 2) ks.execute(['SET', `k${i}`, 'b'], s);
+    ks.execute(['DEL', 'k1'], s);
+    const e2 = dumpAll(ks);
+    const snap2 = ks.snapshot();
+    expect(ks.openSnapshots).toBe(2);
+    const got2: Dump = new Map();
+    for (let i = 0; i < 50; i += 3) ks.execute(['SET', `k${i}`, 'c'], s);
+    ks.execute(['FLUSHALL'], s);
+    for (let b = snap2.nextBatch({ maxKeys: 4 }); b.length; b = snap2.nextBatch({ maxKeys: 4 })) collect(b, got2);
+    for (let b = snap1.nextBatch({ maxKeys: 4 }); b.length; b = snap1.nextBatch({ maxKeys: 4 })) collect(b, got1);
+    expect(canonical(got1)).toEqual(canonical(e1));
+    expect(canonical(got2)).toEqual(canonical(e2));
+    expect(ks.openSnapshots).toBe(0);
+    ks.close();
+  });
+
+  it('retains old values only for keys written during the snapshot; close() releases them', () => {
+    const ks = createKeyspace({ databases: 1 });
+    const s = { db: 0 };
+    for (let i = 0; i < 10000; i++) ks.execute(['SET', `k${i}`, 'v'], s);
+    const snap = ks.snapshot();
+    expect(snap.retainedCount).toBe(0);
+    for (let i = 0; i < 100; i++) ks.execute(['SET', `k${i * 7}`, 'w'], s);
+    expect(snap.retainedCount).toBe(100);
+    for (let i = 0; i < 100; i++) ks.execute(['DEL', `k${i * 7}`], s);
+    expect(snap.retainedCount).toBe(100);
+    expect(ks.size(0)).toBe(9900);
+    snap.close();
+    expect(snap.retainedCount).toBe(0);
+    expect(ks.openSnapshots).toBe(0);
+    expect(ks.size(0)).toBe(9900);
+    expect(ks.database(0).observers).toBeNull();
+    expect(snap.nextBatch()).toEqual([]);
+    ks.close();
+  });
+
+  it('iterates asynchronously in bounded batches while writes continue', async () => {
+    const ks = createKeyspace({ databases: 1 });
+    const s = { db: 0 };
+    for (let i = 0; i < 5000; i++) ks.execute(['SET', `k${i}`, String(i)], s);
+    const expected = dumpAll(ks);
+    const snap = ks.snapshot();
+    const got: Dump = new Map();
+    let i = 0;
+    for await (const batch of snap.batches({ maxKeys: 250 })) {
+      expect(batch.length).toBeLessThanOrEqual(250);
+      collect(batch, got);
+      ks.execute(['SET', `k${i++}`, 'changed'], s);
+      ks.execute(['DEL', `k${4999 - i}`], s);
+    }
+    expect(canonical(got)).toEqual(canonical(expected));
+    ks.close();
+  });
+
+  it('close() of the keyspace closes open snapshots', () => {
+    const ks = createKeyspace();
+    ks.execute(['SET', 'a', '1'], { db: 0 });
+    const snap = ks.snapshot();
+    ks.close();
+    expect(snap.done).toBe(true);
+  });
+});
