@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { RawClient, type RedisServerHandle, hasRedis, startRedisServer } from '@replikit/test-utils';
 import type { RdbEntry } from '../model';
 import { RdbReader } from './rdb-reader';
+import { decodeValue } from './decode-value';
 import { readRdbFile, readRdbStream } from './read-rdb';
-import { normalizeEntries } from './testing/normalize';
+import { normalizeEntries, normalizeValue } from './testing/normalize';
 import { buildDataset, snapshotServer } from './testing/server-snapshot';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
@@ -102,5 +103,20 @@ describeRedis('reader against redis-server 7.0', () => {
     expect(ended).toBe(true);
     const saved = normalizeEntries((await readRdbFile(join(server.dir, 'dump.rdb'))).entries);
     expect(normalizeEntries(entries)).toEqual(saved);
+  });
+
+  test('decodeValue reads the DUMP payload of every key', async () => {
+    const expected = (await snapshotServer(client)).filter((k) => k.db === 0);
+    let checked = 0;
+    for (const k of expected) {
+      const key = k.key.startsWith('b64:') ? Buffer.from(k.key.slice(4), 'base64') : Buffer.from(k.key);
+      const payload = (await client.call('DUMP', key)) as Buffer;
+      const version = payload.readUInt16LE(payload.length - 10);
+      expect(version).toBe(10);
+      const value = decodeValue(payload[0], payload.subarray(1, payload.length - 10), version);
+      expect(normalizeValue(value)).toEqual({ type: k.type, value: k.value });
+      checked++;
+    }
+    expect(checked).toBe(expected.length);
   });
 });
