@@ -1,4 +1,3 @@
-import { describe, expect, it } from '@jest/globals';
 import { createKeyspace } from '../keyspace';
 import { runStorageAdapterConformance } from './conformance';
 import { MemoryStorageAdapter } from './memory-adapter';
