@@ -42,6 +42,9 @@ export function lzfDecompress(input: Uint8Array, ulen: number, offset = -1): Buf
       if (len >= 64 && ref + len <= op) {
         out.copyWithin(op, ref, ref + len); // long and not overlapping: one block copy
         op += len;
+      } else if (len >= 24 && ref === op - 1) {
+        out.fill(out[ref], op, op + len); // a run of one repeated byte
+        op += len;
       } else {
         const stop = op + len;
         while (op < stop) out[op++] = out[ref++]; // byte by byte: the source may overlap the output

@@ -12,7 +12,7 @@
  *
  * Exports: `RdbReader`, `RdbReaderHandler`, `RdbReaderOptions`, `RdbEndInfo`.
  */
-import { Crc64 } from '../codec/crc64';
+import { FastCrc64 } from '../writer/crc64-wasm';
 import { RdbChecksumError, RdbCorruptError, RdbError, RdbLimitError, RdbTruncatedError, RdbUnsupportedTypeError, RdbVersionError } from '../errors';
 import type { RdbEntry } from '../model';
 import { Cursor, DEFAULT_LIMITS, NEED_MORE, type ReaderLimits } from './cursor';
@@ -67,7 +67,8 @@ const S_DONE = 2;
 
 export class RdbReader {
   private readonly cur: Cursor;
-  private readonly crc = new Crc64();
+  /** WebAssembly slicing-by-8 (the writer's), falling back to codec/crc64.ts */
+  private readonly crc = new FastCrc64();
   private readonly verify: boolean;
   private readonly valueOptions: ValueOptions;
   private state = S_HEADER;
@@ -378,7 +379,7 @@ export class RdbReader {
       checksum = cur.buf.readBigUInt64LE(cur.pos);
       if (this.verify && checksum !== 0n) {
         this.crc.update(cur.buf, this.crcFrom, p + 1);
-        if (!this.crc.equalsLE(cur.buf, cur.pos)) throw new RdbChecksumError(checksum, this.crc.value, cur.abs(cur.pos));
+        if (this.crc.value !== checksum) throw new RdbChecksumError(checksum, this.crc.value, cur.abs(cur.pos));
         verified = true;
       }
       cur.pos += 8;
