@@ -12,13 +12,17 @@ import { createKeyspace } from '../keyspace';
 /** The test framework functions the suite needs (jest, vitest and node:test-like APIs fit). */
 export interface ConformanceHooks {
   describe(name: string, fn: () => void): void;
-  it(name: string, fn: () => void | Promise<void>): void;
+  it(name: string, fn: () => Promise<void>): void;
   // biome-ignore lint/suspicious/noExplicitAny: framework-agnostic expect
   expect(value: unknown): any;
 }
 
 export function runStorageAdapterConformance(name: string, factory: (databases: number) => StorageAdapter, t: ConformanceHooks): void {
-  const { describe, it, expect } = t;
+  const { describe, expect } = t;
+  const it = (title: string, fn: () => void | Promise<void>) =>
+    t.it(title, async () => {
+      await fn();
+    });
   const open = (n = 4) => factory(n);
 
   describe(`storage adapter conformance: ${name}`, () => {
