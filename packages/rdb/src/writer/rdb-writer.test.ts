@@ -98,6 +98,12 @@ describe('writer validation (typed ERR_RDB_WRITE)', () => {
       expect(one({ type: 'set', value: [b('a'), b('b'), b('a')] }, { encoding })).toBe('ERR_RDB_WRITE');
       const many = Array.from({ length: 300 }, (_, i) => b(`m${i}`));
       expect(one({ type: 'set', value: [...many, b('m7')] }, { encoding })).toBe('ERR_RDB_WRITE');
+      for (const n of [5, 9, 40, 256, 257, 1000]) {
+        const items = Array.from({ length: n }, (_, i) => b(`x${i}`));
+        expect(one({ type: 'set', value: items }, { encoding })).toBeUndefined();
+        expect(one({ type: 'set', value: [...items.slice(0, n - 1), b(`x${n >> 1}`)] }, { encoding })).toBe('ERR_RDB_WRITE');
+        expect(one({ type: 'hash', value: [...items.map((x) => [x, x] as [Buffer, Buffer]), [b('x0'), b('')]] }, { encoding })).toBe('ERR_RDB_WRITE');
+      }
       expect(one({ type: 'hash', value: [[b('f'), b('1')], [b('f'), b('2')]] }, { encoding })).toBe('ERR_RDB_WRITE');
       expect(one({ type: 'zset', value: [[b('m'), 1], [b('m'), 2]] }, { encoding })).toBe('ERR_RDB_WRITE');
       expect(one({ type: 'zset', value: [[b('m'), Number.NaN]] }, { encoding })).toBe('ERR_RDB_WRITE');
