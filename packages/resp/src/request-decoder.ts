@@ -66,8 +66,9 @@ export class RequestDecoder {
   lastCommandBytes = 0;
   /** Number of empty inline lines (`\n` or `\r\n`) consumed so far: a replica's keepalive. */
   emptyLines = 0;
-  /** See {@link RequestDecoderOptions.authenticated}. */
-  authenticated: boolean;
+  private auth: boolean;
+  /** bulk lengths up to this need no further check */
+  private quickMax: number;
 
   private readonly maxBulk: number;
   private readonly maxMultibulk: number;
@@ -79,6 +80,7 @@ export class RequestDecoder {
   private argv: string[] | null = null;
   private remaining = 0;
   private bulkLen = -1;
+  private filled = 0;
   // line scanning memo (absolute positions in the input buffer)
   private scanLine = -1;
   private scanPos = 0;
@@ -95,7 +97,18 @@ export class RequestDecoder {
     this.maxInline = options.maxInlineLength ?? DEFAULT_MAX_INLINE_LENGTH;
     this.maxQuery = options.maxQueryBuffer ?? DEFAULT_MAX_QUERY_BUFFER;
     this.master = options.masterLink ?? false;
-    this.authenticated = this.master || (options.authenticated ?? true);
+    this.auth = this.master || (options.authenticated ?? true);
+    this.quickMax = this.auth ? this.maxBulk : Math.min(this.maxBulk, UNAUTHENTICATED_MAX_BULK_LENGTH);
+  }
+
+  /** See {@link RequestDecoderOptions.authenticated}. */
+  get authenticated(): boolean {
+    return this.auth;
+  }
+
+  set authenticated(value: boolean) {
+    this.auth = this.master || value;
+    this.quickMax = this.auth ? this.maxBulk : Math.min(this.maxBulk, UNAUTHENTICATED_MAX_BULK_LENGTH);
   }
 
   /** Bytes held but not yet consumed (a partial command). */
@@ -197,7 +210,7 @@ export class RequestDecoder {
         if (count > this.maxMultibulk) {
           throw this.fail('invalid multibulk length', 'invalid mbulk count', pos, 'multibulk-length', this.maxMultibulk);
         }
-        if (count > UNAUTHENTICATED_MAX_MULTIBULK_LENGTH && !this.authenticated) {
+        if (count > UNAUTHENTICATED_MAX_MULTIBULK_LENGTH && !this.auth) {
           throw this.fail(
             'unauthenticated multibulk length',
             'unauth mbulk count',
@@ -211,12 +224,16 @@ export class RequestDecoder {
           this.advance(pos);
           continue;
         }
-        argv = [];
+        // never sized by an untrusted count beyond 1024 slots (Redis does the same)
+        argv = count <= 1024 ? new Array<string>(count) : [];
         remaining = count;
+        this.filled = 0;
       } else {
         remaining = this.remaining;
       }
+      let filled = this.filled;
       let pendingLen = this.bulkLen;
+      const quickMax = this.quickMax;
       while (remaining > 0) {
         let len = pendingLen;
         pendingLen = -1;
@@ -244,6 +261,7 @@ export class RequestDecoder {
           } else {
             const r = this.headerLine(buf, pos, end, false);
             if (r === undefined) {
+              this.filled = filled;
               this.suspend(argv, remaining, -1, pos);
               return undefined;
             }
@@ -251,26 +269,19 @@ export class RequestDecoder {
             p = this.lineEnd;
           }
           if (len < 0) throw this.fail('invalid bulk length', 'invalid bulk length', pos, null, 0);
-          if (len > this.maxBulk) {
-            throw this.fail('invalid bulk length', 'invalid bulk length', pos, 'proto-max-bulk-len', this.maxBulk);
-          }
-          if (len > UNAUTHENTICATED_MAX_BULK_LENGTH && !this.authenticated) {
-            throw this.fail(
-              'unauthenticated bulk length',
-              'unauth bulk length',
-              pos,
-              'unauthenticated-bulk-length',
-              UNAUTHENTICATED_MAX_BULK_LENGTH,
-            );
-          }
+          if (len > quickMax) this.checkBulkLength(len, pos);
           pos = p;
         }
         // Redis does not check the two bytes after the payload: it skips them, so do we.
         if (end - pos < len + 2) {
+          this.filled = filled;
           this.suspend(argv, remaining, len, pos);
           return undefined;
         }
-        argv.push(argv.length === 0 ? commandName(buf, pos, len) : binaryString(buf, pos, len));
+        const s = filled === 0 ? commandName(buf, pos, len) : binaryString(buf, pos, len);
+        if (filled < argv.length) argv[filled] = s;
+        else argv.push(s);
+        filled++;
         pos += len + 2;
         remaining--;
       }
@@ -282,6 +293,17 @@ export class RequestDecoder {
       return argv;
     }
   }
+
+  /** The slow part of the bulk length checks (only when `len` is above the smaller limit). */
+  private checkBulkLength(len: number, pos: number): void {
+    if (len > this.maxBulk) {
+      throw this.fail('invalid bulk length', 'invalid bulk length', pos, 'proto-max-bulk-len', this.maxBulk);
+    }
+    if (len > UNAUTHENTICATED_MAX_BULK_LENGTH && !this.auth) {
+      throw this.fail('unauthenticated bulk length', 'unauth bulk length', pos, 'unauthenticated-bulk-length', UNAUTHENTICATED_MAX_BULK_LENGTH);
+    }
+  }
+
 
   /** Drops every buffered byte and partial command, clears a sticky error and the counters. */
   reset(): void {
