@@ -26,6 +26,8 @@ export const hashGenerator: CommandGenerator = {
     return [
       { weight: 8, arbitrary: step(f.tuple(c.key, pairs).map(([k, p]) => ['HSET', k, ...p])) },
       { weight: 1, arbitrary: step(f.tuple(c.key, pairs, field).map(([k, p, x]) => ['hset', k, ...p, x])) },
+      // around hash-max-listpack-entries (512 in redis-server 7.0 without a config file): hashtable by size
+      { weight: 0.3, arbitrary: step(f.tuple(c.key, f.integer({ min: 505, max: 515 })).map(([k, n]) => ['HSET', k, ...Array.from({ length: n }, (_, i) => [`b${i}`, `${i}`]).flat()])) },
       { weight: 2, arbitrary: step(f.tuple(c.key, pairs).map(([k, p]) => ['HMSET', k, ...p])) },
       { weight: 2, arbitrary: step(f.tuple(c.key, field, value).map(([k, a, v]) => ['HSETNX', k, a, v])) },
       { weight: 5, arbitrary: step(f.tuple(c.key, field).map(([k, a]) => ['HGET', k, a])) },

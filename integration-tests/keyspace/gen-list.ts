@@ -24,6 +24,7 @@ export const listGenerator: CommandGenerator = {
     return [
       { weight: 6, arbitrary: step(f.tuple(c.key, els).map(([k, e]) => ['LPUSH', k, ...e])) },
       { weight: 6, arbitrary: step(f.tuple(c.key, els).map(([k, e]) => ['RPUSH', k, ...e])) },
+      { weight: 0.3, arbitrary: step(f.tuple(c.key, f.integer({ min: 50, max: 300 })).map(([k, n]) => ['RPUSH', k, ...Array.from({ length: n }, (_, i) => ELEMENTS[i % ELEMENTS.length])])) },
       { weight: 2, arbitrary: step(f.tuple(c.key, els).map(([k, e]) => ['LPUSHX', k, ...e])) },
       { weight: 2, arbitrary: step(f.tuple(c.key, els).map(([k, e]) => ['rpushx', k, ...e])) },
       { weight: 3, arbitrary: step(c.key.map((k) => ['LPOP', k])) },

@@ -212,7 +212,7 @@ describe('hash commands', () => {
     expect(err(k.call('HSCAN', 'h', '0', 'TYPE', 'string'))).toBe(SYNTAX);
     expect(err(k.call('HSCAN', 'h', '0', 'MATCH'))).toBe(SYNTAX);
 
-    for (let i = 0; i < 300; i++) k.call('HSET', 'big', `f${i}`, `v${i}`);
+    for (let i = 0; i < 600; i++) k.call('HSET', 'big', `f${i}`, `v${i}`);
     const seen = new Map<string, string>();
     let cursor = '0';
     let pages = 0;
@@ -222,7 +222,7 @@ describe('hash commands', () => {
       cursor = next;
       pages++;
     } while (cursor !== '0' && pages < 100);
-    expect(seen.size).toBe(300);
+    expect(seen.size).toBe(600);
     expect(seen.get('f7')).toBe('v7');
     expect(pages).toBeGreaterThan(1);
   });
