@@ -70,6 +70,8 @@ export interface TestRun {
 export class TestKit {
   readonly db = new TestDb();
   readonly scanCursors = new ScanCursors();
+  /** the client's protocol as a future `ctx.resp` would carry it (HRANDFIELD WITHVALUES pairs) */
+  resp: 2 | 3 = 2;
   private readonly specs = new Map<string, CommandSpec>();
 
   constructor(specs: readonly CommandSpec[]) {
@@ -97,6 +99,7 @@ export class TestKit {
       lazyfreeLazyExpire: false,
       protoMaxBulkLen: 512 * 1024 * 1024,
       scanCursors: this.scanCursors,
+      resp: this.resp,
       dirty: (n = 1) => {
         dirty += n;
       },

@@ -198,6 +198,21 @@ describe('hash commands', () => {
     expect(err(k.call('HRANDFIELD', 'str'))).toBe(WRONGTYPE);
   });
 
+  it('HRANDFIELD WITHVALUES answers [field, value] pairs when the context says RESP3', () => {
+    const k = kit();
+    k.resp = 3;
+    k.call('HSET', 'h', 'a', '1', 'b', '2');
+    expect(k.call('HRANDFIELD', 'h', '5', 'WITHVALUES')).toEqual([
+      ['a', '1'],
+      ['b', '2'],
+    ]);
+    const neg = k.call('HRANDFIELD', 'h', '-3', 'WITHVALUES') as string[][];
+    expect(neg).toHaveLength(3);
+    for (const [f, v] of neg) expect(hash(k, 'h').get(f)).toBe(v);
+    expect(k.call('HRANDFIELD', 'h', '1', 'WITHVALUES')).toHaveLength(1);
+    expect(k.call('HRANDFIELD', 'h', '2')).toEqual(expect.arrayContaining(['a', 'b']));
+  });
+
   it('HSCAN: listpack in one page, hashtable by cursor, MATCH, errors', () => {
     const k = kit();
     k.call('HSET', 'h', 'a1', '1', 'b1', '2', 'a2', '3');
