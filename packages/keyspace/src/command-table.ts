@@ -12,6 +12,8 @@ export interface CommandEntry extends CommandSpec {
   readonly parent?: CommandEntry;
   readonly isWrite: boolean;
   readonly isReadonly: boolean;
+  /** `touches-arbitrary-keys`: what it propagates is never wrapped in MULTI/EXEC */
+  readonly touchesArbitraryKeys: boolean;
   readonly subcommandEntries?: ReadonlyMap<string, CommandEntry>;
   hasFlag(flag: CommandFlag): boolean;
 }
@@ -25,6 +27,7 @@ function makeEntry(spec: CommandSpec, parent?: CommandEntry): CommandEntry {
     parent,
     isWrite: flags.has('write'),
     isReadonly: flags.has('readonly'),
+    touchesArbitraryKeys: flags.has('touches-arbitrary-keys'),
     hasFlag: (f: CommandFlag) => flags.has(f),
   };
   if (spec.subcommands) {

@@ -123,7 +123,7 @@ export class Keyspace {
     const ctx = this.ctx;
     ctx.beginExecution(session, this.clock());
     const reply = ctx.runCommand(cmd, argv);
-    return { reply, propagate: ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.hasFlag('touches-arbitrary-keys')) };
+    return { reply, propagate: ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.touchesArbitraryKeys) };
   }
 
   /**

@@ -114,7 +114,8 @@ function set(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
     // fast path: SET k v
     const db = ctx.db;
     const key = argv[1];
-    db.lookupWrite(key);
+    // the lookup only matters for lazy expiry (the DEL it propagates): skip it when nothing can expire
+    if (db.expiresSize() !== 0) db.lookupWrite(key);
     db.setValue(key, argv[2]);
     ctx.dirty();
     return OK_REPLY;
