@@ -54,3 +54,29 @@ test('large input in chunks of random sizes gives the same entries', () => {
   );
   for (const size of [1 << 20, 65536, 4096, 777]) expect(digest(readIn([size]))).toBe(expected);
 });
+
+test('a large stream is parsed with only the current record buffered', () => {
+  // ~64 MB generated chunk by chunk: 1 KB string values, one 2 MB value in the middle
+  const value = Buffer.alloc(1000, 0x61);
+  const rec = (i: number, v: Buffer) => Buffer.concat([T(0), str(`k${i}`), len(v.length), v]);
+  let keys = 0;
+  let maxBuffered = 0;
+  const r = new RdbReader({ entry: () => void keys++ }, { verifyChecksum: false });
+  r.write(Buffer.from('REDIS0010'));
+  let i = 0;
+  for (let chunk = 0; chunk < 1000; chunk++) {
+    const parts: Buffer[] = [];
+    for (let j = 0; j < 63; j++) parts.push(rec(i++, chunk === 500 && j === 0 ? Buffer.alloc(2 << 20, 0x62) : value));
+    const data = Buffer.concat(parts);
+    // feed in 64 KB slices so records straddle
+    for (let p = 0; p < data.length; p += 65536) {
+      r.write(data.subarray(p, p + 65536));
+      maxBuffered = Math.max(maxBuffered, r.bufferedBytes);
+    }
+  }
+  r.write(Buffer.concat([T(0xff), Buffer.alloc(8)]));
+  r.end();
+  expect(keys).toBe(63000);
+  expect(maxBuffered).toBeLessThan(2 * (2 << 20) + 65536); // the 2 MB record (doubling rule), never the stream
+  expect(r.info().bytes).toBeGreaterThan(63_000_000);
+});

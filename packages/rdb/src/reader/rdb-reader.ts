@@ -111,6 +111,11 @@ export class RdbReader {
     return this.state === S_DONE;
   }
 
+  /** Bytes held for the record being waited for (0 between records): the reader's whole buffer. */
+  get bufferedBytes(): number {
+    return this.pendingLen;
+  }
+
   /** Bytes received so far. */
   get bytesReceived(): number {
     return this.received;
