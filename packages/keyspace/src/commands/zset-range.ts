@@ -7,7 +7,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { longArg } from '../command-helpers';
 import { SYNTAX_ERR, errReply } from '../reply-errors';
 import { type LexRange, type ScoreRange, type SkipNode, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from '../types/skiplist';
-import { ZSetValue } from '../types/zset-value';
+import { ZSET_MAX_LISTPACK_ENTRIES, ZSetValue } from '../types/zset-value';
 import { spec } from './meta';
 import { MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_LEX, PairsBuilder, isResp3, parseLexRange, parseScoreRange, readZset } from './zset-common';
 
@@ -19,7 +19,20 @@ type Direction = 'auto' | 'forward' | 'reverse';
 
 /** Receives the elements of a range: a reply builder or a destination sorted set. */
 interface Sink {
+  /** the range length when known in advance (rank ranges) */
+  begin?(length: number): void;
   push(member: BinaryString, score: number): void;
+}
+
+/** ZRANGESTORE's destination (zrangeResultBeginStore: a skiplist when the length is known to exceed the listpack limit). */
+class StoreSink implements Sink {
+  readonly z = new ZSetValue(0);
+  begin(length: number): void {
+    if (length > ZSET_MAX_LISTPACK_ENTRIES) this.z.convertToSkiplist();
+  }
+  push(member: BinaryString, score: number): void {
+    this.z.insert(member, score);
+  }
 }
 
 /** Walks the requested range of `z` into `sink`; returns the number of elements emitted. */
@@ -31,6 +44,7 @@ function emitRank(z: ZSetValue, start: number, end: number, reverse: boolean, si
   if (start > end || start >= llen) return 0;
   if (end >= llen) end = llen - 1;
   const n = end - start + 1;
+  sink.begin?.(n);
   let x: SkipNode | null = z.nodeAt(reverse ? llen - 1 - start : start);
   for (let i = 0; i < n && x !== null; i++) {
     sink.push(x.member, x.score);
@@ -132,7 +146,7 @@ function zrangeGeneric(ctx: CommandContext, argv: readonly BinaryString[], keyId
 
   const z = readZset(ctx, argv[keyIdx]);
   if (z instanceof ErrorReply) return z;
-  const sink: Sink = dst === null ? new PairsBuilder(isResp3(ctx), withScores) : new ZSetValue(0);
+  const sink: Sink = dst === null ? new PairsBuilder(isResp3(ctx), withScores) : new StoreSink();
   let n = 0;
   if (z !== undefined) {
     if (rangeType === 'rank') n = emitRank(z, start, end, reverse, sink);
@@ -141,7 +155,7 @@ function zrangeGeneric(ctx: CommandContext, argv: readonly BinaryString[], keyId
   }
   if (dst === null) return (sink as PairsBuilder).out;
   if (n > 0) {
-    ctx.db.setValue(dst, sink as ZSetValue);
+    ctx.db.setValue(dst, (sink as StoreSink).z);
     ctx.dirty();
   } else if (ctx.db.delete(dst)) {
     ctx.dirty();

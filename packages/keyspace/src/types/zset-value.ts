@@ -73,12 +73,13 @@ export class ZSetValue implements CollectionValue {
 
   /** Adds a member that is not present. */
   insert(member: BinaryString, score: number): void {
-    if (this.listpack && score === 0) score = 0; // a listpack stores "-0" as the integer 0
+    // like zsetAdd: convert first when this element does not fit, then insert
+    if (this.listpack) {
+      if (this.dict.size + 1 > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE) this.listpack = false;
+      else if (score === 0) score = 0; // a listpack stores "-0" as the integer 0
+    }
     this.dict.set(member, score);
     this.sl.insert(score, member);
-    if (this.listpack && (this.dict.size > ZSET_MAX_LISTPACK_ENTRIES || member.length > ZSET_MAX_LISTPACK_VALUE)) {
-      this.listpack = false;
-    }
   }
 
   /** Sets the score of a present member. */
@@ -88,11 +89,6 @@ export class ZSetValue implements CollectionValue {
     if (Object.is(cur, score)) return;
     this.sl.updateScore(cur, member, score);
     this.dict.set(member, score);
-  }
-
-  /** Appends a member that is not present (a range sink: ZRANGESTORE). */
-  push(member: BinaryString, score: number): void {
-    this.insert(member, score);
   }
 
   /** Adds or updates. */
@@ -181,10 +177,11 @@ export class ZSetValue implements CollectionValue {
   }
 
   /** Builds a sorted set from pairs in any order; the encoding follows the final size like an RDB load. */
-  static fromPlain(pairs: Iterable<readonly [BinaryString, number]>): ZSetValue {
-    const z = new ZSetValue();
+  static fromPlain(pairs: ReadonlyArray<readonly [BinaryString, number]>): ZSetValue {
+    let fits = pairs.length <= ZSET_MAX_LISTPACK_ENTRIES;
+    for (let i = 0; fits && i < pairs.length; i++) if (pairs[i][0].length > ZSET_MAX_LISTPACK_VALUE) fits = false;
+    const z = fits ? new ZSetValue() : ZSetValue.createSkiplist();
     for (const [m, s] of pairs) z.set(m, s);
-    z.listpack = z.fitsListpack();
     return z;
   }
 
