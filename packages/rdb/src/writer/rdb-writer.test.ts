@@ -250,3 +250,29 @@ describe('FastCrc64 (WebAssembly) agrees with codec/crc64', () => {
     }
   });
 });
+
+describe('writeRdbFile', () => {
+  it('writes through a temporary file: the target appears whole, or not at all on error', async () => {
+    const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { writeRdbFile } = await import('./rdb-writer');
+    const dir = mkdtempSync(join(tmpdir(), 'replikit-wf-'));
+    try {
+      const entries = Array.from({ length: 5000 }, (_, i) => str(`k${i}`, 'v'.repeat(50)));
+      const stats = await writeRdbFile(join(dir, 'a.rdb'), entries, opts);
+      expect(readFileSync(join(dir, 'a.rdb')).equals(writeRdbToBuffer(entries, opts))).toBe(true);
+      expect(stats.keys).toBe(5000);
+      expect(stats.dbs.get(0)).toBe(5000);
+      expect(stats.bytes).toBe(readFileSync(join(dir, 'a.rdb')).length);
+      async function* bad() {
+        for (const e of entries) yield e;
+        yield entries[0];
+      }
+      await expect(writeRdbFile(join(dir, 'b.rdb'), bad(), opts)).rejects.toMatchObject({ code: 'ERR_RDB_WRITE' });
+      expect(readdirSync(dir)).toEqual(['a.rdb']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

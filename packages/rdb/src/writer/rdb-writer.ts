@@ -5,6 +5,7 @@
  * the keyspace size.
  */
 import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RdbEntry } from '../model';
@@ -62,10 +63,21 @@ export function createRdbReadable(source: RdbWriteSource, options: RdbWriterOpti
   return Readable.from(createRdbWriter(source, options), { objectMode: false });
 }
 
-/** Writes the RDB file for `source` to `path` (streaming); resolves with what was written. */
+/**
+ * Writes the RDB file for `source` to `path` (streaming); resolves with what was written. Like
+ * Redis, it writes a temporary file next to `path` and renames it at the end, so `path` is never
+ * left half-written (on error the temporary file is removed).
+ */
 export async function writeRdbFile(path: string, source: RdbWriteSource, options: RdbWriterOptions = {}): Promise<RdbWriteStats> {
   const stats: RdbWriteStats = { bytes: 0, keys: 0, dbs: new Map() };
-  await pipeline(Readable.from(createRdbWriter(source, options, stats), { objectMode: false }), createWriteStream(path));
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`;
+  try {
+    await pipeline(Readable.from(createRdbWriter(source, options, stats), { objectMode: false }), createWriteStream(tmp));
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
   return stats;
 }
 
