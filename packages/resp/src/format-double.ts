@@ -15,8 +15,10 @@ export function formatDouble(d: number): string {
   // expansion to stop at an 18th significant digit 5, so only then is the exact path taken.
   let digits: string;
   let exp: number;
-  const e18 = x.toExponential(17);
-  if (e18.charCodeAt(18) === 53 /* 5 */ && isExactTie(x)) {
+  // An exact tie has exactly 18 significant digits, ending in 5: x = n / 2^k with an odd n and
+  // 1 <= k <= 27 (more binary fraction digits give more decimal digits). Most doubles skip this.
+  const e18 = !Number.isInteger(x) && Number.isInteger(x * 134217728) ? x.toExponential(17) : '';
+  if (e18.length > 0 && e18.charCodeAt(18) === 53 /* 5 */ && isExactTie(x)) {
     [digits, exp] = roundHalfEven(e18);
   } else {
     const e17 = x.toExponential(16);
