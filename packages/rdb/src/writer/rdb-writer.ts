@@ -17,13 +17,28 @@ function isAsync(src: RdbWriteSource): src is AsyncIterable<RdbWriteEntry> {
   return typeof (src as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function';
 }
 
+/** For an array source without `dbSizes`, the RESIZEDB hints Redis would write (keys, keys with a TTL per db). */
+function withDbSizes(source: RdbWriteSource, options: RdbWriterOptions): RdbWriterOptions {
+  if (options.dbSizes || !Array.isArray(source)) return options;
+  const sizes = new Map<number, { keys: number; expires: number }>();
+  for (const e of source as ReadonlyArray<RdbWriteEntry>) {
+    const db = e.db ?? 0;
+    let s = sizes.get(db);
+    if (!s) sizes.set(db, (s = { keys: 0, expires: 0 }));
+    s.keys++;
+    if (e.expireAtMs !== undefined && e.expireAtMs !== -1) s.expires++;
+  }
+  return { ...options, dbSizes: sizes };
+}
+
 /**
  * Yields the RDB file for `source` (entries grouped by db) as Buffers of about `chunkSize` bytes
  * (a payload of 16 KiB or more passes through as its own chunk, uncopied). Synchronous: for a
- * source that is already in memory this is the fastest path.
+ * source that is already in memory this is the fastest path. For an array source without
+ * `dbSizes`, RESIZEDB hints are computed from it (Redis presizes its tables with them).
  */
 export function* writeRdbChunks(source: Iterable<RdbWriteEntry | RdbEntry>, options: RdbWriterOptions = {}, stats?: RdbWriteStats): Generator<Buffer, RdbWriteStats> {
-  const enc = new RdbEncoder(options);
+  const enc = new RdbEncoder(withDbSizes(source, options));
   const out = enc.out;
   enc.writeHeader();
   for (const e of source) {
