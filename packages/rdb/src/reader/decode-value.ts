@@ -119,8 +119,9 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
     case 2: {
       const n = cur.count(typeId === 1 ? 'list' : 'set');
       if (n === 0) return null;
-      const items: Buffer[] = new Array(n);
-      for (let i = 0; i < n; i++) items[i] = cur.str();
+      // never preallocate from a declared count: the bytes may not be there (or may never come)
+      const items: Buffer[] = [];
+      for (let i = 0; i < n; i++) items.push(cur.str());
       if (typeId === 1) return { type: 'list', value: items };
       if (dups) checkUnique(items, 1, 'set member', at);
       return { type: 'set', value: items };
@@ -129,7 +130,7 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
     case 5: {
       const n = cur.count('zset', typeId === 5 ? 9 : 2);
       if (n === 0) return null;
-      const out: Array<[Buffer, number]> = new Array(n);
+      const out: Array<[Buffer, number]> = [];
       for (let i = 0; i < n; i++) {
         const m = cur.str();
         let score: number;
@@ -144,7 +145,7 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
           else if (l === 255) score = -Infinity;
           else score = parseScore(cur.view(l), cur.abs(p));
         }
-        out[i] = [m, score];
+        out.push([m, score]);
       }
       if (dups) checkUnique(out.map((p) => p[0]), 1, 'zset member', at);
       return { type: 'zset', value: out };
@@ -152,8 +153,8 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
     case 4: {
       const n = cur.count('hash', 2);
       if (n === 0) return null;
-      const out: Array<[Buffer, Buffer]> = new Array(n);
-      for (let i = 0; i < n; i++) out[i] = [cur.str(), cur.str()];
+      const out: Array<[Buffer, Buffer]> = [];
+      for (let i = 0; i < n; i++) out.push([cur.str(), cur.str()]);
       if (dups) checkUnique(out.map((p) => p[0]), 1, 'hash field', at);
       return { type: 'hash', value: out };
     }
