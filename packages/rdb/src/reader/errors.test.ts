@@ -142,6 +142,12 @@ describe('limits', () => {
   });
 });
 
+test('a SELECTDB beyond `databases` is ERR_RDB_CORRUPT', () => {
+  const f = rdbFile(10, [T(0xfe), len(16), T(0), str('k'), str('v')]);
+  expect(() => readRdbBuffer(f, { databases: 16 })).toThrow(err('ERR_RDB_CORRUPT'));
+  expect(readRdbBuffer(f).entries[0].db).toBe(16);
+});
+
 describe('handler errors', () => {
   test('propagate untouched and stop the reader', () => {
     const boom = new TypeError('boom');

@@ -57,8 +57,10 @@ export interface RdbReaderOptions extends ValueOptions {
   verifyChecksum?: boolean;
   /** copy strings out of the input chunks instead of returning views into them (views keep the chunk alive) @default false */
   copyStrings?: boolean;
-  /** total input size when known (e.g. the `$<len>` of a full sync): lengths past it are corrupt at once */
+  /** total input size when known (e.g. the `$<len>` of a full sync): lengths past it fail at once */
   totalBytes?: number;
+  /** number of databases of the consumer: a SELECTDB at or beyond it is ERR_RDB_CORRUPT, as in Redis @default unlimited */
+  databases?: number;
 }
 
 const S_HEADER = 0;
@@ -70,6 +72,7 @@ export class RdbReader {
   /** WebAssembly slicing-by-8 (the writer's), falling back to codec/crc64.ts */
   private readonly crc = new FastCrc64();
   private readonly verify: boolean;
+  private readonly databases: number;
   private readonly valueOptions: ValueOptions;
   private state = S_HEADER;
   private version = 0;
@@ -103,6 +106,7 @@ export class RdbReader {
     this.cur.copy = options.copyStrings === true;
     this.cur.totalBytes = options.totalBytes ?? -1;
     this.verify = options.verifyChecksum !== false;
+    this.databases = options.databases ?? Number.POSITIVE_INFINITY;
     this.valueOptions = { skipModules: options.skipModules === true, checkDuplicates: options.checkDuplicates !== false };
   }
 
@@ -295,6 +299,7 @@ export class RdbReader {
         return;
       case 0xfe: {
         const db = cur.len();
+        if (db >= this.databases) throw new RdbCorruptError(`SELECTDB ${db}: the data has more than ${this.databases} databases`, cur.abs(p));
         this.db = db;
         this.inHandler = true;
         this.handler.selectDb?.(db);
