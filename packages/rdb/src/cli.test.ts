@@ -86,7 +86,7 @@ describe('replikit-rdb (in-process main)', () => {
     const j = JSON.parse((await run('check', '--json', file)).out);
     expect(j.keys).toBe(everyEncodingDataset().length);
     expect(j.aux.map((a: [string, string]) => a[0])).toEqual(['redis-ver', 'redis-bits', 'ctime', 'used-mem', 'aof-base']);
-    expect(j.dbs.find((d: { db: number }) => d.db === 1).types).toEqual({ stream: 2 });
+    expect(j.dbs.find((d: { db: number }) => d.db === 1).types).toEqual({ stream: 3 });
     expect(j.bytes).toBe(readFileSync(file).length);
   });
 

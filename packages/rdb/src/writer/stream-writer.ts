@@ -14,6 +14,8 @@ import { writeRdbString } from './string-writer';
 import { fail, show } from './validate';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
+const INT64_MAX = 0x7fff_ffff_ffff_ffffn;
+const INT64_MIN = -0x8000_0000_0000_0000n;
 const FLAG_SAMEFIELDS = 2;
 const SMALL: Buffer[] = [];
 for (let i = 0; i < 256; i++) SMALL.push(Buffer.from(String(i), 'latin1'));
@@ -60,9 +62,13 @@ function buildNodes(entries: ReadonlyArray<StreamEntry>): Array<{ master: Stream
   while (start < entries.length) {
     let end = start + 1;
     let bytes = entryBytes(entries[start]);
+    const master = entries[start].id;
     while (end < entries.length && end - start < STREAM_NODE_MAX_ENTRIES) {
       const b = entryBytes(entries[end]);
       if (bytes + b >= STREAM_NODE_MAX_BYTES) break;
+      // keep the deltas within int64 (Redis would wrap them modulo 2^64; plain deltas are safer for every reader)
+      const id = entries[end].id;
+      if (id.ms - master.ms > INT64_MAX || id.seq - master.seq > INT64_MAX || id.seq - master.seq < INT64_MIN) break;
       bytes += b;
       end++;
     }

@@ -71,6 +71,18 @@ export function everyEncodingDataset(): RdbWriteEntry[] {
       key: b('stream:empty'),
       value: { type: 'stream', value: { entries: [], length: 0n, lastId: id(5n, 5n), firstId: id(0n, 0n), maxDeletedId: id(5n, 5n), entriesAdded: 3n, groups: [{ name: b('g'), lastId: id(5n, 5n), entriesRead: 3n, pel: [], consumers: [] }] } },
     },
+    {
+      db: 1,
+      key: b('stream:extreme-ids'),
+      value: {
+        type: 'stream',
+        value: (() => {
+          const max = 2n ** 64n - 1n;
+          const es = [id(0n, 1n), id(0n, max), id(2n ** 63n + 5n, 0n), id(max, max - 1n)].map((x) => ({ id: x, fields: [[b('f'), b('v')]] as Array<[Buffer, Buffer]> }));
+          return { entries: es, length: 4n, lastId: id(max, max - 1n), firstId: id(0n, 1n), maxDeletedId: id(0n, 0n), entriesAdded: 10n, groups: [] };
+        })(),
+      },
+    },
     { db: 15, key: b('last-db'), value: { type: 'string', value: b('x') }, expireAtMs: 4102444800999 },
   ];
 }
