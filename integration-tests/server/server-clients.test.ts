@@ -50,7 +50,7 @@ describe('ioredis', () => {
       expect(await a.get('io:w')).toBe('other');
       await a.watch('io:w');
       expect(await a.multi().set('io:w', 'mine').exec()).toEqual([[null, 'OK']]);
-      await expect(a.multi().set('io:w').exec()).rejects.toThrow(/EXECABORT Transaction discarded because of previous errors/);
+      await expect(a.multi([['set', 'io:w']]).exec()).rejects.toThrow(/EXECABORT Transaction discarded because of previous errors/);
     } finally {
       a.disconnect();
       b.disconnect();

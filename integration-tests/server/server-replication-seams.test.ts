@@ -8,7 +8,9 @@ import { NO_REPLY, type PropagatedWrite, type ReplicationState, type ServerClien
 import { getFreePort, hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { ByteClient, encodeArgv, startReplikit, type Started } from './helpers';
 
-function mutableState(init: Partial<ReplicationState> = {}): ReplicationState & Record<string, unknown> {
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+function mutableState(init: Partial<ReplicationState> = {}): Mutable<ReplicationState> {
   return {
     role: 'master',
     masterLinkUp: false,
@@ -17,7 +19,7 @@ function mutableState(init: Partial<ReplicationState> = {}): ReplicationState & 
     replicationOffset: 0,
     onlineReplicas: () => [],
     ...init,
-  } as ReplicationState & Record<string, unknown>;
+  };
 }
 
 async function session(port: number, cmds: string[][]): Promise<string[]> {

@@ -2,7 +2,8 @@ import type { ErrorReply } from '@replikit/resp';
 import { TIMEOUT_NEGATIVE, TIMEOUT_NOT_FLOAT } from '../dispatch/reply-texts';
 
 const FLOAT_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const LLONG_MAX = 9223372036854775807;
+/** LLONG_MAX as a double (2^63): milliseconds at or above it wrap negative in C */
+const LLONG_MAX = 2 ** 63;
 
 /**
  * getTimeoutFromObjectOrReply(UNIT_SECONDS) of Redis 7.0: a long double of seconds (no leading

@@ -1,0 +1,40 @@
+import fc from 'fast-check';
+import { globMatch } from './glob-match';
+
+describe('globMatch (stringmatchlen)', () => {
+  it.each([
+    ['*', '', true],
+    ['*', 'anything', true],
+    ['h?llo', 'hello', true],
+    ['h?llo', 'hllo', false],
+    ['h*llo', 'heeeello', true],
+    ['h[ae]llo', 'hallo', true],
+    ['h[ae]llo', 'hillo', false],
+    ['h[^e]llo', 'hallo', true],
+    ['h[^e]llo', 'hello', false],
+    ['h[a-b]llo', 'hbllo', true],
+    ['h[b-a]llo', 'hallo', true],
+    ['h\\*llo', 'h*llo', true],
+    ['h\\*llo', 'hello', false],
+    ['news.*', 'news.sport', true],
+    ['a*b*c', 'aXXbYYc', true],
+    ['a*b*c', 'aXXbYY', false],
+    ['\xff*', '\xff\x00', true],
+    ['[abc', 'a', true],
+  ])('%j vs %j -> %j', (p, s, want) => {
+    expect(globMatch(p, s)).toBe(want);
+  });
+
+  it('a pattern without special characters matches only itself', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary-ascii' }).filter((s) => !/[*?[\\]/.test(s)), fc.string({ unit: 'binary-ascii' }), (p, s) => {
+        expect(globMatch(p, s)).toBe(p === s);
+        expect(globMatch(p, p)).toBe(true);
+      }),
+    );
+  });
+
+  it('prefix* matches every extension', () => {
+    fc.assert(fc.property(fc.string().filter((s) => !/[*?[\\]/.test(s)), fc.string(), (p, rest) => globMatch(`${p}*`, p + rest)));
+  });
+});
