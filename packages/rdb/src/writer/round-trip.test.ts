@@ -80,4 +80,14 @@ describe('writer -> reader round trip', () => {
     expect(f.functions.map(String)).toEqual(['#!lua name=a\n', '#!lua name=b\n']);
     expect(f.resizeHints).toEqual([{ db: 2, dbSize: 1, expiresSize: 0 }]);
   });
+
+  it('module values (MODULE_2, kept raw) round-trip with skipModules', () => {
+    // opcode 2 (UINT) 5, opcode 5 (STRING) "ab", opcode 0 (EOF)
+    const raw = Buffer.from([0x02, 0x05, 0x05, 0x02, 0x61, 0x62, 0x00]);
+    const moduleId = 0x123456789abcn;
+    const buf = writeRdbToBuffer([{ key: Buffer.from('m'), value: { type: 'module', moduleId, raw } }]);
+    const f = readRdbBuffer(buf, { skipModules: true });
+    expect(f.entries[0].value).toEqual({ type: 'module', moduleId, raw });
+    expect(() => readRdbBuffer(buf)).toThrow(expect.objectContaining({ code: 'ERR_RDB_UNSUPPORTED_TYPE' }));
+  });
 });
