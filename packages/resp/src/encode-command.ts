@@ -1,4 +1,9 @@
-import { decimalLength, utf8Length, writeDecimal, writeLatin1, writeUtf8 } from './ascii';
+import * as ascii from './ascii';
+
+// Local aliases of hot imports: when modules are transpiled one by one to CommonJS (tsx, ts-jest),
+// every use of an imported binding is a property read through a getter; the bundled build (tsup)
+// does not care either way.
+const { decimalLength, utf8Length, writeDecimal, writeLatin1, writeUtf8 } = ascii;
 
 /** How JS strings in an argv become bytes: `utf8` for text, `latin1` for binary strings. */
 export type StringEncoding = 'utf8' | 'latin1';

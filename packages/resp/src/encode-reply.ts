@@ -1,4 +1,4 @@
-import { writeDecimal, writeLatin1 } from './ascii';
+import * as ascii from './ascii';
 import { RespEncodeError } from './errors';
 import { formatDouble } from './format-double';
 import {
@@ -14,6 +14,11 @@ import {
   VerbatimReply,
   type RespValue,
 } from './reply-types';
+
+// Local aliases of hot imports: when modules are transpiled one by one to CommonJS (tsx, ts-jest),
+// every use of an imported binding is a property read through a getter; the bundled build (tsup)
+// does not care either way.
+const { writeDecimal, writeLatin1 } = ascii;
 
 /** The protocol a client speaks: 2 (default) or 3 after `HELLO 3`. */
 export type RespProtocol = 2 | 3;

@@ -1,16 +1,24 @@
-import { binaryString, commandName } from './binary-string';
+import { binaryString as importedBinaryString, commandName as importedCommandName } from './binary-string';
 import {
   DEFAULT_MAX_BULK_LENGTH,
   DEFAULT_MAX_INLINE_LENGTH,
   DEFAULT_MAX_MULTIBULK_LENGTH,
   DEFAULT_MAX_QUERY_BUFFER,
-  UNAUTHENTICATED_MAX_BULK_LENGTH,
-  UNAUTHENTICATED_MAX_MULTIBULK_LENGTH,
+  UNAUTHENTICATED_MAX_BULK_LENGTH as IMPORTED_UNAUTH_BULK,
+  UNAUTHENTICATED_MAX_MULTIBULK_LENGTH as IMPORTED_UNAUTH_MULTIBULK,
 } from './defaults';
 import { InputBuffer } from './input-buffer';
 import { RespLimitError, RespProtocolError, type RespLimitName } from './errors';
 import { parseRedisInteger } from './redis-integer';
 import { splitArgs } from './split-args';
+
+// Local aliases of hot imports: when modules are transpiled one by one to CommonJS (tsx, ts-jest),
+// every use of an imported binding is a property read through a getter; the bundled build (tsup)
+// does not care either way.
+const binaryString = importedBinaryString;
+const commandName = importedCommandName;
+const UNAUTHENTICATED_MAX_BULK_LENGTH = IMPORTED_UNAUTH_BULK;
+const UNAUTHENTICATED_MAX_MULTIBULK_LENGTH = IMPORTED_UNAUTH_MULTIBULK;
 
 export interface RequestDecoderOptions {
   /**
