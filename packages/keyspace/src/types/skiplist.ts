@@ -42,6 +42,10 @@ export interface LexRange {
   max: LexBound;
 }
 
+// scratch arrays for the search paths (no reentrancy: every operation is synchronous)
+const UPDATE: SkipNode[] = new Array(SKIPLIST_MAX_LEVEL);
+const RANK: number[] = new Array(SKIPLIST_MAX_LEVEL).fill(0);
+
 function randomLevel(): number {
   let level = 1;
   while (level < SKIPLIST_MAX_LEVEL && Math.random() < P) level++;
@@ -96,8 +100,17 @@ export class SkipList {
 
   /** Inserts a (score, member) that is not present yet. */
   insert(score: number, member: BinaryString): SkipNode {
-    const update: SkipNode[] = new Array(SKIPLIST_MAX_LEVEL);
-    const rank: number[] = new Array(SKIPLIST_MAX_LEVEL);
+    const node = new SkipNode(member, score, randomLevel());
+    this.link(node);
+    return node;
+  }
+
+  /** Links a detached node at its (score, member) position, keeping its level. */
+  private link(node: SkipNode): void {
+    const update = UPDATE;
+    const rank = RANK;
+    const score = node.score;
+    const member = node.member;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1];
@@ -109,7 +122,7 @@ export class SkipList {
       }
       update[i] = x;
     }
-    const level = randomLevel();
+    const level = node.forward.length;
     if (level > this.level) {
       for (let i = this.level; i < level; i++) {
         rank[i] = 0;
@@ -118,7 +131,6 @@ export class SkipList {
       }
       this.level = level;
     }
-    const node = new SkipNode(member, score, level);
     for (let i = 0; i < level; i++) {
       const u = update[i];
       node.forward[i] = u.forward[i];
@@ -132,7 +144,6 @@ export class SkipList {
     if (next !== null) next.backward = node;
     else this.tail = node;
     this.length++;
-    return node;
   }
 
   private unlink(x: SkipNode, update: SkipNode[]): void {
@@ -154,7 +165,7 @@ export class SkipList {
 
   /** Removes (score, member); false when absent. */
   delete(score: number, member: BinaryString): boolean {
-    const update: SkipNode[] = new Array(SKIPLIST_MAX_LEVEL);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let f = x.forward[i];
@@ -175,7 +186,7 @@ export class SkipList {
    * when the node keeps its position, else removes and reinserts.
    */
   updateScore(curScore: number, member: BinaryString, newScore: number): SkipNode {
-    const update: SkipNode[] = new Array(SKIPLIST_MAX_LEVEL);
+    const update = UPDATE;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let f = x.forward[i];
@@ -196,7 +207,10 @@ export class SkipList {
       return node;
     }
     this.unlink(node, update);
-    return this.insert(newScore, member);
+    node.score = newScore;
+    node.backward = null;
+    this.link(node);
+    return node;
   }
 
   /** 1-based rank of (score, member), 0 when absent. */
