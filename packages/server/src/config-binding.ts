@@ -127,11 +127,10 @@ export function applyConfigChange(target: ConfigBindingTarget, config: ServerCon
     case 'min-replicas-max-lag':
       o.minReplicasMaxLag = config.getNumber(name);
       return;
-    case 'hz':
-      o.hz = clampHz(config.getNumber('hz'));
-      return;
     default:
-    // save, dir, dbfilename, rdbcompression, rdbchecksum are read on use; the rest has no live effect
+    // save, dir, dbfilename, rdbcompression, rdbchecksum are read on use. `hz`, `port`, `bind` take
+    // effect at the next start (the server's cron and listeners are set up by listen()), and
+    // client-query-buffer-limit / proto-max-bulk-len apply to connections made after the change.
   }
 }
 
