@@ -38,7 +38,13 @@ describeRedis('keyspace vs redis-server 7.0 (differential)', () => {
     const steps = fc.sample(stepArbitrary(), { seed, numRuns: STEPS });
     try {
       for (let i = 0; i < steps.length; i++) {
-        let d = await runStep(runner, steps[i]);
+        let d: string | null;
+        try {
+          d = await runStep(runner, steps[i]);
+        } catch (e) {
+          await redis.call('DISCARD').catch(() => undefined);
+          d = `exception ${(e as Error).message}`;
+        }
         if (!d && CHECK_EACH) d = await runStep(runner, { argv: ['DBSIZE'] });
         if (d) {
           const ctx = steps.slice(Math.max(0, i - 8), i + 1).map((s) => JSON.stringify(s.multi ? s.multi.map((m) => m.argv) : s.argv));

@@ -29,7 +29,7 @@ export function stepArbitrary(): fc.Arbitrary<GenStep> {
   const c = genContext();
   const entries = generators.flatMap((g) => g.steps(c, fc)).map((e) => ({ arbitrary: e.arbitrary, weight: Math.max(1, Math.round(e.weight * 10)) }));
   const single = fc.oneof(...entries);
-  const multi = fc.array(single, { minLength: 0, maxLength: 4 }).map((steps): GenStep => ({ argv: [], multi: steps }));
+  const multi = fc.array(single.filter((s) => !s.multi), { minLength: 0, maxLength: 4 }).map((steps): GenStep => ({ argv: [], multi: steps }));
   return fc.oneof({ arbitrary: single, weight: 20 }, { arbitrary: multi, weight: 1 });
 }
 
@@ -117,10 +117,10 @@ async function runMulti(r: Runner, steps: GenStep[]): Promise<string | null> {
     }
     if (ours instanceof ErrorReply) {
       abort = true;
-      if (theirs.t !== '-') return `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs keyspace error`;
+      if (theirs.t !== '-') return discard(r, `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs keyspace error`);
       continue;
     }
-    if (theirs.t !== '+') return `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs QUEUED`;
+    if (theirs.t !== '+') return discard(r, `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs QUEUED`);
   }
   const theirs = (await r.redis.call('EXEC')).frame;
   if (abort) return theirs.t === '-' && theirs.s.startsWith('EXECABORT') ? null : `EXEC: redis ${encodeFrame(theirs)} vs EXECABORT`;
@@ -134,6 +134,12 @@ async function runMulti(r: Runner, steps: GenStep[]): Promise<string | null> {
     if (d) return `EXEC item ${i} ${JSON.stringify(steps[i].argv)}: ${d}`;
   }
   return null;
+}
+
+/** Leaves the MULTI state on a mismatch so the next seed starts clean. */
+async function discard(r: Runner, why: string): Promise<string> {
+  await r.redis.call('DISCARD');
+  return why;
 }
 
 /** Compares both datasets (dbs 0 and 1) through per-type reads. */
