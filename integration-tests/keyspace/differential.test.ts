@@ -9,7 +9,7 @@ import { compareDatasets, runStep, stepArbitrary } from './harness';
 import { RedisConn } from './redis-conn';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
-const SEEDS = Number(process.env.KEYSPACE_DIFF_SEEDS ?? 12);
+const SEEDS = Number(process.env.KEYSPACE_DIFF_SEEDS ?? 30);
 const STEPS = Number(process.env.KEYSPACE_DIFF_STEPS ?? 400);
 const CHECK_EACH = process.env.KEYSPACE_DIFF_CHECK_EACH === '1';
 

@@ -96,7 +96,8 @@ function setGeneric(ctx: CommandContext, argv: readonly BinaryString[], flags: n
   }
   const found = db.lookupWrite(key) !== undefined;
   if ((flags & F_NX && found) || (flags & F_XX && !found)) return flags & F_GET ? old : abortReply;
-  db.setValue(key, val, (flags & F_KEEPTTL) !== 0);
+  // with an expire the TTL is overwritten right below: keeping it saves a Map delete
+  db.setValue(key, val, (flags & F_KEEPTTL) !== 0 || expire !== null);
   ctx.dirty();
   if (expire !== null) {
     db.setExpire(key, ms);
