@@ -9,13 +9,17 @@ export interface BlockedRequest {
   readonly keys: readonly string[];
   /** Tries to serve the client from `key` (which was modified); the reply, or undefined to keep waiting. */
   tryServe(key: string): RespValue | undefined;
-  /** The reply sent when the timeout fires (or CLIENT UNBLOCK ... TIMEOUT). */
-  readonly timeoutReply: RespValue;
+  /** The reply sent when the timeout fires (or CLIENT UNBLOCK ... TIMEOUT); a function is called then (WAIT's count). */
+  readonly timeoutReply: RespValue | (() => RespValue);
 }
 
 interface Blocked {
   readonly req: BlockedRequest;
   timer: NodeJS.Timeout | undefined;
+}
+
+function timeoutValue(req: BlockedRequest): RespValue {
+  return typeof req.timeoutReply === 'function' ? req.timeoutReply() : req.timeoutReply;
 }
 
 function keyId(db: number, key: string): string {
@@ -55,7 +59,7 @@ export class BlockingManager {
       if (set === undefined) this.waiters.set(id, (set = new Set()));
       set.add(b);
     }
-    if (timeoutMs > 0) b.timer = setTimeout(() => this.finish(b, req.timeoutReply), timeoutMs);
+    if (timeoutMs > 0) b.timer = setTimeout(() => this.finish(b, timeoutValue(req)), timeoutMs);
   }
 
   /** The keyspace's key-modified hook (`key` null: the whole db changed, FLUSHDB/SWAPDB). */
@@ -116,7 +120,18 @@ export class BlockingManager {
   unblock(client: ClientConnection, error?: RespValue): boolean {
     const b = this.byClient.get(client);
     if (b === undefined) return false;
-    this.finish(b, error ?? b.req.timeoutReply);
+    this.finish(b, error ?? timeoutValue(b.req));
+    return true;
+  }
+
+  /**
+   * Ends `client`'s block with `reply` (for blocks not woken by keys: WAIT answering once enough
+   * replicas acked). False if the client is not blocked.
+   */
+  serve(client: ClientConnection, reply: RespValue): boolean {
+    const b = this.byClient.get(client);
+    if (b === undefined) return false;
+    this.finish(b, reply);
     return true;
   }
 
