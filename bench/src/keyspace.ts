@@ -58,7 +58,7 @@ function keyName(i: number): string {
   return `key:${i.toString().padStart(12, '0')}`;
 }
 
-function valueOf(i: number, size: number): string {
+function valueFor(i: number, size: number): string {
   const base = `value:${i}:`;
   return (base + 'x'.repeat(size)).slice(0, size);
 }
@@ -68,7 +68,7 @@ function nodeBytesPerKey(size: number): number {
   const before = process.memoryUsage().heapUsed;
   const ks = createKeyspace();
   const session = { db: 0 };
-  for (let i = 0; i < MEM_KEYS; i++) ks.execute(['SET', wire(keyName(i)), wire(valueOf(i, size))], session);
+  for (let i = 0; i < MEM_KEYS; i++) ks.execute(['SET', wire(keyName(i)), wire(valueFor(i, size))], session);
   fullGc();
   const after = process.memoryUsage().heapUsed;
   const per = (after - before) / MEM_KEYS;
@@ -125,7 +125,7 @@ async function redisBytesPerKey(port: number, size: number): Promise<number> {
   const BATCH = 50_000;
   for (let i = 0; i < MEM_KEYS; i += BATCH) {
     const cmds: string[][] = [];
-    for (let j = i; j < Math.min(MEM_KEYS, i + BATCH); j++) cmds.push(['SET', keyName(j), valueOf(j, size)]);
+    for (let j = i; j < Math.min(MEM_KEYS, i + BATCH); j++) cmds.push(['SET', keyName(j), valueFor(j, size)]);
     await call(cmds, cmds.length);
   }
   const after = await usedMemory();
@@ -146,7 +146,7 @@ async function snapshotUnderLoad(): Promise<{ keys: number; ms: number; rate: nu
   const ks = createKeyspace();
   const session = { db: 0 };
   const n = MEM_KEYS;
-  for (let i = 0; i < n; i++) ks.execute(['SET', wire(keyName(i)), wire(valueOf(i, 16))], session);
+  for (let i = 0; i < n; i++) ks.execute(['SET', wire(keyName(i)), wire(valueFor(i, 16))], session);
   fullGc();
   const h = monitorEventLoopDelay({ resolution: 1 });
   let maxGap = 0;
