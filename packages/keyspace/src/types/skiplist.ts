@@ -7,6 +7,10 @@
  * memcmp order. The member -> score map lives in ZSetValue; this structure only orders.
  */
 import type { BinaryString } from '../command-api';
+import { type LexRange, type ScoreRange, lexGteMin, lexLteMax, lexRangeEmpty, scoreGteMin, scoreLteMax, scoreRangeEmpty } from './zset-range';
+
+export type { LexBound, LexRange, ScoreRange } from './zset-range';
+export { lexGteMin, lexLteMax, lexRangeEmpty, scoreGteMin, scoreLteMax, scoreRangeEmpty } from './zset-range';
 
 export const SKIPLIST_MAX_LEVEL = 32;
 const P = 0.25;
@@ -26,22 +30,6 @@ export class SkipNode {
   }
 }
 
-/** A score interval; `minex`/`maxex` make the bound exclusive. */
-export interface ScoreRange {
-  min: number;
-  max: number;
-  minex: boolean;
-  maxex: boolean;
-}
-
-/** A lex bound: `-` / `+` or a member, inclusive (`[`) or exclusive (`(`). */
-export type LexBound = { readonly kind: 'min' } | { readonly kind: 'max' } | { readonly kind: 'value'; readonly value: BinaryString; readonly ex: boolean };
-
-export interface LexRange {
-  min: LexBound;
-  max: LexBound;
-}
-
 // scratch arrays for the search paths (no reentrancy: every operation is synchronous)
 const UPDATE: SkipNode[] = new Array(SKIPLIST_MAX_LEVEL);
 const RANK: number[] = new Array(SKIPLIST_MAX_LEVEL).fill(0);
@@ -55,36 +43,6 @@ function randomLevel(): number {
 /** (score, member) strictly before (s2, m2) */
 function before(s1: number, m1: BinaryString, s2: number, m2: BinaryString): boolean {
   return s1 < s2 || (s1 === s2 && m1 < m2);
-}
-
-export function scoreGteMin(score: number, r: ScoreRange): boolean {
-  return r.minex ? score > r.min : score >= r.min;
-}
-export function scoreLteMax(score: number, r: ScoreRange): boolean {
-  return r.maxex ? score < r.max : score <= r.max;
-}
-export function lexGteMin(value: BinaryString, b: LexBound): boolean {
-  if (b.kind === 'min') return true;
-  if (b.kind === 'max') return false;
-  return b.ex ? value > b.value : value >= b.value;
-}
-export function lexLteMax(value: BinaryString, b: LexBound): boolean {
-  if (b.kind === 'max') return true;
-  if (b.kind === 'min') return false;
-  return b.ex ? value < b.value : value <= b.value;
-}
-/** An empty score range by construction (Redis checks this before walking). */
-export function scoreRangeEmpty(r: ScoreRange): boolean {
-  return r.min > r.max || (r.min === r.max && (r.minex || r.maxex));
-}
-/** An empty lex range by construction (zslIsInLexRange's first test). */
-export function lexRangeEmpty(r: LexRange): boolean {
-  const { min, max } = r;
-  if (min.kind === 'max' || max.kind === 'min') return true;
-  if (min.kind === 'value' && max.kind === 'value') {
-    return min.value > max.value || (min.value === max.value && (min.ex || max.ex));
-  }
-  return false;
 }
 
 export class SkipList {
