@@ -293,11 +293,17 @@ export class RequestDecoder {
         pos += len + 2;
         remaining--;
       }
-      this.argv = null;
-      this.bulkLen = -1;
-      this.advance(pos);
-      this.lastCommandBytes = this.consumed - this.commandMark;
-      this.commandMark = this.consumed;
+      if (this.argv !== null) {
+        this.argv = null;
+        this.bulkLen = -1;
+      }
+      // advance(pos), inlined
+      const consumed = this.consumed + (pos - input.start);
+      input.start = pos;
+      this.scanLine = -1;
+      this.consumed = consumed;
+      this.lastCommandBytes = consumed - this.commandMark;
+      this.commandMark = consumed;
       return argv;
     }
   }
