@@ -141,6 +141,34 @@ describeRedis('replikit-server CLI', () => {
     expect(existsSync(join(d, 'dump.rdb'))).toBe(false);
   }, 60000);
 
+  it('logfile, unixsocket, protected configs: CONFIG SET dir then SAVE writes there', async () => {
+    const d = mkdtempSync(join(dir, 'sock-'));
+    const other = mkdtempSync(join(dir, 'other-'));
+    const sock = join(d, 'replikit.sock');
+    const logfile = join(d, 'replikit.log');
+    const conf = join(d, 'replikit.conf');
+    writeFileSync(conf, `dir ${d}\nsave ""\nunixsocket ${sock}\nunixsocketperm 700\nlogfile ${logfile}\nenable-protected-configs local\n`);
+    const run = await runCli([conf]);
+    const t0 = Date.now();
+    while (!existsSync(logfile) || !readFileSync(logfile, 'utf8').includes('Ready to accept connections')) {
+      if (Date.now() - t0 > 20000) throw new Error(`not started: ${run.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const log = readFileSync(logfile, 'utf8');
+    expect(log).toContain(`* The server is now ready to accept connections at ${sock}`);
+    const viaSock = spawnSync('redis-cli', ['-s', sock, 'ping'], { encoding: 'utf8' });
+    expect(viaSock.stdout.trim()).toBe('PONG');
+    expect(run.cli('config', 'set', 'dir', other)).toBe('OK');
+    expect(run.cli('config', 'get', 'dir')).toBe(`dir\n${other}`);
+    expect(run.cli('config', 'set', 'dir', '/nonexistent/dir')).toBe("ERR CONFIG SET failed (possibly related to argument 'dir') - No such file or directory");
+    expect(run.cli('config', 'set', 'dbfilename', 'other.rdb')).toBe('OK');
+    expect(run.cli('set', 'k', 'v')).toBe('OK');
+    expect(run.cli('save')).toBe('OK');
+    expect(existsSync(join(other, 'other.rdb'))).toBe(true);
+    expect(await run.stop()).toBe(0);
+    expect(readFileSync(logfile, 'utf8')).toContain('# Redis is now ready to exit, bye bye...');
+  }, 60000);
+
   it('a corrupt dump stops the server with exit code 1, like redis-server', async () => {
     const d = mkdtempSync(join(dir, 'corrupt-'));
     const run = await startCli(['--dir', d, '--save', '']);

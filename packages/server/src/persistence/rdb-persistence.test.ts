@@ -137,6 +137,17 @@ describe('RdbPersistence', () => {
     ks2.close();
   });
 
+  it('a failing save is logged like Redis and reported as err', async () => {
+    run(['SET', 'x', '1']);
+    rmSync(dir, { recursive: true, force: true });
+    expect(p.save()).toBe(false);
+    expect(lines.some((l) => l.includes('# Failed opening the temp RDB file'))).toBe(true);
+    expect(p.bgsave()).toBe('started');
+    await p.waitForBgsave();
+    expect(p.lastBgsaveStatus).toBe('err');
+    expect(lines.some((l) => l.endsWith('# Background saving error\n'))).toBe(true);
+  });
+
   it('DEBUG RELOAD: save, flush, load', () => {
     run(['SET', 'x', '1']);
     const r = p.reload();
