@@ -14,7 +14,27 @@ export type { TableEntry } from './dispatch/command-table';
 export { Dispatcher } from './dispatch/dispatcher';
 export { ServerStats } from './dispatch/server-stats';
 export type { CommandStat } from './dispatch/server-stats';
-export * as replyTexts from './dispatch/reply-texts';
+export {
+  NOAUTH,
+  WRONGPASS,
+  NOREPLICAS,
+  READONLY,
+  MASTERDOWN,
+  LOADING,
+  SYNTAX,
+  NOT_INTEGER,
+  EXECABORT,
+  NOT_IN_MULTI,
+  MAX_CLIENTS,
+  unknownCommand,
+  unknownSubcommand,
+  wrongArity,
+  execAbort,
+} from './dispatch/reply-texts';
+export { NO_REPLY, spec, containerSpec } from './dispatch/command-spec';
+export type { ServerRuntime } from './dispatch/server-runtime';
+export { unwatchAll } from './commands/transaction-commands';
+export { resetClientState, validClientName } from './commands/connection-commands';
 export { PubSubHub } from './pubsub/pubsub-hub';
 export { globMatch } from './pubsub/glob-match';
 export { commandInfo } from './commands/command-command';
