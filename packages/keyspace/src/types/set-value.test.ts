@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { fromPlain, toPlain } from './plain';
 import { isCanonicalInt64, SetValue } from './set-value';
 
 describe('isCanonicalInt64 (string2ll)', () => {
@@ -79,5 +80,17 @@ describe('SetValue', () => {
       counts.set(r, (counts.get(r) ?? 0) + 1);
     }
     for (const v of ['a', 'b', 'c', 'd']) expect(counts.get(v) ?? 0).toBeGreaterThan(600);
+  });
+});
+
+describe('set codec (plain values)', () => {
+  it('round-trips through the registry', () => {
+    const v = fromPlain({ type: 'set', value: ['b', 'a', '1'] }) as SetValue;
+    expect(v).toBeInstanceOf(SetValue);
+    expect(v.encoding()).toBe('hashtable');
+    const p = toPlain(v);
+    expect(p.type).toBe('set');
+    expect([...(p.value as string[])].sort()).toEqual(['1', 'a', 'b']);
+    expect((fromPlain({ type: 'set', value: ['2', '1'] }) as SetValue).encoding()).toBe('intset');
   });
 });

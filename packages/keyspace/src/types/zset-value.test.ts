@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import type { LexRange, ScoreRange } from './skiplist';
+import { fromPlain, toPlain } from './plain';
 import { SkipList } from './skiplist';
 import { ZSetValue } from './zset-value';
 
@@ -188,5 +189,28 @@ describe('ZSetValue / SkipList against a sorted-array model', () => {
       expect(big.encoding()).toBe('skiplist');
       expect(big.clone().encoding()).toBe('skiplist');
     });
+  });
+});
+
+describe('zset codec (plain values)', () => {
+  it('round-trips through the registry', () => {
+    const v = fromPlain({
+      type: 'zset',
+      value: [
+        ['b', 2],
+        ['a', 1],
+      ],
+    }) as ZSetValue;
+    expect(v).toBeInstanceOf(ZSetValue);
+    expect(toPlain(v)).toEqual({
+      type: 'zset',
+      value: [
+        ['a', 1],
+        ['b', 2],
+      ],
+    });
+    const big = fromPlain({ type: 'zset', value: [['x'.repeat(65), -0]] }) as ZSetValue;
+    expect(big.encoding()).toBe('skiplist');
+    expect(Object.is(big.score('x'.repeat(65)), -0)).toBe(true);
   });
 });
