@@ -106,6 +106,31 @@ describeRedis('propagation matches redis-server 7.0', () => {
     return out;
   }
 
+  it('active expiry: one bare DEL per key, never wrapped', async () => {
+    await cli.call('FLUSHALL');
+    const ks = createKeyspace();
+    const ours: PropagatedCommand[] = [];
+    const off = ks.onPropagate((cmds) => ours.push(...cmds));
+    try {
+      for (const k of ['a', 'b', 'c']) {
+        await cli.call('SET', k, 'v', 'PX', '30');
+        ks.execute(['SET', k, 'v', 'PX', '30'], { db: 0 });
+      }
+      await runRedis([]);
+      await cli.call('DEBUG', 'SET-ACTIVE-EXPIRE', '1');
+      await new Promise((r) => setTimeout(r, 400));
+      await cli.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+      const theirs = await runRedis([]);
+      ks.activeExpireCycle(10);
+      const fmt = (x: ReadonlyArray<{ db: number; argv: string[] }>) => x.map((c) => `${c.db}:${c.argv.join(' ')}`).sort();
+      expect(fmt(ours)).toEqual(fmt(theirs));
+      expect(fmt(ours)).toEqual(['0:DEL a', '0:DEL b', '0:DEL c']);
+    } finally {
+      off();
+      ks.close();
+    }
+  });
+
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     await cli.call('FLUSHALL');
     await cli.call('SELECT', '0');

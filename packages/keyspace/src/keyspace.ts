@@ -144,6 +144,7 @@ export class Keyspace {
 
   /** The table entry for argv, or the error reply (unknown command/subcommand, arity). */
   private resolve(argv: readonly BinaryString[]): CommandEntry | ErrorReply {
+    if (argv.length === 0) return unknownCommand(['']);
     let cmd = this.commandTable.lookup(argv[0]);
     if (cmd === undefined) return unknownCommand(argv);
     if (cmd.subcommandEntries !== undefined && argv.length >= 2) {
