@@ -96,6 +96,7 @@ describeRedis('our framer and handshake parser against a real master', () => {
     const client = await RawClient.connect(srv.port);
     await client.call('SET', 'before', 'sync');
     const sync = await fullSync(srv.port, eof);
+    let acker: NodeJS.Timeout | undefined;
     try {
       const m = /^FULLRESYNC ([0-9a-f]{40}) (\d+)$/.exec(sync.fullresync);
       expect(m).not.toBeNull();
@@ -105,22 +106,32 @@ describeRedis('our framer and handshake parser against a real master', () => {
       expect(sync.payload.subarray(0, 9).toString()).toBe('REDIS0010');
       expect(sync.payload[sync.payload.length - 9]).toBe(0xff);
       expect(sync.payload.includes(Buffer.from('before'))).toBe(true);
-      // a diskless master streams only after the replica's first ACK
-      sync.socket.write(encodeCommandToBuffer(['REPLCONF', 'ACK', String(startOffset)]));
+      // a diskless master streams only after an ACK that arrives once it has seen the snapshot
+      // child exit; a real replica ACKs every second, this one every 50 ms
+      const ack = () => sync.socket.write(encodeCommandToBuffer(['REPLCONF', 'ACK', String(startOffset)]));
+      ack();
+      acker = setInterval(ack, 50);
       await client.call('SET', 'k', 'v'.repeat(300));
       await client.call('DEL', 'k');
       await client.call('SELECT', '3');
       await client.call('INCR', 'n');
       await until(() => sync.commands.some(([argv]) => argv[0] === 'INCR' || argv[0] === 'incr'), 'the INCR');
-      const info = String(await client.call('INFO', 'replication'));
-      const masterOffset = Number(/master_repl_offset:(\d+)/.exec(info)![1]);
-      const total = sync.commands.reduce((a, [, b]) => a + b, 0);
+      // a periodic `ping` may be in flight: retry until both sides agree
+      let masterOffset = 0;
+      let total = -1;
+      for (let i = 0; i < 40 && total !== masterOffset - startOffset; i++) {
+        if (i > 0) await new Promise((r) => setTimeout(r, 50));
+        const info = String(await client.call('INFO', 'replication'));
+        masterOffset = Number(/master_repl_offset:(\d+)/.exec(info)![1]);
+        total = sync.commands.reduce((a, [, b]) => a + b, 0);
+      }
       expect(total).toBe(masterOffset - startOffset);
       const names = sync.commands.map(([argv]) => argv[0].toUpperCase()).filter((n) => n !== 'PING');
       expect(names).toEqual(['SELECT', 'SET', 'DEL', 'SELECT', 'INCR']);
       const set = sync.commands.find(([argv]) => argv[0] === 'SET')!;
       expect(set[0]).toEqual(['SET', 'k', 'v'.repeat(300)]);
     } finally {
+      clearInterval(acker);
       sync.socket.destroy();
       await client.close();
     }
