@@ -11,7 +11,8 @@
  */
 import { RdbCorruptError, RdbUnsupportedTypeError } from '../errors';
 import { decodeIntset } from '../codec/intset';
-import { decodeListpack } from '../codec/listpack';
+import { intToBuffer } from '../codec/int-text';
+import { decodeListpack, decodeListpackRaw } from '../codec/listpack';
 import { decodeZiplist } from '../codec/ziplist';
 import { decodeZipmap } from '../codec/zipmap';
 import type { RdbValue } from '../model';
@@ -170,11 +171,26 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
       if (dups) checkUnique(v.map((p) => p[0]), 1, 'hash field', at);
       return { type: 'hash', value: cur.copy ? v.map(([f, x]) => [Buffer.from(f), Buffer.from(x)]) : v };
     }
+    case 17: {
+      // listpack zset: integer scores come as numbers, no text round trip
+      const blob = cur.blob();
+      const raw = decodeListpackRaw(blob, cur.abs() - blob.length, maxItems);
+      if (raw.length === 0) return null;
+      if (raw.length % 2 !== 0) throw new RdbCorruptError('zset with an odd number of elements', at);
+      const out: Array<[Buffer, number]> = [];
+      for (let i = 0; i < raw.length; i += 2) {
+        const m = raw[i];
+        const sc = raw[i + 1];
+        const member = typeof m === 'object' ? (cur.copy ? Buffer.from(m) : m) : intToBuffer(m);
+        out.push([member, typeof sc === 'object' ? parseScore(sc, at) : Number(sc)]);
+      }
+      if (dups) checkUnique(out.map((p) => p[0]), 1, 'zset member', at);
+      return { type: 'zset', value: out };
+    }
     case 10:
     case 12:
     case 13:
     case 16:
-    case 17:
     case 20: {
       const blob = cur.blob();
       const off = cur.abs() - blob.length;
