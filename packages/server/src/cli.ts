@@ -106,6 +106,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
     logger.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use replikit-server /path/to/redis.conf', 'C');
   } else logger.log('warning', 'Configuration loaded', 'C');
 
+  if (config.getNumber('port') === 0 && config.getString('unixsocket') === '') {
+    logger.warning('Configured to not listen anywhere, exiting.');
+    io.exit(1);
+    return;
+  }
   let configured: ReturnType<typeof createServerFromConfig>;
   try {
     configured = createServerFromConfig(config, { logger, onShutdown: () => io.exit(0) });
@@ -157,7 +162,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
     io.exit(1);
     return;
   }
-  logger.notice('Ready to accept connections');
+  if (config.getNumber('port') !== 0) logger.notice('Ready to accept connections');
   const sock = config.getString('unixsocket');
   if (sock !== '') logger.notice(`The server is now ready to accept connections at ${sock}`);
 }

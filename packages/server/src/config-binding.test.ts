@@ -16,6 +16,11 @@ describe('config binding', () => {
     expect(o.users).toEqual([{ name: 'repl', enabled: true, nopass: false, passwords: ['secret'] }]);
   });
 
+  it('port 0 means no TCP listener, like redis.conf', () => {
+    const { config } = loadConfigFromArgs(['--port', '0', '--unixsocket', '/tmp/x.sock']);
+    expect(serverOptionsFromConfig(config)).toMatchObject({ port: 0, bind: [], unixsocket: '/tmp/x.sock' });
+  });
+
   it('maps the default bind to every IPv4 interface', () => {
     expect(bindAddresses(['*', '-::*'])).toEqual(['0.0.0.0']);
     expect(bindAddresses(['::*'])).toEqual(['::']);

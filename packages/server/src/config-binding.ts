@@ -51,9 +51,11 @@ export function serverOptionsFromConfig(config: ServerConfig): ServerOptions {
   const unixsocket = config.getString('unixsocket');
   const perm = config.getNumber('unixsocketperm');
   const pass = config.getString('requirepass');
+  const port = config.getNumber('port');
   return {
-    port: config.getNumber('port'),
-    bind: bindAddresses(config.get<string[]>('bind')),
+    port,
+    // `port 0` means no TCP listener in redis.conf (ServerOptions' 0 would pick a free port)
+    bind: port === 0 ? [] : bindAddresses(config.get<string[]>('bind')),
     unixsocket: unixsocket === '' ? undefined : unixsocket,
     unixsocketperm: perm === 0 ? undefined : perm,
     requirepass: pass === '' ? undefined : pass,
