@@ -205,3 +205,30 @@ describe('RDB glue', () => {
     expect(() => createKeyspace({ databases: 0 })).toThrow(expect.objectContaining({ code: 'ERR_KEYSPACE_INVALID_OPTION' }));
   });
 });
+
+describe('command table and plain values', () => {
+  it('rejects duplicate command names', async () => {
+    const { CommandTable } = await import('./command-table');
+    const spec = { name: 'x', arity: 1, flags: [], firstKey: 0, lastKey: 0, keyStep: 0, handler: () => null };
+    expect(() => new CommandTable([spec, { ...spec, name: 'X' }])).toThrow(expect.objectContaining({ code: 'ERR_KEYSPACE_DUPLICATE_COMMAND' }));
+  });
+
+  it('toPlain/fromPlain round-trip strings and streams; unknown types throw a typed error', async () => {
+    const { toPlain, fromPlain } = await import('./types/plain');
+    expect(toPlain('abc')).toEqual({ type: 'string', value: 'abc' });
+    expect(fromPlain({ type: 'string', value: 'abc' })).toBe('abc');
+    const s = fromPlain({ type: 'stream', value: 42 });
+    expect(toPlain(s)).toEqual({ type: 'stream', value: 42 });
+    expect(() => fromPlain({ type: 'nope', value: [] } as never)).toThrow(expect.objectContaining({ code: 'ERR_KEYSPACE_UNKNOWN_TYPE' }));
+  });
+
+  it('every command in the table has Redis metadata and a handler', () => {
+    const k = kit();
+    for (const e of k.ks.commandTable) {
+      expect(typeof e.handler).toBe('function');
+      expect(Number.isInteger(e.arity) && e.arity !== 0).toBe(true);
+      expect(e.isWrite && e.isReadonly).toBe(false);
+    }
+    k.close();
+  });
+});
