@@ -104,7 +104,7 @@ describeRedis('set/zset propagation matches redis-server 7.0', () => {
     } finally {
       k.close();
     }
-    let raw = Buffer.alloc(0);
+    let raw: Buffer = Buffer.alloc(0);
     for (let i = 0; i < 50 && !raw.toString('latin1').includes('end-marker'); i++) raw = await replica.readRaw(raw.length + 1, 200);
     const theirs = parseStream(raw).filter((a) => a[0] !== 'SELECT' && a[0] !== 'PING' && a[0] !== 'REPLCONF');
     expect(theirs.length).toBeGreaterThan(20);

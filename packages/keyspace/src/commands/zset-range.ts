@@ -68,7 +68,7 @@ function emitScore(z: ZSetValue, r: ScoreRange, reverse: boolean, offset: number
 }
 
 function emitLex(z: ZSetValue, r: LexRange, reverse: boolean, offset: number, limit: number, sink: Sink): number {
-  let x = reverse ? z.sl.lastInLexRange(r) : z.sl.firstInLexRange(r);
+  let x = reverse ? z.lastInLexRange(r) : z.firstInLexRange(r);
   if (offset < 0) return 0;
   while (x !== null && offset-- > 0) x = reverse ? x.backward : x.forward[0];
   let n = 0;

@@ -6,7 +6,7 @@
  */
 import type { BinaryString, CollectionValue } from '../command-api';
 import type { ValueCodec } from './plain';
-import { type LexRange, type ScoreRange, type SkipNode, SkipList } from './skiplist';
+import { type LexRange, type ScoreRange, type SkipNode, SkipList, lexGteMin, lexLteMax, lexRangeEmpty } from './skiplist';
 
 /** zset-max-listpack-entries */
 export const ZSET_MAX_LISTPACK_ENTRIES = 128;
@@ -126,13 +126,51 @@ export class ZSetValue implements CollectionValue {
     return this.sl.getRank(last.score, last.member) - this.sl.getRank(first.score, first.member) + 1;
   }
 
+  /**
+   * First node in a lex range. Lex ranges assume equal scores; with mixed scores Redis's answer
+   * depends on the encoding, so a listpack is scanned linearly like zzlFirstInLexRange and a
+   * skiplist is walked like zslFirstInLexRange.
+   */
+  firstInLexRange(r: LexRange): SkipNode | null {
+    if (!this.listpack) return this.sl.firstInLexRange(r);
+    if (!this.lexInRange(r)) return null;
+    for (let x = this.sl.first(); x !== null; x = x.forward[0]) {
+      if (lexGteMin(x.member, r.min)) return lexLteMax(x.member, r.max) ? x : null;
+    }
+    return null;
+  }
+
+  /** Last node in a lex range (zzlLastInLexRange / zslLastInLexRange). */
+  lastInLexRange(r: LexRange): SkipNode | null {
+    if (!this.listpack) return this.sl.lastInLexRange(r);
+    if (!this.lexInRange(r)) return null;
+    for (let x = this.sl.tail; x !== null; x = x.backward) {
+      if (lexLteMax(x.member, r.max)) return lexGteMin(x.member, r.min) ? x : null;
+    }
+    return null;
+  }
+
+  /** zzlIsInLexRange */
+  private lexInRange(r: LexRange): boolean {
+    const first = this.sl.first();
+    const last = this.sl.tail;
+    return !lexRangeEmpty(r) && first !== null && last !== null && lexGteMin(last.member, r.min) && lexLteMax(first.member, r.max);
+  }
+
+  /** ZLEXCOUNT: a listpack counts forward from the first match; a skiplist subtracts ranks. */
   countInLexRange(r: LexRange): number {
-    const first = this.sl.firstInLexRange(r);
+    const first = this.firstInLexRange(r);
     if (first === null) return 0;
+    if (this.listpack) {
+      let n = 0;
+      for (let x: SkipNode | null = first; x !== null && lexLteMax(x.member, r.max); x = x.forward[0]) n++;
+      return n;
+    }
+    const rank = this.sl.getRank(first.score, first.member);
+    let count = this.sl.length - (rank - 1);
     const last = this.sl.lastInLexRange(r);
-    if (last === null) return 0;
-    const n = this.sl.getRank(last.score, last.member) - this.sl.getRank(first.score, first.member) + 1;
-    return Math.max(n, 0);
+    if (last !== null) count -= this.sl.length - this.sl.getRank(last.score, last.member);
+    return count;
   }
 
   private dropNodes(nodes: SkipNode[]): BinaryString[] {
@@ -149,7 +187,17 @@ export class ZSetValue implements CollectionValue {
   }
 
   removeRangeByLex(r: LexRange): BinaryString[] {
-    return this.dropNodes(this.sl.deleteRangeByLex(r));
+    if (!this.listpack) return this.dropNodes(this.sl.deleteRangeByLex(r));
+    // zzlDeleteRangeByLex: from the first match (linear scan) while <= max
+    const out: BinaryString[] = [];
+    let x = this.firstInLexRange(r);
+    while (x !== null && lexLteMax(x.member, r.max)) {
+      const next: SkipNode | null = x.forward[0];
+      out.push(x.member);
+      this.remove(x.member);
+      x = next;
+    }
+    return out;
   }
 
   /** 0-based inclusive ranks, already clamped by the caller. */
