@@ -166,11 +166,11 @@ const fixtures: Fixture[] = [
   {
     name: 'v10-modules-functions',
     version: 10,
-    notes: 'RDB 10: FUNCTION2 and pre-GA FUNCTION opcodes, MODULE_AUX and a MODULE_2 value (read with skipModules); not loadable by a 7.0 without the module',
+    notes: 'RDB 10: two FUNCTION2 libraries, MODULE_AUX and a MODULE_2 value (read with skipModules); not loadable by a 7.0 without the module',
     serverCheck: false,
     body: [
       T(0xf5), str('#!lua name=lib1\nredis.register_function("f1", function() return 1 end)'),
-      T(0xf6), str('oldlib'), str('LUA'), len(1), str('a description'), str('return 2'),
+      T(0xf5), str('#!lua name=lib2\nredis.register_function("f2", function() return 2 end)'),
       T(0xf7), len(0x1234567890abcn), len(2), len(2), len(2), len(42), len(5), str('hello'), len(4), f64(2.5), len(3), f32(1.5), len(1), len(7), len(0),
       T(0xfe), len(0),
       T(7), str('mod:key'), len(0x1234567890abcn), len(5), str('payload'), len(2), len(9), len(0),
@@ -181,7 +181,7 @@ const fixtures: Fixture[] = [
         raw: Buffer.concat([len(5), str('payload'), len(2), len(9), len(0)]).toString('base64'),
       }),
     ],
-    extra: { functions: ['#!lua name=lib1\nredis.register_function("f1", function() return 1 end)', 'return 2'] },
+    extra: { functions: ['#!lua name=lib1\nredis.register_function("f1", function() return 1 end)', '#!lua name=lib2\nredis.register_function("f2", function() return 2 end)'] },
   },
   {
     name: 'v11-set-listpack-stream3',

@@ -142,6 +142,11 @@ describe('limits', () => {
   });
 });
 
+test('the pre-release FUNCTION opcode is refused, as Redis 7.0 GA does', () => {
+  const f = rdbFile(10, [T(0xf6), str('lib'), str('LUA'), len(0), str('return 1')]);
+  expect(() => readRdbBuffer(f)).toThrow(err('ERR_RDB_UNSUPPORTED_TYPE', { typeId: 0xf6 }));
+});
+
 test('a SELECTDB beyond `databases` is ERR_RDB_CORRUPT', () => {
   const f = rdbFile(10, [T(0xfe), len(16), T(0), str('k'), str('v')]);
   expect(() => readRdbBuffer(f, { databases: 16 })).toThrow(err('ERR_RDB_CORRUPT'));

@@ -39,7 +39,7 @@ export interface RdbReaderHandler {
   aux?(key: Buffer, value: Buffer): void;
   /** MODULE_AUX (only with `skipModules`): the raw module data after the `when` field */
   moduleAux?(moduleId: bigint, when: number, raw: Buffer): void;
-  /** FUNCTION2 (or the pre-GA FUNCTION form): the library source, kept raw */
+  /** FUNCTION2: the library source, kept raw */
   function?(source: Buffer): void;
   selectDb?(db: number): void;
   resizeDb?(dbSize: number, expiresSize: number): void;
@@ -331,17 +331,9 @@ export class RdbReader {
       case 0xf7:
         this.moduleAux(cur, p);
         return;
-      case 0xf6: {
-        // pre-GA FUNCTION: name, engine, has_desc, [desc], code
-        cur.str();
-        cur.str();
-        if (cur.len()) cur.str();
-        const code = cur.str();
-        this.inHandler = true;
-        this.handler.function?.(code);
-        this.inHandler = false;
-        return;
-      }
+      case 0xf6:
+        // 7.0-rc FUNCTION: Redis 7.0 GA refuses it too ("Pre-release function format not supported")
+        throw new RdbUnsupportedTypeError(0xf6, 'pre-release (7.0-rc) FUNCTION format is not supported, as in Redis 7.0', cur.abs(p));
       case 0xf5: {
         const source = cur.str();
         this.inHandler = true;
