@@ -4,7 +4,7 @@
  * 7.0 server would accept. RESTORE is propagated like Redis: a relative TTL is rewritten to an
  * absolute one with ABSTTL added.
  */
-import { type Keyspace, toPlain } from '@replikit/keyspace';
+import type { Keyspace } from '@replikit/keyspace';
 import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
 import { ErrorReply, OK, type RespValue } from '@replikit/resp';
 import { parseStrictInt } from './arg-parsing';
@@ -112,8 +112,3 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
   return OK;
 }
 
-/** Exported for DEBUG and tests: the DUMP payload of a stored key, or undefined. */
-export function dumpPayloadOf(keyspace: Keyspace, db: number, key: string): Buffer | undefined {
-  const p = keyspace.peek(db, key);
-  return p === undefined ? undefined : createDumpPayload(plainToRdb(toPlain(p.value)));
-}

@@ -18,18 +18,14 @@ export function persistenceCommands(op: OperatorContext): ServerCommandSpec[] {
       return p.save() ? OK : GENERIC_ERR;
     }),
     spec('bgsave', -1, ['no-async-loading', 'admin', 'noscript'], ADMIN, (ctx, argv) => {
-      let schedule = false;
-      if (argv.length > 1) {
-        if (argv.length === 2 && (argv[1] as string).toLowerCase() === 'schedule') schedule = true;
-        else return SYNTAX;
-      }
+      // SCHEDULE only matters while another child (an AOF rewrite) runs; replikit has none
+      if (argv.length > 1 && !(argv.length === 2 && (argv[1] as string).toLowerCase() === 'schedule')) return SYNTAX;
       if (p.bgsaveInProgress) return BGSAVE_IN_PROGRESS;
       if (ctx.inExec) {
         // Redis never forks inside EXEC: the save is scheduled for the next cron tick
         p.bgsaveScheduled = true;
         return SCHEDULED;
       }
-      void schedule;
       return p.bgsave() === 'started' ? STARTED : BGSAVE_IN_PROGRESS;
     }),
     spec('lastsave', 1, ['loading', 'stale', 'fast'], ['@admin', '@fast', '@dangerous'], () => p.lastSave),
