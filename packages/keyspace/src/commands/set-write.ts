@@ -14,6 +14,8 @@ import { spec } from './meta';
 import { writeSet } from './set-common';
 
 const EMPTY_SET = new SetReply([]);
+/** t_set.c: SPOP pops directly while remaining * 5 > count, else rebuilds the remaining set */
+const SPOP_MOVE_STRATEGY_MUL = 5;
 
 export const saddCommand: CommandSpec = spec('sadd', (ctx, argv) => {
   const key = argv[1];
@@ -97,6 +99,8 @@ function spopWithCount(ctx: CommandContext, argv: readonly BinaryString[]): Resp
     out[i] = m;
     ctx.alsoPropagate(['SREM', key, m]);
   }
+  // spopWithCountCommand's CASE 3 (few remain) builds a new set from the remaining members
+  if ((size - count) * SPOP_MOVE_STRATEGY_MUL <= count) s.rebuildEncoding();
   ctx.preventPropagation();
   return new SetReply(out);
 }

@@ -259,3 +259,16 @@ describe('SSCAN', () => {
     expect(k.err('SSCAN', 'str', '0')).toBe(WRONGTYPE);
   });
 });
+
+describe('SPOP encoding of the remaining set (as redis-server 7.0.15)', () => {
+  it('a count close to the size rebuilds the rest (intset again when all integers)', () => {
+    k.call('SADD', 'h', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+    k.call('SADD', 'h', 'a');
+    k.call('SREM', 'h', 'a');
+    k.call('SPOP', 'h', '2');
+    expect(k.call('OBJECT', 'ENCODING', 'h')).toBe('hashtable');
+    k.call('SPOP', 'h', '6');
+    expect(k.call('SCARD', 'h')).toBe(1);
+    expect(k.call('OBJECT', 'ENCODING', 'h')).toBe('intset');
+  });
+});

@@ -86,6 +86,16 @@ export class SetValue implements CollectionValue {
     return m;
   }
 
+  /**
+   * Recomputes the encoding as if the set were built anew from its members (setTypeCreate +
+   * setTypeAdd): SPOP with a count close to the size rebuilds the remaining set that way.
+   */
+  rebuildEncoding(): void {
+    let intset = this.members.length <= SET_MAX_INTSET_ENTRIES;
+    for (let i = 0; intset && i < this.members.length; i++) if (!isCanonicalInt64(this.members[i])) intset = false;
+    this.intset = intset;
+  }
+
   /** The member at an internal position 0..size-1 (for sampling without replacement). */
   at(i: number): BinaryString {
     return this.members[i];
