@@ -87,6 +87,28 @@ describe('RequestDecoder: valid input (whole, byte by byte, re-chunked)', () => 
     );
   });
 
+  it('several writes between next() calls (stitched chunk not yet resolved)', () => {
+    const one = bin('*3\r\n$3\r\nSET\r\n$3\r\nkey\r\n$600\r\n' + 'x'.repeat(600) + '\r\nPING\r\n');
+    const input = Buffer.concat(Array.from({ length: 200 }, () => one));
+    fc.assert(
+      fc.property(fc.integer({ min: 600, max: 3000 }), fc.array(fc.boolean(), { minLength: 1, maxLength: 300 }), (size, drains) => {
+        const d = new RequestDecoder();
+        const got: string[][] = [];
+        let i = 0;
+        for (let p = 0; p < input.length; p += size, i++) {
+          d.write(input.subarray(p, Math.min(input.length, p + size)));
+          if (drains[i % drains.length]) for (let a = d.next(); a !== undefined; a = d.next()) got.push(a);
+        }
+        for (let a = d.next(); a !== undefined; a = d.next()) got.push(a);
+        expect(got).toHaveLength(400);
+        expect(got[398]).toEqual(['SET', 'key', 'x'.repeat(600)]);
+        expect(d.bufferedBytes).toBe(0);
+        expect(d.consumedBytes).toBe(input.length);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('does not re-scan a long incomplete inline line fed byte by byte (linear time)', () => {
     const d = new RequestDecoder();
     const one = Buffer.from('a');
