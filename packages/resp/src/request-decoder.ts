@@ -11,6 +11,9 @@ import { InputBuffer } from './input-buffer';
 import { RespLimitError, RespProtocolError, type RespLimitName } from './errors';
 import { parseRedisInteger } from './redis-integer';
 import { splitArgs } from './split-args';
+import type { RequestDecoderOptions } from './request-decoder-options';
+
+export type { RequestDecoderOptions } from './request-decoder-options';
 
 // Local aliases of hot imports: when modules are transpiled one by one to CommonJS (tsx, ts-jest),
 // every use of an imported binding is a property read through a getter; the bundled build (tsup)
@@ -20,44 +23,6 @@ const commandName = importedCommandName;
 const UNAUTHENTICATED_MAX_BULK_LENGTH = IMPORTED_UNAUTH_BULK;
 const UNAUTHENTICATED_MAX_MULTIBULK_LENGTH = IMPORTED_UNAUTH_MULTIBULK;
 
-export interface RequestDecoderOptions {
-  /**
-   * Largest bulk string (`proto-max-bulk-len`). Above it: `ERR Protocol error: invalid bulk length`.
-   * @default 536870912 (512mb)
-   */
-  maxBulkLength?: number;
-  /**
-   * Largest multibulk count. Above it: `ERR Protocol error: invalid multibulk length`.
-   * @default 2147483647 (INT_MAX, as Redis)
-   */
-  maxMultibulkLength?: number;
-  /**
-   * Longest inline line, and longest `*<n>`/`$<n>` header line (`PROTO_INLINE_MAX_SIZE`).
-   * @default 65536
-   */
-  maxInlineLength?: number;
-  /**
-   * Most bytes held unconsumed (`client-query-buffer-limit`); checked on `write`, like Redis checks
-   * after each read. Exceeding it is a silent error: Redis closes the connection without a reply.
-   * @default 1073741824 (1gb)
-   */
-  maxQueryBuffer?: number;
-  /**
-   * Whether the client is authenticated. When false (the server has a password and the client has
-   * not sent AUTH yet) Redis refuses multibulk counts above 10 and bulk lengths above 16384.
-   * Can be changed at any time through the `authenticated` property.
-   * @default true
-   */
-  authenticated?: boolean;
-  /**
-   * Decode a master's replication stream with Redis's rules for the master client: no query
-   * buffer or authentication limits, and non-empty inline data is an error
-   * (`Master using the inline protocol. Desync?`). `maxBulkLength` still applies (Redis applies no
-   * bulk limit to its master; replikit keeps one so that memory stays bounded).
-   * @default false
-   */
-  masterLink?: boolean;
-}
 
 const ERR = 'ERR Protocol error: ';
 
