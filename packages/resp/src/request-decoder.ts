@@ -23,7 +23,6 @@ const commandName = importedCommandName;
 const UNAUTHENTICATED_MAX_BULK_LENGTH = IMPORTED_UNAUTH_BULK;
 const UNAUTHENTICATED_MAX_MULTIBULK_LENGTH = IMPORTED_UNAUTH_MULTIBULK;
 
-
 const ERR = 'ERR Protocol error: ';
 
 /**
