@@ -15,53 +15,11 @@
 import { FastCrc64 } from '../writer/crc64-wasm';
 import { RdbChecksumError, RdbCorruptError, RdbError, RdbLimitError, RdbTruncatedError, RdbUnsupportedTypeError, RdbVersionError } from '../errors';
 import type { RdbEntry } from '../model';
-import { Cursor, DEFAULT_LIMITS, NEED_MORE, type ReaderLimits } from './cursor';
+import { Cursor, DEFAULT_LIMITS, NEED_MORE } from './cursor';
 import { readValue, skipModuleData, type ValueOptions } from './decode-value';
+import { HandlerFailure, type RdbEndInfo, type RdbReaderHandler, type RdbReaderOptions, guardHandler } from './handler';
 
-export interface RdbEndInfo {
-  version: number;
-  /** the checksum stored in the file (0n when the file has none: version < 5, or rdbchecksum no) */
-  checksum: bigint;
-  /** whether the checksum was computed and compared (false: disabled by option, zero, or version < 5) */
-  checksumVerified: boolean;
-  /** bytes of the RDB, from "REDIS" through the checksum */
-  bytes: number;
-  /** entries emitted */
-  keys: number;
-  /** keys skipped because their collection was empty (Redis skips them too) */
-  emptyKeysSkipped: number;
-  /** bytes received after the end of the RDB (ignored) */
-  trailingBytes: number;
-}
-
-export interface RdbReaderHandler {
-  header?(version: number): void;
-  aux?(key: Buffer, value: Buffer): void;
-  /** MODULE_AUX (only with `skipModules`): the raw module data after the `when` field */
-  moduleAux?(moduleId: bigint, when: number, raw: Buffer): void;
-  /** FUNCTION2: the library source, kept raw */
-  function?(source: Buffer): void;
-  selectDb?(db: number): void;
-  resizeDb?(dbSize: number, expiresSize: number): void;
-  /** SLOT_INFO (Redis 7.4 cluster mode) */
-  slotInfo?(slot: number, slotSize: number, expiresSlotSize: number): void;
-  /** one key; `typeId` is the on-disk encoding (e.g. 18 LIST_QUICKLIST_2) */
-  entry?(entry: RdbEntry, typeId: number): void;
-  end?(info: RdbEndInfo): void;
-}
-
-export interface RdbReaderOptions extends ValueOptions {
-  /** bounds on lengths and buffering; see ReaderLimits for defaults */
-  limits?: Partial<ReaderLimits>;
-  /** compute and compare the CRC64 (a zero checksum is always accepted, as Redis does) @default true */
-  verifyChecksum?: boolean;
-  /** copy strings out of the input chunks instead of returning views into them (views keep the chunk alive) @default false */
-  copyStrings?: boolean;
-  /** total input size when known (e.g. the `$<len>` of a full sync): lengths past it fail at once */
-  totalBytes?: number;
-  /** number of databases of the consumer: a SELECTDB at or beyond it is ERR_RDB_CORRUPT, as in Redis @default unlimited */
-  databases?: number;
-}
+export type { RdbEndInfo, RdbReaderHandler, RdbReaderOptions } from './handler';
 
 const S_HEADER = 0;
 const S_BODY = 1;
@@ -94,14 +52,12 @@ export class RdbReader {
   private pendingBase = 0;
   private waitFor = 0;
   private failed: unknown = null;
-  /** set while a handler callback runs: its exceptions propagate untouched */
-  private inHandler = false;
+  /** the handler, each callback wrapped so that its exceptions are told apart from decoding errors */
+  private readonly h: RdbReaderHandler;
   private ended = false;
 
-  constructor(
-    private readonly handler: RdbReaderHandler,
-    options: RdbReaderOptions = {},
-  ) {
+  constructor(handler: RdbReaderHandler, options: RdbReaderOptions = {}) {
+    this.h = guardHandler(handler);
     this.cur = new Cursor({ ...DEFAULT_LIMITS, ...options.limits });
     this.cur.copy = options.copyStrings === true;
     this.cur.totalBytes = options.totalBytes ?? -1;
@@ -218,10 +174,8 @@ export class RdbReader {
       }
     } catch (e) {
       if (e !== NEED_MORE) {
-        if (this.inHandler || e instanceof RdbError || !(e instanceof Error)) {
-          this.inHandler = false;
-          this.fail(e);
-        }
+        if (e instanceof HandlerFailure) this.fail(e.error);
+        if (e instanceof RdbError || !(e instanceof Error)) this.fail(e);
         this.fail(wrap(e, cur.abs(start)));
       }
     }
@@ -256,9 +210,7 @@ export class RdbReader {
     cur.pos = p + 9;
     this.version = v;
     this.state = S_BODY;
-    this.inHandler = true;
-    this.handler.header?.(v);
-    this.inHandler = false;
+    this.h.header?.(v);
   }
 
   private record(cur: Cursor): void {
@@ -285,9 +237,7 @@ export class RdbReader {
         this.freq = -1;
       }
       this.keys++;
-      this.inHandler = true;
-      this.handler.entry?.(entry, op);
-      this.inHandler = false;
+      this.h.entry?.(entry, op);
       return;
     }
     switch (op) {
@@ -301,25 +251,19 @@ export class RdbReader {
         const db = cur.len();
         if (db >= this.databases) throw new RdbCorruptError(`SELECTDB ${db}: the data has more than ${this.databases} databases`, cur.abs(p));
         this.db = db;
-        this.inHandler = true;
-        this.handler.selectDb?.(db);
-        this.inHandler = false;
+        this.h.selectDb?.(db);
         return;
       }
       case 0xfb: {
         const size = cur.len();
         const expires = cur.len();
-        this.inHandler = true;
-        this.handler.resizeDb?.(size, expires);
-        this.inHandler = false;
+        this.h.resizeDb?.(size, expires);
         return;
       }
       case 0xfa: {
         const key = cur.str();
         const value = cur.str();
-        this.inHandler = true;
-        this.handler.aux?.(key, value);
-        this.inHandler = false;
+        this.h.aux?.(key, value);
         return;
       }
       case 0xf9:
@@ -336,18 +280,14 @@ export class RdbReader {
         throw new RdbUnsupportedTypeError(0xf6, 'pre-release (7.0-rc) FUNCTION format is not supported, as in Redis 7.0', cur.abs(p));
       case 0xf5: {
         const source = cur.str();
-        this.inHandler = true;
-        this.handler.function?.(source);
-        this.inHandler = false;
+        this.h.function?.(source);
         return;
       }
       case 0xf4: {
         const slot = cur.len();
         const size = cur.len();
         const expires = cur.len();
-        this.inHandler = true;
-        this.handler.slotInfo?.(slot, size, expires);
-        this.inHandler = false;
+        this.h.slotInfo?.(slot, size, expires);
         return;
       }
       case 0xff:
@@ -368,9 +308,7 @@ export class RdbReader {
     }
     const start = cur.pos;
     skipModuleData(cur);
-    this.inHandler = true;
-    this.handler.moduleAux?.(moduleId, when, Buffer.from(cur.buf.subarray(start, cur.pos)));
-    this.inHandler = false;
+    this.h.moduleAux?.(moduleId, when, Buffer.from(cur.buf.subarray(start, cur.pos)));
   }
 
   private eof(cur: Cursor, p: number): void {
@@ -390,9 +328,7 @@ export class RdbReader {
     this.checksum = checksum;
     this.checksumVerified = verified;
     this.rdbBytes = cur.abs();
-    this.inHandler = true;
-    this.handler.end?.(this.info());
-    this.inHandler = false;
+    this.h.end?.(this.info());
   }
 
   /** What the reader has seen so far (complete once `done`). */
