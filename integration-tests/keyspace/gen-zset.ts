@@ -89,7 +89,34 @@ export const zsetGenerator: CommandGenerator = {
             ),
         ),
       },
-      { weight: 1, arbitrary: step(f.tuple(f.constantFrom('ZUNIONSTORE', 'ZINTERSTORE'), c.key, f.constantFrom('0', '-1', 'x', '1')).map(([cmd, d, n]) => [cmd, d, n, 'k1'])) },
+      { weight: 1, arbitrary: step(f.tuple(f.constantFrom('ZUNIONSTORE', 'ZINTERSTORE', 'ZDIFFSTORE'), c.key, f.constantFrom('0', '-1', 'x', '1')).map(([cmd, d, n]) => [cmd, d, n, 'k1'])) },
+      {
+        weight: 3,
+        arbitrary: step(
+          f
+            .tuple(f.constantFrom('ZUNION', 'ZINTER', 'ZDIFF', 'zunion'), keys, f.boolean(), f.constantFrom<string[]>([], [], ['WITHSCORES'], ['withscores'], ['AGGREGATE', 'MAX', 'WITHSCORES'], ['AGGREGATE', 'x'], ['FOO']), f.constantFrom(0, 0, 0, 1, -1))
+            .chain(([cmd, ks, w, o, skew]) => weights(ks.length).map((ws) => [cmd, String(ks.length + skew), ...ks, ...(w ? ['WEIGHTS', ...ws] : []), ...o])),
+        ),
+      },
+      { weight: 2, arbitrary: step(f.tuple(c.key, keys).map(([d, ks]) => ['ZDIFFSTORE', d, String(ks.length), ...ks])) },
+      {
+        weight: 2,
+        arbitrary: step(
+          f
+            .tuple(keys, f.constantFrom(0, 0, 0, 1, -1), f.constantFrom<string[]>([], [], ['LIMIT', '1'], ['LIMIT', '0'], ['LIMIT', '-1'], ['LIMIT', 'x'], ['LIMIT'], ['WEIGHTS', '1']))
+            .map(([ks, skew, o]) => ['ZINTERCARD', String(ks.length + skew), ...ks, ...o]),
+        ),
+      },
+      { weight: 1, arbitrary: step(f.constantFrom(['ZINTERCARD', '0', 'k1'], ['ZINTERCARD', 'x', 'k1'], ['ZUNION', '0', 'k1'], ['ZDIFF', '-1', 'k1'])) },
+      {
+        weight: 3,
+        arbitrary: step(
+          f
+            .tuple(keys, f.constantFrom('MIN', 'max', 'FOO'), f.constantFrom<string[]>([], [], ['COUNT', '2'], ['COUNT', '10'], ['COUNT', '0'], ['COUNT', 'x'], ['COUNT'], ['COUNT', '1', 'COUNT', '2']), f.constantFrom(0, 0, 0, 1, -1))
+            .map(([ks, w, o, skew]) => ['ZMPOP', String(ks.length + skew), ...ks, w, ...o]),
+        ),
+      },
+      { weight: 1, arbitrary: step(f.constantFrom(['ZMPOP', '0', 'k1', 'MIN'], ['ZMPOP', 'x', 'k1', 'MIN'], ['ZMPOP', '5', 'k1', 'MIN'], ['ZMPOP', '1', 'k1'])) },
       { weight: 2, arbitrary: step(c.key.map((k) => ['ZRANDMEMBER', k]), 'nil-or-not') },
       {
         weight: 2,

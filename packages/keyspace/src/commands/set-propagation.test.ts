@@ -92,6 +92,14 @@ describeRedis('set/zset propagation matches redis-server 7.0', () => {
       ['ZUNIONSTORE', 'dz', '1', 'z'],
       ['ZINTERSTORE', 'dz', '2', 'z', 'nokey'],
       ['ZINTERSTORE', 'dz', '2', 'z', 'nokey'],
+      ['ZADD', 'mp', '1', 'a', '2', 'b', '3', 'c'],
+      ['ZMPOP', '2', 'nokey', 'mp', 'MIN'],
+      ['zmpop', '1', 'mp', 'max', 'COUNT', '5'],
+      ['ZMPOP', '1', 'mp', 'MIN'],
+      ['ZADD', 'd1', '1', 'a', '2', 'b'],
+      ['ZDIFFSTORE', 'dd', '2', 'd1', 'nokey'],
+      ['ZDIFFSTORE', 'dd', '2', 'd1', 'd1'],
+      ['ZUNION', '1', 'd1'],
       ['SET', 'end-marker', '1'],
     ];
     const k = new Kit();

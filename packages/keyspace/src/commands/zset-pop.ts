@@ -6,10 +6,10 @@
  * through lookupWrite, deletes the key when emptied and counts dirty, so the blocking command
  * only has to shape its reply and propagate `ZPOPMIN/ZPOPMAX key` (protocol.md §4.5).
  */
-import { DoubleReply, ErrorReply, type RespValue } from '@replikit/resp';
+import { DoubleReply, ErrorReply, NULL_ARRAY, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { longArg, positiveLongArg } from '../command-helpers';
-import { SYNTAX_ERR } from '../reply-errors';
+import { SYNTAX_ERR, errReply } from '../reply-errors';
 import type { ZSetValue } from '../types/zset-value';
 import { MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_LEX, isResp3, parseLexRange, parseScoreRange, writeZset } from './zset-common';
 import { spec } from './meta';
@@ -53,6 +53,51 @@ function zpopCommandHandler(ctx: CommandContext, argv: readonly BinaryString[], 
   }
   return out;
 }
+
+const NUMKEYS_POSITIVE = errReply('numkeys should be greater than 0');
+const COUNT_POSITIVE = errReply('count should be greater than 0');
+
+/** getRangeLongFromObjectOrReply(1, LONG_MAX, msg) */
+function positiveCount(s: BinaryString, msg: ErrorReply): number | ErrorReply {
+  const v = longArg(s, msg);
+  if (v instanceof ErrorReply) return v;
+  return v < 1 ? msg : v;
+}
+
+/**
+ * ZMPOP numkeys key [key ...] MIN|MAX [COUNT count] (zmpopGenericCommand): pops from the first
+ * non-empty key; replies [key, [[member, score], ...]] or a null array; propagates as
+ * `ZPOPMIN|ZPOPMAX key <number popped>` (as redis-server 7.0.15 streams it).
+ */
+export const zmpopCommand: CommandSpec = spec('zmpop', (ctx, argv) => {
+  const numkeys = positiveCount(argv[1], NUMKEYS_POSITIVE);
+  if (numkeys instanceof ErrorReply) return numkeys;
+  const whereIdx = 1 + numkeys + 1;
+  if (whereIdx >= argv.length) return SYNTAX_ERR;
+  const where = argv[whereIdx].toLowerCase();
+  if (where !== 'min' && where !== 'max') return SYNTAX_ERR;
+  let count = -1;
+  for (let j = whereIdx + 1; j < argv.length; j++) {
+    if (count === -1 && argv[j].toLowerCase() === 'count' && j + 1 < argv.length) {
+      const c = positiveCount(argv[++j], COUNT_POSITIVE);
+      if (c instanceof ErrorReply) return c;
+      count = c;
+    } else {
+      return SYNTAX_ERR;
+    }
+  }
+  if (count === -1) count = 1;
+  for (let i = 2; i < whereIdx; i++) {
+    const key = argv[i];
+    const v = ctx.db.lookupWrite(key);
+    if (v === undefined) continue;
+    const popped = zpop(ctx, key, where === 'max', count);
+    if (popped instanceof ErrorReply) return popped;
+    ctx.rewrite([where === 'max' ? 'ZPOPMAX' : 'ZPOPMIN', key, String(popped.length)]);
+    return [key, popped.map(([m, sc]) => [m, new DoubleReply(sc)])];
+  }
+  return NULL_ARRAY;
+});
 
 export const zpopminCommand: CommandSpec = spec('zpopmin', (ctx, argv) => zpopCommandHandler(ctx, argv, false));
 export const zpopmaxCommand: CommandSpec = spec('zpopmax', (ctx, argv) => zpopCommandHandler(ctx, argv, true));

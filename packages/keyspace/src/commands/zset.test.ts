@@ -29,7 +29,7 @@ function encoding(key: string): unknown {
 describe('sorted set command table', () => {
   it('declares Redis 7.0 arity, flags and keys', () => {
     const t = Object.fromEntries(zsetCommands.map((c) => [c.name, c]));
-    expect(zsetCommands).toHaveLength(26);
+    expect(zsetCommands).toHaveLength(32);
     expect(t.zadd).toMatchObject({ arity: -4, flags: ['write', 'denyoom', 'fast'], firstKey: 1, lastKey: 1, keyStep: 1 });
     expect(t.zrangestore).toMatchObject({ arity: -5, flags: ['write', 'denyoom'], firstKey: 1, lastKey: 2, keyStep: 1 });
     expect(t.zunionstore).toMatchObject({ arity: -4, flags: ['write', 'denyoom', 'movablekeys'] });

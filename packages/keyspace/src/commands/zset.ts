@@ -3,7 +3,7 @@
  */
 import type { CommandSpec } from '../command-api';
 import { zaddCommand, zincrbyCommand } from './zset-add';
-import { zpopmaxCommand, zpopminCommand, zremrangebylexCommand, zremrangebyrankCommand, zremrangebyscoreCommand } from './zset-pop';
+import { zmpopCommand, zpopmaxCommand, zpopminCommand, zremrangebylexCommand, zremrangebyrankCommand, zremrangebyscoreCommand } from './zset-pop';
 import { zrandmemberCommand, zscanCommand } from './zset-random';
 import {
   zrangeCommand,
@@ -15,7 +15,7 @@ import {
   zrevrangebyscoreCommand,
 } from './zset-range';
 import { zcardCommand, zcountCommand, zlexcountCommand, zmscoreCommand, zrankCommand, zremCommand, zrevrankCommand, zscoreCommand } from './zset-read';
-import { zinterstoreCommand, zunionstoreCommand } from './zset-store';
+import { zdiffCommand, zdiffstoreCommand, zintercardCommand, zinterCommand, zinterstoreCommand, zunionCommand, zunionstoreCommand } from './zset-store';
 
 export { zpop } from './zset-pop';
 
@@ -39,11 +39,17 @@ export const zsetCommands: readonly CommandSpec[] = [
   zrevrangeCommand,
   zpopminCommand,
   zpopmaxCommand,
+  zmpopCommand,
   zremrangebyscoreCommand,
   zremrangebyrankCommand,
   zremrangebylexCommand,
   zunionstoreCommand,
   zinterstoreCommand,
+  zdiffstoreCommand,
+  zunionCommand,
+  zinterCommand,
+  zdiffCommand,
+  zintercardCommand,
   zrandmemberCommand,
   zscanCommand,
 ];
