@@ -31,6 +31,7 @@ export interface ContextConfig {
   protoMaxBulkLen: number;
 }
 
+const NO_OPS = Object.freeze([]) as unknown as PropagatedCommand[];
 const MULTI: BinaryString[] = ['MULTI'];
 const EXEC: BinaryString[] = ['EXEC'];
 
@@ -39,8 +40,8 @@ export class ExecContext implements CommandContext, DbHost {
   now = 0;
   fromMaster = false;
   session!: Session;
-  /** pending propagation of the current top-level execution */
-  ops: PropagatedCommand[] = [];
+  /** pending propagation of the current top-level execution (NO_OPS until the first push) */
+  ops: PropagatedCommand[] = NO_OPS;
   /** per command */
   private dirtyCount = 0;
   private rewritten: BinaryString[] | null = null;
@@ -98,7 +99,7 @@ export class ExecContext implements CommandContext, DbHost {
     this.session = session;
     this.now = now;
     this.fromMaster = session.fromMaster === true;
-    this.ops = [];
+    this.ops = NO_OPS;
     this.totalDirty = 0;
     this.db = this.dbs[session.db];
   }
@@ -112,7 +113,7 @@ export class ExecContext implements CommandContext, DbHost {
     const reply = cmd.handler(this, argv);
     if (this.dirtyCount > 0) {
       this.totalDirty += this.dirtyCount;
-      if (!this.prevented) this.ops.push({ db: this.db.index, argv: this.rewritten ?? argv });
+      if (!this.prevented) this.pushOp({ db: this.db.index, argv: this.rewritten ?? argv });
     }
     if (this.touchedKeys.length !== 0) this.settleMaybe(this.dirtyCount > 0);
     return reply;
@@ -125,7 +126,7 @@ export class ExecContext implements CommandContext, DbHost {
   endExecution(noWrap: boolean): PropagatedCommand[] {
     if (this.touchedKeys.length !== 0) this.flushTouched();
     const ops = this.ops;
-    this.ops = [];
+    this.ops = NO_OPS;
     if (ops.length <= 1 || noWrap) return ops;
     const out: PropagatedCommand[] = [{ db: ops[0].db, argv: MULTI }];
     for (const op of ops) out.push(op);
@@ -144,7 +145,12 @@ export class ExecContext implements CommandContext, DbHost {
   }
 
   alsoPropagate(argv: BinaryString[], dbIndex?: number): void {
-    this.ops.push({ db: dbIndex ?? this.db.index, argv });
+    this.pushOp({ db: dbIndex ?? this.db.index, argv });
+  }
+
+  private pushOp(op: PropagatedCommand): void {
+    if (this.ops === NO_OPS) this.ops = [op];
+    else this.ops.push(op);
   }
 
   preventPropagation(): void {
@@ -191,7 +197,7 @@ export class ExecContext implements CommandContext, DbHost {
   // ---- DbHost ---------------------------------------------------------------------------------
 
   lazyExpired(db: DbImpl, key: BinaryString): void {
-    this.ops.push({ db: db.index, argv: [this.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key] });
+    this.pushOp({ db: db.index, argv: [this.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key] });
   }
 
   modified(db: DbImpl, key: BinaryString, maybe: boolean): void {
