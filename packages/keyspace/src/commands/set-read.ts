@@ -73,7 +73,13 @@ export const srandmemberCommand: CommandSpec = spec('srandmember', (ctx, argv): 
     return out;
   }
   if (count >= size) return s.toArray();
-  // distinct members: partial Fisher-Yates over a copy of the members
+  if (count * 3 < size) {
+    // few distinct members of a big set: random picks, deduplicated
+    const picked = new Set<BinaryString>();
+    while (picked.size < count) picked.add(s.random());
+    return Array.from(picked);
+  }
+  // many distinct members: partial Fisher-Yates over a copy of the members
   const all = s.toArray();
   const out: BinaryString[] = new Array(count);
   for (let i = 0; i < count; i++) {

@@ -95,3 +95,26 @@ describe('ZMPOP', () => {
     expect(callWithResp(zmpopCommand, data as never, 3, 'ZMPOP', '1', 'z', 'MIN')).toEqual(['z', [['a', d(1)]]]);
   });
 });
+
+describe('random picks on big collections', () => {
+  it('ZRANDMEMBER / SRANDMEMBER distinct small counts stay distinct and valid', () => {
+    const args: string[] = [];
+    const members: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      args.push(String(i), `m${i}`);
+      members.push(`m${i}`);
+    }
+    k.call('ZADD', 'big', ...args);
+    k.call('SADD', 'sbig', ...members);
+    for (const cmd of ['ZRANDMEMBER', 'SRANDMEMBER']) {
+      const r = k.call(cmd, cmd === 'ZRANDMEMBER' ? 'big' : 'sbig', '20') as string[];
+      expect(r).toHaveLength(20);
+      expect(new Set(r).size).toBe(20);
+      for (const m of r) expect(members).toContain(m);
+      const many = k.call(cmd, cmd === 'ZRANDMEMBER' ? 'big' : 'sbig', '250') as string[];
+      expect(new Set(many).size).toBe(250);
+    }
+    const ws = k.call('ZRANDMEMBER', 'big', '5', 'WITHSCORES') as Array<string | DoubleReply>;
+    for (let i = 0; i < ws.length; i += 2) expect((ws[i + 1] as DoubleReply).value).toBe(Number((ws[i] as string).slice(1)));
+  });
+});

@@ -51,11 +51,8 @@ export const zrandmemberCommand: CommandSpec = spec('zrandmember', (ctx, argv) =
       b.push(x.member, x.score);
       return b.out;
     }
-    const nodes = new Array<SkipNode>(size);
-    let i = 0;
-    for (let x = z.sl.first(); x !== null; x = x.forward[0]) nodes[i++] = x;
     for (let k = 0; k < count; k++) {
-      const x = nodes[randomInt(size)];
+      const x = z.nodeAt(randomInt(size))!;
       b.push(x.member, x.score);
     }
     return b.out;
@@ -64,7 +61,17 @@ export const zrandmemberCommand: CommandSpec = spec('zrandmember', (ctx, argv) =
     for (let x = z.sl.first(); x !== null; x = x.forward[0]) b.push(x.member, x.score);
     return b.out;
   }
-  // distinct members: partial Fisher-Yates over the nodes
+  if (count * 3 < size) {
+    // few distinct members of a big set: random ranks, deduplicated
+    const picked = new Set<number>();
+    while (picked.size < count) picked.add(randomInt(size));
+    for (const r of picked) {
+      const x = z.nodeAt(r)!;
+      b.push(x.member, x.score);
+    }
+    return b.out;
+  }
+  // many distinct members: partial Fisher-Yates over the nodes
   const nodes = new Array<SkipNode>(size);
   let i = 0;
   for (let x = z.sl.first(); x !== null; x = x.forward[0]) nodes[i++] = x;
