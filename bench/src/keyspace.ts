@@ -146,7 +146,7 @@ function countLines(s: string): number {
 
 // ---- snapshot under load ----------------------------------------------------------------------------
 
-async function snapshotUnderLoad(): Promise<{ keys: number; ms: number; rate: number; maxStallMs: number; p99Ms: number; writes: number; retainedPeak: number; maxBatchMs: number; maxBatchCpuMs: number }> {
+async function snapshotUnderLoad(): Promise<{ keys: number; ms: number; rate: number; maxStallMs: number; p99Ms: number; writes: number; retainedPeak: number; maxBatchMs: number; maxBatchCpuMs: number; baselineStallMs: number; baselineP99Ms: number }> {
   const ks = createKeyspace();
   const session = { db: 0 };
   const n = MEM_KEYS;
@@ -169,8 +169,15 @@ async function snapshotUnderLoad(): Promise<{ keys: number; ms: number; rate: nu
     }
     setImmediate(load);
   };
+  // baseline: the same write load alone for 1.5 s (what the machine and GC do without a snapshot)
   h.enable();
   setImmediate(load);
+  await new Promise((r) => setTimeout(r, 1500));
+  const baselineStallMs = Math.max(maxGap, h.max / 1e6);
+  const baselineP99Ms = h.percentile(99) / 1e6;
+  h.reset();
+  maxGap = 0;
+  writes = 0;
   const snap = ks.snapshot();
   const t0 = performance.now();
   let keys = 0;
@@ -193,7 +200,7 @@ async function snapshotUnderLoad(): Promise<{ keys: number; ms: number; rate: nu
   h.disable();
   await new Promise((r) => setImmediate(r));
   ks.close();
-  return { keys, ms, rate: (keys / ms) * 1000, maxStallMs: Math.max(maxGap, h.max / 1e6), p99Ms: h.percentile(99) / 1e6, writes, retainedPeak, maxBatchMs, maxBatchCpuMs };
+  return { keys, ms, rate: (keys / ms) * 1000, maxStallMs: Math.max(maxGap, h.max / 1e6), p99Ms: h.percentile(99) / 1e6, writes, retainedPeak, maxBatchMs, maxBatchCpuMs, baselineStallMs, baselineP99Ms };
 }
 
 // ---- main --------------------------------------------------------------------------------------------
@@ -268,6 +275,7 @@ async function main(): Promise<void> {
   log(`| longest nextBatch() call, process CPU time (excludes OS preemption, includes GC threads) | ${s.maxBatchCpuMs.toFixed(2)} ms |`);
   log(`| longest event-loop stall (monitorEventLoopDelay / setImmediate gaps; includes GC and OS preemption) | ${s.maxStallMs.toFixed(2)} ms |`);
   log(`| event-loop delay p99 | ${s.p99Ms.toFixed(2)} ms |`);
+  log(`| baseline: same write load without a snapshot, longest stall / p99 | ${s.baselineStallMs.toFixed(2)} ms / ${s.baselineP99Ms.toFixed(2)} ms |`);
   log();
   }
   const out = join(dirname(new URL(import.meta.url).pathname), '..', 'results', 'keyspace.md');
