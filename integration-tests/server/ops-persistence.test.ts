@@ -183,6 +183,38 @@ describeRedis('persistence, DUMP/RESTORE, DEBUG, redis-benchmark', () => {
     await a.flushall();
   });
 
+  it('a dump with repl-id/repl-offset: the restart rule of a master, field by field like redis-server', async () => {
+    const { writeRdbFile } = await import('@replikit/rdb');
+    const replId = 'ab'.repeat(20);
+    const d1 = mkdtempSync(join(dir, 'aux-ours-'));
+    const d2 = mkdtempSync(join(dir, 'aux-redis-'));
+    for (const d of [d1, d2]) {
+      await writeRdbFile(join(d, 'dump.rdb'), [{ key: Buffer.from('k'), value: { type: 'string', value: Buffer.from('v') } }], {
+        replication: { streamDb: 0, replId, offset: 1000 },
+      });
+    }
+    const mine = await startCli(['--dir', d1, '--save', '']);
+    const theirs = await startRedisServer({ dir: d2 });
+    try {
+      await theirs.waitForLog(/DB loaded from disk/);
+      const fields = ['role', 'connected_slaves', 'master_replid2', 'master_repl_offset', 'second_repl_offset', 'repl_backlog_active', 'repl_backlog_first_byte_offset', 'repl_backlog_histlen'];
+      const o = parseInfo(mine.cli('info', 'replication'));
+      const t = parseInfo(spawnSync('redis-cli', ['-p', String(theirs.port), 'info', 'replication'], { encoding: 'utf8' }).stdout);
+      expect(fields.map((f) => [f, o.get(f)])).toEqual(fields.map((f) => [f, t.get(f)]));
+      expect(o.get('master_replid2')).toBe(replId);
+      expect(o.get('second_repl_offset')).toBe('1001');
+      // the next dump carries our own replid and offset, like redis-server's
+      expect(mine.cli('save')).toBe('OK');
+      const { readRdbFile } = await import('@replikit/rdb');
+      const aux = new Map((await readRdbFile(join(d1, 'dump.rdb'))).aux.map(([k, v]) => [k.toString(), v.toString()]));
+      expect(aux.get('repl-id')).toBe(o.get('master_replid'));
+      expect(aux.get('repl-offset')).toBe('1000');
+      expect(aux.get('repl-stream-db')).toBe('0');
+    } finally {
+      await Promise.all([mine.stop(), theirs.stop()]);
+    }
+  }, 60000);
+
   it('redis-benchmark runs its default test list without an error', () => {
     const r = spawnSync('redis-benchmark', ['-p', String(ours.port), '-q', '-n', '2000', '-c', '10'], { encoding: 'utf8', timeout: 60000 });
     expect(r.status).toBe(0);
