@@ -214,3 +214,40 @@ describe('zset codec (plain values)', () => {
     expect(Object.is(big.score('x'.repeat(65)), -0)).toBe(true);
   });
 });
+
+describe('ZSetValue at scale (tall skiplists)', () => {
+  it('stays consistent with a sorted model over 20k random operations', () => {
+    let seed = 12345;
+    const rnd = (n: number) => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed % n;
+    };
+    const z = new ZSetValue(100);
+    const model = new Map<string, number>();
+    for (let i = 0; i < 20000; i++) {
+      const m = `m${rnd(3000)}`;
+      const op = rnd(10);
+      if (op < 6) {
+        const s = rnd(50);
+        z.set(m, s);
+        model.set(m, s);
+      } else if (op < 9) {
+        expect(z.remove(m)).toBe(model.delete(m));
+      } else {
+        const a = rnd(z.size + 1);
+        const removed = z.removeRangeByRank(a, Math.min(z.size - 1, a + rnd(5)));
+        for (const r of removed) model.delete(r);
+      }
+    }
+    const sorted = [...model].sort((a, b) => (a[1] !== b[1] ? a[1] - b[1] : a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    expect(z.toPlain()).toEqual(sorted);
+    expect(z.sl.level).toBeGreaterThan(3);
+    checkInvariants(z.sl);
+    for (let i = 0; i < sorted.length; i += 97) {
+      expect(z.rank(sorted[i][0])).toBe(i);
+      expect(z.nodeAt(i)!.member).toBe(sorted[i][0]);
+    }
+    const r = { min: 10, max: 20, minex: true, maxex: false };
+    expect(z.countInScoreRange(r)).toBe(sorted.filter((e) => e[1] > 10 && e[1] <= 20).length);
+  });
+});
