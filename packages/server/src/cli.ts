@@ -130,10 +130,15 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
   logger.notice(`Running mode=standalone, port=${config.getNumber('port')}.`);
   logger.warning('Server initialized');
 
+  let signalled = false;
   const onSignal = (sig: 'SIGTERM' | 'SIGINT') => {
+    if (signalled) return; // a shutdown is already under way
+    signalled = true;
     logger.warning(sig === 'SIGINT' ? 'Received SIGINT scheduling shutdown...' : 'Received SIGTERM scheduling shutdown...');
     void configured.shutdown({}).then((ok) => {
-      if (!ok) logger.warning(`${sig} received but errors trying to shut down the server, check the logs for more information`);
+      if (ok) return;
+      signalled = false;
+      logger.warning(`${sig} received but errors trying to shut down the server, check the logs for more information`);
     });
   };
   process.on('SIGTERM', () => onSignal('SIGTERM'));
