@@ -97,6 +97,7 @@ const SESSIONS: Record<string, Step[]> = {
   ],
   'auth without password': [w('auth x'), w('auth a b c'), w('auth default x'), w('auth nobody x'), w('auth')],
   'multi errors': [
+    w('exec x'),
     w('exec'),
     w('discard'),
     w('multi'),
@@ -122,6 +123,9 @@ const SESSIONS: Record<string, Step[]> = {
     w('echo x'),
     w('select 1'),
     w('time x'),
+    w('exec'),
+    w('multi'),
+    w('exec x'),
     w('exec'),
     w('dbsize'),
     w('select 0'),
@@ -229,6 +233,54 @@ const SESSIONS: Record<string, Step[]> = {
   'inline commands': [{ raw: 'PING\r\n' }, { raw: 'ECHO "a b\\x41"\r\n' }, { raw: "ECHO 'c d'\n" }, { raw: '\r\nPING\r\n' }],
   quit: [w('ping'), w('quit')],
 };
+
+const AUTH_SESSIONS: Record<string, Step[]> = {
+  'NOAUTH, AUTH, HELLO AUTH': [
+    w('get a'),
+    w('ping'),
+    w('hello 3'),
+    w('hello 2 auth default wrong'),
+    w('hello 2 auth nobody pw'),
+    w('auth wrong'),
+    w('auth default wrong'),
+    w('auth a b c'),
+    w('multi'),
+    w('get a'),
+    w('exec'),
+    w('quit'),
+  ],
+  'HELLO AUTH then commands': [w('hello 3 auth default pw setname me'), w('client getname'), w('get a'), w('reset'), w('get a'), w('auth pw'), w('get a')],
+  'AUTH user from the user directive': [w('auth repl rp'), w('client info'), w('auth repl bad'), w('auth off x')],
+  'unauthenticated multibulk limit': [{ raw: `*11\r\n${'$1\r\na\r\n'.repeat(11)}` }],
+  'unauthenticated bulk limit': [{ raw: '*2\r\n$4\r\nAUTH\r\n$20000\r\n' }],
+};
+
+describeRedis('socket differential with requirepass and users vs redis-server 7.0', () => {
+  let redis: RedisServerHandle;
+  let ours: Started;
+  beforeAll(async () => {
+    [redis, ours] = await Promise.all([
+      startRedisServer({ config: { requirepass: 'pw' } }),
+      startReplikit({ requirepass: 'pw', users: [{ name: 'repl', passwords: ['rp'] }, { name: 'off', enabled: false, passwords: ['x'] }] }),
+    ]);
+    const admin = await ByteClient.connect(redis.port);
+    await admin.call('AUTH', 'pw');
+    await admin.call('ACL', 'SETUSER', 'repl', 'on', '>rp', '~*', '&*', '+@all');
+    await admin.call('ACL', 'SETUSER', 'off', 'off', '>x');
+    admin.close();
+  });
+  afterAll(async () => {
+    await Promise.all([redis?.stop(), ours?.close()]);
+  });
+
+  for (const [name, steps] of Object.entries(AUTH_SESSIONS)) {
+    it(name, async () => {
+      const [expected, actual] = await Promise.all([runSession(redis.port, steps), runSession(ours.port, steps)]);
+      const clean = (l: string) => l.replace(/\$\d+\\r\\nid=\d+ addr=\S+ laddr=\S+ fd=\d+ .* user=/, '$N id=N ... user=');
+      expect(actual.map(clean)).toEqual(expected.map(clean));
+    });
+  }
+});
 
 describeRedis('socket differential: server commands vs redis-server 7.0', () => {
   let redis: RedisServerHandle;

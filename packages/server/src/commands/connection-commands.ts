@@ -127,7 +127,7 @@ export const connectionCommands: ServerCommandSpec[] = [
     if (user !== undefined && !authenticate(rt, c, user, pass)) return WRONGPASS;
     if (!c.authenticated && rt.users.defaultUserNeedsAuth) {
       return new ErrorReply(
-        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO <proto> AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
+        'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',
       );
     }
     if (name !== undefined) {

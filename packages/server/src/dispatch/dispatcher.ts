@@ -35,7 +35,11 @@ export class Dispatcher {
   execute(client: ClientConnection, argv: string[]): void {
     client.muted = client.replyOff || client.skipThis;
     const found = this.rt.commands.lookup(argv);
-    if (found instanceof ErrorReply) this.reject(client, undefined, found);
+    if (found instanceof ErrorReply) {
+      // EXEC with a wrong arity is still EXEC for rejectCommandFormat: the text loses its "ERR "
+      const isExec = (argv[0] as string).length === 4 && (argv[0] as string).toLowerCase() === 'exec';
+      this.reject(client, isExec ? this.rt.commands.lookup(['exec']) as TableEntry : undefined, isExec ? new ErrorReply(found.message.replace(/^ERR /, '')) : found);
+    }
     else {
       client.lastCommand = found.fullname;
       const refusal = this.check(client, found);
@@ -76,16 +80,17 @@ export class Dispatcher {
   private reject(client: ClientConnection, e: TableEntry | undefined, err: ErrorReply): void {
     if (e !== undefined) this.rt.stats.command(e.fullname).rejectedCalls++;
     this.rt.stats.error(err.prefix);
-    if (client.multi !== undefined) {
-      if (e?.fullname === 'exec') {
+    if (e?.fullname === 'exec') {
+      // rejectCommand answers a refused EXEC with execCommandAbort, in MULTI or not
+      if (client.multi !== undefined) {
         client.multi = undefined;
         for (const w of client.watched.values()) this.rt.keyspace.releaseKeyVersion(w.db, w.key);
         client.watched.clear();
-        client.reply(execAbort(err));
-        return;
       }
-      client.multi.dirtyExec = true;
+      client.reply(execAbort(err));
+      return;
     }
+    if (client.multi !== undefined) client.multi.dirtyExec = true;
     client.reply(err);
   }
 
