@@ -24,7 +24,6 @@ export const saddCommand: CommandSpec = spec('sadd', (ctx, argv) => {
   let s: SetValue;
   if (found === undefined) {
     s = SetValue.forFirstMember(argv[2]);
-    db.setValue(key, s);
   } else if (typeof found === 'string' || found.type !== 'set') {
     return WRONGTYPE;
   } else {
@@ -32,6 +31,8 @@ export const saddCommand: CommandSpec = spec('sadd', (ctx, argv) => {
   }
   let added = 0;
   for (let j = 2; j < argv.length; j++) if (s.add(argv[j])) added++;
+  // a new set is stored once filled
+  if (found === undefined) db.setValue(key, s);
   if (added) ctx.dirty(added);
   return added;
 });
@@ -67,13 +68,15 @@ export const smoveCommand: CommandSpec = spec('smove', (ctx, argv) => {
   if (srcKey === dstKey) return s.has(member) ? 1 : 0;
   if (!s.remove(member)) return 0;
   if (s.size === 0) db.delete(srcKey);
-  let d = dst as SetValue | undefined;
-  if (d === undefined) {
-    d = SetValue.forFirstMember(member);
-    db.setValue(dstKey, d);
-  }
   ctx.dirty();
-  if (d.add(member)) ctx.dirty();
+  if (dst === undefined) {
+    const d = SetValue.forFirstMember(member);
+    d.add(member);
+    db.setValue(dstKey, d);
+    ctx.dirty();
+  } else if ((dst as SetValue).add(member)) {
+    ctx.dirty();
+  }
   return 1;
 });
 

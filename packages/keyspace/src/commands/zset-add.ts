@@ -87,10 +87,11 @@ function zaddGeneric(ctx: CommandContext, argv: readonly BinaryString[], flags: 
   const db = ctx.db;
   const found = db.lookupWrite(key);
   let z: ZSetValue;
+  let created = false;
   if (found === undefined) {
     if (flags & F_XX) return incr ? null : 0;
     z = new ZSetValue(argv[scoreIdx + 1].length);
-    db.setValue(key, z);
+    created = true;
   } else if (typeof found === 'string' || found.type !== 'zset') {
     return WRONGTYPE;
   } else {
@@ -104,7 +105,7 @@ function zaddGeneric(ctx: CommandContext, argv: readonly BinaryString[], flags: 
   for (let j = 0; j < elements; j++) {
     const out = zsetAdd(z, scores[j], argv[scoreIdx + 1 + j * 2], flags);
     if (out & OUT_NAN) {
-      finish(ctx, key, z, added + updated);
+      finish(ctx, key, z, added + updated, created);
       return RESULT_NAN;
     }
     if (out & OUT_ADDED) added++;
@@ -114,14 +115,19 @@ function zaddGeneric(ctx: CommandContext, argv: readonly BinaryString[], flags: 
       score = lastScore;
     }
   }
-  finish(ctx, key, z, added + updated);
+  finish(ctx, key, z, added + updated, created);
   if (incr) return processed ? new DoubleReply(score) : null;
   return flags & F_CH ? added + updated : added;
 }
 
-function finish(ctx: CommandContext, key: BinaryString, z: ZSetValue, changes: number): void {
+/** Stores a new sorted set once filled (never an empty one); deletes an emptied one. */
+function finish(ctx: CommandContext, key: BinaryString, z: ZSetValue, changes: number, created: boolean): void {
   if (changes) ctx.dirty(changes);
-  if (z.size === 0) ctx.db.delete(key);
+  if (created) {
+    if (z.size > 0) ctx.db.setValue(key, z);
+  } else if (z.size === 0) {
+    ctx.db.delete(key);
+  }
 }
 
 export const zaddCommand: CommandSpec = spec('zadd', (ctx, argv) => zaddGeneric(ctx, argv, 0));
