@@ -81,6 +81,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   private stateValue: ServerState = 'idle';
   private addressValue: ServerAddress | undefined;
   private readonly unsubscribeKeyspace: () => void;
+  private allClientsGone: (() => void) | undefined;
 
   constructor(deps: ServerDeps, options: ServerOptions = {}) {
     super();
@@ -255,6 +256,10 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     if (reason.startsWith('output buffer limit')) this.stats.clientOutputBufferLimitDisconnections++;
     if (reason === 'query buffer limit') this.stats.clientQueryBufferLimitDisconnections++;
     this.emit('client:close', client, reason);
+    if (this.clients.size === 0 && this.allClientsGone !== undefined) {
+      this.allClientsGone();
+      this.allClientsGone = undefined;
+    }
   }
 
   /** clientsCron: idle timeouts (once a second) and soft output buffer limits. */
@@ -276,7 +281,10 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     return Promise.all(all).then(() => undefined);
   }
 
-  /** Stops listening, closes every client (blocked ones get nothing), clears timers. */
+  /**
+   * Stops listening, closes every client (blocked ones get nothing), clears timers; resolves once
+   * every connection is gone (so the keyspace can be closed right after).
+   */
   async close(): Promise<void> {
     if (this.stateValue === 'closed' || this.stateValue === 'closing') return;
     this.stateValue = 'closing';
@@ -284,9 +292,13 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     this.cron = undefined;
     this.blocking.clear();
     const closing = this.closeListeners();
+    const gone = new Promise<void>((resolve) => {
+      if (this.clients.size === 0) resolve();
+      else this.allClientsGone = resolve;
+    });
     for (const c of [...this.clients.all()]) c.close('server shutdown');
     for (const s of this.sockets) s.destroy();
-    await closing;
+    await Promise.all([closing, gone]);
     this.unsubscribeKeyspace();
     this.stateValue = 'closed';
     this.emit('close');
