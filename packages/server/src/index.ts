@@ -22,3 +22,18 @@ export {
   UserDirectiveError,
 } from './errors';
 export type { ServerErrorCode } from './errors';
+
+// --- operator surface: configuration, composition from a config, persistence, logging ---
+export { ServerConfig, ConfigValueError, ConfigUnknownDirectiveError } from './config/server-config';
+export { loadConfigFromArgs, ConfigFileError, REDIS_COMPAT_VERSION } from './config/load-config';
+export type { LoadedConfig } from './config/load-config';
+export { DIRECTIVES, lookupDirective } from './config/directives';
+export type { DirectiveSpec, DirectiveKind, DirectiveValue } from './config/directives';
+export { createServerFromConfig, REPLIKIT_VERSION } from './config-binding-server';
+export type { ConfiguredServer, ConfiguredServerOptions } from './config-binding-server';
+export { StandaloneReplicationInfo } from './info/replication-info';
+export type { ReplicationInfoProvider } from './info/replication-info';
+export { RdbPersistence } from './persistence/rdb-persistence';
+export type { RdbPersistenceDeps, PersistenceReplicationHooks } from './persistence/rdb-persistence';
+export { Logger } from './logger';
+export type { LoggerOptions, LogLevel, LogRole } from './logger';
