@@ -1,17 +1,4 @@
-import { defineConfig } from 'tsup';
-import { existsSync } from 'node:fs';
+import { packageBuildConfig } from '../../tsup.config.base';
 
-const entry = ['src/index.ts', 'src/internal.ts', 'src/cli.ts'].filter((f) => existsSync(f));
-
-export const tsupConfig = defineConfig({
-  entry,
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.js' }),
-});
-
-// tsup reads the default export of its config file; this is the one default export in the repo.
-export default tsupConfig;
+// tsup reads its config file's default export: the one default export in the repo.
+export default packageBuildConfig();
