@@ -58,8 +58,12 @@ export function rdbTypeName(typeId: number): string {
 export interface ValueOptions {
   /** keep MODULE_2 values as raw bytes instead of failing with ERR_RDB_UNSUPPORTED_TYPE @default false */
   skipModules?: boolean;
-  /** reject duplicate set members, zset members and hash fields as ERR_RDB_CORRUPT (Redis does for sets and zsets) @default true */
-  checkDuplicates?: boolean;
+  /**
+   * reject duplicate set members, zset members and hash fields as ERR_RDB_CORRUPT: `true` for the
+   * plain encodings (types 2-5), as Redis's loader does; `'all'` also for listpack/ziplist/zipmap
+   * encodings (what Redis does only with sanitize-dump-payload yes); `false` never. @default true
+   */
+  checkDuplicates?: boolean | 'all';
 }
 
 function unsupported(typeId: number, at: number, why: string): never {
@@ -112,6 +116,7 @@ const same = (b: Buffer) => b;
 export function readValue(cur: Cursor, typeId: number, options: ValueOptions): RdbValue | null {
   const at = cur.abs();
   const dups = options.checkDuplicates !== false;
+  const dupsCompact = options.checkDuplicates === 'all';
   const maxItems = cur.limits.maxCollectionLength;
   switch (typeId) {
     case 0:
@@ -168,7 +173,7 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
       const blob = cur.blob();
       const v = decodeZipmap(blob, cur.abs() - blob.length, maxItems);
       if (v.length === 0) return null;
-      if (dups) checkUnique(v.map((p) => p[0]), 1, 'hash field', at);
+      if (dupsCompact) checkUnique(v.map((p) => p[0]), 1, 'hash field', at);
       return { type: 'hash', value: cur.copy ? v.map(([f, x]) => [Buffer.from(f), Buffer.from(x)]) : v };
     }
     case 17: {
@@ -184,7 +189,7 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
         const member = typeof m === 'object' ? (cur.copy ? Buffer.from(m) : m) : intToBuffer(m);
         out.push([member, typeof sc === 'object' ? parseScore(sc, at) : Number(sc)]);
       }
-      if (dups) checkUnique(out.map((p) => p[0]), 1, 'zset member', at);
+      if (dupsCompact) checkUnique(out.map((p) => p[0]), 1, 'zset member', at);
       return { type: 'zset', value: out };
     }
     case 10:
@@ -199,14 +204,14 @@ export function readValue(cur: Cursor, typeId: number, options: ValueOptions): R
       if (cur.copy) items = items.map((b) => Buffer.from(b));
       if (typeId === 10) return { type: 'list', value: items };
       if (typeId === 20) {
-        if (dups) checkUnique(items, 1, 'set member', at);
+        if (dupsCompact) checkUnique(items, 1, 'set member', at);
         return { type: 'set', value: items };
       }
       if (typeId === 13 || typeId === 16) {
-        if (dups) checkUnique(items, 2, 'hash field', at);
+        if (dupsCompact) checkUnique(items, 2, 'hash field', at);
         return { type: 'hash', value: pairs(items, at, 'hash', same) };
       }
-      if (dups) checkUnique(items, 2, 'zset member', at);
+      if (dupsCompact) checkUnique(items, 2, 'zset member', at);
       return { type: 'zset', value: pairs(items, at, 'zset', (b) => parseScore(b, at)) };
     }
     case 11: {

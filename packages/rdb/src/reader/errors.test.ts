@@ -142,6 +142,14 @@ describe('limits', () => {
   });
 });
 
+test('duplicates inside listpacks are checked only with checkDuplicates: all (like sanitize-dump-payload)', () => {
+  const f = rdbFile(10, [T(16), str('h'), rawStr(encodeListpack(['f', '1', 'f', '2'].map((x) => Buffer.from(x))))]);
+  expect(readRdbBuffer(f).entries).toHaveLength(1);
+  expect(() => readRdbBuffer(f, { checkDuplicates: 'all' })).toThrow(err('ERR_RDB_CORRUPT'));
+  const plain = rdbFile(10, [T(2), str('s'), len(2), str('a'), str('a')]);
+  expect(readRdbBuffer(plain, { checkDuplicates: false }).entries).toHaveLength(1);
+});
+
 test('the pre-release FUNCTION opcode is refused, as Redis 7.0 GA does', () => {
   const f = rdbFile(10, [T(0xf6), str('lib'), str('LUA'), len(0), str('return 1')]);
   expect(() => readRdbBuffer(f)).toThrow(err('ERR_RDB_UNSUPPORTED_TYPE', { typeId: 0xf6 }));

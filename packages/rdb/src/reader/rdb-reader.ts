@@ -63,7 +63,7 @@ export class RdbReader {
     this.cur.totalBytes = options.totalBytes ?? -1;
     this.verify = options.verifyChecksum !== false;
     this.databases = options.databases ?? Number.POSITIVE_INFINITY;
-    this.valueOptions = { skipModules: options.skipModules === true, checkDuplicates: options.checkDuplicates !== false };
+    this.valueOptions = { skipModules: options.skipModules === true, checkDuplicates: options.checkDuplicates ?? true };
   }
 
   /** True once the EOF opcode and checksum have been read. */
