@@ -64,7 +64,7 @@ export class UserDirectory {
   /** True when `name` exists, is on, and `password` matches (or the user is nopass). */
   check(name: string, password: string): boolean {
     const u = this.get(name);
-    if (!u || !u.enabled) return false;
+    if (!u?.enabled) return false;
     return u.nopass || u.passwords.has(password);
   }
 

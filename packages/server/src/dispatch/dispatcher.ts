@@ -59,7 +59,7 @@ export class Dispatcher {
     const multi = client.multi;
     if (multi !== undefined && e.noMulti) return NOT_IN_MULTI;
     const isExec = e.fullname === 'exec';
-    const isWrite = e.isWrite || (isExec && multi !== undefined && multi.hasWrite);
+    const isWrite = e.isWrite || (isExec && multi?.hasWrite === true);
     const repl = rt.replication;
     const opts = rt.options;
     if (isWrite && repl.role === 'master' && opts.minReplicasToWrite > 0 && opts.minReplicasMaxLag > 0 && repl.goodReplicas < opts.minReplicasToWrite) {
