@@ -139,3 +139,47 @@ export class ByteClient {
     this.socket.destroy();
   }
 }
+
+/** [client index, command] ; a command in `send` is written without waiting for a reply */
+export type Step = { c: number; cmd: string; wait?: boolean } | { sleep: number };
+
+export const send = (c: number, cmd: string): Step => ({ c, cmd, wait: false });
+export const call = (c: number, cmd: string): Step => ({ c, cmd });
+export const sleep = (ms: number): Step => ({ sleep: ms });
+
+/** Runs a multi-client scenario (4 clients) and returns every reply in order, HELLO ids normalised. */
+export async function runScenario(port: number, steps: readonly Step[]): Promise<string[]> {
+  const clients: ByteClient[] = [];
+  const ids: string[] = [];
+  const out: string[] = [];
+  const pending = new Map<number, number>();
+  try {
+    for (let i = 0; i < 4; i++) {
+      const c = await ByteClient.connect(port);
+      clients.push(c);
+      ids.push((await c.call('CLIENT', 'ID')).slice(1, -2));
+    }
+    for (const s of steps) {
+      if ('sleep' in s) {
+        await new Promise((r) => setTimeout(r, s.sleep));
+        continue;
+      }
+      const c = clients[s.c] as ByteClient;
+      const argv = s.cmd.replace(/\$ID(\d)/g, (_m, d) => ids[Number(d)] as string).split(' ');
+      c.write(encodeArgv(argv));
+      if (s.wait === false) {
+        pending.set(s.c, (pending.get(s.c) ?? 0) + 1);
+        continue;
+      }
+      // replies of earlier unanswered commands of this client come first
+      const n = (pending.get(s.c) ?? 0) + 1;
+      pending.set(s.c, 0);
+      for (let k = 0; k < n; k++) out.push(`c${s.c}: ${JSON.stringify((await c.reply(3000)).replace(/\nid\r\n:\d+/, '\nid\r\n:ID'))}`);
+    }
+    for (const [i, n] of pending) for (let k = 0; k < n; k++) out.push(`c${i} (late): ${JSON.stringify(await (clients[i] as ByteClient).reply(3000))}`);
+  } finally {
+    for (const c of clients) c.close();
+  }
+  return out;
+}
+

@@ -13,8 +13,8 @@ import { encodeFrame } from '../keyspace/resp';
 import { startReplikit, type Started } from './helpers';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
-const SEEDS = Number(process.env.SERVER_DIFF_SEEDS ?? 6);
-const STEPS = Number(process.env.SERVER_DIFF_STEPS ?? 300);
+const SEEDS = Number(process.env.SERVER_DIFF_SEEDS ?? 12);
+const STEPS = Number(process.env.SERVER_DIFF_STEPS ?? 400);
 
 async function both(a: RedisConn, b: RedisConn, argv: string[], mode: CompareMode): Promise<string | null> {
   const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
