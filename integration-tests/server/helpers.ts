@@ -141,11 +141,13 @@ export class ByteClient {
 }
 
 /** [client index, command] ; a command in `send` is written without waiting for a reply */
-export type Step = { c: number; cmd: string; wait?: boolean } | { sleep: number };
+export type Step = { c: number; cmd: string; wait?: boolean } | { sleep: number } | { read: number; n: number };
 
 export const send = (c: number, cmd: string): Step => ({ c, cmd, wait: false });
 export const call = (c: number, cmd: string): Step => ({ c, cmd });
 export const sleep = (ms: number): Step => ({ sleep: ms });
+/** reads `n` replies or out-of-band messages of client `c` */
+export const read = (c: number, n = 1): Step => ({ read: c, n });
 
 /** Runs a multi-client scenario (4 clients) and returns every reply in order, HELLO ids normalised. */
 export async function runScenario(port: number, steps: readonly Step[]): Promise<string[]> {
@@ -162,6 +164,10 @@ export async function runScenario(port: number, steps: readonly Step[]): Promise
     for (const s of steps) {
       if ('sleep' in s) {
         await new Promise((r) => setTimeout(r, s.sleep));
+        continue;
+      }
+      if ('read' in s) {
+        for (let k = 0; k < s.n; k++) out.push(`c${s.read} (push): ${JSON.stringify(await (clients[s.read] as ByteClient).reply(3000))}`);
         continue;
       }
       const c = clients[s.c] as ByteClient;
