@@ -17,6 +17,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const QUICK = process.env.BENCH_QUICK === '1';
 const MEM_KEYS = QUICK ? 200_000 : 1_000_000;
+const BATCH_KEYS = Number(process.env.BENCH_BATCH_KEYS ?? 5000);
 
 /** A string as the RESP decoder yields it: a flat latin1 string sliced from a Buffer. */
 function wire(s: string): string {
@@ -187,7 +188,7 @@ async function snapshotUnderLoad(): Promise<{ keys: number; ms: number; rate: nu
   while (!snap.done) {
     const b0 = performance.now();
     const c0 = process.cpuUsage();
-    const batch = snap.nextBatch({ maxKeys: 20_000, maxMs: 4 });
+    const batch = snap.nextBatch({ maxKeys: BATCH_KEYS, maxMs: 4 });
     const cpu = process.cpuUsage(c0);
     maxBatchCpuMs = Math.max(maxBatchCpuMs, (cpu.user + cpu.system) / 1000);
     maxBatchMs = Math.max(maxBatchMs, performance.now() - b0);
