@@ -8,7 +8,10 @@
  * string is a bulk string.
  */
 import type { RespValue } from '@replikit/resp';
+import type { KeySpec } from './commands/meta-docs';
 import type { ScanCursors } from './util/scan-cursor';
+
+export type { KeySpec };
 
 /** A JS string whose char codes are bytes (latin1). */
 export type BinaryString = string;
@@ -153,6 +156,13 @@ export interface CommandSpec {
   readonly group?: string;
   /** ACL categories without the @ (COMMAND INFO), e.g. ['write', 'string', 'slow'] */
   readonly aclCategories?: readonly string[];
+  /** Redis 7.0 key specifications (COMMAND INFO), from the command JSON */
+  readonly keySpecs?: readonly KeySpec[];
+  /** COMMAND INFO tips, lower-case (`nondeterministic_output`) */
+  readonly tips?: readonly string[];
+  /** COMMAND DOCS summary and since */
+  readonly summary?: string;
+  readonly since?: string;
   /** container commands (OBJECT): subcommands by lower-case name; the container's handler is unused */
   readonly subcommands?: Readonly<Record<string, CommandSpec>>;
   /** Redis arity: N > 0 exactly N arguments including the name; -N at least N */

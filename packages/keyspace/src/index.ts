@@ -13,7 +13,9 @@ export type {
   CommandFlag,
   CommandContext,
   CommandSpec,
+  KeySpec,
 } from './command-api';
+export { aclCategoriesOf } from './commands/meta';
 export type { Snapshot, SnapshotEntry, SnapshotBatchLimits } from './snapshot/snapshot';
 export type { ActiveExpireOptions } from './expiry/active-expire';
 export type { StorageAdapter, StorageAdapterFactory, DbStore, PinnedIterator, PinnedEntry } from './storage/adapter';

@@ -69,7 +69,9 @@ export {
   isError,
   typeOf,
 } from './command-helpers';
-export { meta, spec } from './commands/meta';
+export { meta, spec, aclCategoriesOf } from './commands/meta';
+export { DOCS as COMMAND_DOCS } from './commands/meta-docs';
+export type { CommandDocs } from './commands/meta-docs';
 export type { CommandMeta } from './commands/meta';
 export { encodingOf } from './commands/keys-basic';
 export { DbImpl, cloneValue } from './db';

@@ -232,3 +232,21 @@ describe('command table and plain values', () => {
     k.close();
   });
 });
+
+describe('COMMAND INFO metadata', () => {
+  it('ACL categories and key specs match redis-server 7.0.15', async () => {
+    const { aclCategoriesOf } = await import('./commands/meta');
+    const k = kit();
+    const t = k.ks.commandTable;
+    expect(aclCategoriesOf(t.lookup('set')!)).toEqual(['@write', '@string', '@slow']);
+    expect(aclCategoriesOf(t.lookup('get')!)).toEqual(['@read', '@string', '@fast']);
+    expect(aclCategoriesOf(t.lookup('scan')!)).toEqual(['@keyspace', '@read', '@slow']);
+    expect(aclCategoriesOf(t.lookup('flushall')!)).toEqual(['@keyspace', '@write', '@slow', '@dangerous']);
+    expect(t.lookup('set')!.keySpecs).toEqual([
+      { flags: ['RW', 'ACCESS', 'UPDATE', 'VARIABLE_FLAGS'], notes: 'RW and ACCESS due to the optional `GET` argument', beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 } },
+    ]);
+    expect(t.lookup('keys')!.tips).toEqual(['request_policy:all_shards', 'nondeterministic_output_order']);
+    expect(t.lookup('get')!.since).toBe('1.0.0');
+    k.close();
+  });
+});

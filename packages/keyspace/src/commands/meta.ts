@@ -5,6 +5,7 @@
  * READONLY/NOREPLICAS checks match Redis.
  */
 import type { CommandFlag, CommandSpec } from '../command-api';
+import { DOCS } from './meta-docs';
 
 export interface CommandMeta {
   readonly arity: number;
@@ -183,7 +184,33 @@ export function spec(fullName: string, handler: CommandSpec['handler'], extra?: 
     keyStep: m.keys[2],
     group: m.group,
     aclCategories: m.acl,
+    keySpecs: DOCS[fullName]?.keySpecs ?? [],
+    tips: DOCS[fullName]?.tips ?? [],
+    summary: DOCS[fullName]?.summary ?? '',
+    since: DOCS[fullName]?.since ?? '',
     handler,
     ...extra,
   };
+}
+
+const CATEGORY_ORDER = ['keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo', 'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting'];
+
+/**
+ * The ACL categories COMMAND INFO shows (`@keyspace`, `@write`, `@slow`, ...): the explicit ones
+ * plus those Redis implies from the flags (setImplicitACLCategories), in acl.c's table order.
+ */
+export function aclCategoriesOf(s: Pick<CommandSpec, 'flags' | 'aclCategories'>): string[] {
+  const cats = new Set((s.aclCategories ?? []).map((c) => c.toLowerCase()));
+  const f = new Set<string>(s.flags);
+  if (f.has('write')) cats.add('write');
+  if (f.has('readonly') && !cats.has('scripting')) cats.add('read');
+  if (f.has('admin')) {
+    cats.add('admin');
+    cats.add('dangerous');
+  }
+  if (f.has('pubsub')) cats.add('pubsub');
+  if (f.has('fast')) cats.add('fast');
+  if (f.has('blocking')) cats.add('blocking');
+  if (!cats.has('fast')) cats.add('slow');
+  return CATEGORY_ORDER.filter((c) => cats.has(c)).map((c) => `@${c}`);
 }
