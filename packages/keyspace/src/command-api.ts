@@ -45,8 +45,10 @@ export interface Db {
   lookupRead(key: BinaryString): StoredValue | undefined;
   /**
    * Lookup for writing: the caller may mutate the returned collection in place. This is what makes
-   * snapshots copy the old value first, invalidates WATCH and notifies the storage adapter, so every
-   * in-place mutation MUST go through a value obtained here (or through setValue).
+   * snapshots copy the old value first (immediately), and, when the command then calls ctx.dirty(),
+   * invalidates WATCH, notifies key-modified listeners and the storage adapter (`changed`) after the
+   * command. Every in-place mutation MUST go through a value obtained here (or through setValue).
+   * On a replica a normal (writable-replica) client's lookupWrite deletes an expired key unpropagated.
    */
   lookupWrite(key: BinaryString): StoredValue | undefined;
   /** Stores a value, replacing any old one. The TTL is cleared unless keepTtl. */
