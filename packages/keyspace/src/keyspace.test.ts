@@ -122,7 +122,7 @@ describe('roles and expiry', () => {
     const dels: string[] = [];
     ks.onPropagate((c) => dels.push(...c.map((x) => x.argv.join(' '))));
     ks.startActiveExpire();
-    await new Promise((r) => setTimeout(r, 60));
+    for (let i = 0; i < 200 && dels.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(dels).toEqual(['DEL a']);
     ks.close();
   });
