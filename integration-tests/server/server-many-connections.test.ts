@@ -43,7 +43,7 @@ describe('10k concurrent idle connections', () => {
     child = spawn(process.execPath, [join(__dirname, 'fixtures', 'many-clients.cjs'), String(srv.port), String(COUNT)], { stdio: ['pipe', 'pipe', 'inherit'] });
     const opened = await waitLine(child, 'open', 60_000);
     expect(opened).toBe(`open ${COUNT} failed 0`);
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 60_000;
     while (srv.server.clients.size < COUNT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(srv.server.clients.size).toBe(COUNT);
     const openMs = Date.now() - t0;

@@ -8,11 +8,12 @@ const SCENARIOS: Record<string, Step[]> = {
   'channel and pattern delivery, receiver counts': [
     call(0, 'SUBSCRIBE news sport'),
     read(0),
-    call(1, 'PSUBSCRIBE n* *s'),
+    // one matching pattern per message: Redis delivers to patterns in hash order (random seed)
+    call(1, 'PSUBSCRIBE n* x*'),
     read(1),
     call(2, 'PUBLISH news hello'),
     read(0),
-    read(1, 2),
+    read(1),
     call(2, 'PUBLISH sport goal'),
     read(0),
     call(2, 'PUBLISH nothing x'),
@@ -46,7 +47,7 @@ const SCENARIOS: Record<string, Step[]> = {
     call(1, 'PING'),
   ],
   'RESET leaves subscribe mode': [call(0, 'SUBSCRIBE a'), call(0, 'RESET'), call(1, 'PUBLISH a x'), call(0, 'GET a'), call(0, 'PUBSUB NUMSUB a')],
-  'sharded channels': [call(0, 'SSUBSCRIBE s1 s2'), read(0), call(1, 'SPUBLISH s1 m'), read(0), call(1, 'PUBLISH s1 m'), call(1, 'PUBSUB SHARDNUMSUB s1 s2 s3'), call(1, 'PUBSUB SHARDCHANNELS'), call(0, 'SUNSUBSCRIBE s1'), call(0, 'SUNSUBSCRIBE')],
+  'sharded channels': [call(0, 'SSUBSCRIBE s1 s2'), read(0), call(1, 'SPUBLISH s1 m'), read(0), call(1, 'PUBLISH s1 m'), call(1, 'PUBSUB SHARDNUMSUB s1 s2 s3'), call(1, 'PUBSUB SHARDCHANNELS s1*'), call(0, 'SUNSUBSCRIBE s1'), call(0, 'SUNSUBSCRIBE')],
 };
 
 describeRedis('Pub/Sub across clients vs redis-server 7.0', () => {

@@ -26,7 +26,7 @@ export function unwatchAll(rt: ServerRuntime, c: ServerClient): void {
 }
 
 /** Runs the queued commands: all-keyspace blocks go to ks.executeTransaction in one piece. */
-function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerClient['multi']>['queue']): RespValue[] {
+function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerClient['multi']>['queue']): RespValue | typeof NO_REPLY {
   if (queue.every((q) => q.entry.spec.keyspace === true)) {
     for (const q of queue) {
       const s = rt.stats.command(q.entry.fullname);
@@ -41,14 +41,28 @@ function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerC
     if (r.writes.length > 0) rt.propagate(r.writes, c);
     return r.replies;
   }
-  const replies: RespValue[] = [];
+  // Each queued command's replies: usually one; SUBSCRIBE a b writes several itself.
+  const perCommand: RespValue[][] = [];
   rt.propagateAsUnit(c, () => {
     for (const q of queue) {
-      const r = rt.dispatcher.call(c, q.entry, q.argv, true);
-      if (r !== NO_REPLY) replies.push(r);
+      const outer = c.captured;
+      c.captured = [];
+      let r: ReturnType<typeof rt.dispatcher.call>;
+      try {
+        r = rt.dispatcher.call(c, q.entry, q.argv, true);
+      } finally {
+        const got = c.captured;
+        c.captured = outer;
+        perCommand.push(got);
+      }
+      if (r !== NO_REPLY) (perCommand[perCommand.length - 1] as RespValue[]).push(r);
     }
   });
-  return replies;
+  if (perCommand.every((list) => list.length === 1)) return perCommand.map((list) => list[0] as RespValue);
+  // Like Redis: the array header counts commands, then every reply follows as written.
+  c.writeRaw([Buffer.from(`*${queue.length}\r\n`)]);
+  for (const list of perCommand) for (const v of list) c.reply(v);
+  return NO_REPLY;
 }
 
 function exec(ctx: CommandContext): RespValue | typeof NO_REPLY {

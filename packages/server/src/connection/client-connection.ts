@@ -60,6 +60,8 @@ export class ClientConnection implements ServerClient {
   readonly createdAt = Date.now();
   readonly addr: string;
   readonly laddr: string;
+  /** while set (EXEC running queued commands), replies written with reply() are collected here */
+  captured: RespValue[] | undefined = undefined;
   /** set by the blocking manager while a blocking command waits */
   blockedOn: unknown = undefined;
   private replica = false;
@@ -123,6 +125,10 @@ export class ClientConnection implements ServerClient {
   }
 
   reply(value: RespValue): void {
+    if (this.captured !== undefined) {
+      this.captured.push(value);
+      return;
+    }
     if (this.muted) return;
     this.writer.push(value, this.protocol);
   }

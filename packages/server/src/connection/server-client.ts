@@ -53,6 +53,8 @@ export interface ServerClient {
   noEvict: boolean;
   /** true while a blocking command waits */
   readonly blocked: boolean;
+  /** While set, reply() collects into it instead of writing (EXEC gathers its queued commands' replies). */
+  captured: RespValue[] | undefined;
   /** Queues a reply (batched; flushed once per read). */
   reply(value: RespValue): void;
   /** Queues an out-of-band Pub/Sub message (ignores CLIENT REPLY OFF, like Redis). */
