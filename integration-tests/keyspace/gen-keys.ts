@@ -36,7 +36,8 @@ export const keysGenerator: CommandGenerator = {
       { weight: 2, arbitrary: step(f.constant(['DBSIZE'])) },
       { weight: 1, arbitrary: step(f.constantFrom(['SELECT', '0'], ['SELECT', '1'], ['SELECT', '0'], ['SELECT', '16'], ['SELECT', 'x'], ['SELECT', '99999999999'])) },
       { weight: 0.3, arbitrary: step(f.constantFrom(['FLUSHDB'], ['FLUSHDB', 'ASYNC'], ['FLUSHDB', 'x'])) },
-      { weight: 1, arbitrary: step(f.constantFrom(['NOSUCHCMD', 'a', 'b'], ['DEL'], ['EXPIRE', 'k1'], ['OBJECT', 'NOPE', 'k1'], ['OBJECT', 'ENCODING'])) },
+      { weight: 1, arbitrary: step(f.constantFrom(['NOSUCHCMD', 'a', 'b'], ['DEL'], ['EXPIRE', 'k1'], ['OBJECT', 'NOPE', 'k1'], ['OBJECT', 'ENCODING'], ['OBJECT', 'HELP'], ['object', 'help', 'x'])) },
+      { weight: 1, arbitrary: step(f.tuple(f.constantFrom('REFCOUNT', 'FREQ', 'refcount'), c.key).map(([sub, k]) => ['OBJECT', sub, k])) },
     ];
   },
 };

@@ -3,7 +3,7 @@ import { type RespValue, SimpleString } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec, Db, StoredValue } from '../command-api';
 import { OK_REPLY, rangeLongArg } from '../command-helpers';
 import { cloneValue } from '../db';
-import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SAME_OBJECT, SYNTAX_ERR } from '../reply-errors';
+import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SAME_OBJECT, SYNTAX_ERR, errReply } from '../reply-errors';
 import { isIntEncodable } from '../util/int64';
 import { spec } from './meta';
 
@@ -139,6 +139,50 @@ function objectEncoding(ctx: CommandContext, argv: readonly BinaryString[]): Res
   return encodingOf(ctx.db, argv[2], v);
 }
 
+/** Shared integers (OBJ_SHARED_INTEGERS) report OBJ_SHARED_REFCOUNT; everything else is unshared. */
+function objectRefcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  const v = ctx.db.lookupRead(argv[2]);
+  if (v === undefined) return null;
+  if (typeof v === 'string' && encodingOf(ctx.db, argv[2], v) === 'int') {
+    const n = Number(v);
+    if (n >= 0 && n < 10000) return 2147483647;
+  }
+  return 1;
+}
+
+const NO_LFU = errReply(
+  'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+);
+
+function objectFreq(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  return ctx.db.lookupRead(argv[2]) === undefined ? null : NO_LFU;
+}
+
+/** Access times are not tracked: every existing key reports 0 (a documented deviation). */
+function objectIdletime(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  return ctx.db.lookupRead(argv[2]) === undefined ? null : 0;
+}
+
+const OBJECT_HELP = [
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+];
+
+function objectHelp(_ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  const lines = [`${argv[0].toUpperCase()} <subcommand> [<arg> [value] [opt] ...]. Subcommands are:`, ...OBJECT_HELP, 'HELP', '    Prints this help.'];
+  return lines.map((l) => new SimpleString(l));
+}
+
 export const keysBasicCommands: CommandSpec[] = [
   spec('del', del),
   spec('unlink', del),
@@ -149,5 +193,13 @@ export const keysBasicCommands: CommandSpec[] = [
   spec('renamenx', (ctx, argv) => renameGeneric(ctx, argv, true)),
   spec('move', move),
   spec('copy', copy),
-  spec('object', () => null, { subcommands: { encoding: spec('object|encoding', objectEncoding) } }),
+  spec('object', () => null, {
+    subcommands: {
+      encoding: spec('object|encoding', objectEncoding),
+      refcount: spec('object|refcount', objectRefcount),
+      freq: spec('object|freq', objectFreq),
+      idletime: spec('object|idletime', objectIdletime),
+      help: spec('object|help', objectHelp),
+    },
+  }),
 ];

@@ -156,6 +156,15 @@ describe('generic key commands', () => {
     expect(k.r('object', 'nope', 'k')).toBe("-ERR unknown subcommand 'nope'. Try OBJECT HELP.");
     expect(k.r('OBJECT', 'ENCODING')).toBe("-ERR wrong number of arguments for 'object|encoding' command");
     expect(k.r('OBJECT')).toBe("-ERR wrong number of arguments for 'object' command");
+    k.r('SET', 'n', '5');
+    k.r('SET', 's', 'abc');
+    expect(k.r('OBJECT', 'REFCOUNT', 'n')).toBe(2147483647);
+    expect(k.r('OBJECT', 'REFCOUNT', 's')).toBe(1);
+    expect(k.r('OBJECT', 'REFCOUNT', 'missing')).toBeNull();
+    expect(k.r('OBJECT', 'IDLETIME', 's')).toBe(0);
+    expect(k.r('OBJECT', 'FREQ', 's')).toMatch(/^-ERR An LFU maxmemory policy is not selected/);
+    expect((k.r('object', 'help') as string[])[0]).toBe('+OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:');
+    expect(k.r('OBJECT', 'HELP', 'x')).toBe("-ERR wrong number of arguments for 'object|help' command");
     const long = 'x'.repeat(300);
     expect(k.r(long, long)).toBe(`-ERR unknown command '${'x'.repeat(128)}', with args beginning with: '${'x'.repeat(128)}' `);
   });

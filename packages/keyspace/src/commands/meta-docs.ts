@@ -173,4 +173,8 @@ export const DOCS: Record<string, CommandDocs> = {
   "discard": { summary: "Discard all commands issued after MULTI", since: "2.0.0", tips: [], keySpecs: [] },
   "watch": { summary: "Watch the given keys to determine execution of the MULTI/EXEC block", since: "2.2.0", tips: [], keySpecs: [{ flags: ["RO"], beginSearch: idx(1), findKeys: range(-1, 1, 0) } as Ks] },
   "unwatch": { summary: "Forget about all watched keys", since: "2.2.0", tips: [], keySpecs: [] },
+  "object|help": { summary: "Show helpful text about the different subcommands", since: "6.2.0", tips: [], keySpecs: [] },
+  "object|refcount": { summary: "Get the number of references to the value of the key", since: "2.2.3", tips: ["nondeterministic_output"], keySpecs: [{ flags: ["RO"], beginSearch: idx(2), findKeys: range(0, 1, 0) } as Ks] },
+  "object|freq": { summary: "Get the logarithmic access frequency counter of a Redis object", since: "4.0.0", tips: ["nondeterministic_output"], keySpecs: [{ flags: ["RO"], beginSearch: idx(2), findKeys: range(0, 1, 0) } as Ks] },
+  "object|idletime": { summary: "Get the time since a Redis object was last accessed", since: "2.2.3", tips: ["nondeterministic_output"], keySpecs: [{ flags: ["RO"], beginSearch: idx(2), findKeys: range(0, 1, 0) } as Ks] },
 };

@@ -159,6 +159,10 @@ const M: Record<string, CommandMeta> = {
   'discard': { arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow-busy'], keys: [0, 0, 0], group: 'transactions', acl: ['transaction'] },
   'watch': { arity: -2, flags: ['noscript', 'loading', 'stale', 'fast', 'allow-busy'], keys: [1, -1, 1], group: 'transactions', acl: ['transaction'] },
   'unwatch': { arity: 1, flags: ['noscript', 'loading', 'stale', 'fast', 'allow-busy'], keys: [0, 0, 0], group: 'transactions', acl: ['transaction'] },
+  'object|help': { arity: 2, flags: ['loading', 'stale'], keys: [0, 0, 0], group: 'generic', acl: ['keyspace'] },
+  'object|refcount': { arity: 3, flags: ['readonly'], keys: [2, 2, 1], group: 'generic', acl: ['keyspace'] },
+  'object|freq': { arity: 3, flags: ['readonly'], keys: [2, 2, 1], group: 'generic', acl: ['keyspace'] },
+  'object|idletime': { arity: 3, flags: ['readonly'], keys: [2, 2, 1], group: 'generic', acl: ['keyspace'] },
 };
 
 /** Metadata for a command (`object|encoding` for subcommands). Throws on an unknown name (a typo in a module). */
