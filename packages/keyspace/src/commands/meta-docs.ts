@@ -25,7 +25,8 @@ export interface CommandDocs {
 
 type Ks = KeySpec;
 const idx = (index: number) => ({ type: 'index', index }) as const;
-const kw = (keyword: string, startFrom: number) => ({ type: 'keyword', keyword, startFrom }) as const;
+// keyword begin-search (XREAD STREAMS ...) is not used by any command implemented here yet
+export const kw = (keyword: string, startFrom: number) => ({ type: 'keyword', keyword, startFrom }) as const;
 const range = (lastKey: number, keyStep: number, limit: number) => ({ type: 'range', lastKey, keyStep, limit }) as const;
 const keynum = (keyNumIdx: number, firstKey: number, keyStep: number) => ({ type: 'keynum', keyNumIdx, firstKey, keyStep }) as const;
 
