@@ -5,6 +5,7 @@ import type { RespValue } from '@replikit/resp';
 import { EventEmitter } from 'eventemitter3';
 import { UserDirectory } from './auth/user-directory';
 import { BlockingManager } from './blocking/blocking-manager';
+import { PauseManager } from './blocking/pause-manager';
 import { serverCommands } from './commands';
 import { unwatchAll } from './commands/transaction-commands';
 import { ClientConnection, type ConnectionHost } from './connection/client-connection';
@@ -64,6 +65,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   readonly users: UserDirectory;
   readonly pubsub = new PubSubHub();
   readonly blocking = new BlockingManager();
+  readonly pauses = new PauseManager((client, argv) => this.dispatcher.execute(client, argv));
   readonly commands = new CommandTable();
   readonly clients = new ClientRegistry();
   readonly stats = new ServerStats();
@@ -291,6 +293,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     if (this.cron !== undefined) clearInterval(this.cron);
     this.cron = undefined;
     this.blocking.clear();
+    this.pauses.clear();
     const closing = this.closeListeners();
     const gone = new Promise<void>((resolve) => {
       if (this.clients.size === 0) resolve();

@@ -177,6 +177,25 @@ export const clientCommand: ServerCommandSpec = containerSpec('client', [
     const err = error ? new ErrorReply('UNBLOCKED client unblocked via CLIENT UNBLOCK') : undefined;
     return ctx.runtime.blocking.unblock(target, err) ? 1 : 0;
   }),
+  spec('client|pause', -3, ADMIN, ADMIN_CAT, (ctx, argv) => {
+    const t = argv[2] as string;
+    const ms = parseStrictInt(t);
+    if (ms === null) return new ErrorReply('ERR timeout is not an integer or out of range');
+    if (ms < 0) return new ErrorReply('ERR timeout is negative');
+    let mode: 'all' | 'write' = 'all';
+    if (argv.length === 4) {
+      if (eqi(argv[3], 'write')) mode = 'write';
+      else if (!eqi(argv[3], 'all')) return new ErrorReply('ERR CLIENT PAUSE mode must be WRITE or ALL');
+    } else if (argv.length > 4) {
+      return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
+    }
+    ctx.runtime.pauses.pause(mode, ms === 0 ? 1 : ms);
+    return OK;
+  }),
+  spec('client|unpause', 2, ADMIN, ADMIN_CAT, (ctx) => {
+    ctx.runtime.pauses.unpause();
+    return OK;
+  }),
   spec('client|help', 2, ['loading', 'stale'], CONN_CAT, () => HELP.map((h) => new SimpleString(h))),
 ]);
 

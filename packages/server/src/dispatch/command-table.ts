@@ -9,6 +9,8 @@ export interface TableEntry {
   /** `get`, `client|list` */
   readonly fullname: string;
   readonly isWrite: boolean;
+  /** flagged `may-replicate` (PUBLISH, FLUSHALL ...): held by CLIENT PAUSE WRITE */
+  readonly mayReplicate: boolean;
   /** not flagged `stale`: refused by MASTERDOWN */
   readonly denyStale: boolean;
   /** not flagged `loading`: refused while loading */
@@ -30,6 +32,7 @@ function entryOf(spec: ServerCommandSpec, fullname: string): TableEntry {
     spec,
     fullname,
     isWrite: f.has('write'),
+    mayReplicate: f.has('may-replicate'),
     denyStale: !f.has('stale'),
     denyLoading: !f.has('loading'),
     noAuth: f.has('no-auth'),

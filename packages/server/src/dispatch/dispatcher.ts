@@ -23,6 +23,7 @@ export interface DispatchObserver {
  * 6. RESP2 subscribe-mode context
  * 7. MASTERDOWN (replica, link down, replica-serve-stale-data no), for non-`stale` commands
  * 8. LOADING, for non-`loading` commands
+ * 8b. CLIENT PAUSE: postpone (all commands, or writes and may-replicate ones) until the pause ends
  * 9. MULTI queueing (+QUEUED), except EXEC DISCARD MULTI WATCH QUIT RESET
  * 10. call, then serve clients blocked on keys that became ready
  */
@@ -44,7 +45,10 @@ export class Dispatcher {
       client.lastCommand = found.fullname;
       const refusal = this.check(client, found);
       if (refusal !== undefined) this.reject(client, found, refusal);
-      else if (client.multi !== undefined && !found.bypassesQueue) this.queue(client, found, argv);
+      else if (this.rt.pauses.active !== undefined && this.rt.pauses.holds(client, found.isWrite || found.mayReplicate || (found.fullname === 'exec' && client.multi?.hasWrite === true))) {
+        // CLIENT PAUSE: the command runs (from the start of processCommand) when the pause ends
+        this.rt.pauses.postpone(client, argv);
+      } else if (client.multi !== undefined && !found.bypassesQueue) this.queue(client, found, argv);
       else this.call(client, found, argv, false);
     }
     client.skipThis = client.skipNext;

@@ -1,6 +1,7 @@
 import type { RespValue } from '@replikit/resp';
 import type { UserDirectory } from '../auth/user-directory';
 import type { BlockingManager } from '../blocking/blocking-manager';
+import type { PauseManager } from '../blocking/pause-manager';
 import type { ClientRegistry } from '../connection/client-registry';
 import type { ServerClient } from '../connection/server-client';
 import type { ResolvedServerOptions } from '../defaults';
@@ -21,6 +22,8 @@ export interface ServerRuntime {
   readonly users: UserDirectory;
   readonly pubsub: PubSubHub;
   readonly blocking: BlockingManager;
+  /** CLIENT PAUSE and the pause seam for FAILOVER / SHUTDOWN */
+  readonly pauses: PauseManager;
   readonly commands: CommandTable;
   readonly keyspace: KeyspaceBridge;
   readonly clients: ClientRegistry;
