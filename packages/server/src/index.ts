@@ -10,6 +10,7 @@ export type { ReplicationState, PropagationSink, PropagatedWrite, ReplicaRoleEnt
 export { NO_REPLY, spec, containerSpec } from './dispatch/command-spec';
 export type { ServerCommandSpec, CommandContext, CommandResult, ServerCommandFlag } from './dispatch/command-spec';
 export type { ServerRuntime } from './dispatch/server-runtime';
+export type { PauseMode } from './blocking/pause-manager';
 export type { ServerClient, ClientKind, MultiState } from './connection/server-client';
 export { parseUserDirective } from './auth/user-directory';
 export {
