@@ -121,6 +121,8 @@ export interface CommandContext {
   readonly now: number;
   /** true when applying a command from our master (or replaying): no expiry by time, no rejection */
   readonly fromMaster: boolean;
+  /** the client's RESP protocol version: RESP3 gets [member, score] / [field, value] pairs */
+  readonly resp: 2 | 3;
   /** Counts changes; a write command that leaves the count at 0 propagates nothing. */
   dirty(n?: number): void;
   /** Propagate `argv` (in this db) instead of the command as received. */

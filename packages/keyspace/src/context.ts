@@ -20,6 +20,8 @@ export interface Session {
   db: number;
   /** true for commands applied from our master */
   fromMaster?: boolean;
+  /** the client's protocol (HELLO 3): shapes a few replies, e.g. WITHSCORES pairs @default 2 */
+  resp?: 2 | 3;
 }
 
 export type KeyModifiedListener = (db: number, key: BinaryString | null) => void;
@@ -39,6 +41,7 @@ export class ExecContext implements CommandContext, DbHost {
   db!: DbImpl;
   now = 0;
   fromMaster = false;
+  resp: 2 | 3 = 2;
   session!: Session;
   /** pending propagation of the current top-level execution (NO_OPS until the first push) */
   ops: PropagatedCommand[] = NO_OPS;
@@ -99,6 +102,7 @@ export class ExecContext implements CommandContext, DbHost {
     this.session = session;
     this.now = now;
     this.fromMaster = session.fromMaster === true;
+    this.resp = session.resp === 3 ? 3 : 2;
     this.ops = NO_OPS;
     this.totalDirty = 0;
     this.db = this.dbs[session.db];

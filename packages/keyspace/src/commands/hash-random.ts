@@ -25,7 +25,7 @@ const TOO_LARGE = errReply('HRANDFIELD count is too large (replikit limit)');
 
 /** The protocol of the calling client when the executor provides it (RESP3 shapes pairs). */
 function isResp3(ctx: CommandContext): boolean {
-  return (ctx as { readonly resp?: number }).resp === 3;
+  return ctx.resp === 3;
 }
 
 function randomInt(n: number): number {

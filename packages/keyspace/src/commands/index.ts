@@ -33,8 +33,6 @@ import { transactionCommands } from './transactions';
 // --- family imports: one line per family (owners add theirs) ---
 import { hashCommands } from './hash';
 import { listCommands } from './list';
-// set:   import { setCommands } from './set';
-// zset:  import { zsetCommands } from './zset';
 import { setCommands } from './set';
 import { zsetCommands } from './zset';
 // --- end family imports ---
@@ -50,8 +48,6 @@ export const allCommands: readonly CommandSpec[] = [
   // --- family spreads: one line per family (owners add theirs) ---
   ...hashCommands,
   ...listCommands,
-  // ...setCommands,
-  // ...zsetCommands,
   ...setCommands,
   ...zsetCommands,
   // --- end family spreads ---

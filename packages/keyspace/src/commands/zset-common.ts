@@ -26,7 +26,7 @@ export function writeZset(ctx: CommandContext, key: BinaryString): ZSetValue | u
 
 /** The protocol of the calling client when the executor provides it (RESP3 shapes pairs). */
 export function isResp3(ctx: CommandContext): boolean {
-  return (ctx as { readonly resp?: number }).resp === 3;
+  return ctx.resp === 3;
 }
 
 // strtod's accepted syntax once leading whitespace is skipped (decimal, inf/infinity, nan, hex)
