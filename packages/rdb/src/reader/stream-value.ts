@@ -130,8 +130,9 @@ function readNode(items: Item[], masterMs: bigint, masterSeq: bigint, out: Strea
   while (i < total) {
     const first = i;
     const flags = int(i++, 'entry flags');
-    const ms = masterMs + big(i++, 'entry ms-diff');
-    const seq = masterSeq + big(i++, 'entry seq-diff');
+    // Redis computes the deltas in uint64 arithmetic and stores them as int64: add them back mod 2^64
+    const ms = BigInt.asUintN(64, masterMs + big(i++, 'entry ms-diff'));
+    const seq = BigInt.asUintN(64, masterSeq + big(i++, 'entry seq-diff'));
     let fields: Array<[Buffer, Buffer]>;
     if (flags & FLAG_SAMEFIELDS) {
       if (i + numFields > total) throw new RdbCorruptError('stream entry past the end of its node', at);
@@ -151,7 +152,6 @@ function readNode(items: Item[], masterMs: bigint, masterSeq: bigint, out: Strea
     if (flags & FLAG_DELETED) dead++;
     else {
       live++;
-      if (ms < 0n || seq < 0n) throw new RdbCorruptError('stream entry id below 0-0', at);
       out.push({ id: { ms, seq }, fields });
     }
   }

@@ -14,8 +14,6 @@ import { writeRdbString } from './string-writer';
 import { fail, show } from './validate';
 
 const U64_MAX = 0xffff_ffff_ffff_ffffn;
-const INT64_MAX = 0x7fff_ffff_ffff_ffffn;
-const INT64_MIN = -0x8000_0000_0000_0000n;
 const FLAG_SAMEFIELDS = 2;
 const SMALL: Buffer[] = [];
 for (let i = 0; i < 256; i++) SMALL.push(Buffer.from(String(i), 'latin1'));
@@ -62,13 +60,9 @@ function buildNodes(entries: ReadonlyArray<StreamEntry>): Array<{ master: Stream
   while (start < entries.length) {
     let end = start + 1;
     let bytes = entryBytes(entries[start]);
-    const master = entries[start].id;
     while (end < entries.length && end - start < STREAM_NODE_MAX_ENTRIES) {
       const b = entryBytes(entries[end]);
       if (bytes + b >= STREAM_NODE_MAX_BYTES) break;
-      // keep the deltas within int64 (Redis would wrap them modulo 2^64; plain deltas are safer for every reader)
-      const id = entries[end].id;
-      if (id.ms - master.ms > INT64_MAX || id.seq - master.seq > INT64_MAX || id.seq - master.seq < INT64_MIN) break;
       bytes += b;
       end++;
     }
@@ -87,7 +81,9 @@ function encodeNode(entries: ReadonlyArray<StreamEntry>, start: number, end: num
   for (let i = start; i < end; i++) {
     const e = entries[i];
     const same = sameFields(e, first);
-    items.push(num(same ? FLAG_SAMEFIELDS : 0), num(e.id.ms - master.ms), num(e.id.seq - master.seq));
+    // like Redis (t_stream.c): the deltas are uint64 differences stored as int64, i.e. wrapped
+    // modulo 2^64, so 0-1 followed by 18446744073709551615-0 share a node (ms delta -1)
+    items.push(num(same ? FLAG_SAMEFIELDS : 0), num(BigInt.asIntN(64, e.id.ms - master.ms)), num(BigInt.asIntN(64, e.id.seq - master.seq)));
     if (same) {
       for (const [, v] of e.fields) items.push(v);
     } else {

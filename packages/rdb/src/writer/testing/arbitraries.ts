@@ -40,9 +40,14 @@ export const scoreArb: fc.Arbitrary<number> = fc.oneof(
   fc.constantFrom(0, -0, Infinity, -Infinity, 0.1, 1.5, 2 ** 62, 2 ** 62 + 2 ** 11, -(2 ** 62), 2 ** 63, 1e-300, 5e-324),
 );
 
+const U64_MAX = 2n ** 64n - 1n;
+/** Mostly small stream id parts, sometimes near 2^64 (so node deltas wrap modulo 2^64, as in Redis). */
+const idPartArb = (smallMax: bigint) =>
+  fc.oneof({ arbitrary: fc.bigInt({ min: 0n, max: smallMax }), weight: 8 }, { arbitrary: fc.bigInt({ min: U64_MAX - 20n, max: U64_MAX }), weight: 1 }, { arbitrary: fc.bigInt({ min: 0n, max: U64_MAX }), weight: 1 });
+
 export const streamArb: fc.Arbitrary<StreamValue> = fc
   .record({
-    ids: fc.uniqueArray(fc.tuple(fc.bigInt({ min: 0n, max: 2n ** 48n }), fc.bigInt({ min: 0n, max: 20n })), { minLength: 0, maxLength: 30, selector: ([a, b]) => `${a}-${b}` }),
+    ids: fc.uniqueArray(fc.tuple(idPartArb(2n ** 48n), idPartArb(20n)), { minLength: 0, maxLength: 30, selector: ([a, b]) => `${a}-${b}` }),
     fields: fc.array(fc.array(fc.tuple(bufArb, bufArb), { minLength: 1, maxLength: 4 }), { minLength: 30, maxLength: 30 }),
     reuseFields: fc.boolean(),
     groups: fc.uniqueArray(
@@ -55,7 +60,7 @@ export const streamArb: fc.Arbitrary<StreamValue> = fc
     ids.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
     const entries = ids.map(([ms, seq], i) => ({ id: { ms, seq }, fields: reuseFields ? fields[0] : fields[i] }));
     const last = entries.length ? entries[entries.length - 1].id : { ms: 0n, seq: 0n };
-    const lastId = { ms: last.ms, seq: last.seq + extra };
+    const lastId = { ms: last.ms, seq: last.seq + extra > U64_MAX ? U64_MAX : last.seq + extra };
     const gs: StreamGroup[] = groups.map((g) => {
       const picked = new Map<string, { ms: bigint; seq: bigint }>();
       if (entries.length && g.consumers.length) for (const p of g.pelPicks) picked.set(String(p % entries.length), entries[p % entries.length].id);
