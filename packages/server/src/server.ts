@@ -132,7 +132,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   }
 
   runKeyspace(client: ServerClient, argv: string[]): RespValue {
-    const r = this.keyspace.execute(argv, client.db);
+    const r = this.keyspace.execute(argv, client.db, client.protocol);
     if (r.writes.length > 0) this.propagate(r.writes, client);
     return r.reply;
   }

@@ -36,6 +36,7 @@ function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerC
     const r = rt.keyspace.executeTransaction(
       queue.map((q) => q.argv),
       c.db,
+      c.protocol,
     );
     c.db = r.db;
     if (r.writes.length > 0) rt.propagate(r.writes, c);

@@ -1,4 +1,4 @@
-import type { CommandEntry, Keyspace, PropagatedCommand } from '@replikit/keyspace';
+import type { CommandEntry, Keyspace, PropagatedCommand, Session } from '@replikit/keyspace';
 import type { ServerCommandSpec } from './command-spec';
 import type { KeyspaceBridge, KeyspaceResult } from './keyspace-bridge';
 import type { PropagatedWrite } from './replication-state';
@@ -27,17 +27,19 @@ function toSpec(e: CommandEntry, fullname: string): ServerCommandSpec {
 
 /** Adapts @replikit/keyspace's Keyspace to what the server needs. */
 export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
-  const session = { db: 0 };
+  // one reused session: execute() runs synchronously, nothing keeps it between calls
+  const session: Session = { db: 0, resp: 2 };
   return {
     databases: ks.databases,
     specs: () => [...ks.commandTable].map((e) => toSpec(e, e.name)),
-    execute(argv, db): KeyspaceResult {
+    execute(argv, db, resp): KeyspaceResult {
       session.db = db;
+      session.resp = resp;
       const r = ks.execute(argv, session);
       return { reply: r.reply, writes: r.propagate.length === 0 ? EMPTY : (r.propagate as readonly PropagatedCommand[]) };
     },
-    executeTransaction(queued, db) {
-      const s = { db };
+    executeTransaction(queued, db, resp) {
+      const s: Session = { db, resp };
       const r = ks.executeTransaction(queued as string[][], s);
       return { replies: r.replies, writes: r.propagate, db: r.db };
     },

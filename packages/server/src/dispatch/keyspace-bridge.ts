@@ -17,14 +17,17 @@ export interface KeyspaceBridge {
   readonly databases: number;
   /** The keyspace's command table, as server specs whose handler runs `ctx.keyspace(argv)`. */
   specs(): ServerCommandSpec[];
-  /** Runs one command in `db` as a normal client (not from the master). */
-  execute(argv: string[], db: number): KeyspaceResult;
+  /**
+   * Runs one command in `db` as a normal client (not from the master). `resp` is the client's
+   * protocol (HELLO): RESP3 clients get [member, score] / [field, value] pairs (WITHSCORES ...).
+   */
+  execute(argv: string[], db: number, resp: 2 | 3): KeyspaceResult;
   /**
    * Runs a queued transaction atomically in `db` (SELECT inside changes the db for the commands
    * after it); `replies` has one entry per command, `writes` is already wrapped in MULTI/EXEC when
    * more than one write was propagated. `db` is the selected db after the transaction.
    */
-  executeTransaction(queued: readonly string[][], db: number): { readonly replies: RespValue[]; readonly writes: readonly PropagatedWrite[]; readonly db: number };
+  executeTransaction(queued: readonly string[][], db: number, resp: 2 | 3): { readonly replies: RespValue[]; readonly writes: readonly PropagatedWrite[]; readonly db: number };
   /**
    * A value that changes whenever the key is modified, deleted or expires (WATCH). Registers the
    * key as watched: call releaseKeyVersion once per call.
