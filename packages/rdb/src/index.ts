@@ -25,7 +25,7 @@ export {
 } from './errors';
 
 // --- codecs and reader (reader owner) ---
-export { crc64, Crc64 } from './codec/crc64';
+export { crc64, Crc64, CRC64_IMPLEMENTATION } from './codec/crc64';
 export { lzfCompress, lzfDecompress } from './codec/lzf';
 export {
   RDB_ENC_INT8,

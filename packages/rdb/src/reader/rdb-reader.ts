@@ -12,7 +12,7 @@
  *
  * Exports: `RdbReader`, `RdbReaderHandler`, `RdbReaderOptions`, `RdbEndInfo`.
  */
-import { FastCrc64 } from '../writer/crc64-wasm';
+import { Crc64 } from '../codec/crc64';
 import { RdbChecksumError, RdbCorruptError, RdbError, RdbLimitError, RdbTruncatedError, RdbUnsupportedTypeError, RdbVersionError } from '../errors';
 import type { RdbEntry } from '../model';
 import { Cursor, DEFAULT_LIMITS, NEED_MORE } from './cursor';
@@ -27,8 +27,8 @@ const S_DONE = 2;
 
 export class RdbReader {
   private readonly cur: Cursor;
-  /** WebAssembly slicing-by-8 (the writer's), falling back to codec/crc64.ts */
-  private readonly crc = new FastCrc64();
+  /** codec/crc64.ts: WebAssembly slicing-by-8, falling back to JS */
+  private readonly crc = new Crc64();
   private readonly verify: boolean;
   private readonly databases: number;
   private readonly valueOptions: ValueOptions;

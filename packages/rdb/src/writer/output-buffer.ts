@@ -6,7 +6,7 @@
  * Every byte that leaves through `takeChunks()` has been fed to the running CRC64 (when enabled),
  * so the checksum of an RDB file is `crc` once 0xFF is written and cut.
  */
-import { FastCrc64 } from './crc64-wasm';
+import { Crc64 } from '../codec/crc64';
 import { writeLength } from '../codec/length';
 
 const TWO_32 = 0x1_0000_0000;
@@ -22,7 +22,7 @@ export interface OutputBufferOptions {
 
 export class OutputBuffer {
   /** running CRC64 (Jones, reflected, init 0) of every byte cut so far */
-  readonly crc = new FastCrc64();
+  readonly crc = new Crc64();
   /** bytes cut into chunks so far (the offset of `buf[0]`) */
   private flushed = 0;
   private buf: Buffer;

@@ -237,22 +237,6 @@ describe('KeySet (duplicate-key check)', () => {
   });
 });
 
-describe('FastCrc64 (WebAssembly) agrees with codec/crc64', () => {
-  it('on random data of every length class, chained at random cut points', async () => {
-    const { FastCrc64 } = await import('./crc64-wasm');
-    const { Crc64 } = await import('../codec/crc64');
-    const { randomBytes } = await import('node:crypto');
-    expect(new FastCrc64().update(Buffer.from('123456789')).value).toBe(0xe9c6d914c4b8d9can);
-    for (const n of [0, 1, 7, 8, 9, 15, 16, 17, 100, 65535, 65536, 65537, 200003]) {
-      const data = randomBytes(n);
-      const cut = Math.floor(n / 3);
-      const fast = new FastCrc64().update(data.subarray(0, cut)).update(data, cut, n);
-      expect(fast.value).toBe(new Crc64().update(data).value);
-      expect(fast.toBufferLE().equals(new Crc64().update(data).toBufferLE())).toBe(true);
-    }
-  });
-});
-
 describe('writeRdbFile', () => {
   it('writes through a temporary file: the target appears whole, or not at all on error', async () => {
     const { mkdtempSync, readdirSync, readFileSync, rmSync } = await import('node:fs');
