@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every benchmark in bench/src (each writes bench/results/<topic>.md), then assembles
-// docs/benchmarks.md from the result files. `pnpm bench -- resp keyspace` runs only those topics.
+// docs/benchmarks.md from the result files. `pnpm bench -- resp keyspace` runs only those topics;
+// `pnpm bench -- --assemble-only` rebuilds docs/benchmarks.md from bench/results without running anything.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -8,11 +9,13 @@ import { fileURLToPath } from 'node:url';
 
 const benchDir = join(dirname(fileURLToPath(import.meta.url)), '..');
 const root = join(benchDir, '..');
-const only = process.argv.slice(2).filter((a) => a !== '--');
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const assembleOnly = args.includes('--assemble-only');
+const only = args.filter((a) => a !== '--assemble-only');
 const topics = readdirSync(join(benchDir, 'src'))
   .filter((f) => f.endsWith('.ts') && !f.includes('.test.') && !f.startsWith('_'))
   .map((f) => f.replace(/\.ts$/, ''))
-  .filter((t) => only.length === 0 || only.includes(t));
+  .filter((t) => !assembleOnly && (only.length === 0 || only.includes(t)));
 
 let failed = 0;
 for (const t of topics) {
@@ -25,7 +28,7 @@ for (const t of topics) {
 }
 
 const resultsDir = join(benchDir, 'results');
-const order = ['resp', 'backlog', 'rdb-read', 'rdb-write', 'keyspace', 'server'];
+const order = ['summary', 'resp', 'backlog', 'rdb-read', 'rdb-write', 'keyspace', 'server'];
 const files = existsSync(resultsDir) ? readdirSync(resultsDir).filter((f) => f.endsWith('.md')) : [];
 files.sort((a, b) => {
   const ia = order.indexOf(a.replace(/\.md$/, ''));
