@@ -1,6 +1,6 @@
 /**
  * createServerFromConfig in-process (the embedding path): RESTORE's propagation (absolute TTL +
- * ABSTTL, like Redis), rdb_changes_since_last_save from propagated writes, RESP3 replies of CONFIG
+ * ABSTTL, like Redis), rdb_changes_since_last_save counting changes, RESP3 replies of CONFIG
  * GET (map) and INFO (verbatim string), and a clean close().
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -50,7 +50,8 @@ describe('createServerFromConfig in-process', () => {
       expect(Number(argv[2])).toBeGreaterThanOrEqual(before + 60000);
       expect(Buffer.from(argv[3], 'latin1').equals(payload)).toBe(true);
       expect(argv.slice(4)).toEqual(['ABSTTL']);
-      expect(s.persistence.dirty).toBe(3);
+      // SET 1 + MSET 2 + RESTORE 1: changes, like redis-server's rdb_changes_since_last_save
+      expect(s.persistence.dirty).toBe(4);
       expect(await c.get('dst')).toBe('value');
     } finally {
       c.disconnect();

@@ -124,6 +124,48 @@ describe('master-side checks and propagation', () => {
     expect(seen.every((s) => s.origin !== undefined)).toBe(true);
   });
 
+  it('active expiry: each DEL reaches the sink and command:propagate bare, with no origin', async () => {
+    state.goodReplicas = 1;
+    const c = await ByteClient.connect(srv.port);
+    await c.call('SELECT', '3');
+    await c.call('SET', 'gone1', 'x', 'PX', '20');
+    await c.call('SET', 'gone2', 'x', 'PX', '20');
+    await c.call('SET', 'stays', 'x', 'PX', '100000');
+    c.close();
+    seen.length = 0;
+    const events: Array<readonly PropagatedWrite[]> = [];
+    const onEvent = (w: readonly PropagatedWrite[], origin: ServerClient | undefined) => {
+      if (origin === undefined) events.push(w);
+    };
+    srv.server.on('command:propagate', onEvent);
+    await new Promise((r) => setTimeout(r, 40));
+    srv.keyspace.activeExpireCycle(50);
+    srv.server.off('command:propagate', onEvent);
+    const flat = seen.map((x) => x.writes.map((w) => `${w.db}:${w.argv.join(' ')}`));
+    // one DEL per propagation, never wrapped in MULTI/EXEC (propagateNow in Redis)
+    expect(flat.sort()).toEqual([['3:DEL gone1'], ['3:DEL gone2']]);
+    expect(seen.every((x) => x.origin === undefined)).toBe(true);
+    expect(events).toHaveLength(2);
+    expect(srv.keyspace.stats.expiredKeys).toBe(2);
+  });
+
+  it('active expiry timer: a key with a short PX is deleted and its DEL propagated', async () => {
+    state.goodReplicas = 1;
+    seen.length = 0;
+    srv.keyspace.startActiveExpire();
+    try {
+      const c = await ByteClient.connect(srv.port);
+      await c.call('SET', 'short', 'x', 'PX', '30');
+      c.close();
+      const deadline = Date.now() + 5000;
+      while (!seen.some((x) => x.writes[0]?.argv.join(' ') === 'DEL short') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      srv.keyspace.stopActiveExpire();
+    }
+    const dels = seen.filter((x) => x.origin === undefined).map((x) => x.writes.map((w) => `${w.db}:${w.argv.join(' ')}`));
+    expect(dels).toEqual([['0:DEL short']]);
+  });
+
   it('registerCommand: new commands slot in (a REPLCONF-like no-reply command, a PSYNC-like raw writer), ROLE master form', async () => {
     const acks: string[] = [];
     srv.server.registerCommand(

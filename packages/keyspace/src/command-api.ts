@@ -41,8 +41,10 @@ export type StoredValue = BinaryString | CollectionValue;
  */
 export interface Db {
   readonly index: number;
-  /** Lookup for reading. undefined when missing or logically expired. */
+  /** Lookup for reading (lookupKeyRead): undefined when missing or logically expired. Counts keyspace_hits/misses. */
   lookupRead(key: BinaryString): StoredValue | undefined;
+  /** lookupRead without counting keyspace_hits/misses (LOOKUP_NOSTATS: KEYS, SCAN, existence checks of write commands). */
+  lookupReadNoStats(key: BinaryString): StoredValue | undefined;
   /**
    * Lookup for writing: the caller may mutate the returned collection in place. This is what makes
    * snapshots copy the old value first (immediately), and, when the command then calls ctx.dirty(),
@@ -65,7 +67,7 @@ export interface Db {
   size(): number;
   /** Number of keys with a TTL (INFO keyspace `expires=`). */
   expiresSize(): number;
-  /** lookupRead(key) !== undefined */
+  /** lookupReadNoStats(key) !== undefined (not counted in keyspace_hits/misses) */
   exists(key: BinaryString): boolean;
   /**
    * True when the key exists but its TTL has passed (whatever the role). KEYS uses it to skip
@@ -131,6 +133,8 @@ export interface CommandContext {
   alsoPropagate(argv: BinaryString[], dbIndex?: number): void;
   /** Propagate nothing for this command even if it changed data. */
   preventPropagation(): void;
+  /** Propagate this command even if it changed nothing (forceCommandPropagation: FLUSHDB of an empty db). */
+  forcePropagation(): void;
   /** 'master' or 'replica' (see Db expiry rules) */
   readonly role: 'master' | 'replica';
   /** lazyfree-lazy-user-del: GETDEL propagates UNLINK instead of DEL */
@@ -143,10 +147,10 @@ export interface CommandContext {
   readonly scanCursors: ScanCursors;
   /** SELECT: switches the session's database (index already validated by the caller) */
   select(index: number): void;
-  /** FLUSHDB on one database */
-  flushDb(index: number): void;
-  /** FLUSHALL */
-  flushAll(): void;
+  /** FLUSHDB on one database; returns the number of keys removed */
+  flushDb(index: number): number;
+  /** FLUSHALL; returns the number of keys removed */
+  flushAll(): number;
   /** SWAPDB a b */
   swapDb(a: number, b: number): void;
 }

@@ -14,9 +14,21 @@ export interface CommandEntry extends CommandSpec {
   readonly isReadonly: boolean;
   /** `touches-arbitrary-keys`: what it propagates is never wrapped in MULTI/EXEC */
   readonly touchesArbitraryKeys: boolean;
+  /** its lookupRead()s count keyspace_hits/misses: every non-write command and the writes that use lookupKeyRead in Redis */
+  readonly countsReads: boolean;
   readonly subcommandEntries?: ReadonlyMap<string, CommandEntry>;
   hasFlag(flag: CommandFlag): boolean;
 }
+
+/**
+ * Write commands whose source lookups are lookupKeyRead in Redis 7.0 (getGenericCommand, COPY's
+ * source, the set/zset STORE variants): they count keyspace_hits/misses. Checked against
+ * redis-server in integration-tests/server/ops-counters.test.ts.
+ */
+const WRITES_COUNTING_READS = new Set([
+  'getdel', 'getex', 'getset', 'set', 'copy',
+  'sunionstore', 'sinterstore', 'sdiffstore', 'zunionstore', 'zinterstore', 'zdiffstore', 'zrangestore',
+]);
 
 function makeEntry(spec: CommandSpec, parent?: CommandEntry): CommandEntry {
   const fullName = parent ? `${parent.name}|${spec.name}` : spec.name;
@@ -28,6 +40,7 @@ function makeEntry(spec: CommandSpec, parent?: CommandEntry): CommandEntry {
     isWrite: flags.has('write'),
     isReadonly: flags.has('readonly'),
     touchesArbitraryKeys: flags.has('touches-arbitrary-keys'),
+    countsReads: !flags.has('write') || WRITES_COUNTING_READS.has(fullName),
     hasFlag: (f: CommandFlag) => flags.has(f),
   };
   if (spec.subcommands) {

@@ -5,7 +5,7 @@
  */
 import type { BinaryString, CommandContext } from './command-api';
 import type { CommandEntry } from './command-table';
-import { DbImpl, type DbHost } from './db';
+import { DbImpl, type DbHost, type KeyspaceStatsCounters } from './db';
 import type { StorageAdapter } from './storage/adapter';
 import type { ScanCursors } from './util/scan-cursor';
 
@@ -49,6 +49,7 @@ export class ExecContext implements CommandContext, DbHost {
   private dirtyCount = 0;
   private rewritten: BinaryString[] | null = null;
   private prevented = false;
+  private forced = false;
   /** total dirty of the current top-level execution */
   totalDirty = 0;
   /** keys touched during the execution: db, key, maybe (lookupWrite) triples */
@@ -57,6 +58,8 @@ export class ExecContext implements CommandContext, DbHost {
   private touchedMaybe: boolean[] = [];
   private touchedMaybeDirty: number[] = [];
   tracking = false;
+  countReads = true;
+  readonly stats: KeyspaceStatsCounters = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, dirty: 0 };
   readonly listeners: KeyModifiedListener[] = [];
   readonly dbs: DbImpl[] = [];
 
@@ -114,11 +117,14 @@ export class ExecContext implements CommandContext, DbHost {
     this.dirtyCount = 0;
     this.rewritten = null;
     this.prevented = false;
+    this.forced = false;
+    this.countReads = cmd.countsReads;
     const reply = cmd.handler(this, argv);
     if (this.dirtyCount > 0) {
       this.totalDirty += this.dirtyCount;
+      this.stats.dirty += this.dirtyCount;
       if (!this.prevented) this.pushOp({ db: this.db.index, argv: this.rewritten ?? argv });
-    }
+    } else if (this.forced && !this.prevented) this.pushOp({ db: this.db.index, argv: this.rewritten ?? argv });
     if (this.touchedKeys.length !== 0) this.settleMaybe(this.dirtyCount > 0);
     return reply;
   }
@@ -161,21 +167,29 @@ export class ExecContext implements CommandContext, DbHost {
     this.prevented = true;
   }
 
+  forcePropagation(): void {
+    this.forced = true;
+  }
+
   select(index: number): void {
     this.session.db = index;
     this.db = this.dbs[index];
   }
 
-  flushDb(index: number): void {
+  flushDb(index: number): number {
     const d = this.dbs[index];
+    const removed = d.size();
     if (d.watched.size !== 0) d.bumpAllVersions();
     d.clear();
     this.scanCursors.clear();
     this.notifyAll(index);
+    return removed;
   }
 
-  flushAll(): void {
-    for (let i = 0; i < this.dbs.length; i++) this.flushDb(i);
+  flushAll(): number {
+    let removed = 0;
+    for (let i = 0; i < this.dbs.length; i++) removed += this.flushDb(i);
+    return removed;
   }
 
   swapDb(a: number, b: number): void {

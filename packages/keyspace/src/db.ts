@@ -18,6 +18,25 @@ export interface DbHost {
   modified(db: DbImpl, key: BinaryString, maybe: boolean): void;
   /** true when modified() must be called (listeners, watched keys or adapter notifications) */
   readonly tracking: boolean;
+  /** lookupRead counts keyspace_hits/misses (false inside write commands: lookupKeyWrite) */
+  readonly countReads: boolean;
+  /** INFO counters (keyspace_hits/misses, expired_keys) */
+  readonly stats: KeyspaceStatsCounters;
+}
+
+/**
+ * The keyspace's INFO counters, plain numbers bumped in place (no allocation per command).
+ * Monotonic: CONFIG RESETSTAT is the reader's business (keep a base and subtract).
+ */
+export interface KeyspaceStatsCounters {
+  /** `keyspace_hits`: read lookups (lookupKeyRead) that found the key */
+  keyspaceHits: number;
+  /** `keyspace_misses`: read lookups that found nothing (missing or expired) */
+  keyspaceMisses: number;
+  /** `expired_keys`: keys a master deleted because their TTL passed (on access and by the active cycle) */
+  expiredKeys: number;
+  /** server.dirty: changes made by executed commands (MSET a 1 b 2 = 2); never reset here */
+  dirty: number;
 }
 
 /** A snapshot's copy-on-write hook on one database. */
@@ -50,6 +69,14 @@ export class DbImpl implements Db {
   }
 
   lookupRead(key: BinaryString): StoredValue | undefined {
+    const v = this.lookupReadNoStats(key);
+    if (!this.host.countReads) return v;
+    if (v === undefined) this.host.stats.keyspaceMisses++;
+    else this.host.stats.keyspaceHits++;
+    return v;
+  }
+
+  lookupReadNoStats(key: BinaryString): StoredValue | undefined {
     const store = this.store;
     const v = store.get(key);
     if (v === undefined || store.expiresSize() === 0) return v;
@@ -116,6 +143,7 @@ export class DbImpl implements Db {
   /** Deletes an expired key on a master and propagates the DEL (expireIfNeeded). */
   expire(key: BinaryString): void {
     this.rawDelete(key);
+    this.host.stats.expiredKeys++;
     this.host.lazyExpired(this, key);
   }
 
@@ -146,7 +174,7 @@ export class DbImpl implements Db {
   }
 
   exists(key: BinaryString): boolean {
-    return this.lookupRead(key) !== undefined;
+    return this.lookupReadNoStats(key) !== undefined;
   }
 
   isExpired(key: BinaryString): boolean {

@@ -1,7 +1,8 @@
 /** @replikit/keyspace: Redis 7.0 databases, commands, propagation, expiry, snapshots, storage adapters. */
 export { createKeyspace, Keyspace } from './keyspace';
-export type { KeyspaceOptions, KeyspaceRole, ExecResult, TransactionResult, PropagateListener, DbInfo } from './keyspace';
+export type { KeyspaceOptions, KeyspaceRole, ExecResult, TransactionResult, PropagateListener, DbInfo, LoadOptions } from './keyspace';
 export type { PropagatedCommand, Session, KeyModifiedListener } from './context';
+export type { KeyspaceStatsCounters } from './db';
 export { CommandTable } from './command-table';
 export type { CommandEntry } from './command-table';
 export type {

@@ -201,6 +201,23 @@ describe('RDB glue', () => {
     expect(() => k.ks.execute(['GET', 'a'], { db: 0 })).toThrow(expect.objectContaining({ code: 'ERR_KEYSPACE_CLOSED' }));
   });
 
+  it('load() notifies the key at once (WATCH, listeners) and counts a change only when asked', () => {
+    const k = kit();
+    const heard: Array<[number, string | null]> = [];
+    const off = k.ks.onKeyModified((db, key) => heard.push([db, key]));
+    const v0 = k.ks.keyVersion(2, 'w');
+    k.ks.load(2, 'w', 'restored', k.clock.now + 1000, { countChange: true });
+    // no later execution needed: the listener and the WATCH version already saw it
+    expect(heard).toEqual([[2, 'w']]);
+    expect(k.ks.keyVersion(2, 'w')).not.toBe(v0);
+    expect(k.ks.stats.dirty).toBe(1);
+    k.ks.load(2, 'x', 'loaded');
+    expect(heard).toEqual([[2, 'w'], [2, 'x']]);
+    expect(k.ks.stats.dirty).toBe(1);
+    off();
+    k.close();
+  });
+
   it('rejects bad options with typed errors', () => {
     expect(() => createKeyspace({ databases: 0 })).toThrow(expect.objectContaining({ code: 'ERR_KEYSPACE_INVALID_OPTION' }));
   });

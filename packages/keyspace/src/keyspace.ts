@@ -7,7 +7,7 @@ import type { BinaryString, StoredValue } from './command-api';
 import { CommandTable, type CommandEntry } from './command-table';
 import { allCommands } from './commands/index';
 import { ExecContext, type KeyModifiedListener, type PropagatedCommand, type Session } from './context';
-import type { DbImpl } from './db';
+import type { DbImpl, KeyspaceStatsCounters } from './db';
 import {
   DEFAULT_ACTIVE_EXPIRE_BUDGET_MS,
   DEFAULT_DATABASES,
@@ -60,6 +60,11 @@ export interface TransactionResult {
 
 /** Commands propagated outside any client command (active expiry). */
 export type PropagateListener = (commands: ReadonlyArray<PropagatedCommand>) => void;
+
+export interface LoadOptions {
+  /** count the store as one change in `stats.dirty` (RESTORE) @default false */
+  countChange?: boolean;
+}
 
 export interface DbInfo {
   readonly keys: number;
@@ -225,6 +230,23 @@ export class Keyspace {
 
   // ---- introspection ---------------------------------------------------------------------------
 
+  /**
+   * INFO counters, live (read the fields when needed; nothing is allocated per command):
+   * `keyspaceHits`, `keyspaceMisses`, `expiredKeys` (lazy and active) and `dirty`, the changes
+   * made by executed commands (server.dirty: MSET a 1 b 2 counts 2; expiry does not count).
+   */
+  get stats(): Readonly<KeyspaceStatsCounters> {
+    return this.ctx.stats;
+  }
+
+  /** CONFIG RESETSTAT: zeroes keyspace_hits/misses and expired_keys (`dirty` is the persistence layer's). */
+  resetStats(): void {
+    const s = this.ctx.stats;
+    s.keyspaceHits = 0;
+    s.keyspaceMisses = 0;
+    s.expiredKeys = 0;
+  }
+
   /** DBSIZE of one database (expired keys not yet reclaimed included). */
   size(db: number): number {
     return this.dbAt(db).size();
@@ -254,12 +276,44 @@ export class Keyspace {
 
   // ---- RDB glue ----------------------------------------------------------------------------------
 
-  /** Stores a value as loaded from an RDB (no expiry check, no propagation). */
-  load(db: number, key: BinaryString, value: PlainValue | StoredValue, expireAt = -1): void {
+  /**
+   * Stores a value outside any command: an RDB loader, RESTORE, DEBUG POPULATE. Replaces the key
+   * (and its TTL), with no expiry check and no propagation (the caller propagates what it must),
+   * and notifies the key as modified at once: WATCH versions, `onKeyModified` listeners (blocked
+   * clients), the adapter's change hook, like signalModifiedKey. `countChange` adds one change to
+   * `stats.dirty` (RESTORE does, a loader and DEBUG POPULATE do not). Must not be called from
+   * inside a command handler.
+   */
+  load(db: number, key: BinaryString, value: PlainValue | StoredValue, expireAt = -1, options?: LoadOptions): void {
     const d = this.dbAt(db);
     const stored = typeof value === 'string' || !('value' in value) ? (value as StoredValue) : fromPlain(value as PlainValue);
+    const ctx = this.ctx;
+    if (options?.countChange === true) ctx.stats.dirty++;
+    if (!ctx.tracking) {
+      // nothing listens: the bulk-loading fast path
+      d.setValue(key, stored);
+      if (expireAt >= 0) d.setExpire(key, expireAt);
+      return;
+    }
+    ctx.beginExecution({ db }, ctx.now);
     d.setValue(key, stored);
-    if (expireAt >= 0) d.setExpire(key, expireAt);
+    // setValue already saved the key for open snapshots and reported it: set the TTL quietly
+    if (expireAt >= 0) d.store.setExpire(key, expireAt);
+    ctx.endExecution(true);
+  }
+
+  /**
+   * lookupKeyWrite for commands outside the executor (RESTORE): whether `key` exists in `db` for a
+   * normal client. A master deletes an expired key and returns its DEL to propagate. Counts no
+   * keyspace_hits/misses.
+   */
+  existsForWrite(db: number, key: BinaryString): { readonly exists: boolean; readonly propagate: ReadonlyArray<PropagatedCommand> } {
+    if (this.closed) throw new KeyspaceClosedError();
+    const d = this.dbAt(db);
+    const ctx = this.ctx;
+    ctx.beginExecution({ db }, this.clock());
+    const exists = d.lookupReadNoStats(key) !== undefined;
+    return { exists, propagate: ctx.endExecution(true) };
   }
 
   /** The raw stored value and TTL of a key (no expiry logic), or undefined. */

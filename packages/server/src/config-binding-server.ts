@@ -16,7 +16,6 @@ import { infoCommand } from './commands/info-command';
 import { persistenceCommands } from './commands/persistence-commands';
 import { shutdownCommand } from './commands/shutdown-command';
 import { createKeyspaceBridge } from './dispatch/keyspace-adapter';
-import type { PropagatedWrite } from './dispatch/replication-state';
 import { InstantaneousMetrics } from './info/info-metrics';
 import { type ReplicationInfoProvider, StandaloneReplicationInfo } from './info/replication-info';
 import { Logger, type LogLevel } from './logger';
@@ -60,15 +59,6 @@ export interface ConfiguredServer {
   close(): Promise<void>;
 }
 
-function countChanges(writes: readonly PropagatedWrite[]): number {
-  let n = 0;
-  for (const w of writes) {
-    const name = (w.argv[0] ?? '').toLowerCase();
-    if (name !== 'multi' && name !== 'exec') n++;
-  }
-  return n;
-}
-
 /** Builds a server from a config (see ConfiguredServer). Nothing listens until `start()`. */
 export function createServerFromConfig(config: ServerConfig, options: ConfiguredServerOptions = {}): ConfiguredServer {
   const logger = options.logger ?? new Logger({ level: config.getString('loglevel') as LogLevel, logfile: config.getString('logfile') });
@@ -92,16 +82,12 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   let closed = false;
 
   const unbind = bindConfig({ server, logger }, config);
-  const onPropagate = (writes: readonly PropagatedWrite[]) => persistence.addChanges(countChanges(writes));
-  server.on('command:propagate', onPropagate);
-  const unsubscribeExpiry = keyspace.onPropagate((cmds) => persistence.addChanges(cmds.length));
+  // rdb_changes_since_last_save comes from the keyspace's change counter (persistence.dirty)
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
     unbind();
-    unsubscribeExpiry();
-    server.off('command:propagate', onPropagate);
     metrics.close();
     await persistence.close();
     keyspace.stopActiveExpire();

@@ -83,6 +83,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   private stateValue: ServerState = 'idle';
   private addressValue: ServerAddress | undefined;
   private readonly unsubscribeKeyspace: () => void;
+  private readonly unsubscribeExpiry: () => void;
   private allClientsGone: (() => void) | undefined;
 
   constructor(deps: ServerDeps, options: ServerOptions = {}) {
@@ -97,6 +98,10 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     for (const s of serverCommands()) this.commands.register(s, true);
     for (const s of deps.commands ?? []) this.commands.register(s, true);
     this.unsubscribeKeyspace = deps.keyspace.onKeyModified((db, key) => this.blocking.signal(db, key));
+    // active expiry: each DEL is propagated on its own, never wrapped (propagateNow in Redis)
+    this.unsubscribeExpiry = deps.keyspace.onPropagate((writes) => {
+      for (let i = 0; i < writes.length; i++) this.propagate([writes[i] as PropagatedWrite], undefined);
+    });
   }
 
   get state(): ServerState {
@@ -303,6 +308,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     for (const s of this.sockets) s.destroy();
     await Promise.all([closing, gone]);
     this.unsubscribeKeyspace();
+    this.unsubscribeExpiry();
     this.stateValue = 'closed';
     this.emit('close');
   }

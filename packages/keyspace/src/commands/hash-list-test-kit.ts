@@ -16,6 +16,9 @@ export class TestDb implements Db {
   lookupRead(key: BinaryString): StoredValue | undefined {
     return this.data.get(key);
   }
+  lookupReadNoStats(key: BinaryString): StoredValue | undefined {
+    return this.data.get(key);
+  }
   lookupWrite(key: BinaryString): StoredValue | undefined {
     this.writeLookups.push(key);
     return this.data.get(key);

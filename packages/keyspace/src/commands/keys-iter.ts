@@ -36,7 +36,7 @@ function scan(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
       // like Redis: the TYPE lookup already deleted an expired key, so the expiry filter that
       // follows no longer sees it and `TYPE none` returns it
       if (v === undefined && !(ctx.role === 'master' && !ctx.fromMaster) && db.isExpired(k)) continue;
-    } else if (db.lookupRead(k) === undefined) continue;
+    } else if (db.lookupReadNoStats(k) === undefined) continue;
     out.push(k);
   }
   return [step.cursor, out];
@@ -51,7 +51,7 @@ function randomkey(ctx: CommandContext): RespValue {
     if (k === undefined) return null;
     if (db.getExpire(k) !== -1) {
       if (allVolatile && ctx.role === 'replica' && --tries === 0) return k;
-      if (db.lookupRead(k) === undefined) continue;
+      if (db.lookupReadNoStats(k) === undefined) continue;
     }
     return k;
   }

@@ -38,15 +38,16 @@ function flushFlags(argv: readonly BinaryString[]): boolean {
 
 function flushdb(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   if (!flushFlags(argv)) return SYNTAX_ERR;
-  ctx.flushDb(ctx.db.index);
-  ctx.dirty(); // forceCommandPropagation: propagated even when the db was empty
+  // server.dirty += keys removed; forceCommandPropagation: propagated even when the db was empty
+  ctx.dirty(ctx.flushDb(ctx.db.index));
+  ctx.forcePropagation();
   return OK_REPLY;
 }
 
 function flushall(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   if (!flushFlags(argv)) return SYNTAX_ERR;
-  ctx.flushAll();
-  ctx.dirty();
+  ctx.dirty(ctx.flushAll());
+  ctx.forcePropagation();
   return OK_REPLY;
 }
 

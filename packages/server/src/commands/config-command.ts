@@ -123,6 +123,7 @@ export function configCommand(op: OperatorContext): ServerCommandSpec {
       spec('config|set', -4, FLAGS, CATS, (ctx, argv) => configSet(op, ctx.client, argv as string[])),
       spec('config|resetstat', 2, FLAGS, CATS, (ctx) => {
         ctx.runtime.stats.reset();
+        ctx.runtime.keyspace.resetStats();
         op.persistence.saves = 0;
         op.metrics.reset();
         return OK;

@@ -73,7 +73,6 @@ function populate(op: OperatorContext, db: number, argv: readonly string[]): Res
   const ks = op.keyspace;
   const d = ks.database(db);
   const now = Date.now();
-  let added = 0;
   for (let j = 0; j < count; j++) {
     const key = `${prefix}:${j}`;
     if (d.peek(key) !== undefined) {
@@ -82,12 +81,9 @@ function populate(op: OperatorContext, db: number, argv: readonly string[]): Res
     }
     let val = `value:${j}`;
     if (size > 0) val = val.length >= size ? val.slice(0, size) : val + '\0'.repeat(size - val.length);
+    // notifies WATCH at once; like debug.c, no change is counted (rdb_changes_since_last_save)
     ks.load(db, key, { type: 'string', value: val });
-    added++;
   }
-  // flush the modified-key notifications (WATCH) through one execution
-  if (added > 0) ks.execute(['DBSIZE'], { db });
-  op.persistence.addChanges(added);
   return OK;
 }
 

@@ -49,7 +49,8 @@ export function dumpCommands(keyspace: Keyspace, options: { compress: () => bool
     categories: ['@keyspace', '@write', '@slow', '@dangerous'],
     ...KEY1,
     handler(ctx, argv) {
-      return restoreHandler(keyspace, ctx, argv as string[]);
+      // one propagation unit: a lazy-expiry DEL and the RESTORE are wrapped in MULTI/EXEC, like call()
+      return ctx.runtime.propagateAsUnit(ctx.client, () => restoreHandler(keyspace, ctx, argv as string[]));
     },
   };
   return [dump, restore];
@@ -81,7 +82,11 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
   }
   const key = argv[1];
   const db = ctx.client.db;
-  const existed = exists(ctx, key);
+  const rt = ctx.runtime;
+  // lookupKeyWrite (no keyspace_hits/misses); a lazily expired key's DEL goes out with the RESTORE
+  const found = keyspace.existsForWrite(db, key);
+  if (found.propagate.length > 0) rt.propagate(found.propagate, ctx.client);
+  const existed = found.exists;
   if (!replace && existed) return BUSYKEY;
   let ttl = parseStrictInt(argv[2]);
   if (ttl === null) return NOT_INTEGER;
@@ -94,15 +99,13 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
     return (e as { code?: string }).code === 'ERR_RDB_DUMP_PAYLOAD' ? BAD_PAYLOAD : BAD_DATA;
   }
   if (ttl && !absttl) ttl += Date.now();
-  const rt = ctx.runtime;
   if (ttl && ttl < Date.now()) {
     // already expired: the key is not created; an existing one replaced is deleted (propagated as DEL)
     if (existed) ctx.keyspace(['DEL', key]);
     return OK;
   }
-  keyspace.load(db, key, plain, ttl ? ttl : -1);
-  // an execution flushes the keyspace's modified-key notifications (WATCH, blocked clients) now
-  keyspace.execute(['EXISTS', key], { db });
+  // notifies WATCH and blocked clients at once; server.dirty++ like restoreCommand
+  keyspace.load(db, key, plain, ttl ? ttl : -1, { countChange: true });
   const out = ['RESTORE', key, ttl ? String(ttl) : '0', argv[3]];
   if (replace) out.push('REPLACE');
   if (ttl) out.push('ABSTTL');

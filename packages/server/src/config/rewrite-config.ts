@@ -56,7 +56,7 @@ export function rewriteConfigText(oldText: string, config: ServerConfig): string
       continue;
     }
     const args = raw.trim().startsWith('#') ? null : splitConfigArgs(raw.trim());
-    const spec = args && args.length ? lookupDirective(args[0]) : undefined;
+    const spec = args?.length ? lookupDirective(args[0]) : undefined;
     if (!spec || spec.name === 'include') {
       out.push(raw);
       continue;

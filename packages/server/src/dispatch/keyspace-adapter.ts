@@ -47,5 +47,10 @@ export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
     releaseKeyVersion: (db, key) => ks.releaseKeyVersion(db, key),
     onKeyModified: (listener) => ks.onKeyModified(listener),
     dbSize: (db) => ks.size(db),
+    onPropagate: (listener) => ks.onPropagate(listener),
+    get stats() {
+      return ks.stats;
+    },
+    resetStats: () => ks.resetStats(),
   };
 }

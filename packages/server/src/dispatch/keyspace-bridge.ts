@@ -37,4 +37,21 @@ export interface KeyspaceBridge {
   /** Called after every key modification (`key` null: the whole db was flushed or swapped). */
   onKeyModified(listener: (db: number, key: string | null) => void): () => void;
   dbSize(db: number): number;
+  /**
+   * Writes no client command produced (the active expiry cycle's DELs, one bare DEL per key).
+   * The server forwards them to its PropagationSink and `command:propagate` with no origin.
+   */
+  onPropagate(listener: (writes: readonly PropagatedWrite[]) => void): () => void;
+  /** live counters: keyspace_hits, keyspace_misses, expired_keys, dirty (changes by executed commands) */
+  readonly stats: KeyspaceCounters;
+  /** CONFIG RESETSTAT: zeroes hits, misses and expired keys */
+  resetStats(): void;
+}
+
+/** The keyspace's INFO counters (monotonic until resetStats(), except `dirty` which is never reset). */
+export interface KeyspaceCounters {
+  readonly keyspaceHits: number;
+  readonly keyspaceMisses: number;
+  readonly expiredKeys: number;
+  readonly dirty: number;
 }

@@ -181,17 +181,10 @@ export function persistenceSection(s: InfoSources): InfoField[] {
   ];
 }
 
-/** Optional counters a keyspace may expose (keyspace_hits/misses, expired_keys). */
-interface KeyspaceCounters {
-  readonly keyspaceHits?: number;
-  readonly keyspaceMisses?: number;
-  readonly expiredKeys?: number;
-}
-
 export function statsSection(s: InfoSources): InfoField[] {
   const st = s.runtime.stats;
   const m = s.metrics;
-  const ks = (s.keyspace as unknown as { stats?: KeyspaceCounters }).stats ?? {};
+  const ks = s.keyspace.stats;
   const pubsub = s.runtime.pubsub;
   return [
     ['total_connections_received', st.totalConnectionsReceived],
@@ -209,7 +202,7 @@ export function statsSection(s: InfoSources): InfoField[] {
     ['sync_full', 0],
     ['sync_partial_ok', 0],
     ['sync_partial_err', 0],
-    ['expired_keys', ks.expiredKeys ?? 0],
+    ['expired_keys', ks.expiredKeys],
     ['expired_stale_perc', '0.00'],
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
@@ -217,8 +210,8 @@ export function statsSection(s: InfoSources): InfoField[] {
     ['evicted_clients', 0],
     ['total_eviction_exceeded_time', 0],
     ['current_eviction_exceeded_time', 0],
-    ['keyspace_hits', ks.keyspaceHits ?? 0],
-    ['keyspace_misses', ks.keyspaceMisses ?? 0],
+    ['keyspace_hits', ks.keyspaceHits],
+    ['keyspace_misses', ks.keyspaceMisses],
     ['pubsub_channels', pubsub.channelCount],
     ['pubsub_patterns', pubsub.numpat()],
     ['pubsubshard_channels', pubsub.shardChannelNames().length],

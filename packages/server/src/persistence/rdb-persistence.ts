@@ -38,8 +38,10 @@ const BGSAVE_RETRY_DELAY = 5;
 export type BgsaveStart = 'started' | 'in-progress';
 
 export class RdbPersistence {
-  /** changes since the last successful save (`rdb_changes_since_last_save`) */
-  dirty = 0;
+  /** changes not made by keyspace commands (addChanges) */
+  private extraChanges = 0;
+  /** total changes at the last successful save (the keyspace's counter is monotonic) */
+  private changesAtSave = 0;
   private dirtyBeforeBgsave = 0;
   /** unix seconds of the last successful save (LASTSAVE) */
   lastSave: number;
@@ -95,9 +97,22 @@ export class RdbPersistence {
     return this.deps.config.get<SaveParam[]>('save');
   }
 
-  /** Counts changes (server.dirty). */
+  /** All changes so far: the keyspace's executed-command count plus addChanges(). */
+  private totalChanges(): number {
+    return this.deps.keyspace.stats.dirty + this.extraChanges;
+  }
+
+  /**
+   * Changes since the last successful save (`rdb_changes_since_last_save`, server.dirty): the
+   * keyspace counts what its commands change (MSET a 1 b 2 = 2), expiry counts nothing, like Redis.
+   */
+  get dirty(): number {
+    return this.totalChanges() - this.changesAtSave;
+  }
+
+  /** Counts changes made outside keyspace commands. */
   addChanges(n: number): void {
-    this.dirty += n;
+    this.extraChanges += n;
   }
 
   private saveOptions() {
@@ -123,7 +138,7 @@ export class RdbPersistence {
       return false;
     }
     log.notice('DB saved on disk');
-    this.dirty = 0;
+    this.changesAtSave = this.totalChanges();
     this.lastSave = this.nowSec();
     this.lastBgsaveStatus = 'ok';
     return true;
@@ -151,7 +166,7 @@ export class RdbPersistence {
       () => {
         log.log('notice', 'DB saved on disk', 'C');
         log.notice('Background saving terminated with success');
-        this.dirty -= this.dirtyBeforeBgsave;
+        this.changesAtSave += this.dirtyBeforeBgsave;
         this.lastSave = this.nowSec();
         this.lastBgsaveStatus = 'ok';
       },
