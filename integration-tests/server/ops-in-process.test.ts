@@ -58,6 +58,27 @@ describe('createServerFromConfig in-process', () => {
     }
   });
 
+  it('RESTORE notifies at once (no dummy command): WATCH aborts, a blocked BLPOP is served', async () => {
+    const a = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+    const b = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0 });
+    try {
+      await a.rpush('srclist', 'x');
+      const payload = (await a.dumpBuffer('srclist')) as Buffer;
+      // WATCH + RESTORE from another client: EXEC aborts
+      await a.watch('w1');
+      expect(await b.restore('w1', 0, payload)).toBe('OK');
+      expect(await a.multi().set('other', '1').exec()).toBeNull();
+      // a BLPOP waiting on a key that RESTORE creates is served at once
+      const popped = a.blpop('blk', 5);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await b.restore('blk', 0, payload)).toBe('OK');
+      expect(await popped).toEqual(['blk', 'x']);
+    } finally {
+      a.disconnect();
+      b.disconnect();
+    }
+  });
+
   it('RESP3: CONFIG GET is a map, INFO a verbatim string', async () => {
     // "txt:" + "# Cluster\r\n" + "cluster_enabled:0\r\n" is 34 bytes
     const sock = connect(port, '127.0.0.1');
