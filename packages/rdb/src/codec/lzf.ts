@@ -60,96 +60,155 @@ function lzfError(message: string, offset: number, p: number): RdbCorruptError {
 }
 
 const HLOG = 14;
-const HSIZE = 1 << HLOG;
+const HSHIFT = 32 - HLOG;
 const MAX_LIT = 32;
 const MAX_OFF = 1 << 13;
 const MAX_REF = (1 << 8) + (1 << 3); // 264
-let hashTable: Int32Array | null = null;
+/** After 2^SKIP_TRIGGER positions without a match, look only at every 2nd, 3rd ... position. */
+const SKIP_TRIGGER = 5;
+const SKIP_AFTER = 2 << SKIP_TRIGGER;
+const MAX_STEP = 16;
+/** Scratch buffers up to this size are kept for the next call; bigger ones are one-offs. */
+const KEEP_SCRATCH = 1 << 20;
 
 /**
- * Compresses `input` with LZF. Returns null when the result would be longer than `maxOut`
- * (by default `input.length - 4`, Redis's rule: compression must save at least 4 bytes), or when
- * the input is too short to be worth it (≤ 4 bytes). Redis itself only tries strings longer than
- * 20 bytes; that policy is the caller's.
+ * The hash table of 3-byte prefixes, shared by every call and never cleared: a slot holds
+ * `base + position`, and `base` moves past the previous input at each call, so an entry from an
+ * earlier call reads as a negative position (stale) at no cost. Cleared only when `base` would
+ * overflow (every ~2 GB of input).
  */
-export function lzfCompress(input: Uint8Array, maxOut = input.length - 4): Buffer | null {
+const htab = new Int32Array(1 << HLOG);
+let base = 1;
+/** Output scratch, grown on demand and reused (see lzfCompressToScratch). */
+let scratch = Buffer.allocUnsafe(64 * 1024);
+let lastOut = scratch;
+
+/**
+ * Compresses `input` into a reused scratch buffer and returns the compressed length, or -1 when the
+ * result would be longer than `maxOut` (checked as it goes: it gives up as soon as the output is
+ * bound to pass `maxOut`, so an incompressible value costs one pass of copying). The bytes are
+ * `lzfScratch().subarray(0, length)`, valid until the next call: copy them before compressing
+ * anything else. This is the writer's path (no allocation per string).
+ *
+ * Like liblzf: a hash of the next 3 bytes finds the last position with the same hash, a match is
+ * confirmed byte for byte and extended up to 264 bytes within 8 KiB back. Like LZ4's acceleration,
+ * long stretches without a match are scanned with a growing step (the skipped bytes are literals),
+ * so random data does not pay a hash lookup per byte. The output is a valid LZF stream whatever the
+ * table held before.
+ */
+export function lzfCompressToScratch(input: Uint8Array, maxOut = input.length - 4): number {
   const n = input.length;
-  if (n <= 4 || maxOut <= 0) return null;
-  const out = Buffer.allocUnsafe(maxOut + MAX_LIT + 2);
-  if (!hashTable) hashTable = new Int32Array(HSIZE);
-  const htab = hashTable;
-  htab.fill(-1);
-  let ip = 0;
-  let op = 1; // room for the first literal control byte
-  let lit = 0;
+  if (n <= 4 || maxOut <= 0) return -1;
+  let out = scratch;
+  if (out.length < maxOut + MAX_STEP + 8) {
+    out = Buffer.allocUnsafe(Math.max(maxOut + MAX_STEP + 8, out.length * 2));
+    if (out.length <= KEEP_SCRATCH) scratch = out;
+  }
+  lastOut = out;
+  if (base > 0x7fffffff - n) {
+    htab.fill(0);
+    base = 1;
+  }
+  const b = base;
+  base += n;
+  // a small input uses only the start of the table (fewer cache lines touched; the window is 8 KiB anyway)
+  const shift = n < 1024 ? 32 - 10 : n < 4096 ? 32 - 12 : HSHIFT;
   const limit = maxOut;
-  while (ip < n - 2) {
-    const v = (input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2];
-    const h = (((v >>> 8) ^ (v * 0x9e37)) >>> 0) & (HSIZE - 1);
-    const ref = htab[h];
-    htab[h] = ip;
-    const off = ip - ref - 1;
-    if (
-      ref >= 0 &&
-      off < MAX_OFF &&
-      input[ref] === input[ip] &&
-      input[ref + 1] === input[ip + 1] &&
-      input[ref + 2] === input[ip + 2]
-    ) {
-      // match of at least 3 bytes
-      let len = 2;
-      const maxLen = Math.min(MAX_REF, n - ip) - len;
-      do len++;
-      while (len < maxLen + 2 && input[ref + len] === input[ip + len]);
-      len -= 2; // encoded length
-      // close the pending literal run
-      if (lit > 0) {
-        out[op - lit - 1] = lit - 1;
-      } else {
-        op--; // no literal: drop the reserved control byte
-      }
-      if (op + 3 > limit) return null;
-      if (len < 7) {
-        out[op++] = (off >> 8) + (len << 5);
-      } else {
+  const hashEnd = n - 2;
+  let ip = 0;
+  let op = 1; // room for the first literal run's control byte
+  let lit = 0;
+  let miss = 0;
+  let v = (input[0] << 8) | input[1]; // the 2 bytes at ip; the loop shifts in the 3rd
+  while (ip < hashEnd) {
+    v = ((v << 8) | input[ip + 2]) & 0xffffff;
+    const h = Math.imul(v, 0x9e3779b1) >>> shift;
+    const ref = htab[h] - b;
+    htab[h] = b + ip;
+    let off: number;
+    if (ref >= 0 && (off = ip - ref - 1) < MAX_OFF && ((input[ref] << 16) | (input[ref + 1] << 8) | input[ref + 2]) === v) {
+      // a match of at least 3 bytes at distance off + 1: extend it
+      let len = 3;
+      const maxLen = n - ip < MAX_REF ? n - ip : MAX_REF;
+      while (len < maxLen && input[ref + len] === input[ip + len]) len++;
+      if (lit > 0) out[op - lit - 1] = lit - 1; // close the literal run
+      else op--; // no literal before: give back its reserved control byte
+      if (op + 3 > limit) return -1;
+      const l = len - 2;
+      if (l < 7) out[op++] = (off >> 8) + (l << 5);
+      else {
         out[op++] = (off >> 8) + (7 << 5);
-        out[op++] = len - 7;
+        out[op++] = l - 7;
       }
       out[op++] = off & 0xff;
-      op++; // reserve the next literal control byte
+      op++; // reserve the next literal run's control byte
       lit = 0;
-      const end = ip + len + 2;
-      ip++;
-      // update the hash for the bytes inside the match (cheap approximation of lzf's ULTRA_FAST=0)
-      while (ip < end && ip < n - 2) {
-        const w = (input[ip] << 16) | (input[ip + 1] << 8) | input[ip + 2];
-        htab[(((w >>> 8) ^ (w * 0x9e37)) >>> 0) & (HSIZE - 1)] = ip;
-        ip++;
+      miss = 0;
+      ip += len;
+      // hash the last two positions inside the match (liblzf's "very fast" mode does the same)
+      for (let p = ip - 2; p < ip && p < hashEnd; p++) {
+        const w = (input[p] << 16) | (input[p + 1] << 8) | input[p + 2];
+        htab[Math.imul(w, 0x9e3779b1) >>> shift] = b + p;
       }
-      ip = end;
+      if (ip < hashEnd) v = (input[ip] << 8) | input[ip + 1];
       continue;
     }
-    if (op >= limit) return null;
+    // no match: this byte is a literal
+    if (op >= limit) return -1; // the bytes passed cannot be matched any more: the output will not fit
     out[op++] = input[ip++];
-    lit++;
-    if (lit === MAX_LIT) {
-      out[op - lit - 1] = MAX_LIT - 1;
+    if (++lit === MAX_LIT) {
+      out[op - MAX_LIT - 1] = MAX_LIT - 1;
       lit = 0;
       op++;
     }
+    if (++miss >= SKIP_AFTER) {
+      // after many misses, the next few bytes too, without looking them up
+      let step = (miss >> SKIP_TRIGGER) - 1;
+      if (step > MAX_STEP) step = MAX_STEP;
+      if (step > hashEnd - ip) step = hashEnd - ip;
+      if (op + step > limit) return -1;
+      for (let k = 0; k < step; k++) {
+        out[op++] = input[ip++];
+        if (++lit === MAX_LIT) {
+          out[op - MAX_LIT - 1] = MAX_LIT - 1;
+          lit = 0;
+          op++;
+        }
+      }
+      if (ip < hashEnd) v = (input[ip] << 8) | input[ip + 1];
+    }
   }
   while (ip < n) {
-    if (op >= limit) return null;
+    if (op >= limit) return -1;
     out[op++] = input[ip++];
-    lit++;
-    if (lit === MAX_LIT) {
-      out[op - lit - 1] = MAX_LIT - 1;
+    if (++lit === MAX_LIT) {
+      out[op - MAX_LIT - 1] = MAX_LIT - 1;
       lit = 0;
       op++;
     }
   }
   if (lit > 0) out[op - lit - 1] = lit - 1;
   else op--; // drop the unused control byte
-  if (op > limit) return null;
-  return Buffer.from(out.subarray(0, op));
+  return op > limit ? -1 : op;
+}
+
+/** Tests only: move the table's `base` (to reach its overflow reset without compressing 2 GB). */
+export function setLzfBaseForTests(value: number): void {
+  base = value;
+}
+
+/** The buffer the last `lzfCompressToScratch` wrote into (valid until its next call). */
+export function lzfScratch(): Buffer {
+  return lastOut;
+}
+
+/**
+ * Compresses `input` with LZF. Returns null when the result would be longer than `maxOut`
+ * (by default `input.length - 4`, Redis's rule: compression must save at least 4 bytes), or when
+ * the input is too short to be worth it (≤ 4 bytes). Redis itself only tries strings longer than
+ * 20 bytes; that policy is the caller's. The output is valid for Redis's `lzf_decompress`.
+ */
+export function lzfCompress(input: Uint8Array, maxOut = input.length - 4): Buffer | null {
+  const len = lzfCompressToScratch(input, maxOut);
+  return len < 0 ? null : Buffer.from(lastOut.subarray(0, len));
 }

@@ -130,6 +130,25 @@ export class OutputBuffer {
     this.pos = n - free;
   }
 
+  /**
+   * Copies `src[start, end)`, always (never passed through): for bytes in a scratch buffer that is
+   * reused, like LZF output.
+   */
+  copyFrom(src: Uint8Array, start: number, end: number): void {
+    let p = start;
+    while (p < end) {
+      if (this.pos >= this.buf.length) this.cut();
+      const b = this.buf;
+      const k = Math.min(end - p, b.length - this.pos);
+      if (k < 48) {
+        let o = this.pos;
+        for (let i = 0; i < k; i++) b[o++] = src[p + i];
+      } else b.set(src.subarray(p, p + k), this.pos);
+      this.pos += k;
+      p += k;
+    }
+  }
+
   /** Writes an ASCII/latin1 string byte for byte. */
   latin1(s: string): void {
     const n = s.length;

@@ -3,7 +3,7 @@
  * INT8/16/32 only for the canonical decimal form of an int32, optional LZF, else raw.
  */
 import type { OutputBuffer } from './output-buffer';
-import { lzfCompress } from '../codec/lzf';
+import { lzfCompressToScratch, lzfScratch } from '../codec/lzf';
 import { tryIntegerEncoding } from '../codec/length';
 
 /** Writes `v` (an int32) as the shortest RDB integer string encoding. */
@@ -37,12 +37,12 @@ export function writeRdbString(out: OutputBuffer, s: Uint8Array, compress: boole
     }
   }
   if (compress && n > 20) {
-    const c = lzfCompress(s);
-    if (c !== null) {
+    const clen = lzfCompressToScratch(s);
+    if (clen >= 0) {
       out.u8(0xc3);
-      out.len(c.length);
+      out.len(clen);
       out.len(n);
-      out.bytes(c);
+      out.copyFrom(lzfScratch(), 0, clen); // copied now: the scratch is reused by the next string
       return;
     }
   }
