@@ -16,6 +16,7 @@ import { infoCommand } from './commands/info-command';
 import { persistenceCommands } from './commands/persistence-commands';
 import { shutdownCommand } from './commands/shutdown-command';
 import { createKeyspaceBridge } from './dispatch/keyspace-adapter';
+import { MISCONF } from './dispatch/reply-texts';
 import { InstantaneousMetrics } from './info/info-metrics';
 import { type ReplicationInfoProvider, StandaloneReplicationInfo } from './info/replication-info';
 import { Logger, type LogLevel } from './logger';
@@ -83,6 +84,9 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
 
   const unbind = bindConfig({ server, logger }, config);
   // rdb_changes_since_last_save comes from the keyspace's change counter (persistence.dirty)
+  server.setDiskErrorCheck(() =>
+    persistence.lastBgsaveStatus === 'err' && persistence.saveParams.length > 0 && config.getBool('stop-writes-on-bgsave-error') ? MISCONF : undefined,
+  );
 
   async function close(): Promise<void> {
     if (closed) return;

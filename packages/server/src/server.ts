@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, unlinkSync } from 'node:fs';
 import { type Server as NetServer, type Socket, createServer as createNetServer } from 'node:net';
-import type { RespValue } from '@replikit/resp';
+import type { ErrorReply, RespValue } from '@replikit/resp';
 import { EventEmitter } from 'eventemitter3';
 import { UserDirectory } from './auth/user-directory';
 import { BlockingManager } from './blocking/blocking-manager';
@@ -74,6 +74,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   readonly startedAt = Date.now();
   readonly runId = randomBytes(20).toString('hex');
   replication: ReplicationState;
+  diskErrorCheck: (() => ErrorReply | undefined) | undefined = undefined;
   private sink: PropagationSink | undefined;
   private batch: PropagatedWrite[][] | undefined;
   private readonly netServers: NetServer[] = [];
@@ -129,6 +130,14 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   /** Installs the replication wave's state object (role, link, good replicas, loading). */
   setReplicationState(state: ReplicationState): void {
     this.replication = state;
+  }
+
+  /**
+   * Installs writeCommandsDeniedByDiskError: called for writes and PING (not from the master
+   * client); a returned error (`-MISCONF ...`) refuses the command in processCommand order.
+   */
+  setDiskErrorCheck(check: (() => ErrorReply | undefined) | undefined): void {
+    this.diskErrorCheck = check;
   }
 
   /** Installs the sink that receives every executed write (the master package's backlog feed). */

@@ -18,6 +18,7 @@ export interface DispatchObserver {
  * 1. lookup (unknown command / unknown subcommand) and arity
  * 2. authentication (NOAUTH), unless the command is `no-auth`
  * 3. `no-multi` commands inside MULTI
+ * 3b. MISCONF (persistence failing, `stop-writes-on-bgsave-error`), for writes and PING
  * 4. NOREPLICAS (master with min-replicas-to-write), for writes (and EXEC of queued writes)
  * 5. READONLY (replica with replica-read-only), for writes from normal clients
  * 6. RESP2 subscribe-mode context
@@ -64,6 +65,11 @@ export class Dispatcher {
     if (multi !== undefined && e.noMulti) return NOT_IN_MULTI;
     const isExec = e.fullname === 'exec';
     const isWrite = e.isWrite || (isExec && multi?.hasWrite === true);
+    const diskError = rt.diskErrorCheck;
+    if (diskError !== undefined && (isWrite || e.fullname === 'ping') && client.kind !== 'master') {
+      const refusal = diskError();
+      if (refusal !== undefined) return refusal;
+    }
     const repl = rt.replication;
     const opts = rt.options;
     if (isWrite && repl.role === 'master' && opts.minReplicasToWrite > 0 && opts.minReplicasMaxLag > 0 && repl.goodReplicas < opts.minReplicasToWrite) {

@@ -62,3 +62,8 @@ export function pubsubContext(fullname: string): ErrorReply {
 export function execAbort(reason: ErrorReply): ErrorReply {
   return new ErrorReply(`EXECABORT Transaction discarded because of: ${reason.message}`);
 }
+
+/** shared.bgsaveerr: writes (and PING) while the last background save failed and `stop-writes-on-bgsave-error` is yes */
+export const MISCONF = new ErrorReply(
+  "MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.",
+);

@@ -1,4 +1,4 @@
-import type { RespValue } from '@replikit/resp';
+import type { ErrorReply, RespValue } from '@replikit/resp';
 import type { UserDirectory } from '../auth/user-directory';
 import type { BlockingManager } from '../blocking/blocking-manager';
 import type { PauseManager } from '../blocking/pause-manager';
@@ -36,6 +36,11 @@ export interface ServerRuntime {
   readonly runId: string;
   /** the TCP port listened on (0 before listen) */
   readonly port: number;
+  /**
+   * writeCommandsDeniedByDiskError: the refusal for writes (and PING) while persistence is failing
+   * (`-MISCONF ...`), or undefined. Installed by the persistence layer with `setDiskErrorCheck`.
+   */
+  readonly diskErrorCheck: (() => ErrorReply | undefined) | undefined;
   /** Runs a keyspace command for `client` in its db, propagates its writes, returns the reply. */
   runKeyspace(client: ServerClient, argv: string[]): RespValue;
   /** Hands writes to the propagation sink and the `command:propagate` event. */
