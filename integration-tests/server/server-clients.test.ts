@@ -12,11 +12,32 @@ afterAll(async () => {
 });
 
 function ioredis(extra: Record<string, unknown> = {}): Redis {
-  // enableReadyCheck sends INFO, which the operator surface registers; the core is tested without it.
-  return new Redis({ port: srv.port, host: '127.0.0.1', enableReadyCheck: false, maxRetriesPerRequest: 0, lazyConnect: false, ...extra });
+  return new Redis({ port: srv.port, host: '127.0.0.1', maxRetriesPerRequest: 0, lazyConnect: false, ...extra });
 }
 
 describe('ioredis', () => {
+  it('default options (the ready check sends INFO) work against a plain createServer', async () => {
+    const r = new Redis({ port: srv.port, host: '127.0.0.1' });
+    const errors: Error[] = [];
+    r.on('error', (e: Error) => errors.push(e));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        r.once('ready', () => resolve());
+        setTimeout(() => reject(new Error(`not ready: ${errors.map((e) => e.message).join('; ')}`)), 3000);
+      });
+      expect(await r.set('io:ready', '1')).toBe('OK');
+      const info = await r.info();
+      expect(info).toMatch(/^# Server\r\nredis_version:7\.0\.15\r\n/);
+      expect(info).toContain('\r\nloading:0\r\n');
+      expect(info).toContain('\r\nrole:master\r\n');
+      expect(info).toMatch(/\r\ndb0:keys=\d+,expires=0,avg_ttl=0\r\n/);
+      expect(await r.info('keyspace')).toMatch(/^# Keyspace\r\ndb0:keys=/);
+      expect(errors).toEqual([]);
+    } finally {
+      r.disconnect();
+    }
+  });
+
   it('runs commands and a 1000-command pipeline in order', async () => {
     const r = ioredis();
     try {

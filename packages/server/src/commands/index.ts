@@ -3,6 +3,7 @@ import { blockingCommands } from './blocking-pops';
 import { clientCommand } from './client-command';
 import { commandCommand } from './command-command';
 import { connectionCommands } from './connection-commands';
+import { coreInfoCommand } from './core-info-command';
 import { pubsubCommands } from './pubsub-commands';
 import { roleCommand } from './role-command';
 import { transactionCommands } from './transaction-commands';
@@ -22,5 +23,7 @@ export function serverCommands(): ServerCommandSpec[] {
     ...transactionCommands,
     ...blockingCommands,
     roleCommand,
+    // replaced by the operator surface's full INFO in createServerFromConfig
+    coreInfoCommand,
   ];
 }

@@ -47,6 +47,7 @@ export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
     releaseKeyVersion: (db, key) => ks.releaseKeyVersion(db, key),
     onKeyModified: (listener) => ks.onKeyModified(listener),
     dbSize: (db) => ks.size(db),
+    expiresSize: (db) => ks.expiresSize(db),
     onPropagate: (listener) => ks.onPropagate(listener),
     get stats() {
       return ks.stats;

@@ -37,6 +37,8 @@ export interface KeyspaceBridge {
   /** Called after every key modification (`key` null: the whole db was flushed or swapped). */
   onKeyModified(listener: (db: number, key: string | null) => void): () => void;
   dbSize(db: number): number;
+  /** keys with a TTL in `db` (INFO keyspace `expires=`) */
+  expiresSize(db: number): number;
   /**
    * Writes no client command produced (the active expiry cycle's DELs, one bare DEL per key).
    * The server forwards them to its PropagationSink and `command:propagate` with no origin.
