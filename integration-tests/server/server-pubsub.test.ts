@@ -46,6 +46,17 @@ const SCENARIOS: Record<string, Step[]> = {
     send(1, 'PUBLISH \xff\x00ch'),
     call(1, 'PING'),
   ],
+  // stringmatchlen never matches an empty subject: "*" skips the "" channel (one matcher for keys and Pub/Sub)
+  'the empty channel and the * pattern': [
+    call(0, 'SUBSCRIBE '),
+    call(1, 'PSUBSCRIBE *'),
+    call(2, 'PUBLISH  m'),
+    read(0),
+    call(2, 'PUBLISH c m'),
+    read(1),
+    call(2, 'PUBSUB CHANNELS *'),
+    call(2, 'PUBSUB CHANNELS'),
+  ],
   'RESET leaves subscribe mode': [call(0, 'SUBSCRIBE a'), call(0, 'RESET'), call(1, 'PUBLISH a x'), call(0, 'GET a'), call(0, 'PUBSUB NUMSUB a')],
   'sharded channels': [call(0, 'SSUBSCRIBE s1 s2'), read(0), call(1, 'SPUBLISH s1 m'), read(0), call(1, 'PUBLISH s1 m'), call(1, 'PUBSUB SHARDNUMSUB s1 s2 s3'), call(1, 'PUBSUB SHARDCHANNELS s1*'), call(0, 'SUNSUBSCRIBE s1'), call(0, 'SUNSUBSCRIBE')],
 };

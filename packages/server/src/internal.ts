@@ -38,6 +38,6 @@ export type { ServerRuntime } from './dispatch/server-runtime';
 export { unwatchAll } from './commands/transaction-commands';
 export { resetClientState, validClientName } from './commands/connection-commands';
 export { PubSubHub } from './pubsub/pubsub-hub';
-export { globMatch } from './pubsub/glob-match';
+export { globMatch } from '@replikit/keyspace/internal';
 export { commandInfo } from './commands/command-command';
 export { parseStrictInt, parseInt32 } from './commands/arg-parsing';

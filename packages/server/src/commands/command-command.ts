@@ -1,6 +1,6 @@
 import { ErrorReply, MapReply, type RespValue, SetReply, SimpleString } from '@replikit/resp';
 import { type CommandContext, type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
-import { globMatch } from '../pubsub/glob-match';
+import { globMatch } from '@replikit/keyspace/internal';
 import { eqi } from './arg-parsing';
 
 const FLAGS = ['loading', 'stale'];

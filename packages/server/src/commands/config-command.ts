@@ -11,7 +11,7 @@ import { ConfigValueError } from '../config/server-config';
 import type { ServerClient } from '../connection/server-client';
 import { type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
 import { SYNTAX } from '../dispatch/reply-texts';
-import { globMatch } from '../pubsub/glob-match';
+import { globMatch } from '@replikit/keyspace/internal';
 
 const FLAGS = ['admin', 'noscript', 'loading', 'stale'];
 const CATS = ['@admin', '@slow', '@dangerous'];

@@ -17,6 +17,13 @@ describe('splitConfigArgs (sdssplitargs rules)', () => {
   ])('%j', (line, expected) => {
     expect(splitConfigArgs(line)).toEqual(expected);
   });
+  it('binary: \\xHH bytes, latin1 lines kept, wide characters taken as UTF-8 bytes (like argv)', () => {
+    expect(splitConfigArgs('requirepass "\\xff\\x00z"')).toEqual(['requirepass', '\xff\x00z']);
+    expect(splitConfigArgs('requirepass p\xe4ss')).toEqual(['requirepass', 'p\xe4ss']);
+    expect(splitConfigArgs('requirepass \u20ac')).toEqual(['requirepass', '\xe2\x82\xac']);
+    // an unquoted argument ends at space, \n, \r, \t only (sdssplitargs), not at \v
+    expect(splitConfigArgs('a\vb c')).toEqual(['a\vb', 'c']);
+  });
   it.each(['a "b', "a 'b", 'a "b"c'])('rejects %j', (line) => {
     expect(splitConfigArgs(line)).toBeNull();
   });

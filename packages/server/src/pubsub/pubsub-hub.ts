@@ -1,5 +1,5 @@
 import { PushReply, type RespValue } from '@replikit/resp';
-import { globMatch } from './glob-match';
+import { globMatch } from '@replikit/keyspace/internal';
 
 /** What the hub needs from a connection. */
 export interface Subscriber {

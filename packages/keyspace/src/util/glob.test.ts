@@ -1,9 +1,12 @@
 import fc from 'fast-check';
-import { globMatch } from './glob-match';
+import { globMatch } from './glob';
 
+// Cases of the server's former Pub/Sub matcher, now served by this one (PSUBSCRIBE, PUBSUB CHANNELS,
+// CONFIG GET, COMMAND LIST FILTERBY PATTERN).
 describe('globMatch (stringmatchlen)', () => {
   it.each([
-    ['*', '', true],
+    // stringmatchlen never matches an empty subject: redis-server 7.0's PUBSUB CHANNELS * skips a "" channel
+    ['*', '', false],
     ['*', 'anything', true],
     ['h?llo', 'hello', true],
     ['h?llo', 'hllo', false],
@@ -35,6 +38,6 @@ describe('globMatch (stringmatchlen)', () => {
   });
 
   it('prefix* matches every extension', () => {
-    fc.assert(fc.property(fc.string().filter((s) => !/[*?[\\]/.test(s)), fc.string(), (p, rest) => globMatch(`${p}*`, p + rest)));
+    fc.assert(fc.property(fc.string().filter((s) => !/[*?[\\]/.test(s)), fc.string(), (p, rest) => p + rest === '' || globMatch(`${p}*`, p + rest)));
   });
 });
