@@ -1,6 +1,7 @@
 import { type Socket, connect } from 'node:net';
 import { type Keyspace, createKeyspace } from '@replikit/keyspace';
 import { type ReplikitServer, type ServerOptions, createKeyspaceBridge, createServer } from '@replikit/server';
+import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 
 export interface Started {
   readonly server: ReplikitServer;
@@ -189,3 +190,34 @@ export async function runScenario(port: number, steps: readonly Step[]): Promise
   return out;
 }
 
+
+/**
+ * One test per scenario: the same multi-client steps against a real redis-server 7.0 and a fresh
+ * replikit server; the replies must be equal. `flushFirst` empties both before each scenario.
+ */
+export function scenariosVsRedis(title: string, scenarios: Readonly<Record<string, readonly Step[]>>, options: { flushFirst?: boolean } = {}): void {
+  (hasRedis() ? describe : describe.skip)(title, () => {
+    let redis: RedisServerHandle;
+    let ours: Started;
+    beforeAll(async () => {
+      [redis, ours] = await Promise.all([startRedisServer(), startReplikit()]);
+    });
+    afterAll(async () => {
+      await Promise.all([redis?.stop(), ours?.close()]);
+    });
+
+    for (const [name, steps] of Object.entries(scenarios)) {
+      it(name, async () => {
+        if (options.flushFirst) {
+          for (const port of [redis.port, ours.port]) {
+            const c = await ByteClient.connect(port);
+            await c.call('FLUSHALL');
+            c.close();
+          }
+        }
+        const [expected, actual] = await Promise.all([runScenario(redis.port, steps), runScenario(ours.port, steps)]);
+        expect(actual).toEqual(expected);
+      });
+    }
+  });
+}

@@ -1,8 +1,5 @@
 /** Pub/Sub across clients (RESP2 and RESP3), compared with redis-server 7.0 frame for frame. */
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { call, read, runScenario, send, startReplikit, type Started, type Step } from './helpers';
-
-const describeRedis = hasRedis() ? describe : describe.skip;
+import { call, read, send, scenariosVsRedis, type Step } from './helpers';
 
 const SCENARIOS: Record<string, Step[]> = {
   'channel and pattern delivery, receiver counts': [
@@ -61,20 +58,4 @@ const SCENARIOS: Record<string, Step[]> = {
   'sharded channels': [call(0, 'SSUBSCRIBE s1 s2'), read(0), call(1, 'SPUBLISH s1 m'), read(0), call(1, 'PUBLISH s1 m'), call(1, 'PUBSUB SHARDNUMSUB s1 s2 s3'), call(1, 'PUBSUB SHARDCHANNELS s1*'), call(0, 'SUNSUBSCRIBE s1'), call(0, 'SUNSUBSCRIBE')],
 };
 
-describeRedis('Pub/Sub across clients vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let ours: Started;
-  beforeAll(async () => {
-    [redis, ours] = await Promise.all([startRedisServer(), startReplikit()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), ours?.close()]);
-  });
-
-  for (const [name, steps] of Object.entries(SCENARIOS)) {
-    it(name, async () => {
-      const [expected, actual] = await Promise.all([runScenario(redis.port, steps), runScenario(ours.port, steps)]);
-      expect(actual).toEqual(expected);
-    });
-  }
-});
+scenariosVsRedis('Pub/Sub across clients vs redis-server 7.0', SCENARIOS);

@@ -1,8 +1,5 @@
 /** WATCH/MULTI/EXEC across clients, compared with redis-server 7.0 reply for reply. */
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { ByteClient, call, runScenario, sleep, startReplikit, type Started, type Step } from './helpers';
-
-const describeRedis = hasRedis() ? describe : describe.skip;
+import { call, sleep, scenariosVsRedis, type Step } from './helpers';
 
 const SCENARIOS: Record<string, Step[]> = {
   'a write by another client aborts EXEC': [call(0, 'SET w 1'), call(0, 'WATCH w'), call(1, 'SET w 2'), call(0, 'MULTI'), call(0, 'INCR w'), call(0, 'EXEC'), call(0, 'GET w')],
@@ -15,25 +12,4 @@ const SCENARIOS: Record<string, Step[]> = {
   'errors at EXEC time do not roll back': [call(0, 'SET s str'), call(0, 'MULTI'), call(0, 'INCR s'), call(0, 'SET t 1'), call(0, 'LPUSH s x'), call(0, 'EXEC'), call(0, 'GET t')],
 };
 
-describeRedis('WATCH across clients vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let ours: Started;
-  beforeAll(async () => {
-    [redis, ours] = await Promise.all([startRedisServer(), startReplikit()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), ours?.close()]);
-  });
-
-  for (const [name, steps] of Object.entries(SCENARIOS)) {
-    it(name, async () => {
-      for (const port of [redis.port, ours.port]) {
-        const c = await ByteClient.connect(port);
-        await c.call('FLUSHALL');
-        c.close();
-      }
-      const [expected, actual] = await Promise.all([runScenario(redis.port, steps), runScenario(ours.port, steps)]);
-      expect(actual).toEqual(expected);
-    });
-  }
-});
+scenariosVsRedis('WATCH across clients vs redis-server 7.0', SCENARIOS, { flushFirst: true });
