@@ -122,13 +122,27 @@ export class Keyspace {
    * get Redis's error replies; nothing throws for client input.
    */
   execute(argv: BinaryString[], session: Session): ExecResult {
+    const out = { reply: null as RespValue, propagate: EMPTY };
+    this.executeInto(argv, session, out);
+    return out;
+  }
+
+  /**
+   * execute() writing into `out` instead of allocating a result: for callers on a hot path (the
+   * server reuses one object). `out.propagate` is a fresh array (or a shared empty one) each time.
+   */
+  executeInto(argv: BinaryString[], session: Session, out: { reply: RespValue; propagate: ReadonlyArray<PropagatedCommand> }): void {
     if (this.closed) throw new KeyspaceClosedError();
     const cmd = this.resolve(argv);
-    if (cmd instanceof ErrorReply) return { reply: cmd, propagate: EMPTY };
+    if (cmd instanceof ErrorReply) {
+      out.reply = cmd;
+      out.propagate = EMPTY;
+      return;
+    }
     const ctx = this.ctx;
     ctx.beginExecution(session, this.clock());
-    const reply = ctx.runCommand(cmd, argv);
-    return { reply, propagate: ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.touchesArbitraryKeys) };
+    out.reply = ctx.runCommand(cmd, argv);
+    out.propagate = ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.touchesArbitraryKeys);
   }
 
   /**

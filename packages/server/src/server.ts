@@ -147,8 +147,11 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
 
   runKeyspace(client: ServerClient, argv: string[]): RespValue {
     const r = this.keyspace.execute(argv, client.db, client.protocol);
-    if (r.writes.length > 0) this.propagate(r.writes, client);
-    return r.reply;
+    // r may be reused by the next execute (a sink could run one): take both fields first
+    const reply = r.reply;
+    const writes = r.writes;
+    if (writes.length > 0) this.propagate(writes, client);
+    return reply;
   }
 
   propagate(writes: readonly PropagatedWrite[], origin: ServerClient | undefined): void {

@@ -62,6 +62,7 @@ export class ClientConnection implements ServerClient {
   readonly laddr: string;
   /** while set (EXEC running queued commands), replies written with reply() are collected here */
   captured: RespValue[] | undefined = undefined;
+  callContext: unknown = undefined;
   /** set by the blocking manager while a blocking command waits */
   blockedOn: unknown = undefined;
   private replica = false;

@@ -71,4 +71,6 @@ export interface ServerClient {
   readonly outputBytes: number;
   /** Bytes received and not yet parsed (qbuf). */
   readonly queryBufferBytes: number;
+  /** The dispatcher's reusable CommandContext for this client (created on its first command; internal). */
+  callContext: unknown;
 }

@@ -7,6 +7,23 @@ import type { TableEntry } from './command-table';
 import { LOADING, MASTERDOWN, NOAUTH, NOREPLICAS, NOT_IN_MULTI, READONLY, execAbort, pubsubContext } from './reply-texts';
 import type { ServerRuntime } from './server-runtime';
 
+/**
+ * The CommandContext handlers get: one per client, created on its first command and reused (no
+ * allocation per command). `inExec` is set around each call; a handler that keeps the context
+ * (a blocked BLPOP) sees the same client and keyspace later.
+ */
+class ClientCallContext implements CommandContext {
+  inExec = false;
+  constructor(
+    readonly runtime: ServerRuntime,
+    readonly client: ServerClient,
+  ) {}
+
+  keyspace(argv: string[]): RespValue {
+    return this.runtime.runKeyspace(this.client, argv);
+  }
+}
+
 /** Hooks the dispatcher reports to (the server turns them into events). */
 export interface DispatchObserver {
   commandFailed(err: CommandFailedError, client: ServerClient): void;
@@ -118,12 +135,13 @@ export class Dispatcher {
   call(client: ServerClient, e: TableEntry, argv: string[], inExec: boolean): RespValue | typeof NO_REPLY {
     const stat = this.rt.stats.command(e.fullname);
     const rt = this.rt;
-    const ctx: CommandContext = {
-      runtime: rt,
-      client,
-      inExec,
-      keyspace: (a: string[]) => rt.runKeyspace(client, a),
-    };
+    let ctx = client.callContext as ClientCallContext | undefined;
+    if (ctx === undefined) {
+      ctx = new ClientCallContext(rt, client);
+      client.callContext = ctx;
+    }
+    const outerInExec = ctx.inExec;
+    ctx.inExec = inExec;
     const t0 = performance.now();
     let result: RespValue | typeof NO_REPLY;
     try {
@@ -132,6 +150,8 @@ export class Dispatcher {
       const failure = new CommandFailedError(e.fullname, err);
       this.observer.commandFailed(failure, client);
       result = new ErrorReply(`ERR ${(err as Error)?.message ?? String(err)}`.replace(/[\r\n]/g, ' '));
+    } finally {
+      ctx.inExec = outerInExec;
     }
     stat.usec += Math.round((performance.now() - t0) * 1000);
     stat.calls++;

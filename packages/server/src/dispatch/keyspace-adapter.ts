@@ -1,4 +1,5 @@
 import type { CommandEntry, Keyspace, PropagatedCommand, Session } from '@replikit/keyspace';
+import type { RespValue } from '@replikit/resp';
 import type { ServerCommandSpec } from './command-spec';
 import type { KeyspaceBridge, KeyspaceResult } from './keyspace-bridge';
 import type { PropagatedWrite } from './replication-state';
@@ -29,14 +30,19 @@ function toSpec(e: CommandEntry, fullname: string): ServerCommandSpec {
 export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
   // one reused session: execute() runs synchronously, nothing keeps it between calls
   const session: Session = { db: 0, resp: 2 };
+  // reused result objects: the server reads a result before its next execute() (no allocation per command)
+  const out: { reply: RespValue; propagate: readonly PropagatedCommand[] } = { reply: null, propagate: EMPTY as readonly PropagatedCommand[] };
+  const result: { reply: RespValue; writes: readonly PropagatedWrite[] } = { reply: null, writes: EMPTY };
   return {
     databases: ks.databases,
     specs: () => [...ks.commandTable].map((e) => toSpec(e, e.name)),
     execute(argv, db, resp): KeyspaceResult {
       session.db = db;
       session.resp = resp;
-      const r = ks.execute(argv, session);
-      return { reply: r.reply, writes: r.propagate.length === 0 ? EMPTY : (r.propagate as readonly PropagatedCommand[]) };
+      ks.executeInto(argv, session, out);
+      result.reply = out.reply;
+      result.writes = out.propagate.length === 0 ? EMPTY : (out.propagate as readonly PropagatedCommand[]);
+      return result;
     },
     executeTransaction(queued, db, resp) {
       const s: Session = { db, resp };

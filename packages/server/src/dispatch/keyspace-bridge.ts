@@ -20,6 +20,7 @@ export interface KeyspaceBridge {
   /**
    * Runs one command in `db` as a normal client (not from the master). `resp` is the client's
    * protocol (HELLO): RESP3 clients get [member, score] / [field, value] pairs (WITHSCORES ...).
+   * The result may be a reused object: read it before the next execute().
    */
   execute(argv: string[], db: number, resp: 2 | 3): KeyspaceResult;
   /**
