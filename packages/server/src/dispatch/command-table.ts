@@ -53,6 +53,8 @@ interface Slot {
  */
 export class CommandTable {
   private readonly slots = new Map<string, Slot>();
+  /** the same slots under upper-case names: clients send `SET`, and a hit avoids a toLowerCase() per command */
+  private readonly upper = new Map<string, Slot>();
 
   /** Adds a command; throws CommandExistsError when the name is taken unless `replace`. */
   register(spec: ServerCommandSpec, replace = false): void {
@@ -63,7 +65,9 @@ export class CommandTable {
       subs = new Map();
       for (const [sub, s] of spec.subcommands) subs.set(sub.toLowerCase(), entryOf(s, `${name}|${sub.toLowerCase()}`));
     }
-    this.slots.set(name, { entry: entryOf(spec, name), subs });
+    const slot = { entry: entryOf(spec, name), subs };
+    this.slots.set(name, slot);
+    this.upper.set(name.toUpperCase(), slot);
   }
 
   has(name: string): boolean {
@@ -77,7 +81,7 @@ export class CommandTable {
   /** Resolves argv to an entry, or the error processCommand replies (unknown command/subcommand, arity). */
   lookup(argv: readonly string[]): TableEntry | ErrorReply {
     const name = argv[0] as string;
-    let slot = this.slots.get(name);
+    let slot = this.slots.get(name) ?? this.upper.get(name);
     if (slot === undefined) slot = this.slots.get(name.toLowerCase());
     if (slot === undefined) return unknownCommand(argv);
     let entry = slot.entry;
