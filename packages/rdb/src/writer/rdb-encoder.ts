@@ -12,7 +12,7 @@ import {
   MAX_WRITE_RDB_VERSION,
   MIN_WRITE_RDB_VERSION,
 } from './defaults';
-import { KeySet } from './key-set';
+import { DuplicateKeyLog } from './duplicate-keys';
 import { OutputBuffer } from './output-buffer';
 import { writeRdbString } from './string-writer';
 import { fail, show } from './validate';
@@ -70,7 +70,12 @@ export interface RdbWriterOptions {
   dbSizes?: ReadonlyMap<number, { keys: number; expires: number }> | Readonly<Record<number, { keys: number; expires: number }>>;
   /** Redis's `databases`: a db index at or above it is refused @default 16 */
   databases?: number;
-  /** refuse a key written twice in one db (costs a Set of keys per db) @default true */
+  /**
+   * refuse a key written twice in one db: the keys of the db are logged and checked in bulk when the
+   * db ends, so the error (ERR_RDB_WRITE) comes before the next SELECTDB or the EOF opcode, not at
+   * the duplicate itself; the output never gets its EOF and checksum. Costs a copy of the db's keys
+   * @default true
+   */
   checkDuplicateKeys?: boolean;
   /** output chunk size in bytes (at least 64) @default 65536 */
   chunkSize?: number;
@@ -96,7 +101,7 @@ export class RdbEncoder {
   private readonly options: RdbWriterOptions;
   private currentDb = -1;
   private readonly doneDbs = new Set<number>();
-  private keysInDb: KeySet | null = null;
+  private keysInDb: DuplicateKeyLog | null = null;
   private keysThisDb = 0;
   private state: 'new' | 'body' | 'done' = 'new';
   readonly stats: RdbWriteStats = { bytes: 0, keys: 0, dbs: new Map() };
@@ -154,6 +159,7 @@ export class RdbEncoder {
     if (!Number.isInteger(db) || db < 0 || db >= this.databases) fail(`db ${db} out of range 0..${this.databases - 1}`);
     if (this.doneDbs.has(db)) fail(`db ${db} appears again after db ${this.currentDb}: entries must be grouped by db`);
     if (this.currentDb >= 0) {
+      this.checkDuplicates();
       this.doneDbs.add(this.currentDb);
       this.stats.dbs.set(this.currentDb, this.keysThisDb);
     }
@@ -161,14 +167,26 @@ export class RdbEncoder {
     this.currentDb = db;
     const sizes = this.options.dbSizes;
     const hint = sizes instanceof Map ? sizes.get(db) : (sizes as Record<number, { keys: number; expires: number }> | undefined)?.[db];
-    // presized from the RESIZEDB hint when there is one (growing the set costs about a third of it)
-    this.keysInDb = this.checkKeys ? new KeySet(Math.min(hint?.keys ?? 1024, 1 << 24)) : null;
+    // presized from the RESIZEDB hint when there is one
+    this.keysInDb = this.checkKeys ? new DuplicateKeyLog(Math.min(hint?.keys ?? 1024, 1 << 24)) : null;
     this.out.u8(0xfe);
     this.out.len(db);
     if (hint) {
       this.out.u8(0xfb);
       this.out.len(hint.keys);
       this.out.len(hint.expires);
+    }
+  }
+
+  /** Fails when a key of the current db was written twice (before anything ends the db). */
+  private checkDuplicates(): void {
+    const log = this.keysInDb;
+    if (!log) return;
+    this.keysInDb = null;
+    const dup = log.findDuplicate();
+    if (dup) {
+      this.state = 'done';
+      fail(`duplicate key ${show(dup)} in db ${this.currentDb}`);
     }
   }
 
@@ -179,7 +197,7 @@ export class RdbEncoder {
     if (db !== this.currentDb) this.selectDb(db);
     const key = e.key;
     if (!Buffer.isBuffer(key)) fail('a key must be a Buffer');
-    if (this.keysInDb && !this.keysInDb.add(key)) fail(`duplicate key ${show(key)} in db ${db}`);
+    if (this.keysInDb) this.keysInDb.add(key);
     const typeId = valueTypeId(e.value, this.encoding);
     const out = this.out;
     const exp = e.expireAtMs ?? -1;
@@ -208,6 +226,7 @@ export class RdbEncoder {
   finish(): void {
     if (this.state === 'new') this.writeHeader();
     if (this.state === 'done') return;
+    this.checkDuplicates();
     this.state = 'done';
     if (this.currentDb >= 0) this.stats.dbs.set(this.currentDb, this.keysThisDb);
     this.out.u8(0xff);
