@@ -210,7 +210,7 @@ const fixtures: Fixture[] = [
         groups: [{
           name: 'g', lastId: '100-0', entriesRead: '1',
           pel: [['100-0', 'c1', '1700000001000', '1']],
-          consumers: [{ name: 'c1', seenTime: '1700000001000', pending: ['100-0'] }],
+          consumers: [{ name: 'c1', seenTime: '1700000001000', activeTime: '1700000001001', pending: ['100-0'] }],
         }],
       }),
     ],

@@ -26,7 +26,14 @@ export interface StreamPendingEntry {
 
 export interface StreamConsumer {
   name: Buffer;
-  seenTime: bigint; // unix ms
+  /** unix ms of the consumer's last attempted interaction (XINFO `seen-time`) */
+  seenTime: bigint;
+  /**
+   * unix ms of the consumer's last successful interaction (XINFO `active-time`, Redis 7.2+): read
+   * from STREAM_LISTPACKS_3 (type 21, RDB 11/12); absent for older types. The writer writes
+   * STREAM_LISTPACKS_2 (type 19, which has no such field) whatever the RDB version, so it ignores it.
+   */
+  activeTime?: bigint;
   /** ids of this consumer's pending entries (each also present in the group's pel) */
   pending: StreamId[];
 }

@@ -51,7 +51,12 @@ export function jsonValue(v: RdbValue): unknown {
           lastId: id(g.lastId),
           entriesRead: jsonBig(g.entriesRead),
           pel: g.pel.map((p) => ({ id: id(p.id), deliveryTime: jsonBig(p.deliveryTime), deliveryCount: jsonBig(p.deliveryCount) })),
-          consumers: g.consumers.map((c) => ({ name: jsonString(c.name), seenTime: jsonBig(c.seenTime), pending: c.pending.map(id) })),
+          consumers: g.consumers.map((c) => ({
+            name: jsonString(c.name),
+            seenTime: jsonBig(c.seenTime),
+            ...(c.activeTime === undefined ? {} : { activeTime: jsonBig(c.activeTime) }),
+            pending: c.pending.map(id),
+          })),
         })),
       };
     }

@@ -82,7 +82,7 @@ export function readStream(cur: Cursor, typeId: number): StreamValue {
     for (let c = 0; c < consumerCount; c++) {
       const cname = cur.str();
       const seenTime = cur.int64LEBig();
-      if (typeId >= 21) cur.int64LEBig(); // active_time (7.2+): not in the model
+      const activeTime = typeId >= 21 ? cur.int64LEBig() : undefined; // active_time (7.2+)
       const n = cur.count('stream consumer PEL', 16);
       const pending: StreamId[] = [];
       for (let i = 0; i < n; i++) {
@@ -95,7 +95,7 @@ export function readStream(cur: Cursor, typeId: number): StreamValue {
         pelIndex.set(key, 1);
         pending.push({ ms: raw.readBigUInt64BE(0), seq: raw.readBigUInt64BE(8) });
       }
-      consumers.push({ name: cname, seenTime, pending });
+      consumers.push(activeTime === undefined ? { name: cname, seenTime, pending } : { name: cname, seenTime, activeTime, pending });
     }
     groups.push({ name, lastId: groupLastId, entriesRead, pel, consumers });
   }

@@ -67,7 +67,12 @@ export function normalizeValue(v: RdbValue): { type: string; value: unknown } {
               lastId: id(g.lastId),
               entriesRead: String(g.entriesRead),
               pel: g.pel.map((p) => [id(p.id), owner.get(id(p.id)) ?? null, String(p.deliveryTime), String(p.deliveryCount)]),
-              consumers: g.consumers.map((c) => ({ name: s(c.name), seenTime: String(c.seenTime), pending: c.pending.map(id) })),
+              consumers: g.consumers.map((c) => ({
+                name: s(c.name),
+                seenTime: String(c.seenTime),
+                ...(c.activeTime === undefined ? {} : { activeTime: String(c.activeTime) }),
+                pending: c.pending.map(id),
+              })),
             };
           }),
         },
