@@ -101,3 +101,10 @@ describe('lzfCompress', () => {
     }
   });
 });
+
+test('a maxOut far above the input does not size the scratch by it', () => {
+  const data = Buffer.from('abcabcabcabcabcabcabcabcabcabcxyz'.repeat(10));
+  const c = lzfCompress(data, 1e9);
+  expect(lzfDecompress(c!, data.length).equals(data)).toBe(true);
+  expect(lzfCompress(Buffer.from('0123456789'), 1e9)!.length).toBe(11); // all literal: 1 control byte + 10
+});

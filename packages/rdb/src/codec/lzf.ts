@@ -99,9 +99,11 @@ let lastOut = scratch;
 export function lzfCompressToScratch(input: Uint8Array, maxOut = input.length - 4): number {
   const n = input.length;
   if (n <= 4 || maxOut <= 0) return -1;
+  // the output never exceeds the input plus one control byte per 32 literals, whatever maxOut says
+  const need = Math.min(maxOut, n + (n >> 5) + 2) + MAX_STEP + 8;
   let out = scratch;
-  if (out.length < maxOut + MAX_STEP + 8) {
-    out = Buffer.allocUnsafe(Math.max(maxOut + MAX_STEP + 8, out.length * 2));
+  if (out.length < need) {
+    out = Buffer.allocUnsafe(Math.max(need, out.length * 2));
     if (out.length <= KEEP_SCRATCH) scratch = out;
   }
   lastOut = out;
