@@ -127,14 +127,14 @@ export class RdbPersistence {
     };
   }
 
-  /** rdbSave(): writes the dump now, blocking. Logs like Redis; false on failure. */
+  /** rdbSave(): writes the dump now, blocking. Logs like Redis; false on failure. Success sets the bgsave status to ok. */
   saveSync(): boolean {
     const log = this.deps.logger;
     try {
       saveRdbFileSync(this.saveOptions());
     } catch (err) {
       log.warning(err instanceof RdbSaveError ? err.message : `Write error saving DB on disk: ${(err as Error).message}`);
-      this.lastBgsaveStatus = 'err';
+      // like rdbSave: a failed foreground save leaves lastbgsave_status alone (no MISCONF)
       return false;
     }
     log.notice('DB saved on disk');
