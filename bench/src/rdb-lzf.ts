@@ -1,7 +1,8 @@
 /**
  * @replikit/rdb LZF compression benchmark: `lzfCompress` throughput (MB/s of input) and ratio on
  * compressible (JSON-like documents, ~270 B and 4 KiB) and incompressible (random, 100 B and 4 KiB)
- * values, next to the previous implementation (commit 2eaf30f, kept below verbatim as
+ * values, next to the previous implementation (as of commit 2eaf30f, kept below with its constants
+ * renamed, as
  * `lzfCompressBefore`) in the same run; plus `lzfDecompress`.
  *
  *   pnpm exec tsx bench/src/rdb-lzf.ts
