@@ -72,7 +72,8 @@ const STEPS: Step[] = [
   w('PERSIST n3'),
   w('KEYS *'),
   w('SCAN 0 COUNT 100'),
-  w('SCAN 0 TYPE string'),
+  // COUNT covers every key: with the default 10, how many keys Redis visits depends on its hash seed
+  w('SCAN 0 TYPE string COUNT 1000'),
   w('DBSIZE'),
   w('MULTI'),
   w('INCR m'),

@@ -107,3 +107,16 @@ export function command(
 ): CommandSpec {
   return { name, arity, flags, firstKey: keys[0], lastKey: keys[1], keyStep: keys[2], handler, ...extra };
 }
+
+/**
+ * The inclusive range start..end of `len` elements after Redis's negative-index rules
+ * (LRANGE/LTRIM, ZRANGE by rank, ZREMRANGEBYRANK), or null when it is empty.
+ */
+export function normalizeRange(start: number, end: number, len: number): [number, number] | null {
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return null;
+  if (end >= len) end = len - 1;
+  return [start, end];
+}

@@ -51,18 +51,6 @@ export function parseListEnd(arg: BinaryString): ListEnd | null {
   return a === 'left' ? 'left' : a === 'right' ? 'right' : null;
 }
 
-/**
- * The inclusive range start..end of a list of length `len` after Redis's negative-index rules
- * (addListRangeReply / LTRIM), or null when it is empty.
- */
-export function normalizeRange(start: number, end: number, len: number): [number, number] | null {
-  if (start < 0) start = len + start;
-  if (end < 0) end = len + end;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) return null;
-  if (end >= len) end = len - 1;
-  return [start, end];
-}
 
 /** A 0-based position from a Redis index (negative counts from the tail), or -1 when outside. */
 export function resolveIndex(index: number, len: number): number {

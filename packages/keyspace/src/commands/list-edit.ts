@@ -5,7 +5,8 @@ import { ErrorReply, OK } from '@replikit/resp';
 import type { CommandSpec } from '../command-api';
 import type { ListValue } from '../types/list-value';
 import { INDEX_OUT_OF_RANGE, NOT_INTEGER, NO_SUCH_KEY } from '../reply-errors';
-import { normalizeRange, parseLong, readList, resolveIndex, writeList } from './list-common';
+import { normalizeRange } from '../command-helpers';
+import { parseLong, readList, resolveIndex, writeList } from './list-common';
 import { spec } from './meta';
 
 /** LSET key index element */

@@ -6,7 +6,8 @@ import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { CommandSpec } from '../command-api';
 import { INT64_MIN, parseInt64 } from '../util/int64';
 import { NOT_INTEGER, SYNTAX_ERR } from '../reply-errors';
-import { normalizeRange, parseLong, parsePositiveLong, readList, resolveIndex } from './list-common';
+import { normalizeRange } from '../command-helpers';
+import { parseLong, parsePositiveLong, readList, resolveIndex } from './list-common';
 import { spec } from './meta';
 
 const RANK_ZERO_ERR = new ErrorReply(

@@ -8,7 +8,7 @@
  */
 import { DoubleReply, ErrorReply, NULL_ARRAY, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { longArg, positiveLongArg } from '../command-helpers';
+import { longArg, normalizeRange, positiveLongArg } from '../command-helpers';
 import { SYNTAX_ERR, errReply } from '../reply-errors';
 import type { ZSetValue } from '../types/zset-value';
 import { MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_LEX, isResp3, parseLexRange, parseScoreRange, writeZset } from './zset-common';
@@ -130,13 +130,9 @@ function zremrangeGeneric(ctx: CommandContext, argv: readonly BinaryString[], ty
   if (z instanceof ErrorReply) return z;
   let removed: BinaryString[];
   if (remove === null) {
-    const llen = z.size;
-    if (start < 0) start = llen + start;
-    if (end < 0) end = llen + end;
-    if (start < 0) start = 0;
-    if (start > end || start >= llen) return 0;
-    if (end >= llen) end = llen - 1;
-    removed = z.removeRangeByRank(start, end);
+    const r = normalizeRange(start, end, z.size);
+    if (r === null) return 0;
+    removed = z.removeRangeByRank(r[0], r[1]);
   } else {
     removed = remove(z);
   }

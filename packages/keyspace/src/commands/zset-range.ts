@@ -4,7 +4,7 @@
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { longArg } from '../command-helpers';
+import { longArg, normalizeRange } from '../command-helpers';
 import { SYNTAX_ERR, errReply } from '../reply-errors';
 import { type LexRange, type ScoreRange, type SkipNode, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from '../types/skiplist';
 import { ZSET_MAX_LISTPACK_ENTRIES, ZSetValue } from '../types/zset-value';
@@ -38,12 +38,10 @@ class StoreSink implements Sink {
 /** Walks the requested range of `z` into `sink`; returns the number of elements emitted. */
 function emitRank(z: ZSetValue, start: number, end: number, reverse: boolean, sink: Sink): number {
   const llen = z.size;
-  if (start < 0) start = llen + start;
-  if (end < 0) end = llen + end;
-  if (start < 0) start = 0;
-  if (start > end || start >= llen) return 0;
-  if (end >= llen) end = llen - 1;
-  const n = end - start + 1;
+  const r = normalizeRange(start, end, llen);
+  if (r === null) return 0;
+  start = r[0];
+  const n = r[1] - start + 1;
   sink.begin?.(n);
   let x: SkipNode | null = z.nodeAt(reverse ? llen - 1 - start : start);
   for (let i = 0; i < n && x !== null; i++) {
