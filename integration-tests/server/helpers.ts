@@ -192,10 +192,16 @@ export async function runScenario(port: number, steps: readonly Step[]): Promise
 
 
 /**
- * One test per scenario: the same multi-client steps against a real redis-server 7.0 and a fresh
- * replikit server; the replies must be equal. `flushFirst` empties both before each scenario.
+ * One test per scenario: the same steps against a real redis-server 7.0 and a fresh replikit
+ * server; the replies must be equal. `flushFirst` empties both before each scenario; `run` runs
+ * one scenario against a port (multi-client `runScenario` by default).
  */
-export function scenariosVsRedis(title: string, scenarios: Readonly<Record<string, readonly Step[]>>, options: { flushFirst?: boolean } = {}): void {
+export function scenariosVsRedis<S = readonly Step[]>(
+  title: string,
+  scenarios: Readonly<Record<string, S>>,
+  options: { flushFirst?: boolean; run?: (port: number, steps: S) => Promise<string[]> } = {},
+): void {
+  const run = options.run ?? (runScenario as unknown as (port: number, steps: S) => Promise<string[]>);
   (hasRedis() ? describe : describe.skip)(title, () => {
     let redis: RedisServerHandle;
     let ours: Started;
@@ -215,7 +221,7 @@ export function scenariosVsRedis(title: string, scenarios: Readonly<Record<strin
             c.close();
           }
         }
-        const [expected, actual] = await Promise.all([runScenario(redis.port, steps), runScenario(ours.port, steps)]);
+        const [expected, actual] = await Promise.all([run(redis.port, steps), run(ours.port, steps)]);
         expect(actual).toEqual(expected);
       });
     }

@@ -4,7 +4,7 @@
  * per-server by nature (client ids, addresses, times).
  */
 import { hasRedis, startRedisServer, type RedisServerHandle } from '@replikit/test-utils';
-import { ByteClient, encodeArgv, startReplikit, type Started } from './helpers';
+import { ByteClient, encodeArgv, scenariosVsRedis, startReplikit, type Started } from './helpers';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 
@@ -304,20 +304,4 @@ describeRedis('socket differential with requirepass and users vs redis-server 7.
   }
 });
 
-describeRedis('socket differential: server commands vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let ours: Started;
-  beforeAll(async () => {
-    [redis, ours] = await Promise.all([startRedisServer(), startReplikit()]);
-  });
-  afterAll(async () => {
-    await Promise.all([redis?.stop(), ours?.close()]);
-  });
-
-  for (const [name, steps] of Object.entries(SESSIONS)) {
-    it(name, async () => {
-      const [expected, actual] = await Promise.all([runSession(redis.port, steps), runSession(ours.port, steps)]);
-      expect(actual).toEqual(expected);
-    });
-  }
-});
+scenariosVsRedis('socket differential: server commands vs redis-server 7.0', SESSIONS, { run: runSession });
