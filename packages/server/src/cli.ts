@@ -7,7 +7,8 @@
  */
 import { writeFileSync } from 'node:fs';
 import { REPLIKIT_VERSION, createServerFromConfig } from './config-binding-server';
-import { ConfigFileError, loadConfigFromArgs } from './config/load-config';
+import { loadConfigFromArgs } from './config/load-config';
+import { ConfigFileError } from './errors';
 import type { ServerConfig } from './config/server-config';
 import { REDIS_VERSION } from './defaults';
 import { Logger, type LogLevel } from './logger';

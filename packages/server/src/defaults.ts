@@ -119,8 +119,8 @@ export const SERVER_DEFAULTS: Readonly<ResolvedServerOptions> = Object.freeze({
   hz: 10,
 });
 
-/** The version of Redis whose behaviour the server implements (HELLO, INFO `redis_version`). */
-export const REDIS_VERSION = '7.0.15';
+export { REDIS_VERSION } from './redis-version';
+
 function nonNegativeInt(name: string, v: number): number {
   if (!Number.isSafeInteger(v) || v < 0) throw new ServerOptionsError(name, `expected a non-negative integer, got ${v}`);
   return v;

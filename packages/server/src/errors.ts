@@ -1,3 +1,5 @@
+import { REDIS_VERSION } from './redis-version';
+
 /**
  * Local exceptions of @replikit/server. What a Redis client sees is never one of these: client
  * errors are `ErrorReply` values with Redis 7.0's exact text (see `dispatch/reply-texts.ts`).
@@ -9,7 +11,13 @@ export type ServerErrorCode =
   | 'ERR_SERVER_STATE'
   | 'ERR_SERVER_COMMAND_EXISTS'
   | 'ERR_SERVER_COMMAND_FAILED'
-  | 'ERR_SERVER_USER_DIRECTIVE';
+  | 'ERR_SERVER_USER_DIRECTIVE'
+  | 'ERR_SERVER_CONFIG_VALUE'
+  | 'ERR_SERVER_CONFIG_UNKNOWN'
+  | 'ERR_SERVER_CONFIG_FILE'
+  | 'ERR_SERVER_RDB_LOAD'
+  | 'ERR_SERVER_RDB_SAVE'
+  | 'ERR_SERVER_UNSUPPORTED_VALUE';
 
 /** Base class of every error thrown or emitted by @replikit/server. */
 export class ServerError extends Error {
@@ -84,5 +92,73 @@ export class UserDirectiveError extends ServerError {
     message: string,
   ) {
     super('ERR_SERVER_USER_DIRECTIVE', message);
+  }
+}
+
+/** A value that a config directive refuses; `reason` is Redis's text ("argument must be 'yes' or 'no'"). */
+export class ConfigValueError extends ServerError {
+  override name = 'ConfigValueError';
+  constructor(
+    readonly directive: string,
+    readonly reason: string,
+  ) {
+    super('ERR_SERVER_CONFIG_VALUE', reason);
+  }
+}
+
+/** A config directive that does not exist, or a wrong number of arguments. */
+export class ConfigUnknownDirectiveError extends ServerError {
+  override name = 'ConfigUnknownDirectiveError';
+  constructor(readonly directive: string) {
+    super('ERR_SERVER_CONFIG_UNKNOWN', 'Bad directive or wrong number of arguments');
+  }
+}
+
+/** A fatal configuration error, its message formatted exactly like redis-server's "FATAL CONFIG FILE ERROR". */
+export class ConfigFileError extends ServerError {
+  override name = 'ConfigFileError';
+  constructor(
+    readonly line: number,
+    readonly lineText: string,
+    readonly reason: string,
+    readonly file: string | null,
+  ) {
+    super(
+      'ERR_SERVER_CONFIG_FILE',
+      `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_VERSION}) ***\n` +
+        `Reading the configuration file, at line ${line}\n>>> '${lineText}'\n${reason}`,
+    );
+  }
+}
+
+/** The dump could not be loaded (corrupt, truncated, unreadable); `logLines` are what Redis would log before exiting. */
+export class RdbLoadError extends ServerError {
+  override name = 'RdbLoadError';
+  constructor(
+    message: string,
+    readonly logLines: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_SERVER_RDB_LOAD', message, options);
+  }
+}
+
+/** SAVE / BGSAVE / a save point failed (`op` says which). */
+export class RdbSaveError extends ServerError {
+  override name = 'RdbSaveError';
+  constructor(
+    readonly op: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_SERVER_RDB_SAVE', message, options);
+  }
+}
+
+/** An RDB value the keyspace cannot hold (a module value). */
+export class UnsupportedValueError extends ServerError {
+  override name = 'UnsupportedValueError';
+  constructor(readonly valueType: string) {
+    super('ERR_SERVER_UNSUPPORTED_VALUE', `values of type ${valueType} cannot be stored by replikit-server`);
   }
 }

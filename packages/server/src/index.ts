@@ -21,12 +21,18 @@ export {
   CommandExistsError,
   CommandFailedError,
   UserDirectiveError,
+  ConfigValueError,
+  ConfigUnknownDirectiveError,
+  ConfigFileError,
+  RdbLoadError,
+  RdbSaveError,
+  UnsupportedValueError,
 } from './errors';
 export type { ServerErrorCode } from './errors';
 
 // --- operator surface: configuration, composition from a config, persistence, logging ---
-export { ServerConfig, ConfigValueError, ConfigUnknownDirectiveError } from './config/server-config';
-export { loadConfigFromArgs, ConfigFileError, REDIS_COMPAT_VERSION } from './config/load-config';
+export { ServerConfig } from './config/server-config';
+export { loadConfigFromArgs } from './config/load-config';
 export type { LoadedConfig } from './config/load-config';
 export { DIRECTIVES, lookupDirective } from './config/directives';
 export type { DirectiveSpec, DirectiveKind, DirectiveValue } from './config/directives';

@@ -7,7 +7,7 @@ import { ErrorReply, MapReply, OK, type RespValue, SimpleString } from '@repliki
 import type { OperatorContext } from '../config-binding-operator';
 import { DIRECTIVES, type DirectiveSpec, lookupDirective } from '../config/directives';
 import { rewriteConfigFile } from '../config/rewrite-config';
-import { ConfigValueError } from '../config/server-config';
+import { ConfigValueError } from '../errors';
 import type { ServerClient } from '../connection/server-client';
 import { type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
 import { SYNTAX } from '../dispatch/reply-texts';

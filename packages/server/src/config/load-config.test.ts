@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findRedisServer, hasRedis } from '@replikit/test-utils';
-import { argsToConfigLines, ConfigFileError, loadConfigFromArgs } from './load-config';
+import { ConfigFileError } from '../errors';
+import { argsToConfigLines, loadConfigFromArgs } from './load-config';
 import { splitConfigArgs } from './split-args';
 
 describe('splitConfigArgs (sdssplitargs rules)', () => {

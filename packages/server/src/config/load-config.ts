@@ -6,28 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { lookupDirective } from './directives';
-import { ConfigUnknownDirectiveError, ConfigValueError, ServerConfig } from './server-config';
+import { ConfigFileError, ConfigUnknownDirectiveError, ConfigValueError } from '../errors';
+import { ServerConfig } from './server-config';
 import { splitConfigArgs } from './split-args';
 
-/** The Redis version whose behaviour replikit-server implements. */
-export const REDIS_COMPAT_VERSION = '7.0.15';
 
-/** A fatal configuration error, formatted exactly like redis-server's "FATAL CONFIG FILE ERROR". */
-export class ConfigFileError extends Error {
-  override name = 'ConfigFileError';
-  readonly code = 'ERR_SERVER_CONFIG_FILE';
-  constructor(
-    readonly line: number,
-    readonly lineText: string,
-    readonly reason: string,
-    readonly file: string | null,
-  ) {
-    super(
-      `\n*** FATAL CONFIG FILE ERROR (Redis ${REDIS_COMPAT_VERSION}) ***\n` +
-        `Reading the configuration file, at line ${line}\n>>> '${lineText}'\n${reason}`,
-    );
-  }
-}
 
 /** Quotes an argument like sdscatrepr (used to show command-line options in errors). */
 export function quoteArg(s: string): string {

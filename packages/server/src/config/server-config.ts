@@ -3,30 +3,12 @@
  * validated with Redis 7.0's rules and reasons, settable from a config file, `--directive` args
  * and CONFIG SET, and formatted for CONFIG GET / REWRITE.
  */
+import { ConfigUnknownDirectiveError, ConfigValueError } from '../errors';
 import { DIRECTIVES, lookupDirective, type DirectiveSpec, type DirectiveValue } from './directives';
 import { parseMemory } from './memory-units';
 import { splitConfigArgs } from './split-args';
 
-/** A value that a directive refuses; `reason` is Redis's text ("argument must be 'yes' or 'no'"). */
-export class ConfigValueError extends Error {
-  override name = 'ConfigValueError';
-  readonly code = 'ERR_SERVER_CONFIG_VALUE';
-  constructor(
-    readonly directive: string,
-    readonly reason: string,
-  ) {
-    super(reason);
-  }
-}
 
-/** A directive that does not exist, or a wrong number of arguments. */
-export class ConfigUnknownDirectiveError extends Error {
-  override name = 'ConfigUnknownDirectiveError';
-  readonly code = 'ERR_SERVER_CONFIG_UNKNOWN';
-  constructor(readonly directive: string) {
-    super('Bad directive or wrong number of arguments');
-  }
-}
 
 export type ConfigChangeListener = (name: string, value: DirectiveValue) => void;
 

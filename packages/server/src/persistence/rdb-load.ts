@@ -9,6 +9,9 @@ import type { Keyspace } from '@replikit/keyspace';
 import { type RdbEntry, RdbReader, type RdbReaderHandler } from '@replikit/rdb';
 import type { Logger } from '../logger';
 import { rdbToPlain } from './rdb-values';
+import { RdbLoadError } from '../errors';
+
+export { RdbLoadError };
 
 /** The replication identity an RDB carried (protocol.md §5.4); -1 / '' when absent. */
 export interface RdbReplicationAux {
@@ -28,19 +31,6 @@ export interface RdbLoadResult {
   usedMem: number;
 }
 
-/** A load that failed: the file is corrupt, truncated, or holds something we cannot store. */
-export class RdbLoadError extends Error {
-  override name = 'RdbLoadError';
-  readonly code = 'ERR_SERVER_RDB_LOAD';
-  constructor(
-    message: string,
-    /** lines Redis would log (level `warning`) before exiting */
-    readonly logLines: readonly string[],
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 export interface RdbLoadOptions {
   keyspace: Keyspace;

@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { type Keyspace, type SnapshotEntry, toPlain } from '@replikit/keyspace';
 import { type RdbReplicationInfo, type RdbWriteEntry, type RdbWriterOptions, createRdbWriter, writeRdbChunks } from '@replikit/rdb';
 import { plainToRdb } from './rdb-values';
+import { RdbSaveError } from '../errors';
+
+export { RdbSaveError };
 
 export interface RdbSaveOptions {
   keyspace: Keyspace;
@@ -35,18 +38,6 @@ export interface RdbSaveResult {
   bytes: number;
 }
 
-/** A failed save; `op` names the step like Redis's log ("rdbSaveRio", "fsync", "rename"). */
-export class RdbSaveError extends Error {
-  override name = 'RdbSaveError';
-  readonly code = 'ERR_SERVER_RDB_SAVE';
-  constructor(
-    readonly op: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 function entryOf(e: SnapshotEntry): RdbWriteEntry {
   return { db: e.db, key: Buffer.from(e.key, 'latin1'), value: plainToRdb(toPlain(e.value)), expireAtMs: e.expireAt };

@@ -5,6 +5,9 @@
  */
 import type { PlainValue } from '@replikit/keyspace';
 import type { RdbValue, StreamValue } from '@replikit/rdb';
+import { UnsupportedValueError } from '../errors';
+
+export { UnsupportedValueError };
 
 const b = (s: string): Buffer => Buffer.from(s, 'latin1');
 const s = (buf: Buffer): string => buf.toString('latin1');
@@ -27,14 +30,6 @@ export function plainToRdb(plain: PlainValue): RdbValue {
   }
 }
 
-/** The type names the keyspace cannot hold (module values). */
-export class UnsupportedValueError extends Error {
-  override name = 'UnsupportedValueError';
-  readonly code = 'ERR_SERVER_UNSUPPORTED_VALUE';
-  constructor(readonly valueType: string) {
-    super(`values of type ${valueType} cannot be stored by replikit-server`);
-  }
-}
 
 /** An rdb value as a keyspace plain value. Throws UnsupportedValueError for module values. */
 export function rdbToPlain(value: RdbValue): PlainValue {
