@@ -27,6 +27,21 @@ export interface ConnectionHost {
 /** Pending reply bytes at which the input loop writes early (and so may pause on backpressure). */
 const FLUSH_EARLY_BYTES = 64 * 1024;
 
+/**
+ * Replies of the commands read in one event-loop turn are written after all its reads, like
+ * Redis's beforeSleep (handleClientsWithPendingWrites): one setImmediate per turn flushes every
+ * connection that has pending replies. Writing inside each read callback instead interleaves
+ * processing with the write syscalls and wakes the peer once per connection.
+ */
+const pendingFlush: ClientConnection[] = [];
+let flushImmediate: ReturnType<typeof setImmediate> | undefined;
+
+function flushPending(): void {
+  flushImmediate = undefined;
+  for (let i = 0; i < pendingFlush.length; i++) (pendingFlush[i] as ClientConnection).flushDeferred();
+  pendingFlush.length = 0;
+}
+
 function formatAddr(host: string | undefined, port: number | undefined, fallback: string): string {
   if (host === undefined) return fallback;
   const h = host.startsWith('::ffff:') ? host.slice(7) : host;
@@ -181,6 +196,7 @@ export class ClientConnection implements ServerClient {
     });
   }
   private pendingInput = false;
+  private flushQueued = false;
 
   private onData(chunk: Buffer): void {
     if (this.closing) return;
@@ -220,6 +236,20 @@ export class ClientConnection implements ServerClient {
     } finally {
       this.processing = false;
     }
+    if (this.closeAfter || this.paused) this.flushNow();
+    else this.deferFlush();
+  }
+
+  private deferFlush(): void {
+    if (this.flushQueued || this.writer.pendingBytes === 0) return;
+    this.flushQueued = true;
+    pendingFlush.push(this);
+    flushImmediate ??= setImmediate(flushPending);
+  }
+
+  /** Called by the end-of-turn flush (see pendingFlush). */
+  flushDeferred(): void {
+    this.flushQueued = false;
     this.flushNow();
   }
 
