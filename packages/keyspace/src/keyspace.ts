@@ -2,7 +2,7 @@
  * createKeyspace: databases, the command executor with Redis 7.0 propagation, expiry, WATCH
  * versions, snapshots and the storage adapter, behind one object.
  */
-import { ErrorReply, type RespValue } from '@replikit/resp';
+import { ErrorReply as ImportedErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, StoredValue } from './command-api';
 import { CommandTable, type CommandEntry } from './command-table';
 import { allCommands } from './commands/index';
@@ -23,6 +23,11 @@ import type { StorageAdapter, StorageAdapterFactory } from './storage/adapter';
 import { MemoryStorageAdapter } from './storage/memory-adapter';
 import { fromPlain, type PlainValue, toPlain } from './types/plain';
 import { ScanCursors } from './util/scan-cursor';
+
+// A module-level alias: the CJS build reads cross-package imports through an export getter on
+// every use, and ErrorReply is tested on every command.
+const ErrorReply = ImportedErrorReply;
+type ErrorReply = ImportedErrorReply;
 
 export type KeyspaceRole = 'master' | 'replica';
 

@@ -1,4 +1,4 @@
-import { ErrorReply, QUEUED, type RespValue } from '@replikit/resp';
+import { ErrorReply as ImportedErrorReply, QUEUED, type RespValue } from '@replikit/resp';
 import type { ClientConnection } from '../connection/client-connection';
 import type { ServerClient } from '../connection/server-client';
 import { CommandFailedError } from '../errors';
@@ -6,6 +6,11 @@ import { type CommandContext, NO_REPLY } from './command-spec';
 import type { TableEntry } from './command-table';
 import { LOADING, MASTERDOWN, NOAUTH, NOREPLICAS, NOT_IN_MULTI, READONLY, execAbort, pubsubContext } from './reply-texts';
 import type { ServerRuntime } from './server-runtime';
+
+// A module-level alias: the CJS build reads cross-package imports through an export getter on
+// every use, and ErrorReply is tested on every command.
+const ErrorReply = ImportedErrorReply;
+type ErrorReply = ImportedErrorReply;
 
 /**
  * The CommandContext handlers get: one per client, created on its first command and reused (no
@@ -46,10 +51,30 @@ export interface DispatchObserver {
  * 10. call, then serve clients blocked on keys that became ready
  */
 export class Dispatcher {
+  /**
+   * One clock read per command for INFO commandstats `usec`: the end of a call is the start of the
+   * next one run in the same synchronous stretch (a pipeline read in one `data` event); the mark
+   * is dropped at the next microtask checkpoint, so a call after I/O or a timer reads the clock.
+   */
+  private clockMark = -1;
+  private clockMarkQueued = false;
+  private readonly dropClockMark = (): void => {
+    this.clockMark = -1;
+    this.clockMarkQueued = false;
+  };
+
   constructor(
     private readonly rt: ServerRuntime,
     private readonly observer: DispatchObserver,
   ) {}
+
+  private markClock(t: number): void {
+    this.clockMark = t;
+    if (!this.clockMarkQueued) {
+      this.clockMarkQueued = true;
+      queueMicrotask(this.dropClockMark);
+    }
+  }
 
   execute(client: ClientConnection, argv: string[]): void {
     client.muted = client.replyOff || client.skipThis;
@@ -142,7 +167,7 @@ export class Dispatcher {
     }
     const outerInExec = ctx.inExec;
     ctx.inExec = inExec;
-    const t0 = performance.now();
+    const t0 = this.clockMark >= 0 ? this.clockMark : performance.now();
     let result: RespValue | typeof NO_REPLY;
     try {
       result = e.spec.handler(ctx, argv);
@@ -153,7 +178,9 @@ export class Dispatcher {
     } finally {
       ctx.inExec = outerInExec;
     }
-    stat.usec += Math.round((performance.now() - t0) * 1000);
+    const t1 = performance.now();
+    stat.usec += Math.round((t1 - t0) * 1000);
+    this.markClock(t1);
     stat.calls++;
     rt.stats.totalCommandsProcessed++;
     if (result === NO_REPLY) return result;
