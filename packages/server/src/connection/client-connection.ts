@@ -34,10 +34,10 @@ const FLUSH_EARLY_BYTES = 64 * 1024;
  * processing with the write syscalls and wakes the peer once per connection.
  */
 const pendingFlush: ClientConnection[] = [];
-let flushImmediate: ReturnType<typeof setImmediate> | undefined;
+let flushQueuedThisTurn = false;
 
 function flushPending(): void {
-  flushImmediate = undefined;
+  flushQueuedThisTurn = false;
   for (let i = 0; i < pendingFlush.length; i++) (pendingFlush[i] as ClientConnection).flushDeferred();
   pendingFlush.length = 0;
 }
@@ -244,7 +244,10 @@ export class ClientConnection implements ServerClient {
     if (this.flushQueued || this.writer.pendingBytes === 0) return;
     this.flushQueued = true;
     pendingFlush.push(this);
-    flushImmediate ??= setImmediate(flushPending);
+    if (!flushQueuedThisTurn) {
+      flushQueuedThisTurn = true;
+      setImmediate(flushPending);
+    }
   }
 
   /** Called by the end-of-turn flush (see pendingFlush). */
