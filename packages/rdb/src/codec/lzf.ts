@@ -131,7 +131,7 @@ export function lzfCompressToScratch(input: Uint8Array, maxOut = input.length - 
     if (ref >= 0 && (off = ip - ref - 1) < MAX_OFF && ((input[ref] << 16) | (input[ref + 1] << 8) | input[ref + 2]) === v) {
       // a match of at least 3 bytes at distance off + 1: extend it
       let len = 3;
-      const maxLen = n - ip < MAX_REF ? n - ip : MAX_REF;
+      const maxLen = Math.min(n - ip, MAX_REF);
       while (len < maxLen && input[ref + len] === input[ip + len]) len++;
       if (lit > 0) out[op - lit - 1] = lit - 1; // close the literal run
       else op--; // no literal before: give back its reserved control byte
