@@ -1,42 +1,17 @@
 /**
- * A tiny RESP2 encoder for keyspace replies and a frame parser for raw bytes from redis-server,
+ * RESP2 bytes of keyspace replies (via @replikit/resp) and a frame parser for raw bytes from redis-server,
  * so the differential tests compare the exact bytes each side would put on the wire.
  */
-import {
-  BigNumberReply,
-  BooleanReply,
-  DoubleReply,
-  ErrorReply,
-  MapReply,
-  NullArrayReply,
-  PushReply,
-  type RespValue,
-  SetReply,
-  SimpleString,
-  VerbatimReply,
-} from '@replikit/resp';
-import { formatDouble } from '@replikit/keyspace/internal';
+import { type RespValue, encodeReply as encodeReplyBytes } from '@replikit/resp';
 
-/** RESP2 bytes of a reply, as latin1 string (one char per byte). */
+/**
+ * RESP2 bytes of a keyspace reply, as a latin1 string (one char per byte), produced by the same
+ * encoder the server puts on the wire, so the differential compares real wire bytes.
+ */
 export function encodeReply(v: RespValue): string {
-  if (v === null) return '$-1\r\n';
-  if (typeof v === 'string') return `$${v.length}\r\n${v}\r\n`;
-  if (typeof v === 'number' || typeof v === 'bigint') return `:${v}\r\n`;
-  if (Buffer.isBuffer(v)) return `$${v.length}\r\n${v.toString('latin1')}\r\n`;
-  if (Array.isArray(v)) return `*${v.length}\r\n${v.map(encodeReply).join('')}`;
-  if (v instanceof SimpleString) return `+${v.value}\r\n`;
-  if (v instanceof ErrorReply) return `-${v.message}\r\n`;
-  if (v instanceof DoubleReply) return encodeReply(formatDouble(v.value));
-  if (v instanceof BooleanReply) return `:${v.value ? 1 : 0}\r\n`;
-  if (v instanceof BigNumberReply) return encodeReply(v.value.toString());
-  if (v instanceof NullArrayReply) return '*-1\r\n';
-  if (v instanceof MapReply) return `*${v.entries.length * 2}\r\n${v.entries.map(([a, b]) => encodeReply(a) + encodeReply(b)).join('')}`;
-  if (v instanceof SetReply || v instanceof PushReply) return encodeReply(v.items as RespValue[]);
-  if (v instanceof VerbatimReply) return encodeReply(typeof v.text === 'string' ? v.text : v.text.toString('latin1'));
-  throw new Error(`cannot encode ${String(v)}`);
+  return encodeReplyBytes(v, 2).toString('latin1');
 }
 
-/** A parsed RESP2 frame. */
 export type Frame =
   | { t: '+' | '-'; s: string }
   | { t: ':'; s: string }
