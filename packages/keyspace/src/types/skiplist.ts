@@ -121,9 +121,11 @@ export class SkipList {
     this.length--;
   }
 
-  /** Removes (score, member); false when absent. */
-  delete(score: number, member: BinaryString): boolean {
-    const update = UPDATE;
+  /**
+   * Fills `update[i]` with the last node before (score, member) on every level and returns the
+   * level-0 predecessor (the element itself, if present, is its `forward[0]`).
+   */
+  private findUpdate(score: number, member: BinaryString, update: SkipNode[]): SkipNode {
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       let f = x.forward[i];
@@ -133,7 +135,13 @@ export class SkipList {
       }
       update[i] = x;
     }
-    const target = x.forward[0];
+    return x;
+  }
+
+  /** Removes (score, member); false when absent. */
+  delete(score: number, member: BinaryString): boolean {
+    const update = UPDATE;
+    const target = this.findUpdate(score, member, update).forward[0];
     if (target === null || target.score !== score || target.member !== member) return false;
     this.unlink(target, update);
     return true;
@@ -145,16 +153,7 @@ export class SkipList {
    */
   updateScore(curScore: number, member: BinaryString, newScore: number): SkipNode {
     const update = UPDATE;
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      let f = x.forward[i];
-      while (f !== null && before(f.score, f.member, curScore, member)) {
-        x = f;
-        f = x.forward[i];
-      }
-      update[i] = x;
-    }
-    const node = x.forward[0];
+    const node = this.findUpdate(curScore, member, update).forward[0];
     if (node === null || node.score !== curScore || node.member !== member) {
       throw new Error('skiplist: updateScore of a missing element');
     }

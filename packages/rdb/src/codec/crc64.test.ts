@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { CRC64_IMPLEMENTATION, Crc64 } from './crc64';
+import { CRC64_IMPLEMENTATION, Crc64, crc64 } from './crc64';
 import { Crc64Js } from './crc64-js';
 import { loadCrc64Wasm } from './crc64-wasm';
 
@@ -83,5 +83,30 @@ describe('CRC64 kernels: WebAssembly (used by Crc64) and the JS fallback agree',
     } finally {
       if (saved) Object.defineProperty(globalThis, 'WebAssembly', saved);
     }
+  });
+});
+
+describe('crc64() and Crc64: function form, chaining, LE footer', () => {
+  test('check value', () => {
+    expect(crc64(Buffer.from('123456789'))).toBe(0xe9c6d914c4b8d9can);
+    expect(crc64(Buffer.alloc(0))).toBe(0n);
+  });
+
+  test('matches the bit-by-bit definition and chains over any split', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (data, cutSeed) => {
+        const want = referenceCrc(data);
+        expect(crc64(data)).toBe(want);
+        const cut = data.length ? cutSeed % data.length : 0;
+        expect(crc64(data.subarray(cut), crc64(data.subarray(0, cut)))).toBe(want);
+        const running = new Crc64();
+        for (let i = 0; i < data.length; i += 7) running.update(data, i, Math.min(i + 7, data.length));
+        expect(running.value).toBe(want);
+        const le = running.toBufferLE();
+        expect(le.readBigUInt64LE(0)).toBe(want);
+        expect(running.equalsLE(le, 0)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

@@ -1,43 +1,6 @@
 import fc from 'fast-check';
-import { Crc64, crc64 } from './crc64';
 import { intToBuffer } from './int-text';
 import { lzfCompress, lzfDecompress } from './lzf';
-
-/** bit-by-bit reference CRC-64 Jones (reflected), straight from the definition */
-function referenceCrc(data: Uint8Array, seed = 0n): bigint {
-  const poly = 0x95ac9329ac4bc9b5n;
-  let crc = seed;
-  for (const b of data) {
-    crc ^= BigInt(b);
-    for (let k = 0; k < 8; k++) crc = crc & 1n ? (crc >> 1n) ^ poly : crc >> 1n;
-  }
-  return crc;
-}
-
-describe('crc64', () => {
-  test('check value', () => {
-    expect(crc64(Buffer.from('123456789'))).toBe(0xe9c6d914c4b8d9can);
-    expect(crc64(Buffer.alloc(0))).toBe(0n);
-  });
-
-  test('matches the bit-by-bit definition and chains over any split', () => {
-    fc.assert(
-      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(), (data, cutSeed) => {
-        const want = referenceCrc(data);
-        expect(crc64(data)).toBe(want);
-        const cut = data.length ? cutSeed % data.length : 0;
-        expect(crc64(data.subarray(cut), crc64(data.subarray(0, cut)))).toBe(want);
-        const running = new Crc64();
-        for (let i = 0; i < data.length; i += 7) running.update(data, i, Math.min(i + 7, data.length));
-        expect(running.value).toBe(want);
-        const le = running.toBufferLE();
-        expect(le.readBigUInt64LE(0)).toBe(want);
-        expect(running.equalsLE(le, 0)).toBe(true);
-      }),
-      { numRuns: 300 },
-    );
-  });
-});
 
 describe('lzf', () => {
   test('hand-made streams from the spec', () => {
