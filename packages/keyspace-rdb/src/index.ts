@@ -1,0 +1,2 @@
+/** @replikit/keyspace-rdb */
+export {};

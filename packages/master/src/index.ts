@@ -1,0 +1,2 @@
+/** @replikit/master */
+export {};

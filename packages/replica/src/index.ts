@@ -1,0 +1,2 @@
+/** @replikit/replica */
+export {};

@@ -1,0 +1,2 @@
+/** Internals for sibling packages. */
+export {};
