@@ -1,12 +1,18 @@
-export {
-  getFreePort,
-  findRedisServer,
-  findRedisCli,
-  redisRequired,
-  hasRedis,
-  startRedisServer,
-} from './redis-server';
+export { getFreePort, startRedisServer } from './redis-server';
 export type { RedisServerOptions, RedisServerHandle } from './redis-server';
+export {
+  REQUIRED_REDIS_VERSION,
+  findRedisBenchmark,
+  findRedisCli,
+  findRedisServer,
+  hasBuild,
+  hasRedis,
+  hasRedisBenchmark,
+  hasRedisCli,
+  redisRequired,
+  redisServerVersion,
+  requirement,
+} from './requirements';
 export { createDuplexPair } from './duplex-pair';
 export { RawClient } from './raw-client';
 export type { RawReply } from './raw-client';

@@ -1,8 +1,10 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer, connect } from 'node:net';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RawClient } from './raw-client';
+import { findRedisServer } from './requirements';
 
 /** Finds a free TCP port on 127.0.0.1 (asks the OS for one). */
 export async function getFreePort(): Promise<number> {
@@ -16,60 +18,6 @@ export async function getFreePort(): Promise<number> {
       srv.close(() => resolve(port));
     });
   });
-}
-
-let cachedBinary: string | null | undefined;
-
-/** Path of the redis-server binary, or null when it is not installed. */
-export function findRedisServer(): string | null {
-  if (cachedBinary !== undefined) return cachedBinary;
-  const env = process.env.REPLIKIT_REDIS_SERVER;
-  const candidates = env ? [env] : ['redis-server', '/usr/bin/redis-server', '/usr/local/bin/redis-server'];
-  for (const c of candidates) {
-    const r = spawnSync(c, ['--version'], { encoding: 'utf8' });
-    if (r.status === 0 && /Redis server/.test(r.stdout)) {
-      cachedBinary = c;
-      return c;
-    }
-  }
-  cachedBinary = null;
-  return null;
-}
-
-/** Path of redis-cli, or null. */
-export function findRedisCli(): string | null {
-  const r = spawnSync('redis-cli', ['--version'], { encoding: 'utf8' });
-  return r.status === 0 ? 'redis-cli' : null;
-}
-
-/** True when REPLIKIT_REQUIRE_REDIS=1: tests needing redis-server must fail instead of skipping. */
-export function redisRequired(): boolean {
-  return process.env.REPLIKIT_REQUIRE_REDIS === '1';
-}
-
-let warned = false;
-/**
- * Whether tests that need a real redis-server can run. When the binary is missing this prints a
- * loud warning and returns false, unless REPLIKIT_REQUIRE_REDIS=1, in which case it throws.
- * Use as `const describeRedis = hasRedis() ? describe : describe.skip;`.
- */
-export function hasRedis(): boolean {
-  if (findRedisServer()) return true;
-  if (redisRequired()) {
-    throw new Error('redis-server not found but REPLIKIT_REQUIRE_REDIS=1: install redis-server 7.0');
-  }
-  if (!warned) {
-    warned = true;
-    // eslint-disable-next-line no-console
-    console.warn(
-      '\n' +
-        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
-        '!!! redis-server is NOT installed: tests against a real Redis are SKIPPED.       !!!\n' +
-        '!!! Install it (apt-get install -y redis-server redis-tools) to run them.        !!!\n' +
-        '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n',
-    );
-  }
-  return false;
 }
 
 export interface RedisServerOptions {
@@ -137,19 +85,47 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   };
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 10000);
+  const password = options.config?.requirepass;
   for (;;) {
-    if (exited) throw new Error(`redis-server exited at start:\n${output}`);
-    if (await canConnect(port)) break;
+    if (exited) { await stop(); throw new Error(`redis-server exited at start:\n${output}`); }
+    // Something answering on the port is not enough: a free port can be taken by another process
+    // between getFreePort and the child's bind, and a differential must never compare a server
+    // with itself. INFO's process_id has to be the child's pid.
+    const answered = await serverPid(port, password === undefined ? undefined : String(password));
+    if (answered !== null && answered === child.pid) break;
+    if (answered !== null && answered !== child.pid) {
+      await stop();
+      throw new Error(`port ${port} is answered by process ${answered}, not by the redis-server child ${child.pid}:\n${output}`);
+    }
     if (Date.now() > deadline) { await stop(); throw new Error(`redis-server did not start on ${port}:\n${output}`); }
     await new Promise((r) => setTimeout(r, 20));
   }
   return { port, host: '127.0.0.1', pid: child.pid ?? -1, dir, process: child, log: () => output, waitForLog, stop };
 }
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = connect({ port, host: '127.0.0.1' });
-    s.once('connect', () => { s.destroy(); resolve(true); });
-    s.once('error', () => resolve(false));
-  });
+/**
+ * The `process_id` INFO reports on 127.0.0.1:`port`, or null when nothing answers there yet (or
+ * it answers with anything but an INFO carrying a process_id, within a short time).
+ */
+async function serverPid(port: number, password: string | undefined): Promise<number | null> {
+  let client: RawClient;
+  try {
+    client = await RawClient.connect(port);
+  } catch {
+    return null;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), 2000); });
+  const ask = async (): Promise<number | null> => {
+    if (password !== undefined) await client.call('AUTH', password);
+    const info = await client.call('INFO', 'server');
+    const m = Buffer.isBuffer(info) ? /^process_id:(\d+)\r?$/m.exec(info.toString('latin1')) : null;
+    return m ? Number(m[1]) : null;
+  };
+  try {
+    return await Promise.race([ask().catch(() => null), timeout]);
+  } finally {
+    clearTimeout(timer);
+    await client.close();
+  }
 }
