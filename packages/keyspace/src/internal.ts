@@ -77,3 +77,7 @@ export { encodingOf } from './commands/keys-basic';
 export { DbImpl, cloneValue } from './db';
 export { ExecContext } from './context';
 export { allCommands } from './commands/index';
+export { ListValue } from './types/list-value';
+export { SetValue } from './types/set-value';
+export { HashValue } from './types/hash-value';
+export { ZSetValue } from './types/zset-value';
