@@ -35,7 +35,7 @@ export interface Snapshot {
   readonly done: boolean;
   /** old values currently held for copy-on-write */
   readonly retainedCount: number;
-  /** The next entries (db by db); an empty array means the snapshot is complete. */
+  /** The next entries (db by db); never empty before the snapshot is complete, empty once it is. */
   nextBatch(limits?: SnapshotBatchLimits): SnapshotEntry[];
   /** Batches, yielding to the event loop (setImmediate) between them. */
   batches(limits?: SnapshotBatchLimits): AsyncIterableIterator<SnapshotEntry[]>;
@@ -123,7 +123,9 @@ export class PointInTimeSnapshot implements Snapshot {
           out.push({ db: o.index, key: e.key, value: e.value, expireAt: e.expireAt });
         }
       }
-      if (performance.now() - start >= maxMs) break;
+      // the time limit ends a batch only once it has an entry: a chunk of keys already returned or
+      // deleted since the snapshot began yields nothing, and [] means "complete"
+      if (out.length > 0 && performance.now() - start >= maxMs) break;
     }
     if (this.cur >= this.observers.length) this.close();
     return out;
