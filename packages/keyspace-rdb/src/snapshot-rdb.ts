@@ -164,11 +164,19 @@ function drained(out: Writable): Promise<void> {
 /**
  * Writes the snapshot's RDB to any Writable (a socket to a replica, a file), honouring its
  * backpressure. `out` is not ended: a replication link goes on with the command stream, a file
- * is ended (and synced) by the caller. Resolves with the keys and bytes written.
+ * is ended (and synced) by the caller. A file stream may still be opening: writes queue until it
+ * is open, and an open error rejects. Options and RESIZEDB hints are fixed synchronously, at the
+ * call. Resolves with the keys and bytes written; rejects with SnapshotOutputError when `out`
+ * fails or closes first (the cause is the stream's error).
  */
 export async function writeSnapshotRdb(keyspace: Keyspace, snapshot: Snapshot, out: Writable, o?: SnapshotRdbOptions): Promise<SnapshotRdbProgress> {
   let keys = 0;
   let bytes = 0;
+  let failure: Error | undefined;
+  const onError = (e: Error) => {
+    failure ??= e;
+  };
+  out.on('error', onError);
   const chunks = snapshotToRdbChunks(keyspace, snapshot, {
     ...o,
     onProgress: (p) => {
@@ -176,11 +184,17 @@ export async function writeSnapshotRdb(keyspace: Keyspace, snapshot: Snapshot, o
       o?.onProgress?.(p);
     },
   });
-  // leaving the loop early (an error) returns the iterator, which closes the snapshot
-  for await (const c of chunks) {
-    if (out.destroyed || out.writableEnded) throw new SnapshotOutputError('snapshot RDB output closed before the RDB was written', { cause: out.errored ?? undefined });
-    bytes += c.length;
-    if (!out.write(c)) await drained(out);
+  try {
+    // leaving the loop early (an error) returns the iterator, which closes the snapshot
+    for await (const c of chunks) {
+      if (failure) throw new SnapshotOutputError(`snapshot RDB output failed: ${failure.message}`, { cause: failure });
+      if (out.destroyed || out.writableEnded) throw new SnapshotOutputError('snapshot RDB output closed before the RDB was written');
+      bytes += c.length;
+      if (!out.write(c)) await drained(out);
+    }
+    if (failure) throw new SnapshotOutputError(`snapshot RDB output failed: ${failure.message}`, { cause: failure });
+  } finally {
+    out.off('error', onError);
   }
   return { keys, bytes };
 }

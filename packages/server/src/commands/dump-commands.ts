@@ -4,13 +4,13 @@
  * 7.0 server would accept. RESTORE is propagated like Redis: a relative TTL is rewritten to an
  * absolute one with ABSTTL added.
  */
-import type { Keyspace } from '@replikit/keyspace';
+import type { Keyspace, StoredValue } from '@replikit/keyspace';
+import { rdbValueToStored, storedToRdbValue } from '@replikit/keyspace-rdb';
 import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
 import { ErrorReply, OK, type RespValue } from '@replikit/resp';
 import { parseStrictInt } from './arg-parsing';
 import type { CommandContext, ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER, SYNTAX } from '../dispatch/reply-texts';
-import { plainToRdb, rdbToPlain } from '../persistence/rdb-values';
 
 export const BUSYKEY = new ErrorReply('BUSYKEY Target key name already exists.');
 export const BAD_PAYLOAD = new ErrorReply('ERR DUMP payload version or checksum are wrong');
@@ -36,9 +36,9 @@ export function dumpCommands(keyspace: Keyspace, options: { compress: () => bool
     handler(ctx, argv) {
       const key = argv[1] as string;
       if (!exists(ctx, key)) return null;
-      const found = keyspace.dump(ctx.client.db, key);
+      const found = keyspace.peek(ctx.client.db, key);
       if (found === undefined) return null;
-      return createDumpPayload(plainToRdb(found.value), { compress: options.compress() });
+      return createDumpPayload(storedToRdbValue(found.value), { compress: options.compress() });
     },
   };
 
@@ -92,9 +92,9 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
   if (ttl === null) return NOT_INTEGER;
   if (ttl < 0) return BAD_TTL;
   const payload = Buffer.from(argv[3], 'latin1');
-  let plain: ReturnType<typeof rdbToPlain>;
+  let value: StoredValue;
   try {
-    plain = rdbToPlain(parseDumpPayload(payload));
+    value = rdbValueToStored(parseDumpPayload(payload));
   } catch (e) {
     return (e as { code?: string }).code === 'ERR_RDB_DUMP_PAYLOAD' ? BAD_PAYLOAD : BAD_DATA;
   }
@@ -105,7 +105,7 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
     return OK;
   }
   // notifies WATCH and blocked clients at once; server.dirty++ like restoreCommand
-  keyspace.load(db, key, plain, ttl ? ttl : -1, { countChange: true });
+  keyspace.load(db, key, value, ttl ? ttl : -1, { countChange: true });
   const out = ['RESTORE', key, ttl ? String(ttl) : '0', argv[3]];
   if (replace) out.push('REPLACE');
   if (ttl) out.push('ABSTTL');

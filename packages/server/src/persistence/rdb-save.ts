@@ -10,9 +10,9 @@
 import { closeSync, createWriteStream, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Keyspace, type SnapshotEntry, toPlain } from '@replikit/keyspace';
-import { type RdbReplicationInfo, type RdbWriteEntry, type RdbWriterOptions, createRdbWriter, writeRdbChunks } from '@replikit/rdb';
-import { plainToRdb } from './rdb-values';
+import type { Keyspace } from '@replikit/keyspace';
+import { type SnapshotRdbOptions, snapshotToRdbChunksSync, writeSnapshotRdb } from '@replikit/keyspace-rdb';
+import type { RdbReplicationInfo } from '@replikit/rdb';
 import { RdbSaveError } from '../errors';
 
 export { RdbSaveError };
@@ -39,27 +39,8 @@ export interface RdbSaveResult {
 }
 
 
-function entryOf(e: SnapshotEntry): RdbWriteEntry {
-  return { db: e.db, key: Buffer.from(e.key, 'latin1'), value: plainToRdb(toPlain(e.value)), expireAtMs: e.expireAt };
-}
-
-function writerOptions(o: RdbSaveOptions, ks: Keyspace): RdbWriterOptions {
-  const dbSizes = new Map<number, { keys: number; expires: number }>();
-  ks.info().forEach((d, i) => {
-    if (d.keys > 0) dbSizes.set(i, { keys: d.keys, expires: d.expires });
-  });
-  return {
-    encoding: 'compact',
-    compress: o.compress ?? true,
-    checksum: o.checksum ?? true,
-    usedMem: process.memoryUsage().heapUsed,
-    replication: o.replication,
-    databases: ks.databases,
-    dbSizes,
-    // keys come from the keyspace's per-db Maps, unique by construction: the writer's duplicate
-    // check (every key kept and compared per db) would only cost time and memory here
-    checkDuplicateKeys: false,
-  };
+function snapshotOptions(o: RdbSaveOptions): SnapshotRdbOptions {
+  return { compress: o.compress ?? true, checksum: o.checksum ?? true, replication: o.replication };
 }
 
 function errnoText(err: unknown): string {
@@ -98,17 +79,14 @@ export function saveRdbFileSync(o: RdbSaveOptions): RdbSaveResult {
   let bytes = 0;
   let keys = 0;
   try {
-    const entries = function* (): Generator<RdbWriteEntry> {
-      for (;;) {
-        const batch = snap.nextBatch({ maxKeys: 1024, maxMs: Number.POSITIVE_INFINITY });
-        if (batch.length === 0) return;
-        for (const e of batch) {
-          keys++;
-          yield entryOf(e);
-        }
+    const chunks = snapshotToRdbChunksSync(ks, snap, snapshotOptions(o));
+    for (;;) {
+      const r = chunks.next();
+      if (r.done) {
+        keys = r.value.keys;
+        break;
       }
-    };
-    for (const chunk of writeRdbChunks(entries(), writerOptions(o, ks))) {
+      const chunk = r.value;
       let off = 0;
       while (off < chunk.length) off += writeSync(fd, chunk, off);
       bytes += chunk.length;
@@ -119,6 +97,7 @@ export function saveRdbFileSync(o: RdbSaveOptions): RdbSaveResult {
     safeUnlink(tmp);
     throw err instanceof RdbSaveError ? err : new RdbSaveError('rdbSaveRio', `Write error saving DB on disk(rdbSaveRio): ${errnoText(err)}`, { cause: err });
   } finally {
+    // the chunk generator closes it too; close() is idempotent and covers a failed open of the generator
     snap.close();
   }
   closeSync(fd);
@@ -140,57 +119,43 @@ export async function saveRdbFileInBackground(o: RdbSaveOptions, progress?: Back
   const ks = o.keyspace;
   const tmp = join(o.dir, o.tempName ?? `temp-bgsave-${process.pid}.rdb`);
   const target = join(o.dir, o.filename);
-  const options = writerOptions(o, ks);
+  const out = createWriteStream(tmp);
+  // an open or write error after writeSnapshotRdb returned must not go unhandled
+  let outError: Error | undefined;
+  out.on('error', (e) => {
+    outError ??= e;
+  });
   const snap = ks.snapshot();
   if (progress) {
     progress.keysProcessed = 0;
     progress.keysTotal = ks.info().reduce((n, d) => n + d.keys, 0);
   }
-  let keys = 0;
-  async function* entries(): AsyncGenerator<RdbWriteEntry> {
-    for await (const batch of snap.batches({ maxKeys: 256, maxMs: 4 })) {
-      // convert the whole batch before yielding: the snapshot's values may be live objects
-      const converted = batch.map(entryOf);
-      keys += converted.length;
-      if (progress) progress.keysProcessed = keys;
-      yield* converted;
-      if (signal?.aborted) return;
-    }
-  }
-  const out = createWriteStream(tmp);
-  let bytes = 0;
+  let written: { keys: number; bytes: number };
   try {
-    await new Promise<void>((resolve, reject) => {
-      out.once('open', () => resolve());
-      out.once('error', reject);
+    // called synchronously after the snapshot: the RESIZEDB hints are those of the snapshot's moment
+    written = await writeSnapshotRdb(ks, snap, out, {
+      ...snapshotOptions(o),
+      batch: { maxKeys: 256, maxMs: 4 },
+      signal,
+      onProgress: (p) => {
+        if (progress) progress.keysProcessed = p.keys;
+      },
     });
-    for await (const chunk of createRdbWriter(entries(), options)) {
-      if (signal?.aborted) throw new RdbSaveError('aborted', 'Background saving aborted');
-      bytes += chunk.length;
-      if (!out.write(chunk)) {
-        await new Promise<void>((resolve, reject) => {
-          const onErr = (e: Error) => reject(e);
-          out.once('error', onErr);
-          out.once('drain', () => {
-            out.off('error', onErr);
-            resolve();
-          });
-        });
-      }
-    }
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    if (outError) throw outError;
   } catch (err) {
     snap.close();
     out.destroy();
     await new Promise<void>((r) => (out.closed ? r() : out.once('close', () => r())));
     safeUnlink(tmp);
-    throw err instanceof RdbSaveError ? err : new RdbSaveError('rdbSaveRio', `Write error saving DB on disk(rdbSaveRio): ${errnoText(err)}`, { cause: err });
+    if (signal?.aborted) throw new RdbSaveError('aborted', 'Background saving aborted', { cause: err });
+    const cause = (err as { code?: string; cause?: unknown }).code === 'ERR_KEYSPACE_RDB_OUTPUT' && (err as Error).cause ? (err as Error).cause : err;
+    throw err instanceof RdbSaveError ? err : new RdbSaveError('rdbSaveRio', `Write error saving DB on disk(rdbSaveRio): ${errnoText(cause)}`, { cause: err });
   }
-  snap.close();
   await new Promise<void>((r) => (out.closed ? r() : out.once('close', () => r())));
   await fsyncPath(tmp);
   finishFile(tmp, target);
-  return { keys, bytes };
+  return written;
 }
 
 async function fsyncPath(p: string): Promise<void> {
