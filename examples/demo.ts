@@ -20,7 +20,8 @@ import { ReplicationBacklog, ReplicationIdentity, decidePsync } from '@replikit/
 import { createKeyspace } from '@replikit/keyspace';
 import { readRdbFile } from '@replikit/rdb';
 import { ErrorReply, ReplicationStreamFramer, SimpleString, createReplyParser, encodeCommand, encodeCommandToBuffer } from '@replikit/resp';
-import { type PropagatedWrite, createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
+import type { PropagatedCommand } from '@replikit/keyspace';
+import { createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
 
 const line = (title: string) => console.log(`\n── ${title} ${'─'.repeat(Math.max(0, 70 - title.length))}`);
 const show = (argv: readonly string[]) => argv.map((a) => (/^[\x21-\x7e]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
@@ -83,7 +84,7 @@ async function main(): Promise<void> {
   const backlog = new ReplicationBacklog({ size: 1024 * 1024, startOffset: 0 });
   const stream: string[][] = [];
   let streamDb = -1;
-  node.server.on('command:propagate', (writes: readonly PropagatedWrite[]) => {
+  node.server.on('command:propagate', (writes: readonly PropagatedCommand[]) => {
     for (const w of writes) {
       if (w.db !== streamDb) {
         // a master emits SELECT whenever the stream's db changes

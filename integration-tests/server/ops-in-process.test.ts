@@ -11,14 +11,14 @@ import { getFreePort } from '@replikit/test-utils';
 import Redis from 'ioredis';
 import { loadConfigFromArgs } from '../../packages/server/src/config/load-config';
 import { type ConfiguredServer, createServerFromConfig } from '../../packages/server/src/config-binding-server';
-import type { PropagatedWrite } from '../../packages/server/src/dispatch/replication-state';
+import type { PropagatedCommand } from '@replikit/keyspace';
 import { Logger } from '../../packages/server/src/logger';
 
 describe('createServerFromConfig in-process', () => {
   let dir: string;
   let s: ConfiguredServer;
   let port: number;
-  const propagated: PropagatedWrite[] = [];
+  const propagated: PropagatedCommand[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'replikit-ops-inproc-'));

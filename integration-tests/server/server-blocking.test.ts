@@ -3,7 +3,7 @@
  * same timing: every client's replies must be byte-identical. Our propagation is checked against
  * Redis 7.0's rules (blocked.c: LPOP/RPOP key, LMOVE/RPOPLPUSH, ZPOPMIN/ZPOPMAX key).
  */
-import type { PropagatedWrite } from '@replikit/server';
+import type { PropagatedCommand } from '@replikit/keyspace';
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { ByteClient, call, runScenario as run, send, sleep, startReplikit, type Started, type Step } from './helpers';
 
@@ -92,7 +92,7 @@ const SCENARIOS: Record<string, { steps: Step[]; propagated: string[] }> = {
 describeRedis('blocking pops vs redis-server 7.0', () => {
   let redis: RedisServerHandle;
   let ours: Started;
-  const propagated: PropagatedWrite[] = [];
+  const propagated: PropagatedCommand[] = [];
   beforeAll(async () => {
     [redis, ours] = await Promise.all([startRedisServer(), startReplikit()]);
     ours.server.on('command:propagate', (writes) => propagated.push(...writes));

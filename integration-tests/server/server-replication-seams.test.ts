@@ -4,7 +4,8 @@
  * PropagationSink sees every write, and registerCommand slots new commands in.
  */
 import { ErrorReply, OK } from '@replikit/resp';
-import { NO_REPLY, type PropagatedWrite, type ReplicationState, type ServerClient, spec } from '@replikit/server';
+import type { PropagatedCommand } from '@replikit/keyspace';
+import { NO_REPLY, type ReplicationState, type ServerClient, spec } from '@replikit/server';
 import { getFreePort, hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { ByteClient, encodeArgv, startReplikit, type Started } from './helpers';
 
@@ -73,7 +74,7 @@ describeRedis('replica checks match a real link-down replica', () => {
 describe('master-side checks and propagation', () => {
   let srv: Started;
   const state = mutableState();
-  const seen: Array<{ writes: readonly PropagatedWrite[]; origin: ServerClient | undefined }> = [];
+  const seen: Array<{ writes: readonly PropagatedCommand[]; origin: ServerClient | undefined }> = [];
   beforeAll(async () => {
     srv = await startReplikit({ minReplicasToWrite: 1 });
     srv.server.setReplicationState(state);
@@ -133,8 +134,8 @@ describe('master-side checks and propagation', () => {
     await c.call('SET', 'stays', 'x', 'PX', '100000');
     c.close();
     seen.length = 0;
-    const events: Array<readonly PropagatedWrite[]> = [];
-    const onEvent = (w: readonly PropagatedWrite[], origin: ServerClient | undefined) => {
+    const events: Array<readonly PropagatedCommand[]> = [];
+    const onEvent = (w: readonly PropagatedCommand[], origin: ServerClient | undefined) => {
       if (origin === undefined) events.push(w);
     };
     srv.server.on('command:propagate', onEvent);

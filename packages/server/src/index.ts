@@ -6,12 +6,12 @@ export type { ServerOptions, ResolvedServerOptions, OutputBufferLimit, ServerUse
 export { createKeyspaceBridge } from './dispatch/keyspace-adapter';
 export type { KeyspaceBridge, KeyspaceResult } from './dispatch/keyspace-bridge';
 export { standaloneMasterState } from './dispatch/replication-state';
-export type { ReplicationState, PropagationSink, PropagatedWrite, ReplicaRoleEntry } from './dispatch/replication-state';
+export type { ReplicationState, PropagationSink, ReplicaRoleEntry } from './dispatch/replication-state';
 export { NO_REPLY, spec, containerSpec } from './dispatch/command-spec';
 export type { ServerCommandSpec, CommandContext, CommandResult, ServerCommandFlag } from './dispatch/command-spec';
 export type { ServerRuntime } from './dispatch/server-runtime';
-export type { PauseMode } from './blocking/pause-manager';
-export type { ServerClient, ClientKind, MultiState } from './connection/server-client';
+export type { PauseMode, PausePurpose } from './blocking/pause-manager';
+export type { ServerClient, ClientKind, ClientBlock, MultiState } from './connection/server-client';
 export { parseUserDirective } from './auth/user-directory';
 export {
   ServerError,

@@ -7,7 +7,7 @@ export { BlockingManager } from './blocking/blocking-manager';
 export type { BlockedRequest } from './blocking/blocking-manager';
 export { parseBlockingTimeout } from './blocking/parse-timeout';
 export { PauseManager } from './blocking/pause-manager';
-export type { PauseMode } from './blocking/pause-manager';
+export type { PauseMode, PausePurpose } from './blocking/pause-manager';
 export { ClientConnection } from './connection/client-connection';
 export { ClientRegistry } from './connection/client-registry';
 export { clientInfoLine } from './connection/client-info';

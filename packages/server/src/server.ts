@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, unlinkSync } from 'node:fs';
 import { type Server as NetServer, type Socket, createServer as createNetServer } from 'node:net';
 import type { ErrorReply, RespValue } from '@replikit/resp';
+import type { PropagatedCommand } from '@replikit/keyspace';
 import { EventEmitter } from 'eventemitter3';
 import { UserDirectory } from './auth/user-directory';
 import { BlockingManager } from './blocking/blocking-manager';
@@ -16,7 +17,7 @@ import type { ServerCommandSpec } from './dispatch/command-spec';
 import { CommandTable } from './dispatch/command-table';
 import { Dispatcher } from './dispatch/dispatcher';
 import type { KeyspaceBridge } from './dispatch/keyspace-bridge';
-import { type PropagatedWrite, type PropagationSink, type ReplicationState, standaloneMasterState } from './dispatch/replication-state';
+import { type PropagationSink, type ReplicationState, standaloneMasterState } from './dispatch/replication-state';
 import { MAX_CLIENTS } from './dispatch/reply-texts';
 import type { ServerRuntime } from './dispatch/server-runtime';
 import { ServerStats } from './dispatch/server-stats';
@@ -42,7 +43,7 @@ export interface ServerEvents {
   /** a command handler threw; the client got `-ERR <message>` */
   'command:error': [error: CommandFailedError, client: ServerClient];
   /** writes executed, in order (the same list the PropagationSink gets) */
-  'command:propagate': [writes: readonly PropagatedWrite[], origin: ServerClient | undefined];
+  'command:propagate': [writes: readonly PropagatedCommand[], origin: ServerClient | undefined];
   error: [error: Error];
   close: [];
 }
@@ -76,7 +77,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   replication: ReplicationState;
   diskErrorCheck: (() => ErrorReply | undefined) | undefined = undefined;
   private sink: PropagationSink | undefined;
-  private batch: PropagatedWrite[][] | undefined;
+  private batch: PropagatedCommand[][] | undefined;
   private readonly netServers: NetServer[] = [];
   private readonly sockets = new Set<Socket>();
   private cron: NodeJS.Timeout | undefined;
@@ -101,7 +102,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     this.unsubscribeKeyspace = deps.keyspace.onKeyModified((db, key) => this.blocking.signal(db, key));
     // active expiry: each DEL is propagated on its own, never wrapped (propagateNow in Redis)
     this.unsubscribeExpiry = deps.keyspace.onPropagate((writes) => {
-      for (let i = 0; i < writes.length; i++) this.propagate([writes[i] as PropagatedWrite], undefined);
+      for (let i = 0; i < writes.length; i++) this.propagate([writes[i] as PropagatedCommand], undefined);
     });
   }
 
@@ -127,7 +128,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     this.commands.register(spec, replace);
   }
 
-  /** Installs the replication wave's state object (role, link, good replicas, loading). */
+  /** Installs the replication state object the command checks read (role, link, good replicas, loading). */
   setReplicationState(state: ReplicationState): void {
     this.replication = state;
   }
@@ -154,9 +155,9 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     return reply;
   }
 
-  propagate(writes: readonly PropagatedWrite[], origin: ServerClient | undefined): void {
+  propagate(writes: readonly PropagatedCommand[], origin: ServerClient | undefined): void {
     if (this.batch !== undefined) {
-      this.batch.push(writes as PropagatedWrite[]);
+      this.batch.push(writes as PropagatedCommand[]);
       return;
     }
     this.sink?.propagate(writes, origin);
@@ -166,13 +167,13 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   propagateAsUnit<T>(origin: ServerClient | undefined, fn: () => T): T {
     if (this.batch !== undefined) return fn();
     this.batch = [];
-    let collected: PropagatedWrite[][];
+    let collected: PropagatedCommand[][];
     try {
       return fn();
     } finally {
       collected = this.batch;
       this.batch = undefined;
-      const flat: PropagatedWrite[] = [];
+      const flat: PropagatedCommand[] = [];
       for (const list of collected) {
         for (const w of list) {
           const name = (w.argv[0] ?? '').toLowerCase();
@@ -181,7 +182,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
       }
       if (flat.length === 1) this.propagate(flat, origin);
       else if (flat.length > 1) {
-        const db = (flat[0] as PropagatedWrite).db;
+        const db = (flat[0] as PropagatedCommand).db;
         this.propagate([{ db, argv: ['MULTI'] }, ...flat, { db, argv: ['EXEC'] }], origin);
       }
     }

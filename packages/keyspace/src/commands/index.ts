@@ -18,7 +18,7 @@
  *      ErrorReply constants of '../reply-errors' (exact Redis 7.0 text). Never throw for client input.
  * 2. Declare it with `spec('hlen', hlen)` from './meta' (arity, flags, key positions, ACL categories
  *    come from Redis 7.0's command JSON) and export an array `hashCommands: CommandSpec[]`.
- * 3. Add ONE import line and ONE spread line below in your family's marked slot. Nothing else here.
+ * 3. Add ONE import line and ONE spread line below, among the other command families. Nothing else here.
  * 4. Value types: implement CollectionValue (command-api.ts) and register a ValueCodec in
  *    types/registry.ts (one import + one entry line) for RDB glue (plain.ts).
  */
@@ -30,12 +30,12 @@ import { serverDbCommands } from './server-db';
 import { stringGetSetCommands } from './string-get-set';
 import { stringNumericCommands } from './string-numeric';
 import { transactionCommands } from './transactions';
-// --- family imports: one line per family (owners add theirs) ---
+// --- command families: one import line each ---
 import { hashCommands } from './hash';
 import { listCommands } from './list';
 import { setCommands } from './set';
 import { zsetCommands } from './zset';
-// --- end family imports ---
+// --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
   ...stringGetSetCommands,
@@ -45,7 +45,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...keysIterCommands,
   ...serverDbCommands,
   ...transactionCommands,
-  // --- family spreads: one line per family (owners add theirs) ---
+  // --- command families: one spread line each ---
   ...hashCommands,
   ...listCommands,
   ...setCommands,

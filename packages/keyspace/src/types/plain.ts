@@ -23,7 +23,7 @@ export type PlainOf<T extends ValueType> = Extract<PlainValue, { type: T }>;
 /** What each collection type module provides. */
 export interface ValueCodec<T extends Exclude<ValueType, 'string'> = Exclude<ValueType, 'string'>> {
   readonly type: T;
-  /** builds a value (the plain array may be kept: callers hand over ownership) */
+  /** builds a value (the plain array may be kept: callers do not use it afterwards) */
   fromPlain(plain: PlainOf<T>): CollectionValue;
   /** a fresh plain copy of the value's content (element order: the type's natural order) */
   toPlain(value: CollectionValue): PlainOf<T>;

@@ -2,7 +2,7 @@
  * The value codecs (plain <-> stored) of every collection type.
  *
  * HOW TO ADD A TYPE: export `xxxCodec: ValueCodec<'xxx'>` from your `types/xxx.ts` and add ONE
- * import line and ONE entry line below, each in the marked block for your family. Nothing else.
+ * import line and ONE entry line below, next to the other collection types. Nothing else.
  * (ValueCodec<'list'> is assignable to AnyValueCodec: no cast needed.)
  */
 import type { ValueType } from '../command-api';

@@ -1,9 +1,9 @@
 import type { RespValue } from '@replikit/resp';
-import type { ClientConnection } from '../connection/client-connection';
+import type { ClientBlock, ServerClient } from '../connection/server-client';
 
 /** One blocked command (BLPOP, BLMOVE, BZPOPMIN ... or a later package's WAIT-like command). */
 export interface BlockedRequest {
-  readonly client: ClientConnection;
+  readonly client: ServerClient;
   readonly db: number;
   /** keys to wait on (empty for commands woken by other means, such as WAIT) */
   readonly keys: readonly string[];
@@ -13,7 +13,8 @@ export interface BlockedRequest {
   readonly timeoutReply: RespValue | (() => RespValue);
 }
 
-interface Blocked {
+interface Blocked extends ClientBlock {
+  readonly type: 'command';
   readonly req: BlockedRequest;
   timer: NodeJS.Timeout | undefined;
 }
@@ -32,7 +33,7 @@ function keyId(db: number, key: string): string {
  */
 export class BlockingManager {
   private readonly waiters = new Map<string, Set<Blocked>>();
-  private readonly byClient = new Map<ClientConnection, Blocked>();
+  private readonly byClient = new Map<ServerClient, Blocked>();
   private readonly ready: string[] = [];
   private readonly readySet = new Set<string>();
   private serving = false;
@@ -50,7 +51,7 @@ export class BlockingManager {
 
   /** Blocks `req.client` until served, timed out (`timeoutMs` > 0) or unblocked. */
   block(req: BlockedRequest, timeoutMs: number): void {
-    const b: Blocked = { req, timer: undefined };
+    const b: Blocked = { type: 'command', req, timer: undefined };
     req.client.blockedOn = b;
     this.byClient.set(req.client, b);
     for (const key of req.keys) {
@@ -117,7 +118,7 @@ export class BlockingManager {
   }
 
   /** CLIENT UNBLOCK: answers the timeout reply (or `error`); false if the client is not blocked. */
-  unblock(client: ClientConnection, error?: RespValue): boolean {
+  unblock(client: ServerClient, error?: RespValue): boolean {
     const b = this.byClient.get(client);
     if (b === undefined) return false;
     this.finish(b, error ?? timeoutValue(b.req));
@@ -128,7 +129,7 @@ export class BlockingManager {
    * Ends `client`'s block with `reply` (for blocks not woken by keys: WAIT answering once enough
    * replicas acked). False if the client is not blocked.
    */
-  serve(client: ClientConnection, reply: RespValue): boolean {
+  serve(client: ServerClient, reply: RespValue): boolean {
     const b = this.byClient.get(client);
     if (b === undefined) return false;
     this.finish(b, reply);
@@ -136,7 +137,7 @@ export class BlockingManager {
   }
 
   /** A closing client stops waiting, silently. */
-  remove(client: ClientConnection): void {
+  remove(client: ServerClient): void {
     const b = this.byClient.get(client);
     if (b !== undefined) this.detach(b);
   }

@@ -1,7 +1,7 @@
 import { ErrorReply, NULL_ARRAY, type RespValue } from '@replikit/resp';
 import { parseBlockingTimeout } from '../blocking/parse-timeout';
 import type { ClientConnection } from '../connection/client-connection';
-import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { SYNTAX } from '../dispatch/reply-texts';
 import { eqi } from './arg-parsing';
 
@@ -76,9 +76,9 @@ function move(toArgv: (argv: readonly string[]) => string[]) {
   };
 }
 
-const LIST_FLAGS = ['write', 'noscript', 'blocking'];
-const MOVE_FLAGS = ['write', 'denyoom', 'noscript', 'blocking'];
-const ZSET_FLAGS = ['write', 'noscript', 'blocking', 'fast'];
+const LIST_FLAGS: readonly ServerCommandFlag[] = ['write', 'noscript', 'blocking'];
+const MOVE_FLAGS: readonly ServerCommandFlag[] = ['write', 'denyoom', 'noscript', 'blocking'];
+const ZSET_FLAGS: readonly ServerCommandFlag[] = ['write', 'noscript', 'blocking', 'fast'];
 const MULTI_KEYS = { firstKey: 1, lastKey: -2, keyStep: 1 };
 const TWO_KEYS = { firstKey: 1, lastKey: 2, keyStep: 1 };
 

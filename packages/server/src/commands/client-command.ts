@@ -1,13 +1,13 @@
 import { ErrorReply, OK, SimpleString, VerbatimReply } from '@replikit/resp';
 import type { ClientConnection } from '../connection/client-connection';
 import { clientInfoLine } from '../connection/client-info';
-import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
+import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { CLIENT_NAME_CHARS, NOT_INTEGER, NO_SUCH_CLIENT, SYNTAX } from '../dispatch/reply-texts';
 import { eqi, parseStrictInt } from './arg-parsing';
 import { validClientName } from './connection-commands';
 
-const ADMIN = ['admin', 'noscript', 'loading', 'stale'];
-const PLAIN = ['noscript', 'loading', 'stale'];
+const ADMIN: readonly ServerCommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
+const PLAIN: readonly ServerCommandFlag[] = ['noscript', 'loading', 'stale'];
 const ADMIN_CAT = ['@admin', '@slow', '@dangerous', '@connection'];
 const CONN_CAT = ['@slow', '@connection'];
 
@@ -189,11 +189,11 @@ export const clientCommand: ServerCommandSpec = containerSpec('client', [
     } else if (argv.length > 4) {
       return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try CLIENT HELP.`);
     }
-    ctx.runtime.pauses.pause(mode, ms === 0 ? 1 : ms);
+    ctx.runtime.pauses.pause('client', mode, ms === 0 ? 1 : ms);
     return OK;
   }),
   spec('client|unpause', 2, ADMIN, ADMIN_CAT, (ctx) => {
-    ctx.runtime.pauses.unpause();
+    ctx.runtime.pauses.unpause('client');
     return OK;
   }),
   spec('client|help', 2, ['loading', 'stale'], CONN_CAT, () => HELP.map((h) => new SimpleString(h))),

@@ -1,9 +1,9 @@
 import { ErrorReply, MapReply, type RespValue, SetReply, SimpleString } from '@replikit/resp';
-import { type CommandContext, type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
+import { type CommandContext, type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { globMatch } from '@replikit/keyspace/internal';
 import { eqi } from './arg-parsing';
 
-const FLAGS = ['loading', 'stale'];
+const FLAGS: readonly ServerCommandFlag[] = ['loading', 'stale'];
 const CAT = ['@slow', '@connection'];
 
 /** ACL categories derived from flags when a spec does not list them. */

@@ -9,11 +9,11 @@ import { DIRECTIVES, type DirectiveSpec, lookupDirective } from '../config/direc
 import { rewriteConfigFile } from '../config/rewrite-config';
 import { ConfigValueError } from '../errors';
 import type { ServerClient } from '../connection/server-client';
-import { type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
+import { type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { SYNTAX } from '../dispatch/reply-texts';
 import { globMatch } from '@replikit/keyspace/internal';
 
-const FLAGS = ['admin', 'noscript', 'loading', 'stale'];
+const FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 const CATS = ['@admin', '@slow', '@dangerous'];
 
 const HELP = [

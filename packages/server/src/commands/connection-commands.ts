@@ -1,7 +1,7 @@
 import { ErrorReply, MapReply, OK, PONG, SimpleString } from '@replikit/resp';
 import type { ClientConnection } from '../connection/client-connection';
 import { REDIS_VERSION } from '../defaults';
-import { type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { type ServerCommandSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import {
   AUTH_NOPASS,
   CLIENT_NAME_CHARS,
@@ -18,7 +18,7 @@ import { eqi, parseInt32, parseStrictInt } from './arg-parsing';
 import { unwatchAll } from './transaction-commands';
 
 const INT_RANGE = new ErrorReply('ERR value is out of range, value must between -2147483648 and 2147483647');
-const CONN = ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'];
+const CONN: readonly ServerCommandFlag[] = ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'];
 const RESET = new SimpleString('RESET');
 
 /** clientSetNameOrReply: printable ASCII without spaces. */

@@ -11,8 +11,8 @@ import { transactionCommands } from './transaction-commands';
 /**
  * The commands the server itself implements. They override keyspace entries of the same name
  * (SELECT, MULTI, EXEC, WATCH ... need connection state). The operator surface (config*.ts,
- * info*.ts, persistence*.ts, dump*.ts, debug*.ts, shutdown*.ts) and the replication wave add theirs
- * with `server.registerCommand(spec)`.
+ * info*.ts, persistence*.ts, dump*.ts, debug*.ts, shutdown*.ts) and the replication commands
+ * (PSYNC, SYNC, REPLCONF, REPLICAOF, SLAVEOF) are added with `server.registerCommand(spec)`.
  */
 export function serverCommands(): ServerCommandSpec[] {
   return [

@@ -1,8 +1,8 @@
 import { ErrorReply, PushReply, SimpleString } from '@replikit/resp';
-import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, spec } from '../dispatch/command-spec';
+import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { subscriptionCount } from '../pubsub/pubsub-hub';
 
-const SUB_FLAGS = ['pubsub', 'noscript', 'loading', 'stale'];
+const SUB_FLAGS: readonly ServerCommandFlag[] = ['pubsub', 'noscript', 'loading', 'stale'];
 const SUB_CAT = ['@pubsub', '@slow'];
 const SHARD_KEYS = { firstKey: 1, lastKey: -1, keyStep: 1 };
 
@@ -68,7 +68,7 @@ function subcommandSyntax(argv: readonly string[]): ErrorReply {
   return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${(argv[1] as string).slice(0, 128)}'. Try ${(argv[0] as string).toUpperCase()} HELP.`);
 }
 
-const PS = ['pubsub', 'loading', 'stale'];
+const PS: readonly ServerCommandFlag[] = ['pubsub', 'loading', 'stale'];
 
 export const pubsubCommands: ServerCommandSpec[] = [
   spec('subscribe', -2, SUB_FLAGS, SUB_CAT, subscribe('subscribe')),

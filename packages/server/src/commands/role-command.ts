@@ -1,9 +1,7 @@
 import { type ServerCommandSpec, spec } from '../dispatch/command-spec';
 
 /**
- * ROLE (protocol.md §8.2), both forms, from the pluggable ReplicationState. The replication wave
- * only has to install its state object; REPLICAOF, PSYNC, REPLCONF, WAIT, FAILOVER arrive the same
- * way with `server.registerCommand(spec)`.
+ * ROLE (protocol.md §8.2), both forms, from the installed ReplicationState.
  */
 export const roleCommand: ServerCommandSpec = spec('role', 1, ['noscript', 'loading', 'stale', 'fast'], ['@admin', '@fast', '@dangerous'], (ctx) => {
   const r = ctx.runtime.replication;

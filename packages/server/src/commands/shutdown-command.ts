@@ -31,7 +31,7 @@ export function shutdownCommand(op: OperatorContext): ServerCommandSpec {
   return spec('shutdown', -1, ['admin', 'noscript', 'loading', 'stale', 'no-multi', 'allow-busy'], ['@admin', '@slow', '@dangerous'], (ctx, argv) => {
     const f = parseShutdownArgs(argv.slice(1) as string[]);
     if (f instanceof ErrorReply) return f;
-    // a shutdown waiting for replicas is the replication wave's; without it there is none to abort
+    // SHUTDOWN never waits for replicas here, so there is no pending shutdown to abort
     if (f.abort) return NO_SHUTDOWN;
     const client = ctx.client;
     void op.shutdown(f).then((ok) => {

@@ -1,10 +1,10 @@
 import { NULL_ARRAY, OK, type RespValue } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
-import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { DISCARD_WITHOUT_MULTI, EXECABORT, EXEC_WITHOUT_MULTI, MULTI_NESTED, WATCH_IN_MULTI } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 
-const TX = ['noscript', 'loading', 'stale', 'fast', 'allow-busy'];
+const TX: readonly ServerCommandFlag[] = ['noscript', 'loading', 'stale', 'fast', 'allow-busy'];
 const TX_CAT = ['@fast', '@transaction'];
 
 /** A watched key changed since WATCH (multi.c touchWatchedKey / isWatchedKeyExpired, by version). */

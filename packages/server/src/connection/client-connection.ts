@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { PushReply, RespValue } from '@replikit/resp';
 import type { OutputBufferLimit } from '../defaults';
 import { createReplyWriter, createRequestReader, protocolFailure, type ReplyWriter, type RequestReader } from './resp-io';
-import type { ClientKind, MultiState, ServerClient } from './server-client';
+import type { ClientBlock, ClientKind, MultiState, ServerClient } from './server-client';
 
 /** What a connection needs from the server. */
 export interface ConnectionHost {
@@ -12,8 +12,8 @@ export interface ConnectionHost {
   closed(client: ClientConnection, reason: string): void;
   /** Redis's authRequired() for a client that has not authenticated: the default user has a password. */
   authRequired(): boolean;
-  /** net byte counters (INFO stats total_net_input_bytes / total_net_output_bytes) */
-  readonly stats: { netInputBytes: number; netOutputBytes: number };
+  /** net byte counters (INFO stats total_net_input_bytes, total_net_output_bytes, total_net_repl_output_bytes) */
+  readonly stats: { netInputBytes: number; netOutputBytes: number; netReplOutputBytes: number };
   /** Limits read live, so CONFIG SET applies to existing clients like in Redis. */
   readonly limits: {
     readonly clientQueryBufferLimit: number;
@@ -78,8 +78,8 @@ export class ClientConnection implements ServerClient {
   /** while set (EXEC running queued commands), replies written with reply() are collected here */
   captured: RespValue[] | undefined = undefined;
   callContext: unknown = undefined;
-  /** set by the blocking manager while a blocking command waits */
-  blockedOn: unknown = undefined;
+  /** set by the blocking and pause managers while the input is on hold */
+  blockedOn: ClientBlock | undefined = undefined;
   private replica = false;
   private readonly reader: RequestReader;
   private readonly writer: ReplyWriter;
@@ -158,7 +158,11 @@ export class ClientConnection implements ServerClient {
   writeRaw(chunks: readonly Buffer[]): void {
     if (this.closing) return;
     this.flushNow();
-    for (const c of chunks) if (!this.socket.write(c)) this.applyBackpressure();
+    for (let i = 0; i < chunks.length; i++) {
+      const c = chunks[i] as Buffer;
+      this.countOutput(c.length);
+      if (!this.socket.write(c)) this.applyBackpressure();
+    }
     this.checkOutputLimits();
   }
 
@@ -261,7 +265,7 @@ export class ClientConnection implements ServerClient {
     const chunks = this.writer.flush();
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i] as Buffer;
-      this.host.stats.netOutputBytes += chunk.length;
+      this.countOutput(chunk.length);
       if (!this.socket.write(chunk)) this.applyBackpressure();
     }
     if (this.closeAfter) {
@@ -272,6 +276,12 @@ export class ClientConnection implements ServerClient {
       return;
     }
     if (chunks.length > 0) this.checkOutputLimits();
+  }
+
+  /** Redis 7.0 counts what goes to replicas apart from what goes to clients. */
+  private countOutput(bytes: number): void {
+    if (this.replica) this.host.stats.netReplOutputBytes += bytes;
+    else this.host.stats.netOutputBytes += bytes;
   }
 
   private applyBackpressure(): void {

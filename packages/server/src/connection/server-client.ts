@@ -17,9 +17,19 @@ export interface MultiState {
 }
 
 /**
- * A connection as commands and the replication wave see it. The master package turns a client
- * into a replica link after PSYNC with `markReplica()` and `writeRaw()`; the connection keeps
- * parsing commands from it (REPLCONF ACK) while it streams.
+ * Why a client's input is on hold: `command` while a blocking command (BLPOP, WAIT ...) waits in
+ * the BlockingManager, `postponed` while a pause (CLIENT PAUSE, a failover or shutdown pause)
+ * holds its command in the PauseManager. The managers own the objects; others only test them.
+ */
+export interface ClientBlock {
+  readonly type: 'command' | 'postponed';
+}
+
+/**
+ * A client as commands see it: a socket connection, or the in-process client that applies a
+ * master's replication stream (kind `master`). PSYNC/SYNC turn a connection into a replica link
+ * with `markReplica()` and `writeRaw()`; the connection keeps parsing commands from it
+ * (REPLCONF ACK) while it streams.
  */
 export interface ServerClient {
   readonly id: number;
@@ -51,8 +61,16 @@ export interface ServerClient {
   /** replies of the running command are dropped (CLIENT REPLY OFF/SKIP) */
   muted: boolean;
   noEvict: boolean;
-  /** true while a blocking command waits */
+  /** set by the BlockingManager / PauseManager while the client's input is on hold */
+  blockedOn: ClientBlock | undefined;
+  /** true while `blockedOn` is set */
   readonly blocked: boolean;
+  /** the connection is gone: blocked and postponed commands are dropped */
+  readonly isClosed: boolean;
+  /** CLIENT REPLY SKIP was given by the previous command: this command's reply is dropped */
+  skipThis: boolean;
+  /** Called when a block ends (served, timed out, pause over): flush and go on with the pipeline. */
+  resume(): void;
   /** While set, reply() collects into it instead of writing (EXEC gathers its queued commands' replies). */
   captured: RespValue[] | undefined;
   /** Queues a reply (batched; flushed once per read). */

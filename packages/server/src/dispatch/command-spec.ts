@@ -1,3 +1,4 @@
+import type { CommandFlag } from '@replikit/keyspace';
 import type { RespValue } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
 import type { ServerRuntime } from './server-runtime';
@@ -7,12 +8,11 @@ export const NO_REPLY: unique symbol = Symbol.for('replikit.server.noReply');
 export type CommandResult = RespValue | typeof NO_REPLY;
 
 /**
- * Flags with Redis 7.0's names as COMMAND INFO prints them, but with `-` for `_` (the keyspace's
- * CommandFlag spelling): `write`, `readonly`, `denyoom`, `admin`, `pubsub`, `noscript`, `blocking`,
- * `loading`, `stale`, `fast`, `no-auth`, `may-replicate`, `no-multi`, `allow-busy`, `skip-slowlog`,
- * `no-async-loading`, `movablekeys` ...
+ * Flags with Redis 7.0's names as COMMAND INFO prints them, but with `-` for `_`: the keyspace's
+ * CommandFlag spelling, plus the flags only server commands carry (`protected` for DEBUG,
+ * `no-async-loading`, `asking`). processCommand derives its checks from them.
  */
-export type ServerCommandFlag = string;
+export type ServerCommandFlag = CommandFlag | 'protected' | 'no-async-loading' | 'asking';
 
 /** What a server command handler sees besides argv. */
 export interface CommandContext {

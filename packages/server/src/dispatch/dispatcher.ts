@@ -1,5 +1,4 @@
 import { ErrorReply as ImportedErrorReply, QUEUED, type RespValue } from '@replikit/resp';
-import type { ClientConnection } from '../connection/client-connection';
 import type { ServerClient } from '../connection/server-client';
 import { CommandFailedError } from '../errors';
 import { type CommandContext, NO_REPLY } from './command-spec';
@@ -76,7 +75,7 @@ export class Dispatcher {
     }
   }
 
-  execute(client: ClientConnection, argv: string[]): void {
+  execute(client: ServerClient, argv: string[]): void {
     client.muted = client.replyOff || client.skipThis;
     const found = this.rt.commands.lookup(argv);
     if (found instanceof ErrorReply) {
@@ -129,7 +128,7 @@ export class Dispatcher {
   }
 
   /** rejectCommand: flags the transaction; EXEC itself is aborted with the reason. */
-  private reject(client: ClientConnection, e: TableEntry | undefined, err: ErrorReply): void {
+  private reject(client: ServerClient, e: TableEntry | undefined, err: ErrorReply): void {
     if (e !== undefined) this.rt.stats.command(e.fullname).rejectedCalls++;
     this.rt.stats.error(err.prefix);
     if (e?.fullname === 'exec') {
@@ -146,7 +145,7 @@ export class Dispatcher {
     client.reply(err);
   }
 
-  private queue(client: ClientConnection, e: TableEntry, argv: string[]): void {
+  private queue(client: ServerClient, e: TableEntry, argv: string[]): void {
     const m = client.multi;
     if (m === undefined) return;
     m.queue.push({ entry: e, argv });

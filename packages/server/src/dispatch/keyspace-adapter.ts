@@ -2,9 +2,8 @@ import type { CommandEntry, Keyspace, PropagatedCommand, Session } from '@replik
 import type { RespValue } from '@replikit/resp';
 import type { ServerCommandSpec } from './command-spec';
 import type { KeyspaceBridge, KeyspaceResult } from './keyspace-bridge';
-import type { PropagatedWrite } from './replication-state';
 
-const EMPTY: readonly PropagatedWrite[] = [];
+const EMPTY: readonly PropagatedCommand[] = [];
 
 function toSpec(e: CommandEntry, fullname: string): ServerCommandSpec {
   let subcommands: Map<string, ServerCommandSpec> | undefined;
@@ -32,7 +31,7 @@ export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
   const session: Session = { db: 0, resp: 2 };
   // reused result objects: the server reads a result before its next execute() (no allocation per command)
   const out: { reply: RespValue; propagate: readonly PropagatedCommand[] } = { reply: null, propagate: EMPTY as readonly PropagatedCommand[] };
-  const result: { reply: RespValue; writes: readonly PropagatedWrite[] } = { reply: null, writes: EMPTY };
+  const result: { reply: RespValue; writes: readonly PropagatedCommand[] } = { reply: null, writes: EMPTY };
   return {
     databases: ks.databases,
     specs: () => [...ks.commandTable].map((e) => toSpec(e, e.name)),

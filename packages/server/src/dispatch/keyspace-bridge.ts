@@ -1,12 +1,12 @@
+import type { PropagatedCommand } from '@replikit/keyspace';
 import type { RespValue } from '@replikit/resp';
 import type { ServerCommandSpec } from './command-spec';
-import type { PropagatedWrite } from './replication-state';
 
 /** The result of one keyspace command as the dispatcher needs it. */
 export interface KeyspaceResult {
   readonly reply: RespValue;
   /** writes to propagate, in order; empty for reads and no-op writes */
-  readonly writes: readonly PropagatedWrite[];
+  readonly writes: readonly PropagatedCommand[];
 }
 
 /**
@@ -28,7 +28,7 @@ export interface KeyspaceBridge {
    * after it); `replies` has one entry per command, `writes` is already wrapped in MULTI/EXEC when
    * more than one write was propagated. `db` is the selected db after the transaction.
    */
-  executeTransaction(queued: readonly string[][], db: number, resp: 2 | 3): { readonly replies: RespValue[]; readonly writes: readonly PropagatedWrite[]; readonly db: number };
+  executeTransaction(queued: readonly string[][], db: number, resp: 2 | 3): { readonly replies: RespValue[]; readonly writes: readonly PropagatedCommand[]; readonly db: number };
   /**
    * A value that changes whenever the key is modified, deleted or expires (WATCH). Registers the
    * key as watched: call releaseKeyVersion once per call.
@@ -44,7 +44,7 @@ export interface KeyspaceBridge {
    * Writes no client command produced (the active expiry cycle's DELs, one bare DEL per key).
    * The server forwards them to its PropagationSink and `command:propagate` with no origin.
    */
-  onPropagate(listener: (writes: readonly PropagatedWrite[]) => void): () => void;
+  onPropagate(listener: (writes: readonly PropagatedCommand[]) => void): () => void;
   /** live counters: keyspace_hits, keyspace_misses, expired_keys, dirty (changes by executed commands) */
   readonly stats: KeyspaceCounters;
   /** CONFIG RESETSTAT: zeroes hits, misses and expired keys */

@@ -1,10 +1,5 @@
+import type { PropagatedCommand } from '@replikit/keyspace';
 import type { ServerClient } from '../connection/server-client';
-
-/** One write as the keyspace reports it for propagation: argv in db. */
-export interface PropagatedWrite {
-  readonly db: number;
-  readonly argv: readonly string[];
-}
 
 /** An ONLINE replica as ROLE lists it. */
 export interface ReplicaRoleEntry {
@@ -15,8 +10,8 @@ export interface ReplicaRoleEntry {
 
 /**
  * The inputs of processCommand's replication checks (NOREPLICAS, READONLY, MASTERDOWN, LOADING)
- * and of ROLE. The server owns a default (a plain master with no replicas); the replication wave
- * replaces it with `server.setReplicationState(state)`. Read on every command: keep getters cheap.
+ * and of ROLE. The server starts with a default (a plain master with no replicas); the replication
+ * glue installs one read from the ReplicationNode with `server.setReplicationState(state)`. Read on every command: keep getters cheap.
  */
 export interface ReplicationState {
   /** `master`, or `replica` while `replicaof` is set */
@@ -53,5 +48,5 @@ export function standaloneMasterState(): ReplicationState {
  * execution order, before the reply is flushed. `writes` is never empty.
  */
 export interface PropagationSink {
-  propagate(writes: readonly PropagatedWrite[], origin: ServerClient | undefined): void;
+  propagate(writes: readonly PropagatedCommand[], origin: ServerClient | undefined): void;
 }

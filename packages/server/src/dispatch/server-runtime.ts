@@ -9,12 +9,13 @@ import type { PubSubHub } from '../pubsub/pubsub-hub';
 import type { CommandTable } from './command-table';
 import type { Dispatcher } from './dispatcher';
 import type { KeyspaceBridge } from './keyspace-bridge';
-import type { PropagatedWrite, ReplicationState } from './replication-state';
+import type { PropagatedCommand } from '@replikit/keyspace';
+import type { ReplicationState } from './replication-state';
 import type { ServerStats } from './server-stats';
 
 /**
  * The services every command handler can reach through `ctx.runtime`. The operator surface
- * (CONFIG, INFO, persistence) and the replication wave use the same object.
+ * (CONFIG, INFO, persistence) and the replication commands use the same object.
  */
 export interface ServerRuntime {
   /** live options: CONFIG SET writes here and the server reads them on use */
@@ -44,7 +45,7 @@ export interface ServerRuntime {
   /** Runs a keyspace command for `client` in its db, propagates its writes, returns the reply. */
   runKeyspace(client: ServerClient, argv: string[]): RespValue;
   /** Hands writes to the propagation sink and the `command:propagate` event. */
-  propagate(writes: readonly PropagatedWrite[], origin: ServerClient | undefined): void;
+  propagate(writes: readonly PropagatedCommand[], origin: ServerClient | undefined): void;
   /**
    * Runs `fn` with propagation held back; the writes it produced are then propagated as one unit,
    * wrapped in MULTI/EXEC when there is more than one (Redis 7.0's also_propagate rule). Used by EXEC.

@@ -11,8 +11,20 @@ export class ServerStats {
   totalConnectionsReceived = 0;
   totalCommandsProcessed = 0;
   rejectedConnections = 0;
+  /** bytes read from clients (not from our master: that is `netReplInputBytes`) */
   netInputBytes = 0;
+  /** bytes written to clients that are not replicas */
   netOutputBytes = 0;
+  /** bytes of the replication stream read from our master (total_net_repl_input_bytes) */
+  netReplInputBytes = 0;
+  /** bytes written to replicas: payloads, the stream, replies after PSYNC (total_net_repl_output_bytes) */
+  netReplOutputBytes = 0;
+  /** full resyncs served to replicas (sync_full) */
+  syncFull = 0;
+  /** PSYNCs accepted with +CONTINUE (sync_partial_ok) */
+  syncPartialOk = 0;
+  /** PSYNCs that asked for a partial resync and got a full one (sync_partial_err) */
+  syncPartialErr = 0;
   totalErrorReplies = 0;
   /** clients closed because of client-output-buffer-limit */
   clientOutputBufferLimitDisconnections = 0;
@@ -42,6 +54,11 @@ export class ServerStats {
     this.rejectedConnections = 0;
     this.netInputBytes = 0;
     this.netOutputBytes = 0;
+    this.netReplInputBytes = 0;
+    this.netReplOutputBytes = 0;
+    this.syncFull = 0;
+    this.syncPartialOk = 0;
+    this.syncPartialErr = 0;
     this.totalErrorReplies = 0;
     this.clientOutputBufferLimitDisconnections = 0;
     this.clientQueryBufferLimitDisconnections = 0;

@@ -50,6 +50,8 @@ export class InstantaneousMetrics {
   private readonly ops: Metric;
   private readonly input: Metric;
   private readonly output: Metric;
+  private readonly replInput: Metric;
+  private readonly replOutput: Metric;
   private timer: NodeJS.Timeout | undefined;
   /** `used_memory_peak` */
   memoryPeak = usedMemory();
@@ -60,6 +62,8 @@ export class InstantaneousMetrics {
     this.ops = new Metric(stats.totalCommandsProcessed);
     this.input = new Metric(stats.netInputBytes);
     this.output = new Metric(stats.netOutputBytes);
+    this.replInput = new Metric(stats.netReplInputBytes);
+    this.replOutput = new Metric(stats.netReplOutputBytes);
   }
 
   private ticks = 0;
@@ -69,6 +73,8 @@ export class InstantaneousMetrics {
     this.ops.track(this.stats.totalCommandsProcessed);
     this.input.track(this.stats.netInputBytes);
     this.output.track(this.stats.netOutputBytes);
+    this.replInput.track(this.stats.netReplInputBytes);
+    this.replOutput.track(this.stats.netReplOutputBytes);
     if (++this.ticks % 10 === 0) this.notePeak();
   }
 
@@ -87,12 +93,20 @@ export class InstantaneousMetrics {
   get outputKbps(): number {
     return this.output.value / 1024;
   }
+  get replInputKbps(): number {
+    return this.replInput.value / 1024;
+  }
+  get replOutputKbps(): number {
+    return this.replOutput.value / 1024;
+  }
 
   /** CONFIG RESETSTAT */
   reset(): void {
     this.ops.reset(this.stats.totalCommandsProcessed);
     this.input.reset(this.stats.netInputBytes);
     this.output.reset(this.stats.netOutputBytes);
+    this.replInput.reset(this.stats.netReplInputBytes);
+    this.replOutput.reset(this.stats.netReplOutputBytes);
     this.memoryPeak = usedMemory();
   }
 
