@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type RedisServerHandle, hasRedis, startRedisServer } from '@replikit/test-utils';
+import { type RedisServerHandle, findRedisBenchmark, hasRedis, hasRedisBenchmark, hasRedisCli, startRedisServer } from '@replikit/test-utils';
 import Redis from 'ioredis';
 import { type CliRun, parseInfo, startCli } from './ops-helpers';
 
-const describeRedis = hasRedis() ? describe : describe.skip;
+// redis-cli drives the server under test; redis-benchmark runs its default test list against it
+const describeRedis = hasRedis() && hasRedisCli() && hasRedisBenchmark() ? describe : describe.skip;
 
 async function waitFor(cond: () => boolean, timeoutMs = 15000): Promise<void> {
   const t0 = Date.now();
@@ -58,10 +59,9 @@ describeRedis('persistence, DUMP/RESTORE, DEBUG, redis-benchmark', () => {
     expect(await a.bgsave()).toBe('Background saving started');
     await expect(a.bgsave()).rejects.toThrow('ERR Background save already in progress');
     await expect(a.save()).rejects.toThrow('ERR Background save already in progress');
-    // the event loop keeps serving while the snapshot is written
-    const t0 = performance.now();
+    // the event loop keeps serving while the snapshot is written: these replies come back while
+    // INFO still reports the save in progress (a save that blocked the loop would be over by then)
     expect(await a.ping()).toBe('PONG');
-    expect(performance.now() - t0).toBeLessThan(500);
     expect(parseInfo(await a.info('persistence')).get('rdb_bgsave_in_progress')).toBe('1');
     await a.set('written-during-bgsave', '1');
     await waitFor(() => /Background saving terminated with success/.test(ours.output()));
@@ -216,7 +216,7 @@ describeRedis('persistence, DUMP/RESTORE, DEBUG, redis-benchmark', () => {
   }, 60000);
 
   it('redis-benchmark runs its default test list without an error', () => {
-    const r = spawnSync('redis-benchmark', ['-p', String(ours.port), '-q', '-n', '2000', '-c', '10'], { encoding: 'utf8', timeout: 60000 });
+    const r = spawnSync(findRedisBenchmark() ?? 'redis-benchmark', ['-p', String(ours.port), '-q', '-n', '2000', '-c', '10'], { encoding: 'utf8', timeout: 60000 });
     expect(r.status).toBe(0);
     const lines = r.stdout.split(/\r/).join('\n').split('\n').filter((l) => /requests per second/.test(l));
     expect(lines.length).toBeGreaterThanOrEqual(15);
