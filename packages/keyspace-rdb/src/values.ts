@@ -47,6 +47,25 @@ export function storedToRdbValue(v: StoredValue): RdbValue {
   }
 }
 
+const own = (b: Buffer): Buffer => Buffer.from(b);
+
+/**
+ * A stream whose Buffers are its own: the RDB reader hands out views into its input chunks, and a
+ * stored stream is kept as is, so without copies it would pin (and follow changes to) those chunks.
+ */
+function ownStream(s: StreamValue): StreamValue {
+  return {
+    ...s,
+    entries: s.entries.map((e) => ({ id: e.id, fields: e.fields.map(([f, x]) => [own(f), own(x)] as [Buffer, Buffer]) })),
+    groups: s.groups.map((g) => ({
+      ...g,
+      name: own(g.name),
+      pel: g.pel.map((p) => ({ ...p })),
+      consumers: g.consumers.map((c) => ({ ...c, name: own(c.name), pending: c.pending.slice() })),
+    })),
+  };
+}
+
 /**
  * An RDB value as a stored value (the encoding follows the content, like an RDB load in Redis).
  * Throws UnsupportedValueTypeError for module values.
@@ -76,7 +95,7 @@ export function rdbValueToStored(v: RdbValue): StoredValue {
       return ZSetValue.fromPlain(pairs);
     }
     case 'stream':
-      return new OpaqueStreamValue(v.value);
+      return new OpaqueStreamValue(ownStream(v.value));
     default:
       throw new UnsupportedValueTypeError(v.type);
   }
