@@ -191,3 +191,59 @@ describe('ReplicationStreamFramer: $EOF:<mark> payload', () => {
     ]);
   });
 });
+
+describe('ReplicationStreamFramer: raw command bytes', () => {
+  /** Runs the framer over `chunks`; returns each command's raw bytes joined, and the views themselves. */
+  function raws(chunks: Buffer[], mode: 'payload' | 'stream'): { joined: string[]; views: Buffer[][]; counts: number[] } {
+    const joined: string[] = [];
+    const views: Buffer[][] = [];
+    const counts: number[] = [];
+    const framer = new ReplicationStreamFramer({
+      onCommand: (_argv, bytes, raw) => {
+        counts.push(bytes);
+        views.push([...raw]);
+        joined.push(Buffer.concat(raw).toString('latin1'));
+      },
+    });
+    if (mode === 'payload') framer.expectPayload();
+    else framer.streamOnly();
+    for (const c of chunks) framer.write(c);
+    return { joined, views, counts };
+  }
+
+  const stream = Buffer.concat([bin('\n'), PING, SET, bin('\r\n'), encodeCommandToBuffer(['SET', 'big', 'x'.repeat(3000)]), encodeCommandToBuffer(['SELECT', '3'])]);
+  const expected = [
+    `\n${PING.toString('latin1')}`,
+    SET.toString('latin1'),
+    `\r\n${encodeCommandToBuffer(['SET', 'big', 'x'.repeat(3000)]).toString('latin1')}`,
+    encodeCommandToBuffer(['SELECT', '3']).toString('latin1'),
+  ];
+
+  it('whole input: each command gets exactly its bytes (skipped newlines included), summing to the stream', () => {
+    const { joined, counts } = raws([stream], 'stream');
+    expect(joined).toEqual(expected);
+    expect(joined.map((s) => s.length)).toEqual(counts);
+    expect(joined.join('')).toBe(stream.toString('latin1'));
+  });
+
+  it('byte by byte and re-chunked at random: the same bytes', () => {
+    expect(raws(bytewise(stream), 'stream').joined).toEqual(expected);
+    fc.assert(
+      fc.property(fc.array(fc.nat(stream.length), { maxLength: 12 }), (cuts) => {
+        expect(raws(splitAt(stream, cuts), 'stream').joined).toEqual(expected);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('after a payload in the same chunk, and as zero-copy views of the written chunks', () => {
+    const input = Buffer.concat([bin('$9\r\nREDIS0010'), stream]);
+    const { joined, views } = raws([input], 'payload');
+    expect(joined).toEqual(expected);
+    for (const list of views) for (const v of list) expect(v.buffer).toBe(input.buffer);
+    expect(views[1][0].byteOffset).toBe(input.byteOffset + 13 + expected[0].length);
+    const cut = raws(splitAt(input, [20, 60, 70]), 'payload');
+    expect(cut.joined).toEqual(expected);
+    expect(cut.views[2].length).toBeGreaterThan(1);
+  });
+});

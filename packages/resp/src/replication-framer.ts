@@ -18,9 +18,12 @@ export interface ReplicationStreamHandlers {
   /**
    * One command of the replication stream, as binary strings. `bytes` is the number of stream bytes
    * consumed since the previous command, ending with this one (skipped `\n` / `*0` included, as
-   * Redis counts them), so summing `bytes` gives the replication offset.
+   * Redis counts them), so summing `bytes` gives the replication offset. `raw` holds exactly those
+   * `bytes` bytes as zero-copy views of the written chunks (several when the command spanned chunks),
+   * ready to be appended to a backlog or forwarded unchanged; the views stay valid as long as the
+   * caller does not reuse the chunks it wrote.
    */
-  onCommand(argv: string[], bytes: number): void;
+  onCommand(argv: string[], bytes: number, raw: readonly Buffer[]): void;
   /** A bare `\n` (or `\r\n`): before the payload, or in the stream. Refresh the link timer. */
   onKeepalive?(): void;
 }
@@ -62,6 +65,10 @@ export class ReplicationStreamFramer {
   private scanner: EofMarkScanner | null = null;
   private failure: Error | null = null;
   private keepalives = 0;
+  // stream chunks (views) whose bytes have not all been handed out as a command's raw bytes yet
+  private pending: Buffer[] = [];
+  private pendingHead = 0;
+  private pendingOffset = 0;
 
   constructor(
     private readonly handlers: ReplicationStreamHandlers,
@@ -136,13 +143,51 @@ export class ReplicationStreamFramer {
   private stream(chunk: Buffer): void {
     const d = this.decoder;
     const h = this.handlers;
+    this.pending.push(chunk);
     d.write(chunk);
     for (;;) {
       const argv = d.next();
       if (d.emptyLines !== this.keepalives) this.flushKeepalives();
       if (argv === undefined) return;
-      h.onCommand(argv, d.lastCommandBytes);
+      const bytes = d.lastCommandBytes;
+      h.onCommand(argv, bytes, this.takeRaw(bytes));
     }
+  }
+
+  /** The next `bytes` stream bytes as views of the pending chunks; drops the chunks fully handed out. */
+  private takeRaw(bytes: number): Buffer[] {
+    const pending = this.pending;
+    let head = this.pendingHead;
+    let offset = this.pendingOffset;
+    const first = pending[head];
+    if (first.length - offset > bytes) {
+      // the common case: the command lies inside one chunk
+      this.pendingOffset = offset + bytes;
+      return [first.subarray(offset, offset + bytes)];
+    }
+    const raw: Buffer[] = [];
+    let left = bytes;
+    while (left > 0) {
+      const c = pending[head];
+      const n = Math.min(c.length - offset, left);
+      raw.push(offset === 0 && n === c.length ? c : c.subarray(offset, offset + n));
+      left -= n;
+      offset += n;
+      if (offset === c.length) {
+        head++;
+        offset = 0;
+      }
+    }
+    if (head === pending.length) {
+      this.pending = [];
+      head = 0;
+    } else if (head > 32) {
+      this.pending = pending.slice(head);
+      head = 0;
+    }
+    this.pendingHead = head;
+    this.pendingOffset = offset;
+    return raw;
   }
 
   private flushKeepalives(): void {
