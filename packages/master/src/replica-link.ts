@@ -1,0 +1,124 @@
+import type { ReplicaTransport } from './transport';
+
+/** A replica's state as INFO shows it. */
+export type ReplicaState = 'wait_bgsave' | 'send_bulk' | 'online';
+
+/**
+ * The finer state machine behind {@link ReplicaState}:
+ * `wait_bgsave_start` (waiting for a snapshot to start) -> `wait_bgsave_end` (snapshot taken, its
+ * stream buffered) -> `send_bulk` (payload being sent) -> `online` (streaming).
+ */
+export type ReplicaPhase = 'wait_bgsave_start' | 'wait_bgsave_end' | 'send_bulk' | 'online';
+
+/** What REPLCONF told the node about a connection, before and after it becomes a replica. */
+export interface HandshakeState {
+  authenticated: boolean;
+  /** `REPLCONF listening-port` (0 when not sent) */
+  listeningPort: number;
+  /** `REPLCONF ip-address` */
+  ipAddress: string | undefined;
+  capaEof: boolean;
+  capaPsync2: boolean;
+  /** `REPLCONF rdb-only 1`: send the snapshot only, then close */
+  rdbOnly: boolean;
+  /** set once PSYNC/SYNC made this connection a replica */
+  link: ReplicaLink | undefined;
+}
+
+/** One downstream replica. */
+export class ReplicaLink {
+  phase: ReplicaPhase = 'wait_bgsave_start';
+  /** highest offset acknowledged with REPLCONF ACK (`repl_ack_off`) */
+  ackOffset = 0;
+  /** unix ms of the last ACK or keepalive newline (`repl_ack_time`) */
+  ackTime: number;
+  /** unix ms when it asked for a full sync */
+  readonly since: number;
+  /** legacy SYNC: no ACKs, no timeout */
+  prePsync = false;
+  /** diskless: payload sent, the stream starts at the first ACK after it */
+  streamOnAck = false;
+  /** stream produced since its snapshot, not yet written (the same chunk lists as every replica's) */
+  pending: Array<readonly Uint8Array[]> = [];
+  pendingBytes = 0;
+  /** unix ms of the first write that found the peer behind, 0 when caught up */
+  stalledSince = 0;
+  /** unix ms since when the output buffer is above the soft limit, 0 when below */
+  softLimitSince = 0;
+  /** bytes written to the transport */
+  outputBytes = 0;
+  /** true once `replica:lagging` fired, until the lag drops again */
+  lagging = false;
+  closing = false;
+
+  constructor(
+    readonly id: number,
+    readonly transport: ReplicaTransport,
+    readonly handshake: HandshakeState,
+    now: number,
+  ) {
+    this.ackTime = now;
+    this.since = now;
+  }
+
+  get state(): ReplicaState {
+    if (this.phase === 'online') return 'online';
+    if (this.phase === 'send_bulk') return 'send_bulk';
+    return 'wait_bgsave';
+  }
+
+  /** Address for INFO: `REPLCONF ip-address`, else the peer address. */
+  get ip(): string {
+    return this.handshake.ipAddress ?? this.transport.remoteAddress ?? '?';
+  }
+
+  get port(): number {
+    return this.handshake.listeningPort;
+  }
+
+  /** `ip:port` as Redis names a replica in its logs. */
+  get name(): string {
+    return `${this.ip}:${this.port}`;
+  }
+
+  /** Bytes this replica holds back: the transport's output buffer plus the buffered stream. */
+  get outputBufferBytes(): number {
+    return this.transport.bufferedBytes + this.pendingBytes;
+  }
+
+  /** Writes chunks, counting output bytes and noting when the peer falls behind. */
+  write(chunks: readonly Uint8Array[], bytes: number, now: number): boolean {
+    this.outputBytes += bytes;
+    const ok = this.transport.write(chunks);
+    if (!ok && this.stalledSince === 0) {
+      this.stalledSince = now;
+      this.transport.onDrain(() => {
+        this.stalledSince = 0;
+      });
+    }
+    return ok;
+  }
+
+  /** Resolves at the next drain or close. */
+  drained(): Promise<void> {
+    return new Promise((resolve) => this.transport.onDrain(resolve));
+  }
+
+  /** Keeps a stream chunk list for after the payload. */
+  hold(chunks: readonly Uint8Array[], bytes: number): void {
+    this.pending.push(chunks);
+    this.pendingBytes += bytes;
+  }
+
+  /** Writes everything held, in order. */
+  flushPending(now: number): void {
+    const pending = this.pending;
+    const bytes = this.pendingBytes;
+    this.pending = [];
+    this.pendingBytes = 0;
+    if (pending.length === 0) return;
+    const all: Uint8Array[] = [];
+    for (const list of pending) for (const c of list) all.push(c);
+    this.write(all, bytes, now);
+  }
+}

@@ -1,0 +1,502 @@
+import { ReplicationBacklog, ReplicationIdentity, replidEquals } from '@replikit/backlog';
+import type { Keyspace, PropagatedCommand } from '@replikit/keyspace';
+import type { RdbReplicationInfo } from '@replikit/rdb';
+import { encodeCommand, encodeCommandToBuffer, type RespValue } from '@replikit/resp';
+import { EventEmitter } from 'eventemitter3';
+import type { Duplex } from 'node:stream';
+import { MasterClosedError } from './errors';
+import type { MasterEvents, ReplicaInfo } from './events';
+import { FullSyncCoordinator } from './full-sync';
+import { type MasterDeps, type MasterOptions, type ResolvedOptions, resolveOptions } from './options';
+import { type CommandHost, psyncCommand, replconfCommand, syncCommand } from './replica-commands';
+import { type HandshakeState, ReplicaLink } from './replica-link';
+import { AckWaiters, runCron } from './replication-cron';
+import { serveDuplex } from './serve';
+import type { ReplicaTransport } from './transport';
+
+/** The aux fields of an RDB that belong to a replication history (`repl-id`, `repl-offset`, `repl-stream-db`). */
+export interface RdbReplicationAux {
+  replId: string;
+  offset: number;
+  streamDb: number;
+}
+
+/** Full/partial sync counters (INFO stats `sync_full`, `sync_partial_ok`, `sync_partial_err`). */
+export interface SyncCounters {
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
+}
+
+const PING_ARGV = ['ping'];
+const GETACK_ARGV = ['REPLCONF', 'GETACK', '*'];
+const selectCache = new Map<number, Buffer>();
+function selectChunk(db: number): Buffer {
+  let b = selectCache.get(db);
+  if (b === undefined) {
+    b = encodeCommandToBuffer(['SELECT', String(db)]);
+    selectCache.set(db, b);
+  }
+  return b;
+}
+
+function newHandshake(authenticated: boolean): HandshakeState {
+  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, rdbOnly: false, link: undefined };
+}
+
+/**
+ * The one owner of replication state, for a master and for a replica: replication ids and
+ * offsets, the backlog, and the downstream replica links. A master's local writes come in through
+ * {@link propagate}; a replica's upstream stream through {@link feedUpstream}. Replicas connect
+ * through {@link serve} (any Duplex) or, in a host server, through {@link replconf}/{@link psync}/{@link sync}.
+ */
+export class ReplicationNode extends EventEmitter<MasterEvents> {
+  readonly options: Readonly<ResolvedOptions>;
+  readonly keyspace: Keyspace;
+  readonly counters: SyncCounters = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0 };
+  #role: 'master' | 'replica';
+  readonly #ids = new ReplicationIdentity();
+  #offset = 0;
+  #backlog: ReplicationBacklog | null = null;
+  /** the db last selected in the stream (`slaveseldb`), -1 forces a SELECT */
+  #streamDb = -1;
+  readonly #links = new Set<ReplicaLink>();
+  readonly #clients = new WeakMap<ReplicaTransport, HandshakeState>();
+  #nextId = 1;
+  #hasHistory: boolean;
+  #upstreamUp = false;
+  #noReplicasSince: number;
+  #closed = false;
+  readonly #cron: NodeJS.Timeout;
+  #cronLoops = 0;
+  readonly #sync: FullSyncCoordinator;
+  readonly #acks: AckWaiters;
+  readonly #host: CommandHost;
+  #getackScheduled = false;
+
+  constructor(deps: MasterDeps, options: MasterOptions = {}) {
+    super();
+    this.options = resolveOptions(options);
+    this.keyspace = deps.keyspace;
+    this.#role = options.role ?? 'master';
+    this.#hasHistory = this.#role === 'master';
+    this.#noReplicasSince = this.options.clock();
+    this.#acks = new AckWaiters(() => this.requestAck());
+    this.#sync = new FullSyncCoordinator({
+      opts: this.options,
+      keyspace: this.keyspace,
+      snapshotPoint: () => {
+        this.#streamDb = -1;
+        return { replid: this.#ids.replid, offset: this.#offset };
+      },
+      online: (link) => this.#online(link),
+      drop: (link, reason) => this.#drop(link, reason),
+      emit: (event, ...args) => (this.emit as (e: string, ...a: unknown[]) => boolean)(event, ...args),
+      closed: () => this.#closed,
+    });
+    this.#host = {
+      opts: this.options,
+      role: () => this.#role,
+      upstreamUp: () => this.#upstreamUp,
+      ids: () => this.#ids,
+      backlog: () => this.#backlog,
+      attach: (transport, state) => this.#attach(transport, state),
+      continueLink: (link, from) => this.#continue(link, from),
+      fullSync: (link) => this.#sync.enqueue(link),
+      ack: (link, offset) => this.#ack(link, offset),
+      counters: this.counters,
+    };
+    this.#cron = setInterval(() => this.#runCron(), 1000);
+    this.#cron.unref();
+  }
+
+  get role(): 'master' | 'replica' {
+    return this.#role;
+  }
+  get replid(): string {
+    return this.#ids.replid;
+  }
+  get replid2(): string {
+    return this.#ids.replid2;
+  }
+  get secondReplOffset(): number {
+    return this.#ids.secondReplOffset;
+  }
+  get masterReplOffset(): number {
+    return this.#offset;
+  }
+  /** The backlog, or null when there is none (INFO's repl_backlog_* fields read it). */
+  get backlog(): ReplicationBacklog | null {
+    return this.#backlog;
+  }
+  /** The db last selected in the stream (`slaveseldb`); -1 when the next command gets a SELECT. */
+  get streamDb(): number {
+    return this.#streamDb;
+  }
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  psyncTarget(): { replid: string; offset: number } | undefined {
+    return this.#hasHistory ? { replid: this.#ids.replid, offset: this.#offset + 1 } : undefined;
+  }
+
+  becomeReplica(): void {
+    this.#checkOpen();
+    if (this.#role === 'master') this.#hasHistory = true;
+    this.#role = 'replica';
+    this.#upstreamUp = false;
+    this.#sync.abort();
+    this.#dropAll('the node became a replica');
+  }
+
+  becomeMaster(): void {
+    this.#checkOpen();
+    if (this.#role === 'master') return;
+    this.#ids.shiftReplid(this.#offset);
+    this.#role = 'master';
+    this.#hasHistory = true;
+    this.#upstreamUp = false;
+    this.#streamDb = -1;
+    this.#noReplicasSince = this.options.clock();
+    this.#sync.abort();
+    this.#dropAll('the node was promoted to master');
+  }
+
+  upstreamFullSync(replid: string, offset: number): void {
+    this.#checkOpen();
+    this.#ids.setReplid(replid);
+    this.#ids.clearReplid2();
+    this.#offset = offset;
+    this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: offset });
+    this.#hasHistory = true;
+    this.#upstreamUp = true;
+    this.#sync.abort();
+    this.#dropAll('the node loaded a new dataset from its master');
+  }
+
+  upstreamContinue(newReplid: string | undefined): void {
+    this.#checkOpen();
+    this.#hasHistory = true;
+    this.#upstreamUp = true;
+    if (this.#backlog === null) this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: this.#offset });
+    if (newReplid !== undefined && !replidEquals(newReplid, this.#ids.replid)) {
+      this.#ids.shiftReplid(this.#offset, newReplid);
+      this.#sync.abort();
+      this.#dropAll('the master changed its replication id');
+    }
+  }
+
+  /** The link to this node's master went down: PSYNC from sub-replicas gets `-NOMASTERLINK` until it is back. */
+  upstreamDisconnected(): void {
+    this.#upstreamUp = false;
+  }
+
+  feedUpstream(chunks: readonly Uint8Array[], bytes: number): void {
+    if (this.#closed || bytes === 0) return;
+    if (this.#backlog === null) this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: this.#offset });
+    this.#feed(chunks, bytes);
+  }
+
+  propagate(commands: readonly PropagatedCommand[]): void {
+    if (this.#closed || this.#role !== 'master' || commands.length === 0) return;
+    if (this.#backlog === null && this.#links.size === 0) return;
+    const chunks: Uint8Array[] = [];
+    let bytes = 0;
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[i];
+      if (c.db !== this.#streamDb) {
+        const sel = selectChunk(c.db);
+        chunks.push(sel);
+        bytes += sel.length;
+        this.#streamDb = c.db;
+      }
+      const enc = encodeCommand(c.argv, 'latin1');
+      for (let k = 0; k < enc.length; k++) {
+        chunks.push(enc[k]);
+        bytes += enc[k].length;
+      }
+    }
+    this.#feed(chunks, bytes);
+  }
+
+  /** Puts `REPLCONF GETACK *` into the stream (once per event-loop turn however often it is asked). */
+  requestAck(): void {
+    if (this.#getackScheduled || this.#closed || this.#role !== 'master') return;
+    this.#getackScheduled = true;
+    setImmediate(() => {
+      this.#getackScheduled = false;
+      this.#feedCommandInCurrentDb(GETACK_ARGV);
+    });
+  }
+
+  /**
+   * Restart rule (protocol.md §5.4) for an RDB loaded with `repl-id`/`repl-offset`/`repl-stream-db`:
+   * a replica takes the id and offset as its own (it PSYNCs with them); a master keeps a new id,
+   * keeps the loaded one as replid2 up to `offset + 1`, and starts a backlog at `offset`.
+   * @returns false when the fields are not valid (nothing changes)
+   */
+  restoreFromRdb(aux: RdbReplicationAux | undefined): boolean {
+    this.#checkOpen();
+    if (!aux || !/^[0-9a-fA-F]{40}$/.test(aux.replId) || !Number.isSafeInteger(aux.offset) || aux.offset < 0 || aux.streamDb < 0) return false;
+    if (this.#role === 'replica') {
+      this.#ids.setReplid(aux.replId);
+      this.#ids.clearReplid2();
+      this.#offset = aux.offset;
+      this.#hasHistory = true;
+    } else {
+      this.#ids.setReplid2(aux.replId, aux.offset + 1);
+      this.#offset = aux.offset;
+      this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: aux.offset });
+      this.#noReplicasSince = this.options.clock();
+    }
+    return true;
+  }
+
+  /**
+   * The replication aux fields a save must write (rdbPopulateSaveInfo), or undefined when this node
+   * is not in a replication chain. `replicaStreamDb` is the db of the replica's master client.
+   */
+  rdbSaveInfo(replicaStreamDb = 0): RdbReplicationInfo | undefined {
+    if (this.#role === 'master') {
+      if (this.#backlog === null) return undefined;
+      return { streamDb: this.#streamDb === -1 ? 0 : this.#streamDb, replId: this.#ids.replid, offset: this.#offset };
+    }
+    if (!this.#hasHistory) return undefined;
+    return { streamDb: replicaStreamDb, replId: this.#ids.replid, offset: this.#offset };
+  }
+
+  /** Serves one connection (a replica, or redis-cli --rdb) over any Duplex until it closes. */
+  serve(duplex: Duplex): ReplicaTransport {
+    this.#checkOpen();
+    return serveDuplex(this, duplex);
+  }
+
+  /** The handshake state of a transport (created on first use). */
+  handshakeOf(transport: ReplicaTransport): HandshakeState {
+    let s = this.#clients.get(transport);
+    if (s === undefined) {
+      s = newHandshake(this.options.requirepass === undefined && this.options.checkUser === undefined);
+      this.#clients.set(transport, s);
+    }
+    return s;
+  }
+
+  /** `REPLCONF ...` from `transport` (argv[0] is the command name). undefined = send no reply. */
+  replconf(transport: ReplicaTransport, argv: readonly string[]): RespValue | undefined {
+    return replconfCommand(this.#host, this.handshakeOf(transport), argv);
+  }
+
+  /** `PSYNC replid offset`: writes `+CONTINUE`/`+FULLRESYNC` itself; returns an error reply or undefined. */
+  psync(transport: ReplicaTransport, argv: readonly string[]): RespValue | undefined {
+    this.#checkOpen();
+    return psyncCommand(this.#host, transport, this.handshakeOf(transport), argv);
+  }
+
+  /** Legacy `SYNC`. */
+  sync(transport: ReplicaTransport, argv: readonly string[] = ['SYNC']): RespValue | undefined {
+    this.#checkOpen();
+    return syncCommand(this.#host, transport, this.handshakeOf(transport), argv);
+  }
+
+  /** A keepalive newline from a replica: refreshes its ACK time (its lag). */
+  touch(transport: ReplicaTransport): void {
+    const link = this.#clients.get(transport)?.link;
+    if (link) link.ackTime = this.options.clock();
+  }
+
+  /** Every downstream replica. */
+  replicas(): ReplicaInfo[] {
+    return [...this.#links].filter((l) => !l.handshake.rdbOnly).map((l) => this.#info(l));
+  }
+
+  /** Online replicas whose ACK lag is at most `maxLag` seconds (min-replicas-max-lag). */
+  goodReplicas(maxLag: number): number {
+    let n = 0;
+    for (const l of this.#links) if (l.phase === 'online' && !l.handshake.rdbOnly && this.#lag(l) <= maxLag) n++;
+    return n;
+  }
+
+  /**
+   * WAIT: resolves with the number of online replicas that acknowledged the current offset, as
+   * soon as `numreplicas` did, or at the timeout (0 = no timeout). Sends `REPLCONF GETACK *`.
+   */
+  wait(numreplicas: number, timeoutMs: number): Promise<number> {
+    const target = this.#offset;
+    return this.#acks.wait(target, numreplicas, timeoutMs, () => this.#acked(target));
+  }
+
+  /** Bytes written to replicas since creation. */
+  get outputBytes(): number {
+    let n = this.#closedOutputBytes;
+    for (const l of this.#links) n += l.outputBytes;
+    return n;
+  }
+  #closedOutputBytes = 0;
+
+  /** Closes every replica link and timer; idempotent. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#cron);
+    this.#sync.abort();
+    this.#dropAll('the node is closing');
+    this.#acks.close(() => 0);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new MasterClosedError();
+  }
+
+  #attach(transport: ReplicaTransport, state: HandshakeState): ReplicaLink {
+    const link = new ReplicaLink(this.#nextId++, transport, state, this.options.clock());
+    state.link = link;
+    this.#links.add(link);
+    transport.onClose(() => this.#drop(link, 'connection closed'));
+    if (this.#role === 'master' && this.#backlog === null && !state.rdbOnly) {
+      // the first replica creates the backlog, and with it a new history (protocol.md §2.4)
+      this.#ids.changeReplid();
+      this.#ids.clearReplid2();
+      this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: this.#offset });
+      this.options.log('notice', 'Replication backlog created, my new replication IDs are ' + `'${this.#ids.replid}' and '${this.#ids.replid2}'`);
+    }
+    return link;
+  }
+
+  #continue(link: ReplicaLink, fromOffset: number): void {
+    const now = this.options.clock();
+    link.phase = 'online';
+    link.ackTime = now;
+    const line = link.handshake.capaPsync2 ? `+CONTINUE ${this.#ids.replid}\r\n` : '+CONTINUE\r\n';
+    const head = Buffer.from(line, 'latin1');
+    const views = (this.#backlog as ReplicationBacklog).read(fromOffset);
+    // the ring's views change at the next append; the transport may keep them longer
+    const data = views.length === 0 ? [] : [Buffer.concat(views)];
+    let bytes = head.length;
+    for (const d of data) bytes += d.length;
+    link.write([head, ...data], bytes, now);
+    this.options.log('notice', `Partial resynchronization request from ${link.name} accepted. Sending ${bytes - head.length} bytes of backlog starting from offset ${fromOffset}.`);
+    this.emit('replica:online', this.#info(link));
+  }
+
+  #online(link: ReplicaLink): void {
+    link.flushPending(this.options.clock());
+    this.emit('replica:online', this.#info(link));
+  }
+
+  #ack(link: ReplicaLink, offset: number): void {
+    const now = this.options.clock();
+    if (offset > link.ackOffset) link.ackOffset = offset;
+    link.ackTime = now;
+    if (link.streamOnAck && link.phase === 'online') {
+      link.streamOnAck = false;
+      this.#online(link);
+    }
+    this.emit('replica:ack', this.#info(link), offset);
+    this.#acks.check();
+  }
+
+  #acked(target: number): number {
+    let n = 0;
+    for (const l of this.#links) if (l.phase === 'online' && !l.handshake.rdbOnly && l.ackOffset >= target) n++;
+    return n;
+  }
+
+  #feedCommandInCurrentDb(argv: string[]): void {
+    if (this.#backlog === null && this.#links.size === 0) return;
+    const chunks = encodeCommand(argv, 'latin1');
+    let bytes = 0;
+    for (const c of chunks) bytes += c.length;
+    this.#feed(chunks, bytes);
+  }
+
+  /** One chunk list into the backlog and to every replica (the same Buffer objects for all). */
+  #feed(chunks: readonly Uint8Array[], bytes: number): void {
+    this.#backlog?.appendChunks(chunks);
+    this.#offset += bytes;
+    const now = this.options.clock();
+    for (const link of this.#links) {
+      if (link.closing || link.handshake.rdbOnly || link.phase === 'wait_bgsave_start') continue;
+      if (link.phase === 'online' && !link.streamOnAck) link.write(chunks, bytes, now);
+      else link.hold(chunks, bytes);
+      this.#checkOutputLimit(link, now, false);
+    }
+  }
+
+  /** client-output-buffer-limit replica: hard at once, soft after `softSeconds` (checkClientOutputBufferLimits). */
+  #checkOutputLimit(link: ReplicaLink, now: number, fromCron: boolean): void {
+    const { hard, soft, softSeconds } = this.options.outputLimit;
+    const used = link.outputBufferBytes;
+    const hardLimit = hard > 0 ? Math.max(hard, this.options.replBacklogSize) : 0;
+    let over = hardLimit > 0 && used >= hardLimit;
+    if (!over && soft > 0) {
+      if (used >= soft) {
+        if (link.softLimitSince === 0) link.softLimitSince = now;
+        else over = now - link.softLimitSince > softSeconds * 1000;
+      } else if (fromCron || used < soft) {
+        link.softLimitSince = 0;
+      }
+    }
+    if (!over) return;
+    link.closing = true;
+    const addr = `${link.transport.remoteAddress ?? '?'}:${link.transport.remotePort ?? 0}`;
+    this.options.log('warning', `Client id=${link.id} addr=${addr} flags=S omem=${used} scheduled to be closed ASAP for overcoming of output buffer limits.`);
+    setImmediate(() => this.#drop(link, 'output buffer limit'));
+  }
+
+  #drop(link: ReplicaLink, reason: string): void {
+    if (!this.#links.delete(link)) return;
+    link.closing = true;
+    this.#closedOutputBytes += link.outputBytes;
+    link.handshake.link = undefined;
+    this.#sync.remove(link);
+    if (!link.transport.closed) link.transport.close(reason);
+    if (this.#links.size === 0) this.#noReplicasSince = this.options.clock();
+    if (link.phase === 'online') this.options.log('notice', `Connection with replica ${link.name} lost.`);
+    this.emit('replica:offline', this.#info(link), reason);
+    this.#acks.check();
+  }
+
+  #dropAll(reason: string): void {
+    for (const link of [...this.#links]) this.#drop(link, reason);
+  }
+
+  #lag(link: ReplicaLink): number {
+    return Math.floor((this.options.clock() - link.ackTime) / 1000);
+  }
+
+  #info(link: ReplicaLink): ReplicaInfo {
+    const online = link.phase === 'online';
+    return { id: link.id, ip: link.ip, port: link.port, state: link.state, offset: link.ackOffset, lag: online ? this.#lag(link) : 0 };
+  }
+
+  #runCron(): void {
+    if (this.#closed) return;
+    runCron({
+      loops: this.#cronLoops++,
+      now: this.options.clock(),
+      opts: this.options,
+      role: this.#role,
+      links: this.#links,
+      sync: this.#sync,
+      ping: () => this.#feedCommandInCurrentDb(PING_ARGV),
+      drop: (link, reason) => this.#drop(link, reason),
+      checkOutputLimit: (link, now) => this.#checkOutputLimit(link, now, true),
+      lagging: (link) => this.emit('replica:lagging', this.#info(link)),
+      backlogTtlExpired: (now) => {
+        const ttl = this.options.replBacklogTtl;
+        if (this.#role !== 'master' || this.#backlog === null || this.#links.size > 0 || ttl === 0) return;
+        if (now - this.#noReplicasSince < ttl * 1000) return;
+        this.#backlog = null;
+        this.#ids.changeReplid();
+        this.#ids.clearReplid2();
+        this.options.log('notice', `Replication backlog freed after ${ttl} seconds without connected replicas.`);
+      },
+    });
+  }
+}
+
+/** `createMaster(deps, options)`: a {@link ReplicationNode}. */
+export function createMaster(deps: MasterDeps, options?: MasterOptions): ReplicationNode {
+  return new ReplicationNode(deps, options);
+}
