@@ -1,3 +1,5 @@
+import type { ReplicaInfo } from './events';
+import type { ResolvedOptions } from './options';
 import type { ReplicaTransport } from './transport';
 
 /** A replica's state as INFO shows it. */
@@ -121,4 +123,33 @@ export class ReplicaLink {
     for (const list of pending) for (const c of list) all.push(c);
     this.write(all, bytes, now);
   }
+}
+
+/**
+ * `client-output-buffer-limit replica` (checkClientOutputBufferLimits): the hard limit at once, the
+ * soft one once held for more than `softSeconds`. A hard limit below the backlog size is raised to
+ * it. Returns the bytes in use when the link is over a limit, else -1.
+ */
+export function overOutputLimit(link: ReplicaLink, opts: ResolvedOptions, now: number, fromCron: boolean): number {
+  const { hard, soft, softSeconds } = opts.outputLimit;
+  const used = link.outputBufferBytes;
+  const hardLimit = hard > 0 ? Math.max(hard, opts.replBacklogSize) : 0;
+  if (hardLimit > 0 && used >= hardLimit) return used;
+  if (soft > 0 && used >= soft) {
+    if (link.softLimitSince === 0) link.softLimitSince = now;
+    else if (now - link.softLimitSince > softSeconds * 1000) return used;
+  } else if (fromCron || soft > 0) {
+    link.softLimitSince = 0;
+  }
+  return -1;
+}
+
+export function newHandshake(authenticated: boolean): HandshakeState {
+  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, rdbOnly: false, link: undefined };
+}
+
+/** A replica as INFO lists it: lag (seconds since its last ACK) only when online. */
+export function linkInfo(link: ReplicaLink, now: number): ReplicaInfo {
+  const lag = link.phase === 'online' ? Math.floor((now - link.ackTime) / 1000) : 0;
+  return { id: link.id, ip: link.ip, port: link.port, state: link.state, offset: link.ackOffset, lag };
 }

@@ -1,7 +1,7 @@
-import { ReplicationBacklog, ReplicationIdentity, replidEquals } from '@replikit/backlog';
+import type { ReplicationBacklog } from '@replikit/backlog';
 import type { Keyspace, PropagatedCommand } from '@replikit/keyspace';
 import type { RdbReplicationInfo } from '@replikit/rdb';
-import { encodeCommand, encodeCommandToBuffer, type RespValue } from '@replikit/resp';
+import { encodeCommand, type RespValue } from '@replikit/resp';
 import { EventEmitter } from 'eventemitter3';
 import type { Duplex } from 'node:stream';
 import { MasterClosedError } from './errors';
@@ -9,17 +9,12 @@ import type { MasterEvents, ReplicaInfo } from './events';
 import { FullSyncCoordinator } from './full-sync';
 import { type MasterDeps, type MasterOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type CommandHost, psyncCommand, replconfCommand, syncCommand } from './replica-commands';
-import { type HandshakeState, ReplicaLink } from './replica-link';
+import { type HandshakeState, ReplicaLink, linkInfo, newHandshake, overOutputLimit } from './replica-link';
 import { AckWaiters, runCron } from './replication-cron';
 import { serveDuplex } from './serve';
+import { type RdbReplicationAux, ReplicationState } from './replication-state';
+import { encodePropagated } from './stream-encoding';
 import type { ReplicaTransport } from './transport';
-
-/** The aux fields of an RDB that belong to a replication history (`repl-id`, `repl-offset`, `repl-stream-db`). */
-export interface RdbReplicationAux {
-  replId: string;
-  offset: number;
-  streamDb: number;
-}
 
 /** Full/partial sync counters (INFO stats `sync_full`, `sync_partial_ok`, `sync_partial_err`). */
 export interface SyncCounters {
@@ -30,19 +25,6 @@ export interface SyncCounters {
 
 const PING_ARGV = ['ping'];
 const GETACK_ARGV = ['REPLCONF', 'GETACK', '*'];
-const selectCache = new Map<number, Buffer>();
-function selectChunk(db: number): Buffer {
-  let b = selectCache.get(db);
-  if (b === undefined) {
-    b = encodeCommandToBuffer(['SELECT', String(db)]);
-    selectCache.set(db, b);
-  }
-  return b;
-}
-
-function newHandshake(authenticated: boolean): HandshakeState {
-  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, rdbOnly: false, link: undefined };
-}
 
 /**
  * The one owner of replication state, for a master and for a replica: replication ids and
@@ -54,17 +36,10 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly options: Readonly<ResolvedOptions>;
   readonly keyspace: Keyspace;
   readonly counters: SyncCounters = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0 };
-  #role: 'master' | 'replica';
-  readonly #ids = new ReplicationIdentity();
-  #offset = 0;
-  #backlog: ReplicationBacklog | null = null;
-  /** the db last selected in the stream (`slaveseldb`), -1 forces a SELECT */
-  #streamDb = -1;
+  readonly #state: ReplicationState;
   readonly #links = new Set<ReplicaLink>();
   readonly #clients = new WeakMap<ReplicaTransport, HandshakeState>();
   #nextId = 1;
-  #hasHistory: boolean;
-  #upstreamUp = false;
   #noReplicasSince: number;
   #closed = false;
   readonly #cron: NodeJS.Timeout;
@@ -78,16 +53,15 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     super();
     this.options = resolveOptions(options);
     this.keyspace = deps.keyspace;
-    this.#role = options.role ?? 'master';
-    this.#hasHistory = this.#role === 'master';
+    this.#state = new ReplicationState(options.role ?? 'master', this.options.replBacklogSize);
     this.#noReplicasSince = this.options.clock();
     this.#acks = new AckWaiters(() => this.requestAck());
     this.#sync = new FullSyncCoordinator({
       opts: this.options,
       keyspace: this.keyspace,
       snapshotPoint: () => {
-        this.#streamDb = -1;
-        return { replid: this.#ids.replid, offset: this.#offset };
+        this.#state.streamDb = -1;
+        return { replid: this.#state.ids.replid, offset: this.#state.offset };
       },
       online: (link) => this.#online(link),
       drop: (link, reason) => this.#drop(link, reason),
@@ -96,10 +70,10 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     });
     this.#host = {
       opts: this.options,
-      role: () => this.#role,
-      upstreamUp: () => this.#upstreamUp,
-      ids: () => this.#ids,
-      backlog: () => this.#backlog,
+      role: () => this.#state.role,
+      upstreamUp: () => this.#state.upstreamUp,
+      ids: () => this.#state.ids,
+      backlog: () => this.#state.backlog,
       attach: (transport, state) => this.#attach(transport, state),
       continueLink: (link, from) => this.#continue(link, from),
       fullSync: (link) => this.#sync.enqueue(link),
@@ -111,118 +85,83 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   }
 
   get role(): 'master' | 'replica' {
-    return this.#role;
+    return this.#state.role;
   }
   get replid(): string {
-    return this.#ids.replid;
+    return this.#state.ids.replid;
   }
   get replid2(): string {
-    return this.#ids.replid2;
+    return this.#state.ids.replid2;
   }
   get secondReplOffset(): number {
-    return this.#ids.secondReplOffset;
+    return this.#state.ids.secondReplOffset;
   }
   get masterReplOffset(): number {
-    return this.#offset;
+    return this.#state.offset;
   }
   /** The backlog, or null when there is none (INFO's repl_backlog_* fields read it). */
   get backlog(): ReplicationBacklog | null {
-    return this.#backlog;
+    return this.#state.backlog;
   }
   /** The db last selected in the stream (`slaveseldb`); -1 when the next command gets a SELECT. */
   get streamDb(): number {
-    return this.#streamDb;
+    return this.#state.streamDb;
   }
   get closed(): boolean {
     return this.#closed;
   }
 
   psyncTarget(): { replid: string; offset: number } | undefined {
-    return this.#hasHistory ? { replid: this.#ids.replid, offset: this.#offset + 1 } : undefined;
+    return this.#state.psyncTarget();
   }
 
   becomeReplica(): void {
     this.#checkOpen();
-    if (this.#role === 'master') this.#hasHistory = true;
-    this.#role = 'replica';
-    this.#upstreamUp = false;
-    this.#sync.abort();
-    this.#dropAll('the node became a replica');
+    this.#state.toReplica();
+    this.#resetLinks('the node became a replica');
   }
 
   becomeMaster(): void {
     this.#checkOpen();
-    if (this.#role === 'master') return;
-    this.#ids.shiftReplid(this.#offset);
-    this.#role = 'master';
-    this.#hasHistory = true;
-    this.#upstreamUp = false;
-    this.#streamDb = -1;
+    if (!this.#state.toMaster()) return;
     this.#noReplicasSince = this.options.clock();
-    this.#sync.abort();
-    this.#dropAll('the node was promoted to master');
+    this.#resetLinks('the node was promoted to master');
   }
 
   upstreamFullSync(replid: string, offset: number): void {
     this.#checkOpen();
-    this.#ids.setReplid(replid);
-    this.#ids.clearReplid2();
-    this.#offset = offset;
-    this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: offset });
-    this.#hasHistory = true;
-    this.#upstreamUp = true;
-    this.#sync.abort();
-    this.#dropAll('the node loaded a new dataset from its master');
+    this.#state.upstreamFullSync(replid, offset);
+    this.#resetLinks('the node loaded a new dataset from its master');
   }
 
   upstreamContinue(newReplid: string | undefined): void {
     this.#checkOpen();
-    this.#hasHistory = true;
-    this.#upstreamUp = true;
-    if (this.#backlog === null) this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: this.#offset });
-    if (newReplid !== undefined && !replidEquals(newReplid, this.#ids.replid)) {
-      this.#ids.shiftReplid(this.#offset, newReplid);
-      this.#sync.abort();
-      this.#dropAll('the master changed its replication id');
-    }
+    if (this.#state.upstreamContinue(newReplid)) this.#resetLinks('the master changed its replication id');
   }
 
   /** The link to this node's master went down: PSYNC from sub-replicas gets `-NOMASTERLINK` until it is back. */
   upstreamDisconnected(): void {
-    this.#upstreamUp = false;
+    this.#state.upstreamUp = false;
   }
 
   feedUpstream(chunks: readonly Uint8Array[], bytes: number): void {
     if (this.#closed || bytes === 0) return;
-    if (this.#backlog === null) this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: this.#offset });
+    if (this.#state.backlog === null) this.#state.newBacklog();
     this.#feed(chunks, bytes);
   }
 
   propagate(commands: readonly PropagatedCommand[]): void {
-    if (this.#closed || this.#role !== 'master' || commands.length === 0) return;
-    if (this.#backlog === null && this.#links.size === 0) return;
-    const chunks: Uint8Array[] = [];
-    let bytes = 0;
-    for (let i = 0; i < commands.length; i++) {
-      const c = commands[i];
-      if (c.db !== this.#streamDb) {
-        const sel = selectChunk(c.db);
-        chunks.push(sel);
-        bytes += sel.length;
-        this.#streamDb = c.db;
-      }
-      const enc = encodeCommand(c.argv, 'latin1');
-      for (let k = 0; k < enc.length; k++) {
-        chunks.push(enc[k]);
-        bytes += enc[k].length;
-      }
-    }
+    const st = this.#state;
+    if (this.#closed || st.role !== 'master' || commands.length === 0) return;
+    if (st.backlog === null && this.#links.size === 0) return;
+    const { chunks, bytes, streamDb } = encodePropagated(commands, st.streamDb);
+    st.streamDb = streamDb;
     this.#feed(chunks, bytes);
   }
 
   /** Puts `REPLCONF GETACK *` into the stream (once per event-loop turn however often it is asked). */
   requestAck(): void {
-    if (this.#getackScheduled || this.#closed || this.#role !== 'master') return;
+    if (this.#getackScheduled || this.#closed || this.#state.role !== 'master') return;
     this.#getackScheduled = true;
     setImmediate(() => {
       this.#getackScheduled = false;
@@ -238,32 +177,16 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
    */
   restoreFromRdb(aux: RdbReplicationAux | undefined): boolean {
     this.#checkOpen();
-    if (!aux || !/^[0-9a-fA-F]{40}$/.test(aux.replId) || !Number.isSafeInteger(aux.offset) || aux.offset < 0 || aux.streamDb < 0) return false;
-    if (this.#role === 'replica') {
-      this.#ids.setReplid(aux.replId);
-      this.#ids.clearReplid2();
-      this.#offset = aux.offset;
-      this.#hasHistory = true;
-    } else {
-      this.#ids.setReplid2(aux.replId, aux.offset + 1);
-      this.#offset = aux.offset;
-      this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: aux.offset });
-      this.#noReplicasSince = this.options.clock();
-    }
-    return true;
+    this.#noReplicasSince = this.options.clock();
+    return this.#state.restoreFromRdb(aux);
   }
 
   /**
    * The replication aux fields a save must write (rdbPopulateSaveInfo), or undefined when this node
-   * is not in a replication chain. `replicaStreamDb` is the db of the replica's master client.
+   * is not in a replication chain. `replicaStreamDb` is the db of a replica's master client.
    */
   rdbSaveInfo(replicaStreamDb = 0): RdbReplicationInfo | undefined {
-    if (this.#role === 'master') {
-      if (this.#backlog === null) return undefined;
-      return { streamDb: this.#streamDb === -1 ? 0 : this.#streamDb, replId: this.#ids.replid, offset: this.#offset };
-    }
-    if (!this.#hasHistory) return undefined;
-    return { streamDb: replicaStreamDb, replId: this.#ids.replid, offset: this.#offset };
+    return this.#state.rdbSaveInfo(replicaStreamDb);
   }
 
   /** Serves one connection (a replica, or redis-cli --rdb) over any Duplex until it closes. */
@@ -312,8 +235,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   /** Online replicas whose ACK lag is at most `maxLag` seconds (min-replicas-max-lag). */
   goodReplicas(maxLag: number): number {
+    const now = this.options.clock();
     let n = 0;
-    for (const l of this.#links) if (l.phase === 'online' && !l.handshake.rdbOnly && this.#lag(l) <= maxLag) n++;
+    for (const l of this.#links) if (l.phase === 'online' && !l.handshake.rdbOnly && linkInfo(l, now).lag <= maxLag) n++;
     return n;
   }
 
@@ -322,7 +246,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
    * soon as `numreplicas` did, or at the timeout (0 = no timeout). Sends `REPLCONF GETACK *`.
    */
   wait(numreplicas: number, timeoutMs: number): Promise<number> {
-    const target = this.#offset;
+    const target = this.#state.offset;
     return this.#acks.wait(target, numreplicas, timeoutMs, () => this.#acked(target));
   }
 
@@ -339,8 +263,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#cron);
-    this.#sync.abort();
-    this.#dropAll('the node is closing');
+    this.#resetLinks('the node is closing');
     this.#acks.close(() => 0);
   }
 
@@ -353,12 +276,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     state.link = link;
     this.#links.add(link);
     transport.onClose(() => this.#drop(link, 'connection closed'));
-    if (this.#role === 'master' && this.#backlog === null && !state.rdbOnly) {
-      // the first replica creates the backlog, and with it a new history (protocol.md §2.4)
-      this.#ids.changeReplid();
-      this.#ids.clearReplid2();
-      this.#backlog = new ReplicationBacklog({ size: this.options.replBacklogSize, startOffset: this.#offset });
-      this.options.log('notice', 'Replication backlog created, my new replication IDs are ' + `'${this.#ids.replid}' and '${this.#ids.replid2}'`);
+    // the first replica creates the backlog, and with it a new history (protocol.md §2.4)
+    if (!state.rdbOnly && this.#state.createMasterBacklog()) {
+      this.options.log('notice', `Replication backlog created, my new replication IDs are '${this.replid}' and '${this.replid2}'`);
     }
     return link;
   }
@@ -367,9 +287,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     const now = this.options.clock();
     link.phase = 'online';
     link.ackTime = now;
-    const line = link.handshake.capaPsync2 ? `+CONTINUE ${this.#ids.replid}\r\n` : '+CONTINUE\r\n';
+    const line = link.handshake.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n';
     const head = Buffer.from(line, 'latin1');
-    const views = (this.#backlog as ReplicationBacklog).read(fromOffset);
+    const views = (this.#state.backlog as ReplicationBacklog).read(fromOffset);
     // the ring's views change at the next append; the transport may keep them longer
     const data = views.length === 0 ? [] : [Buffer.concat(views)];
     let bytes = head.length;
@@ -403,7 +323,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   }
 
   #feedCommandInCurrentDb(argv: string[]): void {
-    if (this.#backlog === null && this.#links.size === 0) return;
+    if (this.#state.backlog === null && this.#links.size === 0) return;
     const chunks = encodeCommand(argv, 'latin1');
     let bytes = 0;
     for (const c of chunks) bytes += c.length;
@@ -412,8 +332,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   /** One chunk list into the backlog and to every replica (the same Buffer objects for all). */
   #feed(chunks: readonly Uint8Array[], bytes: number): void {
-    this.#backlog?.appendChunks(chunks);
-    this.#offset += bytes;
+    this.#state.append(chunks, bytes);
     const now = this.options.clock();
     for (const link of this.#links) {
       if (link.closing || link.handshake.rdbOnly || link.phase === 'wait_bgsave_start') continue;
@@ -423,21 +342,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     }
   }
 
-  /** client-output-buffer-limit replica: hard at once, soft after `softSeconds` (checkClientOutputBufferLimits). */
   #checkOutputLimit(link: ReplicaLink, now: number, fromCron: boolean): void {
-    const { hard, soft, softSeconds } = this.options.outputLimit;
-    const used = link.outputBufferBytes;
-    const hardLimit = hard > 0 ? Math.max(hard, this.options.replBacklogSize) : 0;
-    let over = hardLimit > 0 && used >= hardLimit;
-    if (!over && soft > 0) {
-      if (used >= soft) {
-        if (link.softLimitSince === 0) link.softLimitSince = now;
-        else over = now - link.softLimitSince > softSeconds * 1000;
-      } else if (fromCron || used < soft) {
-        link.softLimitSince = 0;
-      }
-    }
-    if (!over) return;
+    const used = overOutputLimit(link, this.options, now, fromCron);
+    if (used < 0) return;
     link.closing = true;
     const addr = `${link.transport.remoteAddress ?? '?'}:${link.transport.remotePort ?? 0}`;
     this.options.log('warning', `Client id=${link.id} addr=${addr} flags=S omem=${used} scheduled to be closed ASAP for overcoming of output buffer limits.`);
@@ -457,17 +364,14 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     this.#acks.check();
   }
 
-  #dropAll(reason: string): void {
+  /** Stops a running full sync and disconnects every replica (they reconnect and PSYNC again). */
+  #resetLinks(reason: string): void {
+    this.#sync.abort();
     for (const link of [...this.#links]) this.#drop(link, reason);
   }
 
-  #lag(link: ReplicaLink): number {
-    return Math.floor((this.options.clock() - link.ackTime) / 1000);
-  }
-
   #info(link: ReplicaLink): ReplicaInfo {
-    const online = link.phase === 'online';
-    return { id: link.id, ip: link.ip, port: link.port, state: link.state, offset: link.ackOffset, lag: online ? this.#lag(link) : 0 };
+    return linkInfo(link, this.options.clock());
   }
 
   #runCron(): void {
@@ -476,7 +380,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       loops: this.#cronLoops++,
       now: this.options.clock(),
       opts: this.options,
-      role: this.#role,
+      role: this.#state.role,
       links: this.#links,
       sync: this.#sync,
       ping: () => this.#feedCommandInCurrentDb(PING_ARGV),
@@ -485,11 +389,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       lagging: (link) => this.emit('replica:lagging', this.#info(link)),
       backlogTtlExpired: (now) => {
         const ttl = this.options.replBacklogTtl;
-        if (this.#role !== 'master' || this.#backlog === null || this.#links.size > 0 || ttl === 0) return;
+        if (this.#state.role !== 'master' || this.#state.backlog === null || this.#links.size > 0 || ttl === 0) return;
         if (now - this.#noReplicasSince < ttl * 1000) return;
-        this.#backlog = null;
-        this.#ids.changeReplid();
-        this.#ids.clearReplid2();
+        this.#state.freeBacklog();
         this.options.log('notice', `Replication backlog freed after ${ttl} seconds without connected replicas.`);
       },
     });
