@@ -18,10 +18,11 @@ import { shutdownCommand } from './commands/shutdown-command';
 import { createKeyspaceBridge } from './dispatch/keyspace-adapter';
 import { MISCONF } from './dispatch/reply-texts';
 import { InstantaneousMetrics } from './info/info-metrics';
-import { type ReplicationInfoProvider, StandaloneReplicationInfo } from './info/replication-info';
 import { Logger, type LogLevel } from './logger';
 import type { RdbLoadResult } from './persistence/rdb-load';
 import { RdbPersistence } from './persistence/rdb-persistence';
+import { replicationCommands } from './replication/replication-commands';
+import { ServerReplication } from './replication/server-replication';
 import { type ReplikitServer, type ServerAddress, createServer } from './server';
 import packageJson from '../package.json';
 
@@ -33,8 +34,6 @@ export interface ConfiguredServerOptions {
   logger?: Logger;
   /** @default a new in-memory keyspace with the config's `databases` */
   keyspace?: Keyspace;
-  /** what INFO replication and the RDB aux fields read @default a standalone master */
-  replicationInfo?: (server: ReplikitServer) => ReplicationInfoProvider;
   /** INFO `executable` @default process.argv[1] */
   executable?: string;
   /** called once a SHUTDOWN (command or signal) has finished successfully (the CLI exits) */
@@ -47,6 +46,8 @@ export interface ConfiguredServer {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly persistence: RdbPersistence;
+  /** the ReplicationNode and, while `replicaof` is set, the upstream link */
+  readonly replication: ServerReplication;
   readonly operator: OperatorContext;
   /** Loads the dump if there is one (rejects with RdbLoadError for a bad one). */
   load(): Promise<RdbLoadResult | undefined>;
@@ -76,8 +77,10 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   let op!: OperatorContext;
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op)];
   const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
-  const replicationInfo = options.replicationInfo?.(server) ?? new StandaloneReplicationInfo(config, () => server.replication);
-  const persistence = new RdbPersistence({ keyspace, config, logger, replication: replicationInfo });
+  let persistence!: RdbPersistence;
+  const replication = new ServerReplication({ server, keyspace, config, logger, persistenceLoading: () => persistence.loading });
+  const replicationInfo = replication;
+  persistence = new RdbPersistence({ keyspace, config, logger, replication });
   const metrics = new InstantaneousMetrics(server.stats);
   let shuttingDown = false;
   let closed = false;
@@ -93,6 +96,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     closed = true;
     unbind();
     metrics.close();
+    replication.close();
     await persistence.close();
     keyspace.stopActiveExpire();
     await server.close();
@@ -145,6 +149,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     shutdown,
   };
   for (const s of lateCommands()) server.registerCommand(s, true);
+  for (const s of replicationCommands(replication)) server.registerCommand(s, true);
 
   const load = (): Promise<RdbLoadResult | undefined> => persistence.loadAtStartup();
 
@@ -158,8 +163,9 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     metrics.start();
     persistence.start(clampHz(config.getNumber('hz')));
     keyspace.startActiveExpire();
+    replication.start();
     return address;
   }
 
-  return { server, keyspace, config, logger, persistence, operator: op, load, listen, start, shutdown, close };
+  return { server, keyspace, config, logger, persistence, replication, operator: op, load, listen, start, shutdown, close };
 }

@@ -147,7 +147,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   }
 
   runKeyspace(client: ServerClient, argv: string[]): RespValue {
-    const r = this.keyspace.execute(argv, client.db, client.protocol);
+    const r = this.keyspace.execute(argv, client.db, client.protocol, client.kind === 'master');
     // r may be reused by the next execute (a sink could run one): take both fields first
     const reply = r.reply;
     const writes = r.writes;

@@ -81,6 +81,8 @@ export class ClientConnection implements ServerClient {
   /** set by the blocking and pause managers while the input is on hold */
   blockedOn: ClientBlock | undefined = undefined;
   private replica = false;
+  private drainListeners: Array<() => void> | undefined;
+  private closeListeners: Array<() => void> | undefined;
   private readonly reader: RequestReader;
   private readonly writer: ReplyWriter;
   private paused = false;
@@ -155,15 +157,37 @@ export class ClientConnection implements ServerClient {
     this.scheduleFlush();
   }
 
-  writeRaw(chunks: readonly Buffer[]): void {
-    if (this.closing) return;
+  writeRaw(chunks: readonly Uint8Array[]): boolean {
+    if (this.closing) return false;
     this.flushNow();
+    let ok = true;
+    if (chunks.length > 1) this.socket.cork();
     for (let i = 0; i < chunks.length; i++) {
-      const c = chunks[i] as Buffer;
+      const c = chunks[i] as Uint8Array;
       this.countOutput(c.length);
-      if (!this.socket.write(c)) this.applyBackpressure();
+      if (!this.socket.write(c)) ok = false;
     }
-    this.checkOutputLimits();
+    if (chunks.length > 1) this.socket.uncork();
+    if (!ok) this.applyBackpressure();
+    if (!this.replica) this.checkOutputLimits();
+    return ok;
+  }
+
+  /** Calls `cb` once at the next drain of the socket (or when the connection closes). */
+  onDrainOnce(cb: () => void): void {
+    if (this.closing) cb();
+    else (this.drainListeners ??= []).push(cb);
+  }
+
+  /** Calls `cb` once when the connection is gone. */
+  onCloseOnce(cb: () => void): void {
+    if (this.closedReason !== undefined && this.closing && this.socket.destroyed) cb();
+    else (this.closeListeners ??= []).push(cb);
+  }
+
+  /** Replies queued by earlier commands and not yet handed to the socket (PSYNC refuses then). */
+  get hasPendingReplies(): boolean {
+    return this.writer.pendingBytes > 0;
   }
 
   markReplica(): void {
@@ -275,7 +299,7 @@ export class ClientConnection implements ServerClient {
       this.socket.destroySoon?.();
       return;
     }
-    if (chunks.length > 0) this.checkOutputLimits();
+    if (chunks.length > 0 && !this.replica) this.checkOutputLimits();
   }
 
   /** Redis 7.0 counts what goes to replicas apart from what goes to clients. */
@@ -285,12 +309,19 @@ export class ClientConnection implements ServerClient {
   }
 
   private applyBackpressure(): void {
-    if (this.paused) return;
+    // a replica link keeps reading (REPLCONF ACK flows during a transfer): the master paces its
+    // writes on drain instead
+    if (this.paused || this.replica) return;
     this.paused = true;
     this.socket.pause();
   }
 
   private onDrain(): void {
+    const waiting = this.drainListeners;
+    if (waiting !== undefined && waiting.length > 0) {
+      this.drainListeners = undefined;
+      for (const cb of waiting) cb();
+    }
     if (!this.paused) return;
     this.paused = false;
     this.softLimitSince = 0;
@@ -301,6 +332,8 @@ export class ClientConnection implements ServerClient {
   /** `client-output-buffer-limit` of this client's class; true if the client was closed. */
   checkOutputLimits(now = Date.now()): boolean {
     if (this.closing) return true;
+    // a replica link's limit is enforced by the ReplicationNode, which closes it with Redis's log line
+    if (this.replica) return false;
     const l = this.host.limits;
     const kind = this.kind;
     const limit = kind === 'pubsub' ? l.clientOutputBufferLimitPubsub : kind === 'replica' ? l.clientOutputBufferLimitReplica : l.clientOutputBufferLimitNormal;
@@ -324,5 +357,11 @@ export class ClientConnection implements ServerClient {
     const reason = this.closedReason ?? 'connection closed by client';
     this.closedReason = reason;
     this.host.closed(this, reason);
+    const drains = this.drainListeners;
+    const closes = this.closeListeners;
+    this.drainListeners = undefined;
+    this.closeListeners = undefined;
+    if (drains !== undefined) for (const cb of drains) cb();
+    if (closes !== undefined) for (const cb of closes) cb();
   }
 }

@@ -77,8 +77,11 @@ export interface ServerClient {
   reply(value: RespValue): void;
   /** Queues an out-of-band Pub/Sub message (ignores CLIENT REPLY OFF, like Redis). */
   pushMessage(message: PushReply): void;
-  /** Writes bytes as they are (the replication stream), bypassing the reply encoder. */
-  writeRaw(chunks: readonly Buffer[]): void;
+  /**
+   * Writes bytes as they are (the replication stream, an RDB payload), bypassing the reply
+   * encoder, after the replies already queued. False when the peer is behind (wait for a drain).
+   */
+  writeRaw(chunks: readonly Uint8Array[]): boolean;
   /** Flags the client as a replica (output limits of class replica, CLIENT LIST flag S). */
   markReplica(): void;
   /** Close after the pending replies are written (QUIT, CLIENT KILL of self). */

@@ -35,9 +35,10 @@ export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
   return {
     databases: ks.databases,
     specs: () => [...ks.commandTable].map((e) => toSpec(e, e.name)),
-    execute(argv, db, resp): KeyspaceResult {
+    execute(argv, db, resp, fromMaster = false): KeyspaceResult {
       session.db = db;
       session.resp = resp;
+      session.fromMaster = fromMaster;
       ks.executeInto(argv, session, out);
       result.reply = out.reply;
       result.writes = out.propagate.length === 0 ? EMPTY : (out.propagate as readonly PropagatedCommand[]);

@@ -18,11 +18,12 @@ export interface KeyspaceBridge {
   /** The keyspace's command table, as server specs whose handler runs `ctx.keyspace(argv)`. */
   specs(): ServerCommandSpec[];
   /**
-   * Runs one command in `db` as a normal client (not from the master). `resp` is the client's
-   * protocol (HELLO): RESP3 clients get [member, score] / [field, value] pairs (WITHSCORES ...).
-   * The result may be a reused object: read it before the next execute().
+   * Runs one command in `db`. `resp` is the client's protocol (HELLO): RESP3 clients get
+   * [member, score] / [field, value] pairs (WITHSCORES ...). `fromMaster` marks commands applied
+   * from our master's replication stream. The result may be a reused object: read it before the
+   * next execute().
    */
-  execute(argv: string[], db: number, resp: 2 | 3): KeyspaceResult;
+  execute(argv: string[], db: number, resp: 2 | 3, fromMaster?: boolean): KeyspaceResult;
   /**
    * Runs a queued transaction atomically in `db` (SELECT inside changes the db for the commands
    * after it); `replies` has one entry per command, `writes` is already wrapped in MULTI/EXEC when

@@ -6,6 +6,13 @@ export interface CommandStat {
   failedCalls: number;
 }
 
+/** The full/partial resync counters (the shape of the ReplicationNode's `counters`). */
+export interface SyncCounters {
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
+}
+
 /** Counters the INFO builders read (INFO stats, commandstats, errorstats); CONFIG RESETSTAT resets them. */
 export class ServerStats {
   totalConnectionsReceived = 0;
@@ -19,12 +26,11 @@ export class ServerStats {
   netReplInputBytes = 0;
   /** bytes written to replicas: payloads, the stream, replies after PSYNC (total_net_repl_output_bytes) */
   netReplOutputBytes = 0;
-  /** full resyncs served to replicas (sync_full) */
-  syncFull = 0;
-  /** PSYNCs accepted with +CONTINUE (sync_partial_ok) */
-  syncPartialOk = 0;
-  /** PSYNCs that asked for a partial resync and got a full one (sync_partial_err) */
-  syncPartialErr = 0;
+  /**
+   * sync_full (full resyncs served), sync_partial_ok (PSYNCs answered +CONTINUE), sync_partial_err
+   * (partial resyncs asked for and refused): the ReplicationNode's counters once one is attached.
+   */
+  sync: SyncCounters = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0 };
   totalErrorReplies = 0;
   /** clients closed because of client-output-buffer-limit */
   clientOutputBufferLimitDisconnections = 0;
@@ -56,9 +62,9 @@ export class ServerStats {
     this.netOutputBytes = 0;
     this.netReplInputBytes = 0;
     this.netReplOutputBytes = 0;
-    this.syncFull = 0;
-    this.syncPartialOk = 0;
-    this.syncPartialErr = 0;
+    this.sync.syncFull = 0;
+    this.sync.syncPartialOk = 0;
+    this.sync.syncPartialErr = 0;
     this.totalErrorReplies = 0;
     this.clientOutputBufferLimitDisconnections = 0;
     this.clientQueryBufferLimitDisconnections = 0;

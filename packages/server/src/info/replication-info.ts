@@ -1,104 +1,85 @@
 /**
- * The `# Replication` section and the replication aux fields of dumps, behind one seam the
- * replication wave replaces (`ReplicationInfoProvider`). The default, `StandaloneReplicationInfo`,
- * is a master without replicas: its own random replid, and, after loading a dump that carried
- * `repl-id`/`repl-offset`, Redis 7.0's restart rule for a master (protocol.md §5.4): replid2 and
- * second_repl_offset from the dump, master_repl_offset rebased, a backlog created.
+ * The `# Replication` section of INFO (protocol.md §8.1), built from the ReplicationNode (ids,
+ * offsets, backlog, downstream replicas) and, on a replica, from the upstream link's state.
  */
-import { randomBytes } from 'node:crypto';
-import type { RdbReplicationInfo } from '@replikit/rdb';
+import type { ReplicationNode } from '@replikit/master';
 import type { ServerConfig } from '../config/server-config';
-import type { ReplicationState } from '../dispatch/replication-state';
 import type { PersistenceReplicationHooks } from '../persistence/rdb-persistence';
-import type { RdbReplicationAux } from '../persistence/rdb-load';
 
 export type InfoField = readonly [string, string | number];
 
-/** What INFO replication and the RDB files need from the replication layer. */
+/** What INFO replication and the RDB files read from the replication layer. */
 export interface ReplicationInfoProvider extends PersistenceReplicationHooks {
   /** Every line of `# Replication`, in Redis's order (protocol.md §8.1). */
   replicationFields(): InfoField[];
 }
 
-const ZERO_ID = '0'.repeat(40);
+/** The upstream link of a replica as INFO and ROLE show it. */
+export interface UpstreamView {
+  readonly host: string;
+  readonly port: number;
+  /** `connect`, `connecting`, `handshake`, `sync`, `connected` */
+  readonly linkState: string;
+  /** seconds since data was last read from the master; -1 without a master client */
+  readonly lastIoSecondsAgo: number;
+  /** bytes of the stream read (`read_reploff`) and applied (`reploff`); undefined without a master client */
+  readonly readOffset: number | undefined;
+  readonly appliedOffset: number | undefined;
+  /** seconds since the link went down; -1 when it never was up */
+  readonly linkDownSinceSeconds: number;
+  /** the payload transfer while `linkState` is `sync` */
+  readonly transfer: { readonly totalBytes: number; readonly readBytes: number; readonly lastIoSecondsAgo: number } | undefined;
+}
 
-export class StandaloneReplicationInfo implements ReplicationInfoProvider {
-  replid = randomBytes(20).toString('hex');
-  replid2 = ZERO_ID;
-  secondReplOffset = -1;
-  /** our own offset when the state has none (a restart rebased it) */
-  private baseOffset = 0;
-  private backlogActive = false;
-
-  constructor(
-    private readonly config: ServerConfig,
-    private readonly state: () => ReplicationState,
-  ) {}
-
-  get role(): 'master' | 'replica' {
-    return this.state().role;
-  }
-
-  private get offset(): number {
-    return this.baseOffset + this.state().replicationOffset;
-  }
-
-  rdbSaveInfo(): RdbReplicationInfo | undefined {
-    // rdbPopulateSaveInfo: a master writes them only when it has a backlog
-    if (this.role === 'master' && !this.backlogActive) return undefined;
-    return { streamDb: 0, replId: this.replid, offset: this.offset };
-  }
-
-  rdbLoaded(aux: RdbReplicationAux): void {
-    if (this.role !== 'master') {
-      this.replid = aux.replId;
-      this.baseOffset = aux.offset;
-      return;
+/** `# Replication` fields for `node`, with `upstream` set while `replicaof` is. */
+export function replicationInfoFields(node: ReplicationNode, upstream: UpstreamView | undefined, config: ServerConfig): InfoField[] {
+  const f: InfoField[] = [];
+  if (upstream !== undefined) {
+    const up = upstream.linkState === 'connected';
+    // with neither a master client nor a cached master, Redis shows 1 for both offsets
+    const cached = node.psyncTarget();
+    const fallback = cached !== undefined ? node.masterReplOffset : 1;
+    f.push(['role', 'slave']);
+    f.push(['master_host', upstream.host]);
+    f.push(['master_port', upstream.port]);
+    f.push(['master_link_status', up ? 'up' : 'down']);
+    f.push(['master_last_io_seconds_ago', upstream.lastIoSecondsAgo]);
+    f.push(['master_sync_in_progress', upstream.linkState === 'sync' ? 1 : 0]);
+    f.push(['slave_read_repl_offset', upstream.readOffset ?? fallback]);
+    f.push(['slave_repl_offset', upstream.appliedOffset ?? fallback]);
+    const t = upstream.transfer;
+    if (upstream.linkState === 'sync' && t !== undefined) {
+      const perc = t.totalBytes > 0 ? (t.readBytes * 100) / t.totalBytes : 0;
+      f.push(['master_sync_total_bytes', t.totalBytes]);
+      f.push(['master_sync_read_bytes', t.readBytes]);
+      f.push(['master_sync_left_bytes', t.totalBytes - t.readBytes]);
+      f.push(['master_sync_perc', perc.toFixed(2)]);
+      f.push(['master_sync_last_io_seconds_ago', t.lastIoSecondsAgo]);
     }
-    this.replid2 = aux.replId;
-    this.secondReplOffset = aux.offset + 1;
-    this.baseOffset = aux.offset;
-    this.backlogActive = true;
+    if (!up) f.push(['master_link_down_since_seconds', upstream.linkDownSinceSeconds]);
+    f.push(['slave_priority', config.getNumber('replica-priority')]);
+    f.push(['slave_read_only', config.getBool('replica-read-only') ? 1 : 0]);
+    f.push(['replica_announced', config.getBool('replica-announced') ? 1 : 0]);
+  } else {
+    f.push(['role', 'master']);
   }
-
-  replicationFields(): InfoField[] {
-    const st = this.state();
-    const f: Array<[string, string | number]> = [];
-    if (st.role === 'replica') {
-      const m = st.master;
-      f.push(['role', 'slave']);
-      f.push(['master_host', m?.host ?? '']);
-      f.push(['master_port', m?.port ?? 0]);
-      f.push(['master_link_status', st.masterLinkUp ? 'up' : 'down']);
-      f.push(['master_last_io_seconds_ago', -1]);
-      f.push(['master_sync_in_progress', m?.linkState === 'sync' ? 1 : 0]);
-      f.push(['slave_read_repl_offset', m && m.offset >= 0 ? m.offset : 1]);
-      f.push(['slave_repl_offset', m && m.offset >= 0 ? m.offset : 1]);
-      if (!st.masterLinkUp) f.push(['master_link_down_since_seconds', -1]);
-      f.push(['slave_priority', this.config.getNumber('replica-priority')]);
-      f.push(['slave_read_only', this.config.getBool('replica-read-only') ? 1 : 0]);
-      f.push(['replica_announced', this.config.getBool('replica-announced') ? 1 : 0]);
-    } else {
-      f.push(['role', 'master']);
-    }
-    const replicas = st.role === 'master' ? st.onlineReplicas() : [];
-    f.push(['connected_slaves', replicas.length]);
-    if (this.config.getNumber('min-replicas-to-write') > 0 && this.config.getNumber('min-replicas-max-lag') > 0) {
-      f.push(['min_slaves_good_slaves', st.goodReplicas]);
-    }
-    replicas.forEach((r, i) => {
-      f.push([`slave${i}`, `ip=${r.ip},port=${r.port},state=online,offset=${r.ackOffset},lag=0`]);
-    });
-    const offset = this.offset;
-    f.push(['master_failover_state', 'no-failover']);
-    f.push(['master_replid', this.replid]);
-    f.push(['master_replid2', this.replid2]);
-    f.push(['master_repl_offset', offset]);
-    f.push(['second_repl_offset', this.secondReplOffset]);
-    f.push(['repl_backlog_active', this.backlogActive ? 1 : 0]);
-    f.push(['repl_backlog_size', this.config.getNumber('repl-backlog-size')]);
-    f.push(['repl_backlog_first_byte_offset', this.backlogActive ? offset + 1 : 0]);
-    f.push(['repl_backlog_histlen', 0]);
-    return f;
-  }
+  const replicas = node.replicas();
+  f.push(['connected_slaves', replicas.length]);
+  const toWrite = config.getNumber('min-replicas-to-write');
+  const maxLag = config.getNumber('min-replicas-max-lag');
+  if (toWrite > 0 && maxLag > 0) f.push(['min_slaves_good_slaves', node.goodReplicas(maxLag)]);
+  replicas.forEach((r, i) => {
+    f.push([`slave${i}`, `ip=${r.ip},port=${r.port},state=${r.state},offset=${r.offset},lag=${r.lag}`]);
+  });
+  const backlog = node.backlog;
+  f.push(['master_failover_state', 'no-failover']);
+  f.push(['master_replid', node.replid]);
+  f.push(['master_replid2', node.replid2]);
+  f.push(['master_repl_offset', node.masterReplOffset]);
+  f.push(['second_repl_offset', node.secondReplOffset]);
+  f.push(['repl_backlog_active', backlog !== null ? 1 : 0]);
+  f.push(['repl_backlog_size', config.getNumber('repl-backlog-size')]);
+  f.push(['repl_backlog_first_byte_offset', backlog !== null ? backlog.firstByteOffset : 0]);
+  f.push(['repl_backlog_histlen', backlog !== null ? backlog.histlen : 0]);
+  return f;
 }

@@ -1,0 +1,66 @@
+/**
+ * PSYNC, SYNC, REPLCONF, REPLICAOF / SLAVEOF and ROLE as thin glue: the ReplicationNode answers
+ * the replication handshake over the client's connection (a ReplicaTransport), the
+ * ServerReplication switches roles.
+ */
+import { ErrorReply, SimpleString } from '@replikit/resp';
+import { parseStrictInt } from '../commands/arg-parsing';
+import type { ClientConnection } from '../connection/client-connection';
+import type { ServerClient } from '../connection/server-client';
+import { connectionTransport } from '../connection/replica-transport';
+import { type CommandResult, NO_REPLY, type ServerCommandFlag, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import type { ServerReplication } from './server-replication';
+import type { ReplicaTransport } from '@replikit/master';
+
+const ADMIN_CAT = ['@admin', '@slow', '@dangerous'];
+const SYNC_FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'no-async-loading', 'no-multi'];
+const REPLICAOF_FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'stale', 'no-async-loading'];
+const OK = new SimpleString('OK');
+const ALREADY = new SimpleString('OK Already connected to specified master');
+const INVALID_PORT = new ErrorReply('ERR Invalid master port');
+const NOT_VALID_FOR_REPLICA = new ErrorReply('ERR Command is not valid when client is a replica.');
+
+/** One transport per connection, so the node keeps one handshake state across REPLCONF and PSYNC. */
+const transports = new WeakMap<ServerClient, ReplicaTransport>();
+
+function transportOf(client: ServerClient): ReplicaTransport {
+  let t = transports.get(client);
+  if (t === undefined) {
+    t = connectionTransport(client as ClientConnection);
+    transports.set(client, t);
+  }
+  return t;
+}
+
+function result(r: ReturnType<ServerReplication['node']['psync']>): CommandResult {
+  return r === undefined ? NO_REPLY : r;
+}
+
+function replicaof(repl: ServerReplication, name: string): ServerCommandSpec {
+  return spec(name, 3, REPLICAOF_FLAGS, ADMIN_CAT, (ctx, argv) => {
+    const host = argv[1] as string;
+    const port = argv[2] as string;
+    if (host.toLowerCase() === 'no' && port.toLowerCase() === 'one') {
+      repl.unsetMaster(ctx.client);
+      return OK;
+    }
+    if (ctx.client.kind === 'replica') return NOT_VALID_FOR_REPLICA;
+    const p = parseStrictInt(port);
+    if (p === null || p < 0 || p > 65535) return INVALID_PORT;
+    return repl.setMaster(host, p, ctx.client) ? OK : ALREADY;
+  });
+}
+
+/** The replication commands of a server whose replication state is `repl`. */
+export function replicationCommands(repl: ServerReplication): ServerCommandSpec[] {
+  return [
+    spec('psync', -3, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.psync(transportOf(ctx.client), argv))),
+    spec('sync', 1, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.sync(transportOf(ctx.client), argv))),
+    spec('replconf', -1, ['admin', 'noscript', 'loading', 'stale', 'allow-busy'], ADMIN_CAT, (ctx, argv) =>
+      result(repl.node.replconf(transportOf(ctx.client), argv)),
+    ),
+    replicaof(repl, 'replicaof'),
+    replicaof(repl, 'slaveof'),
+    spec('role', 1, ['noscript', 'loading', 'stale', 'fast'], ['@admin', '@fast', '@dangerous'], () => repl.roleReply()),
+  ];
+}
