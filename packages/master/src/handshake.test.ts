@@ -9,7 +9,8 @@ const replicas: ScriptedReplica[] = [];
 
 function setup(options: MasterOptions = {}): void {
   keyspace = createKeyspace();
-  node = createMaster({ keyspace }, { replDisklessSyncDelay: 0, ...options });
+  // every sync here is diskless (capa eof), so nothing is written to `dir`
+  node = createMaster({ keyspace }, { replDisklessSyncDelay: 0, dir: '/nonexistent', ...options });
 }
 
 function connect(): ScriptedReplica {
@@ -84,6 +85,7 @@ describe('handshake replies', () => {
 
   test('a command that answers on a replica link closes the link', async () => {
     const r = connect();
+    expect(await r.call('REPLCONF', 'capa', 'eof')).toBe('+OK');
     r.send('PSYNC', '?', '-1');
     expect(await r.line()).toMatch(/^\+FULLRESYNC [0-9a-f]{40} 0$/);
     expect(node.replicas()).toHaveLength(1);
