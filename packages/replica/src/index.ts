@@ -1,2 +1,23 @@
-/** @replikit/replica */
-export {};
+/** @replikit/replica: the replica side of Redis 7.0 replication, and change streams over any 7.0 master. */
+export { createReplica, Replica } from './replica';
+export { createChangeStream, ChangeStream } from './change-stream';
+export type { ChangeEvent, ChangeStreamEvents, ChangeStreamOptions, ChangeStreamDeps } from './change-stream';
+export { createKeyspaceApplier } from './stream-applier';
+export type { StreamApplier, ApplyOutcome, KeyspaceApplierStats } from './stream-applier';
+export { tcpConnector } from './tcp-connector';
+export type { ReplicaConnector } from './tcp-connector';
+export type { ReplicaDeps, ReplicaOptions, UpstreamNode, PayloadSinkFactory } from './options';
+export type { ReplicaEvents, ReplicaState, ReplicaLinkInfo, SyncStartInfo, SyncProgress, SyncDoneInfo } from './events';
+export type { DisklessLoad, PayloadSink, PayloadLoadResult } from './payload-sink';
+export { HANDSHAKE_STEPS } from './handshake';
+export type { HandshakeStep, HandshakeConfig, PsyncOutcome } from './handshake';
+export {
+  ReplicaError,
+  ReplicaHandshakeError,
+  ReplicaTryLaterError,
+  ReplicaLinkClosedError,
+  ReplicaTimeoutError,
+  ReplicaLoadError,
+  ReplicaClosedError,
+  ReplicaInvalidOptionError,
+} from './errors';

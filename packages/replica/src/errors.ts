@@ -1,0 +1,86 @@
+/**
+ * Local exceptions of @replikit/replica. Match on `code` (stable), not on `instanceof`: two builds
+ * of this package can coexist in one process. Background faults of a running replica are emitted
+ * as `error` events carrying these; the link is then dropped and retried.
+ *
+ * | code | class | when |
+ * |---|---|---|
+ * | `ERR_REPLICA_HANDSHAKE` | {@link ReplicaHandshakeError} | the master refused a handshake step (PING, AUTH) or answered it strangely |
+ * | `ERR_REPLICA_TRY_LATER` | {@link ReplicaTryLaterError} | the master answered PSYNC with `-LOADING` / `-NOMASTERLINK` |
+ * | `ERR_REPLICA_LINK_CLOSED` | {@link ReplicaLinkClosedError} | the master link closed or failed |
+ * | `ERR_REPLICA_TIMEOUT` | {@link ReplicaTimeoutError} | nothing received from the master for `replTimeoutMs` |
+ * | `ERR_REPLICA_LOAD` | {@link ReplicaLoadError} | the snapshot could not be stored or loaded (bad RDB, file error) |
+ * | `ERR_REPLICA_CLOSED` | {@link ReplicaClosedError} | the replica (or change stream) was closed |
+ * | `ERR_REPLICA_INVALID_OPTION` | {@link ReplicaInvalidOptionError} | an option out of range |
+ */
+export class ReplicaError extends Error {
+  override name = 'ReplicaError';
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+export class ReplicaHandshakeError extends ReplicaError {
+  override name = 'ReplicaHandshakeError';
+  constructor(
+    /** the handshake step that failed (`ping`, `auth`, `psync`, ...) */
+    readonly step: string,
+    /** the master's reply, as text */
+    readonly reply: string,
+  ) {
+    super('ERR_REPLICA_HANDSHAKE', `handshake step ${step} failed: ${reply}`);
+  }
+}
+
+export class ReplicaTryLaterError extends ReplicaError {
+  override name = 'ReplicaTryLaterError';
+  constructor(readonly reply: string) {
+    super('ERR_REPLICA_TRY_LATER', `master is not ready for PSYNC: ${reply}`);
+  }
+}
+
+export class ReplicaLinkClosedError extends ReplicaError {
+  override name = 'ReplicaLinkClosedError';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super('ERR_REPLICA_LINK_CLOSED', `master link lost: ${reason}`, options);
+  }
+}
+
+export class ReplicaTimeoutError extends ReplicaError {
+  override name = 'ReplicaTimeoutError';
+  constructor(
+    /** the link state when the timeout fired */
+    readonly state: string,
+    /** the timeout, ms */
+    readonly timeoutMs: number,
+  ) {
+    super('ERR_REPLICA_TIMEOUT', `no data from the master for more than ${timeoutMs} ms (state ${state})`);
+  }
+}
+
+export class ReplicaLoadError extends ReplicaError {
+  override name = 'ReplicaLoadError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_REPLICA_LOAD', message, options);
+  }
+}
+
+export class ReplicaClosedError extends ReplicaError {
+  override name = 'ReplicaClosedError';
+  constructor() {
+    super('ERR_REPLICA_CLOSED', 'the replica is closed');
+  }
+}
+
+export class ReplicaInvalidOptionError extends ReplicaError {
+  override name = 'ReplicaInvalidOptionError';
+  constructor(
+    readonly option: string,
+    readonly value: unknown,
+    reason: string,
+  ) {
+    super('ERR_REPLICA_INVALID_OPTION', `invalid option ${option}=${String(value)}: ${reason}`);
+  }
+}

@@ -1,0 +1,224 @@
+/**
+ * The replica side of the handshake (protocol.md §1) as a list of steps: PING alone, then AUTH and
+ * the REPLCONFs pipelined, their replies read in order, then PSYNC alone (a 7.0 master refuses a
+ * PSYNC that arrives while replies are still pending for that client), and `SYNC` when the master
+ * does not understand PSYNC. Replies are read with @replikit/resp's reply parser, which stops right
+ * after the PSYNC reply and gives back the bytes behind it (keepalives, the snapshot preamble).
+ */
+import { createReplyParser, encodeCommandToBuffer, ErrorReply, type ReplyParser, type RespValue, SimpleString } from '@replikit/resp';
+import { MAX_HANDSHAKE_REPLY } from './defaults';
+import { ReplicaHandshakeError, ReplicaLinkClosedError, ReplicaTryLaterError } from './errors';
+
+/** What the steps need to know. */
+export interface HandshakeConfig {
+  /** `masterauth` */
+  readonly masterauth?: string;
+  /** `masteruser` (AUTH with two arguments) */
+  readonly masteruser?: string;
+  /** the port announced with `REPLCONF listening-port` */
+  readonly listeningPort: number;
+  /** `replica-announce-ip` */
+  readonly announceIp?: string;
+  /** the cached master to continue from (`PSYNC <replid> <offset>`), or undefined for `PSYNC ? -1` */
+  readonly psync: { readonly replid: string; readonly offset: number } | undefined;
+}
+
+/** How a step's reply is judged. */
+export type StepVerdict = 'ok' | 'tolerated';
+
+export interface HandshakeStep {
+  readonly name: string;
+  /** the step is skipped when this returns false */
+  readonly when?: (c: HandshakeConfig) => boolean;
+  readonly command: (c: HandshakeConfig) => string[];
+  /** `alone`: written and answered before anything else is sent; `pipelined`: written back to back with its neighbours */
+  readonly mode: 'alone' | 'pipelined';
+  /** throws ReplicaHandshakeError to abort the attempt */
+  readonly check: (reply: RespValue, step: HandshakeStep) => StepVerdict;
+}
+
+function replyText(r: RespValue): string {
+  if (r instanceof SimpleString) return `+${r.value}`;
+  if (r instanceof ErrorReply) return `-${r.message}`;
+  if (Buffer.isBuffer(r)) return r.toString('latin1');
+  return String(r);
+}
+
+const tolerateErrors = (): StepVerdict => 'ok';
+
+/** The steps of a 7.0 replica, in order (PSYNC and SYNC are run by {@link runHandshake}). */
+export const HANDSHAKE_STEPS: readonly HandshakeStep[] = [
+  {
+    name: 'ping',
+    command: () => ['PING'],
+    mode: 'alone',
+    // +PONG, or an auth error: AUTH comes next (a master with requirepass answers -NOAUTH)
+    check: (r, s) => {
+      if (r instanceof SimpleString) return 'ok';
+      const t = replyText(r);
+      if (t.startsWith('-NOAUTH') || t.startsWith('-NOPERM') || t.startsWith('-ERR operation not permitted')) return 'tolerated';
+      throw new ReplicaHandshakeError(s.name, t);
+    },
+  },
+  {
+    name: 'auth',
+    when: (c) => c.masterauth !== undefined,
+    command: (c) => (c.masteruser !== undefined ? ['AUTH', c.masteruser, c.masterauth as string] : ['AUTH', c.masterauth as string]),
+    mode: 'pipelined',
+    check: (r, s) => {
+      if (r instanceof ErrorReply) throw new ReplicaHandshakeError(s.name, replyText(r));
+      return 'ok';
+    },
+  },
+  { name: 'listening-port', command: (c) => ['REPLCONF', 'listening-port', String(c.listeningPort)], mode: 'pipelined', check: tolerateErrors },
+  {
+    name: 'ip-address',
+    when: (c) => c.announceIp !== undefined,
+    command: (c) => ['REPLCONF', 'ip-address', c.announceIp as string],
+    mode: 'pipelined',
+    check: tolerateErrors,
+  },
+  { name: 'capa', command: () => ['REPLCONF', 'capa', 'eof', 'capa', 'psync2'], mode: 'pipelined', check: tolerateErrors },
+];
+
+/** The PSYNC answer: what follows on the link. */
+export type PsyncOutcome =
+  | { readonly kind: 'full'; readonly replid: string; readonly offset: number }
+  | { readonly kind: 'continue'; readonly replid: string | undefined }
+  /** legacy `SYNC`: a snapshot with no replication id, then an unacknowledged stream */
+  | { readonly kind: 'sync' };
+
+/** Reads the PSYNC reply (protocol.md §2.3); throws ReplicaTryLaterError for -LOADING / -NOMASTERLINK. */
+export function parsePsyncReply(reply: RespValue): PsyncOutcome | 'unsupported' {
+  if (reply instanceof SimpleString) {
+    const parts = reply.value.split(' ');
+    if (parts[0] === 'FULLRESYNC' && parts.length >= 3 && parts[1].length === 40 && /^-?\d+$/.test(parts[2])) {
+      return { kind: 'full', replid: parts[1], offset: Number.parseInt(parts[2], 10) };
+    }
+    if (parts[0] === 'CONTINUE') {
+      const id = parts[1];
+      return { kind: 'continue', replid: id !== undefined && id.length === 40 ? id : undefined };
+    }
+    return 'unsupported';
+  }
+  const t = replyText(reply);
+  if (t.startsWith('-NOMASTERLINK') || t.startsWith('-LOADING')) throw new ReplicaTryLaterError(t.slice(1));
+  return 'unsupported';
+}
+
+/**
+ * Reply reading for the handshake: the link's bytes go to `write`, `next()` resolves with the
+ * replies in order. `lastReply()` makes the parser stop after the next reply; `takeRest()` then
+ * returns every byte received after it.
+ */
+export class HandshakeReader {
+  private readonly parser: ReplyParser;
+  private readonly replies: RespValue[] = [];
+  private waiter: { resolve: (r: RespValue) => void; reject: (e: Error) => void } | null = null;
+  private failure: Error | null = null;
+  private stopAfterNext = false;
+  private lineBytes = 0;
+
+  constructor(onKeepalive: () => void) {
+    this.parser = createReplyParser({
+      onReply: (r) => {
+        this.lineBytes = 0;
+        if (this.stopAfterNext) this.parser.detach();
+        const w = this.waiter;
+        if (w !== null) {
+          this.waiter = null;
+          w.resolve(r);
+        } else this.replies.push(r);
+      },
+      onKeepalive: () => {
+        this.lineBytes = 0;
+        onKeepalive();
+      },
+    });
+  }
+
+  write(chunk: Buffer): void {
+    if (this.failure !== null) return;
+    if (!this.parser.detached) {
+      // a handshake reply is one short line (or a small bulk): bound what may pile up before it ends
+      this.lineBytes += chunk.length;
+      if (this.lineBytes > MAX_HANDSHAKE_REPLY) {
+        this.fail(new ReplicaHandshakeError('reply', `reply longer than ${MAX_HANDSHAKE_REPLY} bytes`));
+        return;
+      }
+    }
+    try {
+      this.parser.write(chunk);
+    } catch (err) {
+      this.fail(new ReplicaHandshakeError('reply', (err as Error).message));
+    }
+  }
+
+  fail(err: Error): void {
+    if (this.failure !== null) return;
+    this.failure = err;
+    const w = this.waiter;
+    this.waiter = null;
+    w?.reject(err);
+  }
+
+  next(): Promise<RespValue> {
+    const r = this.replies.shift();
+    if (r !== undefined) return Promise.resolve(r);
+    if (this.failure !== null) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      this.waiter = { resolve, reject };
+    });
+  }
+
+  /** The next reply is the last one the parser reads. */
+  lastReply(): void {
+    this.stopAfterNext = true;
+  }
+
+  /** The bytes received after the last reply (call once the reply arrived). */
+  takeRest(): Buffer {
+    return this.parser.detach();
+  }
+}
+
+/** The link as the handshake sees it. */
+export interface HandshakeIo {
+  write(data: Buffer): void;
+  readonly reader: HandshakeReader;
+}
+
+/**
+ * Runs `steps`, then PSYNC (and SYNC when PSYNC is not understood). Resolves with the outcome and
+ * the bytes already received after the PSYNC reply; rejects with a ReplicaError.
+ */
+export async function runHandshake(
+  io: HandshakeIo,
+  config: HandshakeConfig,
+  steps: readonly HandshakeStep[] = HANDSHAKE_STEPS,
+): Promise<{ outcome: PsyncOutcome; rest: Buffer }> {
+  const active = steps.filter((s) => s.when === undefined || s.when(config));
+  let i = 0;
+  while (i < active.length) {
+    // one `alone` step, or a run of pipelined steps
+    let j = i + 1;
+    if (active[i].mode === 'pipelined') while (j < active.length && active[j].mode === 'pipelined') j++;
+    for (let k = i; k < j; k++) io.write(encodeCommandToBuffer(active[k].command(config)));
+    for (let k = i; k < j; k++) active[k].check(await io.reader.next(), active[k]);
+    i = j;
+  }
+  const psync = config.psync;
+  io.reader.lastReply();
+  io.write(encodeCommandToBuffer(psync === undefined ? ['PSYNC', '?', '-1'] : ['PSYNC', psync.replid, String(psync.offset)]));
+  const reply = await io.reader.next();
+  const outcome = parsePsyncReply(reply);
+  if (outcome !== 'unsupported') return { outcome, rest: io.reader.takeRest() };
+  // the master did not understand PSYNC: the legacy inline SYNC on the same connection
+  io.write(Buffer.from('SYNC\r\n', 'latin1'));
+  return { outcome: { kind: 'sync' }, rest: io.reader.takeRest() };
+}
+
+/** Rejects with ReplicaLinkClosedError; for the reader of a link that went away. */
+export function linkClosed(reason: string, cause?: unknown): ReplicaLinkClosedError {
+  return new ReplicaLinkClosedError(reason, cause === undefined ? undefined : { cause });
+}

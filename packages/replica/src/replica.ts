@@ -1,0 +1,386 @@
+/**
+ * The replica syncer: connects to a master, runs the handshake, loads the snapshot of a full sync as
+ * it streams, applies the command stream, keeps the replication offset byte-exact (protocol.md §4.4)
+ * and acknowledges it, and reconnects with a partial resync after a lost link.
+ *
+ * States (Redis's repl_state names): connect -> connecting -> handshake -> sync (snapshot transfer)
+ * -> connected; any failure goes back to connect and a retry is scheduled.
+ */
+import type { Duplex } from 'node:stream';
+import { encodeCommandToBuffer, type PayloadPreamble, ReplicationStreamFramer } from '@replikit/resp';
+import EventEmitter from 'eventemitter3';
+import { ACK_INTERVAL_MS, DEFAULT_DBFILENAME, DEFAULT_REPL_DISKLESS_LOAD, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT_RETRY_MIN_MS, NEWLINE_INTERVAL_MS } from './defaults';
+import { ReplicaClosedError, type ReplicaError, ReplicaInvalidOptionError, ReplicaLinkClosedError, ReplicaLoadError, ReplicaTimeoutError } from './errors';
+import type { ReplicaEvents, ReplicaLinkInfo, ReplicaState } from './events';
+import { HandshakeReader, type PsyncOutcome, runHandshake } from './handshake';
+import type { ReplicaDeps, ReplicaOptions, UpstreamNode } from './options';
+import { openPayloadSink, type PayloadSink } from './payload-sink';
+import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
+import { StreamTracker } from './stream-tracker';
+
+export class Replica extends EventEmitter<ReplicaEvents> {
+  private st: ReplicaState = 'connect';
+  private closed = false;
+  private link: Duplex | null = null;
+  private abort: AbortController | null = null;
+  private reader: HandshakeReader | null = null;
+  private framer: ReplicationStreamFramer | null = null;
+  private sink: PayloadSink | null = null;
+  private readonly tracker: StreamTracker;
+  private readonly applier: StreamApplier;
+  private readonly node: UpstreamNode | undefined;
+  private readonly timeoutMs: number;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private cron: NodeJS.Timeout | null = null;
+  private failures = 0;
+  private lastIo = 0;
+  private lastNewline = 0;
+  private downSince = 0;
+  /** a +FULLRESYNC discards the cached master until its payload is loaded (replicationDiscardCachedMaster) */
+  private fullSyncPending = false;
+  private legacy = false;
+  private paused = false;
+  private transfer = { total: -1, read: 0, lastIo: 0, replid: '', offset: -1, eof: false };
+
+  constructor(
+    private readonly deps: ReplicaDeps,
+    private readonly options: ReplicaOptions = {},
+  ) {
+    super();
+    this.timeoutMs = options.replTimeoutMs ?? DEFAULT_REPL_TIMEOUT_MS;
+    if (!(this.timeoutMs > 0)) throw new ReplicaInvalidOptionError('replTimeoutMs', options.replTimeoutMs, 'must be > 0');
+    if (deps.applier === undefined && deps.keyspace === undefined) throw new ReplicaInvalidOptionError('deps.applier', undefined, 'a keyspace or an applier is required');
+    if (deps.payload === undefined && deps.keyspace === undefined) throw new ReplicaInvalidOptionError('deps.payload', undefined, 'a keyspace or a payload sink factory is required');
+    if (deps.keyspace !== undefined) deps.keyspace.role = 'replica';
+    this.applier = deps.applier ?? createKeyspaceApplier(deps.keyspace!);
+    this.node = deps.node;
+    this.tracker = new StreamTracker(this.applier, deps.node, (argv, db, offset) => this.emit('command:applied', argv, db, offset), (offset) => this.sendAck(offset));
+    if (options.from !== undefined) this.tracker.resumeFrom(options.from.replid, options.from.offset);
+    this.cron = setInterval(() => this.tick(), ACK_INTERVAL_MS);
+    this.downSince = Date.now();
+    this.scheduleConnect(0);
+  }
+
+  /** Redis's repl_state. */
+  get state(): ReplicaState {
+    return this.st;
+  }
+
+  /** The applied replication offset (the last byte of the stream that took effect). */
+  get offset(): number {
+    return this.tracker.reploff;
+  }
+
+  /** The master's replication id as last seen ('' before the first sync). */
+  get masterReplid(): string {
+    return this.tracker.replid;
+  }
+
+  /** The fields of INFO replication about the upstream link. */
+  info(): ReplicaLinkInfo {
+    const now = Date.now();
+    const up = this.st === 'connected';
+    const syncing = this.st === 'sync';
+    const t = this.transfer;
+    return {
+      state: this.st,
+      masterLinkStatus: up ? 'up' : 'down',
+      masterLastIoSecondsAgo: up ? Math.floor((now - this.lastIo) / 1000) : -1,
+      masterSyncInProgress: syncing,
+      masterSyncTotalBytes: syncing ? t.total : -1,
+      masterSyncReadBytes: syncing ? t.read : 0,
+      masterSyncLeftBytes: syncing ? (t.total >= 0 ? t.total - t.read : -1) : 0,
+      masterSyncLastIoSecondsAgo: syncing ? Math.floor((now - t.lastIo) / 1000) : -1,
+      masterLinkDownSinceSeconds: up ? -1 : Math.floor((now - this.downSince) / 1000),
+      replOffset: this.tracker.reploff,
+      readReplOffset: this.tracker.reploff + this.tracker.queuedBytes + (this.framer?.bufferedBytes ?? 0),
+      masterReplid: this.tracker.replid,
+    };
+  }
+
+  /** Stops the replica: timers, the connect attempt and the link; a transfer in progress is dropped. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.cron !== null) clearInterval(this.cron);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.cron = null;
+    this.retryTimer = null;
+    this.abort?.abort(new ReplicaClosedError());
+    const link = this.link;
+    this.dropLink(new ReplicaClosedError(), false);
+    if (link !== null && !link.closed) await new Promise<void>((resolve) => link.once('close', () => resolve()));
+  }
+
+  /** Stops reading from the master (a slow consumer); ACKs continue. */
+  pauseLink(): void {
+    this.paused = true;
+    this.link?.pause();
+  }
+
+  resumeLink(): void {
+    this.paused = false;
+    this.lastIo = Date.now();
+    this.link?.resume();
+  }
+
+  // ---- connection --------------------------------------------------------------------------------
+
+  private scheduleConnect(delay: number): void {
+    if (this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.connectOnce();
+    }, delay);
+  }
+
+  private async connectOnce(): Promise<void> {
+    if (this.closed) return;
+    this.st = 'connecting';
+    this.lastIo = Date.now();
+    const abort = new AbortController();
+    this.abort = abort;
+    let link: Duplex;
+    try {
+      link = await this.deps.connect(abort.signal);
+    } catch (err) {
+      this.abort = null;
+      if (this.closed) return;
+      this.fail(new ReplicaLinkClosedError(`cannot connect: ${(err as Error).message}`, { cause: err }));
+      return;
+    }
+    this.abort = null;
+    if (this.closed || abort.signal.aborted) {
+      link.destroy();
+      return;
+    }
+    this.link = link;
+    this.lastIo = Date.now();
+    const reader = new HandshakeReader(() => this.touch());
+    this.reader = reader;
+    link.on('data', (chunk: Buffer) => this.onData(link, chunk));
+    link.on('error', (err: Error) => this.onLinkGone(link, new ReplicaLinkClosedError(err.message, { cause: err })));
+    link.on('close', () => this.onLinkGone(link, new ReplicaLinkClosedError('connection closed')));
+    this.st = 'handshake';
+    if (this.paused) link.pause();
+    let result: { outcome: PsyncOutcome; rest: Buffer };
+    try {
+      result = await runHandshake({ write: (d) => link.write(d), reader }, {
+        masterauth: this.options.masterauth,
+        masteruser: this.options.masteruser,
+        listeningPort: this.options.listeningPort ?? 0,
+        announceIp: this.options.announceIp,
+        psync: this.psyncTarget(),
+      });
+    } catch (err) {
+      if (this.link === link) this.fail(err as ReplicaError);
+      return;
+    }
+    if (this.link !== link) return;
+    this.startStream(link, result.outcome, result.rest);
+  }
+
+  /** PSYNC arguments: the node's cached master, or the history this syncer followed. */
+  private psyncTarget(): { replid: string; offset: number } | undefined {
+    if (this.fullSyncPending) return undefined;
+    if (this.node !== undefined) return this.node.psyncTarget();
+    return this.tracker.replid === '' ? undefined : { replid: this.tracker.replid, offset: this.tracker.reploff + 1 };
+  }
+
+  private onData(link: Duplex, chunk: Buffer): void {
+    if (link !== this.link) return;
+    this.touch();
+    if (this.framer === null) {
+      this.reader?.write(chunk);
+      return;
+    }
+    try {
+      this.framer.write(chunk);
+    } catch (err) {
+      const e = err as Error & { code?: string };
+      this.fail(e.code?.startsWith('ERR_REPLICA') ? (e as ReplicaError) : new ReplicaLinkClosedError(e.message, { cause: e }));
+    }
+  }
+
+  private touch(): void {
+    const now = Date.now();
+    this.lastIo = now;
+    if (this.st === 'sync') this.transfer.lastIo = now;
+  }
+
+  private onLinkGone(link: Duplex, err: ReplicaError): void {
+    if (link !== this.link) return;
+    this.reader?.fail(err);
+    this.fail(err);
+  }
+
+  /** A failed attempt or a lost link: drop it, report, retry. */
+  private fail(err: ReplicaError): void {
+    if (this.closed) return;
+    const wasUp = this.st === 'connected';
+    this.dropLink(err, true);
+    this.emit('error', err);
+    if (wasUp) {
+      this.failures = 0;
+      this.scheduleConnect(0);
+    } else {
+      this.failures++;
+      const min = this.options.retryMinMs ?? DEFAULT_RETRY_MIN_MS;
+      const max = this.options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
+      this.scheduleConnect(Math.min(max, min * 2 ** Math.min(this.failures - 1, 16)));
+    }
+  }
+
+  private dropLink(err: ReplicaError, report: boolean): void {
+    const wasUp = this.st === 'connected';
+    const link = this.link;
+    this.link = null;
+    this.reader?.fail(err);
+    this.reader = null;
+    this.framer = null;
+    if (this.sink !== null) {
+      const sink = this.sink;
+      this.sink = null;
+      sink.abort();
+    }
+    // a MULTI whose EXEC never came is not applied; the master resends it after a partial resync
+    this.tracker.dropQueued();
+    this.st = 'connect';
+    if (link !== null) link.destroy();
+    if (wasUp) {
+      this.downSince = Date.now();
+      if (report) this.emit('link:down', err);
+    }
+  }
+
+  // ---- after PSYNC -------------------------------------------------------------------------------
+
+  private startStream(link: Duplex, outcome: PsyncOutcome, rest: Buffer): void {
+    const framer = new ReplicationStreamFramer(
+      {
+        onPayloadStart: (p) => this.payloadStart(link, p),
+        onPayloadChunk: (c) => this.payloadChunk(link, c),
+        onPayloadEnd: () => this.payloadEnd(link),
+        onCommand: (argv, bytes, raw) => {
+          if (this.link === link) this.tracker.command(argv, bytes, raw);
+        },
+        onKeepalive: () => this.touch(),
+      },
+      this.options.framer,
+    );
+    if (outcome.kind === 'continue') {
+      const previous = this.tracker.replid;
+      const changed = outcome.replid !== undefined && outcome.replid !== previous ? outcome.replid : undefined;
+      this.node?.upstreamContinue(changed);
+      if (changed !== undefined) this.tracker.replid = changed;
+      framer.streamOnly();
+      this.framer = framer;
+      this.failures = 0;
+      this.st = 'connected';
+      this.emit('sync:start', { kind: 'partial', replid: this.tracker.replid, offset: this.tracker.reploff });
+      this.emit('sync:done', { kind: 'partial', replid: this.tracker.replid, offset: this.tracker.reploff, keys: 0, bytes: 0 });
+      this.emit('link:up');
+    } else {
+      this.legacy = outcome.kind === 'sync';
+      this.fullSyncPending = true;
+      const replid = outcome.kind === 'full' ? outcome.replid : '?';
+      const offset = outcome.kind === 'full' ? outcome.offset : -1;
+      this.transfer = { total: -1, read: 0, lastIo: Date.now(), replid, offset, eof: false };
+      this.st = 'sync';
+      framer.expectPayload();
+      this.framer = framer;
+      this.emit('sync:start', { kind: 'full', replid, offset });
+    }
+    this.writeToFramer(link, rest);
+    // bytes that arrived while the handshake result was handed over
+    if (this.link === link && this.reader !== null) {
+      const more = this.reader.takeRest();
+      this.reader = null;
+      this.writeToFramer(link, more);
+    }
+  }
+
+  private writeToFramer(link: Duplex, data: Buffer): void {
+    if (data.length === 0 || this.link !== link || this.framer === null) return;
+    this.onData(link, data);
+  }
+
+  private payloadStart(link: Duplex, p: PayloadPreamble): void {
+    if (this.link !== link) return;
+    this.transfer.total = p.kind === 'length' ? p.length : -1;
+    this.transfer.eof = p.kind === 'eof';
+    const factory = this.deps.payload;
+    this.sink =
+      factory !== undefined
+        ? factory(p)
+        : openPayloadSink(this.deps.keyspace!, {
+            mode: this.options.replDisklessLoad ?? DEFAULT_REPL_DISKLESS_LOAD,
+            dir: this.options.dir ?? process.cwd(),
+            dbfilename: this.options.dbfilename ?? DEFAULT_DBFILENAME,
+            onLoadProgress: () => this.newlineToMaster(),
+          });
+  }
+
+  private payloadChunk(link: Duplex, chunk: Buffer): void {
+    const sink = this.sink;
+    if (this.link !== link || sink === null) return;
+    sink.write(chunk);
+    const t = this.transfer;
+    t.read += chunk.length;
+    this.emit('sync:progress', { bytes: t.read, keys: sink.keys, percent: t.total > 0 ? (t.read * 100) / t.total : t.total === 0 ? 100 : undefined });
+  }
+
+  private payloadEnd(link: Duplex): void {
+    const sink = this.sink;
+    if (this.link !== link || sink === null) return;
+    this.sink = null;
+    let result: ReturnType<PayloadSink['end']>;
+    try {
+      result = sink.end();
+    } catch (err) {
+      throw (err as { code?: string }).code === 'ERR_REPLICA_LOAD' ? err : new ReplicaLoadError(`the snapshot from the master could not be loaded: ${(err as Error).message}`, { cause: err });
+    }
+    const t = this.transfer;
+    this.tracker.startFull(t.replid, t.offset, result.replication?.streamDb ?? 0);
+    this.fullSyncPending = false;
+    if (!this.legacy) this.node?.upstreamFullSync(t.replid, t.offset);
+    this.tracker.acks = !this.legacy;
+    this.failures = 0;
+    this.st = 'connected';
+    this.emit('sync:done', { kind: 'full', replid: t.replid, offset: t.offset, keys: result.keysLoaded, bytes: t.read });
+    this.emit('link:up');
+    if (t.eof) this.sendAck(this.tracker.reploff);
+  }
+
+  // ---- to the master -----------------------------------------------------------------------------
+
+  private sendAck(offset: number): void {
+    if (this.link === null || this.legacy) return;
+    this.link.write(encodeCommandToBuffer(['REPLCONF', 'ACK', String(offset)]));
+  }
+
+  /** While loading: a `\n` at most once a second, so the master knows the replica is alive. */
+  private newlineToMaster(): void {
+    const now = Date.now();
+    if (this.link === null || now - this.lastNewline < NEWLINE_INTERVAL_MS) return;
+    this.lastNewline = now;
+    this.link.write('\n');
+  }
+
+  /** Once a second: the periodic ACK, and repl-timeout. */
+  private tick(): void {
+    if (this.closed) return;
+    const now = Date.now();
+    if (this.st !== 'connect' && !this.paused && now - this.lastIo > this.timeoutMs) {
+      this.fail(new ReplicaTimeoutError(this.st, this.timeoutMs));
+      return;
+    }
+    if (this.st === 'connected') this.sendAck(this.tracker.reploff);
+    else if (this.st === 'sync' && this.sink?.kind === 'memory') this.newlineToMaster();
+  }
+}
+
+/** Creates a replica and starts connecting to its master. */
+export function createReplica(deps: ReplicaDeps, options?: ReplicaOptions): Replica {
+  return new Replica(deps, options);
+}
