@@ -70,13 +70,6 @@ describeRedis('replikit-server replica of redis-server', () => {
     await m.publish('news', 'from-master');
     expect(await got).toEqual(['news', 'from-master']);
 
-    // a BLPOP blocked on our replica is served by the element the master's stream pushes
-    const blocker = track(client(rep.port));
-    const popped = blocker.blpop('queue', 0);
-    await waitFor('the BLPOP to block', async () => infoMap(await c.info('clients')).get('blocked_clients') === '1');
-    await m.rpush('queue', 'job1');
-    expect(await popped).toEqual(['queue', 'job1']);
-
     // MULTI/EXEC from the master is applied as a unit
     await m.multi().set('tx1', 'a').incr('tx2').lpush('txl', 'z').exec();
     await waitFor('the transaction', async () => (await c.get('tx1')) === 'a');
@@ -93,6 +86,8 @@ describeRedis('replikit-server replica of redis-server', () => {
         const ours = await c.set('k', 'v').catch((e: Error) => e.message);
         expect(theirs).toMatch(/^READONLY /);
         expect(ours).toBe(theirs);
+        // BLPOP is a write: a read-only replica refuses it (see the replica-read-only no test for a served BLPOP)
+        expect(await c.blpop('queue', 1).catch((e: Error) => e.message)).toBe(await rc.blpop('queue', 1).catch((e: Error) => e.message));
 
         // INFO replication: the same fields in the same order as a real replica of the same master
         const target = infoMap(await m.info('replication')).get('master_repl_offset');
@@ -121,12 +116,20 @@ describeRedis('replikit-server replica of redis-server', () => {
   });
 
   it('--replicaof host port at start, then REPLICAOF NO ONE: a master with the ids shifted', async () => {
-    const rep = await startReplikit(['--replicaof', '127.0.0.1', String(master.port)]);
+    const rep = await startReplikit(['--replicaof', '127.0.0.1', String(master.port), '--replica-read-only', 'no']);
     started.push(rep);
     const c = track(client(rep.port));
     await linkUp(c);
     await m.set('after-start', '1');
     await waitFor('the stream', async () => (await c.get('after-start')) === '1');
+
+    // with replica-read-only no, a BLPOP blocked on our replica is served by the element the
+    // master's stream pushes
+    const blocker = track(client(rep.port));
+    const popped = blocker.blpop('queue2', 0);
+    await waitFor('the BLPOP to block', async () => infoMap(await c.info('clients')).get('blocked_clients') === '1');
+    await m.rpush('queue2', 'job1');
+    expect(await popped).toEqual(['queue2', 'job1']);
     expect(await c.call('REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK Already connected to specified master');
 
     const before = infoMap(await c.info('replication'));

@@ -5,6 +5,8 @@
  */
 import type { Keyspace } from '@replikit/keyspace';
 import type { ReplicationNode } from '@replikit/master';
+import { type DisklessLoad, type ReplicaConnector, createReplica, tcpConnector } from '@replikit/replica';
+import { MasterStreamClient } from '../connection/master-client';
 import type { ServerConfig } from '../config/server-config';
 import type { Logger } from '../logger';
 import type { ReplikitServer } from '../server';
@@ -35,6 +37,108 @@ export interface UpstreamDeps {
   readonly logger: Logger;
 }
 
-export function startUpstream(_deps: UpstreamDeps): Upstream {
-  throw new Error('not yet');
+function disklessLoad(v: string): DisklessLoad {
+  return v === 'on-empty-db' || v === 'swapdb' ? v : 'disabled';
+}
+
+/** Connects to `host:port` and keeps the link (reconnecting, resyncing partially) until `close()`. */
+export function startUpstream(deps: UpstreamDeps): Upstream {
+  const { server, config, logger, node, keyspace } = deps;
+  const master = new MasterStreamClient(server.clients.nextId(), `${deps.host}:${deps.port}`, server.dispatcher, (argv, error) => {
+    logger.warning(`== CRITICAL == This replica is sending an error to its master: '${error.message}' after processing the command '${argv[0] ?? ''}'`);
+  });
+  const tcp = tcpConnector(deps.host, deps.port);
+  // every byte read from the master counts as total_net_repl_input_bytes
+  const connect: ReplicaConnector = async (signal) => {
+    const link = await tcp(signal);
+    link.on('data', (chunk: Buffer) => {
+      server.stats.netReplInputBytes += chunk.length;
+    });
+    return link;
+  };
+  const mode = disklessLoad(config.getString('repl-diskless-load'));
+  const announcePort = config.getNumber('replica-announce-port');
+  const announceIp = config.getString('replica-announce-ip');
+  const masterauth = config.getString('masterauth');
+  const masteruser = config.getString('masteruser');
+  const replica = createReplica(
+    { keyspace, connect, node, applier: master },
+    {
+      masterauth: masterauth === '' ? undefined : masterauth,
+      masteruser: masteruser === '' ? undefined : masteruser,
+      listeningPort: announcePort > 0 ? announcePort : server.port,
+      announceIp: announceIp === '' ? undefined : announceIp,
+      replTimeoutMs: config.getNumber('repl-timeout') * 1000,
+      replDisklessLoad: mode,
+      dir: config.getString('dir'),
+      dbfilename: config.getString('dbfilename'),
+    },
+  );
+  // a snapshot streamed into the live (empty) keyspace is a half-loaded dataset until it ends
+  let loadingLive = false;
+  let emptyAtStart = false;
+  replica.on('sync:start', (info) => {
+    if (info.kind !== 'full') return;
+    emptyAtStart = mode === 'on-empty-db' && keyspaceEmpty(keyspace);
+    logger.notice(`Full resync from master: ${info.replid}:${info.offset}`);
+  });
+  replica.on('sync:progress', () => {
+    loadingLive = emptyAtStart;
+  });
+  replica.on('sync:done', (info) => {
+    loadingLive = false;
+    if (info.kind === 'full') logger.notice(`MASTER <-> REPLICA sync: Finished with success (${info.keys} keys, ${info.bytes} bytes)`);
+    else logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+  });
+  replica.on('link:up', () => {
+    master.lastInteraction = Date.now();
+  });
+  replica.on('link:down', (reason) => {
+    loadingLive = false;
+    node.upstreamDisconnected();
+    logger.notice(`Connection with master lost (${reason.message}).`);
+  });
+  replica.on('error', (err) => {
+    loadingLive = false;
+    if (replica.state !== 'connected') logger.warning(`Error condition on socket for SYNC: ${err.message}`);
+  });
+  logger.notice('MASTER <-> REPLICA sync started');
+
+  return {
+    get linkState() {
+      return replica.state;
+    },
+    get loading() {
+      return loadingLive && replica.state === 'sync';
+    },
+    get lastIoSecondsAgo() {
+      return replica.info().masterLastIoSecondsAgo;
+    },
+    get readOffset() {
+      return replica.state === 'connected' ? replica.info().readReplOffset : undefined;
+    },
+    get appliedOffset() {
+      return replica.state === 'connected' ? replica.offset : undefined;
+    },
+    get linkDownSinceSeconds() {
+      return replica.info().masterLinkDownSinceSeconds;
+    },
+    get transfer() {
+      if (replica.state !== 'sync') return undefined;
+      const i = replica.info();
+      return { totalBytes: i.masterSyncTotalBytes, readBytes: i.masterSyncReadBytes, lastIoSecondsAgo: i.masterSyncLastIoSecondsAgo };
+    },
+    get streamDb() {
+      return master.db;
+    },
+    close() {
+      master.close('master link closed');
+      void replica.close();
+    },
+  };
+}
+
+function keyspaceEmpty(ks: Keyspace): boolean {
+  for (let i = 0; i < ks.databases; i++) if (ks.size(i) > 0) return false;
+  return true;
 }
