@@ -78,7 +78,7 @@ test('replicas that arrive together share ONE snapshot; the stream gets the same
   expect(wa).toHaveLength(1);
   expect(wb).toHaveLength(1);
   expect(wa[0]).toBe(wb[0]);
-  wa[0].forEach((chunk, i) => expect(chunk).toBe(wb[0][i]));
+  for (let i = 0; i < wa[0].length; i++) expect(wa[0][i]).toBe(wb[0][i]);
   // the backlog holds exactly the stream
   expect(node.backlog?.readCopy(1).equals(Buffer.concat(wa[0] as Buffer[]))).toBe(true);
 });
