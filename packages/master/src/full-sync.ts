@@ -21,8 +21,12 @@ import type { ReplicaLink } from './replica-link';
 export interface SyncHost {
   readonly opts: ResolvedOptions;
   readonly keyspace: Keyspace;
-  /** the snapshot moment: the stream's SELECT state is reset, the current id and offset returned */
-  snapshotPoint(): { replid: string; offset: number };
+  /**
+   * The snapshot moment: the stream's SELECT state is reset; returns the current id and offset, and
+   * the db the stream continues in (`repl-stream-db`: 0 on a master, whose next command carries a
+   * SELECT; the upstream link's db on a replica, whose forwarded stream carries none).
+   */
+  snapshotPoint(): { replid: string; offset: number; streamDb: number };
   /** the payload was written and the stream may flow: flush what was held */
   online(link: ReplicaLink): void;
   drop(link: ReplicaLink, reason: string): void;
@@ -146,7 +150,7 @@ export class FullSyncCoordinator {
     const links = this.#waiting.splice(0).filter((l) => !l.closing);
     if (links.length === 0) return;
     const target = opts.replDisklessSync && links.every((l) => l.handshake.capaEof) ? 'socket' : 'disk';
-    const { replid, offset } = this.host.snapshotPoint();
+    const { replid, offset, streamDb } = this.host.snapshotPoint();
     const snapshot = keyspace.snapshot();
     const job: SyncJob = { target, replid, offset, links: new Set(links), writing: target === 'disk', abort: new AbortController(), ids: links.map((l) => l.id) };
     this.#job = job;
@@ -156,7 +160,7 @@ export class FullSyncCoordinator {
     this.host.emit('sync:start', info);
     let keys = 0;
     const chunks = snapshotToRdbChunks(keyspace, snapshot, {
-      replication: { streamDb: 0, replId: replid, offset },
+      replication: { streamDb, replId: replid, offset },
       compress: opts.rdbCompression,
       checksum: opts.rdbChecksum,
       signal: job.abort.signal,

@@ -22,6 +22,13 @@ import { MasterInvalidOptionError } from './errors';
 export interface MasterDeps {
   /** the dataset full syncs snapshot */
   keyspace: Keyspace;
+  /**
+   * On a replica: the db its master's stream is in (the master client's selected db). A
+   * sub-replica's full-sync RDB and `rdbSaveInfo()` carry it as `repl-stream-db`, because the
+   * forwarded stream goes on in that db without a SELECT.
+   * @default () => 0
+   */
+  upstreamStreamDb?: () => number;
 }
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';

@@ -35,6 +35,7 @@ const GETACK_ARGV = ['REPLCONF', 'GETACK', '*'];
 export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly options: Readonly<ResolvedOptions>;
   readonly keyspace: Keyspace;
+  readonly #upstreamStreamDb: () => number;
   readonly counters: SyncCounters = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0 };
   readonly #state: ReplicationState;
   readonly #links = new Set<ReplicaLink>();
@@ -53,6 +54,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     super();
     this.options = resolveOptions(options);
     this.keyspace = deps.keyspace;
+    this.#upstreamStreamDb = deps.upstreamStreamDb ?? (() => 0);
     this.#state = new ReplicationState(options.role ?? 'master', this.options.replBacklogSize);
     this.#noReplicasSince = this.options.clock();
     this.#acks = new AckWaiters(() => this.requestAck());
@@ -60,8 +62,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       opts: this.options,
       keyspace: this.keyspace,
       snapshotPoint: () => {
-        this.#state.streamDb = -1;
-        return { replid: this.#state.ids.replid, offset: this.#state.offset };
+        const st = this.#state;
+        st.streamDb = -1;
+        return { replid: st.ids.replid, offset: st.offset, streamDb: st.role === 'master' ? 0 : this.#upstreamStreamDb() };
       },
       online: (link) => this.#online(link),
       drop: (link, reason) => this.#drop(link, reason),
@@ -183,10 +186,10 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   /**
    * The replication aux fields a save must write (rdbPopulateSaveInfo), or undefined when this node
-   * is not in a replication chain. `replicaStreamDb` is the db of a replica's master client.
+   * is not in a replication chain. On a replica `repl-stream-db` is `deps.upstreamStreamDb()`.
    */
-  rdbSaveInfo(replicaStreamDb = 0): RdbReplicationInfo | undefined {
-    return this.#state.rdbSaveInfo(replicaStreamDb);
+  rdbSaveInfo(): RdbReplicationInfo | undefined {
+    return this.#state.rdbSaveInfo(this.#upstreamStreamDb());
   }
 
   /** Serves one connection (a replica, or redis-cli --rdb) over any Duplex until it closes. */

@@ -97,7 +97,8 @@ export function serveDuplex(node: ReplicationNode, duplex: Duplex): ReplicaTrans
       if (reply !== undefined) {
         if (state.link) {
           // a replica link carries the stream only; a command that answers means a rogue replica
-          node.options.log('warning', `Replica generated a reply to command '${argv[0]}'`);
+          const addr = `${transport.remoteAddress ?? '?'}:${transport.remotePort ?? 0}`;
+          node.options.log('warning', `Replica generated a reply to command '${argv[0].toLowerCase()}', disconnecting it: id=${state.link.id} addr=${addr} flags=S`);
           transport.close('replica generated a reply');
           return;
         }
