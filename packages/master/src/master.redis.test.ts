@@ -7,11 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
 import { DoubleReply, formatDouble, MapReply, SetReply } from '@replikit/resp';
-import { hasRedis, RawClient, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
+import { execFile } from 'node:child_process';
+import { loadRdbFile } from '@replikit/keyspace-rdb';
+import { findRedisCli, hasRedis, hasRedisCli, RawClient, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { createMaster, type ReplicationNode } from './index';
 import { until } from './test-kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
+const describeCli = hasRedisCli() ? describe : describe.skip;
 
 type Plain = null | number | string | Plain[];
 
@@ -204,4 +207,39 @@ describeRedis('a real redis-server 7.0 replica of a ReplicationNode', () => {
     expect(errors).toEqual([]);
     expect(replica.log()).not.toMatch(/Terminating server|Failed trying to load/);
   }, 60000);
+});
+
+describeCli('redis-cli --rdb against serve()', () => {
+  test.each([true, false])('repl-diskless-sync %s: the RDB holds the dataset, the connection is closed after it', async (diskless) => {
+    const keyspace = createKeyspace();
+    const dir = mkdtempSync(join(tmpdir(), 'replikit-master-cli-'));
+    const node = createMaster({ keyspace }, { replDisklessSync: diskless, replDisklessSyncDelay: 0, dir: join(dir) });
+    const listener = createServer((socket) => node.serve(socket));
+    try {
+      await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+      const port = (listener.address() as { port: number }).port;
+      populate(keyspace);
+      const out = join(dir, 'cli.rdb');
+      const cli = findRedisCli() as string;
+      const stdout = await new Promise<string>((resolve, reject) =>
+        execFile(cli, ['-h', '127.0.0.1', '-p', String(port), '--rdb', out], { timeout: 20000 }, (err, so, se) => (err ? reject(new Error(`${err.message}\n${se}`)) : resolve(so + se))),
+      );
+      expect(stdout).toMatch(/Transfer finished with success/);
+      const loaded = createKeyspace();
+      await loadRdbFile(out, loaded);
+      for (let db = 0; db < 4; db++) {
+        expect(loaded.size(db)).toBe(keyspace.size(db));
+        for (const key of ['str', 'int', 'long', 'ttl', 'list', 'biglist', 'hash', 'bighash', 'intset', 'set', 'bigset', 'zset', 'bigzset']) {
+          expect(loaded.dump(db, `${key}:${db}`)).toEqual(keyspace.dump(db, `${key}:${db}`));
+        }
+      }
+      loaded.close();
+      await until(() => node.replicas().length === 0 && node.counters.syncFull === 1, 'the rdb-only link to end');
+    } finally {
+      node.close();
+      await new Promise<void>((r) => listener.close(() => r()));
+      keyspace.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30000);
 });
