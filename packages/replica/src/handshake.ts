@@ -118,12 +118,14 @@ export class HandshakeReader {
   private failure: Error | null = null;
   private stopAfterNext = false;
   private lineBytes = 0;
+  private rest: Buffer | null = null;
 
   constructor(onKeepalive: () => void) {
     this.parser = createReplyParser({
       onReply: (r) => {
         this.lineBytes = 0;
-        if (this.stopAfterNext) this.parser.detach();
+        // detach() hands over (and forgets) the bytes behind this reply: keep them for takeRest()
+        if (this.stopAfterNext) this.rest = this.parser.detach();
         const w = this.waiter;
         if (w !== null) {
           this.waiter = null;
@@ -178,7 +180,11 @@ export class HandshakeReader {
 
   /** The bytes received after the last reply (call once the reply arrived). */
   takeRest(): Buffer {
-    return this.parser.detach();
+    const held = this.rest;
+    this.rest = null;
+    const more = this.parser.detach();
+    if (held === null || held.length === 0) return more;
+    return more.length === 0 ? held : Buffer.concat([held, more]);
   }
 }
 
