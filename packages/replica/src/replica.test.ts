@@ -1,0 +1,203 @@
+// The syncer over in-memory links with a scripted master: the handshake steps, PSYNC outcomes and
+// retries, and the exact offset math (protocol.md §4.4). Interop with redis-server is in *.redis.test.ts.
+import { createKeyspace, type Keyspace } from '@replikit/keyspace';
+import { encodeCommandToBuffer } from '@replikit/resp';
+import type { UpstreamNode } from './options';
+import { createReplica, type Replica } from './replica';
+import { until } from './testing/redis-compare';
+import { MARK, REPLID_A, REPLID_B, type ScriptedMaster, scriptedConnector, smallRdb } from './testing/scripted-master';
+
+const cmd = (...argv: string[]) => encodeCommandToBuffer(argv);
+
+/** Accepts the handshake (+PONG, +OK to each pipelined step) and returns the PSYNC argv. */
+async function acceptHandshake(m: ScriptedMaster, pipelined = 2): Promise<string[]> {
+  expect(await m.next()).toEqual(['PING']);
+  m.send('+PONG\r\n');
+  for (let i = 0; i < pipelined; i++) await m.next();
+  for (let i = 0; i < pipelined; i++) m.send('+OK\r\n');
+  const psync = await m.next();
+  expect(psync[0]).toBe('PSYNC');
+  return psync;
+}
+
+function fullSync(m: ScriptedMaster, offset: number, keys: Record<string, string>, framing: 'eof' | 'length' = 'eof'): void {
+  const rdb = smallRdb(keys, { replId: REPLID_A, offset, streamDb: 0 });
+  m.send(`+FULLRESYNC ${REPLID_A} ${offset}\r\n\n`);
+  if (framing === 'eof') m.send(Buffer.concat([Buffer.from(`$EOF:${MARK}\r\n`), rdb, Buffer.from(MARK)]));
+  else m.send(Buffer.concat([Buffer.from(`$${rdb.length}\r\n`), rdb]));
+}
+
+class RecordingNode implements UpstreamNode {
+  fed: Buffer[] = [];
+  calls: string[] = [];
+  target: { replid: string; offset: number } | undefined;
+  psyncTarget() {
+    return this.target;
+  }
+  upstreamFullSync(replid: string, offset: number) {
+    this.calls.push(`full ${replid.slice(0, 1)} ${offset}`);
+    this.target = { replid, offset: offset + 1 };
+  }
+  upstreamContinue(newReplid: string | undefined) {
+    this.calls.push(`continue ${newReplid?.slice(0, 1)}`);
+  }
+  feedUpstream(chunks: readonly Uint8Array[], bytes: number) {
+    const b = Buffer.concat(chunks.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)));
+    expect(b.length).toBe(bytes);
+    this.fed.push(b);
+    if (this.target !== undefined) this.target = { ...this.target, offset: this.target.offset + bytes };
+  }
+}
+
+describe('Replica over an in-memory link', () => {
+  let replica: Replica | undefined;
+  let keyspace: Keyspace | undefined;
+  afterEach(async () => {
+    await replica?.close();
+    keyspace?.close();
+    replica = undefined;
+    keyspace = undefined;
+  });
+
+  it('handshake: PING alone (-NOAUTH accepted), AUTH and REPLCONFs pipelined, PSYNC only after their replies', async () => {
+    let master!: ScriptedMaster;
+    keyspace = createKeyspace();
+    replica = createReplica(
+      { keyspace, connect: scriptedConnector((m) => (master = m)) },
+      { masterauth: 'secret', masteruser: 'repl', listeningPort: 7001, announceIp: '10.0.0.9', replDisklessLoad: 'swapdb' },
+    );
+    await until(() => master !== undefined, 'a connection');
+    expect(await master.next()).toEqual(['PING']);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(master.unread).toBe(0); // nothing else before the PING reply
+    master.send('-NOAUTH Authentication required.\r\n');
+    expect(await master.next()).toEqual(['AUTH', 'repl', 'secret']);
+    expect(await master.next()).toEqual(['REPLCONF', 'listening-port', '7001']);
+    expect(await master.next()).toEqual(['REPLCONF', 'ip-address', '10.0.0.9']);
+    expect(await master.next()).toEqual(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']);
+    master.send('+OK\r\n+OK\r\n-ERR Unrecognized REPLCONF option: ip-address\r\n');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(master.unread).toBe(0); // PSYNC waits for the last pipelined reply
+    expect(replica.state).toBe('handshake');
+    master.send('+OK\r\n');
+    expect(await master.next()).toEqual(['PSYNC', '?', '-1']);
+    fullSync(master, 1000, { k: 'v' });
+    await until(() => replica?.state === 'connected', 'the sync');
+    expect(keyspace.dump(0, 'k')?.value).toEqual({ type: 'string', value: 'v' });
+  });
+
+  it('a refused AUTH aborts the attempt and retries; -LOADING to PSYNC retries; -ERR to PSYNC falls back to SYNC (no ACKs)', async () => {
+    const errors: string[] = [];
+    const attempts: ScriptedMaster[] = [];
+    keyspace = createKeyspace();
+    replica = createReplica(
+      { keyspace, connect: scriptedConnector((m) => attempts.push(m)) },
+      { masterauth: 'bad', retryMinMs: 5, retryMaxMs: 20, replDisklessLoad: 'swapdb' },
+    );
+    replica.on('error', (e) => errors.push(e.code));
+    await until(() => attempts.length === 1, 'attempt 1');
+    await acceptHandshake(attempts[0], 0).catch(() => {}); // only PING is answered here
+    attempts[0].send('-WRONGPASS invalid username-password pair\r\n+OK\r\n+OK\r\n');
+    await until(() => attempts.length === 2, 'attempt 2');
+    expect(errors).toEqual(['ERR_REPLICA_HANDSHAKE']);
+    await acceptHandshake(attempts[1], 3);
+    attempts[1].send('-LOADING Redis is loading the dataset in memory\r\n');
+    await until(() => attempts.length === 3, 'attempt 3');
+    expect(errors).toEqual(['ERR_REPLICA_HANDSHAKE', 'ERR_REPLICA_TRY_LATER']);
+    const m = attempts[2];
+    await acceptHandshake(m, 3);
+    m.send('-ERR unknown command PSYNC\r\n');
+    expect(await m.next()).toEqual(['SYNC']);
+    const rdb = smallRdb({ legacy: '1' });
+    m.send(Buffer.concat([Buffer.from(`\n$${rdb.length}\r\n`), rdb, cmd('SET', 'x', '1'), cmd('REPLCONF', 'GETACK', '*')]));
+    await until(() => keyspace?.dump(0, 'x') !== undefined, 'the stream');
+    expect(keyspace.dump(0, 'legacy')?.value).toEqual({ type: 'string', value: '1' });
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(m.received.slice(6)).toEqual([]); // a legacy link gets no ACK, not even for GETACK
+  });
+
+  it('offsets: ACK after an $EOF load, GETACK answered with the offset before it, the next periodic ACK after it; exact bytes to the node', async () => {
+    let master!: ScriptedMaster;
+    const node = new RecordingNode();
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => (master = m)), node }, { replDisklessLoad: 'on-empty-db' });
+    await until(() => master !== undefined, 'a connection');
+    expect(await acceptHandshake(master)).toEqual(['PSYNC', '?', '-1']);
+    fullSync(master, 1000, {});
+    expect(await master.next()).toEqual(['REPLCONF', 'ACK', '1000']);
+    expect(node.calls).toEqual([`full a 1000`]);
+    // the trace of protocol.md §4.4: ping(14) + SELECT 0(23) + SET x 1(27) + GETACK(37)
+    const stream = Buffer.concat([cmd('ping'), cmd('SELECT', '0'), cmd('SET', 'x', '1'), cmd('REPLCONF', 'GETACK', '*')]);
+    // split inside commands: the raw bytes handed to the node are views of several chunks
+    master.send(stream.subarray(0, 20));
+    master.send(stream.subarray(20, 70));
+    master.send(stream.subarray(70));
+    expect(await master.next()).toEqual(['REPLCONF', 'ACK', '1064']);
+    expect(await master.next()).toEqual(['REPLCONF', 'ACK', '1101']);
+    expect(replica.offset).toBe(1101);
+    expect(Buffer.concat(node.fed)).toEqual(stream);
+    expect(node.fed.map((b) => b.length)).toEqual([14, 23, 27, 37]);
+  });
+
+  it('MULTI is applied at EXEC and the offset waits for it; a cut inside MULTI applies nothing and the next PSYNC is partial', async () => {
+    const attempts: ScriptedMaster[] = [];
+    const node = new RecordingNode();
+    const applied: Array<[string, number, number]> = [];
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => attempts.push(m)), node }, { replDisklessLoad: 'swapdb' });
+    replica.on('command:applied', (argv, db, offset) => applied.push([argv.join(' '), db, offset]));
+    await until(() => attempts.length === 1, 'a connection');
+    const m = attempts[0];
+    await acceptHandshake(m);
+    fullSync(m, 0, {}, 'length');
+    await until(() => replica?.state === 'connected', 'the sync');
+    m.send(Buffer.concat([cmd('SELECT', '2'), cmd('MULTI'), cmd('SET', 'a', '1'), cmd('INCR', 'n')]));
+    await until(() => replica?.offset === 23, 'SELECT');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(keyspace.dump(2, 'a')).toBeUndefined();
+    const [select, multi, set, incr, exec] = [cmd('SELECT', '2'), cmd('MULTI'), cmd('SET', 'a', '1'), cmd('INCR', 'n'), cmd('EXEC')].map((b) => b.length);
+    expect(replica.info().readReplOffset).toBe(select + multi + set + incr);
+    m.cut();
+    await until(() => attempts.length === 2, 'the reconnection');
+    const m2 = attempts[1];
+    expect(await acceptHandshake(m2)).toEqual(['PSYNC', REPLID_A, '24']);
+    expect(keyspace.dump(2, 'a')).toBeUndefined();
+    // +CONTINUE with a new id: the node keeps the old as replid2; the selected db (2) is kept
+    m2.send(Buffer.concat([Buffer.from(`+CONTINUE ${REPLID_B}\r\n`), cmd('MULTI'), cmd('SET', 'a', '1'), cmd('INCR', 'n')]));
+    await until(() => replica?.state === 'connected', 'the partial sync');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(replica.offset).toBe(23);
+    expect(keyspace.dump(2, 'a')).toBeUndefined();
+    m2.send(cmd('EXEC'));
+    await until(() => replica?.offset === select + multi + set + incr + exec, 'EXEC');
+    expect(keyspace.dump(2, 'a')?.value).toEqual({ type: 'string', value: '1' });
+    expect(keyspace.dump(2, 'n')?.value).toEqual({ type: 'string', value: '1' });
+    expect(node.calls).toEqual(['full a 0', 'continue b']);
+    expect(replica.masterReplid).toBe(REPLID_B);
+    expect(applied).toEqual([
+      ['SELECT 2', 0, select],
+      ['MULTI', 2, select + multi],
+      ['SET a 1', 2, select + multi + set],
+      ['INCR n', 2, select + multi + set + incr],
+      ['EXEC', 2, select + multi + set + incr + exec],
+    ]);
+  });
+
+  it('repl-timeout: a silent master is dropped and the replica reconnects', async () => {
+    const attempts: ScriptedMaster[] = [];
+    const errors: string[] = [];
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => attempts.push(m)) }, { replTimeoutMs: 200, replDisklessLoad: 'swapdb' });
+    replica.on('error', (e) => errors.push(e.code));
+    const downs: string[] = [];
+    replica.on('link:down', (e) => downs.push(e.code));
+    await until(() => attempts.length === 1, 'a connection');
+    await acceptHandshake(attempts[0]);
+    fullSync(attempts[0], 5, {});
+    await until(() => replica?.state === 'connected', 'the sync');
+    await until(() => attempts.length === 2, 'the reconnection', 5000);
+    expect(errors[0]).toBe('ERR_REPLICA_TIMEOUT');
+    expect(downs).toEqual(['ERR_REPLICA_TIMEOUT']);
+    expect(replica.info().masterLinkStatus).toBe('down');
+  });
+});
