@@ -56,3 +56,20 @@ test('lag, replica:lagging, repl-timeout and repl-backlog-ttl', async () => {
   await until(() => node.backlog === null, 'the backlog to be freed', 5000);
   expect(node.replid).not.toBe(id);
 });
+
+test('client-output-buffer-limit soft limit: closed once held above it for longer than softSeconds', async () => {
+  node = createMaster({ keyspace }, { replDisklessSyncDelay: 0, clientOutputBufferLimitReplica: { hard: 0, soft: 1000, softSeconds: 10 }, clock });
+  const t = new RecordingTransport();
+  node.replconf(t, ['REPLCONF', 'capa', 'eof']);
+  node.psync(t, ['PSYNC', '?', '-1']);
+  await until(() => node.replicas()[0]?.state === 'online', 'online');
+  node.replconf(t, ['REPLCONF', 'ACK', '0']);
+  t.buffered = 2000;
+  node.propagate([{ db: 0, argv: ['SET', 'a', '1'] }]);
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  expect(t.closed).toBe(false);
+  now += 11_000;
+  node.replconf(t, ['REPLCONF', 'ACK', String(node.masterReplOffset)]);
+  await until(() => t.closed, 'the close', 5000);
+  expect(t.closeReason).toBe('output buffer limit');
+});

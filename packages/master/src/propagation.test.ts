@@ -1,10 +1,11 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
 import { ReplicationStreamFramer } from '@replikit/resp';
 import { RecordingTransport } from './fake-transport';
-import { createMaster, type FullSyncInfo, type ReplicationNode } from './index';
+import { createMaster, type FullSyncInfo, type FullSyncResult, type ReplicationNode } from './index';
 import type { MasterOptions } from './options';
 import { until } from './test-kit';
 
@@ -52,7 +53,9 @@ test('replicas that arrive together share ONE snapshot; the stream gets the same
   const session = { db: 0 };
   for (let i = 0; i < 50; i++) keyspace.execute(['SET', `k${i}`, `v${i}`], session);
   const starts: FullSyncInfo[] = [];
+  const done: FullSyncResult[] = [];
   node.on('sync:start', (s) => starts.push(s));
+  node.on('sync:done', (s) => done.push(s));
   const a = replica(7001);
   const b = replica(7002);
   expect(node.psync(a, ['PSYNC', '?', '-1'])).toBeUndefined();
@@ -68,6 +71,7 @@ test('replicas that arrive together share ONE snapshot; the stream gets the same
   expect(pb.line).toBe(pa.line);
   expect(pa.payload.equals(pb.payload)).toBe(true);
   expect(pa.payload.subarray(0, 9).toString()).toBe('REDIS0010');
+  expect(done).toEqual([{ ...starts[0], keys: 50, bytes: pa.payload.length }]);
 
   node.replconf(a, ['REPLCONF', 'ACK', '0']);
   node.replconf(b, ['REPLCONF', 'ACK', '0']);
@@ -192,4 +196,44 @@ test('a replica over the output-buffer hard limit is closed; a slow one paces th
   await until(() => t.closed, 'the close');
   expect(offline).toEqual(['output buffer limit']);
   expect(node.replicas()).toEqual([]);
+});
+
+test('backpressure over serve(): a stalled peer paces the snapshot while its ACKs are still read', async () => {
+  setup({ replDisklessSyncDelay: 0 });
+  for (let i = 0; i < 3000; i++) keyspace.execute(['SET', `key:${i}`, 'y'.repeat(60)], { db: 0 });
+  const held: Array<() => void> = [];
+  const written: Buffer[] = [];
+  const peer = new Duplex({
+    writableHighWaterMark: 4096,
+    read() {},
+    write(chunk: Buffer, _enc, cb) {
+      written.push(chunk);
+      held.push(cb);
+    },
+  });
+  const acks: number[] = [];
+  node.on('replica:ack', (_r, off) => acks.push(off));
+  node.serve(peer);
+  peer.push(Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n'));
+  await until(() => written.length === 1, 'the +OK');
+  held.shift()?.();
+  peer.push(Buffer.from('*3\r\n$5\r\nPSYNC\r\n$1\r\n?\r\n$2\r\n-1\r\n'));
+  await until(() => peer.writableLength > 4096, 'the peer to fall behind');
+  const stalledAt = written.length;
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+  expect(written.length).toBe(stalledAt);
+  expect(node.replicas()[0].state).toBe('wait_bgsave');
+  // reading goes on while writing waits
+  peer.push(Buffer.from('*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$1\r\n0\r\n'));
+  await until(() => acks.length === 1, 'the ACK during the transfer');
+  while (node.replicas()[0]?.state !== 'online') {
+    for (const cb of held.splice(0)) cb();
+    await new Promise((r) => setImmediate(r));
+  }
+  for (const cb of held.splice(0)) cb();
+  const all = Buffer.concat(written).toString('latin1');
+  const mark = /\$EOF:([0-9a-f]{40})\r\n/.exec(all)?.[1] as string;
+  expect(all.endsWith(mark)).toBe(true);
+  expect(node.outputBytes).toBe(Buffer.concat(written).length - 5);
+  peer.destroy();
 });
