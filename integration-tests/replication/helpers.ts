@@ -17,16 +17,17 @@ export interface StartedReplikit {
   readonly dir: string;
   /** log lines so far */
   readonly logs: string[];
-  stop(): Promise<void>;
+  /** closes the server; the dir is removed unless `keepDir` */
+  stop(keepDir?: boolean): Promise<void>;
 }
 
 /**
  * Starts replikit-server in this process. `args` come first (a config file path, or `--x y`
  * pairs); the port, bind address, a fresh dir and `save ""` are appended unless given.
  */
-export async function startReplikit(args: string[] = []): Promise<StartedReplikit> {
-  const dir = mkdtempSync(join(tmpdir(), 'replikit-repl-'));
-  const port = await getFreePort();
+export async function startReplikit(args: string[] = [], at: { port?: number; dir?: string } = {}): Promise<StartedReplikit> {
+  const dir = at.dir ?? mkdtempSync(join(tmpdir(), 'replikit-repl-'));
+  const port = at.port ?? (await getFreePort());
   const { config } = loadConfigFromArgs([...args, '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '']);
   const logs: string[] = [];
   const s = createServerFromConfig(config, { logger: new Logger({ sink: (l) => logs.push(l) }) });
@@ -36,9 +37,9 @@ export async function startReplikit(args: string[] = []): Promise<StartedRepliki
     port,
     dir,
     logs,
-    async stop() {
+    async stop(keepDir = false) {
       await s.close();
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

@@ -132,6 +132,16 @@ describeRedis('replikit-server replica of redis-server', () => {
     expect(await popped).toEqual(['queue2', 'job1']);
     expect(await c.call('REPLICAOF', '127.0.0.1', String(master.port))).toBe('OK Already connected to specified master');
 
+    // the master client: CLIENT LIST flag M; CLIENT KILL TYPE master cuts the link, which comes back
+    // with a partial resync
+    expect((await c.call('CLIENT', 'LIST', 'TYPE', 'master')) as string).toMatch(/ flags=M /);
+    const partialBefore = Number(infoMap(await m.info('stats')).get('sync_partial_ok'));
+    expect(await c.call('CLIENT', 'KILL', 'TYPE', 'master')).toBe(1);
+    await m.set('while-cut', 'x');
+    await waitFor('the partial resync', async () => Number(infoMap(await m.info('stats')).get('sync_partial_ok')) === partialBefore + 1);
+    await linkUp(c);
+    await waitFor('the write made while cut', async () => (await c.get('while-cut')) === 'x');
+
     const before = infoMap(await c.info('replication'));
     expect(before.get('master_replid')).toBe(infoMap(await m.info('replication')).get('master_replid'));
     expect(await c.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');

@@ -1,5 +1,6 @@
 import { ErrorReply, OK, SimpleString, VerbatimReply } from '@replikit/resp';
 import type { ClientConnection } from '../connection/client-connection';
+import type { ServerClient } from '../connection/server-client';
 import { clientInfoLine } from '../connection/client-info';
 import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { CLIENT_NAME_CHARS, NOT_INTEGER, NO_SUCH_CLIENT, SYNTAX } from '../dispatch/reply-texts';
@@ -17,6 +18,14 @@ function clientType(name: string): string | undefined {
   if (n === 'normal' || n === 'pubsub' || n === 'master') return n;
   if (n === 'slave' || n === 'replica') return 'replica';
   return undefined;
+}
+
+/** The connections, then the master client of a replica (which has no socket of its own here). */
+function allClients(ctx: CommandContext): ServerClient[] {
+  const out: ServerClient[] = [...ctx.runtime.clients.all()];
+  const m = ctx.runtime.replication.masterClient;
+  if (m !== undefined) out.push(m);
+  return out;
 }
 
 function self(ctx: CommandContext): ClientConnection {
@@ -39,7 +48,7 @@ function clientList(ctx: CommandContext, argv: readonly string[]) {
   } else if (argv.length !== 2) return SYNTAX;
   const now = Date.now();
   let out = '';
-  for (const c of ctx.runtime.clients.all()) {
+  for (const c of allClients(ctx)) {
     if (type !== undefined && c.kind !== type) continue;
     if (ids !== undefined && !ids.has(c.id)) continue;
     out += `${clientInfoLine(c, now)}\n`;
@@ -84,7 +93,7 @@ function clientKill(ctx: CommandContext, argv: readonly string[]) {
     }
   }
   let killed = 0;
-  for (const c of [...ctx.runtime.clients.all()]) {
+  for (const c of allClients(ctx)) {
     if (addr !== undefined && c.addr !== addr) continue;
     if (laddr !== undefined && c.laddr !== laddr) continue;
     if (id !== undefined && c.id !== id) continue;

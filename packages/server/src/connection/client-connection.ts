@@ -82,6 +82,9 @@ export class ClientConnection implements ServerClient {
   blockedOn: ClientBlock | undefined = undefined;
   private replica = false;
   private drainListeners: Array<() => void> | undefined;
+  private emptyLinesSeen = 0;
+  /** called when a replica sends its `\n` keepalive (the ReplicationNode refreshes its ACK time) */
+  onKeepalive: (() => void) | undefined = undefined;
   private closeListeners: Array<() => void> | undefined;
   private readonly reader: RequestReader;
   private readonly writer: ReplyWriter;
@@ -255,6 +258,7 @@ export class ClientConnection implements ServerClient {
         }
         if (argv === undefined) break;
         if (argv.length === 0) continue;
+        if (this.onKeepalive !== undefined) this.noteKeepalive();
         this.host.execute(this, argv);
         this.reader.authenticated = this.authenticated || !this.host.authRequired();
         // A pipeline of big replies to a client that does not read: write out and stop parsing
@@ -264,6 +268,7 @@ export class ClientConnection implements ServerClient {
     } finally {
       this.processing = false;
     }
+    if (this.onKeepalive !== undefined) this.noteKeepalive();
     if (this.closeAfter || this.paused) this.flushNow();
     else this.deferFlush();
   }
@@ -300,6 +305,13 @@ export class ClientConnection implements ServerClient {
       return;
     }
     if (chunks.length > 0 && !this.replica) this.checkOutputLimits();
+  }
+
+  private noteKeepalive(): void {
+    const n = this.reader.emptyLines;
+    if (n === this.emptyLinesSeen) return;
+    this.emptyLinesSeen = n;
+    this.onKeepalive?.();
   }
 
   /** Redis 7.0 counts what goes to replicas apart from what goes to clients. */

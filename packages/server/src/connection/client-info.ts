@@ -1,7 +1,10 @@
-import type { ClientConnection } from './client-connection';
+import type { ServerClient } from './server-client';
+
+/** A client as CLIENT LIST shows it (a socket connection knows its fd). */
+export type ListedClient = ServerClient & { readonly fd?: number };
 
 /** CLIENT LIST `flags`: N normal, S replica, M master, P pubsub, x MULTI, b blocked, c close after reply, e no-evict. */
-function flags(c: ClientConnection): string {
+function flags(c: ListedClient): string {
   let f = '';
   if (c.kind === 'replica') f += 'S';
   if (c.kind === 'master') f += 'M';
@@ -13,11 +16,11 @@ function flags(c: ClientConnection): string {
 }
 
 /** One CLIENT LIST / CLIENT INFO line (networking.c catClientInfoString), without the trailing newline. */
-export function clientInfoLine(c: ClientConnection, now = Date.now()): string {
+export function clientInfoLine(c: ListedClient, now = Date.now()): string {
   const qbuf = c.queryBufferBytes;
   const omem = c.outputBytes;
   return (
-    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd} name=${c.name} ` +
+    `id=${c.id} addr=${c.addr} laddr=${c.laddr} fd=${c.fd ?? -1} name=${c.name} ` +
     `age=${Math.floor((now - c.createdAt) / 1000)} idle=${Math.floor((now - c.lastInteraction) / 1000)} ` +
     `flags=${flags(c)} db=${c.db} sub=${c.channels.size} psub=${c.patterns.size} ssub=${c.shardChannels.size} ` +
     `multi=${c.multi === undefined ? -1 : c.multi.queue.length} qbuf=${qbuf} qbuf-free=${Math.max(0, 20474 - qbuf)} ` +

@@ -44,7 +44,11 @@ export class MasterStreamClient implements ServerClient, StreamApplier {
     readonly addr: string,
     private readonly dispatcher: Dispatcher,
     private readonly onError: (argv: readonly string[], error: ErrorReply) => void,
+    private readonly onKill: (reason: string) => void,
   ) {}
+
+  /** no socket of its own (CLIENT LIST `fd=-1`) */
+  readonly fd = -1;
 
   get laddr(): string {
     return this.addr;
@@ -107,7 +111,14 @@ export class MasterStreamClient implements ServerClient, StreamApplier {
     this.close('quit');
   }
 
-  close(_reason: string): void {
+  /** CLIENT KILL TYPE master: the link to the master is dropped; the replica reconnects and resyncs partially. */
+  close(reason: string): void {
+    this.multi = undefined;
+    this.onKill(reason);
+  }
+
+  /** The upstream link is gone for good (REPLICAOF NO ONE, another master, shutdown). */
+  dispose(): void {
     this.closedFlag = true;
     this.multi = undefined;
   }

@@ -13,6 +13,8 @@ export interface RequestReader {
   readonly bufferedBytes: number;
   /** false while the server requires AUTH and the client has not authenticated (Redis's tighter limits) */
   authenticated: boolean;
+  /** empty inline lines consumed so far (a replica's `\n` keepalive while it loads) */
+  readonly emptyLines: number;
 }
 
 export interface ReplyWriter {

@@ -26,6 +26,8 @@ export interface ReplicationState {
   readonly replicationOffset: number;
   /** master ROLE: ONLINE replicas */
   onlineReplicas(): readonly ReplicaRoleEntry[];
+  /** replica: the client that applies the master's stream (CLIENT LIST flag M, CLIENT KILL TYPE master) */
+  readonly masterClient?: ServerClient;
   /** replica ROLE: master host, port, link state (`connect`, `connecting`, `handshake`, `sync`, `connected`), offset (-1 when no master client) */
   readonly master?: { readonly host: string; readonly port: number; readonly linkState: string; readonly offset: number };
 }

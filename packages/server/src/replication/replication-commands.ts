@@ -23,11 +23,14 @@ const NOT_VALID_FOR_REPLICA = new ErrorReply('ERR Command is not valid when clie
 /** One transport per connection, so the node keeps one handshake state across REPLCONF and PSYNC. */
 const transports = new WeakMap<ServerClient, ReplicaTransport>();
 
-function transportOf(client: ServerClient): ReplicaTransport {
+function transportOf(repl: ServerReplication, client: ServerClient): ReplicaTransport {
   let t = transports.get(client);
   if (t === undefined) {
-    t = connectionTransport(client as ClientConnection);
-    transports.set(client, t);
+    const transport = connectionTransport(client as ClientConnection);
+    // a replica's `\n` while it loads our snapshot keeps its link from timing out
+    (client as ClientConnection).onKeepalive = () => repl.node.touch(transport);
+    transports.set(client, transport);
+    t = transport;
   }
   return t;
 }
@@ -54,10 +57,10 @@ function replicaof(repl: ServerReplication, name: string): ServerCommandSpec {
 /** The replication commands of a server whose replication state is `repl`. */
 export function replicationCommands(repl: ServerReplication): ServerCommandSpec[] {
   return [
-    spec('psync', -3, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.psync(transportOf(ctx.client), argv))),
-    spec('sync', 1, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.sync(transportOf(ctx.client), argv))),
+    spec('psync', -3, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.psync(transportOf(repl, ctx.client), argv))),
+    spec('sync', 1, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.sync(transportOf(repl, ctx.client), argv))),
     spec('replconf', -1, ['admin', 'noscript', 'loading', 'stale', 'allow-busy'], ADMIN_CAT, (ctx, argv) =>
-      result(repl.node.replconf(transportOf(ctx.client), argv)),
+      result(repl.node.replconf(transportOf(repl, ctx.client), argv)),
     ),
     replicaof(repl, 'replicaof'),
     replicaof(repl, 'slaveof'),

@@ -112,6 +112,10 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
       .map((r) => ({ ip: r.ip, port: r.port, ackOffset: r.offset }));
   }
 
+  get masterClient(): ServerClient | undefined {
+    return this.upstream?.masterClient;
+  }
+
   get master(): { host: string; port: number; linkState: string; offset: number } | undefined {
     const up = this.upstream;
     if (up === undefined || this.masterHost === undefined) return undefined;

@@ -3,6 +3,7 @@
  * TCP, applying the stream through the dispatcher as the master client and feeding the server's
  * ReplicationNode (ids, offsets, backlog, sub-replicas).
  */
+import type { Duplex } from 'node:stream';
 import type { Keyspace } from '@replikit/keyspace';
 import type { ReplicationNode } from '@replikit/master';
 import { type DisklessLoad, type ReplicaConnector, createReplica, tcpConnector } from '@replikit/replica';
@@ -24,6 +25,8 @@ export interface Upstream {
   readonly transfer: { readonly totalBytes: number; readonly readBytes: number; readonly lastIoSecondsAgo: number } | undefined;
   /** the db the master client has selected (`repl-stream-db` of a replica's dumps) */
   readonly streamDb: number;
+  /** the master client while the link is up */
+  readonly masterClient: MasterStreamClient | undefined;
   close(): void;
 }
 
@@ -44,15 +47,26 @@ function disklessLoad(v: string): DisklessLoad {
 /** Connects to `host:port` and keeps the link (reconnecting, resyncing partially) until `close()`. */
 export function startUpstream(deps: UpstreamDeps): Upstream {
   const { server, config, logger, node, keyspace } = deps;
-  const master = new MasterStreamClient(server.clients.nextId(), `${deps.host}:${deps.port}`, server.dispatcher, (argv, error) => {
-    logger.warning(`== CRITICAL == This replica is sending an error to its master: '${error.message}' after processing the command '${argv[0] ?? ''}'`);
-  });
+  let current: Duplex | undefined;
+  const master = new MasterStreamClient(
+    server.clients.nextId(),
+    `${deps.host}:${deps.port}`,
+    server.dispatcher,
+    (argv, error) => {
+      logger.warning(`== CRITICAL == This replica is sending an error to its master: '${error.message}' after processing the command '${argv[0] ?? ''}'`);
+    },
+    () => current?.destroy(),
+  );
   const tcp = tcpConnector(deps.host, deps.port);
   // every byte read from the master counts as total_net_repl_input_bytes
   const connect: ReplicaConnector = async (signal) => {
     const link = await tcp(signal);
+    current = link;
     link.on('data', (chunk: Buffer) => {
       server.stats.netReplInputBytes += chunk.length;
+    });
+    link.once('close', () => {
+      if (current === link) current = undefined;
     });
     return link;
   };
@@ -131,8 +145,11 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     get streamDb() {
       return master.db;
     },
+    get masterClient() {
+      return replica.state === 'connected' ? master : undefined;
+    },
     close() {
-      master.close('master link closed');
+      master.dispose();
       void replica.close();
     },
   };
