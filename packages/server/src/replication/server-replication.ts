@@ -66,7 +66,10 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   constructor(private readonly deps: ServerReplicationDeps) {
     const configured = deps.config.get<string[] | null>('replicaof');
     const role = configured ? 'replica' : 'master';
-    this.node = createMaster({ keyspace: deps.keyspace }, masterOptionsFromConfig(deps.config, deps.logger, role));
+    this.node = createMaster(
+      { keyspace: deps.keyspace, upstreamStreamDb: () => this.upstream?.streamDb ?? 0 },
+      masterOptionsFromConfig(deps.config, deps.logger, role),
+    );
     if (configured) {
       this.masterHost = configured[0];
       this.masterPort = Number(configured[1]);
@@ -151,7 +154,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   }
 
   rdbSaveInfo(): RdbReplicationInfo | undefined {
-    return this.node.rdbSaveInfo(this.upstream?.streamDb ?? 0);
+    return this.node.rdbSaveInfo();
   }
 
   /** The startup load found repl aux fields: the node's restart rule (protocol.md §5.4). */
