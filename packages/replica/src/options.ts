@@ -18,6 +18,8 @@ export interface UpstreamNode {
   upstreamContinue(newReplid: string | undefined): void;
   /** the exact bytes just applied from the stream */
   feedUpstream(chunks: readonly Uint8Array[], bytes: number): void;
+  /** the upstream link went down (sub-replicas' PSYNC gets `-NOMASTERLINK` until it is back) */
+  upstreamDisconnected?(): void;
 }
 
 /** Opens the destination of one full-sync snapshot (the keyspace sinks, or a change stream's reader). */

@@ -76,6 +76,11 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     return this.tracker.replid;
   }
 
+  /** The db the master's stream has selected (a sub-replica's full sync carries it as repl-stream-db). */
+  get streamDb(): number {
+    return this.tracker.db;
+  }
+
   /** The fields of INFO replication about the upstream link. */
   info(): ReplicaLinkInfo {
     const now = Date.now();
@@ -249,6 +254,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (link !== null) link.destroy();
     if (wasUp) {
       this.downSince = Date.now();
+      this.node?.upstreamDisconnected?.();
       if (report) this.emit('link:down', err);
     }
   }

@@ -21,8 +21,8 @@ export class StreamTracker {
   reploff = -1;
   /** whether REPLCONF GETACK is answered (not on a legacy SYNC link) */
   acks = true;
-  /** the db the stream has selected */
-  private db = 0;
+  /** the db the stream has selected (the master client's db) */
+  db = 0;
   private queued: Queued[] = [];
   private queuedTotal = 0;
 
