@@ -50,3 +50,10 @@ export interface MasterEvents {
   /** a background fault (a failed snapshot, a failed file write) */
   error: [error: Error];
 }
+
+/** Full/partial sync counters (INFO stats `sync_full`, `sync_partial_ok`, `sync_partial_err`). */
+export interface SyncCounters {
+  syncFull: number;
+  syncPartialOk: number;
+  syncPartialErr: number;
+}

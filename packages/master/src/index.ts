@@ -1,9 +1,8 @@
 /** @replikit/master: the replication state of a node (ids, offsets, backlog, downstream replicas) and the master side of the protocol. */
 export { ReplicationNode, createMaster } from './replication-node';
-export type { SyncCounters } from './replication-node';
 export type { RdbReplicationAux } from './replication-state';
 export type { MasterDeps, MasterOptions, LogLevel } from './options';
-export type { MasterEvents, ReplicaInfo, FullSyncInfo, FullSyncResult } from './events';
+export type { MasterEvents, ReplicaInfo, FullSyncInfo, FullSyncResult, SyncCounters } from './events';
 export type { ReplicaState } from './replica-link';
 export { duplexTransport } from './transport';
 export type { ReplicaTransport } from './transport';

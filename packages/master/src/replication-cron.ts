@@ -86,7 +86,7 @@ export class AckWaiters {
   }
 
   /** Resolves every waiter with its current count. */
-  close(_unused?: () => number): void {
+  close(): void {
     for (const w of [...this.#waiters]) this.#finish(w);
   }
 

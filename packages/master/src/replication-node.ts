@@ -5,7 +5,7 @@ import { encodeCommand, type RespValue } from '@replikit/resp';
 import { EventEmitter } from 'eventemitter3';
 import type { Duplex } from 'node:stream';
 import { MasterClosedError } from './errors';
-import type { MasterEvents, ReplicaInfo } from './events';
+import type { MasterEvents, ReplicaInfo, SyncCounters } from './events';
 import { FullSyncCoordinator } from './full-sync';
 import { type MasterDeps, type MasterOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type CommandHost, psyncCommand, replconfCommand, syncCommand } from './replica-commands';
@@ -13,18 +13,9 @@ import { type HandshakeState, ReplicaLink, linkInfo, newHandshake, overOutputLim
 import { AckWaiters, runCron } from './replication-cron';
 import { serveDuplex } from './serve';
 import { type RdbReplicationAux, ReplicationState } from './replication-state';
-import { encodePropagated } from './stream-encoding';
+import { encodePropagated, GETACK_ARGV, PING_ARGV } from './stream-encoding';
 import type { ReplicaTransport } from './transport';
 
-/** Full/partial sync counters (INFO stats `sync_full`, `sync_partial_ok`, `sync_partial_err`). */
-export interface SyncCounters {
-  syncFull: number;
-  syncPartialOk: number;
-  syncPartialErr: number;
-}
-
-const PING_ARGV = ['ping'];
-const GETACK_ARGV = ['REPLCONF', 'GETACK', '*'];
 
 /**
  * The one owner of replication state, for a master and for a replica: replication ids and
@@ -49,6 +40,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly #acks: AckWaiters;
   readonly #host: CommandHost;
   #getackScheduled = false;
+  #closedOutputBytes = 0;
 
   constructor(deps: MasterDeps, options: MasterOptions = {}) {
     super();
@@ -259,7 +251,6 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     for (const l of this.#links) n += l.outputBytes;
     return n;
   }
-  #closedOutputBytes = 0;
 
   /** Closes every replica link and timer; idempotent. */
   close(): void {
@@ -267,7 +258,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     this.#closed = true;
     clearInterval(this.#cron);
     this.#resetLinks('the node is closing');
-    this.#acks.close(() => 0);
+    this.#acks.close();
   }
 
   #checkOpen(): void {
@@ -292,13 +283,10 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     link.ackTime = now;
     const line = link.handshake.capaPsync2 ? `+CONTINUE ${this.replid}\r\n` : '+CONTINUE\r\n';
     const head = Buffer.from(line, 'latin1');
-    const views = (this.#state.backlog as ReplicationBacklog).read(fromOffset);
-    // the ring's views change at the next append; the transport may keep them longer
-    const data = views.length === 0 ? [] : [Buffer.concat(views)];
-    let bytes = head.length;
-    for (const d of data) bytes += d.length;
-    link.write([head, ...data], bytes, now);
-    this.options.log('notice', `Partial resynchronization request from ${link.name} accepted. Sending ${bytes - head.length} bytes of backlog starting from offset ${fromOffset}.`);
+    // a copy: the ring's views change at the next append, the transport may keep them longer
+    const data = (this.#state.backlog as ReplicationBacklog).readCopy(fromOffset);
+    link.write(data.length === 0 ? [head] : [head, data], head.length + data.length, now);
+    this.options.log('notice', `Partial resynchronization request from ${link.name} accepted. Sending ${data.length} bytes of backlog starting from offset ${fromOffset}.`);
     this.emit('replica:online', this.#info(link));
   }
 
@@ -325,7 +313,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     return n;
   }
 
-  #feedCommandInCurrentDb(argv: string[]): void {
+  #feedCommandInCurrentDb(argv: readonly string[]): void {
     if (this.#state.backlog === null && this.#links.size === 0) return;
     const chunks = encodeCommand(argv, 'latin1');
     let bytes = 0;
@@ -392,10 +380,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       lagging: (link) => this.emit('replica:lagging', this.#info(link)),
       backlogTtlExpired: (now) => {
         const ttl = this.options.replBacklogTtl;
-        if (this.#state.role !== 'master' || this.#state.backlog === null || this.#links.size > 0 || ttl === 0) return;
-        if (now - this.#noReplicasSince < ttl * 1000) return;
-        this.#state.freeBacklog();
-        this.options.log('notice', `Replication backlog freed after ${ttl} seconds without connected replicas.`);
+        if (this.#links.size === 0 && this.#state.expireBacklog(now - this.#noReplicasSince, ttl)) {
+          this.options.log('notice', `Replication backlog freed after ${ttl} seconds without connected replicas.`);
+        }
       },
     });
   }

@@ -46,11 +46,16 @@ export class ReplicationState {
     return true;
   }
 
-  /** `repl-backlog-ttl` expired on a master: backlog freed, new id, replid2 cleared. */
-  freeBacklog(): void {
+  /**
+   * `repl-backlog-ttl` (seconds, 0 = never) on a master without replicas for `idleMs`: backlog
+   * freed, new id, replid2 cleared. Replicas keep theirs. @returns true when it was freed
+   */
+  expireBacklog(idleMs: number, ttl: number): boolean {
+    if (this.role !== 'master' || this.backlog === null || ttl === 0 || idleMs < ttl * 1000) return false;
     this.backlog = null;
     this.ids.changeReplid();
     this.ids.clearReplid2();
+    return true;
   }
 
   /** Appends stream bytes. */

@@ -1,6 +1,11 @@
 import type { PropagatedCommand } from '@replikit/keyspace';
 import { encodeCommand, encodeCommandToBuffer } from '@replikit/resp';
 
+/** The heartbeat: lower case, as Redis sends it. */
+export const PING_ARGV: readonly string[] = ['ping'];
+/** Asks every replica for an ACK (WAIT). */
+export const GETACK_ARGV: readonly string[] = ['REPLCONF', 'GETACK', '*'];
+
 const selectCache = new Map<number, Buffer>();
 
 /** `SELECT <db>` as stream bytes; one shared read-only Buffer per db. */
