@@ -126,6 +126,7 @@ describe('Replica over an in-memory link', () => {
     fullSync(master, 1000, {});
     expect(await master.next()).toEqual(['REPLCONF', 'ACK', '1000']);
     expect(node.calls).toEqual([`full a 1000`]);
+    expect(master.newlines).toBeGreaterThanOrEqual(1); // the `\n` a replica sends while it loads
     // the trace of protocol.md §4.4: ping(14) + SELECT 0(23) + SET x 1(27) + GETACK(37)
     const stream = Buffer.concat([cmd('ping'), cmd('SELECT', '0'), cmd('SET', 'x', '1'), cmd('REPLCONF', 'GETACK', '*')]);
     // split inside commands: the raw bytes handed to the node are views of several chunks

@@ -187,7 +187,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
 
   /** PSYNC arguments: the node's cached master, or the history this syncer followed. */
   private psyncTarget(): { replid: string; offset: number } | undefined {
-    if (this.fullSyncPending) return undefined;
+    // after a failed transfer, or a legacy SYNC link, there is no history to continue
+    if (this.fullSyncPending || this.legacy) return undefined;
     if (this.node !== undefined) return this.node.psyncTarget();
     return this.tracker.replid === '' ? undefined : { replid: this.tracker.replid, offset: this.tracker.reploff + 1 };
   }
