@@ -1,7 +1,7 @@
 /**
  * Propagation: for each 7.0 rewrite rule the keyspace owns, what we propagate equals what a real
  * redis-server 7.0 sends its replicas (captured with a raw PSYNC replica). Absolute times are
- * compared within a tolerance.
+ * compared with each side's own clock (the window in which it ran the commands), within a few ms.
  */
 import { createKeyspace, type Keyspace, type PropagatedCommand } from '@replikit/keyspace';
 import { type RedisServerHandle, hasRedis, startRedisServer } from '@replikit/test-utils';
@@ -49,12 +49,52 @@ const cases: Case[] = [
   { name: 'FLUSHDB/FLUSHALL are always propagated', steps: [['FLUSHDB'], ['flushall', 'ASYNC']] },
 ];
 
-function normalise(cmds: ReadonlyArray<StreamCommand | PropagatedCommand>, now: number): string[] {
+/** The relative TTLs (ms) the steps give: EX/PX options, SETEX/PSETEX, EXPIRE/PEXPIRE. */
+function relativeTtls(steps: Step[]): number[] {
+  const out: number[] = [];
+  const one = (argv: string[]) => {
+    const cmd = argv[0].toUpperCase();
+    if (cmd === 'SETEX' || cmd === 'EXPIRE') out.push(Number(argv[2]) * 1000);
+    if (cmd === 'PSETEX' || cmd === 'PEXPIRE') out.push(Number(argv[2]));
+    if (cmd === 'SET' || cmd === 'GETEX') {
+      for (let i = 2; i + 1 < argv.length; i++) {
+        const opt = argv[i].toUpperCase();
+        if (opt === 'EX') out.push(Number(argv[i + 1]) * 1000);
+        if (opt === 'PX') out.push(Number(argv[i + 1]));
+      }
+    }
+  };
+  for (const s of steps) {
+    if (Array.isArray(s)) one(s);
+    else if ('multi' in s) for (const c of s.multi) one(c);
+  }
+  return out.filter((t) => Number.isFinite(t) && t > 0);
+}
+
+/** When one side ran the steps: its clock before the first and after the last reply. */
+interface Window {
+  start: number;
+  end: number;
+}
+
+/** Clock reads on the two ends of a run may differ by this much from the command's own clock read. */
+const CLOCK_SLACK_MS = 3;
+
+/**
+ * Absolute times a relative expiry was rewritten to (PXAT, PEXPIREAT) become `now+<ttl>` when they
+ * are the command's own clock plus one of the steps' TTLs: within the window in which that side ran
+ * the commands, give or take CLOCK_SLACK_MS. Any other value is left as it is, so it must be equal
+ * on both sides (absolute times given by the caller) or the comparison fails and shows it.
+ */
+function normalise(cmds: ReadonlyArray<StreamCommand | PropagatedCommand>, w: Window, ttls: number[]): string[] {
   return cmds.map(({ db, argv }) => {
     const a = argv.slice();
     for (let i = 1; i < a.length; i++) {
       const isAbs = (a[i - 1].toUpperCase() === 'PXAT' || (i === 2 && a[0].toUpperCase() === 'PEXPIREAT')) && /^\d+$/.test(a[i]);
-      if (isAbs && Math.abs(Number(a[i]) - now) < 10_000_000 && Math.abs(Number(a[i]) - now) > 0) a[i] = `~${Math.round((Number(a[i]) - now) / 5000)}`;
+      if (!isAbs) continue;
+      const v = Number(a[i]);
+      const ttl = ttls.find((t) => v >= w.start + t - CLOCK_SLACK_MS && v <= w.end + t + CLOCK_SLACK_MS);
+      if (ttl !== undefined) a[i] = `now+${ttl}`;
     }
     return `${db}:${JSON.stringify(a)}`;
   });
@@ -79,7 +119,8 @@ describeRedis('propagation matches redis-server 7.0', () => {
     await srv?.stop();
   });
 
-  async function runRedis(steps: Step[]): Promise<StreamCommand[]> {
+  async function runRedis(steps: Step[], window?: Window): Promise<StreamCommand[]> {
+    if (window) window.start = Date.now();
     for (const s of steps) {
       if (Array.isArray(s)) await cli.call(...s);
       else if ('sleep' in s) await new Promise((r) => setTimeout(r, s.sleep));
@@ -89,20 +130,23 @@ describeRedis('propagation matches redis-server 7.0', () => {
         await cli.call('EXEC');
       }
     }
+    if (window) window.end = Date.now();
     const m = String(++marker);
     await cli.call('SELECT', '0');
     await cli.call('SET', '__marker__', m);
     return replica.readUntil((argv) => argv[0] === 'SET' && argv[1] === '__marker__' && argv[2] === m);
   }
 
-  async function runOurs(ks: Keyspace, steps: Step[]): Promise<PropagatedCommand[]> {
+  async function runOurs(ks: Keyspace, steps: Step[], window: Window): Promise<PropagatedCommand[]> {
     const session = { db: 0 };
     const out: PropagatedCommand[] = [];
+    window.start = Date.now();
     for (const s of steps) {
       if (Array.isArray(s)) out.push(...ks.execute(s, session).propagate);
       else if ('sleep' in s) await new Promise((r) => setTimeout(r, s.sleep));
       else out.push(...ks.executeTransaction(s.multi, session).propagate);
     }
+    window.end = Date.now();
     return out;
   }
 
@@ -144,10 +188,13 @@ describeRedis('propagation matches redis-server 7.0', () => {
         ks.execute(s, { db: 0 });
       }
       await runRedis([]); // drain the setup's stream
-      const now = Date.now();
-      const [theirs, ours] = [await runRedis(c.steps), await runOurs(ks, c.steps)];
+      const ttls = relativeTtls(c.steps);
+      const redisWindow = { start: 0, end: 0 };
+      const ourWindow = { start: 0, end: 0 };
+      const theirs = await runRedis(c.steps, redisWindow);
+      const ours = await runOurs(ks, c.steps, ourWindow);
       const sort = (x: string[]) => (c.unordered ? x.sort() : x);
-      expect(sort(normalise(ours, now))).toEqual(sort(normalise(theirs, now)));
+      expect(sort(normalise(ours, ourWindow, ttls))).toEqual(sort(normalise(theirs, redisWindow, ttls)));
     } finally {
       ks.close();
     }
