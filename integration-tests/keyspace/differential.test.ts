@@ -9,8 +9,16 @@ import { compareDatasets, runStep, stepArbitrary } from './harness';
 import { RedisConn } from './redis-conn';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
-const SEEDS = Number(process.env.KEYSPACE_DIFF_SEEDS ?? 30);
-const STEPS = Number(process.env.KEYSPACE_DIFF_STEPS ?? 400);
+/** A positive whole number from the environment: 0 or garbage would make an empty differential that passes. */
+function positiveInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+const SEEDS = positiveInt('KEYSPACE_DIFF_SEEDS', 30);
+const STEPS = positiveInt('KEYSPACE_DIFF_STEPS', 400);
 const CHECK_EACH = process.env.KEYSPACE_DIFF_CHECK_EACH === '1';
 
 describeRedis('keyspace vs redis-server 7.0 (differential)', () => {
@@ -36,6 +44,7 @@ describeRedis('keyspace vs redis-server 7.0 (differential)', () => {
     const ks = createKeyspace();
     const runner = { redis, ks, session: { db: 0 } };
     const steps = fc.sample(stepArbitrary(), { seed, numRuns: STEPS });
+    expect(steps).toHaveLength(STEPS);
     try {
       for (let i = 0; i < steps.length; i++) {
         let d: string | null;
