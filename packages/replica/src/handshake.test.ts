@@ -1,0 +1,69 @@
+// Handshake pieces without a link: the PSYNC reply reading, the steps as data, and the bytes that
+// follow the PSYNC reply in the same chunk (once lost: detach() hands them over only once).
+import { ErrorReply, SimpleString } from '@replikit/resp';
+import { HANDSHAKE_STEPS, HandshakeReader, type HandshakeConfig, parsePsyncReply } from './handshake';
+
+const ID = 'f'.repeat(40);
+
+describe('parsePsyncReply', () => {
+  it('reads +FULLRESYNC, +CONTINUE with and without an id; -LOADING/-NOMASTERLINK are retried; the rest is not understood', () => {
+    expect(parsePsyncReply(new SimpleString(`FULLRESYNC ${ID} 1234`))).toEqual({ kind: 'full', replid: ID, offset: 1234 });
+    expect(parsePsyncReply(new SimpleString(`CONTINUE ${ID}`))).toEqual({ kind: 'continue', replid: ID });
+    expect(parsePsyncReply(new SimpleString('CONTINUE'))).toEqual({ kind: 'continue', replid: undefined });
+    expect(() => parsePsyncReply(new ErrorReply('LOADING Redis is loading the dataset in memory'))).toThrow(expect.objectContaining({ code: 'ERR_REPLICA_TRY_LATER' }));
+    expect(() => parsePsyncReply(new ErrorReply("NOMASTERLINK Can't SYNC while not connected with my master"))).toThrow(
+      expect.objectContaining({ code: 'ERR_REPLICA_TRY_LATER' }),
+    );
+    expect(parsePsyncReply(new ErrorReply('ERR unknown command'))).toBe('unsupported');
+    expect(parsePsyncReply(new SimpleString('FULLRESYNC short 1'))).toBe('unsupported');
+  });
+});
+
+describe('HANDSHAKE_STEPS', () => {
+  const base: HandshakeConfig = { listeningPort: 6380, psync: undefined };
+  const commands = (c: HandshakeConfig) => HANDSHAKE_STEPS.filter((s) => s.when === undefined || s.when(c)).map((s) => [s.mode, ...s.command(c)].join(' '));
+
+  it('PING alone, then the pipelined REPLCONFs; AUTH and ip-address only when configured', () => {
+    expect(commands(base)).toEqual(['alone PING', 'pipelined REPLCONF listening-port 6380', 'pipelined REPLCONF capa eof capa psync2']);
+    expect(commands({ ...base, masterauth: 'pw', announceIp: '1.2.3.4' })).toEqual([
+      'alone PING',
+      'pipelined AUTH pw',
+      'pipelined REPLCONF listening-port 6380',
+      'pipelined REPLCONF ip-address 1.2.3.4',
+      'pipelined REPLCONF capa eof capa psync2',
+    ]);
+  });
+
+  it('PING accepts a status, -NOAUTH, -NOPERM; other errors abort', () => {
+    const ping = HANDSHAKE_STEPS[0];
+    expect(ping.check(new SimpleString('PONG'), ping)).toBe('ok');
+    expect(ping.check(new ErrorReply('NOAUTH Authentication required.'), ping)).toBe('tolerated');
+    expect(ping.check(new ErrorReply("NOPERM this user has no permissions to run the 'ping' command"), ping)).toBe('tolerated');
+    expect(() => ping.check(new ErrorReply('ERR unknown command'), ping)).toThrow(expect.objectContaining({ code: 'ERR_REPLICA_HANDSHAKE', step: 'ping' }));
+  });
+});
+
+describe('HandshakeReader', () => {
+  it('hands over the bytes that followed the last reply in the same chunk, and those that came after', async () => {
+    const reader = new HandshakeReader(() => {});
+    reader.lastReply();
+    reader.write(Buffer.from(`+CONTINUE ${ID}\r\n*1\r\n$4\r\nping\r\n*1\r\n`));
+    expect(await reader.next()).toEqual(new SimpleString(`CONTINUE ${ID}`));
+    reader.write(Buffer.from('$4\r\n'));
+    expect(reader.takeRest().toString()).toBe('*1\r\n$4\r\nping\r\n*1\r\n$4\r\n');
+    reader.write(Buffer.from('ping\r\n'));
+    expect(reader.takeRest().toString()).toBe('ping\r\n');
+  });
+
+  it('counts keepalives before a reply and bounds a reply that never ends', async () => {
+    let keepalives = 0;
+    const reader = new HandshakeReader(() => keepalives++);
+    reader.write(Buffer.from('\n\n+FULL'));
+    reader.write(Buffer.from(`RESYNC ${ID} 0\r\n`));
+    expect(await reader.next()).toEqual(new SimpleString(`FULLRESYNC ${ID} 0`));
+    expect(keepalives).toBe(2);
+    const pending = reader.next();
+    reader.write(Buffer.alloc(70000, 0x2b));
+    await expect(pending).rejects.toMatchObject({ code: 'ERR_REPLICA_HANDSHAKE' });
+  });
+});
