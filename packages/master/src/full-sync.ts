@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Keyspace } from '@replikit/keyspace';
+import { createKeyspace, type Keyspace } from '@replikit/keyspace';
 import { snapshotToRdbChunks } from '@replikit/keyspace-rdb';
 import { EOF_MARK_SIZE, RDB_FILE_CHUNK } from './defaults';
 import { MasterSyncFailedError } from './errors';
@@ -67,7 +67,7 @@ export class FullSyncCoordinator {
     link.phase = 'wait_bgsave_start';
     const { opts } = this.host;
     const job = this.#job;
-    const wantsDisk = !opts.replDisklessSync || !link.handshake.capaEof;
+    const wantsDisk = (!opts.replDisklessSync || !link.handshake.capaEof) && !link.handshake.rdbExcludeData;
     if (job !== null && job.target === 'disk' && job.writing && wantsDisk) {
       const peer = [...job.links].find((l) => !l.handshake.rdbOnly);
       if (peer !== undefined || link.handshake.rdbOnly) {
@@ -119,7 +119,8 @@ export class FullSyncCoordinator {
     const delayMs = opts.replDisklessSyncDelay * 1000;
     const max = opts.replDisklessSyncMaxReplicas;
     const anyDisk = this.#waiting.some((l) => !l.handshake.capaEof);
-    if (!opts.replDisklessSync || anyDisk || delayMs === 0 || (max > 0 && this.#waiting.length >= max) || now - oldest >= delayMs) {
+    const first = this.#waiting[0].handshake.rdbExcludeData;
+    if (!opts.replDisklessSync || anyDisk || this.#waiting.some((l) => l.handshake.rdbExcludeData !== first) || delayMs === 0 || (max > 0 && this.#waiting.length >= max) || now - oldest >= delayMs) {
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#start();
@@ -147,11 +148,16 @@ export class FullSyncCoordinator {
 
   #start(): void {
     const { opts, keyspace } = this.host;
-    const links = this.#waiting.splice(0).filter((l) => !l.closing);
+    // one snapshot serves replicas asking for the same content: the dataset, or no keys (rdb-filter-only)
+    const excludeData = this.#waiting[0].handshake.rdbExcludeData;
+    const links = this.#waiting.filter((l) => !l.closing && l.handshake.rdbExcludeData === excludeData);
+    this.#waiting = this.#waiting.filter((l) => !l.closing && l.handshake.rdbExcludeData !== excludeData);
     if (links.length === 0) return;
-    const target = opts.replDisklessSync && links.every((l) => l.handshake.capaEof) ? 'socket' : 'disk';
+    const socket = (opts.replDisklessSync || excludeData) && links.every((l) => l.handshake.capaEof);
+    const target = socket ? 'socket' : 'disk';
     const { replid, offset, streamDb } = this.host.snapshotPoint();
-    const snapshot = keyspace.snapshot();
+    const source = excludeData ? createKeyspace({ databases: keyspace.databases }) : keyspace;
+    const snapshot = source.snapshot();
     const job: SyncJob = { target, replid, offset, links: new Set(links), writing: target === 'disk', abort: new AbortController(), ids: links.map((l) => l.id) };
     this.#job = job;
     for (const link of links) this.#setupFullResync(link, job);
@@ -159,7 +165,7 @@ export class FullSyncCoordinator {
     const info: FullSyncInfo = { target, offset, replid, replicas: job.ids };
     this.host.emit('sync:start', info);
     let keys = 0;
-    const chunks = snapshotToRdbChunks(keyspace, snapshot, {
+    const chunks = snapshotToRdbChunks(source, snapshot, {
       replication: { streamDb, replId: replid, offset },
       compress: opts.rdbCompression,
       checksum: opts.rdbChecksum,
@@ -169,6 +175,7 @@ export class FullSyncCoordinator {
       },
     });
     const run = target === 'socket' ? this.#sendToSockets(job, chunks) : this.#sendThroughFile(job, chunks);
+    if (source !== keyspace) run.finally(() => source.close()).catch(() => {});
     run.then(
       (bytes) => this.#finish(job, { ...info, bytes, keys }),
       (err: unknown) => this.#fail(job, err),

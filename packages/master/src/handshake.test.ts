@@ -1,4 +1,5 @@
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
+import { RdbKeyspaceLoader } from '@replikit/keyspace-rdb';
 import { createMaster, type ReplicationNode } from './index';
 import type { MasterOptions } from './options';
 import { ScriptedReplica, until } from './test-kit';
@@ -74,6 +75,25 @@ describe('handshake replies', () => {
     expect(await r.call('PSYNC', '?', '-1')).toBe("-NOMASTERLINK Can't SYNC while not connected with my master");
     expect(await r.call('SYNC')).toBe("-NOMASTERLINK Can't SYNC while not connected with my master");
     expect(await r.call('PSYNC', node.replid, '1', 'FAILOVER')).toBe('-ERR PSYNC FAILOVER replid must match my replid.');
+  });
+
+  test('REPLCONF rdb-filter-only', async () => {
+    const r = connect();
+    expect(await r.call('REPLCONF', 'rdb-filter-only', 'functions KEYS')).toBe('-ERR Unsupported rdb-filter-only option: KEYS');
+    expect(await r.call('REPLCONF', 'rdb-filter-only', '"open')).toBe('-ERR Missing rdb-filter-only values');
+    expect(await r.call('REPLCONF', 'rdb-filter-only', '')).toBe('+OK');
+    expect(await r.call('SYNC')).toBe('-ERR Filtered replica requires EOF capability');
+    expect(await r.call('REPLCONF', 'rdb-filter-only', 'functions', 'capa', 'eof', 'rdb-only', '1')).toBe('+OK');
+    keyspace.execute(['SET', 'k', 'v'], { db: 0 });
+    r.send('SYNC');
+    r.startStream(true);
+    await until(() => r.payloadDone, 'the payload');
+    const target = createKeyspace();
+    const loader = new RdbKeyspaceLoader(target);
+    loader.write(r.rdb());
+    expect(loader.end().keysLoaded).toBe(0);
+    target.close();
+    await until(() => r.closed, 'the close after an rdb-only transfer');
   });
 
   test('a protocol error is answered and the connection closed', async () => {

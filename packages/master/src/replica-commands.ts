@@ -5,6 +5,7 @@
  */
 import { type ReplicationBacklog, type ReplicationIds, decidePsync } from '@replikit/backlog';
 import { ErrorReply, OK, PONG, type RespValue } from '@replikit/resp';
+import { splitArgs } from '@replikit/resp/internal';
 import { NET_HOST_STR_LEN } from './defaults';
 import type { ResolvedOptions } from './options';
 import type { HandshakeState, ReplicaLink } from './replica-link';
@@ -110,7 +111,13 @@ export function replconfCommand(host: CommandHost, state: HandshakeState, argv: 
       if (v < 0 || v > 1) return new ErrorReply('ERR value is out of range, value must between 0 and 1');
       state.rdbOnly = v === 1;
     } else if (opt === 'rdb-filter-only') {
-      return new ErrorReply('ERR rdb-filter-only is not supported by this server');
+      const filters = splitArgs(Buffer.from(value, 'latin1'), 0, value.length);
+      if (filters === null) return new ErrorReply('ERR Missing rdb-filter-only values');
+      // every part is filtered out unless included; "functions" is the only include filter
+      state.rdbExcludeData = true;
+      for (const f of filters) {
+        if (f.toLowerCase() !== 'functions') return new ErrorReply(`ERR Unsupported rdb-filter-only option: ${f}`);
+      }
     } else {
       return new ErrorReply(`ERR Unrecognized REPLCONF option: ${argv[j]}`);
     }
@@ -128,7 +135,7 @@ function syncPreChecks(host: CommandHost, transport: ReplicaTransport, state: Ha
     return new ErrorReply("NOMASTERLINK Can't SYNC while not connected with my master");
   }
   if (pendingOutput(transport)) return new ErrorReply('ERR SYNC and PSYNC are invalid with pending output');
-  void state;
+  if (state.rdbExcludeData && !state.capaEof) return new ErrorReply('ERR Filtered replica requires EOF capability');
   return undefined;
 }
 

@@ -23,6 +23,8 @@ export interface HandshakeState {
   capaPsync2: boolean;
   /** `REPLCONF rdb-only 1`: send the snapshot only, then close */
   rdbOnly: boolean;
+  /** `REPLCONF rdb-filter-only ...`: a snapshot without keys (this server has no functions to include) */
+  rdbExcludeData: boolean;
   /** set once PSYNC/SYNC made this connection a replica */
   link: ReplicaLink | undefined;
 }
@@ -145,7 +147,7 @@ export function overOutputLimit(link: ReplicaLink, opts: ResolvedOptions, now: n
 }
 
 export function newHandshake(authenticated: boolean): HandshakeState {
-  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, rdbOnly: false, link: undefined };
+  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, rdbOnly: false, rdbExcludeData: false, link: undefined };
 }
 
 /** A replica as INFO lists it: lag (seconds since its last ACK) only when online. */

@@ -93,7 +93,15 @@ export function serveDuplex(node: ReplicationNode, duplex: Duplex): ReplicaTrans
       }
       if (argv === undefined) break;
       if (argv.length === 0) continue;
-      const reply = dispatch(argv);
+      let reply: RespValue | undefined;
+      try {
+        reply = dispatch(argv);
+      } catch (err) {
+        // a fault of the node, not of the peer: report it and drop this connection
+        node.emit('error', err instanceof Error ? err : new Error(String(err)));
+        transport.close('internal error');
+        return;
+      }
       if (reply !== undefined) {
         if (state.link) {
           // a replica link carries the stream only; a command that answers means a rogue replica
