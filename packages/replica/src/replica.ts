@@ -124,6 +124,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   }
 
   resumeLink(): void {
+    if (!this.paused) return;
     this.paused = false;
     this.lastIo = Date.now();
     this.link?.resume();
@@ -133,6 +134,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
 
   private scheduleConnect(delay: number): void {
     if (this.closed) return;
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       void this.connectOnce();
@@ -149,8 +151,9 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     try {
       link = await this.deps.connect(abort.signal);
     } catch (err) {
+      // an attempt aborted by close() or by repl-timeout was already handled
+      if (this.closed || abort.signal.aborted) return;
       this.abort = null;
-      if (this.closed) return;
       this.fail(new ReplicaLinkClosedError(`cannot connect: ${(err as Error).message}`, { cause: err }));
       return;
     }
@@ -189,7 +192,13 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private psyncTarget(): { replid: string; offset: number } | undefined {
     // after a failed transfer, or a legacy SYNC link, there is no history to continue
     if (this.fullSyncPending || this.legacy) return undefined;
-    if (this.node !== undefined) return this.node.psyncTarget();
+    if (this.node !== undefined) {
+      // The node may hold history this syncer never followed (a demoted master, a restart from
+      // an RDB with repl aux fields): a +CONTINUE resumes from exactly the offset asked for here.
+      const target = this.node.psyncTarget();
+      if (target !== undefined) this.tracker.resumeFrom(target.replid, target.offset - 1);
+      return target;
+    }
     return this.tracker.replid === '' ? undefined : { replid: this.tracker.replid, offset: this.tracker.reploff + 1 };
   }
 
@@ -241,6 +250,9 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     const wasUp = this.st === 'connected';
     const link = this.link;
     this.link = null;
+    // a connect still pending (repl-timeout while connecting) must not bring up a second link
+    this.abort?.abort(err);
+    this.abort = null;
     this.reader?.fail(err);
     this.reader = null;
     this.framer = null;
