@@ -201,4 +201,28 @@ describe('Replica over an in-memory link', () => {
     expect(downs).toEqual(['ERR_REPLICA_TIMEOUT']);
     expect(replica.info().masterLinkStatus).toBe('down');
   });
+
+  it('repl-timeout while connecting: the pending connect is aborted and retried, never two links', async () => {
+    const signals: AbortSignal[] = [];
+    keyspace = createKeyspace();
+    replica = createReplica(
+      {
+        keyspace,
+        connect: (signal) =>
+          new Promise((_resolve, reject) => {
+            signals.push(signal);
+            signal.addEventListener('abort', () => reject(signal.reason));
+          }),
+      },
+      { replTimeoutMs: 100, retryMinMs: 5, replDisklessLoad: 'swapdb' },
+    );
+    const errors: string[] = [];
+    replica.on('error', (e) => errors.push(e.code));
+    await until(() => signals.length === 2, 'a second attempt', 5000);
+    expect(signals[0].aborted).toBe(true);
+    expect(signals[1].aborted).toBe(false);
+    expect(errors).toEqual(['ERR_REPLICA_TIMEOUT']);
+    await replica.close();
+    expect(signals[1].aborted).toBe(true);
+  });
 });
