@@ -66,6 +66,7 @@ describeRedis('replication chains through replikit-server', () => {
     servers.push(r);
     const cr = track(client(r.port));
     expect(await cr.call('REPLICAOF', '127.0.0.1', String(a.port))).toBe('OK');
+    expect(await cr.call('CONFIG', 'GET', 'replicaof')).toEqual(['replicaof', `127.0.0.1 ${a.port}`]);
     await linkUp(cr);
     await ca.set('y', '2');
     await ca.zadd('z', 3, 'm');
@@ -75,6 +76,7 @@ describeRedis('replication chains through replikit-server', () => {
     expect(role[0]).toBe('master');
     expect((role[2] as unknown[]).length).toBe(1);
     expect(await cr.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
+    expect(await cr.call('CONFIG', 'GET', 'replicaof')).toEqual(['replicaof', '']);
     expect(await cr.set('own', 'write')).toBe('OK');
   });
 });

@@ -184,11 +184,17 @@ describeRedis('replikit-server replica of redis-server', () => {
         const ours = await c.get('x').catch((e: Error) => e.message);
         expect(theirs).toMatch(/^MASTERDOWN /);
         expect(ours).toBe(theirs);
-        // INFO is allowed, and shows the link down
-        expect(infoMap(await c.info('replication')).get('master_link_status')).toBe('down');
+        // INFO is allowed, and shows the link down with the same fields as redis-server's
+        const oursInfo = await c.info('replication');
+        expect(infoMap(oursInfo).get('master_link_status')).toBe('down');
+        expect(infoFieldNames(oursInfo)).toEqual(infoFieldNames(await rc.info('replication')));
+        // ROLE: ["slave", host, port, state, -1] with no master client, like redis-server's
         const roleOurs = (await c.call('ROLE')) as unknown[];
-        expect(roleOurs[0]).toBe('slave');
+        const roleTheirs = (await rc.call('ROLE')) as unknown[];
+        expect(roleOurs[0]).toBe(roleTheirs[0]);
         expect(roleOurs[2]).toBe(deadPort);
+        expect(roleOurs[4]).toBe(roleTheirs[4]);
+        expect(['connect', 'connecting']).toContain(roleOurs[3]);
       } finally {
         rc.disconnect();
       }

@@ -183,6 +183,8 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     const wasMaster = this.node.role === 'master';
     this.masterHost = host;
     this.masterPort = port;
+    // CONFIG GET / CONFIG REWRITE show the master set at runtime, as Redis's do
+    this.deps.config.set('replicaof', [host, String(port)]);
     this.stopUpstream();
     if (wasMaster) this.node.becomeReplica();
     this.applyRole();
@@ -198,6 +200,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     if (this.masterHost === undefined) return;
     this.masterHost = undefined;
     this.masterPort = 0;
+    this.deps.config.set('replicaof', ['no', 'one']);
     this.stopUpstream();
     this.node.becomeMaster();
     this.applyRole();
