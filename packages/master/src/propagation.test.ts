@@ -87,6 +87,21 @@ test('replicas that arrive together share ONE snapshot; the stream gets the same
   expect(node.backlog?.readCopy(1).equals(Buffer.concat(wa[0] as Buffer[]))).toBe(true);
 });
 
+test('repl-diskless-sync-delay: replicas arriving within the delay share one snapshot', async () => {
+  setup({ replDisklessSyncDelay: 1 });
+  const starts: FullSyncInfo[] = [];
+  node.on('sync:start', (s) => starts.push(s));
+  const a = replica(7001);
+  node.psync(a, ['PSYNC', '?', '-1']);
+  const b = replica(7002);
+  node.psync(b, ['PSYNC', '?', '-1']);
+  expect(a.writes).toEqual([]);
+  await until(() => node.replicas().every((r) => r.state === 'online'), 'both online', 5000);
+  expect(starts).toHaveLength(1);
+  expect(starts[0].replicas).toHaveLength(2);
+  expect(node.state).toBe('master');
+});
+
 test('SELECT rules: emitted when the db changes, forced after a full sync, not for ping/GETACK', async () => {
   setup({ replDisklessSyncDelay: 0 });
   const t = replica(7001);

@@ -105,6 +105,10 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   get closed(): boolean {
     return this.#closed;
   }
+  /** The node's state machine: its role, or `closed`. */
+  get state(): 'master' | 'replica' | 'closed' {
+    return this.#closed ? 'closed' : this.#state.role;
+  }
 
   psyncTarget(): { replid: string; offset: number } | undefined {
     return this.#state.psyncTarget();
