@@ -41,12 +41,12 @@ export const hashGenerator: CommandGenerator = {
       { weight: 1, arbitrary: step(c.key.map((k) => ['HVALS', k]), 'sorted') },
       { weight: 4, arbitrary: step(f.tuple(c.key, field, c.int).map(([k, a, n]) => ['HINCRBY', k, a, n])) },
       { weight: 4, arbitrary: step(f.tuple(c.key, field, c.float).map(([k, a, n]) => ['HINCRBYFLOAT', k, a, n])) },
-      { weight: 2, arbitrary: step(c.key.map((k) => ['HRANDFIELD', k]), 'nil-or-not') },
+      { weight: 2, arbitrary: step(c.key.map((k) => ['HRANDFIELD', k]), 'random') },
       {
         weight: 3,
         arbitrary: step(
           f.tuple(c.key, f.constantFrom(...RAND_COUNTS), f.constantFrom<string[]>([], ['WITHVALUES'], ['withvalues'], ['WITHVALUE'], ['WITHVALUES', 'x'])).map(([k, n, o]) => ['HRANDFIELD', k, n, ...o]),
-          'length',
+          'random',
         ),
       },
       { weight: 3, arbitrary: step(f.tuple(c.key, f.constantFrom('0', '0', '0', 'x', '18446744073709551616', ' 0'), scanOpts).map(([k, cur, o]) => ['HSCAN', k, cur, ...o]), 'scan') },

@@ -117,12 +117,12 @@ export const zsetGenerator: CommandGenerator = {
         ),
       },
       { weight: 1, arbitrary: step(f.constantFrom(['ZMPOP', '0', 'k1', 'MIN'], ['ZMPOP', 'x', 'k1', 'MIN'], ['ZMPOP', '5', 'k1', 'MIN'], ['ZMPOP', '1', 'k1'])) },
-      { weight: 2, arbitrary: step(c.key.map((k) => ['ZRANDMEMBER', k]), 'nil-or-not') },
+      { weight: 2, arbitrary: step(c.key.map((k) => ['ZRANDMEMBER', k]), 'random') },
       {
         weight: 2,
         arbitrary: step(
           f.tuple(c.key, f.constantFrom(...RAND_COUNTS), f.constantFrom<string[]>([], ['WITHSCORES'], ['withscores'], ['WITHSCORE'], ['WITHSCORES', 'x'])).map(([k, n, o]) => ['ZRANDMEMBER', k, n, ...o]),
-          'length',
+          'random',
         ),
       },
       {

@@ -10,11 +10,12 @@ import type fc from 'fast-check';
  * - sorted: an unordered array (SMEMBERS, KEYS): items sorted before comparing
  * - sorted-pairs: a flat array of pairs (HGETALL): pairs sorted
  * - ttl-s / ttl-ms: integers equal within 1 s / 250 ms (relative TTLs race the two clocks)
- * - nil-or-not: only whether the reply is nil (RANDOMKEY)
- * - length: arrays of the same length (random members)
+ * - random: HRANDFIELD, SRANDMEMBER, ZRANDMEMBER, RANDOMKEY (random-replies.ts): reply types, the
+ *   length and uniqueness rules by the sign of the count, and every member (value, score) in
+ *   Redis's copy of the key
  * - scan: [cursor, items]: the cursor must be equal (the generator uses COUNT large enough to finish), items sorted
  */
-export type CompareMode = 'exact' | 'sorted' | 'sorted-pairs' | 'ttl-s' | 'ttl-ms' | 'nil-or-not' | 'length' | 'scan';
+export type CompareMode = 'exact' | 'sorted' | 'sorted-pairs' | 'ttl-s' | 'ttl-ms' | 'random' | 'scan';
 
 export interface GenStep {
   argv: string[];

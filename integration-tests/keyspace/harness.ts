@@ -7,6 +7,7 @@ import type { Keyspace } from '@replikit/keyspace';
 import fc from 'fast-check';
 import type { CompareMode, GenContext, GenStep } from './generator-types';
 import { generators } from './gen-registry';
+import { checkAgainstCopy, checkRandomShapes, copyFromReply, copyReadArgv, randomSpec } from './random-replies';
 import type { RedisConn } from './redis-conn';
 import { encodeFrame, encodeReply, type Frame, parseFrame } from './resp';
 
@@ -43,10 +44,14 @@ function sortItems(items: Frame[]): Frame[] {
   return items.map(encodeFrame).sort().map((s) => parseFrame(s)!.frame);
 }
 
-/** Null when equal; a description of the difference otherwise. */
-export function compare(mode: CompareMode, theirs: Frame, ours: Frame): string | null {
+/**
+ * Null when equal; a description of the difference otherwise. `argv` (the command) is needed by
+ * the 'random' mode, whose rules depend on the count argument.
+ */
+export function compare(mode: CompareMode, theirs: Frame, ours: Frame, argv?: readonly string[]): string | null {
   const a = encodeFrame(theirs);
   const b = encodeFrame(ours);
+  if (mode === 'random' && !argv) throw new Error("the 'random' compare mode needs the command's argv");
   if (a === b) return null;
   const diff = `redis ${JSON.stringify(a)} vs keyspace ${JSON.stringify(b)}`;
   if (theirs.t === '-' || ours.t === '-' || mode === 'exact') return diff;
@@ -71,12 +76,8 @@ export function compare(mode: CompareMode, theirs: Frame, ours: Frame): string |
       if (x < 0 || y < 0) return x === y ? null : diff;
       return Math.abs(x - y) <= (mode === 'ttl-s' ? 1 : 250) ? null : diff;
     }
-    case 'nil-or-not': {
-      const nil = (f: Frame) => (f.t === '$' && f.s === null) || (f.t === '*' && f.items === null);
-      return nil(theirs) === nil(ours) ? null : diff;
-    }
-    case 'length':
-      return theirs.t === '*' && ours.t === '*' && (theirs.items?.length ?? -1) === (ours.items?.length ?? -1) ? null : diff;
+    case 'random':
+      return checkRandomShapes(argv ?? [], theirs, ours);
     case 'scan': {
       if (theirs.t !== '*' || ours.t !== '*' || !theirs.items || !ours.items) return diff;
       if (encodeFrame(theirs.items[0]) !== encodeFrame(ours.items[0])) return diff;
@@ -97,7 +98,23 @@ export async function runStep(r: Runner, step: GenStep): Promise<string | null> 
   if (step.multi) return runMulti(r, step.multi);
   const theirs = (await r.redis.call(...step.argv)).frame;
   const ours = frameOf(r.ks.execute(step.argv, r.session).reply);
-  return compare(step.compare ?? 'exact', theirs, ours);
+  const d = compare(step.compare ?? 'exact', theirs, ours, step.argv);
+  if (d || step.compare !== 'random') return d;
+  return checkRandomAgainstRedis(r.redis, step.argv, theirs, ours);
+}
+
+/**
+ * A random reply's members must be in Redis's copy of the key, read right after the command (the
+ * random commands write nothing, and the generators give no expiry that could pass in between).
+ */
+export async function checkRandomAgainstRedis(redis: RedisConn, argv: readonly string[], theirs: Frame, ours: Frame): Promise<string | null> {
+  if (theirs.t === '-') return null;
+  const spec = randomSpec(argv);
+  const copy = copyFromReply(spec, (await redis.call(...copyReadArgv(spec))).frame);
+  const t = checkAgainstCopy(argv, theirs, copy);
+  if (t) return `redis reply ${JSON.stringify(encodeFrame(theirs))} against its own copy: ${t}`;
+  const o = checkAgainstCopy(argv, ours, copy);
+  return o ? `keyspace reply ${JSON.stringify(encodeFrame(ours))} against Redis's copy: ${o}` : null;
 }
 
 async function runMulti(r: Runner, steps: GenStep[]): Promise<string | null> {
@@ -130,8 +147,15 @@ async function runMulti(r: Runner, steps: GenStep[]): Promise<string | null> {
   );
   if (theirs.t !== '*' || !theirs.items) return `EXEC: redis ${encodeFrame(theirs)}`;
   for (let i = 0; i < steps.length; i++) {
-    const d = compare(steps[i].compare ?? 'exact', theirs.items[i], frameOf(res.replies[i]));
+    const ours = frameOf(res.replies[i]);
+    const d = compare(steps[i].compare ?? 'exact', theirs.items[i], ours, steps[i].argv);
     if (d) return `EXEC item ${i} ${JSON.stringify(steps[i].argv)}: ${d}`;
+    // Redis's copy after EXEC is the one the command saw only when nothing after it in the block
+    // can write (only random commands follow it); otherwise the rules above are all it gets
+    if (steps[i].compare === 'random' && steps.slice(i + 1).every((s) => s.compare === 'random')) {
+      const m = await checkRandomAgainstRedis(r.redis, steps[i].argv, theirs.items[i], ours);
+      if (m) return `EXEC item ${i} ${JSON.stringify(steps[i].argv)}: ${m}`;
+    }
   }
   return null;
 }

@@ -18,7 +18,7 @@ const STEPS = Number(process.env.SERVER_DIFF_STEPS ?? 400);
 
 async function both(a: RedisConn, b: RedisConn, argv: string[], mode: CompareMode): Promise<string | null> {
   const [x, y] = await Promise.all([a.call(...argv), b.call(...argv)]);
-  const d = compare(mode, x.frame, y.frame);
+  const d = compare(mode, x.frame, y.frame, argv);
   return d === null ? null : d.replace('keyspace', 'replikit-server');
 }
 
@@ -35,7 +35,7 @@ async function runStep(a: RedisConn, b: RedisConn, step: GenStep): Promise<strin
     return encodeFrame(x.frame) === encodeFrame(y.frame) ? null : `EXEC: redis ${x.raw} vs replikit-server ${y.raw}`;
   }
   for (let i = 0; i < queued.length; i++) {
-    const d = compare(queued[i]?.compare ?? 'exact', x.frame.items[i] as never, y.frame.items[i] as never);
+    const d = compare(queued[i]?.compare ?? 'exact', x.frame.items[i] as never, y.frame.items[i] as never, queued[i]?.argv);
     if (d) return `EXEC item ${i} ${JSON.stringify(queued[i]?.argv)}: ${d}`;
   }
   return null;
