@@ -66,6 +66,11 @@ describeRedis('redis-server replica of replikit-server', () => {
       expect(rinfo.get('master_replid')).toBe(info.get('master_replid'));
       expect(Number(rinfo.get('slave_repl_offset'))).toBeGreaterThanOrEqual(Number(offset));
       expect(infoMap(await c.info('stats')).get('sync_full')).toBe('1');
+      // WAIT: answered when the replica ACKs (GETACK asks it at once), or with the count at the timeout
+      await c.set('waited', '1');
+      expect(await c.call('WAIT', '1', '0')).toBe(1);
+      await c.set('waited', '2');
+      expect(await c.call('WAIT', '2', '200')).toBe(1);
       expect(Number(infoMap(await c.info('stats')).get('total_net_repl_output_bytes'))).toBeGreaterThan(0);
 
       // field names and order against a real master with one replica

@@ -86,6 +86,7 @@ describeRedis('replikit-server replica of redis-server', () => {
         const ours = await c.set('k', 'v').catch((e: Error) => e.message);
         expect(theirs).toMatch(/^READONLY /);
         expect(ours).toBe(theirs);
+        expect(await c.call('WAIT', '1', '10').catch((e: Error) => e.message)).toBe(await rc.call('WAIT', '1', '10').catch((e: Error) => e.message));
         // BLPOP is a write: a read-only replica refuses it (see the replica-read-only no test for a served BLPOP)
         expect(await c.blpop('queue', 1).catch((e: Error) => e.message)).toBe(await rc.blpop('queue', 1).catch((e: Error) => e.message));
 

@@ -19,6 +19,12 @@ const OK = new SimpleString('OK');
 const ALREADY = new SimpleString('OK Already connected to specified master');
 const INVALID_PORT = new ErrorReply('ERR Invalid master port');
 const NOT_VALID_FOR_REPLICA = new ErrorReply('ERR Command is not valid when client is a replica.');
+const WAIT_ON_REPLICA = new ErrorReply(
+  'ERR WAIT cannot be used with replica instances. Please also note that since Redis 4.0 if a replica is configured to be writable (which is not the default) writes to replicas are just local and are not propagated.',
+);
+const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
+const TIMEOUT_NOT_INTEGER = new ErrorReply('ERR timeout is not an integer or out of range');
+const TIMEOUT_NEGATIVE = new ErrorReply('ERR timeout is negative');
 
 /** One transport per connection, so the node keeps one handshake state across REPLCONF and PSYNC. */
 const transports = new WeakMap<ServerClient, ReplicaTransport>();
@@ -54,6 +60,30 @@ function replicaof(repl: ServerReplication, name: string): ServerCommandSpec {
   });
 }
 
+/**
+ * WAIT numreplicas timeout: the online replicas that acknowledged the current offset, at once when
+ * enough did (or inside MULTI), else when they do or at the timeout (0 = none); the node sends
+ * REPLCONF GETACK * meanwhile.
+ */
+function waitCommand(repl: ServerReplication): ServerCommandSpec {
+  return spec('wait', 3, ['noscript'], ['@slow', '@connection'], (ctx, argv) => {
+    if (repl.node.role === 'replica') return WAIT_ON_REPLICA;
+    const n = parseStrictInt(argv[1] as string);
+    if (n === null) return NOT_INTEGER;
+    const timeout = parseStrictInt(argv[2] as string);
+    if (timeout === null) return TIMEOUT_NOT_INTEGER;
+    if (timeout < 0) return TIMEOUT_NEGATIVE;
+    const target = repl.node.masterReplOffset;
+    const acked = (): number => repl.node.replicas().filter((r) => r.state === 'online' && r.offset >= target).length;
+    const now = acked();
+    if (now >= n || ctx.inExec) return now;
+    const client = ctx.client;
+    ctx.runtime.blocking.block({ client, db: client.db, keys: [], tryServe: () => undefined, timeoutReply: acked }, 0);
+    void repl.node.wait(n, timeout).then((count) => ctx.runtime.blocking.serve(client, count));
+    return NO_REPLY;
+  });
+}
+
 /** The replication commands of a server whose replication state is `repl`. */
 export function replicationCommands(repl: ServerReplication): ServerCommandSpec[] {
   return [
@@ -64,6 +94,7 @@ export function replicationCommands(repl: ServerReplication): ServerCommandSpec[
     ),
     replicaof(repl, 'replicaof'),
     replicaof(repl, 'slaveof'),
+    waitCommand(repl),
     spec('role', 1, ['noscript', 'loading', 'stale', 'fast'], ['@admin', '@fast', '@dangerous'], () => repl.roleReply()),
   ];
 }
