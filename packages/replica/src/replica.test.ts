@@ -225,4 +225,23 @@ describe('Replica over an in-memory link', () => {
     await replica.close();
     expect(signals[1].aborted).toBe(true);
   });
+
+  it('a $<len> transfer in progress: state sync, INFO transfer fields, sync:progress with percent', async () => {
+    let master!: ScriptedMaster;
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => (master = m)) }, { replDisklessLoad: 'swapdb' });
+    const progress: Array<number | undefined> = [];
+    replica.on('sync:progress', (p) => progress.push(p.percent));
+    await until(() => master !== undefined, 'a connection');
+    await acceptHandshake(master);
+    const rdb = smallRdb({ a: '1', b: '2', c: '3' });
+    const half = Math.floor(rdb.length / 2);
+    master.send(Buffer.concat([Buffer.from(`+FULLRESYNC ${REPLID_A} 0\r\n$${rdb.length}\r\n`), rdb.subarray(0, half)]));
+    await until(() => replica?.info().masterSyncReadBytes === half, 'half the payload');
+    expect(replica.info()).toMatchObject({ state: 'sync', masterLinkStatus: 'down', masterSyncInProgress: true, masterSyncTotalBytes: rdb.length, masterSyncLeftBytes: rdb.length - half });
+    master.send(rdb.subarray(half));
+    await until(() => replica?.state === 'connected', 'the end of the payload');
+    expect(progress).toEqual([(half * 100) / rdb.length, 100]);
+    expect(replica.info()).toMatchObject({ masterLinkStatus: 'up', masterSyncInProgress: false, masterLinkDownSinceSeconds: -1, replOffset: 0, masterReplid: REPLID_A });
+  });
 });

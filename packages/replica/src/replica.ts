@@ -12,6 +12,7 @@ import EventEmitter from 'eventemitter3';
 import { ACK_INTERVAL_MS, DEFAULT_DBFILENAME, DEFAULT_REPL_DISKLESS_LOAD, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT_RETRY_MIN_MS, NEWLINE_INTERVAL_MS } from './defaults';
 import { ReplicaClosedError, type ReplicaError, ReplicaInvalidOptionError, ReplicaLinkClosedError, ReplicaLoadError, ReplicaTimeoutError } from './errors';
 import type { ReplicaEvents, ReplicaLinkInfo, ReplicaState } from './events';
+import { linkInfo } from './link-info';
 import { HandshakeReader, type PsyncOutcome, runHandshake } from './handshake';
 import type { ReplicaDeps, ReplicaOptions, UpstreamNode } from './options';
 import { openPayloadSink, type PayloadSink } from './payload-sink';
@@ -83,24 +84,12 @@ export class Replica extends EventEmitter<ReplicaEvents> {
 
   /** The fields of INFO replication about the upstream link. */
   info(): ReplicaLinkInfo {
-    const now = Date.now();
-    const up = this.st === 'connected';
-    const syncing = this.st === 'sync';
     const t = this.transfer;
-    return {
-      state: this.st,
-      masterLinkStatus: up ? 'up' : 'down',
-      masterLastIoSecondsAgo: up ? Math.floor((now - this.lastIo) / 1000) : -1,
-      masterSyncInProgress: syncing,
-      masterSyncTotalBytes: syncing ? t.total : -1,
-      masterSyncReadBytes: syncing ? t.read : 0,
-      masterSyncLeftBytes: syncing ? (t.total >= 0 ? t.total - t.read : -1) : 0,
-      masterSyncLastIoSecondsAgo: syncing ? Math.floor((now - t.lastIo) / 1000) : -1,
-      masterLinkDownSinceSeconds: up ? -1 : Math.floor((now - this.downSince) / 1000),
-      replOffset: this.tracker.reploff,
-      readReplOffset: this.tracker.reploff + this.tracker.queuedBytes + (this.framer?.bufferedBytes ?? 0),
-      masterReplid: this.tracker.replid,
-    };
+    return linkInfo(Date.now(), this.st, this.lastIo, this.downSince, t, {
+      reploff: this.tracker.reploff,
+      buffered: this.tracker.queuedBytes + (this.framer?.bufferedBytes ?? 0),
+      replid: this.tracker.replid,
+    });
   }
 
   /** Stops the replica: timers, the connect attempt and the link; a transfer in progress is dropped. */
@@ -115,6 +104,11 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     const link = this.link;
     this.dropLink(new ReplicaClosedError(), false);
     if (link !== null && !link.closed) await new Promise<void>((resolve) => link.once('close', () => resolve()));
+  }
+
+  /** Whether reading from the master is paused (pauseLink). */
+  get linkPaused(): boolean {
+    return this.paused;
   }
 
   /** Stops reading from the master (a slow consumer); ACKs continue. */
