@@ -1,5 +1,5 @@
 // Our reply bytes against what redis-server 7.0 sends for the same reply types, RESP2 and RESP3.
-import { hasRedis, startRedisServer, type RedisServerHandle } from '@replikit/test-utils';
+import { hasRedis, seededRandom, startRedisServer, testSeed, type RedisServerHandle } from '@replikit/test-utils';
 import { connect, type Socket } from 'node:net';
 import { encodeCommandToBuffer } from './encode-command';
 import { encodeReply } from './encode-reply';
@@ -71,11 +71,12 @@ describeRedis('reply encoding vs redis-server 7.0', () => {
 
   it('doubles: ZSCORE and ZRANGE WITHSCORES for 400 random scores (%.17g, ties to even)', async () => {
     const scores: number[] = [1.5, 0.1, -0, 1e17, 1e-5, Number('1234567890123456.25'), 5e-324, 1.7976931348623157e308, -2.5e-300];
+    const random = seededRandom(testSeed('encode-reply random doubles'));
     for (let i = 0; i < 400; i++) {
       const b = new DataView(new ArrayBuffer(8));
-      for (let j = 0; j < 8; j++) b.setUint8(j, Math.floor(Math.random() * 256));
+      for (let j = 0; j < 8; j++) b.setUint8(j, Math.floor(random() * 256));
       const v = b.getFloat64(0);
-      scores.push(Number.isFinite(v) ? v : Math.random() * 1e6);
+      scores.push(Number.isFinite(v) ? v : random() * 1e6);
     }
     await c2.call('DEL', 'z');
     const args: string[] = [];

@@ -16,3 +16,4 @@ export {
 export { createDuplexPair } from './duplex-pair';
 export { RawClient } from './raw-client';
 export type { RawReply } from './raw-client';
+export { seededBytes, seededRandom, testSeed } from './seed';

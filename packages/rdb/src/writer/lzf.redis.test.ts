@@ -4,9 +4,8 @@
  * across the 8 KiB window, a 1 MB value), values that only partly compress, incompressible ones,
  * inside every type, in both encodings, written in small chunks.
  */
-import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { hasRedis } from '@replikit/test-utils';
+import { hasRedis, seededBytes, seededRandom, testSeed } from '@replikit/test-utils';
 import type { RdbWriteEntry } from './rdb-encoder';
 import { writeRdbToBuffer } from './rdb-writer';
 import { compareWithRedis, loadRdbInRedis } from './testing/redis-load';
@@ -15,6 +14,8 @@ const describeRedis = hasRedis() ? describe : describe.skip;
 const b = (s: string) => Buffer.from(s);
 
 function compressibleValues(): Buffer[] {
+  const random = seededRandom(testSeed('lzf incompressible parts'));
+  const randomBytes = (n: number) => seededBytes(random, n);
   const json = (i: number) => b(JSON.stringify({ id: i, name: `user-${i * 7919}`, email: `user${i}@example.com`, settings: { theme: i % 2 ? 'dark' : 'light', language: 'en-US' }, tags: ['alpha', 'beta'] }));
   const out: Buffer[] = [];
   for (let i = 0; i < 200; i++) out.push(json(i));
