@@ -9,7 +9,7 @@ import type { CompareMode, GenContext, GenStep } from './generator-types';
 import { generators } from './gen-registry';
 import { checkAgainstCopy, checkRandomShapes, copyFromReply, copyReadArgv, randomSpec } from './random-replies';
 import type { RedisConn } from './redis-conn';
-import { encodeFrame, encodeReply, type Frame, parseFrame } from './resp';
+import { encodeFrame, encodeReply, type Frame, isError, parseFrame } from './resp';
 
 export const KEYS = ['k1', 'k2', 'k3', 'k4', '\xffk', 'k1\x00'];
 const VALUES = ['', 'a', 'abc', '10', '-5', '0', '3.5', '1e3', ' 1', '007', '9223372036854775807', '-9223372036854775808', '18446744073709551616', 'inf', 'nan', '\x00\xff\r\n', 'x'.repeat(45), '12345678901234567890', '1.5e308'];
@@ -34,8 +34,8 @@ export function stepArbitrary(): fc.Arbitrary<GenStep> {
   return fc.oneof({ arbitrary: single, weight: 20 }, { arbitrary: multi, weight: 1 });
 }
 
-function frameOf(v: RespValue): Frame {
-  const r = parseFrame(encodeReply(v));
+function frameOf(v: RespValue, protocol: 2 | 3 = 2): Frame {
+  const r = parseFrame(encodeReply(v, protocol));
   if (!r) throw new Error('unparseable own reply');
   return r.frame;
 }
@@ -54,13 +54,15 @@ export function compare(mode: CompareMode, theirs: Frame, ours: Frame, argv?: re
   if (mode === 'random' && !argv) throw new Error("the 'random' compare mode needs the command's argv");
   if (a === b) return null;
   const diff = `redis ${JSON.stringify(a)} vs keyspace ${JSON.stringify(b)}`;
-  if (theirs.t === '-' || ours.t === '-' || mode === 'exact') return diff;
+  if (isError(theirs) || isError(ours) || mode === 'exact') return diff;
   switch (mode) {
     case 'sorted':
-      if (theirs.t === '*' && ours.t === '*' && theirs.items && ours.items && encodeFrame({ t: '*', items: sortItems(theirs.items) }) === encodeFrame({ t: '*', items: sortItems(ours.items) })) return null;
+      // an array, or a RESP3 set: the same type on both sides, items in any order
+      if ((theirs.t === '*' || theirs.t === '~') && ours.t === theirs.t && theirs.items && ours.items && encodeFrame({ t: '*', items: sortItems(theirs.items) }) === encodeFrame({ t: '*', items: sortItems(ours.items) })) return null;
       return diff;
     case 'sorted-pairs': {
-      if (theirs.t !== '*' || ours.t !== '*' || !theirs.items || !ours.items) return diff;
+      // a flat array, or a RESP3 map: the same type on both sides, pairs in any order
+      if ((theirs.t !== '*' && theirs.t !== '%') || ours.t !== theirs.t || !theirs.items || !ours.items) return diff;
       const pairs = (x: Frame[]) => {
         const out: string[] = [];
         for (let i = 0; i < x.length; i += 2) out.push(encodeFrame(x[i]) + encodeFrame(x[i + 1]));
@@ -90,14 +92,15 @@ export function compare(mode: CompareMode, theirs: Frame, ours: Frame, argv?: re
 export interface Runner {
   readonly redis: RedisConn;
   readonly ks: Keyspace;
-  readonly session: { db: number };
+  /** the keyspace session; `resp` 3 when the Redis connection said HELLO 3 */
+  readonly session: { db: number; resp?: 2 | 3 };
 }
 
 /** Runs one step on both sides; returns a mismatch description or null. */
 export async function runStep(r: Runner, step: GenStep): Promise<string | null> {
   if (step.multi) return runMulti(r, step.multi);
   const theirs = (await r.redis.call(...step.argv)).frame;
-  const ours = frameOf(r.ks.execute(step.argv, r.session).reply);
+  const ours = frameOf(r.ks.execute(step.argv, r.session).reply, r.session.resp);
   const d = compare(step.compare ?? 'exact', theirs, ours, step.argv);
   if (d || step.compare !== 'random') return d;
   return checkRandomAgainstRedis(r.redis, step.argv, theirs, ours);
@@ -108,7 +111,7 @@ export async function runStep(r: Runner, step: GenStep): Promise<string | null> 
  * random commands write nothing, and the generators give no expiry that could pass in between).
  */
 export async function checkRandomAgainstRedis(redis: RedisConn, argv: readonly string[], theirs: Frame, ours: Frame): Promise<string | null> {
-  if (theirs.t === '-') return null;
+  if (isError(theirs)) return null;
   const spec = randomSpec(argv);
   const copy = copyFromReply(spec, (await redis.call(...copyReadArgv(spec))).frame);
   const t = checkAgainstCopy(argv, theirs, copy);
@@ -134,7 +137,7 @@ async function runMulti(r: Runner, steps: GenStep[]): Promise<string | null> {
     }
     if (ours instanceof ErrorReply) {
       abort = true;
-      if (theirs.t !== '-') return discard(r, `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs keyspace error`);
+      if (!isError(theirs)) return discard(r, `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs keyspace error`);
       continue;
     }
     if (theirs.t !== '+') return discard(r, `queue of ${JSON.stringify(s.argv)}: redis ${encodeFrame(theirs)} vs QUEUED`);
@@ -147,7 +150,7 @@ async function runMulti(r: Runner, steps: GenStep[]): Promise<string | null> {
   );
   if (theirs.t !== '*' || !theirs.items) return `EXEC: redis ${encodeFrame(theirs)}`;
   for (let i = 0; i < steps.length; i++) {
-    const ours = frameOf(res.replies[i]);
+    const ours = frameOf(res.replies[i], r.session.resp);
     const d = compare(steps[i].compare ?? 'exact', theirs.items[i], ours, steps[i].argv);
     if (d) return `EXEC item ${i} ${JSON.stringify(steps[i].argv)}: ${d}`;
     // Redis's copy after EXEC is the one the command saw only when nothing after it in the block
@@ -177,9 +180,9 @@ export async function compareDatasets(r: Runner): Promise<string | null> {
   };
   for (const db of [0, 1]) {
     await r.redis.call('SELECT', String(db));
-    const session = { db };
+    const session = { db, resp: r.session.resp };
     const theirs = (await r.redis.call('KEYS', '*')).frame;
-    const ours = frameOf(r.ks.execute(['KEYS', '*'], session).reply);
+    const ours = frameOf(r.ks.execute(['KEYS', '*'], session).reply, session.resp);
     const d = compare('sorted', theirs, ours);
     if (d) return `db ${db} keys: ${d}`;
     if (theirs.t !== '*' || !theirs.items) continue;
@@ -187,15 +190,15 @@ export async function compareDatasets(r: Runner): Promise<string | null> {
       const key = (kf as { s: string }).s;
       const t = await r.redis.call('TYPE', key);
       const tt = (t.frame as { s: string }).s;
-      const ot = frameOf(r.ks.execute(['TYPE', key], session).reply);
+      const ot = frameOf(r.ks.execute(['TYPE', key], session).reply, session.resp);
       if (encodeFrame(t.frame) !== encodeFrame(ot)) return `db ${db} key ${JSON.stringify(key)} type: ${t.raw} vs ${encodeFrame(ot)}`;
       const read = reads[tt];
       if (read) {
         const { argv, mode } = read(key);
-        const dd = compare(mode, (await r.redis.call(...argv)).frame, frameOf(r.ks.execute(argv, session).reply));
+        const dd = compare(mode, (await r.redis.call(...argv)).frame, frameOf(r.ks.execute(argv, session).reply, session.resp));
         if (dd) return `db ${db} key ${JSON.stringify(key)} value: ${dd}`;
       }
-      const ttl = compare('ttl-ms', (await r.redis.call('PTTL', key)).frame, frameOf(r.ks.execute(['PTTL', key], session).reply));
+      const ttl = compare('ttl-ms', (await r.redis.call('PTTL', key)).frame, frameOf(r.ks.execute(['PTTL', key], session).reply, session.resp));
       if (ttl) return `db ${db} key ${JSON.stringify(key)} pttl: ${ttl}`;
     }
   }

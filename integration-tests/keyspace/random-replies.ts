@@ -44,11 +44,21 @@ export function copyReadArgv(spec: RandomSpec): string[] {
   }
 }
 
+/** The text of a scalar frame (bulk, verbatim, double, integer...), or null for nil and aggregates. */
+function text(f: Frame): string | null {
+  return 'items' in f || f.t === '_' ? null : f.s;
+}
+
+/** Items of an aggregate, RESP3 [member, value] pairs flattened into the RESP2 layout. */
+function flatItems(items: Frame[]): Frame[] {
+  return items.flatMap((f) => (f.t === '*' && f.items?.length === 2 ? f.items : [f]));
+}
+
 /** Redis's copy as member -> value (hash value, zset score; null for sets and keys). */
 export function copyFromReply(spec: RandomSpec, reply: Frame): Map<string, string | null> {
-  if (reply.t !== '*' || !reply.items) throw new Error(`reading the copy of ${spec.key}: ${encodeFrame(reply)}`);
+  if (!('items' in reply) || !reply.items) throw new Error(`reading the copy of ${spec.key}: ${encodeFrame(reply)}`);
   const out = new Map<string, string | null>();
-  const strings = reply.items.map((f) => (f.t === '$' && f.s !== null ? f.s : ''));
+  const strings = flatItems(reply.items).map((f) => text(f) ?? '');
   if (spec.kind === 'hash' || spec.kind === 'zset') for (let i = 0; i + 1 < strings.length; i += 2) out.set(strings[i], strings[i + 1]);
   else for (const s of strings) out.set(s, null);
   return out;
@@ -58,19 +68,31 @@ interface Drawn {
   nil: boolean;
   members: string[];
   values: string[];
+  /** the item types (`$`, `*$$`, `*$,`...), which must be the same on both sides */
+  layout: string;
 }
 
 /** The reply's shape by the rules that need no data: a description of what is wrong, or the members. */
 function shape(spec: RandomSpec, f: Frame): string | Drawn {
   if (spec.count === null) {
-    if (f.t !== '$') return `a bulk string or nil, not ${encodeFrame(f)}`;
-    return { nil: f.s === null, members: f.s === null ? [] : [f.s], values: [] };
+    if (f.t === '_' || (f.t === '$' && f.s === null)) return { nil: true, members: [], values: [], layout: f.t };
+    if (f.t !== '$' || f.s === null) return `a bulk string or nil, not ${encodeFrame(f)}`;
+    return { nil: false, members: [f.s], values: [], layout: '$' };
   }
   if (f.t !== '*' || f.items === null) return `an array, not ${encodeFrame(f)}`;
+  const layouts = new Set<string>();
   const strings: string[] = [];
   for (const item of f.items) {
-    if (item.t !== '$' || item.s === null) return `bulk strings only, not ${encodeFrame(item)}`;
-    strings.push(item.s);
+    const nested = spec.pairs && item.t === '*' && item.items !== null;
+    const parts = nested && item.items ? item.items : [item];
+    if (nested && parts.length !== 2) return `[member, value] pairs, not ${encodeFrame(item)}`;
+    for (const [k, part] of parts.entries()) {
+      const value = text(part);
+      const scoreLike = spec.kind === 'zset' && spec.pairs && (nested ? k === 1 : strings.length % 2 === 1);
+      if (value === null || (part.t !== '$' && !(scoreLike && part.t === ','))) return `bulk strings (or scores), not ${encodeFrame(part)}`;
+      strings.push(value);
+    }
+    layouts.add(nested ? `*${parts.map((p) => p.t).join('')}` : item.t);
   }
   if (spec.pairs && strings.length % 2 !== 0) return `member/value pairs, not ${strings.length} items`;
   const members = spec.pairs ? strings.filter((_, i) => i % 2 === 0) : strings;
@@ -84,7 +106,7 @@ function shape(spec: RandomSpec, f: Frame): string | Drawn {
     const bad = values.find((v) => Number.isNaN(Number(v)) && v !== 'inf' && v !== '-inf');
     if (bad !== undefined) return `scores, not ${JSON.stringify(bad)}`;
   }
-  return { nil: false, members, values };
+  return { nil: false, members, values, layout: [...layouts].sort().join(' ') };
 }
 
 /**
@@ -97,8 +119,8 @@ export function checkRandomShapes(argv: readonly string[], theirs: Frame, ours: 
   if (typeof a === 'string') return `redis reply breaks the rules: expected ${a}`;
   const b = shape(spec, ours);
   if (typeof b === 'string') return `keyspace reply breaks the rules: expected ${b}`;
-  if (a.nil !== b.nil || a.members.length !== b.members.length) {
-    return `redis ${JSON.stringify(encodeFrame(theirs))} vs keyspace ${JSON.stringify(encodeFrame(ours))}: different nil-ness or length`;
+  if (a.nil !== b.nil || a.members.length !== b.members.length || (a.members.length > 0 && a.layout !== b.layout) || (a.nil && theirs.t !== ours.t)) {
+    return `redis ${JSON.stringify(encodeFrame(theirs))} vs keyspace ${JSON.stringify(encodeFrame(ours))}: different nil-ness, length or item types`;
   }
   return null;
 }
