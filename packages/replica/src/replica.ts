@@ -279,7 +279,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
         },
         onKeepalive: () => this.touch(),
       },
-      this.options.framer,
+      // the exact bytes of each applied command go to the node (backlog, sub-replicas)
+      { ...this.options.framer, rawBytes: this.node !== undefined },
     );
     if (outcome.kind === 'continue') {
       const previous = this.tracker.replid;

@@ -198,13 +198,16 @@ describe('ReplicationStreamFramer: raw command bytes', () => {
     const joined: string[] = [];
     const views: Buffer[][] = [];
     const counts: number[] = [];
-    const framer = new ReplicationStreamFramer({
-      onCommand: (_argv, bytes, raw) => {
-        counts.push(bytes);
-        views.push([...raw]);
-        joined.push(Buffer.concat(raw).toString('latin1'));
+    const framer = new ReplicationStreamFramer(
+      {
+        onCommand: (_argv, bytes, raw) => {
+          counts.push(bytes);
+          views.push([...raw]);
+          joined.push(Buffer.concat(raw).toString('latin1'));
+        },
       },
-    });
+      { rawBytes: true },
+    );
     if (mode === 'payload') framer.expectPayload();
     else framer.streamOnly();
     for (const c of chunks) framer.write(c);
@@ -245,5 +248,13 @@ describe('ReplicationStreamFramer: raw command bytes', () => {
     const cut = raws(splitAt(input, [20, 60, 70]), 'payload');
     expect(cut.joined).toEqual(expected);
     expect(cut.views[2].length).toBeGreaterThan(1);
+  });
+
+  it('without the rawBytes option, raw is empty', () => {
+    const seen: number[] = [];
+    const framer = new ReplicationStreamFramer({ onCommand: (_argv, _bytes, raw) => seen.push(raw.length) });
+    framer.streamOnly();
+    framer.write(stream);
+    expect(seen).toEqual([0, 0, 0, 0]);
   });
 });

@@ -18,10 +18,10 @@ export interface ReplicationStreamHandlers {
   /**
    * One command of the replication stream, as binary strings. `bytes` is the number of stream bytes
    * consumed since the previous command, ending with this one (skipped `\n` / `*0` included, as
-   * Redis counts them), so summing `bytes` gives the replication offset. `raw` holds exactly those
-   * `bytes` bytes as zero-copy views of the written chunks (several when the command spanned chunks),
-   * ready to be appended to a backlog or forwarded unchanged; the views stay valid as long as the
-   * caller does not reuse the chunks it wrote.
+   * Redis counts them), so summing `bytes` gives the replication offset. With the `rawBytes` option,
+   * `raw` holds exactly those `bytes` bytes as zero-copy views of the written chunks (several when the
+   * command spanned chunks), ready to be appended to a backlog or forwarded unchanged; the views stay
+   * valid as long as the caller does not reuse the chunks it wrote. Without it, `raw` is empty.
    */
   onCommand(argv: string[], bytes: number, raw: readonly Buffer[]): void;
   /** A bare `\n` (or `\r\n`): before the payload, or in the stream. Refresh the link timer. */
@@ -43,7 +43,15 @@ export interface ReplicationStreamFramerOptions {
   maxMultibulkLength?: number;
   /** Longest `*<n>`/`$<n>` header line. @default 65536 */
   maxInlineLength?: number;
+  /**
+   * Hand each command's raw bytes to `onCommand` (a replica that forwards what it applies to its
+   * backlog and sub-replicas). Off, `raw` is an empty array and nothing is sliced.
+   * @default false
+   */
+  rawBytes?: boolean;
 }
+
+const NO_RAW: readonly Buffer[] = Object.freeze([]) as readonly Buffer[];
 
 type Mode = 'unset' | 'preamble' | 'length' | 'eof' | 'stream';
 
@@ -69,12 +77,14 @@ export class ReplicationStreamFramer {
   private pending: Buffer[] = [];
   private pendingHead = 0;
   private pendingOffset = 0;
+  private readonly raw: boolean;
 
   constructor(
     private readonly handlers: ReplicationStreamHandlers,
     options: ReplicationStreamFramerOptions = {},
   ) {
     this.maxPayload = options.maxPayloadLength ?? Number.MAX_SAFE_INTEGER;
+    this.raw = options.rawBytes === true;
     this.decoder = new RequestDecoder({
       masterLink: true,
       maxBulkLength: options.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH,
@@ -143,8 +153,16 @@ export class ReplicationStreamFramer {
   private stream(chunk: Buffer): void {
     const d = this.decoder;
     const h = this.handlers;
-    this.pending.push(chunk);
     d.write(chunk);
+    if (!this.raw) {
+      for (;;) {
+        const argv = d.next();
+        if (d.emptyLines !== this.keepalives) this.flushKeepalives();
+        if (argv === undefined) return;
+        h.onCommand(argv, d.lastCommandBytes, NO_RAW);
+      }
+    }
+    this.pending.push(chunk);
     for (;;) {
       const argv = d.next();
       if (d.emptyLines !== this.keepalives) this.flushKeepalives();
