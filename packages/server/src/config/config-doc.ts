@@ -34,5 +34,30 @@ regenerate with \`pnpm exec tsx packages/server/scripts/gen-config-doc.ts\`).
 | directive | type | default | values | CONFIG SET | meaning |
 |---|---|---|---|---|---|
 ${rows.join('\n')}
-`;
+${REPLICATION_SECTION}`;
 }
+
+/** Where each replication directive acts, and its option name when the packages are used in code. */
+const REPLICATION_SECTION = `
+## Replication directives
+
+The server hands these to its \`ReplicationNode\` (\`createMaster\`, both roles) and, while
+\`replicaof\` is set, to its upstream \`Replica\` (\`createReplica\`). In code, the same settings
+are options with camel-case names; see [replication.md](replication.md).
+
+| directive | used by | option in code |
+|---|---|---|
+| \`replicaof\` / \`slaveof\` (also \`--replicaof\`, \`REPLICAOF\`, \`SLAVEOF\` at runtime) | server | \`createReplica({ connect: tcpConnector(host, port) })\` |
+| \`masterauth\`, \`masteruser\` | replica | \`masterauth\`, \`masteruser\` |
+| \`replica-announce-ip\`, \`replica-announce-port\` (else \`port\`) | replica | \`announceIp\`, \`listeningPort\` |
+| \`repl-diskless-load\` | replica | \`replDisklessLoad\` |
+| \`repl-timeout\` | both | \`replTimeout\` (node, seconds), \`replTimeoutMs\` (replica, ms) |
+| \`dir\`, \`dbfilename\` | both | \`dir\`, \`dbfilename\` (disk-based sync file; a replica's disk-loaded snapshot) |
+| \`repl-backlog-size\`, \`repl-backlog-ttl\` | node | \`replBacklogSize\`, \`replBacklogTtl\` |
+| \`repl-diskless-sync\`, \`repl-diskless-sync-delay\`, \`repl-diskless-sync-max-replicas\` | node | \`replDisklessSync\`, \`replDisklessSyncDelay\`, \`replDisklessSyncMaxReplicas\` |
+| \`repl-ping-replica-period\` | node | \`replPingReplicaPeriod\` |
+| \`rdbcompression\`, \`rdbchecksum\` | node | \`rdbCompression\`, \`rdbChecksum\` |
+| \`client-output-buffer-limit replica ...\` | node | \`clientOutputBufferLimitReplica\` |
+| \`min-replicas-max-lag\` | node, server | \`minReplicasMaxLag\` (\`replica:lagging\`); the server also uses it with \`min-replicas-to-write\` |
+| \`min-replicas-to-write\`, \`replica-read-only\`, \`replica-serve-stale-data\`, \`replica-priority\`, \`replica-announced\` | server | – |
+`;
