@@ -139,15 +139,16 @@ export async function linkUp(replica: Redis): Promise<void> {
  * master's periodic `ping` moves it).
  */
 export async function caughtUp(master: Redis, replica: Redis, timeoutMs = 20000): Promise<number> {
-  return waitFor(
+  const reached = await waitFor(
     'the replica to reach the master offset',
     async () => {
       const target = Number((await info(master, 'replication')).get('master_repl_offset'));
       const r = await info(replica, 'replication');
-      return r.get('master_link_status') === 'up' && Number(r.get('slave_repl_offset')) === target ? target : undefined;
+      return r.get('master_link_status') === 'up' && Number(r.get('slave_repl_offset')) === target ? { target } : undefined;
     },
     timeoutMs,
   );
+  return reached.target;
 }
 
 /** `[replid, master_repl_offset]` of a node. */
