@@ -90,3 +90,160 @@ describeRedis('§10 master side: redis-server and replikit-server observed the s
     expect(oursSeen).toEqual(theirs);
   });
 });
+
+/** ACK values in the replica -> master bytes of `events` (REPLCONF ACK <n> only). */
+function ackValues(data: Buffer): number[] {
+  return parseCommands(data)
+    .commands.filter((c) => c.argv[0] === 'REPLCONF' && c.argv[1]?.toUpperCase() === 'ACK')
+    .map((c) => Number(c.argv[2]));
+}
+
+describeRedis('§10 replica side: replikit-server behind a real redis-server master', () => {
+  const nodes = new Nodes();
+  const taps: TapProxy[] = [];
+  afterEach(async () => {
+    for (const t of taps.splice(0)) await t.close();
+    await nodes.stopAll();
+  });
+
+  it('items 3, 5, 6, 8: through a recording proxy (keepalives before +FULLRESYNC, only ACKs sent back, GETACK answered without itself, an ACK every second)', async () => {
+    const master = await nodes.redis({ 'repl-diskless-sync': 'yes', 'repl-diskless-sync-delay': 2 });
+    const m = nodes.client(master);
+    await m.set('seed', '1');
+    const tap = await TapProxy.start(master.port);
+    taps.push(tap);
+    const ours = await nodes.replikit(['--replicaof', '127.0.0.1', String(tap.port)]);
+    const r = nodes.client(ours);
+    await linkUp(r);
+    await m.multi().incr('n').lpush('l', 'a').exec();
+    await m.set('s', 'x');
+    // SET and the WAIT's GETACK leave the master together; the answer is the offset before GETACK
+    const [[, set], [, waited]] = ((await m.pipeline().set('g', 'y').call('WAIT', '1', '0').exec()) ?? []) as [[unknown, string], [unknown, number]];
+    expect([set, waited]).toEqual(['OK', 1]);
+    await caughtUp(m, r);
+
+    const down = tap.bytes('m2r');
+    const text = down.toString('latin1');
+    const fr = /\+FULLRESYNC ([0-9a-f]{40}) (\d+)\r\n/.exec(text);
+    if (fr === null) throw new Error(`no +FULLRESYNC in ${JSON.stringify(text.slice(0, 200))}`);
+    const keepalivesBefore = (text.slice(0, fr.index).match(/(^|[^\r])\n/g) ?? []).length;
+    expect(keepalivesBefore).toBeGreaterThan(0);
+    const eof = text.indexOf('$EOF:', fr.index);
+    const mark = text.slice(eof + 5, eof + 45);
+    const streamStart = text.indexOf(mark, eof + 47) + 40;
+    const stream = parseCommands(down.subarray(streamStart)).commands;
+    let before = Number(fr[2]);
+    let getackEnd = -1;
+    for (const c of stream) {
+      if (c.argv[0] === 'REPLCONF' && c.argv[1] === 'GETACK') {
+        getackEnd = streamStart + (before - Number(fr[2])) + c.bytes;
+        break;
+      }
+      before += c.bytes;
+    }
+    expect(getackEnd).toBeGreaterThan(0);
+
+    // the first ACK at or past `before` sent after the GETACK reached us is its answer
+    let seen = 0;
+    let answer: number | undefined;
+    for (const e of tap.events) {
+      if (e.dir === 'm2r') seen += e.data.length;
+      else if (seen >= getackEnd && answer === undefined) answer = ackValues(e.data).find((v) => v >= before);
+    }
+    expect(answer).toBe(before);
+
+    // after the load: an ACK a second, and nothing but ACKs (and keepalives) sent to the master
+    await waitFor('three ACKs after the load', () => ackValues(tap.bytes('r2m')).length >= 3);
+    const up = parseCommands(tap.bytes('r2m')).commands;
+    const sent = up.slice(up.findIndex((c) => c.argv[0].toUpperCase() === 'PSYNC') + 1).map((c) => c.argv.slice(0, 2).join(' ').toUpperCase());
+    expect(new Set(sent.filter((s) => s !== '\\N'))).toEqual(new Set(['REPLCONF ACK']));
+  });
+
+  it('item 9: +CONTINUE with a new replid (the master was promoted): replid2 and second_repl_offset as a real replica keeps them', async () => {
+    const top = await nodes.redis({ 'repl-diskless-sync-delay': 0 });
+    const t = nodes.client(top);
+    await t.set('a', '1');
+    const [promoted, real] = await Promise.all([nodes.redis({ replicaof: `127.0.0.1 ${top.port}`, 'repl-diskless-sync-delay': 0 }), nodes.redis({ replicaof: `127.0.0.1 ${top.port}` })]);
+    const ours = await nodes.replikit(['--replicaof', '127.0.0.1', String(top.port)]);
+    const [p, c, r] = [nodes.client(promoted), nodes.client(real), nodes.client(ours)];
+    await t.set('b', '2');
+    for (const x of [p, c, r]) await caughtUp(t, x);
+    const old = await ids(t);
+
+    expect(await p.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
+    await p.set('after-promotion', '3');
+    expect(await c.call('REPLICAOF', '127.0.0.1', String(promoted.port))).toBe('OK');
+    expect(await r.call('REPLICAOF', '127.0.0.1', String(promoted.port))).toBe('OK');
+    await waitFor('both to resume partially', async () => (await syncStats(p)).partialOk === 2);
+    expect((await syncStats(p)).full).toBe(0);
+    await caughtUp(p, c);
+    await caughtUp(p, r);
+    const pick = async (x: import('ioredis').default) => {
+      const i = await info(x, 'replication');
+      return ['master_replid', 'master_replid2', 'second_repl_offset', 'master_repl_offset'].map((f) => i.get(f));
+    };
+    const theirs = await pick(c);
+    expect(theirs.slice(1, 3)).toEqual([old.replid, String(old.offset + 1)]);
+    expect(await pick(r)).toEqual(theirs);
+    expect(await r.get('after-promotion')).toBe('3');
+  });
+
+  it('item 11: a replica starts in the db its RDB names (repl-stream-db), and forwards a stream without SELECT', async () => {
+    const head = await nodes.redis({ 'repl-diskless-sync-delay': 0 });
+    const h = nodes.client(head);
+    const mid = await nodes.replikit(['--replicaof', '127.0.0.1', String(head.port), '--repl-diskless-sync-delay', '0']);
+    const m = nodes.client(mid);
+    await linkUp(m);
+    await h.select(5);
+    await h.set('a', '1');
+    await caughtUp(h, m);
+    // the tail's snapshot comes from our replica while the head's stream is in db 5
+    const tail = await nodes.redis({ replicaof: `127.0.0.1 ${mid.port}` });
+    const tc = nodes.client(tail);
+    await linkUp(tc);
+    await h.set('b', '2');
+    await caughtUp(h, tc);
+    await tc.select(5);
+    expect(await tc.mget('a', 'b')).toEqual(['1', '2']);
+    await tc.select(0);
+    expect(await tc.dbsize()).toBe(0);
+  });
+
+  it('item 15: the replica never expires keys itself, loads keys already expired in the RDB, and drops them on the master DEL', async () => {
+    const master = await nodes.redis({ 'enable-debug-command': 'yes', 'repl-diskless-sync-delay': 0 });
+    const m = nodes.client(master);
+    await m.call('DEBUG', 'SET-ACTIVE-EXPIRE', '0');
+    await m.set('e1', 'v', 'PX', 50);
+    await m.set('e2', 'v', 'PX', 50);
+    await m.set('p', 'v');
+    await new Promise((res) => setTimeout(res, 150));
+    const real = await nodes.redis({ replicaof: `127.0.0.1 ${master.port}` });
+    const ours = await nodes.replikit(['--replicaof', '127.0.0.1', String(master.port)]);
+    const [c, r] = [nodes.client(real), nodes.client(ours)];
+    await caughtUp(m, c);
+    await caughtUp(m, r);
+    const view = async (x: import('ioredis').default) => [await x.dbsize(), await x.get('e1'), await x.exists('e2')];
+    expect(await view(c)).toEqual([3, null, 0]);
+    expect(await view(r)).toEqual(await view(c));
+    // time passes with the replica's own timers running: nothing is deleted on the replica
+    await new Promise((res) => setTimeout(res, 1200));
+    expect(await r.dbsize()).toBe(3);
+    expect(await m.get('e1')).toBeNull(); // the master's lazy expiry propagates DEL e1
+    await caughtUp(m, c);
+    await caughtUp(m, r);
+    expect(await view(c)).toEqual([2, null, 0]);
+    expect(await view(r)).toEqual(await view(c));
+  });
+});
+
+describe('§10 RDB details', () => {
+  it('item 17: an EXPIRETIME (0xFD) is a signed int32 of seconds (dates after 2038 read negative)', () => {
+    const file = (seconds: number) => {
+      const t = Buffer.alloc(4);
+      t.writeInt32LE(seconds);
+      return Buffer.concat([Buffer.from('REDIS0010', 'latin1'), Buffer.from([0xfe, 0x00, 0xfd]), t, Buffer.from([0x00, 0x01, 0x6b, 0x01, 0x76, 0xff]), Buffer.alloc(8)]);
+    };
+    expect(readRdbBuffer(file(1_700_000_000)).entries[0].expireAtMs).toBe(1_700_000_000_000);
+    expect(readRdbBuffer(file(-2_147_483_648)).entries[0].expireAtMs).toBe(-2_147_483_648_000);
+  });
+});
