@@ -130,4 +130,30 @@ describeRedis('redis-server replica of replikit-server', () => {
       c.disconnect();
     }
   });
+
+  it('min-replicas-to-write: NOREPLICAS until a real replica is online, min_slaves_good_slaves in INFO', async () => {
+    const m = await startReplikit(['--min-replicas-to-write', '1', '--repl-diskless-sync-delay', '0']);
+    const c = client(m.port);
+    let r: RedisServerHandle | undefined;
+    try {
+      const refused = await c.set('k', 'v').catch((e: Error) => e.message);
+      const real = await startRedisServer({ config: { 'min-replicas-to-write': 1 } });
+      const rc = client(real.port);
+      try {
+        expect(refused).toBe(await rc.set('k', 'v').catch((e: Error) => e.message));
+        expect(refused).toMatch(/^NOREPLICAS /);
+      } finally {
+        rc.disconnect();
+        await real.stop();
+      }
+      expect(infoMap(await c.info('replication')).get('min_slaves_good_slaves')).toBe('0');
+      r = await startRedisServer({ config: { replicaof: `127.0.0.1 ${m.port}` } });
+      await waitFor('a good replica', async () => infoMap(await c.info('replication')).get('min_slaves_good_slaves') === '1');
+      expect(await c.set('k', 'v')).toBe('OK');
+    } finally {
+      c.disconnect();
+      await r?.stop();
+      await m.stop();
+    }
+  });
 });
