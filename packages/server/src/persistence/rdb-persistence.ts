@@ -13,7 +13,7 @@ import type { Logger } from '../logger';
 import { type RdbLoadResult, type RdbReplicationAux, loadRdbFile, loadRdbFileSync } from './rdb-load';
 import { type BackgroundSaveProgress, RdbSaveError, saveRdbFileInBackground, saveRdbFileSync } from './rdb-save';
 
-/** What persistence needs from the replication layer (the seam for the replication wave). */
+/** What persistence needs from the replication layer: the aux fields to write, the restart rule, the role. */
 export interface PersistenceReplicationHooks {
   /** Replication aux fields to write into a dump, or undefined outside a replication chain. */
   rdbSaveInfo(): RdbReplicationInfo | undefined;
