@@ -30,7 +30,7 @@ export interface ReplicaDeps {
   keyspace?: Keyspace;
   /** opens a link to the master (see tcpConnector) */
   connect: ReplicaConnector;
-  /** the replication state owner (ids, offsets, backlog, sub-replicas) */
+  /** the node that holds the replication state (ids, offsets, backlog, sub-replicas) */
   node?: UpstreamNode;
   /** applies the stream; default: createKeyspaceApplier(keyspace) */
   applier?: StreamApplier;
