@@ -100,6 +100,13 @@ function parseDbfilename(args: readonly string[]): string {
   return args[0];
 }
 
+/** `appendfilename` / `appenddirname`: a plain name, not a path (Redis's pathIsBaseName). */
+function parseBaseName(args: readonly string[], reason: string): string {
+  if (args.length !== 1) throw new Error('wrong number of arguments');
+  if (args[0].includes('/')) throw new Error(reason);
+  return args[0];
+}
+
 const DEFAULT_BUFFER_LIMITS: OutputBufferLimits = {
   normal: { hard: 0, soft: 0, softSeconds: 0 },
   replica: { hard: 256 * 1024 * 1024, soft: 64 * 1024 * 1024, softSeconds: 60 },
@@ -169,8 +176,8 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   bool('protected-mode', true, 'accepted for compatibility (replikit binds where told)'),
   int('maxclients', 10000, 1, UINT_MAX, 'maximum number of connected clients'),
   // general
-  bool('daemonize', false, 'only "no" is supported: run under a supervisor', { immutable: true,
-    unsupported: (a) => (a[0]?.toLowerCase() === 'yes' ? 'daemonize yes is not supported by replikit-server' : undefined) }),
+  bool('daemonize', false, 'run detached in the background (writes `pidfile`, logs to `logfile`)', { immutable: true }),
+  enm('supervised', 'no', ['upstart', 'systemd', 'auto', 'no'], 'supervision mode; accepted (systemd readiness is not signalled)', { immutable: true }),
   str('pidfile', '', 'write the process id to this file', { immutable: true }),
   enm('loglevel', 'notice', ['debug', 'verbose', 'notice', 'warning'], 'log verbosity'),
   str('logfile', '', 'log file path; empty logs to stdout', { immutable: true }),
@@ -190,7 +197,19 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   bool('rdbcompression', true, 'LZF-compress strings in RDB files'),
   bool('rdbchecksum', true, 'write and check the RDB CRC64'),
   bool('stop-writes-on-bgsave-error', true, 'refuse writes after a failed background save'),
-  bool('appendonly', false, 'AOF is not supported: only "no"', { unsupported: (a) => (a[0]?.toLowerCase() === 'yes' ? 'appendonly yes is not supported by replikit-server' : undefined) }),
+  bool('appendonly', false, 'append-only file persistence (multi-part AOF in `appenddirname`); CONFIG SET yes starts a rewrite'),
+  { name: 'appendfilename', kind: 'custom', defaultText: 'appendonly.aof', immutable: true, description: 'base name of the AOF files and manifest',
+    parse: (a) => parseBaseName(a, "appendfilename can't be a path, just a filename") },
+  { name: 'appenddirname', kind: 'custom', defaultText: 'appendonlydir', immutable: true, description: 'directory (inside `dir`) holding the AOF files',
+    parse: (a) => parseBaseName(a, "appenddirname can't be a path, just a dirname") },
+  enm('appendfsync', 'everysec', ['always', 'everysec', 'no'], 'fsync policy of the AOF: always (before the reply), everysec, no'),
+  bool('no-appendfsync-on-rewrite', false, 'skip AOF fsyncs while a rewrite runs'),
+  int('auto-aof-rewrite-percentage', 100, 0, INT_MAX, 'rewrite the AOF when it grew by this percentage since the last rewrite (0 disables)'),
+  mem('auto-aof-rewrite-min-size', '64mb', 0, LLONG_MAX, 'no automatic rewrite below this AOF size'),
+  bool('aof-load-truncated', true, 'load an AOF whose last command is cut short (and truncate it) instead of exiting'),
+  bool('aof-use-rdb-preamble', true, 'write the AOF base file as an RDB (else in command form)'),
+  bool('aof-timestamp-enabled', false, 'write #TS:<unix seconds> annotations into the AOF'),
+  bool('aof-rewrite-incremental-fsync', true, 'fsync the rewritten base every 4 MB while writing it'),
   int('shutdown-timeout', 10, 0, INT_MAX, 'seconds SHUTDOWN waits for replicas to catch up'),
   // limits
   mem('client-query-buffer-limit', '1gb', 1024 * 1024, LLONG_MAX, 'maximum query buffer of one client'),
