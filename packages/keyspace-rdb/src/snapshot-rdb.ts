@@ -21,6 +21,8 @@ export interface SnapshotRdbProgress {
 export interface SnapshotRdbOptions {
   /** `repl-stream-db`, `repl-id`, `repl-offset` aux fields (a full sync, or a dump in a replication chain) */
   replication?: RdbReplicationInfo;
+  /** the `aof-base` aux field: 1 for the base file of a multi-part AOF @default 0 */
+  aofBase?: 0 | 1;
   /** LZF-compress strings longer than 20 bytes (`rdbcompression`) @default true */
   compress?: boolean;
   /** write a real CRC64 (`rdbchecksum`; false writes 8 zero bytes) @default true */
@@ -49,6 +51,7 @@ function writerOptions(keyspace: Keyspace, o: SnapshotRdbOptions | undefined): R
     checksum: o?.checksum ?? true,
     usedMem: process.memoryUsage().heapUsed,
     replication: o?.replication,
+    aofBase: o?.aofBase ?? 0,
     databases: keyspace.databases,
     dbSizes,
     checkDuplicateKeys: false,
