@@ -125,7 +125,7 @@ process.on('exit', () => {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     console.log(`\n${sig}: stopping the servers`);
-    void stopAll().finally(() => process.exit(130));
+    void stopAll().finally(() => process.exit(sig === 'SIGINT' ? 130 : 143));
   });
 }
 
@@ -260,8 +260,9 @@ async function main(): Promise<void> {
     step('writes on the master reach both replicas');
     await master.client.set('greeting', 'hello', 'PX', 60_000);
     await master.client.multi().incr('hits').sadd('tags', 'fast', 'typed').exec();
-    const at = await caughtUp(master, [a, b]);
-    say(`SET greeting hello PX 60000; MULTI INCR hits SADD tags EXEC; both replicas at offset ${at}`);
+    const acked = await master.client.wait(2, 5000);
+    say(`SET greeting hello PX 60000; MULTI INCR hits SADD tags EXEC; WAIT 2 5000 -> ${acked} replicas acknowledged`);
+    await caughtUp(master, [a, b]);
     for (const r of [a, b]) {
       say(`${r.name}: GET greeting -> ${await r.client.get('greeting')}, PTTL ${await r.client.pttl('greeting')} ms, hits ${await r.client.get('hits')}, SMEMBERS tags ${(await r.client.smembers('tags')).sort().join(',')}`);
     }

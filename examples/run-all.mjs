@@ -10,10 +10,12 @@ const examples = readdirSync(here).filter((f) => f.endsWith('.ts') && !f.endsWit
 let failed = 0;
 for (const f of examples) {
   const t = Date.now();
-  const r = spawnSync('pnpm', ['exec', 'tsx', f], { cwd: here, encoding: 'utf8', timeout: 60_000 });
+  // node --import tsx (not `pnpm exec tsx`): no wrapper process, so the timeout's SIGTERM reaches
+  // the example itself, which stops the servers it started
+  const r = spawnSync(process.execPath, ['--import', 'tsx', f], { cwd: here, encoding: 'utf8', timeout: 60_000, killSignal: 'SIGTERM' });
   const ok = r.status === 0;
   if (!ok) failed++;
   console.log(`${ok ? 'ok  ' : 'FAIL'} examples/${f} (${Date.now() - t} ms)`);
-  if (!ok) console.log(r.stdout, r.stderr);
+  if (!ok) console.log(`${r.error ? `${r.error.message}\n` : ''}${r.stdout}${r.stderr}`);
 }
 process.exit(failed ? 1 : 0);
