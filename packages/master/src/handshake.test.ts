@@ -96,6 +96,14 @@ describe('handshake replies', () => {
     await until(() => r.closed, 'the close after an rdb-only transfer');
   });
 
+  test('close() closes the connections it serves', async () => {
+    const r = connect();
+    expect(await r.call('PING')).toBe('+PONG');
+    node.close();
+    expect(node.state).toBe('closed');
+    await until(() => r.closed, 'the close');
+  });
+
   test('a protocol error is answered and the connection closed', async () => {
     const r = connect();
     r.sendRaw('*1\r\n$x\r\n');

@@ -155,3 +155,10 @@ export function linkInfo(link: ReplicaLink, now: number): ReplicaInfo {
   const lag = link.phase === 'online' ? Math.floor((now - link.ackTime) / 1000) : 0;
   return { id: link.id, ip: link.ip, port: link.port, state: link.state, offset: link.ackOffset, lag };
 }
+
+/** Online replicas (not `rdb-only` transfers) for which `pred` holds. */
+export function countOnline(links: Iterable<ReplicaLink>, pred: (link: ReplicaLink) => boolean): number {
+  let n = 0;
+  for (const l of links) if (l.phase === 'online' && !l.handshake.rdbOnly && pred(l)) n++;
+  return n;
+}

@@ -9,7 +9,7 @@ import type { MasterEvents, ReplicaInfo, SyncCounters } from './events';
 import { FullSyncCoordinator } from './full-sync';
 import { type MasterDeps, type MasterOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type CommandHost, psyncCommand, replconfCommand, syncCommand } from './replica-commands';
-import { type HandshakeState, ReplicaLink, linkInfo, newHandshake, overOutputLimit } from './replica-link';
+import { countOnline, type HandshakeState, ReplicaLink, linkInfo, newHandshake, overOutputLimit } from './replica-link';
 import { AckWaiters, runCron } from './replication-cron';
 import { serveDuplex } from './serve';
 import { type RdbReplicationAux, ReplicationState } from './replication-state';
@@ -41,6 +41,8 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly #host: CommandHost;
   #getackScheduled = false;
   #closedOutputBytes = 0;
+  /** connections of serve(), closed with the node */
+  readonly #served = new Set<ReplicaTransport>();
 
   constructor(deps: MasterDeps, options: MasterOptions = {}) {
     super();
@@ -191,7 +193,10 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   /** Serves one connection (a replica, or redis-cli --rdb) over any Duplex until it closes. */
   serve(duplex: Duplex): ReplicaTransport {
     this.#checkOpen();
-    return serveDuplex(this, duplex);
+    const transport = serveDuplex(this, duplex);
+    this.#served.add(transport);
+    transport.onClose(() => this.#served.delete(transport));
+    return transport;
   }
 
   /** The handshake state of a transport (created on first use). */
@@ -235,9 +240,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   /** Online replicas whose ACK lag is at most `maxLag` seconds (min-replicas-max-lag). */
   goodReplicas(maxLag: number): number {
     const now = this.options.clock();
-    let n = 0;
-    for (const l of this.#links) if (l.phase === 'online' && !l.handshake.rdbOnly && linkInfo(l, now).lag <= maxLag) n++;
-    return n;
+    return countOnline(this.#links, (l) => linkInfo(l, now).lag <= maxLag);
   }
 
   /**
@@ -246,7 +249,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
    */
   wait(numreplicas: number, timeoutMs: number): Promise<number> {
     const target = this.#state.offset;
-    return this.#acks.wait(target, numreplicas, timeoutMs, () => this.#acked(target));
+    return this.#acks.wait(target, numreplicas, timeoutMs, () => countOnline(this.#links, (l) => l.ackOffset >= target));
   }
 
   /** Bytes written to replicas since creation. */
@@ -256,12 +259,13 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     return n;
   }
 
-  /** Closes every replica link and timer; idempotent. */
+  /** Closes every replica link, every connection of serve() and every timer; idempotent. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#cron);
     this.#resetLinks('the node is closing');
+    for (const t of [...this.#served]) t.close('the node is closing');
     this.#acks.close();
   }
 
@@ -309,12 +313,6 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     }
     this.emit('replica:ack', this.#info(link), offset);
     this.#acks.check();
-  }
-
-  #acked(target: number): number {
-    let n = 0;
-    for (const l of this.#links) if (l.phase === 'online' && !l.handshake.rdbOnly && l.ackOffset >= target) n++;
-    return n;
   }
 
   #feedCommandInCurrentDb(argv: readonly string[]): void {
