@@ -209,6 +209,32 @@ describeRedis('a real redis-server 7.0 replica of a ReplicationNode', () => {
   }, 60000);
 });
 
+describeRedis('a real replica authenticating with masterauth', () => {
+  test('requirepass on our side: the replica AUTHs, then syncs', async () => {
+    const keyspace = createKeyspace();
+    const node = createMaster({ keyspace }, { requirepass: 'pw', replDisklessSyncDelay: 0 });
+    const listener = createServer((socket) => node.serve(socket));
+    let replica: RedisServerHandle | undefined;
+    let client: RawClient | undefined;
+    try {
+      await new Promise<void>((r) => listener.listen(0, '127.0.0.1', () => r()));
+      const port = (listener.address() as { port: number }).port;
+      keyspace.execute(['SET', 'secret', 'value'], { db: 0 });
+      replica = await startRedisServer({ config: { replicaof: `127.0.0.1 ${port}`, masterauth: 'pw' } });
+      client = await RawClient.connect(replica.port);
+      await waitInfo(client, 'master_link_status', (v) => v === 'up', 'the link');
+      expect(plain(await client.call('GET', 'secret'))).toBe('value');
+      expect(node.counters.syncFull).toBe(1);
+    } finally {
+      await client?.close();
+      await replica?.stop();
+      node.close();
+      await new Promise<void>((r) => listener.close(() => r()));
+      keyspace.close();
+    }
+  }, 30000);
+});
+
 describeCli('redis-cli --rdb against serve()', () => {
   test.each([true, false])('repl-diskless-sync %s: the RDB holds the dataset, the connection is closed after it', async (diskless) => {
     const keyspace = createKeyspace();
