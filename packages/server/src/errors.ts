@@ -17,6 +17,8 @@ export type ServerErrorCode =
   | 'ERR_SERVER_CONFIG_FILE'
   | 'ERR_SERVER_RDB_LOAD'
   | 'ERR_SERVER_RDB_SAVE'
+  | 'ERR_SERVER_AOF_LOAD'
+  | 'ERR_SERVER_AOF_WRITE'
   | 'ERR_SERVER_UNSUPPORTED_VALUE';
 
 /** Base class of every error thrown or emitted by @replikit/server. */
@@ -160,5 +162,29 @@ export class UnsupportedValueError extends ServerError {
   override name = 'UnsupportedValueError';
   constructor(readonly valueType: string) {
     super('ERR_SERVER_UNSUPPORTED_VALUE', `values of type ${valueType} cannot be stored by replikit-server`);
+  }
+}
+
+/** The AOF could not be loaded at start-up (bad manifest, corrupt or truncated file); `logLines` are Redis's log lines before it exits 1. */
+export class AofLoadError extends ServerError {
+  override name = 'AofLoadError';
+  constructor(
+    message: string,
+    readonly logLines: readonly string[],
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_SERVER_AOF_LOAD', message, options);
+  }
+}
+
+/** Writing, syncing or rewriting the AOF failed (`op`: open, write, fsync, rewrite, manifest). */
+export class AofWriteError extends ServerError {
+  override name = 'AofWriteError';
+  constructor(
+    readonly op: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_SERVER_AOF_WRITE', message, options);
   }
 }

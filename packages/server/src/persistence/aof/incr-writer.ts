@@ -1,0 +1,100 @@
+/**
+ * The open incremental AOF file: propagated writes are appended in RESP form with the file's own
+ * SELECT rules (a SELECT before the first command of the file and whenever the database changes),
+ * `#TS:` annotations when the second changes (`aof-timestamp-enabled`), written to the kernel
+ * before the command's reply leaves (so a crash of the process loses nothing written), and synced
+ * per `appendfsync`: `always` fsyncs before returning, `everysec` is synced off the event loop once
+ * a second by the owner, `no` leaves it to the kernel.
+ */
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
+import type { PropagatedCommand } from '@replikit/keyspace';
+import { encodeCommand, timestampAnnotation } from './aof-format';
+
+export interface IncrWriterOptions {
+  /** `aof-timestamp-enabled`, read on every write */
+  timestamps: () => boolean;
+  clock?: () => number;
+}
+
+export class IncrWriter {
+  private fd: number;
+  private selectedDb = -1;
+  private lastTimestamp = 0;
+  /** bytes in the file */
+  size: number;
+  /** bytes written since the last completed fsync */
+  unsynced = 0;
+  /** an fsync running off the event loop (aof_pending_bio_fsync) */
+  fsyncInFlight = false;
+  private closed = false;
+  private readonly clock: () => number;
+
+  constructor(
+    readonly path: string,
+    private readonly o: IncrWriterOptions,
+  ) {
+    this.clock = o.clock ?? Date.now;
+    this.fd = openSync(path, 'a', 0o644);
+    this.size = fstatSync(this.fd).size;
+  }
+
+  /** The bytes for `writes` (SELECTs and annotations included); the SELECT state moves on. */
+  encode(writes: readonly PropagatedCommand[]): Buffer[] {
+    const chunks: Buffer[] = [];
+    if (this.o.timestamps()) {
+      const now = Math.floor(this.clock() / 1000);
+      if (now > this.lastTimestamp) {
+        chunks.push(timestampAnnotation(now));
+        this.lastTimestamp = now;
+      }
+    }
+    for (let i = 0; i < writes.length; i++) {
+      const w = writes[i] as PropagatedCommand;
+      if (w.db !== this.selectedDb) {
+        chunks.push(encodeCommand(['SELECT', String(w.db)]));
+        this.selectedDb = w.db;
+      }
+      chunks.push(encodeCommand(w.argv as string[]));
+    }
+    return chunks;
+  }
+
+  /** Writes the bytes to the file (blocking write(2), no fsync). Throws the system error. */
+  write(chunks: readonly Buffer[]): void {
+    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks as Buffer[]);
+    let off = 0;
+    while (off < buf.length) off += writeSync(this.fd, buf, off);
+    this.size += buf.length;
+    this.unsynced += buf.length;
+  }
+
+  /** fdatasync now (appendfsync always, shutdown). */
+  syncNow(): void {
+    if (this.closed) return;
+    fdatasyncSync(this.fd);
+    this.unsynced = 0;
+  }
+
+  /** fdatasync on the thread pool (appendfsync everysec); `done` gets the error, if any. */
+  syncInBackground(done: (err: Error | null) => void): void {
+    if (this.fsyncInFlight || this.closed) return;
+    this.fsyncInFlight = true;
+    const pending = this.unsynced;
+    fdatasync(this.fd, (err) => {
+      this.fsyncInFlight = false;
+      if (this.closed) {
+        closeSync(this.fd);
+        return;
+      }
+      if (!err) this.unsynced = Math.max(0, this.unsynced - pending);
+      done(err);
+    });
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    // an fsync on the thread pool still uses the descriptor: its callback closes it
+    if (!this.fsyncInFlight) closeSync(this.fd);
+  }
+}
