@@ -11,6 +11,8 @@ import type { ServerRuntime } from '../dispatch/server-runtime';
 import type { RdbPersistence } from '../persistence/rdb-persistence';
 import type { InstantaneousMetrics } from './info-metrics';
 import type { InfoField, ReplicationInfoProvider } from './replication-info';
+import type { AofPersistence } from '../persistence/aof/aof-persistence';
+import { aofInfoHead, aofInfoTail } from '../persistence/aof/aof-info';
 
 /** Everything the INFO builders read. */
 export interface InfoSources {
@@ -24,6 +26,8 @@ export interface InfoSources {
   readonly replikitVersion: string;
   /** `executable` */
   readonly executable: string;
+  /** the AOF (INFO persistence `aof_*` fields) */
+  readonly aof?: AofPersistence;
   /** unix ms when SHUTDOWN waits for replicas (INFO `shutdown_in_milliseconds`), else undefined */
   readonly shutdownAt?: number;
 }
@@ -66,7 +70,7 @@ export function serverSection(s: InfoSources): InfoField[] {
     ['gcc_version', '0.0.0'],
     ['node_version', process.versions.node],
     ['process_id', process.pid],
-    ['process_supervised', 'no'],
+    ['process_supervised', s.config.getString('supervised') === 'auto' ? 'no' : s.config.getString('supervised')],
     ['run_id', rt.runId],
     ['tcp_port', rt.port || s.config.getNumber('port')],
     ['server_time_usec', now * 1000],
@@ -166,18 +170,10 @@ export function persistenceSection(s: InfoSources): InfoField[] {
     ['rdb_last_cow_size', 0],
     ['rdb_last_load_keys_expired', p.lastLoad.keysExpired],
     ['rdb_last_load_keys_loaded', p.lastLoad.keysLoaded],
-    ['aof_enabled', 0],
-    ['aof_rewrite_in_progress', 0],
-    ['aof_rewrite_scheduled', 0],
-    ['aof_last_rewrite_time_sec', -1],
-    ['aof_current_rewrite_time_sec', -1],
-    ['aof_last_bgrewrite_status', 'ok'],
-    ['aof_rewrites', 0],
-    ['aof_rewrites_consecutive_failures', 0],
-    ['aof_last_write_status', 'ok'],
-    ['aof_last_cow_size', 0],
+    ...aofInfoHead(s.aof),
     ['module_fork_in_progress', 0],
     ['module_fork_last_cow_size', 0],
+    ...aofInfoTail(s.aof),
   ];
 }
 
