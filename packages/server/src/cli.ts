@@ -149,7 +149,11 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
     await configured.load();
   } catch (err) {
     const lines = (err as { logLines?: readonly string[] }).logLines;
-    if (lines) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_SERVER_AOF_LOAD' || code === 'ERR_SERVER_AOF_WRITE') {
+      // the AOF's own lines, then exit(1) like loadDataFromDisk / aofOpenIfNeededOnServerStart
+      for (const l of lines ?? [(err as Error).message]) logger.warning(l);
+    } else if (lines) {
       for (const l of lines) logger.warning(l);
       logger.warning('Terminating server after rdb file reading failure.');
     } else logger.warning(`Fatal error loading the DB: ${errnoText(err)}. Exiting.`);

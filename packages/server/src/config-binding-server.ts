@@ -21,6 +21,8 @@ import { InstantaneousMetrics } from './info/info-metrics';
 import { Logger, type LogLevel } from './logger';
 import type { RdbLoadResult } from './persistence/rdb-load';
 import { RdbPersistence } from './persistence/rdb-persistence';
+import { aofCommands } from './persistence/aof/aof-commands';
+import { AofPersistence } from './persistence/aof/aof-persistence';
 import { replicationCommands } from './replication/replication-commands';
 import { ServerReplication } from './replication/server-replication';
 import { type ReplikitServer, type ServerAddress, createServer } from './server';
@@ -46,10 +48,15 @@ export interface ConfiguredServer {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly persistence: RdbPersistence;
+  /** the append-only file (active while `appendonly` is yes) */
+  readonly aof: AofPersistence;
   /** the ReplicationNode and, while `replicaof` is set, the upstream link */
   readonly replication: ServerReplication;
   readonly operator: OperatorContext;
-  /** Loads the dump if there is one (rejects with RdbLoadError for a bad one). */
+  /**
+   * Loads the AOF when `appendonly` is yes (rejects with AofLoadError), else the dump if there is
+   * one (rejects with RdbLoadError for a bad one); then opens the AOF (AofWriteError).
+   */
   load(): Promise<RdbLoadResult | undefined>;
   /** Listens and starts the timers (save points, metrics, active expiry). */
   listen(): Promise<ServerAddress>;
@@ -81,6 +88,14 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   const replication = new ServerReplication({ server, keyspace, config, logger, persistenceLoading: () => persistence.loading });
   const replicationInfo = replication;
   persistence = new RdbPersistence({ keyspace, config, logger, replication });
+  const aof = new AofPersistence({ keyspace, config, logger, otherChildRunning: () => persistence.bgsaveInProgress });
+  // the AOF is one more consumer of the propagated write stream (a replica's too: its master's writes)
+  server.on('command:propagate', (writes) => aof.feed(writes));
+  const unbindAof = config.onChange((name) => {
+    if (name !== 'appendonly') return;
+    if (config.getBool('appendonly')) aof.enable();
+    else aof.disable();
+  });
   const metrics = new InstantaneousMetrics(server.stats);
   let shuttingDown = false;
   let closed = false;
@@ -88,16 +103,19 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   const unbind = bindConfig({ server, logger }, config);
   // rdb_changes_since_last_save comes from the keyspace's change counter (persistence.dirty)
   server.setDiskErrorCheck(() =>
-    persistence.lastBgsaveStatus === 'err' && persistence.saveParams.length > 0 && config.getBool('stop-writes-on-bgsave-error') ? MISCONF : undefined,
+    aof.diskError() ??
+    (persistence.lastBgsaveStatus === 'err' && persistence.saveParams.length > 0 && config.getBool('stop-writes-on-bgsave-error') ? MISCONF : undefined),
   );
 
   async function close(): Promise<void> {
     if (closed) return;
     closed = true;
     unbind();
+    unbindAof();
     metrics.close();
     replication.close();
     await persistence.close();
+    await aof.close();
     keyspace.stopActiveExpire();
     await server.close();
     if (ownKeyspace) keyspace.close();
@@ -109,6 +127,14 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     logger.warning('User requested shutdown...');
     const nosave = flags.nosave === true || persistence.loading;
     await persistence.killBgsave();
+    if (aof.rewriter.inProgress) {
+      logger.warning('There is a child rewriting the AOF. Killing it!');
+      await aof.rewriter.killAndWait();
+    }
+    if (aof.enabled) {
+      logger.notice('Calling fsync() on the AOF file.');
+      aof.syncAndClose();
+    }
     if ((persistence.saveParams.length > 0 && !nosave) || flags.save === true) {
       logger.notice('Saving the final RDB snapshot before exiting.');
       if (!persistence.saveSync()) {
@@ -141,6 +167,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     config,
     keyspace,
     persistence,
+    aof,
     metrics,
     replicationInfo,
     replikitVersion: REPLIKIT_VERSION,
@@ -150,8 +177,18 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   };
   for (const s of lateCommands()) server.registerCommand(s, true);
   for (const s of replicationCommands(replication)) server.registerCommand(s, true);
+  for (const s of aofCommands(aof)) server.registerCommand(s, true);
 
-  const load = (): Promise<RdbLoadResult | undefined> => persistence.loadAtStartup();
+  // loadDataFromDisk: with the AOF on, the AOF is loaded and the RDB file is not read
+  async function load(): Promise<RdbLoadResult | undefined> {
+    if (aof.state !== 'on') {
+      aof.readManifestQuietly();
+      return persistence.loadAtStartup();
+    }
+    await aof.loadAtStartup();
+    aof.openOnStart();
+    return undefined;
+  }
 
   async function start(): Promise<ServerAddress> {
     await load();
@@ -159,7 +196,9 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   }
 
   async function listen(): Promise<ServerAddress> {
+    if (aof.state === 'on' && aof.writer === undefined) aof.openOnStart();
     const address = await server.listen();
+    aof.start(clampHz(config.getNumber('hz')));
     metrics.start();
     persistence.start(clampHz(config.getNumber('hz')));
     keyspace.startActiveExpire();
@@ -167,5 +206,5 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     return address;
   }
 
-  return { server, keyspace, config, logger, persistence, replication, operator: op, load, listen, start, shutdown, close };
+  return { server, keyspace, config, logger, persistence, aof, replication, operator: op, load, listen, start, shutdown, close };
 }
