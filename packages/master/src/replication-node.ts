@@ -118,8 +118,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   becomeReplica(): void {
     this.#checkOpen();
+    // Redis 7.0 (replicationSetMaster) keeps the sub-replicas: they may continue partially once
+    // this node has resynced with its new master; a replid change or a full sync drops them then.
     this.#state.toReplica();
-    this.#resetLinks('the node became a replica');
   }
 
   becomeMaster(): void {
