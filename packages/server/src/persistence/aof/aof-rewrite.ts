@@ -70,6 +70,7 @@ export class AofRewriter {
     } else if (p.state === 'wait-rewrite') {
       p.unlinkQuietly(this.tempIncrName());
       p.writer = p.openWriter(this.tempIncrName());
+      log.notice(`Creating AOF incr file ${this.tempIncrName()} on background rewrite`);
     }
     const snap: Snapshot = p.deps.keyspace.snapshot();
     const tmp = join(p.deps.config.getString('dir'), `temp-rewriteaof-bg-${process.pid}.aof`);
