@@ -63,7 +63,9 @@ export async function seedDataset(c: Redis, opts: SeedOptions): Promise<void> {
     await c.select(db);
     const p = c.pipeline();
     const strings = ['hello', '0', '12345', '-7', '9223372036854775807', '-9223372036854775808', '3.14', '007', 'x'.repeat(300)];
-    strings.forEach((v, i) => p.set(`str:${i}`, `${v}`));
+    strings.forEach((v, i) => {
+      p.set(`str:${i}`, v);
+    });
     p.set('str:bin', Buffer.from([0, 255, 13, 10, 36, 42]));
     p.rpush('list:small', 'a', '1', 'bb', '-5');
     p.rpush('list:big', ...range(400).map((i) => (i % 3 === 0 ? String(i) : `item-${i}-${'y'.repeat(i % 20)}`)));
@@ -140,8 +142,8 @@ export async function mixedWrites(c: Redis, count: number, seed: number): Promis
         case 27: p.lmove(`w:list:${k % 8}`, `w:list:${(k + 1) % 8}`, 'LEFT', 'RIGHT'); break;
         case 28: p.hincrbyfloat(`w:hash:${k % 8}`, 'fl', '0.25'); break;
         case 29: p.setrange(`w:app:${k % 5}`, int(4), 'Z'); break;
-        case 30: p.multi().set(`w:tx:${k % 5}`, `t${int(100)}`).incr(`w:txc:${k % 5}`).rpush(`w:list:${k % 8}`, 'tx').exec(); break;
-        default: p.multi().incr(`w:single:${k % 5}`).exec(); break;
+        case 30: p.call('MULTI').set(`w:tx:${k % 5}`, `t${int(100)}`).incr(`w:txc:${k % 5}`).rpush(`w:list:${k % 8}`, 'tx').call('EXEC'); break;
+        default: p.call('MULTI').incr(`w:single:${k % 5}`).call('EXEC'); break;
       }
     }
     p.select(0);

@@ -13,7 +13,7 @@ import { redisCli } from './redis-cli';
 
 const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
 
-const FORMS = [
+const FORMS: Array<{ form: string; master: string[]; target: string; replica: Record<string, string> }> = [
   { form: '$EOF: (diskless)', master: ['--repl-diskless-sync', 'yes'], target: 'replicas sockets', replica: { 'repl-diskless-load': 'on-empty-db' } },
   { form: '$<len> (disk)', master: ['--repl-diskless-sync', 'no'], target: 'disk', replica: {} },
 ];
