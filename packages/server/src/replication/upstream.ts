@@ -140,7 +140,9 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     get transfer() {
       if (replica.state !== 'sync') return undefined;
       const i = replica.info();
-      return { totalBytes: i.masterSyncTotalBytes, readBytes: i.masterSyncReadBytes, lastIoSecondsAgo: i.masterSyncLastIoSecondsAgo };
+      // Redis shows 0 for an `$EOF:` payload once bytes flow (-1 only before the preamble)
+      const total = i.masterSyncTotalBytes < 0 && i.masterSyncReadBytes > 0 ? 0 : i.masterSyncTotalBytes;
+      return { totalBytes: total, readBytes: i.masterSyncReadBytes, lastIoSecondsAgo: i.masterSyncLastIoSecondsAgo };
     },
     get streamDb() {
       return master.db;
