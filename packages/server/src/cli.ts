@@ -12,6 +12,7 @@ import { ConfigFileError } from './errors';
 import type { ServerConfig } from './config/server-config';
 import { REDIS_VERSION } from './defaults';
 import { Logger, type LogLevel } from './logger';
+import { DEFAULT_PID_FILE, isDaemonized, spawnDaemon } from './process/daemonize';
 
 const ERRNO_TEXT: Record<string, string> = {
   ENOENT: 'No such file or directory',
@@ -96,6 +97,14 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
   }
   const config = loadConfig(argv, io);
   if (config === undefined) return;
+  const daemonize = config.getBool('daemonize') && io === processIo;
+  if (daemonize && !isDaemonized()) {
+    // the parent returns at once; the detached copy runs the server
+    spawnDaemon();
+    io.exit(0);
+    return;
+  }
+  if (daemonize && config.getString('pidfile') === '') config.set('pidfile', [DEFAULT_PID_FILE]);
   const logger = new Logger({ level: config.getString('loglevel') as LogLevel, logfile: config.getString('logfile'), sink: io.stdout });
   logger.log('warning', 'oO0OoO0OoO0Oo replikit is starting oO0OoO0OoO0Oo', 'C');
   logger.log(
@@ -128,6 +137,9 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
       logger.warning(`Failed to write PID file: ${errnoText(err)}`);
     }
   }
+  const supervised = config.getString('supervised');
+  if (supervised === 'systemd' && !process.env.NOTIFY_SOCKET) logger.warning('systemd supervision error: NOTIFY_SOCKET not found!');
+  else if (supervised === 'upstart' && !process.env.UPSTART_JOB) logger.warning('upstart supervision requested, but UPSTART_JOB not found!');
   logger.notice(`Running mode=standalone, port=${config.getNumber('port')}.`);
   logger.warning('Server initialized');
 

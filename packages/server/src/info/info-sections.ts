@@ -13,6 +13,7 @@ import type { InstantaneousMetrics } from './info-metrics';
 import type { InfoField, ReplicationInfoProvider } from './replication-info';
 import type { AofPersistence } from '../persistence/aof/aof-persistence';
 import { aofInfoHead, aofInfoTail } from '../persistence/aof/aof-info';
+import { supervisionMode } from '../process/daemonize';
 
 /** Everything the INFO builders read. */
 export interface InfoSources {
@@ -70,7 +71,7 @@ export function serverSection(s: InfoSources): InfoField[] {
     ['gcc_version', '0.0.0'],
     ['node_version', process.versions.node],
     ['process_id', process.pid],
-    ['process_supervised', s.config.getString('supervised') === 'auto' ? 'no' : s.config.getString('supervised')],
+    ['process_supervised', supervisionMode(s.config.getString('supervised'))],
     ['run_id', rt.runId],
     ['tcp_port', rt.port || s.config.getNumber('port')],
     ['server_time_usec', now * 1000],
