@@ -1,10 +1,15 @@
 /**
  * protocol.md §10, "details that trip reimplementations", on the wire. Master-side items run
  * the same scenario against a real redis-server and against replikit-server and compare what a
- * hand-played replica observed; replica-side items put replikit-server (or the bare
- * @replikit/replica syncer) behind a real redis-server master, watched through a recording proxy
- * where the bytes matter. The item -> test map lives in docs of the audit report; each `it`
- * names its items.
+ * hand-played replica observed (Redis's own answer is asserted too, so two equally wrong answers
+ * cannot pass); replica-side items put replikit-server behind a real redis-server master, watched
+ * through a recording proxy where the bytes matter. Each `it` names its items. Items covered
+ * elsewhere: 1 and 3 exactly in packages/replica/src/replica.test.ts (offset trace, GETACK) and
+ * packages/backlog (first byte, decidePsync); 9 in packages/backlog replication-identity; 10 in
+ * packages/master/src/psync.test.ts; 11 (forced SELECT after promotion/restart) in psync.test.ts;
+ * 12/13 per rewrite rule in integration-tests/keyspace/propagation.test.ts; 16 in
+ * packages/rdb/src/writer/rdb-writer.test.ts and reader/errors.test.ts (zero checksum); 17's
+ * writer side (always 0xFC) in rdb-writer.test.ts; 19's RDB version in keyspace-rdb roundtrip.
  */
 import { readRdbBuffer } from '@replikit/rdb';
 import { hasRedis } from '@replikit/test-utils';
@@ -52,12 +57,25 @@ describeRedis('§10 master side: redis-server and replikit-server observed the s
     expect(ours).toEqual(theirs);
   });
 
-  it('items 7 and 14: legacy SYNC, a $<len> payload without CRLF, the stream right behind it', async () => {
-    const [theirs, ours] = await both({ 'repl-diskless-sync': 'no' }, legacySync);
+  it('items 7, 12, 13, 14: legacy SYNC and $<len> payload, then the stream shapes (MULTI wrapping, lazy-expiry DEL, casing, ping)', async () => {
+    const [theirs, ours] = await both({ 'repl-diskless-sync': 'no', 'enable-debug-command': 'yes', 'repl-ping-replica-period': 1 }, legacySync);
     expect(theirs).toEqual({
       'first line': '$<len>',
       'payload is an RDB': 'REDIS',
-      'the stream follows at once, without CRLF or ACK': [['SELECT', '0'], ['set', 'after-sync', '1']],
+      'the stream, without CRLF or ACK': [
+        ['SELECT', '0'],
+        ['SeT', 'after-sync', '1'],
+        ['set', 'one', '1'],
+        ['MULTI'],
+        ['set', 'a', '1'],
+        ['incr', 'n'],
+        ['EXEC'],
+        ['MULTI'],
+        ['DEL', 'lz'],
+        ['set', 'lz', 'v2'],
+        ['EXEC'],
+      ],
+      heartbeat: [['ping']],
     });
     expect(ours).toEqual(theirs);
   });
