@@ -55,4 +55,37 @@ describeRedis('INFO replication during a full sync', () => {
       }
     }
   }, 60000);
+
+  it('repl-diskless-load on-empty-db: clients get redis-server\'s LOADING reply while the snapshot streams in', async () => {
+    master = await startRedisServer({ config: { 'repl-diskless-sync-delay': 0, 'rdb-key-save-delay': 3000, 'enable-debug-command': 'yes' } });
+    const m = client(master.port);
+    try {
+      await m.call('DEBUG', 'POPULATE', '1500', 'key', '100');
+      // redis-server answers clients during a load every loading-process-events-interval-bytes
+      real = await startRedisServer({
+        config: { replicaof: `127.0.0.1 ${master.port}`, 'repl-diskless-load': 'on-empty-db', 'loading-process-events-interval-bytes': 1024 },
+      });
+      ours = await startReplikit(['--replicaof', '127.0.0.1', String(master.port), '--repl-diskless-load', 'on-empty-db']);
+      const rc = client(real.port);
+      const c = client(ours.port);
+      try {
+        const loadingReply = (x: typeof c) =>
+          waitFor('a LOADING reply', async () => {
+            const r = await x.get('key:1').catch((e: Error) => e.message);
+            return typeof r === 'string' && r.startsWith('LOADING') ? r : undefined;
+          });
+        const [theirs, mine] = await Promise.all([loadingReply(rc), loadingReply(c)]);
+        expect(mine).toBe(theirs);
+        // INFO answers during the load (it is flagged loading-ok)
+        expect(infoMap(await c.info('replication')).get('master_sync_in_progress')).toBe('1');
+        await linkUp(c);
+        expect(await c.dbsize()).toBe(1500);
+      } finally {
+        rc.disconnect();
+        c.disconnect();
+      }
+    } finally {
+      m.disconnect();
+    }
+  }, 60000);
 });
