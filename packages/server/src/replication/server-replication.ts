@@ -53,6 +53,8 @@ export interface ServerReplicationDeps {
   readonly logger: Logger;
   /** true while the startup RDB load runs (INFO loading, LOADING replies) */
   readonly persistenceLoading: () => boolean;
+  /** called after a full sync loaded a new dataset (restartAOFAfterSYNC: the AOF is rewritten) */
+  readonly onFullSync?: () => void;
 }
 
 export class ServerReplication implements ReplicationState, ReplicationInfoProvider {
@@ -225,6 +227,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
       keyspace: this.deps.keyspace,
       config: this.deps.config,
       logger: this.deps.logger,
+      onFullSync: this.deps.onFullSync,
     });
   }
 

@@ -38,6 +38,8 @@ export interface UpstreamDeps {
   readonly keyspace: Keyspace;
   readonly config: ServerConfig;
   readonly logger: Logger;
+  /** after a full sync was loaded */
+  readonly onFullSync?: () => void;
 }
 
 function disklessLoad(v: string): DisklessLoad {
@@ -101,8 +103,10 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
   });
   replica.on('sync:done', (info) => {
     loadingLive = false;
-    if (info.kind === 'full') logger.notice(`MASTER <-> REPLICA sync: Finished with success (${info.keys} keys, ${info.bytes} bytes)`);
-    else logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+    if (info.kind === 'full') {
+      logger.notice(`MASTER <-> REPLICA sync: Finished with success (${info.keys} keys, ${info.bytes} bytes)`);
+      deps.onFullSync?.();
+    } else logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
   });
   replica.on('link:up', () => {
     master.lastInteraction = Date.now();
