@@ -85,10 +85,11 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op)];
   const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
   let persistence!: RdbPersistence;
-  const replication = new ServerReplication({ server, keyspace, config, logger, persistenceLoading: () => persistence.loading });
+  let aof!: AofPersistence;
+  const replication = new ServerReplication({ server, keyspace, config, logger, persistenceLoading: () => persistence.loading || aof.loading, onFullSync: () => aof.restartAfterSync() });
   const replicationInfo = replication;
   persistence = new RdbPersistence({ keyspace, config, logger, replication });
-  const aof = new AofPersistence({ keyspace, config, logger, otherChildRunning: () => persistence.bgsaveInProgress });
+  aof = new AofPersistence({ keyspace, config, logger, otherChildRunning: () => persistence.bgsaveInProgress });
   // the AOF is one more consumer of the propagated write stream (a replica's too: its master's writes)
   server.on('command:propagate', (writes) => aof.feed(writes));
   const unbindAof = config.onChange((name) => {

@@ -264,9 +264,21 @@ export class AofPersistence {
     this.files.ensureDir();
     this.state = 'wait-rewrite';
     const r = this.rewriter.start();
+    // a rewrite still being killed (AOF restarted after a sync) is followed by a new one
+    if (r === 'in-progress') this.rewriter.scheduled = true;
     if (r === 'scheduled') {
       this.deps.logger.warning('AOF was enabled but there is already another background operation. An AOF background was scheduled to start when possible.');
     }
+  }
+
+  /**
+   * restartAOFAfterSYNC: a full sync replaced the dataset, which the AOF does not hold; the AOF is
+   * stopped and enabled again, so a rewrite writes the new dataset as a new base.
+   */
+  restartAfterSync(): void {
+    if (this.state === 'off') return;
+    this.disable();
+    this.enable();
   }
 
   /** stopAppendOnly (CONFIG SET appendonly no): flush, fsync, close; a running rewrite is killed. */
