@@ -11,6 +11,9 @@ import type Redis from 'ioredis';
 /** The dbs every dataset spreads over. */
 export const DBS = [0, 3, 9] as const;
 
+/** Every db of a default-configured server: comparisons look at all of them, not only DBS. */
+export const ALL_DBS = Array.from({ length: 16 }, (_, i) => i);
+
 /** mulberry32: a small seeded PRNG, so every run writes the same commands. */
 export function prng(seed: number): () => number {
   let a = seed >>> 0;
@@ -220,14 +223,14 @@ async function canonical(scratch: Redis, name: string, payload: Buffer): Promise
 const PTTL_TOLERANCE_MS = 2000;
 
 /**
- * Differences between two nodes' datasets over DBS, as readable lines (empty when equal): key
+ * Differences between two nodes' datasets over all 16 dbs, as readable lines (empty when equal): key
  * sets per db, each value (through DUMP -> RESTORE on `scratch` -> canonical read), PEXPIRETIME
  * exactly and PTTL within a tolerance. `scratch` is a real redis-server only the caller uses.
  */
 export async function diffDatasets(a: Redis, b: Redis, scratch: Redis): Promise<string[]> {
   const diffs: string[] = [];
   await scratch.select(0);
-  for (const db of DBS) {
+  for (const db of ALL_DBS) {
     const [da, dbb] = await Promise.all([readDb(a, db), readDb(b, db)]);
     for (const k of da.keys()) if (!dbb.has(k)) diffs.push(`db${db} ${k}: only on the first node`);
     for (const k of dbb.keys()) if (!da.has(k)) diffs.push(`db${db} ${k}: only on the second node`);
