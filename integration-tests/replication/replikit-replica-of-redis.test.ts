@@ -102,6 +102,10 @@ describeRedis('replikit-server replica of redis-server', () => {
           expect([f, o.get(f)]).toEqual([f, t.get(f)]);
         }
 
+        // the master client counts in connected_clients, like redis-server's: besides it, two
+        // connections on ours (c, sub) and one on theirs (rc)
+        const connected = async (x: Redis) => Number(infoMap(await x.info('clients')).get('connected_clients'));
+        expect((await connected(c)) - 2).toBe((await connected(rc)) - 1);
         // ROLE: ["slave", host, port, "connected", offset] like the real replica
         const roleOurs = (await c.call('ROLE')) as unknown[];
         const roleTheirs = (await rc.call('ROLE')) as unknown[];

@@ -97,7 +97,8 @@ export function clientsSection(s: InfoSources): InfoField[] {
     if (c.outputBytes > maxOut) maxOut = c.outputBytes;
   }
   return [
-    ['connected_clients', clients.size - clients.count('replica')],
+    // the master client of a replica counts, as in Redis (it is in server.clients there)
+    ['connected_clients', clients.size - clients.count('replica') + (s.runtime.replication.masterClient !== undefined ? 1 : 0)],
     ['cluster_connections', 0],
     ['maxclients', s.runtime.options.maxclients],
     ['client_recent_max_input_buffer', maxIn],
