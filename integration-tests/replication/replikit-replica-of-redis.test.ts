@@ -168,7 +168,23 @@ describeRedis('replikit-server replica of redis-server', () => {
     started.push(rep);
     const c = track(client(rep.port));
     await c.set('mine-only', 'gone after the sync');
-    expect(await c.call('SLAVEOF', '127.0.0.1', String(master.port))).toBe('OK');
+    // a client blocked on the master is unblocked with an error when it turns replica, like redis-server's
+    const unblockedText = async (port: number, turn: Redis) => {
+      const blocker = track(client(port));
+      const p = blocker.blpop('nothing', 0).catch((e: Error) => e.message);
+      await waitFor('the BLPOP to block', async () => infoMap(await turn.info('clients')).get('blocked_clients') === '1');
+      expect(await turn.call('SLAVEOF', '127.0.0.1', String(master.port))).toBe('OK');
+      return p;
+    };
+    const real = await startRedisServer();
+    try {
+      const rc = track(client(real.port));
+      const theirs = await unblockedText(real.port, rc);
+      expect(theirs).toMatch(/^UNBLOCKED /);
+      expect(await unblockedText(rep.port, c)).toBe(theirs);
+    } finally {
+      await real.stop();
+    }
     await linkUp(c);
     await waitFor('dataset synced', async () => JSON.stringify(await dumpDataset(c, [0, 3])) === JSON.stringify(await dumpDataset(m, [0, 3])));
     expect(await c.exists('mine-only')).toBe(0);
