@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '@replikit/keyspace';
 import { writeBaseInBackground } from './aof-base';
 import type { AofPersistence, RewriteStart } from './aof-persistence';
-import { type AofManifest, baseFileName, cloneManifest, incrFileName } from './manifest';
+import { type AofFileInfo, type AofManifest, baseFileName, cloneManifest, incrFileName } from './manifest';
 
 /** Seconds before a failed rewrite is retried by the cron (AOF_REWRITE_... retry delay). */
 const RETRY_DELAY_SEC = 60;
@@ -116,7 +116,10 @@ export class AofRewriter {
     const prefix = p.files.filenamePrefix;
     log.notice('Background AOF rewrite terminated with success');
     const m: AofManifest = cloneManifest(p.manifest);
-    if (m.base !== undefined) m.history.push({ ...m.base, type: 'h' });
+    // history is kept newest-first like Redis's list (files added at its head): the rewritten incr
+    // files in sequence order, then the old base, then older history
+    const oldBase = m.base === undefined ? [] : [{ ...m.base, type: 'h' as const }];
+    const rewritten: AofFileInfo[] = [];
     m.baseSeq += 1;
     const baseName = baseFileName(prefix, m.baseSeq, p.baseOptions().rdbPreamble);
     m.base = { name: baseName, seq: m.baseSeq, type: 'b' };
@@ -127,17 +130,18 @@ export class AofRewriter {
       // the temporary incr file becomes the first real one
       m.incrSeq += 1;
       lastIncr = incrFileName(prefix, m.incrSeq);
-      for (const i of m.incrs) m.history.push({ ...i, type: 'h' });
+      for (const i of m.incrs) rewritten.push({ ...i, type: 'h' });
       m.incrs = [{ name: lastIncr, seq: m.incrSeq, type: 'i' }];
       renameSync(p.files.path(this.tempIncrName()), p.files.path(lastIncr));
       log.notice(`Successfully renamed the temporary AOF incr file ${this.tempIncrName()} into ${lastIncr}`);
     } else {
       // markRewrittenIncrAofAsHistory: every incr but the one being written (none while the AOF is off) is in the new base
       const keep = p.writer !== undefined ? m.incrs.slice(-1) : [];
-      for (const i of m.incrs) if (!keep.includes(i)) m.history.push({ ...i, type: 'h' });
+      for (const i of m.incrs) if (!keep.includes(i)) rewritten.push({ ...i, type: 'h' });
       m.incrs = keep;
       lastIncr = keep[0]?.name ?? '';
     }
+    m.history = [...rewritten, ...oldBase, ...m.history];
     p.files.writeManifest(m);
     p.manifest = m;
     if (p.state === 'wait-rewrite') {
