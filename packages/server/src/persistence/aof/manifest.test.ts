@@ -1,4 +1,4 @@
-import { AofLoadError } from '../../errors';
+import type { AofLoadError } from '../../errors';
 import { baseFileName, formatManifest, incrFileName, parseManifest, splitArgs } from './manifest';
 
 describe('AOF manifest', () => {
