@@ -3,10 +3,10 @@
  * It collects what one top-level execution propagates (Redis 7.0 call() + alsoPropagate +
  * propagatePendingCommands) and the keys it modified (WATCH, listeners, adapter notifications).
  */
-import type { BinaryString, CommandContext } from './command-api';
+import type { BinaryString, CollectionValue, CommandContext } from './command-api';
 import type { CommandEntry } from './command-table';
-import { DbImpl, type DbHost, type KeyspaceStatsCounters } from './db';
-import type { StorageAdapter } from './storage/adapter';
+import { type DbHost, DbImpl, type KeyspaceStatsCounters } from './db';
+import type { DbStore, StorageAdapter } from './storage/adapter';
 import type { ScanCursors } from './util/scan-cursor';
 
 /** One command to send to replicas, in database `db`. */
@@ -57,7 +57,12 @@ export class ExecContext implements CommandContext, DbHost {
   private touchedKeys: BinaryString[] = [];
   private touchedMaybe: boolean[] = [];
   private touchedMaybeDirty: number[] = [];
+  /** per touch: the store written, and the collection handed out (lookupWrite), null (set/delete) or undefined (TTL) */
+  private touchedStores: DbStore[] = [];
+  private touchedValues: Array<CollectionValue | null | undefined> = [];
   tracking = false;
+  /** some store has DbStore.changed: in-place mutations are handed back after each command */
+  writeBack = false;
   countReads = true;
   readonly stats: KeyspaceStatsCounters = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, dirty: 0 };
   readonly listeners: KeyModifiedListener[] = [];
@@ -95,8 +100,11 @@ export class ExecContext implements CommandContext, DbHost {
   /** Recomputes whether Db writes must report modified keys. */
   updateTracking(): void {
     let t = this.listeners.length !== 0;
-    if (!t) for (const d of this.dbs) if (d.watched.size !== 0 || d.store.changed !== undefined) t = true;
-    this.tracking = t;
+    let w = false;
+    for (const d of this.dbs) if (d.store.changed !== undefined) w = true;
+    if (!t) for (const d of this.dbs) if (d.watched.size !== 0) t = true;
+    this.writeBack = w;
+    this.tracking = t || w;
   }
 
   // ---- top-level execution -------------------------------------------------------------------
@@ -119,13 +127,17 @@ export class ExecContext implements CommandContext, DbHost {
     this.prevented = false;
     this.forced = false;
     this.countReads = cmd.countsReads;
+    const start = this.touchedKeys.length;
     const reply = cmd.handler(this, argv);
     if (this.dirtyCount > 0) {
       this.totalDirty += this.dirtyCount;
       this.stats.dirty += this.dirtyCount;
       if (!this.prevented) this.pushOp({ db: this.db.index, argv: this.rewritten ?? argv });
     } else if (this.forced && !this.prevented) this.pushOp({ db: this.db.index, argv: this.rewritten ?? argv });
-    if (this.touchedKeys.length !== 0) this.settleMaybe(this.dirtyCount > 0);
+    if (this.touchedKeys.length !== 0) {
+      this.settleMaybe(this.dirtyCount > 0);
+      if (this.writeBack && this.touchedKeys.length !== start) this.writeBackChanged(start);
+    }
     return reply;
   }
 
@@ -218,11 +230,44 @@ export class ExecContext implements CommandContext, DbHost {
     this.pushOp({ db: db.index, argv: [this.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key] });
   }
 
-  modified(db: DbImpl, key: BinaryString, maybe: boolean): void {
+  modified(db: DbImpl, key: BinaryString, maybe: boolean, value?: CollectionValue | null): void {
     this.touchedDbs.push(db);
     this.touchedKeys.push(key);
     this.touchedMaybe.push(maybe);
     this.touchedMaybeDirty.push(0);
+    this.touchedStores.push(db.store);
+    this.touchedValues.push(value);
+  }
+
+  /**
+   * After a command: hands every collection it mutated in place back to its store (DbStore.changed),
+   * the object the command mutated, not a re-read (a store that decodes on get() would return the
+   * old contents). That includes a collection stored with set() and filled in afterwards. A key
+   * set to a string or deleted later in the same command was already written: skipped. Walks the
+   * command's touches backwards so the last word on each key wins.
+   */
+  private writeBackChanged(start: number): void {
+    const keys = this.touchedKeys;
+    const stores = this.touchedStores;
+    const values = this.touchedValues;
+    const state = this.touchedMaybeDirty;
+    const maybe = this.touchedMaybe;
+    const end = keys.length;
+    let settled: Map<DbStore, Set<BinaryString>> | null = null;
+    for (let i = end - 1; i >= start; i--) {
+      const v = values[i];
+      if (v === undefined) continue;
+      const store = stores[i];
+      const key = keys[i];
+      if (end - start > 1) {
+        if (settled === null) settled = new Map();
+        let s = settled.get(store);
+        if (s === undefined) settled.set(store, (s = new Set()));
+        if (s.has(key)) continue;
+        if (v === null || !maybe[i] || state[i] === 1) s.add(key);
+      }
+      if (v !== null && (!maybe[i] || state[i] === 1) && store.changed !== undefined) store.changed(key, v);
+    }
   }
 
   /** After each command: lookupWrite touches count only if the command changed something. */
@@ -243,15 +288,14 @@ export class ExecContext implements CommandContext, DbHost {
     this.touchedKeys = [];
     this.touchedMaybe = [];
     this.touchedMaybeDirty = [];
+    this.touchedStores = [];
+    this.touchedValues = [];
+    // in-place writes already reached their stores after each command (writeBackChanged)
     for (let i = 0; i < keys.length; i++) {
       if (maybe[i] && state[i] !== 1) continue;
       const d = dbs[i];
       const key = keys[i];
       if (d.watched.size !== 0) d.bumpVersion(key);
-      if (maybe[i] && d.store.changed) {
-        const v = d.store.get(key);
-        if (v !== undefined) d.store.changed(key, v);
-      }
       for (const l of this.listeners) l(d.index, key);
     }
   }

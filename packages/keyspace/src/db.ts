@@ -14,8 +14,13 @@ export interface DbHost {
   readonly fromMaster: boolean;
   /** a master expired `key` on access: propagate the DEL, notify listeners */
   lazyExpired(db: DbImpl, key: BinaryString): void;
-  /** `key` was modified (or may be, for lookupWrite) */
-  modified(db: DbImpl, key: BinaryString, maybe: boolean): void;
+  /**
+   * `key` was modified (or may be, for lookupWrite). `value`: a collection the command holds
+   * and may mutate in place (lookupWrite's, or one it stored with setValue: the store gets it back
+   * through DbStore.changed after the command); null when the store itself was written with a
+   * string or a delete; undefined for TTL changes.
+   */
+  modified(db: DbImpl, key: BinaryString, maybe: boolean, value?: CollectionValue | null): void;
   /** true when modified() must be called (listeners, watched keys or adapter notifications) */
   readonly tracking: boolean;
   /** lookupRead counts keyspace_hits/misses (false inside write commands: lookupKeyWrite) */
@@ -106,7 +111,7 @@ export class DbImpl implements Db {
         this.cow(key);
         v = store.get(key);
       }
-      if (this.host.tracking) this.host.modified(this, key, true);
+      if (this.host.tracking) this.host.modified(this, key, true, v as CollectionValue);
     }
     return v;
   }
@@ -117,7 +122,8 @@ export class DbImpl implements Db {
     store.set(key, value);
     if (!keepTtl && store.expiresSize() !== 0) store.deleteExpire(key);
     if (this.stringEnc !== null) this.stringEnc.delete(key);
-    if (this.host.tracking) this.host.modified(this, key, false);
+    // a collection may still be filled in by the command after it was stored: it goes back to the store too
+    if (this.host.tracking) this.host.modified(this, key, false, typeof value === 'string' ? null : value);
   }
 
   delete(key: BinaryString): boolean {
@@ -136,7 +142,7 @@ export class DbImpl implements Db {
     if (this.observers !== null) this.cow(key);
     if (!this.store.delete(key)) return false;
     if (this.stringEnc !== null) this.stringEnc.delete(key);
-    if (this.host.tracking) this.host.modified(this, key, false);
+    if (this.host.tracking) this.host.modified(this, key, false, null);
     return true;
   }
 

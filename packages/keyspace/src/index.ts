@@ -1,6 +1,6 @@
 /** @replikit/keyspace: Redis 7.0 databases, commands, propagation, expiry, snapshots, storage adapters. */
 export { createKeyspace, Keyspace } from './keyspace';
-export type { KeyspaceOptions, KeyspaceRole, ExecResult, TransactionResult, PropagateListener, DbInfo, LoadOptions } from './keyspace';
+export type { KeyspaceOptions, KeyspaceCommits, KeyspaceRole, ExecResult, TransactionResult, PropagateListener, DbInfo, LoadOptions } from './keyspace';
 export type { PropagatedCommand, Session, KeyModifiedListener } from './context';
 export type { KeyspaceStatsCounters } from './db';
 export { CommandTable } from './command-table';
@@ -19,10 +19,10 @@ export type {
 export { aclCategoriesOf } from './commands/meta';
 export type { Snapshot, SnapshotEntry, SnapshotBatchLimits } from './snapshot/snapshot';
 export type { ActiveExpireOptions } from './expiry/active-expire';
-export type { StorageAdapter, StorageAdapterFactory, DbStore, PinnedIterator, PinnedEntry } from './storage/adapter';
+export type { StorageAdapter, StorageAdapterFactory, DbStore, PinnedIterator, PinnedEntry, ReplicationPosition, StorageCapabilities } from './storage/adapter';
 export { MemoryStorageAdapter, MemoryDbStore, createMemoryStorage } from './storage/memory-adapter';
 export { runStorageAdapterConformance } from './storage/conformance';
-export type { ConformanceHooks } from './storage/conformance';
+export type { ConformanceHooks, ConformanceOptions } from './storage/conformance';
 export { RecordingStorageAdapter } from './storage/recording-adapter';
 export type { StorageChange } from './storage/recording-adapter';
 export { toPlain, fromPlain, supportedPlainTypes } from './types/plain';

@@ -4,7 +4,7 @@
  */
 import { ErrorReply as ImportedErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, StoredValue } from './command-api';
-import { CommandTable, type CommandEntry } from './command-table';
+import { type CommandEntry, CommandTable } from './command-table';
 import { allCommands } from './commands/index';
 import { ExecContext, type KeyModifiedListener, type PropagatedCommand, type Session } from './context';
 import type { DbImpl, KeyspaceStatsCounters } from './db';
@@ -16,67 +16,25 @@ import {
   DEFAULT_PROTO_MAX_BULK_LEN,
 } from './defaults';
 import { DbIndexError, InvalidOptionError, KeyspaceClosedError } from './errors';
-import { ActiveExpire, type ActiveExpireOptions } from './expiry/active-expire';
+import { ActiveExpire } from './expiry/active-expire';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-errors';
 import { PointInTimeSnapshot, type Snapshot } from './snapshot/snapshot';
-import type { StorageAdapter, StorageAdapterFactory } from './storage/adapter';
+import type { ReplicationPosition, StorageAdapter, StorageCapabilities } from './storage/adapter';
 import { MemoryStorageAdapter } from './storage/memory-adapter';
 import { fromPlain, type PlainValue, toPlain } from './types/plain';
 import { ScanCursors } from './util/scan-cursor';
+import type { DbInfo, ExecResult, KeyspaceCommits, KeyspaceOptions, KeyspaceRole, LoadOptions, PropagateListener, TransactionResult } from './keyspace-options';
+
+export type { DbInfo, ExecResult, KeyspaceCommits, KeyspaceOptions, KeyspaceRole, LoadOptions, PropagateListener, TransactionResult } from './keyspace-options';
 
 // A module-level alias: the CJS build reads cross-package imports through an export getter on
 // every use, and ErrorReply is tested on every command.
 const ErrorReply = ImportedErrorReply;
 type ErrorReply = ImportedErrorReply;
 
-export type KeyspaceRole = 'master' | 'replica';
-
-export interface KeyspaceOptions {
-  /** number of databases (`databases`) @default 16 */
-  databases?: number;
-  /** storage: an adapter or a factory `(databases) => adapter` @default in-memory Maps */
-  storage?: StorageAdapter | StorageAdapterFactory;
-  /** @default 'master' */
-  role?: KeyspaceRole;
-  /** `lazyfree-lazy-user-del`: GETDEL propagates UNLINK @default false */
-  lazyfreeLazyUserDel?: boolean;
-  /** `lazyfree-lazy-expire`: expiry deletions propagate UNLINK @default false */
-  lazyfreeLazyExpire?: boolean;
-  /** `proto-max-bulk-len` @default 536870912 */
-  protoMaxBulkLen?: number;
-  /** active expiry cycle tuning (`hz`) @default { hz: 10, budgetMs: 2 } */
-  activeExpire?: ActiveExpireOptions;
-  /** clock in unix ms @default Date.now */
-  clock?: () => number;
-}
-
-export interface ExecResult {
-  readonly reply: RespValue;
-  /** the exact commands to send to replicas, in order, MULTI/EXEC included; SELECTs are the master's job */
-  readonly propagate: ReadonlyArray<PropagatedCommand>;
-}
-
-export interface TransactionResult {
-  readonly replies: RespValue[];
-  readonly propagate: ReadonlyArray<PropagatedCommand>;
-  /** the selected database after the transaction (SELECT inside MULTI) */
-  readonly db: number;
-}
-
-/** Commands propagated outside any client command (active expiry). */
-export type PropagateListener = (commands: ReadonlyArray<PropagatedCommand>) => void;
-
-export interface LoadOptions {
-  /** count the store as one change in `stats.dirty` (RESTORE) @default false */
-  countChange?: boolean;
-}
-
-export interface DbInfo {
-  readonly keys: number;
-  readonly expires: number;
-}
 
 const EMPTY: ReadonlyArray<PropagatedCommand> = Object.freeze([]);
+const NO_CAPABILITIES: StorageCapabilities = Object.freeze({});
 
 export class Keyspace {
   readonly commandTable: CommandTable;
@@ -88,6 +46,9 @@ export class Keyspace {
   private readonly propagateListeners: PropagateListener[] = [];
   private readonly snapshots = new Set<PointInTimeSnapshot>();
   private closed = false;
+  private commitMode: KeyspaceCommits;
+  /** the adapter has commit points and they are the keyspace's to place */
+  private autoCommit: boolean;
 
   constructor(options: KeyspaceOptions = {}) {
     const databases = options.databases ?? DEFAULT_DATABASES;
@@ -97,6 +58,9 @@ export class Keyspace {
     if (this.adapter.databases !== databases) throw new InvalidOptionError('storage', `adapter has ${this.adapter.databases} databases, expected ${databases}`);
     this.databases = databases;
     this.clock = options.clock ?? Date.now;
+    this.commitMode = options.commits ?? 'auto';
+    if (this.commitMode !== 'auto' && this.commitMode !== 'manual') throw new InvalidOptionError('commits', "must be 'auto' or 'manual'");
+    this.autoCommit = this.commitMode === 'auto' && this.adapter.commit !== undefined;
     this.commandTable = new CommandTable(allCommands);
     this.ctx = new ExecContext(
       {
@@ -148,6 +112,7 @@ export class Keyspace {
     ctx.beginExecution(session, this.clock());
     out.reply = ctx.runCommand(cmd, argv);
     out.propagate = ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.touchesArbitraryKeys);
+    if (this.autoCommit) this.adapter.commit!();
   }
 
   /**
@@ -163,7 +128,9 @@ export class Keyspace {
       const cmd = this.resolve(argv);
       replies.push(cmd instanceof ErrorReply ? cmd : ctx.runCommand(cmd, argv));
     }
-    return { replies, propagate: ctx.endExecution(false), db: session.db };
+    const propagate = ctx.endExecution(false);
+    if (this.autoCommit) this.adapter.commit!();
+    return { replies, propagate, db: session.db };
   }
 
   /** The table entry for argv, or the error reply (unknown command/subcommand, arity). */
@@ -187,7 +154,40 @@ export class Keyspace {
     ctx.beginExecution({ db: 0 }, this.clock());
     fn(ctx.now);
     const ops = ctx.endExecution(true);
+    if (this.autoCommit) this.adapter.commit!();
     if (ops.length !== 0) for (const l of this.propagateListeners) l(ops);
+  }
+
+  // ---- commit points -------------------------------------------------------------------------------
+
+  /** Who places the storage adapter's commit points (see {@link KeyspaceCommits}). */
+  get commits(): KeyspaceCommits {
+    return this.commitMode;
+  }
+  set commits(mode: KeyspaceCommits) {
+    if (mode !== 'auto' && mode !== 'manual') throw new InvalidOptionError('commits', "must be 'auto' or 'manual'");
+    this.commitMode = mode;
+    this.autoCommit = mode === 'auto' && this.adapter.commit !== undefined;
+  }
+
+  /**
+   * A commit point: every change since the previous one becomes one durable unit with `position`
+   * (undefined keeps the stored position, null removes it). Call it between commands, never from
+   * inside one. A no-op when the adapter has no commit points.
+   */
+  commit(position?: ReplicationPosition | null): void {
+    if (this.closed) throw new KeyspaceClosedError();
+    this.adapter.commit?.(position);
+  }
+
+  /** The replication position stored with the adapter's last committed unit, or undefined. */
+  committedPosition(): ReplicationPosition | undefined {
+    return this.adapter.committedPosition?.();
+  }
+
+  /** The adapter's capabilities (see StorageCapabilities). */
+  get storageCapabilities(): StorageCapabilities {
+    return this.adapter.capabilities ?? NO_CAPABILITIES;
   }
 
   // ---- WATCH and notifications -----------------------------------------------------------------
@@ -283,7 +283,8 @@ export class Keyspace {
   /** A point-in-time snapshot of every database (record the replication offset when you call it). */
   snapshot(): Snapshot {
     if (this.closed) throw new KeyspaceClosedError();
-    const s = new PointInTimeSnapshot(this.ctx.dbs, this.clock(), (x) => this.snapshots.delete(x));
+    const pointInTime = this.adapter.capabilities?.pointInTimeReads === true;
+    const s = new PointInTimeSnapshot(this.ctx.dbs, this.clock(), (x) => this.snapshots.delete(x), pointInTime);
     this.snapshots.add(s);
     return s;
   }
@@ -312,13 +313,14 @@ export class Keyspace {
       // nothing listens: the bulk-loading fast path
       d.setValue(key, stored);
       if (expireAt >= 0) d.setExpire(key, expireAt);
-      return;
+    } else {
+      ctx.beginExecution({ db }, ctx.now);
+      d.setValue(key, stored);
+      // setValue already saved the key for open snapshots and reported it: set the TTL quietly
+      if (expireAt >= 0) d.store.setExpire(key, expireAt);
+      ctx.endExecution(true);
     }
-    ctx.beginExecution({ db }, ctx.now);
-    d.setValue(key, stored);
-    // setValue already saved the key for open snapshots and reported it: set the TTL quietly
-    if (expireAt >= 0) d.store.setExpire(key, expireAt);
-    ctx.endExecution(true);
+    if (this.autoCommit) this.adapter.commit!();
   }
 
   /**
@@ -332,7 +334,9 @@ export class Keyspace {
     const ctx = this.ctx;
     ctx.beginExecution({ db }, this.clock());
     const exists = d.lookupReadNoStats(key) !== undefined;
-    return { exists, propagate: ctx.endExecution(true) };
+    const propagate = ctx.endExecution(true);
+    if (this.autoCommit) this.adapter.commit!();
+    return { exists, propagate };
   }
 
   /** The raw stored value and TTL of a key (no expiry logic), or undefined. */
@@ -352,6 +356,7 @@ export class Keyspace {
   flushAll(): void {
     this.ctx.flushAll();
     this.activeExpire.reset();
+    if (this.autoCommit) this.adapter.commit!();
   }
 
   /** Command-level access to one database (internal use: server, master, tests). */

@@ -1,7 +1,9 @@
 /**
  * Point-in-time snapshots without fork: copy-on-write of a key's old value on its first change
  * after the snapshot began, plus pinned store iterators (see storage/adapter.ts). Extra memory is
- * proportional to the keys written while the snapshot is open.
+ * proportional to the keys written while the snapshot is open. A store with the
+ * `pointInTimeReads` capability (an MVCC read transaction) needs no copy-on-write: its pinned
+ * iterators already yield the entries as they were when opened.
  */
 import type { BinaryString, StoredValue } from '../command-api';
 import { cloneValue, type DbImpl, type SnapshotObserver } from '../db';
@@ -77,12 +79,14 @@ export class PointInTimeSnapshot implements Snapshot {
     private readonly dbs: readonly DbImpl[],
     now: number,
     private readonly onClose: (s: PointInTimeSnapshot) => void,
+    pointInTime = false,
   ) {
     this.createdAt = now;
     for (const d of dbs) {
       const o = new DbObserver(d.index, d.store);
       this.observers.push(o);
-      if (o.iter) d.addObserver(o);
+      // a store whose pinned iterators read the moment they were opened keeps the old values itself
+      if (o.iter && !pointInTime) d.addObserver(o);
     }
   }
 

@@ -6,8 +6,10 @@
  * It checks the DbStore contract (docs/storage-adapters.md), including the pinned-iterator rules
  * point-in-time snapshots rely on, and then runs a keyspace with snapshots on top of the adapter.
  */
-import type { StorageAdapter } from './adapter';
+
 import { createKeyspace } from '../keyspace';
+import { toPlain } from '../types/plain';
+import type { StorageAdapter } from './adapter';
 
 /** The test framework functions the suite needs (jest, vitest and node:test-like APIs fit). */
 export interface ConformanceHooks {
@@ -17,7 +19,22 @@ export interface ConformanceHooks {
   expect(value: unknown): any;
 }
 
-export function runStorageAdapterConformance(name: string, factory: (databases: number) => StorageAdapter, t: ConformanceHooks): void {
+/** Extra checks for adapters that can do more. */
+export interface ConformanceOptions {
+  /**
+   * A durable adapter: closes `previous` (if still open) and opens the same storage again with
+   * `databases` databases. The suite then checks that committed units and the committed
+   * replication position survive the reopen.
+   */
+  reopen?(previous: StorageAdapter, databases: number): StorageAdapter;
+}
+
+export function runStorageAdapterConformance(
+  name: string,
+  factory: (databases: number) => StorageAdapter,
+  t: ConformanceHooks,
+  options: ConformanceOptions = {},
+): void {
   const { describe, expect } = t;
   const it = (title: string, fn: () => void | Promise<void>) =>
     t.it(title, async () => {
@@ -198,6 +215,132 @@ export function runStorageAdapterConformance(name: string, factory: (databases: 
       expect(ks.execute(['GET', 'k2'], { db: 1 }).reply).toBe('changed');
       expect(ks.execute(['TTL', 'k1'], { db: 1 }).reply).toBe(1000);
       ks.close();
+    });
+
+    it('in-place mutations reach the store: changed() gets the mutated value, also within MULTI and when the key goes away', () => {
+      const adapter = open(2);
+      const ks = createKeyspace({ databases: 2, storage: adapter });
+      const s = { db: 0 };
+      const run = (...argv: string[]) => ks.execute(argv, s).reply;
+      run('RPUSH', 'l', 'a', 'b', 'c');
+      run('RPUSH', 'l', 'd');
+      run('LPOP', 'l');
+      run('LSET', 'l', '0', 'B');
+      run('HSET', 'h', 'f', '1', 'g', '2');
+      run('HDEL', 'h', 'f');
+      run('HINCRBY', 'h', 'g', '5');
+      run('SADD', 'st', 'x', 'y');
+      run('SREM', 'st', 'x');
+      run('SADD', 'st', 'z');
+      run('ZADD', 'z', '1', 'a');
+      run('ZINCRBY', 'z', '2', 'a');
+      run('ZADD', 'z', '5', 'b');
+      run('RPUSH', 'gone', 'x');
+      run('LPOP', 'gone');
+      // a later command of the same transaction reads what an earlier one changed in place
+      const tx = ks.executeTransaction([['RPUSH', 'l', 'e'], ['LRANGE', 'l', '0', '-1'], ['HINCRBY', 'h', 'g', '1'], ['HGET', 'h', 'g']], s);
+      expect(tx.replies[1]).toEqual(['B', 'c', 'd', 'e']);
+      expect(tx.replies[3]).toBe('8');
+      const store = adapter.db(0);
+      const plain = (k: string) => {
+        const v = store.get(k);
+        return v === undefined ? undefined : toPlain(v);
+      };
+      expect(plain('l')).toEqual({ type: 'list', value: ['B', 'c', 'd', 'e'] });
+      expect(plain('h')).toEqual({ type: 'hash', value: [['g', '8']] });
+      expect([...((plain('st')?.value ?? []) as string[])].sort()).toEqual(['y', 'z']);
+      expect(plain('z')).toEqual({ type: 'zset', value: [['a', 3], ['b', 5]] });
+      expect(store.get('gone')).toBeUndefined();
+      expect(store.size()).toBe(4);
+      ks.close();
+    });
+
+    it('commit points carry the replication position (when the adapter has them)', () => {
+      const a = open(2);
+      if (a.commit === undefined) {
+        expect(a.committedPosition).toBeUndefined();
+        return;
+      }
+      expect(typeof a.committedPosition).toBe('function');
+      expect(a.committedPosition?.()).toBeUndefined();
+      const p = { replid: 'a'.repeat(40), offset: 100, streamDb: 1 };
+      a.db(0).set('k', 'v');
+      a.commit(p);
+      expect(a.committedPosition?.()).toEqual(p);
+      a.db(1).set('k', 'w');
+      a.commit();
+      expect(a.committedPosition?.()).toEqual(p);
+      a.commit(null);
+      expect(a.committedPosition?.()).toBeUndefined();
+      a.commit({ replid: 'b'.repeat(40), offset: 0 });
+      expect(a.committedPosition?.()).toMatchObject({ replid: 'b'.repeat(40), offset: 0 });
+      expect(a.db(0).get('k')).toBe('v');
+      a.close?.();
+    });
+
+    if (options.reopen !== undefined) {
+      const reopen = options.reopen;
+      it('committed units and their position survive a reopen', () => {
+        const a = open(3);
+        const ks = createKeyspace({ databases: 3, storage: a, commits: 'manual' });
+        const s = { db: 0 };
+        const bin = '\x00\xff\r\n';
+        ks.execute(['SET', `s${bin}`, `v${bin}`], s);
+        ks.execute(['PEXPIREAT', `s${bin}`, '99999999999999'], s);
+        ks.execute(['RPUSH', 'l', 'x', 'y'], s);
+        ks.execute(['HSET', 'h', 'f', 'v'], s);
+        ks.execute(['SADD', 'st', '1', '2', '3'], s);
+        ks.execute(['ZADD', 'z', '1.5', 'm', '-inf', 'n'], s);
+        ks.execute(['SET', 'long', 'k'.repeat(3000)], s);
+        ks.execute(['SET', 'k'.repeat(3000), 'long key'], s);
+        ks.execute(['SET', 'gone', '1'], s);
+        ks.execute(['DEL', 'gone'], s);
+        ks.execute(['SET', 'in2', 'x'], { db: 2 });
+        ks.execute(['SWAPDB', '0', '1'], s);
+        ks.execute(['RPUSH', 'l', 'z'], { db: 1 });
+        const pos = { replid: 'c'.repeat(40), offset: 4242, streamDb: 2 };
+        ks.commit(pos);
+        ks.close();
+        const b = reopen(a, 3);
+        expect(b.committedPosition?.()).toEqual(pos);
+        const ks2 = createKeyspace({ databases: 3, storage: b });
+        const d1 = { db: 1 };
+        expect(ks2.execute(['GET', `s${bin}`], d1).reply).toBe(`v${bin}`);
+        expect(ks2.execute(['PEXPIRETIME', `s${bin}`], d1).reply).toBe(99999999999999);
+        expect(ks2.execute(['LRANGE', 'l', '0', '-1'], d1).reply).toEqual(['x', 'y', 'z']);
+        expect(ks2.execute(['HGETALL', 'h'], d1).reply).toEqual(['f', 'v']);
+        expect(ks2.execute(['SCARD', 'st'], d1).reply).toBe(3);
+        expect(ks2.execute(['ZRANGE', 'z', '0', '-1', 'WITHSCORES'], d1).reply).toEqual(['n', '-inf', 'm', '1.5']);
+        expect(ks2.execute(['STRLEN', 'long'], d1).reply).toBe(3000);
+        expect(ks2.execute(['GET', 'k'.repeat(3000)], d1).reply).toBe('long key');
+        expect(ks2.execute(['EXISTS', 'gone'], d1).reply).toBe(0);
+        expect(ks2.execute(['DBSIZE'], { db: 0 }).reply).toBe(0);
+        expect(ks2.execute(['DBSIZE'], d1).reply).toBe(7);
+        expect(ks2.execute(['GET', 'in2'], { db: 2 }).reply).toBe('x');
+        expect(ks2.expiresSize(1)).toBe(1);
+        ks2.close();
+      });
+    }
+
+    it('pinned iterators of a pointInTimeReads store yield the entries as they were when opened', () => {
+      const a = open(1);
+      if (a.capabilities?.pointInTimeReads !== true) return;
+      const s = a.db(0);
+      for (let i = 0; i < 20; i++) s.set(`k${i}`, `v${i}`);
+      s.setExpire('k1', 10);
+      const p = s.pinnedEntries();
+      s.set('k0', 'changed');
+      s.delete('k2');
+      s.setExpire('k1', 20);
+      s.set('new', 'x');
+      const got = new Map<string, unknown>();
+      for (let b = p.next(3); b.length; b = p.next(3)) for (const e of b) got.set(e.key, [e.value, e.expireAt]);
+      p.close();
+      expect(got.size).toBe(20);
+      expect(got.get('k0')).toEqual(['v0', -1]);
+      expect(got.get('k1')).toEqual(['v1', 10]);
+      expect(got.get('k2')).toEqual(['v2', -1]);
+      a.close?.();
     });
   });
 }

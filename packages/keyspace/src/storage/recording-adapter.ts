@@ -3,18 +3,19 @@
  * sink, and the second adapter the conformance suite runs on. It shows that an adapter sees every
  * write (set/delete/expire/clear/swap and in-place collection changes through `changed`).
  */
-import type { BinaryString, StoredValue } from '../command-api';
-import type { DbStore, PinnedIterator, StorageAdapter } from './adapter';
+import type { BinaryString, CollectionValue, StoredValue } from '../command-api';
+import type { DbStore, PinnedIterator, ReplicationPosition, StorageAdapter } from './adapter';
 import { MemoryStorageAdapter } from './memory-adapter';
 
 export type StorageChange =
   | { op: 'set'; db: number; key: BinaryString; value: StoredValue }
-  | { op: 'changed'; db: number; key: BinaryString; value: StoredValue }
+  | { op: 'changed'; db: number; key: BinaryString; value: CollectionValue }
   | { op: 'delete'; db: number; key: BinaryString }
   | { op: 'expire'; db: number; key: BinaryString; at: number }
   | { op: 'persist'; db: number; key: BinaryString }
   | { op: 'clear'; db: number }
-  | { op: 'swap'; a: number; b: number };
+  | { op: 'swap'; a: number; b: number }
+  | { op: 'commit'; position: ReplicationPosition | null | undefined };
 
 class RecordingDbStore implements DbStore {
   constructor(
@@ -70,7 +71,7 @@ class RecordingDbStore implements DbStore {
     this.owner.log.push({ op: 'clear', db: this.index });
     this.inner.clear();
   }
-  changed(key: BinaryString, value: StoredValue) {
+  changed(key: BinaryString, value: CollectionValue) {
     this.owner.log.push({ op: 'changed', db: this.index, key, value });
     this.inner.changed?.(key, value);
   }
@@ -82,8 +83,20 @@ export class RecordingStorageAdapter implements StorageAdapter {
   private readonly stores: RecordingDbStore[] = [];
   private readonly inner: StorageAdapter;
 
+  /** present when the wrapped adapter has commit points; each is logged as `commit` */
+  readonly commit?: (position?: ReplicationPosition | null) => void;
+  readonly committedPosition?: () => ReplicationPosition | undefined;
+
   constructor(inner?: StorageAdapter, databases = 16) {
     this.inner = inner ?? new MemoryStorageAdapter(databases);
+    const wrapped = this.inner;
+    if (wrapped.commit !== undefined) {
+      this.commit = (position) => {
+        this.log.push({ op: 'commit', position });
+        wrapped.commit?.(position);
+      };
+    }
+    if (wrapped.committedPosition !== undefined) this.committedPosition = () => wrapped.committedPosition?.();
     for (let i = 0; i < this.inner.databases; i++) this.stores.push(new RecordingDbStore(this.inner.db(i), this));
   }
   get databases(): number {
@@ -101,6 +114,9 @@ export class RecordingStorageAdapter implements StorageAdapter {
     const t = this.stores[a];
     this.stores[a] = this.stores[b];
     this.stores[b] = t;
+  }
+  get capabilities() {
+    return this.inner.capabilities;
   }
   close(): void {
     this.inner.close?.();
