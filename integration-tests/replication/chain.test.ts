@@ -55,6 +55,20 @@ describeRedis('replication chains through replikit-server', () => {
     expect(await dumpDataset(b, [0, 4])).toEqual(expected);
     expect(infoMap(await m.info('replication')).get('connected_slaves')).toBe('1');
   });
+});
+
+// needs no redis-server: runs everywhere
+describe('replikit-server -> replikit-server', () => {
+  const servers: Array<{ stop(): Promise<void> }> = [];
+  const clients: Redis[] = [];
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.disconnect();
+    for (const s of servers.splice(0).reverse()) await s.stop();
+  });
+  const track = (c: Redis) => {
+    clients.push(c);
+    return c;
+  };
 
   it('replikit -> replikit: full sync, the stream, and REPLICAOF NO ONE on the replica', async () => {
     const a = await startReplikit(['--repl-diskless-sync-delay', '0']);
