@@ -1,0 +1,16 @@
+/** Defaults of @replikit/storage-lmdb (docs/configuration.md lists them with the server directives). */
+
+/** the file inside `dir` (LMDB adds `<file>-lock` next to it) */
+export const DEFAULT_LMDB_FILENAME = 'replikit.lmdb';
+
+/** `appendfsync`-like durability policy */
+export const DEFAULT_LMDB_FSYNC = 'everysec';
+
+/** how often `everysec` forces the written units to disk, ms */
+export const LMDB_FSYNC_INTERVAL_MS = 1000;
+
+/**
+ * Keys up to this many bytes are LMDB keys as they are; longer keys (LMDB allows 1978 bytes here)
+ * are stored under their SHA-256 in a second table, the full key inside the record.
+ */
+export const MAX_INLINE_KEY_BYTES = 1024;

@@ -1,0 +1,113 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKeyspace, runStorageAdapterConformance, type StorageAdapter } from '@replikit/keyspace';
+import { type LmdbFsyncPolicy, LmdbStorageAdapter, openLmdbStorage } from './lmdb-storage';
+
+const dirs: string[] = [];
+const dirOf = new WeakMap<StorageAdapter, { dir: string; fsync: LmdbFsyncPolicy }>();
+const adapters: LmdbStorageAdapter[] = [];
+
+function freshDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'replikit-lmdb-'));
+  dirs.push(d);
+  return d;
+}
+
+function opened(databases: number, dir: string, fsync: LmdbFsyncPolicy): LmdbStorageAdapter {
+  const a = openLmdbStorage(databases, { dir, fsync });
+  dirOf.set(a, { dir, fsync });
+  adapters.push(a);
+  return a;
+}
+
+afterAll(() => {
+  for (const a of adapters) a.close();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const replid = 'a1'.repeat(20);
+
+for (const fsync of ['everysec', 'always'] as const) {
+  runStorageAdapterConformance(`lmdb (fsync ${fsync})`, (n) => opened(n, freshDir(), fsync), { describe, it, expect }, {
+    reopen: (previous, n) => {
+      const where = dirOf.get(previous);
+      if (where === undefined) throw new Error('not an adapter of this test');
+      previous.close?.();
+      return opened(n, where.dir, where.fsync);
+    },
+  });
+}
+
+describe('LmdbStorageAdapter', () => {
+  it('writes the units committed in one event-loop turn in one transaction (everysec)', async () => {
+    const dir = freshDir();
+    const a = opened(1, dir, 'everysec');
+    const ks = createKeyspace({ databases: 1, storage: a });
+    for (let i = 0; i < 100; i++) ks.execute(['SET', `k${i}`, 'v'], { db: 0 });
+    expect(a.stats.transactions).toBe(0);
+    await new Promise((r) => setImmediate(r));
+    expect(a.stats.transactions).toBe(1);
+    expect(a.stats.recordsWritten).toBe(100);
+    ks.close();
+  });
+
+  it("fsync 'always' writes each unit inside commit()", () => {
+    const a = opened(1, freshDir(), 'always');
+    const ks = createKeyspace({ databases: 1, storage: a });
+    ks.execute(['SET', 'a', '1'], { db: 0 });
+    ks.execute(['GET', 'a'], { db: 0 });
+    ks.executeTransaction([['SET', 'b', '1'], ['INCR', 'b']], { db: 0 });
+    expect(a.stats.transactions).toBe(2);
+    ks.close();
+  });
+
+  it('close() with writes after the last commit point stores them without a position', () => {
+    const dir = freshDir();
+    const a = opened(1, dir, 'everysec');
+    const ks = createKeyspace({ databases: 1, storage: a, commits: 'manual' });
+    ks.execute(['SET', 'a', '1'], { db: 0 });
+    ks.commit({ replid, offset: 10 });
+    ks.execute(['SET', 'b', '2'], { db: 0 });
+    ks.close();
+    const b = opened(1, dir, 'everysec');
+    expect(b.committedPosition()).toBeUndefined();
+    expect(b.db(0).get('b')).toBe('2');
+    b.close();
+  });
+
+  it('refuses a file written with another database count', () => {
+    const dir = freshDir();
+    opened(2, dir, 'no').close();
+    expect(() => openLmdbStorage(3, { dir })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_OPEN' }));
+    expect(() => openLmdbStorage(3, { dir, fsync: 'sometimes' as 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_INVALID_OPTION' }));
+  });
+
+  it('a process killed with SIGKILL restarts from its last written unit, never half of one', () => {
+    const dir = freshDir();
+    // the child commits units with positions, then starts a unit (SET, INCR) that it never
+    // commits, waits a turn so a flush could run, and is killed
+    const script = `
+      const { createKeyspace } = require('@replikit/keyspace');
+      const { openLmdbStorage } = require('./lmdb-storage');
+      const ks = createKeyspace({ databases: 1, storage: openLmdbStorage(1, { dir: ${JSON.stringify(dir)}, fsync: 'no' }), commits: 'manual' });
+      const s = { db: 0 };
+      for (let i = 1; i <= 50; i++) { ks.execute(['INCR', 'n'], s); ks.execute(['RPUSH', 'l', String(i)], s); ks.commit({ replid: '${replid}', offset: i * 100 }); }
+      setImmediate(() => {
+        ks.execute(['INCR', 'n'], s);
+        ks.execute(['SET', 'half', 'x'], s);
+        setImmediate(() => process.kill(process.pid, 'SIGKILL'));
+      });
+    `;
+    const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], { cwd: __dirname, encoding: 'utf8', timeout: 30000 });
+    expect(r.signal).toBe('SIGKILL');
+    const a = opened(1, dir, 'no');
+    expect(a.committedPosition()).toEqual({ replid, offset: 5000, streamDb: 0 });
+    expect(a.db(0).get('n')).toBe('50');
+    expect(a.db(0).get('half')).toBeUndefined();
+    const ks = createKeyspace({ databases: 1, storage: a });
+    expect(ks.execute(['LLEN', 'l'], { db: 0 }).reply).toBe(50);
+    ks.close();
+  });
+});

@@ -1,0 +1,367 @@
+/**
+ * The LMDB storage adapter. The working set lives in memory (the keyspace's own Map store, so
+ * commands and snapshots run at in-memory speed); LMDB holds the durable copy. Each write marks its
+ * key dirty; at a commit point the unit is closed, and the dirty keys are written (their current
+ * value and TTL, or a delete) in one LMDB write transaction together with the replication
+ * position of that commit point and the SWAPDB mapping. A transaction only ever starts at a commit
+ * point, so what LMDB holds is always the state after some unit, with that unit's position: a
+ * process killed at any moment restarts from the last written unit, never from half of one.
+ *
+ * `fsync` (like `appendfsync`):
+ * - `always`: the transaction is written and fsynced inside commit(), before the command's reply;
+ * - `everysec`: written at the end of the event-loop turn (the OS has it: a killed process loses
+ *   nothing committed), fsynced once a second (a power loss loses up to about a second);
+ * - `no`: written at the end of the turn, fsynced when the OS decides.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type DbStore, MemoryDbStore, type ReplicationPosition, type StorageAdapter } from '@replikit/keyspace';
+import type { BinaryString, CollectionValue, PinnedIterator, StoredValue } from '@replikit/keyspace';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
+import { LmdbCorruptRecordError, LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
+import { decodeRecord, encodeRecord } from './record-codec';
+
+/** `appendfsync`-like durability policy. */
+export type LmdbFsyncPolicy = 'always' | 'everysec' | 'no';
+
+export interface LmdbStorageOptions {
+  /** the directory of the files (the server's `dir`); created if missing */
+  dir: string;
+  /** the LMDB file inside `dir` @default 'replikit.lmdb' */
+  filename?: string;
+  /** durability of committed units (see the module comment) @default 'everysec' */
+  fsync?: LmdbFsyncPolicy;
+}
+
+/** Counters of the writes to LMDB. */
+export interface LmdbStorageStats {
+  /** keys loaded from the file at open */
+  keysLoaded: number;
+  /** write transactions */
+  transactions: number;
+  /** records written or deleted */
+  recordsWritten: number;
+  /** bytes of the records written */
+  bytesWritten: number;
+  /** fsyncs requested by `everysec` */
+  fsyncs: number;
+}
+
+const FORMAT = 1;
+
+/** What the stores of one adapter share: whether a unit is open (written to since the last commit point). */
+interface UnitState {
+  open: boolean;
+}
+
+/** One database slot: the in-memory store plus the keys changed since the last LMDB transaction. */
+class LmdbDbStore implements DbStore {
+  readonly mem = new MemoryDbStore();
+  dirty = new Set<BinaryString>();
+  /** clear() since the last transaction: the slot's tables are emptied first */
+  cleared = false;
+
+  constructor(
+    readonly slot: number,
+    private readonly unit: UnitState,
+  ) {}
+
+  get(key: BinaryString): StoredValue | undefined {
+    return this.mem.get(key);
+  }
+  set(key: BinaryString, value: StoredValue): void {
+    this.mem.set(key, value);
+    this.dirty.add(key);
+    this.unit.open = true;
+  }
+  delete(key: BinaryString): boolean {
+    if (!this.mem.delete(key)) return false;
+    this.dirty.add(key);
+    this.unit.open = true;
+    return true;
+  }
+  getExpire(key: BinaryString): number | undefined {
+    return this.mem.getExpire(key);
+  }
+  setExpire(key: BinaryString, atMs: number): void {
+    this.mem.setExpire(key, atMs);
+    this.dirty.add(key);
+    this.unit.open = true;
+  }
+  deleteExpire(key: BinaryString): boolean {
+    if (!this.mem.deleteExpire(key)) return false;
+    this.dirty.add(key);
+    this.unit.open = true;
+    return true;
+  }
+  size(): number {
+    return this.mem.size();
+  }
+  expiresSize(): number {
+    return this.mem.expiresSize();
+  }
+  keys(): Iterator<BinaryString> {
+    return this.mem.keys();
+  }
+  expireKeys(): Iterator<BinaryString> {
+    return this.mem.expireKeys();
+  }
+  randomKey(): BinaryString | undefined {
+    return this.mem.randomKey();
+  }
+  pinnedEntries(): PinnedIterator {
+    return this.mem.pinnedEntries();
+  }
+  clear(): void {
+    this.mem.clear();
+    this.dirty.clear();
+    this.cleared = true;
+    this.unit.open = true;
+  }
+  changed(key: BinaryString, _value: CollectionValue): void {
+    // the memory store holds this very object: the transaction encodes it from there
+    this.dirty.add(key);
+    this.unit.open = true;
+  }
+}
+
+function longKeyHash(key: string): Buffer {
+  return createHash('sha256').update(key, 'latin1').digest();
+}
+
+/** A StorageAdapter persisted in one LMDB file; see the module comment. */
+export class LmdbStorageAdapter implements StorageAdapter {
+  readonly path: string;
+  readonly fsync: LmdbFsyncPolicy;
+  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0 };
+  private readonly env: RootDatabase;
+  private readonly meta: Database;
+  private readonly inline: Database<Buffer, Buffer>[] = [];
+  private readonly long: Database<Buffer, Buffer>[] = [];
+  private readonly slots: LmdbDbStore[] = [];
+  /** logical database -> slot (SWAPDB exchanges entries) */
+  private map: number[];
+  private mapDirty = false;
+  private position: ReplicationPosition | undefined;
+  private positionDirty = false;
+  private readonly unit: UnitState = { open: false };
+  /** committed units not yet written to LMDB */
+  private pending = false;
+  private flushTimer: NodeJS.Immediate | null = null;
+  private syncTimer: NodeJS.Timeout | null = null;
+  private unsynced = false;
+  private closed = false;
+
+  constructor(
+    readonly databases: number,
+    options: LmdbStorageOptions,
+  ) {
+    if (!Number.isInteger(databases) || databases < 1) throw new LmdbInvalidOptionError('databases', databases, 'must be an integer >= 1');
+    const fsync = options.fsync ?? DEFAULT_LMDB_FSYNC;
+    if (fsync !== 'always' && fsync !== 'everysec' && fsync !== 'no') throw new LmdbInvalidOptionError('fsync', fsync, "must be 'always', 'everysec' or 'no'");
+    if (typeof options.dir !== 'string' || options.dir === '') throw new LmdbInvalidOptionError('dir', options.dir, 'must be a directory path');
+    this.fsync = fsync;
+    this.path = join(options.dir, options.filename ?? DEFAULT_LMDB_FILENAME);
+    try {
+      mkdirSync(options.dir, { recursive: true });
+      // overlappingSync off: with fsync 'always' a commit returns once the transaction is on disk
+      this.env = open({ path: this.path, maxDbs: 2 * databases + 1, noSync: fsync !== 'always', overlappingSync: false });
+      this.meta = this.env.openDB('meta', {});
+      for (let s = 0; s < databases; s++) {
+        this.inline.push(this.env.openDB(`db${s}`, { keyEncoding: 'binary', encoding: 'binary' }) as Database<Buffer, Buffer>);
+        this.long.push(this.env.openDB(`long${s}`, { keyEncoding: 'binary', encoding: 'binary' }) as Database<Buffer, Buffer>);
+      }
+    } catch (err) {
+      throw new LmdbOpenError(this.path, (err as Error).message, { cause: err });
+    }
+    this.map = this.readMeta();
+    for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
+    for (let s = 0; s < databases; s++) this.load(s);
+    if (fsync === 'everysec') {
+      this.syncTimer = setInterval(() => this.syncNow(), LMDB_FSYNC_INTERVAL_MS);
+      this.syncTimer.unref();
+    }
+  }
+
+  /** The format, database count, SWAPDB mapping and position of an existing file; writes them to a new one. */
+  private readMeta(): number[] {
+    const format = this.meta.get('format') as number | undefined;
+    if (format === undefined) {
+      const map = Array.from({ length: this.databases }, (_, i) => i);
+      this.env.transactionSync(() => {
+        this.meta.putSync('format', FORMAT);
+        this.meta.putSync('databases', this.databases);
+        this.meta.putSync('map', map);
+        this.meta.putSync('position', null);
+      });
+      return map;
+    }
+    if (format !== FORMAT) throw new LmdbOpenError(this.path, `format ${format} is not ${FORMAT}`);
+    const n = this.meta.get('databases') as number;
+    if (n !== this.databases) throw new LmdbOpenError(this.path, `it holds ${n} databases, ${this.databases} were asked for`);
+    const map = this.meta.get('map') as number[];
+    const p = this.meta.get('position') as ReplicationPosition | null;
+    this.position = p === null || p === undefined ? undefined : { replid: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 };
+    return [...map];
+  }
+
+  private load(slot: number): void {
+    const mem = this.slots[slot].mem;
+    const put = (key: string | undefined, raw: Uint8Array) => {
+      let r: ReturnType<typeof decodeRecord>;
+      try {
+        r = decodeRecord(raw);
+      } catch (err) {
+        throw new LmdbCorruptRecordError(slot, (err as Error).message, { cause: err });
+      }
+      const k = key ?? r.key;
+      if (k === undefined) throw new LmdbCorruptRecordError(slot, 'a long-key record without its key');
+      mem.set(k, r.value);
+      if (r.expireAt >= 0) mem.setExpire(k, r.expireAt);
+      this.stats.keysLoaded++;
+    };
+    for (const { key, value } of this.inline[slot].getRange({})) put(key.toString('latin1'), value);
+    for (const { value } of this.long[slot].getRange({})) put(undefined, value);
+  }
+
+  db(index: number): DbStore {
+    return this.slots[this.map[index]];
+  }
+
+  swap(a: number, b: number): void {
+    const t = this.map[a];
+    this.map[a] = this.map[b];
+    this.map[b] = t;
+    this.mapDirty = true;
+    this.unit.open = true;
+  }
+
+  commit(position?: ReplicationPosition | null): void {
+    if (this.closed) return;
+    if (position === null) {
+      if (this.position !== undefined) {
+        this.position = undefined;
+        this.positionDirty = true;
+      }
+    } else if (position !== undefined) {
+      this.position = { replid: position.replid, offset: position.offset, streamDb: position.streamDb ?? 0 };
+      this.positionDirty = true;
+    }
+    if (this.unit.open) {
+      this.unit.open = false;
+      this.pending = true;
+    } else if (this.positionDirty) this.pending = true;
+    if (!this.pending) return;
+    if (this.fsync === 'always') this.flush();
+    else if (this.flushTimer === null) this.flushTimer = setImmediate(() => this.flushNow());
+  }
+
+  committedPosition(): ReplicationPosition | undefined {
+    return this.position === undefined ? undefined : { ...this.position };
+  }
+
+  private flushNow(): void {
+    this.flushTimer = null;
+    // a unit still in progress (writes made outside any commit point) waits for its commit
+    if (!this.closed && !this.unit.open) this.flush();
+  }
+
+  /** Writes every committed change and the position in one transaction. */
+  private flush(): void {
+    if (!this.pending) return;
+    let records = 0;
+    let bytes = 0;
+    try {
+      this.env.transactionSync(() => {
+        for (const s of this.slots) {
+          if (s.cleared) {
+            this.inline[s.slot].clearSync();
+            this.long[s.slot].clearSync();
+          }
+          if (s.dirty.size === 0) continue;
+          const inline = this.inline[s.slot];
+          const long = this.long[s.slot];
+          for (const key of s.dirty) {
+            const isLong = key.length > MAX_INLINE_KEY_BYTES;
+            const table = isLong ? long : inline;
+            const k = isLong ? longKeyHash(key) : Buffer.from(key, 'latin1');
+            const v = s.mem.get(key);
+            records++;
+            if (v === undefined) {
+              table.removeSync(k);
+              continue;
+            }
+            const rec = encodeRecord(key, v, s.mem.getExpire(key) ?? -1, isLong);
+            bytes += rec.length;
+            table.putSync(k, rec);
+          }
+        }
+        if (this.mapDirty) this.meta.putSync('map', this.map);
+        if (this.positionDirty) this.meta.putSync('position', this.position ?? null);
+      });
+    } catch (err) {
+      // the transaction was aborted: the dirty keys stay dirty and are written with the next unit
+      throw new LmdbWriteError(this.path, { cause: err });
+    }
+    // only now: an aborted transaction leaves every change dirty for the next one
+    for (const s of this.slots) {
+      s.cleared = false;
+      if (s.dirty.size !== 0) s.dirty = new Set();
+    }
+    this.mapDirty = false;
+    this.positionDirty = false;
+    this.pending = false;
+    this.unsynced = this.fsync === 'everysec';
+    this.stats.transactions++;
+    this.stats.recordsWritten += records;
+    this.stats.bytesWritten += bytes;
+  }
+
+  private syncNow(): void {
+    if (!this.unsynced || this.closed) return;
+    this.unsynced = false;
+    this.stats.fsyncs++;
+    // LMDB's mdb_env_sync(force) on a thread of its own; the next tick of the timer covers a failure
+    (this.env as unknown as { sync(done: (err?: Error) => void): void }).sync((err) => {
+      if (err) this.unsynced = true;
+    });
+  }
+
+  /**
+   * Writes what was committed and closes the file. Writes made after the last commit point are
+   * written too, without a replication position (a restart then full-syncs rather than trusting it).
+   */
+  close(): void {
+    if (this.closed) return;
+    if (this.flushTimer !== null) clearImmediate(this.flushTimer);
+    if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    this.flushTimer = null;
+    this.syncTimer = null;
+    if (this.unit.open) {
+      this.unit.open = false;
+      this.pending = true;
+      if (this.position !== undefined) {
+        this.position = undefined;
+        this.positionDirty = true;
+      }
+    }
+    try {
+      this.flush();
+    } finally {
+      this.closed = true;
+      void this.env.close();
+    }
+  }
+}
+
+/** Opens (or creates) the LMDB storage of `databases` databases. */
+export function openLmdbStorage(databases: number, options: LmdbStorageOptions): LmdbStorageAdapter {
+  return new LmdbStorageAdapter(databases, options);
+}
+
+/** A factory for `createKeyspace({ storage })`: the keyspace passes its database count. */
+export function lmdbStorage(options: LmdbStorageOptions): (databases: number) => LmdbStorageAdapter {
+  return (databases) => new LmdbStorageAdapter(databases, options);
+}

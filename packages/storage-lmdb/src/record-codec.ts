@@ -1,0 +1,76 @@
+/**
+ * The on-disk record of one key: `[flags][expireAt f64 LE if TTL][u32 LE key length + key if long key][payload]`.
+ * A string's payload is its bytes as they are (1 byte of overhead, 9 with a TTL); a collection's
+ * is its DUMP payload (RDB type byte, Redis's compact encodings: listpack, intset, ..., then the
+ * RDB version and a CRC64, checked when read back). docs/storage-adapters.md gives the measured sizes.
+ */
+import type { StoredValue } from '@replikit/keyspace';
+import { rdbValueToStored, storedToRdbValue } from '@replikit/keyspace-rdb';
+import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
+
+const F_COLLECTION = 1;
+const F_TTL = 2;
+const F_LONG_KEY = 4;
+const KNOWN_FLAGS = F_COLLECTION | F_TTL | F_LONG_KEY;
+
+/** One decoded record. */
+export interface DecodedRecord {
+  readonly value: StoredValue;
+  /** absolute unix ms, or -1 */
+  readonly expireAt: number;
+  /** the full key of a long-key record */
+  readonly key: string | undefined;
+}
+
+/** Encodes a key's value and TTL (`expireAt` -1: none); `longKey` embeds the full key. */
+export function encodeRecord(key: string, value: StoredValue, expireAt: number, longKey: boolean): Buffer {
+  const isString = typeof value === 'string';
+  const payload = isString ? undefined : createDumpPayload(storedToRdbValue(value));
+  const head = 1 + (expireAt >= 0 ? 8 : 0) + (longKey ? 4 + key.length : 0);
+  const size = head + (isString ? value.length : (payload as Buffer).length);
+  const out = Buffer.allocUnsafe(size);
+  let flags = 0;
+  let p = 1;
+  if (!isString) flags |= F_COLLECTION;
+  if (expireAt >= 0) {
+    flags |= F_TTL;
+    out.writeDoubleLE(expireAt, p);
+    p += 8;
+  }
+  if (longKey) {
+    flags |= F_LONG_KEY;
+    out.writeUInt32LE(key.length, p);
+    p += 4;
+    p += out.write(key, p, 'latin1');
+  }
+  out[0] = flags;
+  if (isString) out.write(value, p, 'latin1');
+  else (payload as Buffer).copy(out, p);
+  return out;
+}
+
+/** Decodes a record; throws (a plain Error) when it is malformed. */
+export function decodeRecord(buf: Uint8Array): DecodedRecord {
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (b.length < 1) throw new Error('empty record');
+  const flags = b[0];
+  if ((flags & ~KNOWN_FLAGS) !== 0) throw new Error(`unknown record flags 0x${flags.toString(16)}`);
+  let p = 1;
+  let expireAt = -1;
+  if (flags & F_TTL) {
+    if (b.length < p + 8) throw new Error('truncated TTL');
+    expireAt = b.readDoubleLE(p);
+    p += 8;
+  }
+  let key: string | undefined;
+  if (flags & F_LONG_KEY) {
+    if (b.length < p + 4) throw new Error('truncated key length');
+    const n = b.readUInt32LE(p);
+    p += 4;
+    if (b.length < p + n) throw new Error('truncated key');
+    key = b.toString('latin1', p, p + n);
+    p += n;
+  }
+  const value = flags & F_COLLECTION ? rdbValueToStored(parseDumpPayload(b.subarray(p))) : b.toString('latin1', p, b.length);
+  return { value, expireAt, key };
+}
