@@ -54,6 +54,19 @@ describeRedis('replication chains through replikit-server', () => {
     expect(await dumpDataset(m, [0, 4])).toEqual(expected);
     expect(await dumpDataset(b, [0, 4])).toEqual(expected);
     expect(infoMap(await m.info('replication')).get('connected_slaves')).toBe('1');
+
+    // promotion of the middle: its sub-replica reconnects and continues partially with the new id
+    const before = infoMap(await m.info('replication'));
+    const statsBefore = infoMap(await m.info('stats'));
+    expect(await m.call('REPLICAOF', 'NO', 'ONE')).toBe('OK');
+    await waitFor('the sub-replica back online', async () => infoMap(await m.info('replication')).get('slave0')?.includes('state=online'));
+    const stats = infoMap(await m.info('stats'));
+    expect([stats.get('sync_partial_ok'), stats.get('sync_full')]).toEqual([String(Number(statsBefore.get('sync_partial_ok')) + 1), statsBefore.get('sync_full')]);
+    await m.set('after-promotion', 'y');
+    await waitFor('the stream from the new master', async () => (await b.get('after-promotion')) === 'y');
+    const promoted = infoMap(await m.info('replication'));
+    expect(promoted.get('master_replid2')).toBe(before.get('master_replid'));
+    expect(infoMap(await b.info('replication')).get('master_replid')).toBe(promoted.get('master_replid'));
   });
 });
 
