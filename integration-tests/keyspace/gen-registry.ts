@@ -12,6 +12,8 @@ import { listGenerator } from './gen-list';
 // zset:  import { zsetGenerator } from './gen-zset';
 import { setGenerator } from './gen-set';
 import { zsetGenerator } from './gen-zset';
+import { bitmapGenerator } from './gen-bitmap';
+import { lcsGenerator } from './gen-lcs';
 // --- end generator imports ---
 
 export const generators: CommandGenerator[] = [
@@ -24,5 +26,7 @@ export const generators: CommandGenerator[] = [
   // zsetGenerator,
   setGenerator,
   zsetGenerator,
+  bitmapGenerator,
+  lcsGenerator,
   // --- end generator entries ---
 ];

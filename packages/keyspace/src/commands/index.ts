@@ -35,6 +35,8 @@ import { hashCommands } from './hash';
 import { listCommands } from './list';
 import { setCommands } from './set';
 import { zsetCommands } from './zset';
+import { bitmapCommands } from './bitmap';
+import { stringLcsCommands } from './string-lcs';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -50,5 +52,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...listCommands,
   ...setCommands,
   ...zsetCommands,
+  ...bitmapCommands,
+  ...stringLcsCommands,
   // --- end family spreads ---
 ];
