@@ -21,6 +21,8 @@ export interface FailoverNode {
   readonly port: number;
   readonly dir: string;
   readonly running: boolean;
+  /** the redis-server child's pid (this test started it), undefined for replikit */
+  readonly pid: number | undefined;
   /** the in-process server while a replikit node runs */
   readonly server: ConfiguredServer | undefined;
   /** log text since the last start */
@@ -68,6 +70,9 @@ export async function createNode(kind: NodeKind, name: string): Promise<Failover
     },
     get server() {
       return server;
+    },
+    get pid() {
+      return redis?.pid;
     },
     log: () => (kind === 'replikit' ? lines.join('\n') : (redis?.log() ?? '')),
     async start(args = []) {

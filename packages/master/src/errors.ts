@@ -8,6 +8,7 @@
  * | `ERR_MASTER_CLOSED` | {@link MasterClosedError} | a call on a closed node |
  * | `ERR_MASTER_INVALID_OPTION` | {@link MasterInvalidOptionError} | an option out of range |
  * | `ERR_MASTER_SYNC_FAILED` | {@link MasterSyncFailedError} | a full sync could not produce or send its snapshot (emitted as `error`) |
+ * | `ERR_REPLICATION_ACK_TIMEOUT` | {@link ReplicationAckTimeoutError} | a sync or semi-sync write was not acknowledged in time |
  */
 export class ReplicationError extends Error {
   override name = 'ReplicationError';
@@ -47,5 +48,27 @@ export class MasterSyncFailedError extends ReplicationError {
     options?: { cause?: unknown },
   ) {
     super('ERR_MASTER_SYNC_FAILED', message, options);
+  }
+}
+
+/**
+ * A write under the synchronous or semi-synchronous mode (with `onTimeout: 'fail'`) was not
+ * acknowledged by enough replicas in time. The write itself took effect on the master and is in
+ * the stream: the error says how far it got, it does not undo anything.
+ * Code `ERR_REPLICATION_ACK_TIMEOUT`.
+ */
+export class ReplicationAckTimeoutError extends ReplicationError {
+  override name = 'ReplicationAckTimeoutError';
+  constructor(
+    /** replicas whose ACK had to cover the write */
+    readonly required: number,
+    /** replicas whose ACK covered it at the timeout */
+    readonly acked: number,
+    /** the replication offset the ACKs had to reach */
+    readonly offset: number,
+    /** ms waited */
+    readonly timeoutMs: number,
+  ) {
+    super('ERR_REPLICATION_ACK_TIMEOUT', `${acked} of ${required} replicas acknowledged offset ${offset} within ${timeoutMs} ms`);
   }
 }

@@ -4,9 +4,15 @@ export type { RdbReplicationAux } from './replication-state';
 export type { MasterDeps, MasterOptions, LogLevel } from './options';
 export type { MasterEvents, ReplicaInfo, FullSyncInfo, FullSyncResult, SyncCounters } from './events';
 export type { ReplicaState } from './replica-link';
+export { createWriteConcern, WriteConcern, DEFAULT_WRITE_CONCERN } from './write-concern';
+export type { ReplicationMode, WriteConcernOptions, WriteAck } from './write-concern';
+export { createReadWriteRouter, ReadWriteRouter } from './read-write-router';
+export type { ReadPolicy, RouterMode, ReadWriteRouterOptions, ReadRoute } from './read-write-router';
+export { ReplicaLagMonitor } from './replica-lag';
+export type { ReplicaLag } from './replica-lag';
 export { duplexTransport } from './transport';
 export type { ReplicaTransport } from './transport';
-export { ReplicationError, MasterClosedError, MasterInvalidOptionError, MasterSyncFailedError } from './errors';
+export { ReplicationError, MasterClosedError, MasterInvalidOptionError, MasterSyncFailedError, ReplicationAckTimeoutError } from './errors';
 export {
   DEFAULT_REPL_BACKLOG_SIZE,
   DEFAULT_REPL_BACKLOG_TTL,

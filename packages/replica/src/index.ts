@@ -5,6 +5,7 @@ export type { ChangeEvent, ChangeStreamEvents, ChangeStreamOptions, ChangeStream
 export { createKeyspaceApplier } from './stream-applier';
 export type { StreamApplier, ApplyOutcome, KeyspaceApplierStats } from './stream-applier';
 export { tcpConnector } from './tcp-connector';
+export { waitForOffset } from './wait-for-offset';
 export type { ReplicaConnector } from './tcp-connector';
 export type { ReplicaDeps, ReplicaOptions, UpstreamNode, PayloadSinkFactory } from './options';
 export type { ReplicaEvents, ReplicaState, ReplicaLinkInfo, SyncStartInfo, SyncProgress, SyncDoneInfo } from './events';
