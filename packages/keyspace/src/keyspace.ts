@@ -173,10 +173,10 @@ export class Keyspace {
   /**
    * A commit point: every change since the previous one becomes one durable unit with `position`
    * (undefined keeps the stored position, null removes it). Call it between commands, never from
-   * inside one. A no-op when the adapter has no commit points.
+   * inside one. A no-op when the adapter has no commit points, and once the keyspace is closed.
    */
   commit(position?: ReplicationPosition | null): void {
-    if (this.closed) throw new KeyspaceClosedError();
+    if (this.closed) return;
     this.adapter.commit?.(position);
   }
 

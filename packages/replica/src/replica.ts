@@ -18,6 +18,7 @@ import type { ReplicaDeps, ReplicaOptions, UpstreamNode } from './options';
 import { openPayloadSink, type PayloadSink } from './payload-sink';
 import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
 import { StreamTracker } from './stream-tracker';
+import { ReplicaCommitPoints } from './commit-points';
 
 export class Replica extends EventEmitter<ReplicaEvents> {
   private st: ReplicaState = 'connect';
@@ -30,6 +31,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private readonly tracker: StreamTracker;
   private readonly applier: StreamApplier;
   private readonly node: UpstreamNode | undefined;
+  private readonly commits: ReplicaCommitPoints;
   private readonly timeoutMs: number;
   private retryTimer: NodeJS.Timeout | null = null;
   private cron: NodeJS.Timeout | null = null;
@@ -57,6 +59,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.node = deps.node;
     this.tracker = new StreamTracker(this.applier, deps.node, (argv, db, offset) => this.emit('command:applied', argv, db, offset), (offset) => this.sendAck(offset));
     if (options.from !== undefined) this.tracker.resumeFrom(options.from.replid, options.from.offset);
+    this.commits = new ReplicaCommitPoints(deps.keyspace);
     this.cron = setInterval(() => this.tick(), ACK_INTERVAL_MS);
     this.downSince = Date.now();
     this.scheduleConnect(0);
@@ -96,6 +99,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.commits.close();
     if (this.cron !== null) clearInterval(this.cron);
     if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.cron = null;
@@ -209,6 +213,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       const e = err as Error & { code?: string };
       this.fail(e.code?.startsWith('ERR_REPLICA') ? (e as ReplicaError) : new ReplicaLinkClosedError(e.message, { cause: e }));
     }
+    this.commits.afterChunk(this.st, this.legacy, this.tracker);
   }
 
   private touch(): void {
@@ -286,6 +291,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       const previous = this.tracker.replid;
       const changed = outcome.replid !== undefined && outcome.replid !== previous ? outcome.replid : undefined;
       this.node?.upstreamContinue(changed);
+      this.commits.resumeStreamDb(this.tracker, this.applier);
       if (changed !== undefined) this.tracker.replid = changed;
       framer.streamOnly();
       this.framer = framer;
