@@ -6,6 +6,7 @@
  */
 import { unlinkSync } from 'node:fs';
 import { type Keyspace, createKeyspace } from '@replikit/keyspace';
+import { type LmdbFsyncPolicy, lmdbStorage } from '@replikit/storage-lmdb';
 import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
 import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
 import type { ServerConfig } from './config/server-config';
@@ -80,6 +81,8 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
       lazyfreeLazyUserDel: config.getBool('lazyfree-lazy-user-del'),
       protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
       activeExpire: { hz: clampHz(config.getNumber('hz')) },
+      // `storage lmdb`: the dataset and its replication position persist in `dir`
+      storage: config.getString('storage') === 'lmdb' ? lmdbStorage({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy }) : undefined,
     });
   let op!: OperatorContext;
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op)];
@@ -182,6 +185,13 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
 
   // loadDataFromDisk: with the AOF on, the AOF is loaded and the RDB file is not read
   async function load(): Promise<RdbLoadResult | undefined> {
+    if (config.getString('storage') === 'lmdb') {
+      // the durable store was loaded when it opened; its committed position is the restart point
+      const p = keyspace.committedPosition();
+      if (p !== undefined) replication.rdbLoaded({ replId: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 });
+      logger.notice(`DB loaded from the lmdb storage${p === undefined ? '' : ` at replication offset ${p.offset}`}`);
+      return undefined;
+    }
     if (aof.state !== 'on') {
       aof.readManifestQuietly();
       return persistence.loadAtStartup();

@@ -211,6 +211,8 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   bool('aof-timestamp-enabled', false, 'write #TS:<unix seconds> annotations into the AOF'),
   bool('aof-rewrite-incremental-fsync', true, 'fsync the rewritten base every 4 MB while writing it'),
   int('shutdown-timeout', 10, 0, INT_MAX, 'seconds SHUTDOWN waits for replicas to catch up'),
+  enm('storage', 'memory', ['memory', 'lmdb'], 'where the dataset lives: memory, or lmdb (durable, `replikit.lmdb` in `dir`, loaded at start instead of the RDB/AOF; see docs/storage-adapters.md)', { immutable: true }),
+  enm('storage-fsync', 'everysec', ['always', 'everysec', 'no'], 'fsync policy of the lmdb storage: always (before the reply), everysec, no', { immutable: true }),
   // limits
   mem('client-query-buffer-limit', '1gb', 1024 * 1024, LLONG_MAX, 'maximum query buffer of one client'),
   mem('proto-max-bulk-len', '512mb', 1024 * 1024, LLONG_MAX, 'maximum bulk string length in a request'),
