@@ -112,8 +112,12 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     return this.#closed ? 'closed' : this.#state.role;
   }
 
-  psyncTarget(): { replid: string; offset: number } | undefined {
+  psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined {
     return this.#state.psyncTarget();
+  }
+  /** While set, the PSYNC to the next master carries `FAILOVER` (the FAILOVER command's hand-over). */
+  set psyncFailover(on: boolean) {
+    this.#state.psyncFailover = on;
   }
 
   becomeReplica(): void {

@@ -24,6 +24,8 @@ export class ReplicationState {
   hasHistory: boolean;
   /** on a replica: the link to its master is up */
   upstreamUp = false;
+  /** the next PSYNC carries `FAILOVER` (a master handing over with the FAILOVER command) */
+  psyncFailover = false;
 
   constructor(
     public role: 'master' | 'replica',
@@ -64,8 +66,9 @@ export class ReplicationState {
     this.offset += bytes;
   }
 
-  psyncTarget(): { replid: string; offset: number } | undefined {
-    return this.hasHistory ? { replid: this.ids.replid, offset: this.offset + 1 } : undefined;
+  psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined {
+    if (!this.hasHistory) return undefined;
+    return this.psyncFailover ? { replid: this.ids.replid, offset: this.offset + 1, failover: true } : { replid: this.ids.replid, offset: this.offset + 1 };
   }
 
   /** REPLICAOF host port: data and ids kept as a cached master (replicationCacheMasterUsingMyself). */

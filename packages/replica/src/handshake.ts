@@ -19,8 +19,11 @@ export interface HandshakeConfig {
   readonly listeningPort: number;
   /** `replica-announce-ip` */
   readonly announceIp?: string;
-  /** the cached master to continue from (`PSYNC <replid> <offset>`), or undefined for `PSYNC ? -1` */
-  readonly psync: { readonly replid: string; readonly offset: number } | undefined;
+  /**
+   * the cached master to continue from (`PSYNC <replid> <offset>`), or undefined for `PSYNC ? -1`;
+   * `failover` appends `FAILOVER` (a master handing over to one of its replicas with the FAILOVER command)
+   */
+  readonly psync: { readonly replid: string; readonly offset: number; readonly failover?: boolean } | undefined;
 }
 
 /** How a step's reply is judged. */
@@ -215,7 +218,9 @@ export async function runHandshake(
   }
   const psync = config.psync;
   io.reader.lastReply();
-  io.write(encodeCommandToBuffer(psync === undefined ? ['PSYNC', '?', '-1'] : ['PSYNC', psync.replid, String(psync.offset)]));
+  const psyncArgv = psync === undefined ? ['PSYNC', '?', '-1'] : ['PSYNC', psync.replid, String(psync.offset)];
+  if (psync?.failover === true) psyncArgv.push('FAILOVER');
+  io.write(encodeCommandToBuffer(psyncArgv));
   const reply = await io.reader.next();
   const outcome = parsePsyncReply(reply);
   if (outcome !== 'unsupported') return { outcome, rest: io.reader.takeRest() };

@@ -10,8 +10,8 @@ import type { ReplicaConnector } from './tcp-connector';
  * offsets and the backlog; the syncer tells it what happened on the upstream link.
  */
 export interface UpstreamNode {
-  /** the cached master for PSYNC, or undefined (`PSYNC ? -1`) */
-  psyncTarget(): { replid: string; offset: number } | undefined;
+  /** the cached master for PSYNC, or undefined (`PSYNC ? -1`); `failover`: send `PSYNC ... FAILOVER` */
+  psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined;
   /** a `+FULLRESYNC <replid> <offset>` payload was loaded */
   upstreamFullSync(replid: string, offset: number): void;
   /** `+CONTINUE [newReplid]` */

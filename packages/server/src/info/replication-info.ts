@@ -32,7 +32,7 @@ export interface UpstreamView {
 }
 
 /** `# Replication` fields for `node`, with `upstream` set while `replicaof` is. */
-export function replicationInfoFields(node: ReplicationNode, upstream: UpstreamView | undefined, config: ServerConfig): InfoField[] {
+export function replicationInfoFields(node: ReplicationNode, upstream: UpstreamView | undefined, config: ServerConfig, failoverState = 'no-failover'): InfoField[] {
   const f: InfoField[] = [];
   if (upstream !== undefined) {
     const up = upstream.linkState === 'connected';
@@ -72,7 +72,7 @@ export function replicationInfoFields(node: ReplicationNode, upstream: UpstreamV
     f.push([`slave${i}`, `ip=${r.ip},port=${r.port},state=${r.state},offset=${r.offset},lag=${r.lag}`]);
   });
   const backlog = node.backlog;
-  f.push(['master_failover_state', 'no-failover']);
+  f.push(['master_failover_state', failoverState]);
   f.push(['master_replid', node.replid]);
   f.push(['master_replid2', node.replid2]);
   f.push(['master_repl_offset', node.masterReplOffset]);

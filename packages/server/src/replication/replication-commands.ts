@@ -9,6 +9,7 @@ import type { ClientConnection } from '../connection/client-connection';
 import type { ServerClient } from '../connection/server-client';
 import { connectionTransport } from '../connection/replica-transport';
 import { type CommandResult, NO_REPLY, type ServerCommandFlag, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { failoverCommand, psyncFailoverArgv } from './failover';
 import type { ServerReplication } from './server-replication';
 import type { ReplicaTransport } from '@replikit/master';
 
@@ -17,6 +18,7 @@ const SYNC_FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'no-async
 const REPLICAOF_FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'stale', 'no-async-loading'];
 const OK = new SimpleString('OK');
 const ALREADY = new SimpleString('OK Already connected to specified master');
+const REPLICAOF_DURING_FAILOVER = new ErrorReply('ERR REPLICAOF not allowed while failing over.');
 const INVALID_PORT = new ErrorReply('ERR Invalid master port');
 const NOT_VALID_FOR_REPLICA = new ErrorReply('ERR Command is not valid when client is a replica.');
 const WAIT_ON_REPLICA = new ErrorReply(
@@ -49,6 +51,7 @@ function replicaof(repl: ServerReplication, name: string): ServerCommandSpec {
   return spec(name, 3, REPLICAOF_FLAGS, ADMIN_CAT, (ctx, argv) => {
     const host = argv[1] as string;
     const port = argv[2] as string;
+    if (repl.failover.refusesReplicaof) return REPLICAOF_DURING_FAILOVER;
     if (host.toLowerCase() === 'no' && port.toLowerCase() === 'one') {
       repl.unsetMaster(ctx.client);
       return OK;
@@ -87,7 +90,11 @@ function waitCommand(repl: ServerReplication): ServerCommandSpec {
 /** The replication commands of a server whose replication state is `repl`. */
 export function replicationCommands(repl: ServerReplication): ServerCommandSpec[] {
   return [
-    spec('psync', -3, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.psync(transportOf(repl, ctx.client), argv))),
+    spec('psync', -3, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => {
+      // PSYNC ... FAILOVER from the master handing over to this replica (FAILOVER command)
+      const args = psyncFailoverArgv(repl, ctx.client, argv);
+      return args instanceof ErrorReply ? args : result(repl.node.psync(transportOf(repl, ctx.client), args));
+    }),
     spec('sync', 1, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.sync(transportOf(repl, ctx.client), argv))),
     spec('replconf', -1, ['admin', 'noscript', 'loading', 'stale', 'allow-busy'], ADMIN_CAT, (ctx, argv) =>
       result(repl.node.replconf(transportOf(repl, ctx.client), argv)),
@@ -95,6 +102,7 @@ export function replicationCommands(repl: ServerReplication): ServerCommandSpec[
     replicaof(repl, 'replicaof'),
     replicaof(repl, 'slaveof'),
     waitCommand(repl),
+    failoverCommand(repl.failover),
     spec('role', 1, ['noscript', 'loading', 'stale', 'fast'], ['@admin', '@fast', '@dangerous'], () => repl.roleReply()),
   ];
 }

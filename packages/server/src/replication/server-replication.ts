@@ -16,6 +16,7 @@ import { type InfoField, type ReplicationInfoProvider, type UpstreamView, replic
 import type { Logger } from '../logger';
 import type { RdbReplicationAux } from '../persistence/rdb-load';
 import type { ReplikitServer } from '../server';
+import { FailoverCoordinator } from './failover';
 import { type Upstream, startUpstream } from './upstream';
 
 const UNBLOCKED_ROLE_CHANGE = new ErrorReply('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
@@ -59,6 +60,8 @@ export interface ServerReplicationDeps {
 
 export class ServerReplication implements ReplicationState, ReplicationInfoProvider {
   readonly node: ReplicationNode;
+  /** FAILOVER's state machine (master_failover_state) */
+  readonly failover: FailoverCoordinator;
   private upstream: Upstream | undefined;
   private masterHost: string | undefined;
   private masterPort = 0;
@@ -77,6 +80,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
       this.masterPort = Number(configured[1]);
     }
     this.applyRole();
+    this.failover = new FailoverCoordinator(this, deps.server, deps.logger);
     deps.server.stats.sync = this.node.counters;
     deps.server.setReplicationState(this);
     // local writes of a master go to the backlog and the replicas; the master client's writes
@@ -137,7 +141,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   // --- INFO replication and the RDB aux fields ---
 
   replicationFields(): InfoField[] {
-    return replicationInfoFields(this.node, this.upstreamView(), this.deps.config);
+    return replicationInfoFields(this.node, this.upstreamView(), this.deps.config, this.failover.state);
   }
 
   private upstreamView(): UpstreamView | undefined {
@@ -198,7 +202,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   }
 
   /** REPLICAOF NO ONE (replicationUnsetMaster): a no-op on a master. */
-  unsetMaster(by?: ServerClient): void {
+  unsetMaster(by?: ServerClient, reason = 'user request'): void {
     if (this.masterHost === undefined) return;
     this.masterHost = undefined;
     this.masterPort = 0;
@@ -206,13 +210,14 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     this.stopUpstream();
     this.node.becomeMaster();
     this.applyRole();
-    this.deps.logger.notice(`MASTER MODE enabled (user request from '${clientDescription(by)}')`);
+    this.deps.logger.notice(`MASTER MODE enabled (${reason} from '${clientDescription(by)}')`);
   }
 
   /** SHUTDOWN / close: the upstream link, every replica link, the node's timers. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.failover.close();
     this.stopUpstream();
     this.node.close();
   }
