@@ -10,18 +10,20 @@ import { type RedisServerHandle, hasRedis, startRedisServer } from '@replikit/te
 import fc from 'fast-check';
 import { bitmapGenerator } from './gen-bitmap';
 import { lcsGenerator } from './gen-lcs';
+import { sortGenerator } from './gen-sort';
 import type { CommandGenerator, GenStep } from './generator-types';
 import { compareDatasets, genContext, runStep } from './harness';
 import { RedisConn } from './redis-conn';
 import { ReplicaStream } from './replica-stream';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
-const SEEDS = 12;
+const SEEDS = Number(process.env.FAMILIES_SEEDS ?? 12);
 const STEPS = 250;
 
 const families: Array<[string, CommandGenerator[]]> = [
   ['bitmap', [bitmapGenerator]],
   ['lcs', [lcsGenerator]],
+  ['sort', [sortGenerator]],
 ];
 
 function stepsOf(gens: CommandGenerator[], seed: number): GenStep[] {

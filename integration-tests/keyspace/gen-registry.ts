@@ -14,6 +14,7 @@ import { setGenerator } from './gen-set';
 import { zsetGenerator } from './gen-zset';
 import { bitmapGenerator } from './gen-bitmap';
 import { lcsGenerator } from './gen-lcs';
+import { sortAlphaGenerator } from './gen-sort';
 // --- end generator imports ---
 
 export const generators: CommandGenerator[] = [
@@ -28,5 +29,6 @@ export const generators: CommandGenerator[] = [
   zsetGenerator,
   bitmapGenerator,
   lcsGenerator,
+  sortAlphaGenerator,
   // --- end generator entries ---
 ];

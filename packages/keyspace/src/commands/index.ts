@@ -37,6 +37,7 @@ import { setCommands } from './set';
 import { zsetCommands } from './zset';
 import { bitmapCommands } from './bitmap';
 import { stringLcsCommands } from './string-lcs';
+import { sortCommands } from './sort';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -54,5 +55,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...zsetCommands,
   ...bitmapCommands,
   ...stringLcsCommands,
+  ...sortCommands,
   // --- end family spreads ---
 ];
