@@ -76,6 +76,8 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   readonly runId = randomBytes(20).toString('hex');
   replication: ReplicationState;
   diskErrorCheck: (() => ErrorReply | undefined) | undefined = undefined;
+  /** runs before reply bytes are written to a socket (the AOF flush); see ConnectionHost.beforeReply */
+  beforeReply: (() => void) | undefined = undefined;
   private sink: PropagationSink | undefined;
   private batch: PropagatedCommand[][] | undefined;
   private readonly netServers: NetServer[] = [];

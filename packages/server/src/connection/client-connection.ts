@@ -12,6 +12,11 @@ export interface ConnectionHost {
   closed(client: ClientConnection, reason: string): void;
   /** Redis's authRequired() for a client that has not authenticated: the default user has a password. */
   authRequired(): boolean;
+  /**
+   * Called before reply bytes go to any socket (beforeSleep's flushAppendOnlyFile before
+   * handleClientsWithPendingWrites): the AOF is written, and with `appendfsync always` synced, first.
+   */
+  readonly beforeReply?: () => void;
   /** net byte counters (INFO stats total_net_input_bytes, total_net_output_bytes, total_net_repl_output_bytes) */
   readonly stats: { netInputBytes: number; netOutputBytes: number; netReplOutputBytes: number };
   /** Limits read live, so CONFIG SET applies to existing clients like in Redis. */
@@ -291,6 +296,7 @@ export class ClientConnection implements ServerClient {
 
   private flushNow(): void {
     if (this.closing) return;
+    this.host.beforeReply?.();
     const chunks = this.writer.flush();
     for (let i = 0; i < chunks.length; i++) {
       const chunk = chunks[i] as Buffer;
