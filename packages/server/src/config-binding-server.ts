@@ -95,6 +95,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   aof = new AofPersistence({ keyspace, config, logger, otherChildRunning: () => persistence.bgsaveInProgress });
   // the AOF is one more consumer of the propagated write stream (a replica's too: its master's writes)
   server.on('command:propagate', (writes) => aof.feed(writes));
+  server.beforeReply = () => aof.flush();
   const unbindAof = config.onChange((name) => {
     if (name !== 'appendonly') return;
     if (config.getBool('appendonly')) aof.enable();

@@ -46,6 +46,10 @@ export class AofPersistence {
   lastWriteError = '';
   delayedFsync = 0;
   private pending: Buffer[] = [];
+  /** aof_buf: encoded writes of this event-loop turn, written before any reply leaves */
+  private buffered: Buffer[] = [];
+  private bufferedBytes = 0;
+  private flushScheduled = false;
   private lastFsync = 0;
   private timer: NodeJS.Timeout | undefined;
   loading = false;
@@ -73,7 +77,7 @@ export class AofPersistence {
 
   /** aof_buffer_length: bytes waiting for a retry after a failed write */
   get bufferLength(): number {
-    let n = 0;
+    let n = this.bufferedBytes;
     for (const b of this.pending) n += b.length;
     return n;
   }
@@ -164,13 +168,37 @@ export class AofPersistence {
   }
 
   /**
-   * feedAppendOnlyFile + flushAppendOnlyFile: called synchronously for every propagated batch,
-   * before the reply is sent. With `appendfsync always` the data is on disk when it returns.
+   * feedAppendOnlyFile: called for every propagated batch; the bytes wait in the turn's buffer
+   * until flush() (before the first reply of the turn leaves, or at the end of the turn).
    */
   feed(writes: readonly PropagatedCommand[]): void {
     const w = this.writer;
     if (w === undefined || this.state === 'off') return;
     const chunks = w.encode(writes);
+    for (let i = 0; i < chunks.length; i++) {
+      this.buffered.push(chunks[i] as Buffer);
+      this.bufferedBytes += (chunks[i] as Buffer).length;
+    }
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      // writes that no reply follows (a master's stream, expiry) are flushed at the end of the turn
+      setImmediate(() => this.flush());
+    }
+  }
+
+  /**
+   * flushAppendOnlyFile: writes the buffered bytes (one write(2) per turn) and, with
+   * `appendfsync always`, fdatasyncs them, so every write of the turn is on disk before its
+   * reply; group commit across the clients served in the turn, as Redis's beforeSleep does.
+   */
+  flush(): void {
+    this.flushScheduled = false;
+    if (this.bufferedBytes === 0) return;
+    const chunks = this.buffered;
+    this.buffered = [];
+    this.bufferedBytes = 0;
+    const w = this.writer;
+    if (w === undefined) return;
     if (this.pending.length > 0) {
       this.pending.push(...chunks);
       return;
@@ -291,6 +319,7 @@ export class AofPersistence {
 
   /** flushAppendOnlyFile(1) + fsync: SHUTDOWN's "Calling fsync() on the AOF file." */
   syncAndClose(): void {
+    this.flush();
     const w = this.writer;
     if (w === undefined) return;
     if (this.pending.length > 0) {
