@@ -103,13 +103,13 @@ export function lineSvg(spec: PlotSpec): string {
   }
   let ly = T + 8;
   for (const s of spec.series) {
-    out.push(`<line x1="${W - R - 200}" x2="${W - R - 175}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`);
-    out.push(`<text x="${W - R - 170}" y="${ly + 4}">${esc(s.name)}</text>`);
+    out.push(`<line x1="${W - R - 290}" x2="${W - R - 265}" y1="${ly}" y2="${ly}" stroke="${s.color}" stroke-width="3"/>`);
+    out.push(`<text x="${W - R - 260}" y="${ly + 4}">${esc(s.name)}</text>`);
     ly += 18;
   }
   for (const b of spec.bands ?? []) {
-    out.push(`<rect x="${W - R - 200}" y="${ly - 6}" width="25" height="12" fill="${b.color}" fill-opacity="0.25"/>`);
-    out.push(`<text x="${W - R - 170}" y="${ly + 4}">${esc(b.label)}</text>`);
+    out.push(`<rect x="${W - R - 290}" y="${ly - 6}" width="25" height="12" fill="${b.color}" fill-opacity="0.25"/>`);
+    out.push(`<text x="${W - R - 260}" y="${ly + 4}">${esc(b.label)}</text>`);
     ly += 18;
   }
   out.push('</svg>');
