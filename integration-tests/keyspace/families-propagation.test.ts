@@ -11,6 +11,7 @@ import fc from 'fast-check';
 import { bitmapGenerator } from './gen-bitmap';
 import { lcsGenerator } from './gen-lcs';
 import { sortGenerator } from './gen-sort';
+import { hllGenerator } from './gen-hll';
 import type { CommandGenerator, GenStep } from './generator-types';
 import { compareDatasets, genContext, runStep } from './harness';
 import { RedisConn } from './redis-conn';
@@ -24,6 +25,7 @@ const families: Array<[string, CommandGenerator[]]> = [
   ['bitmap', [bitmapGenerator]],
   ['lcs', [lcsGenerator]],
   ['sort', [sortGenerator]],
+  ['hll', [hllGenerator]],
 ];
 
 function stepsOf(gens: CommandGenerator[], seed: number): GenStep[] {

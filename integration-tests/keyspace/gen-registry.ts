@@ -15,6 +15,7 @@ import { zsetGenerator } from './gen-zset';
 import { bitmapGenerator } from './gen-bitmap';
 import { lcsGenerator } from './gen-lcs';
 import { sortAlphaGenerator } from './gen-sort';
+import { hllGenerator } from './gen-hll';
 // --- end generator imports ---
 
 export const generators: CommandGenerator[] = [
@@ -30,5 +31,6 @@ export const generators: CommandGenerator[] = [
   bitmapGenerator,
   lcsGenerator,
   sortAlphaGenerator,
+  hllGenerator,
   // --- end generator entries ---
 ];

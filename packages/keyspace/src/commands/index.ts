@@ -38,6 +38,7 @@ import { zsetCommands } from './zset';
 import { bitmapCommands } from './bitmap';
 import { stringLcsCommands } from './string-lcs';
 import { sortCommands } from './sort';
+import { hllCommands } from './hll';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -56,5 +57,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...bitmapCommands,
   ...stringLcsCommands,
   ...sortCommands,
+  ...hllCommands,
   // --- end family spreads ---
 ];

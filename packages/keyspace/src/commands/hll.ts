@@ -1,0 +1,149 @@
+/**
+ * PFADD, PFCOUNT, PFMERGE (Redis 7.0 hyperloglog.c). HyperLogLogs are string values in Redis's
+ * exact byte format (see ../types/hll.ts); PFCOUNT of one key stores the computed cardinality in
+ * the header like Redis does, which counts as a change and is propagated.
+ */
+import { ErrorReply, type RespValue } from '@replikit/resp';
+import type { BinaryString, CommandContext, CommandSpec, StoredValue } from '../command-api';
+import { OK_REPLY } from '../command-helpers';
+import { WRONGTYPE } from '../reply-errors';
+import { HLL_DENSE, HLL_HDR_SIZE, HLL_REGISTERS, createHll, denseGet, denseSet, estimate, histogram, hllPatLen, invalidateCache, isValidHll, mergeInto, sparseSet, sparseToDense } from '../types/hll';
+import { familySpec } from './meta-families';
+
+const NOT_HLL = new ErrorReply('WRONGTYPE Key is not a valid HyperLogLog string value.');
+const CORRUPT = new ErrorReply('INVALIDOBJ Corrupted HLL object detected');
+
+const bytesOf = (s: BinaryString): Uint8Array => Buffer.from(s, 'latin1');
+const stringOf = (b: Uint8Array): BinaryString => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
+
+/** isHLLObjectOrReply: the value's bytes, or the error reply. */
+function hllOf(v: StoredValue): Uint8Array | ErrorReply {
+  if (typeof v !== 'string') return WRONGTYPE;
+  const b = bytesOf(v);
+  return isValidHll(b) ? b : NOT_HLL;
+}
+
+/** Stores an HLL in place of the old value: TTL kept, raw encoded (Redis edits an unshared sds). */
+function storeHll(ctx: CommandContext, key: BinaryString, h: Uint8Array): void {
+  ctx.db.setValue(key, stringOf(h), true);
+  ctx.db.setStringEncoding(key, 'raw');
+}
+
+/** hllAdd for one element: the new bytes and 1/0/-1. */
+function addElement(h: Uint8Array, ele: BinaryString): { bytes: Uint8Array; result: 1 | 0 | -1 } {
+  const [index, count] = hllPatLen(bytesOf(ele));
+  if (h[4] === HLL_DENSE) {
+    if (denseGet(h, HLL_HDR_SIZE, index) >= count) return { bytes: h, result: 0 };
+    denseSet(h, HLL_HDR_SIZE, index, count);
+    return { bytes: h, result: 1 };
+  }
+  return sparseSet(h, index, count);
+}
+
+/** PFADD key [element ...]: 1 when a register changed (or the key was created). */
+function pfadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  const key = argv[1];
+  const v = ctx.db.lookupWrite(key);
+  let updated = 0;
+  let h: Uint8Array;
+  if (v === undefined) {
+    h = createHll();
+    updated++;
+  } else {
+    const r = hllOf(v);
+    if (r instanceof ErrorReply) return r;
+    h = r;
+  }
+  for (let j = 2; j < argv.length; j++) {
+    const r = addElement(h, argv[j]);
+    h = r.bytes;
+    if (r.result === -1) {
+      // Redis edits the value in place: what was added before the corrupt opcode stays
+      storeHll(ctx, key, h);
+      return CORRUPT;
+    }
+    updated += r.result;
+  }
+  if (updated) invalidateCache(h);
+  storeHll(ctx, key, h);
+  if (updated) ctx.dirty(updated);
+  return updated ? 1 : 0;
+}
+
+/** PFCOUNT key [key ...] */
+function pfcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  if (argv.length > 2) {
+    const max = new Uint8Array(HLL_REGISTERS);
+    for (let j = 1; j < argv.length; j++) {
+      const v = ctx.db.lookupRead(argv[j]);
+      if (v === undefined) continue;
+      const h = hllOf(v);
+      if (h instanceof ErrorReply) return h;
+      if (!mergeInto(max, h)) return CORRUPT;
+    }
+    return estimate(histogram(null, max) as number[]);
+  }
+  const key = argv[1];
+  const v = ctx.db.lookupRead(key);
+  if (v === undefined) return 0;
+  const h = hllOf(v);
+  if (h instanceof ErrorReply) return h;
+  // Redis unshares the string before reading the cache, whatever comes next
+  ctx.db.setStringEncoding(key, 'raw');
+  if ((h[15] & 0x80) === 0) {
+    let card = 0;
+    for (let i = 7; i >= 0; i--) card = card * 256 + h[8 + i];
+    return card;
+  }
+  const histo = histogram(h);
+  if (histo === null) return CORRUPT;
+  const card = estimate(histo);
+  let c = card;
+  for (let i = 0; i < 8; i++) {
+    h[8 + i] = c % 256;
+    c = Math.floor(c / 256);
+  }
+  storeHll(ctx, key, h);
+  ctx.dirty();
+  return card;
+}
+
+/** PFMERGE destkey [sourcekey ...]: destkey (a source too) gets the register-wise maximum. */
+function pfmerge(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
+  const max = new Uint8Array(HLL_REGISTERS);
+  let useDense = false;
+  for (let j = 1; j < argv.length; j++) {
+    const v = ctx.db.lookupRead(argv[j]);
+    if (v === undefined) continue;
+    const h = hllOf(v);
+    if (h instanceof ErrorReply) return h;
+    if (h[4] === HLL_DENSE) useDense = true;
+    if (!mergeInto(max, h)) return CORRUPT;
+  }
+  const key = argv[1];
+  const v = ctx.db.lookupWrite(key);
+  let h = v === undefined ? createHll() : bytesOf(v as BinaryString);
+  if (useDense) {
+    const d = sparseToDense(h);
+    if (d === null) {
+      if (v === undefined) storeHll(ctx, key, h);
+      else ctx.db.setStringEncoding(key, 'raw');
+      return CORRUPT;
+    }
+    h = d;
+  }
+  for (let j = 0; j < HLL_REGISTERS; j++) {
+    if (max[j] === 0) continue;
+    if (h[4] === HLL_DENSE) {
+      if (max[j] > denseGet(h, HLL_HDR_SIZE, j)) denseSet(h, HLL_HDR_SIZE, j, max[j]);
+    } else {
+      h = sparseSet(h, j, max[j]).bytes;
+    }
+  }
+  invalidateCache(h);
+  storeHll(ctx, key, h);
+  ctx.dirty();
+  return OK_REPLY;
+}
+
+export const hllCommands: CommandSpec[] = [familySpec('pfadd', pfadd), familySpec('pfcount', pfcount), familySpec('pfmerge', pfmerge)];
