@@ -168,6 +168,7 @@ export class ClientConnection implements ServerClient {
   writeRaw(chunks: readonly Uint8Array[]): boolean {
     if (this.closing) return false;
     this.flushNow();
+    if (this.replica) this.corkForTurn();
     let ok = true;
     if (chunks.length > 1) this.socket.cork();
     for (let i = 0; i < chunks.length; i++) {
@@ -288,10 +289,34 @@ export class ClientConnection implements ServerClient {
     }
   }
 
+  /**
+   * A replica link gets the stream one propagated command at a time; writing each at once costs a
+   * write syscall per command and replica. Like Redis (the replica's output buffer is written in
+   * beforeSleep), the socket stays corked for the rest of the turn and the end-of-turn flush
+   * uncorks it: one writev carries everything propagated during the turn.
+   */
+  private corkForTurn(): void {
+    if (this.corkedForTurn) return;
+    this.corkedForTurn = true;
+    this.socket.cork();
+    if (this.flushQueued) return;
+    this.flushQueued = true;
+    pendingFlush.push(this);
+    if (!flushQueuedThisTurn) {
+      flushQueuedThisTurn = true;
+      setImmediate(flushPending);
+    }
+  }
+  private corkedForTurn = false;
+
   /** Called by the end-of-turn flush (see pendingFlush). */
   flushDeferred(): void {
     this.flushQueued = false;
     this.flushNow();
+    if (this.corkedForTurn) {
+      this.corkedForTurn = false;
+      this.socket.uncork();
+    }
   }
 
   private flushNow(): void {
