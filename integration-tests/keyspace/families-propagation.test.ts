@@ -12,6 +12,7 @@ import { bitmapGenerator } from './gen-bitmap';
 import { lcsGenerator } from './gen-lcs';
 import { sortGenerator } from './gen-sort';
 import { hllGenerator } from './gen-hll';
+import { geoGenerator } from './gen-geo';
 import type { CommandGenerator, GenStep } from './generator-types';
 import { compareDatasets, genContext, runStep } from './harness';
 import { RedisConn } from './redis-conn';
@@ -26,6 +27,7 @@ const families: Array<[string, CommandGenerator[]]> = [
   ['lcs', [lcsGenerator]],
   ['sort', [sortGenerator]],
   ['hll', [hllGenerator]],
+  ['geo', [geoGenerator]],
 ];
 
 function stepsOf(gens: CommandGenerator[], seed: number): GenStep[] {

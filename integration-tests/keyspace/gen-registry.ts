@@ -16,6 +16,7 @@ import { bitmapGenerator } from './gen-bitmap';
 import { lcsGenerator } from './gen-lcs';
 import { sortAlphaGenerator } from './gen-sort';
 import { hllGenerator } from './gen-hll';
+import { geoGenerator } from './gen-geo';
 // --- end generator imports ---
 
 export const generators: CommandGenerator[] = [
@@ -32,5 +33,6 @@ export const generators: CommandGenerator[] = [
   lcsGenerator,
   sortAlphaGenerator,
   hllGenerator,
+  geoGenerator,
   // --- end generator entries ---
 ];

@@ -245,8 +245,8 @@ export class ReplyEncoder {
     } else if (v instanceof NullArrayReply) {
       this.raw(proto === 3 ? '_\r\n' : '*-1\r\n');
     } else if (v instanceof DoubleReply) {
-      if (proto === 3) this.line(44, formatDouble(v.value));
-      else this.bulkString(formatDouble(v.value));
+      if (proto === 3) this.line(44, v.text ?? formatDouble(v.value));
+      else this.bulkString(v.text ?? formatDouble(v.value));
     } else if (v instanceof BooleanReply) {
       if (proto === 3) this.raw(v.value ? '#t\r\n' : '#f\r\n');
       else this.raw(v.value ? ':1\r\n' : ':0\r\n');

@@ -27,7 +27,11 @@ export class ErrorReply {
 
 /** A double reply: RESP3 `,` ; RESP2 bulk string formatted like Redis (`%.17g`, `inf`, `-inf`). */
 export class DoubleReply {
-  constructor(readonly value: number) {}
+  /** `text`: the exact digits to send instead of the `%.17g` form (Redis's human format for GEOPOS in RESP3) */
+  constructor(
+    readonly value: number,
+    readonly text?: string,
+  ) {}
 }
 
 /** A boolean reply: RESP3 `#t`/`#f`; RESP2 integer 1/0. */

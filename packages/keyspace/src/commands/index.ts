@@ -39,6 +39,7 @@ import { bitmapCommands } from './bitmap';
 import { stringLcsCommands } from './string-lcs';
 import { sortCommands } from './sort';
 import { hllCommands } from './hll';
+import { geoCommands } from './geo';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -58,5 +59,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...stringLcsCommands,
   ...sortCommands,
   ...hllCommands,
+  ...geoCommands,
   // --- end family spreads ---
 ];
