@@ -67,11 +67,13 @@ interface Waiter {
 /** Pending WAIT calls, resolved as ACKs arrive or at their timeout. */
 export class AckWaiters {
   readonly #waiters = new Set<Waiter>();
+  #closed = false;
   constructor(private readonly requestAck: () => void) {}
 
   wait(_target: number, numreplicas: number, timeoutMs: number, count: () => number): Promise<number> {
     const now = count();
-    if (now >= numreplicas) return Promise.resolve(now);
+    // a WAIT that reaches a closing node (pipelined behind the shutdown) answers at once, no timer
+    if (now >= numreplicas || this.#closed) return Promise.resolve(now);
     return new Promise((resolve) => {
       const w: Waiter = { numreplicas, count, resolve, timer: undefined };
       if (timeoutMs > 0) w.timer = setTimeout(() => this.#finish(w), timeoutMs);
@@ -87,6 +89,7 @@ export class AckWaiters {
 
   /** Resolves every waiter with its current count. */
   close(): void {
+    this.#closed = true;
     for (const w of [...this.#waiters]) this.#finish(w);
   }
 
