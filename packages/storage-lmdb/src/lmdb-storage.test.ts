@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace, runStorageAdapterConformance, type StorageAdapter } from '@replikit/keyspace';
-import { type LmdbFsyncPolicy, LmdbStorageAdapter, openLmdbStorage } from './lmdb-storage';
+import { type LmdbFsyncPolicy, type LmdbStorageAdapter, openLmdbStorage } from './lmdb-storage';
 
 const dirs: string[] = [];
 const dirOf = new WeakMap<StorageAdapter, { dir: string; fsync: LmdbFsyncPolicy }>();
