@@ -54,6 +54,8 @@ export interface RdbKeyspaceLoaderOptions {
   onAux?(key: string, value: string): void;
   /** after each written chunk */
   onProgress?(p: RdbLoaderProgress): void;
+  /** a key dropped because its TTL had passed (a restarted master propagates these as DEL) */
+  onExpired?(db: number, key: Buffer): void;
 }
 
 export class RdbKeyspaceLoader {
@@ -162,6 +164,7 @@ export class RdbKeyspaceLoader {
   private entry(e: RdbEntry): void {
     if (this.dropExpired && e.expireAtMs !== -1 && e.expireAtMs < this.now) {
       this.expired++;
+      this.o.onExpired?.(e.db, e.key);
       return;
     }
     this.target.load(e.db, e.key.toString('latin1'), rdbValueToStored(e.value), e.expireAtMs);

@@ -27,6 +27,8 @@ export interface RdbLoadOptions {
   /** verify the CRC64 (`rdbchecksum`) @default true */
   verifyChecksum?: boolean;
   clock?: () => number;
+  /** a key dropped on a master because its TTL had passed */
+  onExpired?: (db: number, key: Buffer) => void;
 }
 
 /** The loader options, with the aux fields logged like rdbLoadRioWithLoadingCtx does. */
@@ -37,6 +39,7 @@ function loaderOptions(o: RdbLoadOptions): RdbKeyspaceLoaderOptions {
     role: o.role ?? 'master',
     verifyChecksum: o.verifyChecksum !== false,
     clock: () => now,
+    onExpired: o.onExpired,
     onAux: (key, value) => {
       const k = key.toLowerCase();
       if (key.startsWith('%')) log?.notice(`RDB '${key}': ${value}`);

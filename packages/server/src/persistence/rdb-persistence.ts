@@ -21,6 +21,8 @@ export interface PersistenceReplicationHooks {
   rdbLoaded(aux: RdbReplicationAux): void;
   /** `master` drops expired keys while loading; `replica` keeps them. */
   readonly role: 'master' | 'replica';
+  /** After the startup load: the keys a master dropped as expired, to propagate as DEL (7.0). */
+  expiredAtLoad?(keys: ReadonlyArray<{ db: number; key: string }>): void;
 }
 
 export interface RdbPersistenceDeps {
@@ -240,8 +242,9 @@ export class RdbPersistence {
     const t0 = performance.now();
     this.loading = true;
     let r: RdbLoadResult;
+    const expired: Array<{ db: number; key: string }> = [];
     try {
-      r = await loadRdbFile(this.path, this.loadOptions());
+      r = await loadRdbFile(this.path, { ...this.loadOptions(), onExpired: (db, key) => expired.push({ db, key: key.toString('latin1') }) });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -249,6 +252,7 @@ export class RdbPersistence {
       this.loading = false;
     }
     this.applyLoaded(r);
+    if (expired.length > 0) this.deps.replication?.expiredAtLoad?.(expired);
     this.deps.logger.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
     return r;
   }

@@ -163,6 +163,18 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     return this.node.rdbSaveInfo();
   }
 
+  /**
+   * Keys the startup load dropped as expired go into the stream as DEL (UNLINK with
+   * lazyfree-lazy-expire), right after the restored offset, so replicas that continue partially
+   * drop them too (a replica never expires keys itself). Without a restored history there is no
+   * backlog and no replica yet, and nothing to tell.
+   */
+  expiredAtLoad(keys: ReadonlyArray<{ db: number; key: string }>): void {
+    if (this.node.role !== 'master' || this.node.backlog === null) return;
+    const del = this.deps.config.getBool('lazyfree-lazy-expire') ? 'UNLINK' : 'DEL';
+    this.node.propagate(keys.map((k) => ({ db: k.db, argv: [del, k.key] })));
+  }
+
   /** The startup load found repl aux fields: the node's restart rule (protocol.md §5.4). */
   rdbLoaded(aux: RdbReplicationAux): void {
     this.node.restoreFromRdb(aux);
