@@ -7,7 +7,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const packages = ['resp', 'backlog', 'rdb', 'keyspace', 'keyspace-rdb', 'master', 'replica', 'server'];
+const packages = ['resp', 'backlog', 'rdb', 'keyspace', 'keyspace-rdb', 'storage-lmdb', 'master', 'replica', 'server'];
 
 /** The `## Errors` section of a README, or undefined. */
 function readmeErrors(p) {
