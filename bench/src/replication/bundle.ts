@@ -5,10 +5,13 @@
  * server under test halfway through a run.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+
+/** dependencies with native code (not bundled) */
+const NATIVE = ['lmdb'];
 
 export interface PrivateBuild {
   readonly cli: string;
@@ -35,9 +38,16 @@ export async function buildPrivateServer(): Promise<PrivateBuild> {
     format: 'cjs',
     outfile,
     alias,
+    external: NATIVE,
     nodePaths: [path.join(root, 'node_modules'), path.join(root, 'packages', 'server', 'node_modules')],
     logLevel: 'error',
   });
+  // native modules stay outside the bundle and resolve through links next to it
+  mkdirSync(path.join(dir, 'node_modules'));
+  for (const name of NATIVE) {
+    const from = readdirSync(path.join(root, 'packages')).map((p) => path.join(root, 'packages', p, 'node_modules', name)).find((p) => existsSync(p));
+    if (from !== undefined) symlinkSync(realpathSync(from), path.join(dir, 'node_modules', name));
+  }
   const cli = path.join(dir, 'replikit-server.cjs');
   writeFileSync(cli, `#!/usr/bin/env node\n'use strict';\nrequire('./replikit-server-cli.js').main(process.argv.slice(2));\n`);
   return { cli, commit, dir };
