@@ -153,6 +153,12 @@ export interface CommandContext {
   flushAll(): number;
   /** SWAPDB a b */
   swapDb(a: number, b: number): void;
+  /**
+   * notifyKeyspaceEvent: reports event `event` of class `type` (a NOTIFY_* bit of notify.ts) on
+   * `key` in database `dbIndex` (the selected one by default). Does nothing unless a keyspace
+   * event listener is registered.
+   */
+  notify(type: number, event: string, key: BinaryString, dbIndex?: number): void;
 }
 
 export interface CommandSpec {

@@ -6,6 +6,7 @@
 import type { BinaryString, CollectionValue, CommandContext } from './command-api';
 import type { CommandEntry } from './command-table';
 import { type DbHost, DbImpl, type KeyspaceStatsCounters } from './db';
+import { type KeyspaceEventListener, NOTIFY_EXPIRED } from './notify';
 import type { DbStore, StorageAdapter } from './storage/adapter';
 import type { ScanCursors } from './util/scan-cursor';
 
@@ -66,6 +67,8 @@ export class ExecContext implements CommandContext, DbHost {
   countReads = true;
   readonly stats: KeyspaceStatsCounters = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, dirty: 0 };
   readonly listeners: KeyModifiedListener[] = [];
+  /** keyspace notifications (notify-keyspace-events): null while nobody listens */
+  eventListener: KeyspaceEventListener | null = null;
   readonly dbs: DbImpl[] = [];
 
   constructor(
@@ -224,9 +227,14 @@ export class ExecContext implements CommandContext, DbHost {
     this.notifyAll(b);
   }
 
+  notify(type: number, event: string, key: BinaryString, dbIndex?: number): void {
+    if (this.eventListener !== null) this.eventListener(type, event, dbIndex ?? this.db.index, key);
+  }
+
   // ---- DbHost ---------------------------------------------------------------------------------
 
   lazyExpired(db: DbImpl, key: BinaryString): void {
+    if (this.eventListener !== null) this.eventListener(NOTIFY_EXPIRED, 'expired', db.index, key);
     this.pushOp({ db: db.index, argv: [this.config.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key] });
   }
 

@@ -3,6 +3,26 @@ export { createKeyspace, Keyspace } from './keyspace';
 export type { KeyspaceOptions, KeyspaceCommits, KeyspaceRole, ExecResult, TransactionResult, PropagateListener, DbInfo, LoadOptions } from './keyspace';
 export type { PropagatedCommand, Session, KeyModifiedListener } from './context';
 export type { KeyspaceStatsCounters } from './db';
+export {
+  NOTIFY_ALL,
+  NOTIFY_EVICTED,
+  NOTIFY_EXPIRED,
+  NOTIFY_GENERIC,
+  NOTIFY_HASH,
+  NOTIFY_KEY_MISS,
+  NOTIFY_KEYEVENT,
+  NOTIFY_KEYSPACE,
+  NOTIFY_LIST,
+  NOTIFY_MODULE,
+  NOTIFY_NEW,
+  NOTIFY_SET,
+  NOTIFY_STREAM,
+  NOTIFY_STRING,
+  NOTIFY_ZSET,
+  formatKeyspaceEvents,
+  parseKeyspaceEvents,
+} from './notify';
+export type { KeyspaceEventListener } from './notify';
 export { CommandTable } from './command-table';
 export type { CommandEntry } from './command-table';
 export type {

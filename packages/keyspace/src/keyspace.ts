@@ -6,6 +6,7 @@ import { ErrorReply as ImportedErrorReply, type RespValue } from '@replikit/resp
 import type { BinaryString, StoredValue } from './command-api';
 import { type CommandEntry, CommandTable } from './command-table';
 import { allCommands } from './commands/index';
+import type { KeyspaceEventListener } from './notify';
 import { ExecContext, type KeyModifiedListener, type PropagatedCommand, type Session } from './context';
 import type { DbImpl, KeyspaceStatsCounters } from './db';
 import {
@@ -219,6 +220,19 @@ export class Keyspace {
       const i = this.ctx.listeners.indexOf(listener);
       if (i >= 0) this.ctx.listeners.splice(i, 1);
       this.ctx.updateTracking();
+    };
+  }
+
+  /**
+   * Keyspace notifications: `listener` gets every event commands and expiry raise (class bit,
+   * Redis 7.0's event name, db, key), synchronously, while the command runs. One listener at a
+   * time (a new one replaces the old); unregister it when notify-keyspace-events is empty so
+   * commands pay nothing. Returns an unsubscribe function.
+   */
+  onKeyspaceEvent(listener: KeyspaceEventListener): () => void {
+    this.ctx.eventListener = listener;
+    return () => {
+      if (this.ctx.eventListener === listener) this.ctx.eventListener = null;
     };
   }
 

@@ -19,6 +19,7 @@ import { shutdownCommand } from './commands/shutdown-command';
 import { createKeyspaceBridge } from './dispatch/keyspace-adapter';
 import { MISCONF } from './dispatch/reply-texts';
 import { InstantaneousMetrics } from './info/info-metrics';
+import { KeyspaceEvents } from './pubsub/keyspace-events';
 import { Logger, type LogLevel } from './logger';
 import type { RdbLoadResult } from './persistence/rdb-load';
 import { RdbPersistence } from './persistence/rdb-persistence';
@@ -101,6 +102,12 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     if (config.getBool('appendonly')) aof.enable();
     else aof.disable();
   });
+  // notify-keyspace-events: every command path (clients, the master link, expiry) raises them
+  const keyspaceEvents = new KeyspaceEvents(keyspace, server.pubsub);
+  keyspaceEvents.setFlags(config.getNumber('notify-keyspace-events'));
+  const unbindEvents = config.onChange((name, value) => {
+    if (name === 'notify-keyspace-events') keyspaceEvents.setFlags(value as number);
+  });
   const metrics = new InstantaneousMetrics(server.stats);
   let shuttingDown = false;
   let closed = false;
@@ -117,6 +124,8 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     closed = true;
     unbind();
     unbindAof();
+    unbindEvents();
+    keyspaceEvents.close();
     metrics.close();
     replication.close();
     await persistence.close();

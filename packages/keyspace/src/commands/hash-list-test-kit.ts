@@ -117,6 +117,7 @@ export class TestKit {
       flushDb: () => {},
       flushAll: () => {},
       swapDb: () => {},
+      notify: () => {},
     } as unknown as CommandContext;
     const reply = spec.handler(ctx, argv);
     return { reply, dirty, rewritten };

@@ -8,6 +8,7 @@ import type { HashValue } from '../types/hash-value';
 import { addInt64, parseInt64 } from '../util/int64';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../util/long-double';
 import { readHash, writeHash, writeOrCreateHash } from './hash-common';
+import { NOTIFY_GENERIC, NOTIFY_HASH } from '../notify';
 import { spec } from './meta';
 
 const HASH_NOT_INTEGER = errReply('hash value is not an integer');
@@ -21,6 +22,7 @@ function hsetGeneric(ctx: CommandContext, argv: readonly BinaryString[], name: '
   let created = 0;
   for (let i = 2; i < argv.length; i += 2) if (h.set(argv[i], argv[i + 1])) created++;
   ctx.dirty((argv.length - 2) / 2);
+  ctx.notify(NOTIFY_HASH, 'hset', argv[1]);
   return name === 'hset' ? created : OK;
 }
 
@@ -38,6 +40,7 @@ export const hsetnxCommand: CommandSpec = spec('hsetnx', (ctx, argv) => {
   const h = writeOrCreateHash(ctx, argv[1]) as HashValue;
   h.set(argv[2], argv[3]);
   ctx.dirty();
+  ctx.notify(NOTIFY_HASH, 'hset', argv[1]);
   return 1;
 });
 
@@ -61,6 +64,8 @@ export const hdelCommand: CommandSpec = spec('hdel', (ctx, argv) => {
       }
     }
   }
+  ctx.notify(NOTIFY_HASH, 'hdel', key);
+  if (h.size === 0) ctx.notify(NOTIFY_GENERIC, 'del', key);
   ctx.dirty(deleted);
   return deleted;
 });
@@ -82,6 +87,7 @@ export const hincrbyCommand: CommandSpec = spec('hincrby', (ctx, argv) => {
   if (sum === null) return OVERFLOW;
   (writeOrCreateHash(ctx, argv[1]) as HashValue).set(argv[2], String(sum));
   ctx.dirty();
+  ctx.notify(NOTIFY_HASH, 'hincrby', argv[1]);
   return sum;
 });
 
@@ -104,6 +110,7 @@ export const hincrbyfloatCommand: CommandSpec = spec('hincrbyfloat', (ctx, argv)
   const text = formatLongDouble(sum);
   (writeOrCreateHash(ctx, argv[1]) as HashValue).set(argv[2], text);
   ctx.dirty();
+  ctx.notify(NOTIFY_HASH, 'hincrbyfloat', argv[1]);
   ctx.rewrite(['HSET', argv[1], argv[2], text]);
   return text;
 });

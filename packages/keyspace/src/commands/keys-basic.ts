@@ -5,6 +5,7 @@ import { OK_REPLY, rangeLongArg } from '../command-helpers';
 import { cloneValue } from '../db';
 import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SAME_OBJECT, SYNTAX_ERR, errReply } from '../reply-errors';
 import { isIntEncodable } from '../util/int64';
+import { NOTIFY_GENERIC } from '../notify';
 import { spec } from './meta';
 
 const INT_MIN = -2147483648;
@@ -23,7 +24,12 @@ const TYPE_REPLIES: Record<string, SimpleString> = {
 function del(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const db = ctx.db;
   let n = 0;
-  for (let j = 1; j < argv.length; j++) if (db.delete(argv[j])) n++;
+  for (let j = 1; j < argv.length; j++) {
+    if (db.delete(argv[j])) {
+      n++;
+      ctx.notify(NOTIFY_GENERIC, 'del', argv[j]);
+    }
+  }
   if (n) ctx.dirty(n);
   return n;
 }
@@ -65,6 +71,8 @@ function renameGeneric(ctx: CommandContext, argv: readonly BinaryString[], nx: b
   if (expire !== -1) db.setExpire(to, expire);
   if (enc !== undefined) db.setStringEncoding(to, enc);
   ctx.dirty();
+  ctx.notify(NOTIFY_GENERIC, 'rename_from', from);
+  ctx.notify(NOTIFY_GENERIC, 'rename_to', to);
   return nx ? 1 : OK_REPLY;
 }
 
@@ -89,6 +97,8 @@ function move(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   transfer(src, dst, key, key, o, expire, false);
   src.delete(key);
   ctx.dirty();
+  ctx.notify(NOTIFY_GENERIC, 'move_from', key, src.index);
+  ctx.notify(NOTIFY_GENERIC, 'move_to', key, dst.index);
   return 1;
 }
 
@@ -117,6 +127,7 @@ function copy(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   }
   transfer(src, dst, key, newKey, o, expire, true);
   ctx.dirty();
+  ctx.notify(NOTIFY_GENERIC, 'copy_to', newKey, dst.index);
   return 1;
 }
 

@@ -3,6 +3,7 @@ import type { RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { GT_AND_LT, NOT_INTEGER, NX_XX_GT_LT, invalidExpireTime, unsupportedOption } from '../reply-errors';
 import { parseInt64 } from '../util/int64';
+import { NOTIFY_GENERIC } from '../notify';
 import { spec } from './meta';
 
 const NX = 1;
@@ -55,11 +56,13 @@ function expireGeneric(ctx: CommandContext, argv: readonly BinaryString[], relat
   if (when <= ctx.now && ctx.role === 'master' && !ctx.fromMaster) {
     db.delete(key);
     ctx.dirty();
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
     ctx.rewrite([ctx.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key]);
     return 1;
   }
   db.setExpire(key, when);
   ctx.dirty();
+  ctx.notify(NOTIFY_GENERIC, 'expire', key);
   if (name !== 'pexpireat' || relative || seconds) {
     const out = argv.slice();
     if (name !== 'pexpireat') out[0] = 'PEXPIREAT';
@@ -84,6 +87,7 @@ function persist(ctx: CommandContext, argv: readonly BinaryString[]): RespValue 
   if (db.lookupWrite(argv[1]) === undefined) return 0;
   if (!db.removeExpire(argv[1])) return 0;
   ctx.dirty();
+  ctx.notify(NOTIFY_GENERIC, 'persist', argv[1]);
   return 1;
 }
 

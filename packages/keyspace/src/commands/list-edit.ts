@@ -7,6 +7,7 @@ import type { ListValue } from '../types/list-value';
 import { INDEX_OUT_OF_RANGE, NOT_INTEGER, NO_SUCH_KEY } from '../reply-errors';
 import { normalizeRange } from '../command-helpers';
 import { parseLong, readList, resolveIndex, writeList } from './list-common';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../notify';
 import { spec } from './meta';
 
 /** LSET key index element */
@@ -20,6 +21,7 @@ export const lsetCommand: CommandSpec = spec('lset', (ctx, argv) => {
   if (i < 0) return INDEX_OUT_OF_RANGE;
   (writeList(ctx, argv[1]) as ListValue).set(i, argv[3]);
   ctx.dirty();
+  ctx.notify(NOTIFY_LIST, 'lset', argv[1]);
   return OK;
 });
 
@@ -34,7 +36,11 @@ export const lremCommand: CommandSpec = spec('lrem', (ctx, argv) => {
   if (probe.indexOf(argv[3]) < 0) return 0;
   const list = writeList(ctx, key) as ListValue;
   const removed = list.removeMatching(argv[3], Math.abs(count), count < 0);
-  if (list.size === 0) ctx.db.delete(key);
+  ctx.notify(NOTIFY_LIST, 'lrem', key);
+  if (list.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   ctx.dirty(removed);
   return removed;
 });
@@ -55,9 +61,14 @@ export const ltrimCommand: CommandSpec = spec('ltrim', (ctx, argv) => {
   const right = r === null ? 0 : len - r[1] - 1;
   if (left + right > 0) {
     list.trim(left, right);
-    if (list.size === 0) ctx.db.delete(key);
+    ctx.notify(NOTIFY_LIST, 'ltrim', key);
+    if (list.size === 0) {
+      ctx.db.delete(key);
+      ctx.notify(NOTIFY_GENERIC, 'del', key);
+    }
     ctx.dirty(left + right);
   } else {
+    ctx.notify(NOTIFY_LIST, 'ltrim', key);
     // Redis still calls signalModifiedKey (a WATCH on the key aborts EXEC) but propagates nothing:
     // storing the same object again is how a command marks a key modified without a dirty change.
     ctx.db.setValue(key, list, true);

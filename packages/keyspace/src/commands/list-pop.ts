@@ -10,6 +10,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { ListValue } from '../types/list-value';
 import { SYNTAX_ERR, WRONGTYPE, wrongArity } from '../reply-errors';
 import { type ListEnd, asList, parseListEnd, parsePositiveLong, pushAt, readList, writeList } from './list-common';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../notify';
 import { spec } from './meta';
 
 /**
@@ -24,7 +25,11 @@ export function popList(ctx: CommandContext, key: BinaryString, end: ListEnd, co
   const n = Math.min(count, list.size);
   const out = new Array<BinaryString>(n);
   for (let i = 0; i < n; i++) out[i] = (end === 'left' ? list.popHead() : list.popTail()) as BinaryString;
-  if (list.size === 0) ctx.db.delete(key);
+  ctx.notify(NOTIFY_LIST, end === 'left' ? 'lpop' : 'rpop', key);
+  if (list.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   ctx.dirty(n);
   return out;
 }
@@ -77,7 +82,12 @@ export function moveListElement(
   } else {
     pushAt(target, to, value);
   }
-  if (source.size === 0) ctx.db.delete(src);
+  ctx.notify(NOTIFY_LIST, to === 'left' ? 'lpush' : 'rpush', dst);
+  ctx.notify(NOTIFY_LIST, from === 'left' ? 'lpop' : 'rpop', src);
+  if (source.size === 0) {
+    ctx.db.delete(src);
+    ctx.notify(NOTIFY_GENERIC, 'del', src);
+  }
   ctx.dirty();
   return value;
 }

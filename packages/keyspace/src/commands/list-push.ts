@@ -6,6 +6,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { ListValue } from '../types/list-value';
 import { SYNTAX_ERR } from '../reply-errors';
 import { type ListEnd, pushAt, readList, writeList } from './list-common';
+import { NOTIFY_LIST } from '../notify';
 import { spec } from './meta';
 
 /** Pushes argv[2..] at `end`; with `onlyExisting` (the X variants) a missing key is left alone. */
@@ -23,6 +24,7 @@ function pushGeneric(ctx: CommandContext, argv: readonly BinaryString[], end: Li
     for (let j = 2; j < argv.length; j++) pushAt(target, end, argv[j]);
   }
   ctx.dirty(argv.length - 2);
+  ctx.notify(NOTIFY_LIST, end === 'left' ? 'lpush' : 'rpush', key);
   return target.size;
 }
 
@@ -48,5 +50,6 @@ export const linsertCommand: CommandSpec = spec('linsert', (ctx, argv) => {
   const list = writeList(ctx, key) as ListValue;
   list.insertAt(where === 'after' ? at + 1 : at, argv[4]);
   ctx.dirty();
+  ctx.notify(NOTIFY_LIST, 'linsert', key);
   return list.size;
 });

@@ -217,7 +217,7 @@ describe('list commands', () => {
   it('exports popList/moveListElement for the blocking commands', () => {
     const k = kit();
     k.call('RPUSH', 'l', 'a', 'b');
-    const ctx = { db: k.db, dirty: () => {} } as never;
+    const ctx = { db: k.db, dirty: () => {}, notify: () => {} } as never;
     expect(popList(ctx, 'l', 'right')).toEqual(['b']);
     expect(moveListElement(ctx, 'l', 'm', 'left', 'left')).toBe('a');
     expect(k.db.data.has('l')).toBe(false);

@@ -11,6 +11,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { longArg, positiveLongArg } from '../command-helpers';
 import { SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
 import { SetValue } from '../types/set-value';
+import { NOTIFY_GENERIC, NOTIFY_SET } from '../notify';
 import { spec } from './meta';
 
 const NUMKEYS_POSITIVE = errReply('numkeys should be greater than 0');
@@ -87,13 +88,17 @@ function setOpStore(ctx: CommandContext, argv: readonly BinaryString[], op: Op):
   if (sets instanceof ErrorReply) return sets;
   const members = compute(sets, op);
   if (members.length === 0) {
-    if (ctx.db.delete(dst)) ctx.dirty();
+    if (ctx.db.delete(dst)) {
+      ctx.dirty();
+      ctx.notify(NOTIFY_GENERIC, 'del', dst);
+    }
     return 0;
   }
   const result = new SetValue(true);
   for (const m of members) result.add(m);
   ctx.db.setValue(dst, result);
   ctx.dirty();
+  ctx.notify(NOTIFY_SET, op === 'inter' ? 'sinterstore' : op === 'union' ? 'sunionstore' : 'sdiffstore', dst);
   return result.size;
 }
 

@@ -10,6 +10,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { positiveLongArg } from '../command-helpers';
 import { SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
 import { SetValue } from '../types/set-value';
+import { NOTIFY_GENERIC, NOTIFY_SET } from '../notify';
 import { spec } from './meta';
 import { writeSet } from './set-common';
 
@@ -33,7 +34,10 @@ export const saddCommand: CommandSpec = spec('sadd', (ctx, argv) => {
   for (let j = 2; j < argv.length; j++) if (s.add(argv[j])) added++;
   // a new set is stored once filled
   if (found === undefined) db.setValue(key, s);
-  if (added) ctx.dirty(added);
+  if (added) {
+    ctx.dirty(added);
+    ctx.notify(NOTIFY_SET, 'sadd', key);
+  }
   return added;
 });
 
@@ -52,7 +56,11 @@ export const sremCommand: CommandSpec = spec('srem', (ctx, argv) => {
       }
     }
   }
-  if (deleted) ctx.dirty(deleted);
+  if (deleted) {
+    ctx.dirty(deleted);
+    ctx.notify(NOTIFY_SET, 'srem', key);
+    if (s.size === 0) ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   return deleted;
 });
 
@@ -67,15 +75,21 @@ export const smoveCommand: CommandSpec = spec('smove', (ctx, argv) => {
   const s = src as SetValue;
   if (srcKey === dstKey) return s.has(member) ? 1 : 0;
   if (!s.remove(member)) return 0;
-  if (s.size === 0) db.delete(srcKey);
+  ctx.notify(NOTIFY_SET, 'srem', srcKey);
+  if (s.size === 0) {
+    db.delete(srcKey);
+    ctx.notify(NOTIFY_GENERIC, 'del', srcKey);
+  }
   ctx.dirty();
   if (dst === undefined) {
     const d = SetValue.forFirstMember(member);
     d.add(member);
     db.setValue(dstKey, d);
     ctx.dirty();
+    ctx.notify(NOTIFY_SET, 'sadd', dstKey);
   } else if ((dst as SetValue).add(member)) {
     ctx.dirty();
+    ctx.notify(NOTIFY_SET, 'sadd', dstKey);
   }
   return 1;
 });
@@ -90,9 +104,11 @@ function spopWithCount(ctx: CommandContext, argv: readonly BinaryString[]): Resp
   if (count === 0) return EMPTY_SET;
   const size = s.size;
   ctx.dirty(count);
+  ctx.notify(NOTIFY_SET, 'spop', key);
   if (count >= size) {
     const all = s.toArray();
     ctx.db.delete(key);
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
     ctx.rewrite(['DEL', key]);
     return new SetReply(all);
   }
@@ -117,7 +133,11 @@ export const spopCommand: CommandSpec = spec('spop', (ctx, argv) => {
   if (s instanceof ErrorReply) return s;
   const m = s.pop();
   ctx.rewrite(['SREM', key, m]);
-  if (s.size === 0) ctx.db.delete(key);
+  ctx.notify(NOTIFY_SET, 'spop', key);
+  if (s.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   ctx.dirty();
   return m;
 });

@@ -4,6 +4,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { OK_REPLY, readString } from '../command-helpers';
 import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE, invalidExpireTime, wrongArity } from '../reply-errors';
 import { parseInt64 } from '../util/int64';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../notify';
 import { spec } from './meta';
 
 const F_NX = 1;
@@ -99,8 +100,10 @@ function setGeneric(ctx: CommandContext, argv: readonly BinaryString[], flags: n
   // with an expire the TTL is overwritten right below: keeping it saves a Map delete
   db.setValue(key, val, (flags & F_KEEPTTL) !== 0 || expire !== null);
   ctx.dirty();
+  ctx.notify(NOTIFY_STRING, 'set', key);
   if (expire !== null) {
     db.setExpire(key, ms);
+    ctx.notify(NOTIFY_GENERIC, 'expire', key);
     ctx.rewrite(['SET', key, val, 'PXAT', String(ms)]);
   } else if (flags & F_GET) {
     const out: BinaryString[] = [];
@@ -119,6 +122,7 @@ function set(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
     if (db.expiresSize() !== 0) db.lookupWrite(key);
     db.setValue(key, argv[2]);
     ctx.dirty();
+    ctx.notify(NOTIFY_STRING, 'set', key);
     return OK_REPLY;
   }
   const p = parseExtended(argv, true);
@@ -154,14 +158,17 @@ function getex(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
     db.delete(key);
     ctx.rewrite([ctx.lazyfreeLazyExpire ? 'UNLINK' : 'DEL', key]);
     ctx.dirty();
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
   } else if (p.expire !== null) {
     db.setExpire(key, ms);
     ctx.rewrite(['PEXPIREAT', key, String(ms)]);
     ctx.dirty();
+    ctx.notify(NOTIFY_GENERIC, 'expire', key);
   } else if (p.flags & F_PERSIST) {
     if (db.removeExpire(key)) {
       ctx.rewrite(['PERSIST', key]);
       ctx.dirty();
+      ctx.notify(NOTIFY_GENERIC, 'persist', key);
     }
   }
   return o as BinaryString;
@@ -176,6 +183,7 @@ function getdel(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   if (db.delete(key)) {
     ctx.rewrite([ctx.lazyfreeLazyUserDel ? 'UNLINK' : 'DEL', key]);
     ctx.dirty();
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
   }
   return o as BinaryString;
 }
@@ -187,6 +195,7 @@ function getset(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   if (o === WRONGTYPE) return WRONGTYPE;
   db.setValue(key, argv[2]);
   ctx.dirty();
+  ctx.notify(NOTIFY_STRING, 'set', key);
   ctx.rewrite(['SET', key, argv[2]]);
   return o === undefined ? null : (o as BinaryString);
 }
@@ -219,7 +228,10 @@ function msetGeneric(ctx: CommandContext, argv: readonly BinaryString[], nx: boo
   if (nx) {
     for (let j = 1; j < argv.length; j += 2) if (db.lookupWrite(argv[j]) !== undefined) return 0;
   }
-  for (let j = 1; j < argv.length; j += 2) db.setValue(argv[j], argv[j + 1]);
+  for (let j = 1; j < argv.length; j += 2) {
+    db.setValue(argv[j], argv[j + 1]);
+    ctx.notify(NOTIFY_STRING, 'set', argv[j]);
+  }
   ctx.dirty((argv.length - 1) / 2);
   return nx ? 1 : OK_REPLY;
 }

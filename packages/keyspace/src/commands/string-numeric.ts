@@ -14,6 +14,7 @@ import {
 } from '../reply-errors';
 import { type Int64, INT64_MIN, addInt64, isIntEncodable, parseInt64 } from '../util/int64';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../util/long-double';
+import { NOTIFY_STRING } from '../notify';
 import { spec } from './meta';
 
 /** V8's maximum string length (2^29 - 24): a hard limit below proto-max-bulk-len's default. */
@@ -33,6 +34,7 @@ function incrDecr(ctx: CommandContext, key: BinaryString, incr: Int64): RespValu
   if (r === null) return OVERFLOW;
   db.setValue(key, String(r), true);
   ctx.dirty();
+  ctx.notify(NOTIFY_STRING, 'incrby', key);
   return r;
 }
 
@@ -65,6 +67,7 @@ function incrbyfloat(ctx: CommandContext, argv: readonly BinaryString[]): RespVa
   // createStringObjectFromLongDouble: embstr/raw by length, never int
   if (isIntEncodable(out)) db.setStringEncoding(key, 'embstr');
   ctx.dirty();
+  ctx.notify(NOTIFY_STRING, 'incrbyfloat', key);
   ctx.rewrite(['SET', key, out, 'KEEPTTL']);
   return out;
 }
@@ -93,6 +96,7 @@ function append(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
     total = nv.length;
   }
   ctx.dirty();
+  ctx.notify(NOTIFY_STRING, 'append', key);
   return total;
 }
 
@@ -154,6 +158,7 @@ function setrange(ctx: CommandContext, argv: readonly BinaryString[]): RespValue
   db.setValue(key, nv, true);
   db.setStringEncoding(key, 'raw');
   ctx.dirty();
+  ctx.notify(NOTIFY_STRING, 'setrange', key);
   return nv.length;
 }
 

@@ -7,6 +7,7 @@ import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { NOT_FLOAT, SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
 import { ZSetValue } from '../types/zset-value';
 import { parseDouble } from '../util/double';
+import { NOTIFY_ZSET } from '../notify';
 import { spec } from './meta';
 import { RESULT_NAN } from './zset-common';
 
@@ -116,6 +117,7 @@ function zaddGeneric(ctx: CommandContext, argv: readonly BinaryString[], flags: 
     }
   }
   finish(ctx, key, z, added + updated, created);
+  if (added + updated) ctx.notify(NOTIFY_ZSET, incr ? 'zincr' : 'zadd', key);
   if (incr) return processed ? new DoubleReply(score) : null;
   return flags & F_CH ? added + updated : added;
 }

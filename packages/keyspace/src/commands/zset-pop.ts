@@ -12,6 +12,7 @@ import { longArg, normalizeRange, positiveLongArg } from '../command-helpers';
 import { SYNTAX_ERR, errReply } from '../reply-errors';
 import type { ZSetValue } from '../types/zset-value';
 import { MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_LEX, isResp3, parseLexRange, parseScoreRange, writeZset } from './zset-common';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../notify';
 import { spec } from './meta';
 
 /**
@@ -30,7 +31,11 @@ export function zpop(ctx: CommandContext, key: BinaryString, max: boolean, count
     out.push([x.member, x.score]);
     z.remove(x.member);
   }
-  if (z.size === 0) ctx.db.delete(key);
+  if (n > 0) ctx.notify(NOTIFY_ZSET, max ? 'zpopmax' : 'zpopmin', key);
+  if (z.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   if (n > 0) ctx.dirty(n);
   return out;
 }
@@ -136,7 +141,11 @@ function zremrangeGeneric(ctx: CommandContext, argv: readonly BinaryString[], ty
   } else {
     removed = remove(z);
   }
-  if (z.size === 0) ctx.db.delete(key);
+  if (removed.length) ctx.notify(NOTIFY_ZSET, type === 'rank' ? 'zremrangebyrank' : type === 'score' ? 'zremrangebyscore' : 'zremrangebylex', key);
+  if (z.size === 0) {
+    ctx.db.delete(key);
+    ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   if (removed.length) ctx.dirty(removed.length);
   return removed.length;
 }

@@ -8,6 +8,7 @@ import { longArg, normalizeRange } from '../command-helpers';
 import { SYNTAX_ERR, errReply } from '../reply-errors';
 import { type LexRange, type ScoreRange, type SkipNode, lexGteMin, lexLteMax, scoreGteMin, scoreLteMax } from '../types/skiplist';
 import { ZSET_MAX_LISTPACK_ENTRIES, ZSetValue } from '../types/zset-value';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../notify';
 import { spec } from './meta';
 import { MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_LEX, PairsBuilder, isResp3, parseLexRange, parseScoreRange, readZset } from './zset-common';
 
@@ -155,8 +156,10 @@ function zrangeGeneric(ctx: CommandContext, argv: readonly BinaryString[], keyId
   if (n > 0) {
     ctx.db.setValue(dst, (sink as StoreSink).z);
     ctx.dirty();
+    ctx.notify(NOTIFY_ZSET, 'zrangestore', dst);
   } else if (ctx.db.delete(dst)) {
     ctx.dirty();
+    ctx.notify(NOTIFY_GENERIC, 'del', dst);
   }
   return n;
 }

@@ -4,6 +4,7 @@
  */
 import { DoubleReply, ErrorReply, type RespValue } from '@replikit/resp';
 import type { CommandContext, CommandSpec } from '../command-api';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../notify';
 import { spec } from './meta';
 import { MIN_MAX_NOT_FLOAT, MIN_MAX_NOT_LEX, parseLexRange, parseScoreRange, readZset, writeZset } from './zset-common';
 
@@ -22,7 +23,11 @@ export const zremCommand: CommandSpec = spec('zrem', (ctx, argv) => {
       }
     }
   }
-  if (deleted) ctx.dirty(deleted);
+  if (deleted) {
+    ctx.dirty(deleted);
+    ctx.notify(NOTIFY_ZSET, 'zrem', key);
+    if (z.size === 0) ctx.notify(NOTIFY_GENERIC, 'del', key);
+  }
   return deleted;
 });
 

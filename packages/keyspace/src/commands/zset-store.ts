@@ -11,6 +11,7 @@ import { doubleArg, longArg, positiveLongArg } from '../command-helpers';
 import { SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
 import type { SetValue } from '../types/set-value';
 import { ZSetValue } from '../types/zset-value';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../notify';
 import { spec } from './meta';
 import { PairsBuilder, isResp3 } from './zset-common';
 
@@ -177,9 +178,13 @@ function zsetOpGeneric(ctx: CommandContext, argv: readonly BinaryString[], v: Va
     result.convertToListpackIfSmall();
     ctx.db.setValue(dst, result);
     ctx.dirty();
+    ctx.notify(NOTIFY_ZSET, v.name, dst);
     return result.size;
   }
-  if (ctx.db.delete(dst)) ctx.dirty();
+  if (ctx.db.delete(dst)) {
+    ctx.dirty();
+    ctx.notify(NOTIFY_GENERIC, 'del', dst);
+  }
   return 0;
 }
 

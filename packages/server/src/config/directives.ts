@@ -6,6 +6,7 @@
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parseMemory } from './memory-units';
+import { formatKeyspaceEvents, parseKeyspaceEvents } from '@replikit/keyspace';
 
 export type DirectiveKind = 'bool' | 'int' | 'memory' | 'string' | 'enum' | 'custom';
 
@@ -145,6 +146,14 @@ function parseReplicaof(args: readonly string[]): string[] | null {
   return [args[0], args[1]];
 }
 
+/** `notify-keyspace-events`: the NOTIFY_* flag bits (0 when empty). */
+function parseNotifyKeyspaceEvents(args: readonly string[]): number {
+  if (args.length !== 1) throw new Error('wrong number of arguments');
+  const flags = parseKeyspaceEvents(args[0]);
+  if (flags === -1) throw new Error("Invalid event class character. Use 'Ag$lshzxeKEtmdn'.");
+  return flags;
+}
+
 const int = (name: string, def: number, min: number, max: number, description: string, extra: Partial<DirectiveSpec> = {}): DirectiveSpec => ({
   name, kind: 'int', defaultText: String(def), min, max, description, ...extra,
 });
@@ -226,6 +235,8 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   bool('lazyfree-lazy-eviction', false, 'accepted for compatibility'),
   bool('lazyfree-lazy-server-del', false, 'accepted for compatibility'),
   bool('replica-lazy-flush', false, 'accepted for compatibility', { aliases: ['slave-lazy-flush'] }),
+  { name: 'notify-keyspace-events', kind: 'custom', defaultText: '', description: 'keyspace notification classes (K keyspace, E keyevent channels; g $ l s h z x e t m d n; A = g$lshzxetd); empty disables',
+    parse: (a) => parseNotifyKeyspaceEvents(a), format: (v) => formatKeyspaceEvents(v as number) },
   // replication
   { name: 'replicaof', aliases: ['slaveof'], kind: 'custom', multiArg: true, immutable: true, defaultText: '', description: 'make this server a replica of <host> <port>',
     parse: (a) => parseReplicaof(a), format: (v) => ((v as string[] | null) ?? []).join(' ') },
