@@ -1,6 +1,9 @@
 /**
  * Differential generator: GEOADD (NX/XX/CH, out-of-range and invalid coordinates), GEODIST with
- * every unit, GEOPOS, GEOHASH, on geo keys `g1`/`g2` and the shared pool (wrong types).
+ * every unit, GEOPOS, GEOHASH, and the searches (GEORADIUS[BYMEMBER][_RO], GEOSEARCH[STORE] with
+ * BYRADIUS/BYBOX, COUNT [ANY], ASC/DESC, WITH* and STORE/STOREDIST), on geo keys `g1`/`g2` and the
+ * shared pool (wrong types). Members often share a position, so COUNT cuts between equal
+ * distances: the keyspace must then order them as Redis's partial quicksort does.
  */
 import type fc from 'fast-check';
 import type { CommandGenerator, GenContext, GenStep } from './generator-types';
@@ -20,7 +23,23 @@ export const geoGenerator: CommandGenerator = {
     const triples = f.array(f.tuple(lon, lat, member), { minLength: 1, maxLength: 3 }).map((t) => t.flat());
     const opts = f.subarray(['NX', 'XX', 'CH', 'ch'], { maxLength: 2 });
     const unit = f.constantFrom<string[]>([], ['m'], ['KM'], ['ft'], ['mi'], ['Mi'], ['yd'], ['km', 'x']);
+    const radius = f.tuple(f.constantFrom('0', '1', '100', '5000', '200000', '1000000', '20000000', '-1', 'x'), f.constantFrom('m', 'km', 'KM', 'mi', 'ft', 'yd'));
+    const center = f.tuple(lon, lat);
+    const withs = f.subarray(['WITHDIST', 'WITHHASH', 'WITHCOORD', 'withdist'], { maxLength: 3 });
+    const tail = f.tuple(withs, f.constantFrom<string[]>([], [], ['ASC'], ['DESC'], ['asc']), f.constantFrom<string[]>([], [], ['COUNT', '1'], ['COUNT', '3'], ['COUNT', '2', 'ANY'], ['COUNT', '0'], ['ANY'], ['COUNT', 'x'])).map(([w, s, c]) => [...w, ...s, ...c]);
+    // STOREDIST is left out: its scores are distances whose last bits follow the platform's
+    // sin/cos/asin (glibc's and V8's differ by an ulp now and then), so they are not byte-equal
+    const store = f.constantFrom<string[]>([], [], [], ['STORE', 'gd'], ['STORE', 'g2']);
+    const from = f.oneof(center.map(([x, y]) => ['FROMLONLAT', x, y]), member.map((m) => ['FROMMEMBER', m]));
+    const by = f.oneof(radius.map(([r, u]) => ['BYRADIUS', r, u]), f.tuple(f.constantFrom('0', '10', '400', '3000', '-2', 'x'), f.constantFrom('10', '500', '4000', '1e5'), f.constantFrom('km', 'm', 'mi', 'xx')).map(([w, h, u]) => ['BYBOX', w, h, u]));
+    const mode = (argv: string[]): GenStep => ({ argv });
     return [
+      { weight: 4, arbitrary: f.tuple(gk, center, radius, tail, store, f.boolean()).map(([k, [x, y], [r, u], t, s, ro]) => mode([ro ? 'GEORADIUS_RO' : 'GEORADIUS', k, x, y, r, u, ...t, ...(ro ? [] : s)])) },
+      { weight: 3, arbitrary: f.tuple(gk, member, radius, tail, store, f.boolean()).map(([k, m, [r, u], t, s, ro]) => mode([ro ? 'GEORADIUSBYMEMBER_RO' : 'GEORADIUSBYMEMBER', k, m, r, u, ...t, ...(ro ? [] : s)])) },
+      { weight: 5, arbitrary: f.tuple(gk, from, by, tail).map(([k, fr, b, t]) => mode(['GEOSEARCH', k, ...fr, ...b, ...t])) },
+      { weight: 3, arbitrary: f.tuple(f.constantFrom('gd', 'g2'), gk, from, by, tail, f.constant<string[]>([])).map(([d, k, fr, b, t, sd]) => mode(['GEOSEARCHSTORE', d, k, ...fr, ...b, ...t.filter((x) => !x.toUpperCase().startsWith('WITH')), ...sd])) },
+      { weight: 1, arbitrary: step(f.constantFrom(['GEOSEARCH', 'g1', 'BYRADIUS', '10', 'km'], ['GEOSEARCH', 'g1', 'FROMLONLAT', '1', '2'], ['GEOSEARCH', 'g1', 'FROMMEMBER', 'a', 'FROMLONLAT', '1', '2', 'BYRADIUS', '1', 'm'], ['GEOSEARCHSTORE', 'gd', 'g1', 'FROMMEMBER', 'a', 'BYRADIUS', '1', 'km', 'WITHDIST'], ['GEORADIUS', 'g1', '1', '2', '3', 'km', 'WITHDIST', 'STORE', 'gd'])) },
+      { weight: 1, arbitrary: step(f.constantFrom(['ZRANGE', 'gd', '0', '-1', 'WITHSCORES'], ['OBJECT', 'ENCODING', 'gd'])) },
       { weight: 8, arbitrary: step(f.tuple(gk, opts, triples).map(([k, o, t]) => ['GEOADD', k, ...o, ...t])) },
       { weight: 1, arbitrary: step(f.tuple(gk, triples).map(([k, t]) => ['GEOADD', k, ...t, 'extra'])) },
       { weight: 4, arbitrary: step(f.tuple(gk, member, member, unit).map(([k, a, b, u]) => ['GEODIST', k, a, b, ...u])) },

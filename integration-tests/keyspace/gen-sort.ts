@@ -3,8 +3,8 @@
  * patterns), GET (`#`, keys, hash fields), LIMIT, ASC/DESC, ALPHA and STORE. The sorted keys have
  * their own names (`sl` list, `ss` set, `sz` sorted set) so the generator knows their types and
  * only asks for orders Redis defines: a set read in its own (hash table) order is compared as
- * unordered and never cut by LIMIT, and ALPHA by weights (whose ties keep the load order) is only
- * used on whole lists (with LIMIT Redis switches to its unstable partial quicksort).
+ * unordered and never cut by LIMIT, and ALPHA by weights (whose ties keep the load order, or the
+ * order of Redis's partial quicksort under LIMIT) is only used on lists.
  */
 import type fc from 'fast-check';
 import type { CommandGenerator, GenContext, GenStep } from './generator-types';
@@ -62,7 +62,7 @@ function sortSteps(_c: GenContext, f: typeof fc, numeric: boolean) {
       .map((o) => ({ ...o, store: o.ro ? undefined : o.store }))
       .map((o) => (numeric || o.alpha || (o.by !== undefined && !o.by.includes('*')) ? o : { ...o, alpha: true }))
       .filter((o) => !(o.key === 'ss' && o.by !== undefined && !o.by.includes('*') && o.limit !== undefined && o.store === undefined))
-      .filter((o) => !(o.alpha && o.by?.includes('*') && ((o.key !== 'sl' && o.key !== 'missing') || o.limit !== undefined)))
+      .filter((o) => !(o.alpha && o.by?.includes('*') && o.key !== 'sl' && o.key !== 'missing'))
       .map((o) => sortArgv(o.key, o));
     return [
       { weight: 3, arbitrary: step(els.map((e) => ['RPUSH', 'sl', ...e])) },

@@ -40,6 +40,7 @@ import { stringLcsCommands } from './string-lcs';
 import { sortCommands } from './sort';
 import { hllCommands } from './hll';
 import { geoCommands } from './geo';
+import { geoSearchCommands } from './geo-search';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -60,5 +61,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...sortCommands,
   ...hllCommands,
   ...geoCommands,
+  ...geoSearchCommands,
   // --- end family spreads ---
 ];

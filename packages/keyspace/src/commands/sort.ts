@@ -17,6 +17,7 @@ import type { SetValue } from '../types/set-value';
 import type { ZSetValue } from '../types/zset-value';
 import { parseDouble } from '../util/double';
 import { familySpec } from './meta-families';
+import { pqsort } from './pqsort';
 
 const SCORE_ERR = new ErrorReply("ERR One or more scores can't be converted into double");
 /** DBL_MIN: glibc's strtod reports ERANGE for results below it (subnormals), which SORT rejects. */
@@ -168,7 +169,10 @@ function sortGeneric(ctx: CommandContext, argv: readonly BinaryString[], readonl
     if (!alpha) cmp = (a, b) => (a.score > b.score ? 1 : a.score < b.score ? -1 : binCompare(a.obj, b.obj));
     else if (by !== undefined) cmp = (a, b) => (a.cmp === undefined || b.cmp === undefined ? (a.cmp === b.cmp ? 0 : a.cmp === undefined ? -1 : 1) : strcmp(a.cmp, b.cmp));
     else cmp = (a, b) => strcmp(a.obj, b.obj);
-    items.sort(o.desc ? (a, b) => -cmp(a, b) : cmp);
+    const ordered = o.desc ? (a: SortItem, b: SortItem) => -cmp(a, b) : cmp;
+    // with BY and a LIMIT that cuts, Redis sorts only the requested range with its pqsort
+    if (by !== undefined && (start !== 0 || end !== items.length - 1)) pqsort(items, ordered, start, end);
+    else items.sort(ordered);
   }
 
   const picked = end >= start ? items.slice(start, end + 1) : [];
