@@ -115,6 +115,11 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined {
     return this.#state.psyncTarget();
   }
+  /** Runtime `repl-backlog-size`: resizes the backlog (newest bytes kept) and the output-limit floor. */
+  setBacklogSize(bytes: number): void {
+    this.#state.resizeBacklog(bytes);
+    (this.options as ResolvedOptions).replBacklogSize = bytes;
+  }
   /** While set, the PSYNC to the next master carries `FAILOVER` (the FAILOVER command's hand-over). */
   set psyncFailover(on: boolean) {
     this.#state.psyncFailover = on;

@@ -29,9 +29,15 @@ export class ReplicationState {
 
   constructor(
     public role: 'master' | 'replica',
-    private readonly backlogSize: number,
+    private backlogSize: number,
   ) {
     this.hasHistory = role === 'master';
+  }
+
+  /** CONFIG SET repl-backlog-size: the ring keeps its newest bytes (resizeReplicationBacklog). */
+  resizeBacklog(size: number): void {
+    this.backlogSize = size;
+    this.backlog?.resize(size);
   }
 
   /** A new empty backlog whose first byte is `offset + 1`. */

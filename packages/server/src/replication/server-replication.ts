@@ -81,6 +81,10 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     }
     this.applyRole();
     this.failover = new FailoverCoordinator(this, deps.server, deps.logger);
+    // CONFIG SET repl-backlog-size resizes the live backlog, as Redis's updateReplBacklogSize does
+    deps.config.onChange((name) => {
+      if (name === 'repl-backlog-size') this.node.setBacklogSize(deps.config.getNumber('repl-backlog-size'));
+    });
     deps.server.stats.sync = this.node.counters;
     deps.server.setReplicationState(this);
     // local writes of a master go to the backlog and the replicas; the master client's writes
