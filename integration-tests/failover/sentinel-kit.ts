@@ -28,6 +28,8 @@ export interface SentinelHandle {
 export interface SentinelTimings {
   downAfterMs: number;
   failoverTimeoutMs: number;
+  /** sentinels that must agree the master is down @default 1 */
+  quorum?: number;
 }
 
 export async function startSentinel(masterPort: number, t: SentinelTimings = { downAfterMs: 1000, failoverTimeoutMs: 6000 }): Promise<SentinelHandle> {
@@ -43,7 +45,7 @@ export async function startSentinel(masterPort: number, t: SentinelTimings = { d
       'daemonize no',
       'protected-mode no',
       `dir ${dir}`,
-      `sentinel monitor ${name} 127.0.0.1 ${masterPort} 1`,
+      `sentinel monitor ${name} 127.0.0.1 ${masterPort} ${t.quorum ?? 1}`,
       `sentinel down-after-milliseconds ${name} ${t.downAfterMs}`,
       `sentinel failover-timeout ${name} ${t.failoverTimeoutMs}`,
       `sentinel parallel-syncs ${name} 2`,

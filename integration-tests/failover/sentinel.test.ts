@@ -3,7 +3,9 @@
  * started from a config file, so CONFIG REWRITE persists what Sentinel sets): Sentinel discovers
  * the replicas from INFO, the master is killed, Sentinel promotes a replica and re-points the other,
  * ioredis in sentinel mode follows to the new master, and the old master, restarted from its own
- * config file, is turned into a replica of the new one and keeps that after a restart.
+ * config file, is turned into a replica of the new one, which its config file then records. Three
+ * sentinels with quorum 2 find each other only through the __sentinel__:hello Pub/Sub channel on
+ * the replikit nodes, agree that the master is down, elect a leader and fail over.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -91,5 +93,44 @@ describeSentinel('redis-sentinel 7.0 fails a replikit master over', () => {
     expect(readFileSync(confOf(m), 'latin1')).toMatch(new RegExp(`^replicaof 127\\.0\\.0\\.1 ${promoted.port}$`, 'm'));
     expect(s.log()).toContain('+promoted-slave');
     expect(s.log()).toContain('+convert-to-slave');
+  });
+});
+
+describeSentinel('three redis-sentinels find each other through a replikit master', () => {
+  const nodes: FailoverNode[] = [];
+  const sentinels: SentinelHandle[] = [];
+
+  afterAll(async () => {
+    for (const s of sentinels) await s.stop();
+    for (const n of nodes.reverse()) await n.dispose();
+  });
+
+  it('__sentinel__:hello on replikit nodes: each sentinel sees the other two; quorum 2 fails over', async () => {
+    const [m, r1] = [await createNode('replikit', 'M'), await createNode('replikit', 'R1')];
+    nodes.push(m, r1);
+    await m.start(['--repl-diskless-sync-delay', '0']);
+    await r1.start(['--repl-diskless-sync-delay', '0', '--replicaof', '127.0.0.1', String(m.port)]);
+    await waitLinkUp(r1);
+    for (let i = 0; i < 3; i++) sentinels.push(await startSentinel(m.port, { downAfterMs: 1000, failoverTimeoutMs: 6000, quorum: 2 }));
+    // Sentinels never talk to each other until they met on the hello channel of a monitored node
+    await waitFor(
+      'every sentinel to know the other two',
+      async () => {
+        for (const s of sentinels) {
+          const ports = (await s.cli('SENTINEL', 'sentinels', s.name)).split('\n');
+          if (sentinels.filter((o) => o !== s && ports.includes(String(o.port))).length !== 2) return false;
+        }
+        return true;
+      },
+      30000,
+    );
+    const numsub = (await m.cli('PUBSUB', 'NUMSUB', '__sentinel__:hello')).split('\n');
+    expect(Number(numsub[1])).toBeGreaterThanOrEqual(3);
+
+    await m.kill();
+    const s0 = sentinels[0] as SentinelHandle;
+    await waitFor('the sentinels to agree and promote R1', async () => (await s0.masterPort()) === r1.port, 40000);
+    expect((await info(r1, 'replication')).get('role')).toBe('master');
+    expect(sentinels.some((s) => s.log().includes('+elected-leader'))).toBe(true);
   });
 });
