@@ -13,6 +13,7 @@ import { lcsGenerator } from './gen-lcs';
 import { sortGenerator } from './gen-sort';
 import { hllGenerator } from './gen-hll';
 import { geoGenerator } from './gen-geo';
+import { lmpopGenerator } from './gen-lmpop';
 import type { CommandGenerator, GenStep } from './generator-types';
 import { compareDatasets, genContext, runStep } from './harness';
 import { RedisConn } from './redis-conn';
@@ -28,6 +29,7 @@ const families: Array<[string, CommandGenerator[]]> = [
   ['sort', [sortGenerator]],
   ['hll', [hllGenerator]],
   ['geo', [geoGenerator]],
+  ['lmpop', [lmpopGenerator]],
 ];
 
 function stepsOf(gens: CommandGenerator[], seed: number): GenStep[] {

@@ -17,6 +17,7 @@ import { lcsGenerator } from './gen-lcs';
 import { sortAlphaGenerator } from './gen-sort';
 import { hllGenerator } from './gen-hll';
 import { geoGenerator } from './gen-geo';
+import { lmpopGenerator } from './gen-lmpop';
 // --- end generator imports ---
 
 export const generators: CommandGenerator[] = [
@@ -34,5 +35,6 @@ export const generators: CommandGenerator[] = [
   sortAlphaGenerator,
   hllGenerator,
   geoGenerator,
+  lmpopGenerator,
   // --- end generator entries ---
 ];

@@ -41,6 +41,7 @@ import { sortCommands } from './sort';
 import { hllCommands } from './hll';
 import { geoCommands } from './geo';
 import { geoSearchCommands } from './geo-search';
+import { listMpopCommands } from './list-mpop';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -62,5 +63,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...hllCommands,
   ...geoCommands,
   ...geoSearchCommands,
+  ...listMpopCommands,
   // --- end family spreads ---
 ];
