@@ -10,6 +10,7 @@ import { isError, readString } from '../command-helpers';
 import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
 import { parseInt64Big } from '../util/int64';
 import { bitOffsetArg, bitTarget, storeBits } from './bitmap-common';
+import { NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
 
 const TYPE_ERR = new ErrorReply('ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but i64 is.');
@@ -196,7 +197,10 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly BinaryString[], rea
   // propagated) when an op wrote, but the created key stays either way
   if (changes > 0 || t.grown) storeBits(ctx, key, buf.toString('latin1'));
   else ctx.db.setStringEncoding(key, 'raw');
-  if (changes > 0) ctx.dirty(changes);
+  if (changes > 0) {
+    ctx.notify(NOTIFY_STRING, 'setbit', key);
+    ctx.dirty(changes);
+  }
   return replies;
 }
 

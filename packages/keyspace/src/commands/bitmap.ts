@@ -9,6 +9,7 @@ import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
 import { parseInt64 } from '../util/int64';
 import { bitOffsetArg, bitpos, bitTarget, popcount, popcountByte, storeBits } from './bitmap-common';
 import { bitfieldCommands } from './bitfield';
+import { NOTIFY_GENERIC, NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
 
 const BIT_VALUE_ERR = new ErrorReply('ERR bit is not an integer or out of range');
@@ -38,6 +39,7 @@ function setbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   if (t.grown || was !== on) {
     const nb = (old & ~(1 << shift)) | (on << shift);
     storeBits(ctx, key, t.value.slice(0, byte) + String.fromCharCode(nb) + t.value.slice(byte + 1));
+    ctx.notify(NOTIFY_STRING, 'setbit', key);
     ctx.dirty();
   } else {
     // Redis unshares the string even when the bit is unchanged: the value becomes raw encoded
@@ -192,7 +194,10 @@ function bitop(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   }
   const target = argv[2];
   if (maxlen === 0) {
-    if (ctx.db.delete(target)) ctx.dirty();
+    if (ctx.db.delete(target)) {
+      ctx.notify(NOTIFY_GENERIC, 'del', target);
+      ctx.dirty();
+    }
     return 0;
   }
   const out = Buffer.allocUnsafe(maxlen);
@@ -207,6 +212,7 @@ function bitop(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   }
   ctx.db.setValue(target, out.toString('latin1'));
   ctx.db.setStringEncoding(target, 'raw');
+  ctx.notify(NOTIFY_STRING, 'set', target);
   ctx.dirty();
   return maxlen;
 }

@@ -14,6 +14,7 @@ import { ZSetValue } from '../types/zset-value';
 import { parseDouble } from '../util/double';
 import { parseInt64 } from '../util/int64';
 import { lonLatArgs, unitArg } from './geo';
+import { NOTIFY_GENERIC, NOTIFY_ZSET } from '../notify';
 import { familySpec } from './meta-families';
 import { pqsort } from './pqsort';
 
@@ -181,7 +182,10 @@ function georadiusGeneric(ctx: CommandContext, argv: readonly BinaryString[], sr
   if (any && !count) return err('the ANY argument requires COUNT argument');
   if (z === undefined) {
     if (storekey === undefined) return EMPTY_ARRAY;
-    if (ctx.db.delete(storekey)) ctx.dirty();
+    if (ctx.db.delete(storekey)) {
+      ctx.notify(NOTIFY_GENERIC, 'del', storekey);
+      ctx.dirty();
+    }
     return 0;
   }
   if (count !== 0 && sort === 'none' && !any) sort = 'asc';
@@ -209,8 +213,10 @@ function georadiusGeneric(ctx: CommandContext, argv: readonly BinaryString[], sr
   }
   if (returned > 0) {
     ctx.db.setValue(storekey, ZSetValue.fromPlain(picked.map((p) => [p.member, storedist ? p.dist / shape.conversion : p.score] as const)));
+    ctx.notify(NOTIFY_ZSET, flags & SEARCH ? 'geosearchstore' : 'georadiusstore', storekey);
     ctx.dirty(returned);
   } else if (ctx.db.delete(storekey)) {
+    ctx.notify(NOTIFY_GENERIC, 'del', storekey);
     ctx.dirty();
   }
   return returned;

@@ -8,6 +8,7 @@ import type { BinaryString, CommandContext, CommandSpec, StoredValue } from '../
 import { OK_REPLY } from '../command-helpers';
 import { WRONGTYPE } from '../reply-errors';
 import { HLL_DENSE, HLL_HDR_SIZE, HLL_REGISTERS, createHll, denseGet, denseSet, estimate, histogram, hllPatLen, invalidateCache, isValidHll, mergeInto, sparseSet, sparseToDense } from '../types/hll';
+import { NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
 
 const NOT_HLL = new ErrorReply('WRONGTYPE Key is not a valid HyperLogLog string value.');
@@ -66,7 +67,10 @@ function pfadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   }
   if (updated) invalidateCache(h);
   storeHll(ctx, key, h);
-  if (updated) ctx.dirty(updated);
+  if (updated) {
+    ctx.notify(NOTIFY_STRING, 'pfadd', key);
+    ctx.dirty(updated);
+  }
   return updated ? 1 : 0;
 }
 
@@ -142,6 +146,7 @@ function pfmerge(ctx: CommandContext, argv: readonly BinaryString[]): RespValue 
   }
   invalidateCache(h);
   storeHll(ctx, key, h);
+  ctx.notify(NOTIFY_STRING, 'pfadd', key);
   ctx.dirty();
   return OK_REPLY;
 }

@@ -16,6 +16,7 @@ import type { HashValue } from '../types/hash-value';
 import type { SetValue } from '../types/set-value';
 import type { ZSetValue } from '../types/zset-value';
 import { parseDouble } from '../util/double';
+import { NOTIFY_GENERIC, NOTIFY_LIST } from '../notify';
 import { familySpec } from './meta-families';
 import { pqsort } from './pqsort';
 
@@ -191,8 +192,10 @@ function sortGeneric(ctx: CommandContext, argv: readonly BinaryString[], readonl
   }
   if (list.size > 0) {
     db.setValue(o.store, list);
+    ctx.notify(NOTIFY_LIST, 'sortstore', o.store);
     ctx.dirty(list.size);
   } else if (db.delete(o.store)) {
+    ctx.notify(NOTIFY_GENERIC, 'del', o.store);
     ctx.dirty();
   }
   return list.size;
