@@ -19,9 +19,9 @@ export interface PrivateBuild {
   readonly dir: string;
 }
 
-export async function buildPrivateServer(): Promise<PrivateBuild> {
+export async function buildPrivateServer(rev = 'HEAD'): Promise<PrivateBuild> {
   const root = path.join(__dirname, '..', '..', '..');
-  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const commit = execFileSync('git', ['rev-parse', rev], { cwd: root, encoding: 'utf8' }).trim();
   const dir = mkdtempSync(path.join(tmpdir(), 'replikit-bench-build-'));
   execFileSync('sh', ['-c', `git archive ${commit} packages | tar -x -C "${dir}"`], { cwd: root });
   const alias: Record<string, string> = {};
