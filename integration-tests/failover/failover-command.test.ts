@@ -146,3 +146,33 @@ describeRedis('FAILOVER waits for the target: TIMEOUT aborts, ABORT, FORCE switc
     expect(await frozen.client().get('after-abort')).toBe('3');
   });
 });
+
+describeRedis('FAILOVER without TO', () => {
+  let m: FailoverNode;
+  let r: FailoverNode;
+
+  beforeAll(async () => {
+    m = await createNode('replikit', 'M');
+    r = await createNode('replikit', 'R');
+  });
+  afterAll(async () => {
+    await r?.dispose();
+    await m?.dispose();
+  });
+
+  it('hands over to the first replica that acknowledged the whole offset', async () => {
+    await m.start(SYNC);
+    expect(await m.cli('FAILOVER')).toBe('ERR FAILOVER requires connected replicas.');
+    await r.start([...SYNC, '--replicaof', '127.0.0.1', String(m.port)]);
+    await waitLinkUp(r);
+    await m.client().set('k', 'v');
+    await waitCaughtUp(m, r);
+    expect(await m.cli('FAILOVER')).toBe('OK');
+    await waitFor('R is master and M follows it', async () => {
+      const mi = await info(m, 'replication');
+      return (await info(r, 'replication')).get('role') === 'master' && mi.get('master_port') === String(r.port) && mi.get('master_link_status') === 'up';
+    });
+    expect(m.log()).toContain(`Failover target 127.0.0.1:${r.port} is synced, failing over.`);
+    expect(await r.client().get('k')).toBe('v');
+  });
+});
