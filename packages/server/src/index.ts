@@ -26,6 +26,8 @@ export {
   ConfigFileError,
   RdbLoadError,
   RdbSaveError,
+  AofLoadError,
+  AofWriteError,
   UnsupportedValueError,
 } from './errors';
 export type { ServerErrorCode } from './errors';
@@ -45,5 +47,8 @@ export { replicationCommands } from './replication/replication-commands';
 export { MasterStreamClient } from './connection/master-client';
 export { RdbPersistence } from './persistence/rdb-persistence';
 export type { RdbPersistenceDeps, PersistenceReplicationHooks } from './persistence/rdb-persistence';
+export { AofPersistence } from './persistence/aof/aof-persistence';
+export type { AofPersistenceDeps, AofState, RewriteStart } from './persistence/aof/aof-persistence';
+export type { AofLoadResult } from './persistence/aof/aof-loader';
 export { Logger } from './logger';
 export type { LoggerOptions, LogLevel, LogRole } from './logger';
