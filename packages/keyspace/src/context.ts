@@ -69,6 +69,7 @@ export class ExecContext implements CommandContext, DbHost {
   readonly listeners: KeyModifiedListener[] = [];
   /** keyspace notifications (notify-keyspace-events): null while nobody listens */
   eventListener: KeyspaceEventListener | null = null;
+  keyMissEvents = true;
   readonly dbs: DbImpl[] = [];
 
   constructor(
@@ -130,6 +131,7 @@ export class ExecContext implements CommandContext, DbHost {
     this.prevented = false;
     this.forced = false;
     this.countReads = cmd.countsReads;
+    if (this.eventListener !== null) this.keyMissEvents = cmd.parent?.name !== 'object';
     const start = this.touchedKeys.length;
     const reply = cmd.handler(this, argv);
     if (this.dirtyCount > 0) {

@@ -3,6 +3,7 @@
  * copy-on-write hooks, WATCH versions and write notifications.
  */
 import type { BinaryString, CollectionValue, Db, StoredValue } from './command-api';
+import { type KeyspaceEventListener, NOTIFY_KEY_MISS, NOTIFY_NEW } from './notify';
 import type { DbStore } from './storage/adapter';
 
 /** What a Db needs from the keyspace that owns it. */
@@ -27,6 +28,10 @@ export interface DbHost {
   readonly countReads: boolean;
   /** INFO counters (keyspace_hits/misses, expired_keys) */
   readonly stats: KeyspaceStatsCounters;
+  /** keyspace notifications (`keymiss`, `new`): null while nobody listens */
+  readonly eventListener: KeyspaceEventListener | null;
+  /** the current command raises `keymiss` on read misses (OBJECT does not: LOOKUP_NONOTIFY) */
+  readonly keyMissEvents: boolean;
 }
 
 /**
@@ -76,8 +81,10 @@ export class DbImpl implements Db {
   lookupRead(key: BinaryString): StoredValue | undefined {
     const v = this.lookupReadNoStats(key);
     if (!this.host.countReads) return v;
-    if (v === undefined) this.host.stats.keyspaceMisses++;
-    else this.host.stats.keyspaceHits++;
+    if (v === undefined) {
+      this.host.stats.keyspaceMisses++;
+      if (this.host.eventListener !== null && this.host.keyMissEvents) this.host.eventListener(NOTIFY_KEY_MISS, 'keymiss', this.index, key);
+    } else this.host.stats.keyspaceHits++;
     return v;
   }
 
@@ -119,6 +126,8 @@ export class DbImpl implements Db {
   setValue(key: BinaryString, value: StoredValue, keepTtl?: boolean): void {
     if (this.observers !== null) this.cow(key);
     const store = this.store;
+    // dbAdd's `new` event, before the command's own
+    if (this.host.eventListener !== null && store.get(key) === undefined) this.host.eventListener(NOTIFY_NEW, 'new', this.index, key);
     store.set(key, value);
     if (!keepTtl && store.expiresSize() !== 0) store.deleteExpire(key);
     if (this.stringEnc !== null) this.stringEnc.delete(key);

@@ -223,12 +223,7 @@ export class Keyspace {
     };
   }
 
-  /**
-   * Keyspace notifications: `listener` gets every event commands and expiry raise (class bit,
-   * Redis 7.0's event name, db, key), synchronously, while the command runs. One listener at a
-   * time (a new one replaces the old); unregister it when notify-keyspace-events is empty so
-   * commands pay nothing. Returns an unsubscribe function.
-   */
+  /** Keyspace notifications, synchronously; one listener (replaces the last). Returns the unsubscribe. */
   onKeyspaceEvent(listener: KeyspaceEventListener): () => void {
     this.ctx.eventListener = listener;
     return () => {
@@ -323,6 +318,9 @@ export class Keyspace {
     const stored = typeof value === 'string' || !('value' in value) ? (value as StoredValue) : fromPlain(value as PlainValue);
     const ctx = this.ctx;
     if (options?.countChange === true) ctx.stats.dirty++;
+    // a load raises no keyspace events (rdbLoad's dbAdd is silent; RESTORE publishes its own)
+    const events = ctx.eventListener;
+    ctx.eventListener = null;
     if (!ctx.tracking) {
       // nothing listens: the bulk-loading fast path
       d.setValue(key, stored);
@@ -334,7 +332,13 @@ export class Keyspace {
       if (expireAt >= 0) d.store.setExpire(key, expireAt);
       ctx.endExecution(true);
     }
+    ctx.eventListener = events;
     if (this.autoCommit) this.adapter.commit!();
+  }
+
+  /** Raises a keyspace event from outside the executor (RESTORE's `new` and `restore`). */
+  notifyKeyspaceEvent(type: number, event: string, db: number, key: BinaryString): void {
+    this.ctx.eventListener?.(type, event, db, key);
   }
 
   /**

@@ -57,6 +57,7 @@ export function callWithResp(spec: CommandSpec, data: Map<BinaryString, StoredVa
     rewrite: () => {},
     alsoPropagate: () => {},
     preventPropagation: () => {},
+    notify: () => {},
   } as unknown as CommandContext;
   return spec.handler(ctx, argv);
 }

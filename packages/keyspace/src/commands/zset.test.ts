@@ -255,6 +255,7 @@ describe('ZPOPMIN / ZPOPMAX and zpop()', () => {
     const ctx = {
       db: { lookupWrite: (key: string) => data.get(key), delete: (key: string) => data.delete(key) },
       dirty: (n = 1) => calls.push(n),
+      notify: () => {},
     } as never;
     const z = (k.ks as unknown as { ctx: { dbs: Array<{ peek(k: string): unknown }> } }).ctx.dbs[0].peek('z') as ZSetValue;
     data.set('z', z.clone());

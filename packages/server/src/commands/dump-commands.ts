@@ -4,7 +4,7 @@
  * 7.0 server would accept. RESTORE is propagated like Redis: a relative TTL is rewritten to an
  * absolute one with ABSTTL added.
  */
-import type { Keyspace, StoredValue } from '@replikit/keyspace';
+import { type Keyspace, NOTIFY_GENERIC, NOTIFY_NEW, type StoredValue } from '@replikit/keyspace';
 import { rdbValueToStored, storedToRdbValue } from '@replikit/keyspace-rdb';
 import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
 import { ErrorReply, OK, type RespValue } from '@replikit/resp';
@@ -106,6 +106,8 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
   }
   // notifies WATCH and blocked clients at once; server.dirty++ like restoreCommand
   keyspace.load(db, key, value, ttl ? ttl : -1, { countChange: true });
+  keyspace.notifyKeyspaceEvent(NOTIFY_NEW, 'new', db, key);
+  keyspace.notifyKeyspaceEvent(NOTIFY_GENERIC, 'restore', db, key);
   const out = ['RESTORE', key, ttl ? String(ttl) : '0', argv[3]];
   if (replace) out.push('REPLACE');
   if (ttl) out.push('ABSTTL');
