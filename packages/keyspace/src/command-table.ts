@@ -28,6 +28,7 @@ export interface CommandEntry extends CommandSpec {
 const WRITES_COUNTING_READS = new Set([
   'getdel', 'getex', 'getset', 'set', 'copy',
   'sunionstore', 'sinterstore', 'sdiffstore', 'zunionstore', 'zinterstore', 'zdiffstore', 'zrangestore',
+  'bitop', 'bitfield', 'sort', 'pfmerge', 'georadius', 'georadiusbymember', 'geosearchstore',
 ]);
 
 function makeEntry(spec: CommandSpec, parent?: CommandEntry): CommandEntry {
