@@ -6,7 +6,7 @@
  */
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import type Redis from 'ioredis';
-import { type StartedReplikit, client, startReplikit } from '../replication/helpers';
+import { type StartedReplikit, client, infoMap, startReplikit, waitFor } from '../replication/helpers';
 import { FAMILIES } from './notify-families';
 import { recordEvents, words } from './notify-kit';
 
@@ -99,6 +99,40 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
     };
     const expected = await run(redis.port);
     expect(expected).toContain('__keyevent@0__:restore dst');
+    expect(await run(rk.port)).toEqual(expected);
+  });
+
+  it('blocked clients served by a push publish the pop (BLPOP, BLMOVE, BZPOPMIN)', async () => {
+    const run = async (port: number): Promise<string[]> => {
+      const c = client(port);
+      const blocked = client(port);
+      const rec = await recordEvents(port);
+      try {
+        await c.flushall();
+        await c.config('SET', 'notify-keyspace-events', 'KEA');
+        const served: Array<Promise<unknown>> = [];
+        const blockedCount = async () => Number(infoMap(await c.info('clients')).get('blocked_clients'));
+        for (const [block, push] of [
+          [['BLPOP', 'bl', '0'], ['RPUSH', 'bl', 'a', 'b']],
+          [['BLMOVE', 'bm', 'dst', 'RIGHT', 'LEFT', '0'], ['LPUSH', 'bm', 'x']],
+          [['BZPOPMIN', 'bz', '0'], ['ZADD', 'bz', '1', 'm']],
+        ] as const) {
+          served.push(blocked.call(...(block as unknown as [string, ...string[]])));
+          await waitFor('the client to block', async () => (await blockedCount()) === 1);
+          await c.call(...(push as unknown as [string, ...string[]]));
+          await served[served.length - 1];
+        }
+        await rec.settle(c);
+        await c.config('SET', 'notify-keyspace-events', '');
+        return [...rec.messages];
+      } finally {
+        rec.close();
+        blocked.disconnect();
+        c.disconnect();
+      }
+    };
+    const expected = await run(redis.port);
+    expect(expected).toContain('__keyevent@0__:zpopmin bz');
     expect(await run(rk.port)).toEqual(expected);
   });
 
