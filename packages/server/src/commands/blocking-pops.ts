@@ -76,6 +76,46 @@ function move(toArgv: (argv: readonly string[]) => string[]) {
   };
 }
 
+/**
+ * BLMPOP/BZMPOP timeout numkeys key [key ...] LEFT|RIGHT / MIN|MAX [COUNT count]: the arguments are
+ * checked in Redis's order (numkeys, direction, COUNT, then the timeout) before any key is read;
+ * served at once or later by LMPOP/ZMPOP, which reply [key, elements] and propagate LPOP/RPOP or
+ * ZPOPMIN/ZPOPMAX key <number popped> as Redis does.
+ */
+function mpop(nonBlocking: 'LMPOP' | 'ZMPOP', ends: readonly [string, string]) {
+  const numkeysErr = new ErrorReply('ERR numkeys should be greater than 0');
+  const countErr = new ErrorReply('ERR count should be greater than 0');
+  // getRangeLongFromObjectOrReply(1, LONG_MAX): a canonical integer >= 1
+  const positive = (s: string) => /^[1-9]\d{0,18}$/.test(s) && BigInt(s) <= 9223372036854775807n;
+  return (ctx: CommandContext, argv: readonly string[]): RespValue | typeof NO_REPLY => {
+    if (!positive(argv[2] as string)) return numkeysErr;
+    const numkeys = Number(argv[2]);
+    const whereIdx = 2 + numkeys + 1;
+    if (whereIdx >= argv.length) return SYNTAX;
+    const where = argv[whereIdx] as string;
+    if (!eqi(where, ends[0]) && !eqi(where, ends[1])) return SYNTAX;
+    let count: string | undefined;
+    for (let j = whereIdx + 1; j < argv.length; j++) {
+      if (count === undefined && eqi(argv[j] as string, 'count') && j + 1 < argv.length) {
+        count = argv[++j] as string;
+        if (!positive(count)) return countErr;
+      } else return SYNTAX;
+    }
+    const timeout = parseBlockingTimeout(argv[1] as string);
+    if (timeout instanceof ErrorReply) return timeout;
+    const keys = argv.slice(3, whereIdx) as string[];
+    const tail = [where, 'COUNT', count ?? '1'];
+    const r = ctx.keyspace([nonBlocking, String(keys.length), ...keys, ...tail]);
+    if (r !== NULL_ARRAY) return r;
+    if (ctx.inExec || ctx.client.multi !== undefined) return NULL_ARRAY;
+    const attempt: Attempt = (c, key) => {
+      const res = c.keyspace([nonBlocking, '1', key, ...tail]);
+      return res === NULL_ARRAY ? undefined : res;
+    };
+    return block(ctx, keys, timeout, attempt);
+  };
+}
+
 const LIST_FLAGS: readonly ServerCommandFlag[] = ['write', 'noscript', 'blocking'];
 const MOVE_FLAGS: readonly ServerCommandFlag[] = ['write', 'denyoom', 'noscript', 'blocking'];
 const ZSET_FLAGS: readonly ServerCommandFlag[] = ['write', 'noscript', 'blocking', 'fast'];
@@ -88,5 +128,7 @@ export const blockingCommands: ServerCommandSpec[] = [
   spec('bzpopmin', -3, ZSET_FLAGS, ['@write', '@sortedset', '@fast', '@blocking'], multiKeyPop('ZPOPMIN', (k, v) => [k, ...(v as RespValue[])]), MULTI_KEYS),
   spec('bzpopmax', -3, ZSET_FLAGS, ['@write', '@sortedset', '@fast', '@blocking'], multiKeyPop('ZPOPMAX', (k, v) => [k, ...(v as RespValue[])]), MULTI_KEYS),
   spec('blmove', 6, MOVE_FLAGS, ['@write', '@list', '@slow', '@blocking'], move((a) => ['LMOVE', a[1] as string, a[2] as string, a[3] as string, a[4] as string]), TWO_KEYS),
+  spec('blmpop', -5, ['write', 'blocking', 'movablekeys'], ['@write', '@list', '@slow', '@blocking'], mpop('LMPOP', ['left', 'right']), { firstKey: 0, lastKey: 0, keyStep: 0 }),
+  spec('bzmpop', -5, ['write', 'blocking', 'movablekeys'], ['@write', '@sortedset', '@slow', '@blocking'], mpop('ZMPOP', ['min', 'max']), { firstKey: 0, lastKey: 0, keyStep: 0 }),
   spec('brpoplpush', 4, MOVE_FLAGS, ['@write', '@list', '@slow', '@blocking'], move((a) => ['RPOPLPUSH', a[1] as string, a[2] as string]), TWO_KEYS),
 ];
