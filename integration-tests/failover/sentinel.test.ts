@@ -93,7 +93,9 @@ describeSentinel('redis-sentinel 7.0 fails a replikit master over', () => {
     expect(readFileSync(confOf(m), 'latin1')).toMatch(new RegExp(`^replicaof 127\\.0\\.0\\.1 ${promoted.port}$`, 'm'));
     expect(s.log()).toContain('+promoted-slave');
     expect(s.log()).toContain('+convert-to-slave');
-  });
+    // Sentinel paces itself (INFO every 10 s to a healthy master, hellos every 2 s): discovery,
+    // failover and the old master's conversion together take 20-60 s on a loaded machine
+  }, 180_000);
 });
 
 describeSentinel('three redis-sentinels find each other through a replikit master', () => {
@@ -132,5 +134,5 @@ describeSentinel('three redis-sentinels find each other through a replikit maste
     await waitFor('the sentinels to agree and promote R1', async () => (await s0.masterPort()) === r1.port, 40000);
     expect((await info(r1, 'replication')).get('role')).toBe('master');
     expect(sentinels.some((s) => s.log().includes('+elected-leader'))).toBe(true);
-  });
+  }, 120_000);
 });
