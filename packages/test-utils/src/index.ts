@@ -17,3 +17,5 @@ export { createDuplexPair } from './duplex-pair';
 export { RawClient } from './raw-client';
 export type { RawReply } from './raw-client';
 export { seededBytes, seededRandom, testSeed } from './seed';
+export { createFaultProxy } from './fault-proxy';
+export type { FaultDirection, FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats } from './fault-proxy';
