@@ -5,6 +5,8 @@ export type { ChangeEvent, ChangeStreamEvents, ChangeStreamOptions, ChangeStream
 export { createKeyspaceApplier } from './stream-applier';
 export type { StreamApplier, ApplyOutcome, KeyspaceApplierStats } from './stream-applier';
 export { tcpConnector } from './tcp-connector';
+export { tlsConnector } from './tls-connector';
+export type { TlsConnectorOptions } from './tls-connector';
 export { waitForOffset } from './wait-for-offset';
 export type { ReplicaConnector } from './tcp-connector';
 export type { ReplicaDeps, ReplicaOptions, UpstreamNode, PayloadSinkFactory } from './options';

@@ -116,7 +116,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
     logger.log('warning', 'Warning: no config file specified, using the default config. In order to specify a config file use replikit-server /path/to/redis.conf', 'C');
   } else logger.log('warning', 'Configuration loaded', 'C');
 
-  if (config.getNumber('port') === 0 && config.getString('unixsocket') === '') {
+  if (config.getNumber('port') === 0 && config.getNumber('tls-port') === 0 && config.getString('unixsocket') === '') {
     logger.warning('Configured to not listen anywhere, exiting.');
     io.exit(1);
     return;
@@ -176,6 +176,13 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
   try {
     await configured.listen();
   } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_SERVER_TLS_CONFIG') {
+      logger.warning((err as Error).message);
+      logger.warning('Failed to configure TLS. Check logs for more info.');
+      await configured.close();
+      io.exit(1);
+      return;
+    }
     const cause = (err as { cause?: unknown }).cause ?? err;
     const where = (err as { address?: string }).address ?? `*:${config.getNumber('port')}`;
     logger.warning(`Warning: Could not create server TCP listening socket ${where}: bind: ${errnoText(cause)}`);
@@ -184,7 +191,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
     io.exit(1);
     return;
   }
-  if (config.getNumber('port') !== 0) logger.notice('Ready to accept connections');
+  if (config.getNumber('port') !== 0 || config.getNumber('tls-port') !== 0) logger.notice('Ready to accept connections');
   const sock = config.getString('unixsocket');
   if (sock !== '') logger.notice(`The server is now ready to accept connections at ${sock}`);
 }

@@ -28,6 +28,7 @@ import { AofPersistence } from './persistence/aof/aof-persistence';
 import { replicationCommands } from './replication/replication-commands';
 import { ServerReplication } from './replication/server-replication';
 import { type ReplikitServer, type ServerAddress, createServer } from './server';
+import { ServerTls } from './tls/server-tls';
 import packageJson from '../package.json';
 
 /** `replikit_version` in INFO. */
@@ -55,6 +56,8 @@ export interface ConfiguredServer {
   /** the ReplicationNode and, while `replicaof` is set, the upstream link */
   readonly replication: ServerReplication;
   readonly operator: OperatorContext;
+  /** the TLS port (`tls-port`) and the TLS options of the replication link */
+  readonly tls: ServerTls;
   /**
    * Loads the AOF when `appendonly` is yes (rejects with AofLoadError), else the dump if there is
    * one (rejects with RdbLoadError for a bad one); then opens the AOF (AofWriteError).
@@ -109,6 +112,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     if (name === 'notify-keyspace-events') keyspaceEvents.setFlags(value as number);
   });
   const metrics = new InstantaneousMetrics(server.stats);
+  const tls = new ServerTls({ server, config, logger });
   let shuttingDown = false;
   let closed = false;
 
@@ -131,6 +135,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     await persistence.close();
     await aof.close();
     keyspace.stopActiveExpire();
+    await tls.close();
     await server.close();
     if (ownKeyspace) keyspace.close();
   }
@@ -219,6 +224,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   async function listen(): Promise<ServerAddress> {
     if (aof.state === 'on' && aof.writer === undefined) aof.openOnStart();
     const address = await server.listen();
+    await tls.listen();
     aof.start(clampHz(config.getNumber('hz')));
     metrics.start();
     persistence.start(clampHz(config.getNumber('hz')));
@@ -227,5 +233,5 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     return address;
   }
 
-  return { server, keyspace, config, logger, persistence, aof, replication, operator: op, load, listen, start, shutdown, close };
+  return { server, keyspace, config, logger, persistence, aof, replication, operator: op, tls, load, listen, start, shutdown, close };
 }

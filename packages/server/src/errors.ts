@@ -19,7 +19,8 @@ export type ServerErrorCode =
   | 'ERR_SERVER_RDB_SAVE'
   | 'ERR_SERVER_AOF_LOAD'
   | 'ERR_SERVER_AOF_WRITE'
-  | 'ERR_SERVER_UNSUPPORTED_VALUE';
+  | 'ERR_SERVER_UNSUPPORTED_VALUE'
+  | 'ERR_SERVER_TLS_CONFIG';
 
 /** Base class of every error thrown or emitted by @replikit/server. */
 export class ServerError extends Error {
@@ -186,5 +187,16 @@ export class AofWriteError extends ServerError {
     options?: { cause?: unknown },
   ) {
     super('ERR_SERVER_AOF_WRITE', message, options);
+  }
+}
+
+/**
+ * The `tls-*` directives do not make a usable TLS context (no certificate, an unreadable file, a
+ * wrong key passphrase, no CA where one is required); the message is Redis's log line.
+ */
+export class TlsConfigError extends ServerError {
+  override name = 'TlsConfigError';
+  constructor(message: string, cause?: unknown) {
+    super('ERR_SERVER_TLS_CONFIG', message, { cause });
   }
 }

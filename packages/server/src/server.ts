@@ -240,6 +240,14 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     });
   }
 
+  /**
+   * Serves a connection accepted by another listener (the TLS port, after its handshake) exactly
+   * like one from the TCP port: maxclients, keepalive, a new client.
+   */
+  adoptConnection(socket: Socket): void {
+    this.accept(socket);
+  }
+
   private accept(socket: Socket): void {
     if (this.stateValue !== 'listening') {
       socket.destroy();

@@ -146,6 +146,17 @@ function parseReplicaof(args: readonly string[]): string[] | null {
   return [args[0], args[1]];
 }
 
+const TLS_PROTOCOL_NAMES = ['tlsv1', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3'];
+
+/** `tls-protocols`: space-separated TLS versions (Redis's parseProtocolsConfig names, any case). */
+function parseTlsProtocolsDirective(args: readonly string[]): string[] {
+  const tokens = args.flatMap((a) => a.split(' ')).filter((t) => t !== '');
+  for (const t of tokens) {
+    if (!TLS_PROTOCOL_NAMES.includes(t.toLowerCase())) throw new Error("Invalid tls-protocols specified. Use a combination of 'TLSv1', 'TLSv1.1', 'TLSv1.2' and 'TLSv1.3'.");
+  }
+  return tokens;
+}
+
 /** `notify-keyspace-events`: the NOTIFY_* flag bits (0 when empty). */
 function parseNotifyKeyspaceEvents(args: readonly string[]): number {
   if (args.length !== 1) throw new Error('wrong number of arguments');
@@ -259,6 +270,28 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   int('replica-announce-port', 0, 0, 65535, 'port announced to the master', { aliases: ['slave-announce-port'] }),
   int('replica-priority', 100, 0, INT_MAX, 'priority for promotion', { aliases: ['slave-priority'] }),
   bool('replica-announced', true, 'shown in INFO'),
+  // TLS (node:tls; see docs/security.md). CONFIG SET re-reads the files for new connections.
+  int('tls-port', 0, 0, 65535, 'TLS port; 0 disables TLS (`port 0` + `tls-port N` = TLS only)'),
+  str('tls-cert-file', '', 'PEM certificate (chain) the TLS port presents, and replication links unless tls-client-cert-file is set'),
+  str('tls-key-file', '', 'PEM private key of tls-cert-file'),
+  str('tls-key-file-pass', '', 'passphrase of an encrypted tls-key-file'),
+  str('tls-client-cert-file', '', 'PEM certificate presented when connecting to a master (with tls-client-key-file)'),
+  str('tls-client-key-file', '', 'PEM private key of tls-client-cert-file'),
+  str('tls-client-key-file-pass', '', 'passphrase of an encrypted tls-client-key-file'),
+  str('tls-dh-params-file', '', 'accepted; node negotiates ECDHE / DH parameters itself'),
+  str('tls-ca-cert-file', '', 'PEM CA bundle that client and master certificates must chain to'),
+  str('tls-ca-cert-dir', '', 'directory of PEM CA certificates (every file in it is read)'),
+  enm('tls-auth-clients', 'yes', ['no', 'yes', 'optional'], 'client certificates on the TLS port: yes (required), optional (checked when sent), no (not requested)'),
+  bool('tls-replication', false, 'connect to the master over TLS (and announce tls-port to it)'),
+  bool('tls-cluster', false, 'accepted for compatibility (no cluster bus)'),
+  { name: 'tls-protocols', kind: 'custom', multiArg: true, defaultText: '', description: 'TLS versions allowed: any of TLSv1 TLSv1.1 TLSv1.2 TLSv1.3 (empty = TLSv1.2 TLSv1.3); node applies the range from the lowest to the highest',
+    parse: (a) => parseTlsProtocolsDirective(a), format: (v) => (v as string[]).join(' ') },
+  str('tls-ciphers', '', 'OpenSSL cipher list for TLSv1.2 and below (empty = node default)'),
+  str('tls-ciphersuites', '', 'TLSv1.3 cipher suites (empty = node default)'),
+  bool('tls-prefer-server-ciphers', false, 'choose the cipher by the server\'s preference'),
+  bool('tls-session-caching', true, 'accepted; node keeps its own session cache'),
+  int('tls-session-cache-size', 20480, 0, INT_MAX, 'accepted; node keeps its own session cache'),
+  int('tls-session-cache-timeout', 300, 0, INT_MAX, 'accepted; node keeps its own session cache'),
   { name: 'include', kind: 'custom', multiArg: false, immutable: true, hidden: true, defaultText: '', description: 'include another config file (config files only)',
     parse: (a) => a[0], format: () => '' },
 ];

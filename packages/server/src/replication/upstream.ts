@@ -6,11 +6,12 @@
 import type { Duplex } from 'node:stream';
 import type { Keyspace } from '@replikit/keyspace';
 import type { ReplicationNode } from '@replikit/master';
-import { type DisklessLoad, type ReplicaConnector, createReplica, tcpConnector } from '@replikit/replica';
+import { type DisklessLoad, type ReplicaConnector, createReplica, tcpConnector, tlsConnector } from '@replikit/replica';
 import { MasterStreamClient } from '../connection/master-client';
 import type { ServerConfig } from '../config/server-config';
 import type { Logger } from '../logger';
 import type { ReplikitServer } from '../server';
+import { tlsClientOptions, tlsSettingsFromConfig } from '../tls/tls-settings';
 
 /** What INFO, ROLE and the processCommand checks read from the upstream link. */
 export interface Upstream {
@@ -59,7 +60,10 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     },
     () => current?.destroy(),
   );
-  const tcp = tcpConnector(deps.host, deps.port);
+  // tls-replication: TLS with our client certificate, its files read again at every attempt
+  const tcp = config.getBool('tls-replication')
+    ? tlsConnector(deps.host, deps.port, () => tlsClientOptions(tlsSettingsFromConfig(config)))
+    : tcpConnector(deps.host, deps.port);
   // every byte read from the master counts as total_net_repl_input_bytes
   const connect: ReplicaConnector = async (signal) => {
     const link = await tcp(signal);
@@ -82,7 +86,8 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     {
       masterauth: masterauth === '' ? undefined : masterauth,
       masteruser: masteruser === '' ? undefined : masteruser,
-      listeningPort: announcePort > 0 ? announcePort : server.port,
+      // Redis announces its TLS port when it replicates over TLS
+      listeningPort: announcePort > 0 ? announcePort : config.getBool('tls-replication') && config.getNumber('tls-port') > 0 ? config.getNumber('tls-port') : server.port,
       announceIp: announceIp === '' ? undefined : announceIp,
       replTimeoutMs: config.getNumber('repl-timeout') * 1000,
       replDisklessLoad: mode,
