@@ -8,6 +8,9 @@
  *  4. One replica's link is cut (`CLIENT KILL TYPE master`) while the master keeps writing; the
  *     replica reconnects and resumes with a partial resync, shown from INFO (`sync_partial_ok`,
  *     equal `master_repl_offset` everywhere, `sync_full` unchanged).
+ *  5. The master is killed (SIGKILL); replica-a is promoted with `REPLICAOF NO ONE` (its old
+ *     replication id becomes replid2) and replica-b is re-pointed to it: b continues by a PARTIAL
+ *     resync (`+CONTINUE <new id>`: a's `sync_partial_ok` 1, `sync_full` 0) with every key intact.
  *
  * Every server is a separate process of the built CLI, stopped by pid at the end, on error and on
  * Ctrl-C. Run with `pnpm demo` (after `pnpm install && pnpm build`).
@@ -203,6 +206,48 @@ async function caughtUp(master: Server, replicas: Server[], timeoutMs = 15_000):
   }
 }
 
+/** Lines `s` logged since `since` (an earlier copy of its log) that match `pattern`, without the prefix. */
+function logLines(s: Server, since: readonly string[], pattern: RegExp): string[] {
+  const old = new Set(since);
+  return s.log.filter((l) => !old.has(l) && pattern.test(l)).map((l) => l.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [*#.-] /, ''));
+}
+
+/** The last act: the master dies, replica-a takes over, replica-b follows it by partial resync. */
+async function promotion(master: Server, a: Server, b: Server): Promise<void> {
+  step('the master dies; replica-a is promoted, replica-b follows it');
+  const keysBefore = await a.client.dbsize();
+  const sample = ['key:0', 'key:149999', `key:${KEYS - 1}`, 'during-cut:1999', 'greeting', 'hits'];
+  const valuesBefore = await a.client.mget(...sample);
+  master.client.disconnect();
+  process.kill(master.child.pid as number, 'SIGKILL');
+  await master.exited;
+  say(`master pid ${master.child.pid} killed with SIGKILL`);
+  const old = await info(a, 'replication');
+  await a.client.call('REPLICAOF', 'NO', 'ONE');
+  const now = await info(a, 'replication');
+  say(`REPLICAOF NO ONE on replica-a: role=${now.role}, master_replid ${now.master_replid.slice(0, 8)}… (new)`);
+  say(`  master_replid2=${now.master_replid2.slice(0, 8)}… (the old master's id ${old.master_replid.slice(0, 8)}…), second_repl_offset=${now.second_repl_offset}`);
+  await a.client.set('after-promotion', 'written on the new master');
+  const aStats = await info(a, 'stats');
+  const [aLog, bLog] = [[...a.log], [...b.log]];
+  await b.client.call('REPLICAOF', '127.0.0.1', String(a.port));
+  say(`REPLICAOF 127.0.0.1 ${a.port} on replica-b (it PSYNCs with the old id and its offset + 1)`);
+  await caughtUp(a, [b]);
+  const after = await info(a, 'stats');
+  const bRepl = await info(b, 'replication');
+  for (const l of logLines(a, aLog, /Partial resynchronization request/)) say(`replica-a log: ${l}`);
+  for (const l of logLines(b, bLog, /Partial Resynchronization|Full resync/)) say(`replica-b log: ${l}`);
+  say(`replica-b: master_replid ${bRepl.master_replid.slice(0, 8)}… (a's new id, from +CONTINUE ${now.master_replid.slice(0, 8)}…), offset ${bRepl.master_repl_offset}`);
+  say(`replica-a INFO stats: sync_partial_ok ${aStats.sync_partial_ok} -> ${after.sync_partial_ok}, sync_full ${aStats.sync_full} -> ${after.sync_full}`);
+  const partial = Number(after.sync_partial_ok) === Number(aStats.sync_partial_ok) + 1 && after.sync_full === aStats.sync_full && bRepl.master_replid === now.master_replid;
+  say(partial ? 'followed by a PARTIAL resync: no snapshot was sent' : 'NOT a partial resync');
+  const sizes = [await a.client.dbsize(), await b.client.dbsize()];
+  const valuesB = await b.client.mget(...sample);
+  const intact = sizes[0] === keysBefore + 1 && sizes[1] === sizes[0] && JSON.stringify(valuesB) === JSON.stringify(valuesBefore);
+  say(`DBSIZE a/b: ${sizes.join(' / ')} (${keysBefore} before + after-promotion); ${sample.length} sampled keys ${intact ? 'equal' : 'DIFFER'} on b; b GET after-promotion -> ${await b.client.get('after-promotion')}`);
+  if (!partial || !intact) throw new Error('the promotion act did not end with a partial resync and equal data');
+}
+
 // ---- the demo -------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
@@ -290,6 +335,8 @@ async function main(): Promise<void> {
     const sizes = await Promise.all([master, a, b].map((s) => s.client.dbsize()));
     say(`DBSIZE master/a/b: ${sizes.join(' / ')}; replica-b GET during-cut:1999 -> ${await b.client.get('during-cut:1999')}`);
     if (!partial || new Set(sizes).size !== 1) throw new Error('the replicas did not end equal to the master');
+
+    await promotion(master, a, b);
 
     step('stopping');
   } finally {
