@@ -28,6 +28,7 @@ export {
   RdbSaveError,
   AofLoadError,
   AofWriteError,
+  TlsConfigError,
   UnsupportedValueError,
 } from './errors';
 export type { ServerErrorCode } from './errors';
@@ -40,6 +41,9 @@ export { DIRECTIVES, lookupDirective } from './config/directives';
 export type { DirectiveSpec, DirectiveKind, DirectiveValue } from './config/directives';
 export { createServerFromConfig, REPLIKIT_VERSION } from './config-binding-server';
 export type { ConfiguredServer, ConfiguredServerOptions } from './config-binding-server';
+export { ServerTls } from './tls/server-tls';
+export { tlsClientOptions, tlsServerOptions, tlsSettingsFromConfig } from './tls/tls-settings';
+export type { TlsAuthClients, TlsSettings } from './tls/tls-settings';
 export type { ReplicationInfoProvider, UpstreamView, InfoField } from './info/replication-info';
 export { ServerReplication, masterOptionsFromConfig } from './replication/server-replication';
 export type { ServerReplicationDeps } from './replication/server-replication';
