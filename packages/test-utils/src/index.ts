@@ -3,11 +3,13 @@ export type { RedisServerOptions, RedisServerHandle } from './redis-server';
 export {
   REQUIRED_REDIS_VERSION,
   findRedisBenchmark,
+  findOpenssl,
   findRedisCli,
   findRedisServer,
   hasBuild,
   hasRedis,
   hasRedisBenchmark,
+  hasOpenssl,
   hasRedisCli,
   redisRequired,
   redisServerVersion,

@@ -111,6 +111,28 @@ export function hasRedisBenchmark(): boolean {
   return requirement(findRedisBenchmark() ? null : 'redis-benchmark is NOT installed', INSTALL_HINT);
 }
 
+let openssl: string | null | undefined;
+
+/** Path of the openssl binary (test certificates are generated with it), or null. */
+export function findOpenssl(): string | null {
+  if (openssl !== undefined) return openssl;
+  openssl = null;
+  // `openssl version`: OpenSSL has no --version flag
+  for (const c of process.env.REPLIKIT_OPENSSL ? [process.env.REPLIKIT_OPENSSL] : ['openssl', '/usr/bin/openssl', '/usr/local/bin/openssl']) {
+    const r = spawnSync(c, ['version'], { encoding: 'utf8' });
+    if (r.status === 0 && /OpenSSL \d/.test(r.stdout)) {
+      openssl = c;
+      break;
+    }
+  }
+  return openssl;
+}
+
+/** Whether tests that generate TLS certificates with openssl can run (see `requirement`). */
+export function hasOpenssl(): boolean {
+  return requirement(findOpenssl() ? null : 'openssl is NOT installed', 'install OpenSSL (apt-get install -y openssl)');
+}
+
 /**
  * Whether a build output exists (`file`, e.g. `packages/rdb/dist/cli.js`), for tests that run a
  * built CLI as a process. CI builds before testing, so a missing build fails there.
