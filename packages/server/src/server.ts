@@ -76,6 +76,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   readonly runId = randomBytes(20).toString('hex');
   replication: ReplicationState;
   diskErrorCheck: (() => ErrorReply | undefined) | undefined = undefined;
+  writeAckHold: ((client: ServerClient, reply: RespValue) => boolean) | undefined = undefined;
   /** runs before reply bytes are written to a socket (the AOF flush); see ConnectionHost.beforeReply */
   beforeReply: (() => void) | undefined = undefined;
   private sink: PropagationSink | undefined;
@@ -141,6 +142,11 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
    */
   setDiskErrorCheck(check: (() => ErrorReply | undefined) | undefined): void {
     this.diskErrorCheck = check;
+  }
+
+  /** Installs the replication mode's reply hold (see ServerRuntime.writeAckHold); undefined removes it. */
+  setWriteAckHold(hold: ((client: ServerClient, reply: RespValue) => boolean) | undefined): void {
+    this.writeAckHold = hold;
   }
 
   /** Installs the sink that receives every executed write (the master package's backlog feed). */

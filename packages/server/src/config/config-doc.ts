@@ -59,5 +59,6 @@ are options with camel-case names; see [replication.md](replication.md).
 | \`rdbcompression\`, \`rdbchecksum\` | node | \`rdbCompression\`, \`rdbChecksum\` |
 | \`client-output-buffer-limit replica ...\` | node | \`clientOutputBufferLimitReplica\` |
 | \`min-replicas-max-lag\` | node, server | \`minReplicasMaxLag\` (\`replica:lagging\`); the server also uses it with \`min-replicas-to-write\` |
+| \`replication-mode\`, \`replication-mode-replicas\`, \`replication-mode-timeout\`, \`replication-mode-on-timeout\` | server | \`createWriteConcern(node, { mode, replicas, timeoutMs, onTimeout })\` (see [consistency.md](consistency.md)) |
 | \`min-replicas-to-write\`, \`replica-read-only\`, \`replica-serve-stale-data\`, \`replica-priority\`, \`replica-announced\` | server | – |
 `;

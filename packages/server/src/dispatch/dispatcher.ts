@@ -166,6 +166,9 @@ export class Dispatcher {
     }
     const outerInExec = ctx.inExec;
     ctx.inExec = inExec;
+    // replication-mode sync / semi-sync: a write (or EXEC) that moved the offset may have its reply held
+    const hold = inExec || !(e.isWrite || e.fullname === 'exec') ? undefined : rt.writeAckHold;
+    const offsetBefore = hold === undefined ? 0 : rt.replication.replicationOffset;
     const t0 = this.clockMark >= 0 ? this.clockMark : performance.now();
     let result: RespValue | typeof NO_REPLY;
     try {
@@ -187,7 +190,10 @@ export class Dispatcher {
       stat.failedCalls++;
       rt.stats.error(result.prefix);
     }
-    if (!inExec) client.reply(result);
+    if (!inExec) {
+      if (hold !== undefined && rt.replication.replicationOffset !== offsetBefore && hold(client, result)) return result;
+      client.reply(result);
+    }
     return result;
   }
 }

@@ -42,6 +42,12 @@ export interface ServerRuntime {
    * (`-MISCONF ...`), or undefined. Installed by the persistence layer with `setDiskErrorCheck`.
    */
   readonly diskErrorCheck: (() => ErrorReply | undefined) | undefined;
+  /**
+   * The replication mode's hold (`replication-mode sync|semi-sync`): called after a client's
+   * command (outside EXEC) that moved the replication offset, with its reply; true when the reply
+   * is held until replicas acknowledge (sent later). Undefined in `async` mode.
+   */
+  readonly writeAckHold?: ((client: ServerClient, reply: RespValue) => boolean) | undefined;
   /** Runs a keyspace command for `client` in its db, propagates its writes, returns the reply. */
   runKeyspace(client: ServerClient, argv: string[]): RespValue;
   /** Hands writes to the propagation sink and the `command:propagate` event. */

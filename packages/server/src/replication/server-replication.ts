@@ -17,6 +17,7 @@ import type { Logger } from '../logger';
 import type { RdbReplicationAux } from '../persistence/rdb-load';
 import type { ReplikitServer } from '../server';
 import { FailoverCoordinator } from './failover';
+import { ReplicationModeGate } from './replication-mode';
 import { type Upstream, startUpstream } from './upstream';
 
 const UNBLOCKED_ROLE_CHANGE = new ErrorReply('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
@@ -62,6 +63,8 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   readonly node: ReplicationNode;
   /** FAILOVER's state machine (master_failover_state) */
   readonly failover: FailoverCoordinator;
+  /** `replication-mode`: holds write replies until replicas acknowledged them */
+  readonly modes: ReplicationModeGate;
   private upstream: Upstream | undefined;
   private masterHost: string | undefined;
   private masterPort = 0;
@@ -81,6 +84,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     }
     this.applyRole();
     this.failover = new FailoverCoordinator(this, deps.server, deps.logger);
+    this.modes = new ReplicationModeGate(this, deps.server, deps.config);
     // CONFIG SET repl-backlog-size resizes the live backlog, as Redis's updateReplBacklogSize does
     deps.config.onChange((name) => {
       if (name === 'repl-backlog-size') this.node.setBacklogSize(deps.config.getNumber('repl-backlog-size'));
@@ -145,7 +149,9 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   // --- INFO replication and the RDB aux fields ---
 
   replicationFields(): InfoField[] {
-    return replicationInfoFields(this.node, this.upstreamView(), this.deps.config, this.failover.state);
+    const fields = replicationInfoFields(this.node, this.upstreamView(), this.deps.config, this.failover.state);
+    const modes = this.modes.infoFields();
+    return modes.length === 0 ? fields : [...fields, ...modes];
   }
 
   private upstreamView(): UpstreamView | undefined {
@@ -234,6 +240,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     if (this.closed) return;
     this.closed = true;
     this.failover.close();
+    this.modes.close();
     this.stopUpstream();
     this.node.close();
   }
