@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { type ConnectionOptions, connect } from 'node:tls';
 import { findRedisCli, getFreePort } from '@replikit/test-utils';
-import Redis from 'ioredis';
+import Redis, { type RedisOptions } from 'ioredis';
 import { type StartedReplikit, startReplikit } from '../replication/helpers';
 import type { TestCertificates } from './certs';
 
@@ -45,8 +45,13 @@ export function tlsOptions(certs: TestCertificates, client: ClientCert | null): 
 }
 
 /** ioredis over TLS with the test client certificate (or `client`). */
-export function tlsClient(port: number, certs: TestCertificates, client: ClientCert | null = { cert: certs.clientCert, key: certs.clientKey }): Redis {
-  return new Redis({ port, host: '127.0.0.1', tls: tlsOptions(certs, client), maxRetriesPerRequest: 0, retryStrategy: () => null });
+export function tlsClient(
+  port: number,
+  certs: TestCertificates,
+  client: ClientCert | null = { cert: certs.clientCert, key: certs.clientKey },
+  extra: RedisOptions = {},
+): Redis {
+  return new Redis({ port, host: '127.0.0.1', tls: tlsOptions(certs, client), maxRetriesPerRequest: 0, retryStrategy: () => null, ...extra });
 }
 
 export interface CliResult {
