@@ -4,29 +4,50 @@
  * command of the stream with its db and replication offset. Events and an async iterator (which
  * pauses the master link while the application lags). Save `position` to resume later: the next
  * stream continues with a partial resync when the master still holds the bytes after it.
+ *
+ * With a cursor store the stream keeps that position itself: the application acknowledges the
+ * items it handled (`ack`), the stream saves the acknowledged position in batches (cursor-saver)
+ * and starts from the saved one; what an ack of each kind of item means is in cursor-ledger.
  */
 import { type RdbEntry, RdbReader, type RdbValue } from '@replikit/rdb';
 import type { PayloadPreamble } from '@replikit/resp';
 import EventEmitter from 'eventemitter3';
-import { DEFAULT_CHANGE_STREAM_HIGH_WATER } from './defaults';
-import type { ReplicaError } from './errors';
-import type { ReplicaOptions } from './options';
+import { CursorLedger } from './cursor-ledger';
+import { CursorSaver } from './cursor-saver';
+import { type CursorPosition, type CursorStore, cursorPositionProblem } from './cursor-store';
+import { DEFAULT_CHANGE_STREAM_HIGH_WATER, DEFAULT_CURSOR_SAVE_EVERY_ACKS, DEFAULT_CURSOR_SAVE_INTERVAL_MS } from './defaults';
+import { ReplicaClosedError, ReplicaCursorAckError, ReplicaCursorStoreError, type ReplicaError, ReplicaInvalidOptionError } from './errors';
+import type { ReplicaOptions, UpstreamNode } from './options';
 import type { PayloadSink } from './payload-sink';
 import { Replica } from './replica';
 import type { StreamApplier } from './stream-applier';
 import type { ReplicaConnector } from './tcp-connector';
 
-/** One item of a change stream. Keys and argv are binary (argv as latin1 binary strings). */
+/**
+ * One item of a change stream. Keys and argv are binary (argv as latin1 binary strings). Every item
+ * carries a replication offset: a command the offset after it, snapshot items the snapshot's offset
+ * (the `+FULLRESYNC` one: the stream continues after it).
+ */
 export type ChangeEvent =
-  | { readonly type: 'snapshot:start'; readonly replid: string; readonly offset: number }
-  | { readonly type: 'snapshot:entry'; readonly db: number; readonly key: Buffer; readonly value: RdbValue; readonly expireAt: number }
+  /** `reset`: this snapshot replaces a history the stream had a position in (see `sync:reset`) */
+  | { readonly type: 'snapshot:start'; readonly replid: string; readonly offset: number; readonly reset: boolean }
+  | { readonly type: 'snapshot:entry'; readonly db: number; readonly key: Buffer; readonly value: RdbValue; readonly expireAt: number; readonly offset: number }
   | { readonly type: 'snapshot:end'; readonly keys: number; readonly replid: string; readonly offset: number }
   | { readonly type: 'command'; readonly argv: string[]; readonly db: number; readonly offset: number };
 
+/** A saved position of a change stream (see cursor-store). */
+export type ChangeStreamPosition = CursorPosition;
+
 export interface ChangeStreamEvents {
+  /**
+   * A full sync is replacing the history the stream had a position in (the master no longer
+   * covers it, or holds another history): everything derived from earlier items must be dropped.
+   * Emitted right before the `snapshot:start` of that sync (whose `reset` is true).
+   */
+  'sync:reset': [previous: ChangeStreamPosition, replid: string, offset: number];
   'snapshot:start': [replid: string, offset: number];
-  /** `expireAt`: absolute unix ms, -1 without a TTL */
-  'snapshot:entry': [db: number, key: Buffer, value: RdbValue, expireAt: number];
+  /** `expireAt`: absolute unix ms, -1 without a TTL; `offset`: the snapshot's */
+  'snapshot:entry': [db: number, key: Buffer, value: RdbValue, expireAt: number, offset: number];
   'snapshot:end': [keys: number, replid: string, offset: number];
   command: [argv: string[], db: number, offset: number];
   'link:up': [];
@@ -37,12 +58,21 @@ export interface ChangeStreamEvents {
 export interface ChangeStreamOptions extends Omit<ReplicaOptions, 'replDisklessLoad' | 'dir' | 'dbfilename' | 'from'> {
   /** events buffered for the async iterator before the master link is paused @default 1024 */
   highWaterMark?: number;
+  /** with a cursor: the acknowledged position is saved at least this often, ms @default 1000 */
+  cursorSaveIntervalMs?: number;
+  /** with a cursor: ... and after this many acknowledgements @default 1000 */
+  cursorSaveEveryAcks?: number;
 }
 
 export interface ChangeStreamDeps {
   connect: ReplicaConnector;
-  /** a saved position: the last offset handled, in the history `replid` */
-  from?: { replid: string; offset: number };
+  /**
+   * A saved position: the last offset handled, in the history `replid`, and the db the stream had
+   * selected there (default 0). With a cursor it is used only when the cursor holds none.
+   */
+  from?: { replid: string; offset: number; db?: number };
+  /** Where the acknowledged position is kept: loaded at start, saved as the application acks. */
+  cursor?: CursorStore;
 }
 
 /** Every command takes effect as it arrives: MULTI/EXEC are handed on as commands. */
@@ -53,30 +83,172 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
   readonly replica: Replica;
   private queue: ChangeEvent[] | null = null;
   private head = 0;
-  private waiter: ((r: IteratorResult<ChangeEvent>) => void) | null = null;
+  private waiter: { resolve: (r: IteratorResult<ChangeEvent>) => void; reject: (err: Error) => void } | null = null;
   private readonly highWater: number;
   private done = false;
+  /** the cursor could not be loaded: the stream stopped, the iterator rejects with this */
+  private failure: ReplicaError | null = null;
+  /** where the stream started (the cursor's position, else `from`); set once the cursor is loaded */
+  private start: CursorPosition | undefined;
+  /** a history the application may have derived something from exists (a reset drops it) */
+  private hadHistory = false;
+  /** the db the stream has selected, and the offset of the last item handed out */
+  private db = 0;
+  private lastOffset = -1;
+  private snapshotOffset = -1;
+  private resumedOnce = false;
+  private readonly ledger: CursorLedger | null;
+  private readonly saver: CursorSaver | null;
+  /** resolves once the cursor is loaded (false: it failed and the stream stopped) */
+  private readonly ready: Promise<boolean>;
 
   constructor(deps: ChangeStreamDeps, options: ChangeStreamOptions = {}) {
     super();
     this.highWater = options.highWaterMark ?? DEFAULT_CHANGE_STREAM_HIGH_WATER;
-    this.replica = new Replica({ connect: deps.connect, applier: passThrough, payload: (p) => this.snapshotSink(p) }, { ...options, from: deps.from });
-    this.replica.on('sync:start', (i) => {
-      if (i.kind === 'full') this.push({ type: 'snapshot:start', replid: i.replid, offset: i.offset }, () => this.emit('snapshot:start', i.replid, i.offset));
-    });
+    const from = deps.from === undefined ? undefined : { replid: deps.from.replid, offset: deps.from.offset, db: deps.from.db ?? 0 };
+    const problem = from === undefined ? undefined : cursorPositionProblem(from);
+    if (problem !== undefined) throw new ReplicaInvalidOptionError('deps.from', JSON.stringify(deps.from), problem);
+    const cursor = deps.cursor;
+    const { cursorSaveIntervalMs, cursorSaveEveryAcks, ...replicaOptions } = options;
+    if (cursor === undefined) {
+      this.ledger = null;
+      this.saver = null;
+      this.start = from;
+      this.hadHistory = from !== undefined;
+      this.ready = Promise.resolve(true);
+      this.replica = new Replica({ connect: deps.connect, applier: passThrough, payload: (p) => this.snapshotSink(p) }, { ...replicaOptions, from });
+    } else {
+      const intervalMs = cursorSaveIntervalMs ?? DEFAULT_CURSOR_SAVE_INTERVAL_MS;
+      const everyAcks = cursorSaveEveryAcks ?? DEFAULT_CURSOR_SAVE_EVERY_ACKS;
+      if (!(intervalMs > 0)) throw new ReplicaInvalidOptionError('cursorSaveIntervalMs', intervalMs, 'must be > 0');
+      if (!Number.isInteger(everyAcks) || everyAcks < 1) throw new ReplicaInvalidOptionError('cursorSaveEveryAcks', everyAcks, 'must be an integer >= 1');
+      this.ledger = new CursorLedger();
+      this.saver = new CursorSaver(cursor, { intervalMs, everyAcks, onError: (e) => this.emit('error', e) });
+      this.ready = this.loadCursor(cursor, from);
+      // the position is asked for at each connect, once the cursor is loaded
+      const node: UpstreamNode = { psyncTarget: () => this.psyncTarget(), upstreamFullSync() {}, upstreamContinue() {}, feedUpstream() {} };
+      const connect: ReplicaConnector = async (signal) => {
+        if (!(await this.ready)) throw new ReplicaClosedError();
+        return deps.connect(signal);
+      };
+      this.replica = new Replica({ connect, node, applier: passThrough, payload: (p) => this.snapshotSink(p) }, replicaOptions);
+    }
+    this.replica.on('sync:start', (i) => this.syncStart(i.kind, i.replid, i.offset));
     this.replica.on('sync:done', (i) => {
-      if (i.kind === 'full') this.push({ type: 'snapshot:end', keys: i.keys, replid: i.replid, offset: i.offset }, () => this.emit('snapshot:end', i.keys, i.replid, i.offset));
+      if (i.kind !== 'full') return;
+      this.db = this.replica.streamDb;
+      this.lastOffset = i.offset;
+      const ev: ChangeEvent = { type: 'snapshot:end', keys: i.keys, replid: i.replid, offset: i.offset };
+      this.ledger?.snapshotEnd(ev, this.db);
+      this.push(ev, () => this.emit('snapshot:end', i.keys, i.replid, i.offset));
     });
-    this.replica.on('command:applied', (argv, db, offset) => this.push({ type: 'command', argv, db, offset }, () => this.emit('command', argv, db, offset)));
+    this.replica.on('command:applied', (argv, _db, offset) => this.command(argv, offset));
     this.replica.on('link:up', () => this.emit('link:up'));
     this.replica.on('link:down', (e) => this.emit('link:down', e));
     this.replica.on('error', (e) => this.emit('error', e));
   }
 
-  /** Where the stream stands: save it to resume (undefined before the first sync). */
-  get position(): { replid: string; offset: number } | undefined {
+  /** Where the stream stands (the last item handed out): save it to resume (undefined before the first sync). */
+  get position(): ChangeStreamPosition | undefined {
     const replid = this.replica.masterReplid;
-    return replid === '' || replid === '?' ? undefined : { replid, offset: this.replica.offset };
+    return replid === '' || replid === '?' ? undefined : { replid, offset: this.replica.offset, db: this.db };
+  }
+
+  /** With a cursor: the position the acknowledgements reached (saved or not yet). */
+  get ackedPosition(): ChangeStreamPosition | undefined {
+    return this.saver?.acked;
+  }
+
+  /** With a cursor: the last position the cursor store confirmed (or the one loaded at start). */
+  get savedPosition(): ChangeStreamPosition | undefined {
+    return this.saver?.saved;
+  }
+
+  /**
+   * Acknowledges an item (or the command at `offset`) and every item handed out before it: the
+   * cursor moves to the position it gives (cursor-ledger) and is saved with the next batch.
+   * Acknowledging a snapshot entry changes nothing; `snapshot:end` moves the cursor to the snapshot.
+   */
+  ack(item: ChangeEvent | number): void {
+    const ledger = this.ledger;
+    const saver = this.saver;
+    if (ledger === null || saver === null) throw new ReplicaCursorAckError(typeof item === 'number' ? item : item.offset, 'the change stream has no cursor store');
+    if (typeof item === 'number' || item.type === 'command') {
+      const p = ledger.ackOffset(typeof item === 'number' ? item : item.offset);
+      if (p !== undefined) saver.ack(p, false);
+      return;
+    }
+    const p = ledger.ackItem(item.type, item);
+    // a cursor that must stop resuming the dropped history is saved at once
+    if (p !== undefined) saver.ack(p, item.type === 'snapshot:start');
+  }
+
+  /** With a cursor: saves the acknowledged position now; resolves once it is durable. */
+  async flushCursor(): Promise<void> {
+    await this.saver?.flush();
+  }
+
+  private async loadCursor(cursor: CursorStore, from: CursorPosition | undefined): Promise<boolean> {
+    let loaded: CursorPosition | undefined;
+    // settles after the constructor returned, even for a store that throws synchronously
+    await Promise.resolve();
+    try {
+      loaded = await cursor.load();
+      if (loaded !== undefined) {
+        const problem = cursorPositionProblem(loaded);
+        if (problem !== undefined) throw new ReplicaCursorStoreError('load', 'the cursor store', { cause: new Error(`it returned an invalid position: ${problem}`) });
+      }
+    } catch (err) {
+      const e = err as ReplicaError;
+      this.stopWith(typeof e?.code === 'string' && e.code.startsWith('ERR_REPLICA') ? e : new ReplicaCursorStoreError('load', 'the cursor store', { cause: err }));
+      return false;
+    }
+    const start = loaded ?? from;
+    this.start = start;
+    this.hadHistory = start !== undefined;
+    if (loaded !== undefined && this.saver !== null) this.saver.saved = loaded;
+    if (start !== undefined && start.offset >= 0) this.ledger?.resumed(start);
+    return !this.done;
+  }
+
+  /** PSYNC arguments: the history followed in this process, else the cursor's position. */
+  private psyncTarget(): { replid: string; offset: number } | undefined {
+    const replid = this.replica.masterReplid;
+    if (replid !== '' && replid !== '?') return { replid, offset: this.replica.offset + 1 };
+    const s = this.start;
+    return s !== undefined && s.offset >= 0 ? { replid: s.replid, offset: s.offset + 1 } : undefined;
+  }
+
+  private syncStart(kind: 'full' | 'partial', replid: string, offset: number): void {
+    if (kind === 'partial') {
+      // the first +CONTINUE from a saved position: the master does not repeat its SELECT
+      if (!this.resumedOnce && this.start !== undefined && this.lastOffset < 0) this.db = this.start.db;
+      this.resumedOnce = true;
+      this.lastOffset = offset;
+      this.ledger?.replidChanged(replid);
+      return;
+    }
+    this.resumedOnce = true;
+    const reset = this.hadHistory;
+    const previous = this.position ?? this.start;
+    this.hadHistory = true;
+    this.snapshotOffset = offset;
+    this.lastOffset = -1;
+    if (reset && previous !== undefined) this.emit('sync:reset', previous, replid, offset);
+    const ev: ChangeEvent = { type: 'snapshot:start', replid, offset, reset };
+    this.ledger?.snapshotStart(ev, replid, offset);
+    this.push(ev, () => this.emit('snapshot:start', replid, offset));
+  }
+
+  private command(argv: string[], offset: number): void {
+    const db = this.db;
+    if (argv.length === 2 && argv[0].toLowerCase() === 'select') {
+      const n = Number(argv[1]);
+      if (Number.isInteger(n) && n >= 0) this.db = n;
+    }
+    this.ledger?.command(argv, this.lastOffset, offset);
+    this.lastOffset = offset;
+    this.push({ type: 'command', argv, db, offset }, () => this.emit('command', argv, db, offset));
   }
 
   /** The snapshot of a full sync, parsed as it streams, one event per key. */
@@ -90,7 +262,10 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
         },
         entry: (e: RdbEntry) => {
           keys++;
-          this.push({ type: 'snapshot:entry', db: e.db, key: e.key, value: e.value, expireAt: e.expireAtMs }, () => this.emit('snapshot:entry', e.db, e.key, e.value, e.expireAtMs));
+          const offset = this.snapshotOffset;
+          this.push({ type: 'snapshot:entry', db: e.db, key: e.key, value: e.value, expireAt: e.expireAtMs, offset }, () =>
+            this.emit('snapshot:entry', e.db, e.key, e.value, e.expireAtMs, offset),
+          );
         },
       },
       { copyStrings: true, totalBytes: p.kind === 'length' ? p.length : undefined },
@@ -116,7 +291,7 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
     const w = this.waiter;
     if (w !== null) {
       this.waiter = null;
-      w({ value: ev, done: false });
+      w.resolve({ value: ev, done: false });
       return;
     }
     q.push(ev);
@@ -137,9 +312,10 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
           if ((this.queue as ChangeEvent[]).length - this.head < this.highWater / 2) this.replica.resumeLink();
           return Promise.resolve({ value, done: false });
         }
+        if (this.failure !== null) return Promise.reject(this.failure);
         if (this.done) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => {
-          this.waiter = resolve;
+        return new Promise((resolve, reject) => {
+          this.waiter = { resolve, reject };
         });
       },
       return: async () => {
@@ -149,14 +325,30 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
     };
   }
 
-  /** Stops following the master; a waiting iterator ends. */
+  /** A fault the stream cannot continue after (the cursor cannot be loaded): stop, report, reject the iterator. */
+  private stopWith(err: ReplicaError): void {
+    if (this.done) return;
+    this.failure = err;
+    const w = this.waiter;
+    this.waiter = null;
+    w?.reject(err);
+    this.emit('error', err);
+    this.close().catch((e: ReplicaError) => this.emit('error', e));
+  }
+
+  /**
+   * Stops following the master; a waiting iterator ends. With a cursor, the acknowledged position
+   * is saved first (rejects when that save fails; the stream is closed either way). The cursor
+   * store itself stays open: it belongs to the application.
+   */
   async close(): Promise<void> {
     if (this.done) return;
     this.done = true;
     const w = this.waiter;
     this.waiter = null;
-    w?.({ value: undefined, done: true });
+    w?.resolve({ value: undefined, done: true });
     await this.replica.close();
+    await this.saver?.close();
   }
 }
 

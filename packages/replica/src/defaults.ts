@@ -18,3 +18,9 @@ export const DEFAULT_DBFILENAME = 'dump.rdb';
 export const MAX_HANDSHAKE_REPLY = 64 * 1024;
 /** change stream: events buffered before the master link is paused */
 export const DEFAULT_CHANGE_STREAM_HIGH_WATER = 1024;
+/** change stream with a cursor: the acknowledged position is saved at least this often, ms */
+export const DEFAULT_CURSOR_SAVE_INTERVAL_MS = 1_000;
+/** change stream with a cursor: ... and after this many acknowledgements */
+export const DEFAULT_CURSOR_SAVE_EVERY_ACKS = 1_000;
+/** the longest cursor file read back (a valid one is under 200 bytes) */
+export const MAX_CURSOR_FILE_BYTES = 4_096;

@@ -12,6 +12,9 @@
  * | `ERR_REPLICA_LOAD` | {@link ReplicaLoadError} | the snapshot could not be stored or loaded (bad RDB, file error) |
  * | `ERR_REPLICA_CLOSED` | {@link ReplicaClosedError} | the replica (or change stream) was closed |
  * | `ERR_REPLICA_INVALID_OPTION` | {@link ReplicaInvalidOptionError} | an option out of range |
+ * | `ERR_REPLICA_CURSOR_CORRUPT` | {@link ReplicaCursorCorruptError} | a saved change-stream cursor cannot be read back (torn, garbage, another format) |
+ * | `ERR_REPLICA_CURSOR_STORE` | {@link ReplicaCursorStoreError} | a cursor store failed to load or save (I/O error) |
+ * | `ERR_REPLICA_CURSOR_ACK` | {@link ReplicaCursorAckError} | an ack of an offset the change stream never handed out, or an ack without a cursor |
  */
 export class ReplicaError extends Error {
   override name = 'ReplicaError';
@@ -82,5 +85,41 @@ export class ReplicaInvalidOptionError extends ReplicaError {
     reason: string,
   ) {
     super('ERR_REPLICA_INVALID_OPTION', `invalid option ${option}=${String(value)}: ${reason}`);
+  }
+}
+
+export class ReplicaCursorCorruptError extends ReplicaError {
+  override name = 'ReplicaCursorCorruptError';
+  constructor(
+    /** where the cursor was read from (a file path, a store name) */
+    readonly source: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_REPLICA_CURSOR_CORRUPT', `the change-stream cursor in ${source} cannot be read: ${reason}`, options);
+  }
+}
+
+export class ReplicaCursorStoreError extends ReplicaError {
+  override name = 'ReplicaCursorStoreError';
+  constructor(
+    /** 'load' or 'save' */
+    readonly operation: 'load' | 'save',
+    /** where the cursor lives (a file path, a store name) */
+    readonly source: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_REPLICA_CURSOR_STORE', `cannot ${operation} the change-stream cursor in ${source}: ${(options?.cause as Error | undefined)?.message ?? 'unknown error'}`, options);
+  }
+}
+
+export class ReplicaCursorAckError extends ReplicaError {
+  override name = 'ReplicaCursorAckError';
+  constructor(
+    /** the offset acknowledged (-1 when no cursor is configured) */
+    readonly offset: number,
+    reason: string,
+  ) {
+    super('ERR_REPLICA_CURSOR_ACK', `cannot acknowledge offset ${offset}: ${reason}`);
   }
 }

@@ -1,7 +1,11 @@
 /** @replikit/replica: the replica side of Redis 7.0 replication, and change streams over any 7.0 master. */
 export { createReplica, Replica } from './replica';
 export { createChangeStream, ChangeStream } from './change-stream';
-export type { ChangeEvent, ChangeStreamEvents, ChangeStreamOptions, ChangeStreamDeps } from './change-stream';
+export type { ChangeEvent, ChangeStreamEvents, ChangeStreamOptions, ChangeStreamDeps, ChangeStreamPosition } from './change-stream';
+export { createMemoryCursorStore, cursorPositionProblem } from './cursor-store';
+export type { CursorStore, CursorPosition } from './cursor-store';
+export { createFileCursorStore, FileCursorStore, encodeCursorFile, decodeCursorFile } from './cursor-file-store';
+export type { FileCursorStoreOptions } from './cursor-file-store';
 export { createKeyspaceApplier } from './stream-applier';
 export type { StreamApplier, ApplyOutcome, KeyspaceApplierStats } from './stream-applier';
 export { tcpConnector } from './tcp-connector';
@@ -23,4 +27,7 @@ export {
   ReplicaLoadError,
   ReplicaClosedError,
   ReplicaInvalidOptionError,
+  ReplicaCursorCorruptError,
+  ReplicaCursorStoreError,
+  ReplicaCursorAckError,
 } from './errors';

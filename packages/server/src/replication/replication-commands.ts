@@ -47,6 +47,18 @@ function result(r: ReturnType<ServerReplication['node']['psync']>): CommandResul
   return r === undefined ? NO_REPLY : r;
 }
 
+/**
+ * PSYNC / SYNC through `run`; when it became a full sync and `repl-disable-tcp-nodelay` is yes, the
+ * replica's socket turns Nagle back on (syncCommand's connDisableTcpNoDelay: fewer, larger packets
+ * for the snapshot and the stream). A partial resync keeps TCP_NODELAY, as in Redis 7.0.
+ */
+function syncing(repl: ServerReplication, client: ServerClient, run: () => ReturnType<ServerReplication['node']['psync']>): CommandResult {
+  const fullBefore = repl.node.counters.syncFull;
+  const r = run();
+  if (repl.node.counters.syncFull > fullBefore && repl.replDisableTcpNodelay) (client as ClientConnection).socket.setNoDelay(false);
+  return result(r);
+}
+
 function replicaof(repl: ServerReplication, name: string): ServerCommandSpec {
   return spec(name, 3, REPLICAOF_FLAGS, ADMIN_CAT, (ctx, argv) => {
     const host = argv[1] as string;
@@ -93,9 +105,9 @@ export function replicationCommands(repl: ServerReplication): ServerCommandSpec[
     spec('psync', -3, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => {
       // PSYNC ... FAILOVER from the master handing over to this replica (FAILOVER command)
       const args = psyncFailoverArgv(repl, ctx.client, argv);
-      return args instanceof ErrorReply ? args : result(repl.node.psync(transportOf(repl, ctx.client), args));
+      return args instanceof ErrorReply ? args : syncing(repl, ctx.client, () => repl.node.psync(transportOf(repl, ctx.client), args));
     }),
-    spec('sync', 1, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => result(repl.node.sync(transportOf(repl, ctx.client), argv))),
+    spec('sync', 1, SYNC_FLAGS, ADMIN_CAT, (ctx, argv) => syncing(repl, ctx.client, () => repl.node.sync(transportOf(repl, ctx.client), argv))),
     spec('replconf', -1, ['admin', 'noscript', 'loading', 'stale', 'allow-busy'], ADMIN_CAT, (ctx, argv) =>
       result(repl.node.replconf(transportOf(repl, ctx.client), argv)),
     ),

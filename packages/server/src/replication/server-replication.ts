@@ -129,6 +129,11 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
       .map((r) => ({ ip: r.ip, port: r.port, ackOffset: r.offset }));
   }
 
+  /** `repl-disable-tcp-nodelay`: replica sockets leave Nagle on once a full sync starts */
+  get replDisableTcpNodelay(): boolean {
+    return this.deps.config.getBool('repl-disable-tcp-nodelay');
+  }
+
   get masterClient(): ServerClient | undefined {
     return this.upstream?.masterClient;
   }
