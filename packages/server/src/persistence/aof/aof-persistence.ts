@@ -9,13 +9,14 @@
 import { unlinkSync } from 'node:fs';
 import type { Keyspace, PropagatedCommand } from '@replikit/keyspace';
 import { ErrorReply } from '@replikit/resp';
-import { AofWriteError } from '../../errors';
 import type { ServerConfig } from '../../config/server-config';
+import { AofWriteError } from '../../errors';
 import type { Logger } from '../../logger';
 import { writeBaseSync } from './aof-base';
 import { AofFiles } from './aof-files';
 import { type AofLoadResult, loadAofFiles } from './aof-loader';
 import { AofRewriter } from './aof-rewrite';
+import { needsAofUpgrade, upgradeAof } from './aof-upgrade';
 import { IncrWriter } from './incr-writer';
 import { type AofManifest, baseFileName, emptyManifest, incrFileName } from './manifest';
 
@@ -89,6 +90,9 @@ export class AofPersistence {
   async loadAtStartup(): Promise<AofLoadResult | undefined> {
     this.manifest = this.files.readManifest();
     const c = this.deps.config;
+    // a pre-7.0 single-file AOF in `dir` becomes the base of the multi-part layout first
+    const upgrade = { files: this.files, manifest: this.manifest, logger: this.deps.logger, dir: c.getString('dir'), filename: c.getString('appendfilename'), dirname: c.getString('appenddirname') };
+    if (needsAofUpgrade(upgrade)) this.manifest = upgradeAof(upgrade);
     this.loading = true;
     let r: AofLoadResult | undefined;
     try {
