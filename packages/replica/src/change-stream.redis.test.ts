@@ -92,7 +92,7 @@ describeRedis('change stream over a redis-server 7.0 master', () => {
 
     // save, stop, write more, resume: a partial resync hands over exactly the missed commands
     const saved = cs.position;
-    expect(saved).toEqual({ replid: await infoField(admin, 'replication', 'master_replid'), offset: target });
+    expect(saved).toEqual({ replid: await infoField(admin, 'replication', 'master_replid'), offset: target, db: 0 });
     await cs.close();
     expect((await it.next()).done).toBe(true);
     await admin.call('SET', 'while-away', '1');

@@ -49,7 +49,7 @@ describe('change stream over an in-memory link', () => {
       // the stream continues in repl-stream-db (5) without a SELECT
       expect(events[4 + i]).toEqual({ type: 'command', argv: ['SET', `key${i}`, `${i}`], db: 5, offset });
     }
-    expect(cs.position).toEqual({ replid: REPLID_A, offset });
+    expect(cs.position).toEqual({ replid: REPLID_A, offset, db: 5 });
     expect(cs.replica.linkPaused).toBe(false);
   });
 });
