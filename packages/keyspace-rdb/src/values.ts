@@ -1,12 +1,12 @@
 /**
  * Stored keyspace values <-> @replikit/rdb values, element by element, with no plain-value copy
  * in between. Keys and elements are binary (latin1) strings on the keyspace side and Buffers on the
- * RDB side. Streams are kept opaquely by the keyspace (OpaqueStreamValue holds the RDB StreamValue),
- * so a stream round-trips unchanged.
+ * RDB side. Streams convert through the keyspace's plain stream format (the same shape as the RDB
+ * package's StreamValue).
  */
-import { type CollectionValue, OpaqueStreamValue, type StoredValue } from '@replikit/keyspace';
+import { type CollectionValue, type StoredValue, type StreamValue as LiveStreamValue, streamFromPlain, streamToPlain } from '@replikit/keyspace';
 import { HashValue, ListValue, SetValue, ZSetValue } from '@replikit/keyspace/internal';
-import type { RdbValue, StreamValue } from '@replikit/rdb';
+import type { RdbValue } from '@replikit/rdb';
 import { UnsupportedValueTypeError } from './errors';
 
 const toBuf = (s: string): Buffer => Buffer.from(s, 'latin1');
@@ -41,29 +41,10 @@ export function storedToRdbValue(v: StoredValue): RdbValue {
       return { type: 'zset', value: out };
     }
     case 'stream':
-      return { type: 'stream', value: (v as OpaqueStreamValue).payload as StreamValue };
+      return { type: 'stream', value: streamToPlain(v as LiveStreamValue) };
     default:
       throw new UnsupportedValueTypeError((v as CollectionValue).type);
   }
-}
-
-const own = (b: Buffer): Buffer => Buffer.from(b);
-
-/**
- * A stream whose Buffers are its own: the RDB reader hands out views into its input chunks, and a
- * stored stream is kept as is, so without copies it would pin (and follow changes to) those chunks.
- */
-function ownStream(s: StreamValue): StreamValue {
-  return {
-    ...s,
-    entries: s.entries.map((e) => ({ id: e.id, fields: e.fields.map(([f, x]) => [own(f), own(x)] as [Buffer, Buffer]) })),
-    groups: s.groups.map((g) => ({
-      ...g,
-      name: own(g.name),
-      pel: g.pel.map((p) => ({ ...p })),
-      consumers: g.consumers.map((c) => ({ ...c, name: own(c.name), pending: c.pending.slice() })),
-    })),
-  };
 }
 
 /**
@@ -95,7 +76,7 @@ export function rdbValueToStored(v: RdbValue): StoredValue {
       return ZSetValue.fromPlain(pairs);
     }
     case 'stream':
-      return new OpaqueStreamValue(ownStream(v.value));
+      return streamFromPlain(v.value);
     default:
       throw new UnsupportedValueTypeError(v.type);
   }

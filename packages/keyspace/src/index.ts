@@ -47,7 +47,9 @@ export { RecordingStorageAdapter } from './storage/recording-adapter';
 export type { StorageChange } from './storage/recording-adapter';
 export { toPlain, fromPlain, supportedPlainTypes } from './types/plain';
 export type { PlainValue, PlainOf, ValueCodec } from './types/plain';
-export { OpaqueStreamValue } from './types/stream';
+export { streamFromPlain, streamToPlain } from './types/stream';
+export type { PlainStream, PlainStreamId } from './types/stream';
+export { StreamValue } from './types/stream-value';
 export {
   KeyspaceError,
   InvalidOptionError,

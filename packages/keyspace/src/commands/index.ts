@@ -42,6 +42,7 @@ import { hllCommands } from './hll';
 import { geoCommands } from './geo';
 import { geoSearchCommands } from './geo-search';
 import { listMpopCommands } from './list-mpop';
+import { streamCommands } from './stream';
 // --- end of command families ---
 
 export const allCommands: readonly CommandSpec[] = [
@@ -64,5 +65,6 @@ export const allCommands: readonly CommandSpec[] = [
   ...geoCommands,
   ...geoSearchCommands,
   ...listMpopCommands,
+  ...streamCommands,
   // --- end family spreads ---
 ];
