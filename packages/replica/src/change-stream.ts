@@ -200,7 +200,7 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
       }
     } catch (err) {
       const e = err as ReplicaError;
-      this.stopWith(typeof e?.code === 'string' && e.code.startsWith('ERR_REPLICA') ? e : new ReplicaCursorStoreError('load', 'the cursor store', { cause: err }));
+      this.stopWith(typeof e?.code === 'string' ? e : new ReplicaCursorStoreError('load', 'the cursor store', { cause: err }));
       return false;
     }
     const start = loaded ?? from;

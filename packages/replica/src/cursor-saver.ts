@@ -57,7 +57,7 @@ export class CursorSaver {
       },
       (err: unknown) => {
         const e = err as ReplicaError;
-        throw typeof e?.code === 'string' && e.code.startsWith('ERR_REPLICA') ? e : new ReplicaCursorStoreError('save', 'the cursor store', { cause: err });
+        throw typeof e?.code === 'string' ? e : new ReplicaCursorStoreError('save', 'the cursor store', { cause: err });
       },
     );
     this.inFlight = run;

@@ -8,6 +8,7 @@
  * | `ERR_STORAGE_LMDB_OPEN` | {@link LmdbOpenError} | the environment cannot be opened, or it was written with another database count or format |
  * | `ERR_STORAGE_LMDB_CORRUPT_RECORD` | {@link LmdbCorruptRecordError} | a stored record cannot be decoded at load |
  * | `ERR_STORAGE_LMDB_WRITE` | {@link LmdbWriteError} | a write transaction failed (disk full, map full): nothing of the unit was stored |
+ * | `ERR_STORAGE_LMDB_CURSOR_CORRUPT` | {@link LmdbCursorCorruptError} | a change-stream cursor stored in LMDB cannot be decoded, or a position to save is invalid |
  */
 export class StorageLmdbError extends Error {
   override name = 'StorageLmdbError';
@@ -58,5 +59,17 @@ export class LmdbWriteError extends StorageLmdbError {
     options?: { cause?: unknown },
   ) {
     super('ERR_STORAGE_LMDB_WRITE', `writing to the LMDB storage at ${path} failed: ${(options?.cause as Error | undefined)?.message ?? 'unknown error'}`, options);
+  }
+}
+
+export class LmdbCursorCorruptError extends StorageLmdbError {
+  override name = 'LmdbCursorCorruptError';
+  constructor(
+    /** the cursor's name in its table */
+    readonly cursor: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_STORAGE_LMDB_CURSOR_CORRUPT', `the change-stream cursor ${JSON.stringify(cursor)} in LMDB cannot be used: ${reason}`, options);
   }
 }

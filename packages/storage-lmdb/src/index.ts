@@ -4,4 +4,6 @@ export type { LmdbStorageOptions, LmdbFsyncPolicy, LmdbStorageStats } from './lm
 export { encodeRecord, decodeRecord } from './record-codec';
 export type { DecodedRecord } from './record-codec';
 export { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
-export { StorageLmdbError, LmdbInvalidOptionError, LmdbOpenError, LmdbCorruptRecordError, LmdbWriteError } from './errors';
+export { StorageLmdbError, LmdbInvalidOptionError, LmdbOpenError, LmdbCorruptRecordError, LmdbWriteError, LmdbCursorCorruptError } from './errors';
+export { createLmdbCursorStore, LmdbCursorStore, LMDB_CURSOR_TABLE } from './cursor-store';
+export type { LmdbCursorStoreOptions, LmdbCursorPosition } from './cursor-store';
