@@ -183,7 +183,8 @@ describe('WATCH versions and key-modified listeners', () => {
 describe('RDB glue', () => {
   it('load/dump/peek through plain values, streams kept opaquely through COPY/RENAME/MOVE', () => {
     const k = kit();
-    const payload = { entries: [['1-0', ['f', 'v']]] };
+    const id = { ms: 1n, seq: 0n };
+    const payload = { entries: [{ id, fields: [[Buffer.from('f'), Buffer.from('v')]] }], length: 1n, lastId: id, firstId: id, maxDeletedId: { ms: 0n, seq: 0n }, entriesAdded: 1n, groups: [] };
     k.ks.load(0, 's', { type: 'stream', value: payload }, k.clock.now + 5000);
     k.ks.load(0, 'str', { type: 'string', value: 'x' });
     k.ks.load(0, 'raw', 'y');
@@ -234,8 +235,10 @@ describe('command table and plain values', () => {
     const { toPlain, fromPlain } = await import('./types/plain');
     expect(toPlain('abc')).toEqual({ type: 'string', value: 'abc' });
     expect(fromPlain({ type: 'string', value: 'abc' })).toBe('abc');
-    const s = fromPlain({ type: 'stream', value: 42 });
-    expect(toPlain(s)).toEqual({ type: 'stream', value: 42 });
+    const z = { ms: 0n, seq: 0n };
+    const empty = { entries: [], length: 0n, lastId: z, firstId: z, maxDeletedId: z, entriesAdded: 0n, groups: [] };
+    const s = fromPlain({ type: 'stream', value: empty });
+    expect(toPlain(s)).toEqual({ type: 'stream', value: empty });
     expect(() => fromPlain({ type: 'nope', value: [] } as never)).toThrow(expect.objectContaining({ code: 'ERR_KEYSPACE_UNKNOWN_TYPE' }));
   });
 

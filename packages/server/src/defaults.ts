@@ -26,6 +26,8 @@ export interface ServerUser {
   readonly passwords?: readonly string[];
   /** `nopass`: any password authenticates. @default false */
   readonly nopass?: boolean;
+  /** Every ACL rule of the directive, in order (`on`, `>pw`, `~cache:*`, `+@read` ...); when set it replaces the fields above. @default undefined */
+  readonly rules?: readonly string[];
 }
 
 export interface ServerOptions {
@@ -44,6 +46,12 @@ export interface ServerOptions {
   requirepass?: string;
   /** `user` directives (subset). A `default` entry here overrides `requirepass`. @default [] */
   users?: readonly ServerUser[];
+  /** `aclfile`: load users from this file at start (ACL LOAD / ACL SAVE use it); exclusive with `users`. @default undefined */
+  aclfile?: string;
+  /** `acllog-max-len`: ACL LOG entries kept. @default 128 */
+  acllogMaxLen?: number;
+  /** `acl-pubsub-default`: the channels a new user may use. @default 'resetchannels' */
+  aclPubsubDefault?: 'allchannels' | 'resetchannels';
   /** `maxclients`: connections beyond this get `-ERR max number of clients reached`. @default 10000 */
   maxclients?: number;
   /** `timeout`: close a client idle for this many seconds (0 = never). @default 0 */
@@ -80,6 +88,9 @@ export interface ResolvedServerOptions {
   unixsocketperm: number | undefined;
   requirepass: string | undefined;
   users: ServerUser[];
+  aclfile: string | undefined;
+  acllogMaxLen: number;
+  aclPubsubDefault: 'allchannels' | 'resetchannels';
   maxclients: number;
   timeout: number;
   tcpKeepalive: number;
@@ -104,6 +115,9 @@ export const SERVER_DEFAULTS: Readonly<ResolvedServerOptions> = Object.freeze({
   unixsocketperm: undefined,
   requirepass: undefined,
   users: [],
+  aclfile: undefined,
+  acllogMaxLen: 128,
+  aclPubsubDefault: 'resetchannels',
   maxclients: 10000,
   timeout: 0,
   tcpKeepalive: 300,
@@ -137,6 +151,9 @@ export function resolveServerOptions(options: ServerOptions = {}): ResolvedServe
     unixsocketperm: options.unixsocketperm ?? d.unixsocketperm,
     requirepass: options.requirepass ?? d.requirepass,
     users: [...(options.users ?? d.users)],
+    aclfile: options.aclfile ?? d.aclfile,
+    acllogMaxLen: options.acllogMaxLen ?? d.acllogMaxLen,
+    aclPubsubDefault: options.aclPubsubDefault ?? d.aclPubsubDefault,
     maxclients: nonNegativeInt('maxclients', options.maxclients ?? d.maxclients),
     timeout: nonNegativeInt('timeout', options.timeout ?? d.timeout),
     tcpKeepalive: nonNegativeInt('tcp-keepalive', options.tcpKeepalive ?? d.tcpKeepalive),

@@ -31,13 +31,18 @@ export interface PlainStream {
   }>;
 }
 
+const ZERO: PlainStreamId = { ms: 0n, seq: 0n };
+/** Missing parts of a plain stream default to an empty stream's. */
+const EMPTY_PLAIN: PlainStream = { entries: [], length: 0n, lastId: ZERO, firstId: ZERO, maxDeletedId: ZERO, entriesAdded: 0n, groups: [] };
+
 const toKey = (id: PlainStreamId): IdKey => idKey(id.ms, id.seq);
 const toPlainId = (k: IdKey): PlainStreamId => ({ ms: idPartBig(k, 0), seq: idPartBig(k, 8) });
 const str = (b: Buffer): string => b.toString('latin1');
 const buf = (s: string): Buffer => Buffer.from(s, 'latin1');
 
 /** A live stream from the plain format. */
-export function streamFromPlain(p: PlainStream): StreamValue {
+export function streamFromPlain(plain: Partial<PlainStream>): StreamValue {
+  const p = { ...EMPTY_PLAIN, ...plain };
   const s = new StreamValue();
   for (const e of p.entries) {
     const fields: string[] = [];

@@ -47,8 +47,12 @@ export function resetClientState(rt: ServerRuntime, c: ClientConnection): void {
   c.noEvict = false;
 }
 
-function authenticate(rt: ServerRuntime, c: ClientConnection, user: string, pass: string): boolean {
-  if (!rt.users.check(user, pass)) return false;
+function authenticate(rt: ServerRuntime, c: ClientConnection, user: string, pass: string, commandName: string): boolean {
+  if (!rt.users.check(user, pass)) {
+    // ACL LOG entry of reason `auth`, object the command name as sent
+    rt.users.logAuthFailure(c, user, commandName);
+    return false;
+  }
   c.user = user;
   c.authenticated = true;
   return true;
@@ -94,9 +98,9 @@ export const connectionCommands: ServerCommandSpec[] = [
     const rt = ctx.runtime;
     if (argv.length === 2) {
       if (rt.users.defaultUserNopass) return AUTH_NOPASS;
-      return authenticate(rt, ctx.client as ClientConnection, 'default', argv[1] as string) ? OK : WRONGPASS;
+      return authenticate(rt, ctx.client as ClientConnection, 'default', argv[1] as string, argv[0] as string) ? OK : WRONGPASS;
     }
-    return authenticate(rt, ctx.client as ClientConnection, argv[1] as string, argv[2] as string) ? OK : WRONGPASS;
+    return authenticate(rt, ctx.client as ClientConnection, argv[1] as string, argv[2] as string, argv[0] as string) ? OK : WRONGPASS;
   }),
   spec('hello', -1, CONN, ['@fast', '@connection'], (ctx, argv) => {
     const c = ctx.client as ClientConnection;
@@ -124,7 +128,7 @@ export const connectionCommands: ServerCommandSpec[] = [
         j++;
       } else return new ErrorReply(`ERR Syntax error in HELLO option '${opt}'`);
     }
-    if (user !== undefined && !authenticate(rt, c, user, pass)) return WRONGPASS;
+    if (user !== undefined && !authenticate(rt, c, user, pass, argv[0] as string)) return WRONGPASS;
     if (!c.authenticated && rt.users.defaultUserNeedsAuth) {
       return new ErrorReply(
         'NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH <user> <pass> option can be used to authenticate the client and select the RESP protocol version at the same time',

@@ -27,7 +27,9 @@ export function unwatchAll(rt: ServerRuntime, c: ServerClient): void {
 
 /** Runs the queued commands: all-keyspace blocks go to ks.executeTransaction in one piece. */
 function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerClient['multi']>['queue']): RespValue | typeof NO_REPLY {
-  if (queue.every((q) => q.entry.spec.keyspace === true)) {
+  // ACL rules are checked again at EXEC: they may have changed since the commands were queued
+  const denied = rt.users.restricted ? rt.users.execRefusals(c, queue) : undefined;
+  if (denied === undefined && queue.every((q) => q.entry.spec.keyspace === true)) {
     for (const q of queue) {
       const s = rt.stats.command(q.entry.fullname);
       s.calls++;
@@ -45,7 +47,13 @@ function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerC
   // Each queued command's replies: usually one; SUBSCRIBE a b writes several itself.
   const perCommand: RespValue[][] = [];
   rt.propagateAsUnit(c, () => {
-    for (const q of queue) {
+    for (let i = 0; i < queue.length; i++) {
+      const q = queue[i] as (typeof queue)[number];
+      const refusal = denied?.[i];
+      if (refusal !== undefined) {
+        perCommand.push([refusal]);
+        continue;
+      }
       const outer = c.captured;
       c.captured = [];
       let r: ReturnType<typeof rt.dispatcher.call>;

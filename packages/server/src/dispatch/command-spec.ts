@@ -1,4 +1,4 @@
-import type { CommandFlag } from '@replikit/keyspace';
+import type { CommandFlag, KeySpec } from '@replikit/keyspace';
 import type { RespValue } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
 import type { ServerRuntime } from './server-runtime';
@@ -43,6 +43,8 @@ export interface ServerCommandSpec {
   readonly categories?: readonly string[];
   /** COMMAND INFO tips (`request_policy:all_shards`, `nondeterministic_output`) */
   readonly tips?: readonly string[];
+  /** Redis 7.0 key specifications (ACL key checks); derived from firstKey/lastKey/keyStep when absent */
+  readonly keySpecs?: readonly KeySpec[];
   /** Container commands (CLIENT, COMMAND, PUBSUB, CONFIG): lower-case subcommand name -> spec named `client|id`. */
   readonly subcommands?: ReadonlyMap<string, ServerCommandSpec>;
   /** COMMAND DOCS summary, group, since */

@@ -39,6 +39,7 @@ export interface DispatchObserver {
  * 1. lookup (unknown command / unknown subcommand) and arity
  * 2. authentication (NOAUTH), unless the command is `no-auth`
  * 3. `no-multi` commands inside MULTI
+ * 3a. ACL permissions (NOPERM), logged in ACL LOG
  * 3b. MISCONF (persistence failing, `stop-writes-on-bgsave-error`), for writes and PING
  * 4. NOREPLICAS (master with min-replicas-to-write), for writes (and EXEC of queued writes)
  * 5. READONLY (replica with replica-read-only), for writes from normal clients
@@ -85,7 +86,7 @@ export class Dispatcher {
     }
     else {
       client.lastCommand = found.fullname;
-      const refusal = this.check(client, found);
+      const refusal = this.check(client, found, argv);
       if (refusal !== undefined) this.reject(client, found, refusal);
       else if (this.rt.pauses.active !== undefined && this.rt.pauses.holds(client, found.isWrite || found.mayReplicate || (found.fullname === 'exec' && client.multi?.hasWrite === true))) {
         // CLIENT PAUSE: the command runs (from the start of processCommand) when the pause ends
@@ -99,11 +100,16 @@ export class Dispatcher {
   }
 
   /** Steps 2-8: the first refusal, or undefined. */
-  private check(client: ServerClient, e: TableEntry): ErrorReply | undefined {
+  private check(client: ServerClient, e: TableEntry, argv: string[]): ErrorReply | undefined {
     const rt = this.rt;
     if (!client.authenticated && !e.noAuth && rt.users.defaultUserNeedsAuth) return NOAUTH;
     const multi = client.multi;
     if (multi !== undefined && e.noMulti) return NOT_IN_MULTI;
+    // ACL (fast path: every user may run everything)
+    if (rt.users.restricted) {
+      const denied = rt.users.refusal(client, e, argv, multi !== undefined ? 'multi' : 'toplevel');
+      if (denied !== undefined) return denied;
+    }
     const isExec = e.fullname === 'exec';
     const isWrite = e.isWrite || (isExec && multi?.hasWrite === true);
     const diskError = rt.diskErrorCheck;

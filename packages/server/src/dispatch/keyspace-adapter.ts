@@ -1,4 +1,4 @@
-import type { CommandEntry, Keyspace, PropagatedCommand, Session } from '@replikit/keyspace';
+import { type CommandEntry, type Keyspace, type PropagatedCommand, type Session, aclCategoriesOf } from '@replikit/keyspace';
 import type { RespValue } from '@replikit/resp';
 import type { ServerCommandSpec } from './command-spec';
 import type { KeyspaceBridge, KeyspaceResult } from './keyspace-bridge';
@@ -18,6 +18,8 @@ function toSpec(e: CommandEntry, fullname: string): ServerCommandSpec {
     firstKey: e.firstKey,
     lastKey: e.lastKey,
     keyStep: e.keyStep,
+    categories: aclCategoriesOf(e),
+    keySpecs: e.keySpecs,
     subcommands,
     keyspace: true,
     docs: e.group !== undefined ? { summary: '', group: e.group, since: '1.0.0' } : undefined,

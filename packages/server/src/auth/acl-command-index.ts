@@ -1,0 +1,110 @@
+import type { KeySpec } from '@replikit/keyspace';
+import type { ServerCommandSpec } from '../dispatch/command-spec';
+import type { CommandTable } from '../dispatch/command-table';
+
+/** Redis 7.0's ACL categories in acl.c's table order (ACL CAT lists them in this order). */
+export const ACL_CATEGORIES = [
+  'keyspace', 'read', 'write', 'set', 'sortedset', 'list', 'hash', 'string', 'bitmap', 'hyperloglog', 'geo',
+  'stream', 'pubsub', 'admin', 'fast', 'slow', 'blocking', 'dangerous', 'connection', 'transaction', 'scripting',
+] as const;
+
+const CATEGORY_BIT = new Map<string, number>(ACL_CATEGORIES.map((c, i) => [c, 2 ** i]));
+
+/** The bit of a category name (any case, without the `@`), or 0 when it is not a category. */
+export function categoryBit(name: string): number {
+  return CATEGORY_BIT.get(name.toLowerCase()) ?? 0;
+}
+
+/** Key permissions a key argument needs: ACCESS reads, INSERT/DELETE/UPDATE write. */
+export const PERM_READ = 1;
+export const PERM_WRITE = 2;
+
+/** One command (or subcommand) as the ACL code sees it. */
+export interface AclCommand {
+  /** `get`, `client|list` */
+  readonly fullname: string;
+  /** bit set of ACL_CATEGORIES */
+  readonly categories: number;
+  readonly spec: ServerCommandSpec;
+  readonly parent: AclCommand | undefined;
+  readonly subcommands: readonly AclCommand[] | undefined;
+}
+
+/** ACL categories of a spec: the listed ones, or those implied by its flags (setImplicitACLCategories). */
+export function specCategories(s: ServerCommandSpec): string[] {
+  if (s.categories) return s.categories.map((c) => c.replace(/^@/, '').toLowerCase());
+  const f = new Set<string>(s.flags);
+  const out: string[] = [];
+  if (f.has('write')) out.push('write');
+  if (f.has('readonly')) out.push('read');
+  if (f.has('admin')) out.push('admin', 'dangerous');
+  if (f.has('pubsub')) out.push('pubsub');
+  if (f.has('blocking')) out.push('blocking');
+  out.push(f.has('fast') ? 'fast' : 'slow');
+  return out;
+}
+
+function build(s: ServerCommandSpec, fullname: string, parent: AclCommand | undefined): AclCommand {
+  let categories = 0;
+  for (const c of specCategories(s)) categories |= categoryBit(c);
+  const cmd: { -readonly [K in keyof AclCommand]: AclCommand[K] } = { fullname, categories, spec: s, parent, subcommands: undefined };
+  if (s.subcommands !== undefined) {
+    cmd.subcommands = [...s.subcommands.entries()].map(([name, sub]) => build(sub, `${fullname}|${name.toLowerCase()}`, cmd));
+  }
+  return cmd;
+}
+
+/**
+ * The command table as ACL rules address it: every command and subcommand with its category
+ * bits, in table order, looked up case-insensitively by `name` or `container|sub`. Rebuilt when
+ * commands are registered after it was first used.
+ */
+export class AclCommandIndex {
+  private list: AclCommand[] = [];
+  private readonly byName = new Map<string, AclCommand>();
+  private builtFrom = -1;
+  private builtSpecs: ServerCommandSpec[] = [];
+
+  constructor(private readonly table: CommandTable) {}
+
+  private refresh(): void {
+    const specs = this.table.specs();
+    if (specs.length === this.builtFrom && specs.every((s, i) => s === this.builtSpecs[i])) return;
+    this.builtFrom = specs.length;
+    this.builtSpecs = specs;
+    this.list = specs.map((s) => build(s, s.name.toLowerCase(), undefined));
+    this.byName.clear();
+    for (const c of this.list) {
+      this.byName.set(c.fullname, c);
+      for (const sub of c.subcommands ?? []) this.byName.set(sub.fullname, sub);
+    }
+  }
+
+  /** Top-level commands, in table order. */
+  commands(): readonly AclCommand[] {
+    this.refresh();
+    return this.list;
+  }
+
+  /** ACLLookupCommand: `name` or `container|sub` (any case); undefined for anything else. */
+  lookup(name: string): AclCommand | undefined {
+    this.refresh();
+    const parts = name.toLowerCase().split('|');
+    if (parts.length > 2) return undefined;
+    const top = this.byName.get(parts[0] as string);
+    if (top === undefined || top.parent !== undefined) return undefined;
+    if (parts.length === 1) return top;
+    if (top.subcommands === undefined) return undefined;
+    return this.byName.get(`${top.fullname}|${parts[1]}`);
+  }
+}
+
+/** Key specs of a spec: its own (keyspace commands carry Redis's), or ones derived from the legacy key range. */
+export function keySpecsOf(s: ServerCommandSpec): readonly KeySpec[] {
+  if (s.keySpecs !== undefined) return s.keySpecs;
+  if (s.firstKey <= 0 || s.flags.includes('pubsub')) return [];
+  const f = new Set<string>(s.flags);
+  const flags = f.has('write') ? ['RW', 'ACCESS', 'UPDATE'] : f.has('readonly') ? ['RO', 'ACCESS'] : ['RO'];
+  const lastKey = s.lastKey < 0 ? s.lastKey : s.lastKey - s.firstKey;
+  return [{ flags, beginSearch: { type: 'index', index: s.firstKey }, findKeys: { type: 'range', lastKey, keyStep: s.keyStep, limit: 0 } }];
+}
