@@ -94,7 +94,13 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   constructor(deps: ServerDeps, options: ServerOptions = {}) {
     super();
     this.options = resolveServerOptions(options);
-    this.users = new UserDirectory(this.options.requirepass, this.options.users);
+    this.users = new UserDirectory(this.options.requirepass, this.options.users, {
+      commands: this.commands,
+      aclfile: this.options.aclfile,
+      acllogMaxLen: this.options.acllogMaxLen,
+      aclPubsubDefault: this.options.aclPubsubDefault,
+    });
+    this.users.clients = () => this.clients.all();
     this.keyspace = deps.keyspace;
     this.replication = deps.replication ?? standaloneMasterState();
     this.sink = deps.propagation;
@@ -199,6 +205,8 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   /** Starts listening on every `bind` address (and `unixsocket`). Port 0 picks a free port. */
   async listen(): Promise<ServerAddress> {
     if (this.stateValue !== 'idle') throw new ServerStateError(this.stateValue, `listen() called in state ${this.stateValue}`);
+    // ACL users from the config or the aclfile (every command is registered by now)
+    this.users.load();
     let port = this.options.port;
     let firstHost = this.options.bind[0] ?? '127.0.0.1';
     try {

@@ -1,4 +1,5 @@
 import type { ServerCommandSpec } from '../dispatch/command-spec';
+import { aclCommand } from './acl-command';
 import { blockingCommands } from './blocking-pops';
 import { clientCommand } from './client-command';
 import { commandCommand } from './command-command';
@@ -6,6 +7,7 @@ import { connectionCommands } from './connection-commands';
 import { coreInfoCommand } from './core-info-command';
 import { pubsubCommands } from './pubsub-commands';
 import { roleCommand } from './role-command';
+import { scriptingCommands } from '../scripting/script-commands';
 import { transactionCommands } from './transaction-commands';
 
 /**
@@ -18,11 +20,13 @@ export function serverCommands(): ServerCommandSpec[] {
   return [
     ...connectionCommands,
     clientCommand,
+    aclCommand,
     commandCommand,
     ...pubsubCommands,
     ...transactionCommands,
     ...blockingCommands,
     roleCommand,
+    ...scriptingCommands,
     // replaced by the operator surface's full INFO in createServerFromConfig
     coreInfoCommand,
   ];
