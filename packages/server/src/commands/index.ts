@@ -8,6 +8,7 @@ import { coreInfoCommand } from './core-info-command';
 import { pubsubCommands } from './pubsub-commands';
 import { roleCommand } from './role-command';
 import { scriptingCommands } from '../scripting/script-commands';
+import { scriptingCommands } from '../scripting/script-commands';
 import { transactionCommands } from './transaction-commands';
 
 /**
@@ -26,6 +27,7 @@ export function serverCommands(): ServerCommandSpec[] {
     ...transactionCommands,
     ...blockingCommands,
     roleCommand,
+    ...scriptingCommands,
     ...scriptingCommands,
     // replaced by the operator surface's full INFO in createServerFromConfig
     coreInfoCommand,

@@ -1,0 +1,82 @@
+/**
+ * EVAL/EVALSHA/SCRIPT replies and errors compared byte for byte with redis-server 7.0 (RESP2 and
+ * RESP3 callers): reply conversions both ways, Redis's error texts, pcall, shebang flags, the
+ * read-only variants and the cjson, cmsgpack, bit and struct libraries.
+ */
+import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
+import { ByteClient, type Started, startReplikit } from '../server/helpers';
+import { type Case, callCases, conversionCases, libraryCases } from './scripting-corpus';
+
+const run = hasRedis() ? describe : describe.skip;
+
+run('scripting replies match redis-server 7.0', () => {
+  let redis: RedisServerHandle;
+  let ours: Started;
+  let a: ByteClient;
+  let b: ByteClient;
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    ours = await startReplikit();
+    a = await ByteClient.connect(redis.port);
+    b = await ByteClient.connect(ours.port);
+  });
+
+  afterAll(async () => {
+    a?.socket.destroy();
+    b?.socket.destroy();
+    await ours?.close();
+    await redis?.stop();
+  });
+
+  async function compare(cases: readonly Case[]): Promise<void> {
+    const mismatches: string[] = [];
+    for (const c of cases) {
+      const want = await a.call(...c);
+      const got = await b.call(...c);
+      // the sha in error texts is the script's and so the same; nothing is masked
+      if (got !== want) mismatches.push(`${JSON.stringify(c)}\n  redis:    ${JSON.stringify(want)}\n  replikit: ${JSON.stringify(got)}`);
+    }
+    expect(mismatches).toEqual([]);
+  }
+
+  test('conversions, errors, sandbox', async () => {
+    await compare(conversionCases);
+  });
+
+  test('redis.call / pcall, RESP3 conversions, flags, SCRIPT', async () => {
+    await compare(callCases);
+  });
+
+  test('cjson, cmsgpack, struct, bit', async () => {
+    await compare(libraryCases);
+  });
+
+  test('a RESP3 caller', async () => {
+    await a.call('HELLO', '3');
+    await b.call('HELLO', '3');
+    await compare([
+      ['EVAL', 'return true', '0'],
+      ['EVAL', 'return false', '0'],
+      ['EVAL', 'return nil', '0'],
+      ['EVAL', 'redis.setresp(3) return true', '0'],
+      ['EVAL', 'redis.setresp(3) return false', '0'],
+      ['EVAL', 'redis.setresp(3) return {map={a=1}}', '0'],
+      ['EVAL', 'redis.setresp(3) return {set={a=true}}', '0'],
+      ['EVAL', 'return {double=1.5}', '0'],
+      ['EVAL', "redis.setresp(3) return redis.call('get', 'nope-key')", '0'],
+    ]);
+    await a.call('HELLO', '2');
+    await b.call('HELLO', '2');
+  });
+
+  test('EVALSHA after SCRIPT LOAD and EVAL; SCRIPT FLUSH forgets', async () => {
+    await compare([
+      ['SCRIPT', 'LOAD', "return 'loaded'"],
+      ['EVAL', "return 'cached by eval'", '0'],
+      ['SCRIPT', 'FLUSH'],
+      ['SCRIPT', 'FLUSH', 'ASYNC'],
+      ['SCRIPT', 'FLUSH', 'sync'],
+    ]);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * The Lua VM (fengari, Lua 5.3 in JavaScript) brought to Lua 5.1's number model, which is what
+ * Redis 7.0 embeds and what scripts written for it expect:
+ *
+ * - Lua 5.1 has one number type, the double. fengari's integers are 32-bit and wrap on overflow
+ *   (`3600 * 1000000` would turn negative), so every numeral a script contains or converts
+ *   (`tonumber`, string arithmetic) is read as a float: `luaO_str2num` is wrapped to store floats.
+ * - tostring() and `..` print numbers as 5.1's `%.14g` (`5`, `1e+15`, `inf`), never 5.3's `5.0`:
+ *   `luaO_tostring` is replaced.
+ *
+ * Both are module-level patches of fengari's lobject (the VM reads them through the module
+ * object); they apply to every fengari state in the process.
+ */
+import { lauxlib, lua, type LuaState, type LuaString, lualib } from 'fengari';
+import lobject from 'fengari/src/lobject.js';
+import lstring from 'fengari/src/lstring.js';
+
+/** C's `printf("%.<precision>g")`: the form Lua 5.1 prints numbers with (precision 14). */
+export function formatG(d: number, precision: number): string {
+  if (Number.isNaN(d)) return 'nan';
+  if (d === Number.POSITIVE_INFINITY) return 'inf';
+  if (d === Number.NEGATIVE_INFINITY) return '-inf';
+  if (d === 0) return Object.is(d, -0) ? '-0' : '0';
+  const e = d.toExponential(precision - 1);
+  const ePos = e.indexOf('e');
+  const exp = Number(e.slice(ePos + 1));
+  if (exp < -4 || exp >= precision) {
+    let mant = e.slice(0, ePos);
+    if (mant.includes('.')) mant = mant.replace(/0+$/, '').replace(/\.$/, '');
+    const abs = Math.abs(exp);
+    return `${mant}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
+  }
+  let fixed = d.toFixed(Math.max(0, precision - 1 - exp));
+  if (fixed.includes('.')) fixed = fixed.replace(/0+$/, '').replace(/\.$/, '');
+  return fixed;
+}
+
+let patched = false;
+
+function patchNumberModel(): void {
+  if (patched) return;
+  patched = true;
+  const str2num = lobject.luaO_str2num;
+  lobject.luaO_str2num = (s, o) => {
+    const n = str2num(s, o);
+    if (n !== 0 && o.ttisinteger()) o.setfltvalue(o.value);
+    return n;
+  };
+  lobject.luaO_tostring = (L, obj) => {
+    const text = obj.ttisinteger() ? String(obj.value) : formatG(obj.value, 14);
+    obj.setsvalue(lstring.luaS_bless(L, latin1ToLua(text)));
+  };
+}
+
+/** A binary (latin1) string as a Lua string: one byte per char code. */
+export function latin1ToLua(s: string): LuaString {
+  const n = s.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+/** A Lua string as a binary (latin1) string. */
+export function luaToLatin1(u: LuaString): string {
+  if (u.length < 64) {
+    let s = '';
+    for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i] as number);
+    return s;
+  }
+  return Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('latin1');
+}
+
+/** Pushes a binary string. */
+export function pushBinary(L: LuaState, s: string): void {
+  const u = latin1ToLua(s);
+  lua.lua_pushlstring(L, u, u.length);
+}
+
+/** Pushes bytes. */
+export function pushBytes(L: LuaState, b: Uint8Array): void {
+  lua.lua_pushlstring(L, b, b.length);
+}
+
+/** The value at `idx` as a binary string, or null when it is neither a string nor a number. */
+export function toBinary(L: LuaState, idx: number): string | null {
+  const u = lua.lua_tolstring(L, idx);
+  return u === null ? null : luaToLatin1(u);
+}
+
+/** Raises like C's `luaL_error` from a library function: the calling Lua code's position, then the message. */
+export function raise(L: LuaState, message: string): never {
+  return lauxlib.luaL_error(L, latin1ToLua(message.replace(/%/g, '%%')));
+}
+
+/**
+ * Lua 5.3 words some runtime errors differently from 5.1; scripts' error replies use 5.1's
+ * wording as redis-server prints it ("attempt to index local 'a' (a nil value)", "near '<eof>'").
+ */
+export function lua51Message(msg: string): string {
+  return msg
+    .replace(/attempt to (.+?) an? (\w+) value \((local|global|field|upvalue|method|constant) '([^']*)'\)/g, "attempt to $1 $3 '$4' (a $2 value)")
+    .replace(/ near <eof>/g, " near '<eof>'");
+}
+
+/** A new state with the Lua standard libraries Redis loads (base, table, string, math, debug, coroutine). */
+export function newLuaState(): LuaState {
+  patchNumberModel();
+  const L = lauxlib.luaL_newstate();
+  lualib.luaL_openlibs(L);
+  return L;
+}
+
+/** Sets field `name` of the table at the top of the stack to a JS function. */
+export function setFunction(L: LuaState, name: string, fn: (L: LuaState) => number): void {
+  lua.lua_pushcfunction(L, fn);
+  lua.lua_setfield(L, -2, latin1ToLua(name));
+}
+
+/**
+ * redisLrand48/redisSrand48: the 48-bit linear congruential generator Redis gives math.random,
+ * so a seed gives the same sequence as in redis-server.
+ */
+export class Lrand48 {
+  private x = 0n;
+  constructor() {
+    this.seed(0);
+  }
+  seed(seed: number): void {
+    this.x = ((BigInt.asUintN(32, BigInt(Math.trunc(seed))) << 16n) | 0x330en) & 0xffffffffffffn;
+  }
+  /** 31 random bits */
+  next(): number {
+    this.x = (this.x * 0x5deece66dn + 0xbn) & 0xffffffffffffn;
+    return Number(this.x >> 17n);
+  }
+}

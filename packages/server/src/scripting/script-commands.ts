@@ -1,0 +1,222 @@
+/**
+ * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (LOAD, EXISTS, FLUSH, KILL, DEBUG, HELP) over one
+ * LuaScriptEngine per server. redis.call runs commands through the server's command table with
+ * scriptCall's checks (unknown command, arity, `noscript`, writes from read-only scripts, READONLY
+ * replica); the commands see a script client that starts in the caller's db (SELECT inside moves
+ * only the script's db). The writes a script makes are propagated as the commands it ran, wrapped
+ * in MULTI/EXEC when there is more than one (7.0 effects replication); scripts themselves are
+ * never propagated, so each server has its own cache.
+ */
+import { ErrorReply, OK, type RespValue, SimpleString } from '@replikit/resp';
+import type { ServerClient } from '../connection/server-client';
+import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec } from '../dispatch/command-spec';
+import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
+import type { ServerRuntime } from '../dispatch/server-runtime';
+import type { ScriptCallContext } from './lua-redis-api';
+import { type CachedScript, LuaScriptEngine } from './script-engine';
+
+const engines = new WeakMap<ServerRuntime, LuaScriptEngine>();
+
+/** The server's script engine (created on first use). */
+export function scriptEngineOf(rt: ServerRuntime): LuaScriptEngine {
+  let e = engines.get(rt);
+  if (e === undefined) {
+    e = new LuaScriptEngine();
+    engines.set(rt, e);
+  }
+  return e;
+}
+
+const UNKNOWN = new ErrorReply('ERR Unknown Redis command called from script');
+const WRONG_ARGS = new ErrorReply('ERR Wrong number of args calling Redis command from script');
+const NOT_ALLOWED = new ErrorReply('ERR This Redis command is not allowed from script');
+const RO_WRITE = new ErrorReply('ERR Write commands are not allowed from read-only scripts.');
+const NOSCRIPT = new ErrorReply('NOSCRIPT No matching script. Please use EVAL.');
+const KEYS_NEGATIVE = new ErrorReply("ERR Number of keys can't be negative");
+const KEYS_TOO_MANY = new ErrorReply("ERR Number of keys can't be greater than number of args");
+const RO_REPLICA = new ErrorReply('READONLY Can not run script with write flag on readonly replica');
+const RO_COMMAND = new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
+const NOTBUSY = new ErrorReply('NOTBUSY No scripts in execution right now.');
+
+/** The client commands of a script run as: the caller, with its own db, protocol and reply capture. */
+function scriptClientOf(caller: ServerClient): ServerClient {
+  const c = Object.create(caller) as { -readonly [K in keyof ServerClient]: ServerClient[K] };
+  c.db = caller.db;
+  c.protocol = 2;
+  c.multi = undefined;
+  c.captured = [];
+  c.callContext = undefined;
+  c.muted = false;
+  return c;
+}
+
+class ScriptRun implements ScriptCallContext {
+  resp: 2 | 3 = 2;
+  replFlags = 3;
+  private readonly client: ServerClient;
+
+  constructor(
+    private readonly rt: ServerRuntime,
+    private readonly caller: ServerClient,
+    private readonly readOnly: boolean,
+  ) {
+    this.client = scriptClientOf(caller);
+  }
+
+  commandExists(argv: string[]): boolean {
+    return !(this.rt.commands.lookup(argv) instanceof ErrorReply);
+  }
+
+  call(argv: string[]): RespValue {
+    const rt = this.rt;
+    const found = rt.commands.lookup(argv);
+    if (found instanceof ErrorReply) return found.message.startsWith('ERR wrong number') ? WRONG_ARGS : UNKNOWN;
+    const spec = found.spec;
+    if (spec.flags.includes('noscript')) return NOT_ALLOWED;
+    if (found.isWrite) {
+      if (this.readOnly) return RO_WRITE;
+      if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && this.caller.kind !== 'master') return READONLY;
+      const diskError = rt.diskErrorCheck?.();
+      if (diskError !== undefined && this.caller.kind !== 'master') return diskError;
+    }
+    const sc = this.client;
+    sc.protocol = this.resp;
+    if (spec.keyspace === true) {
+      const stat = rt.stats.command(found.fullname);
+      stat.calls++;
+      rt.stats.totalCommandsProcessed++;
+      const r = rt.keyspace.execute(argv, sc.db, this.resp, this.caller.kind === 'master');
+      const reply = r.reply;
+      const writes = r.writes;
+      if (writes.length > 0 && (this.replFlags & 2) !== 0) rt.propagate(writes, this.caller);
+      if (reply instanceof ErrorReply) stat.failedCalls++;
+      return reply;
+    }
+    const captured = sc.captured as RespValue[];
+    captured.length = 0;
+    const r = rt.dispatcher.call(sc, found, argv, true);
+    if (r !== NO_REPLY) return r;
+    return captured.length > 0 ? (captured[0] as RespValue) : null;
+  }
+}
+
+/** getLongLongFromObject: a strict decimal integer. */
+function parseNumKeys(s: string): number | undefined {
+  if (!/^-?\d{1,19}$/.test(s) || (s.length > 1 && /^-?0/.test(s))) return undefined;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolean, ro: boolean): RespValue {
+  const rt = ctx.runtime;
+  const numkeys = parseNumKeys(argv[2] as string);
+  if (numkeys === undefined) return NOT_INTEGER;
+  if (numkeys > argv.length - 3) return KEYS_TOO_MANY;
+  if (numkeys < 0) return KEYS_NEGATIVE;
+  const engine = scriptEngineOf(rt);
+  let script: CachedScript | ErrorReply | undefined;
+  if (bySha) {
+    const sha = argv[1] as string;
+    script = sha.length === 40 ? engine.get(sha) : undefined;
+    if (script === undefined) return NOSCRIPT;
+  } else {
+    script = engine.load(argv[1] as string);
+    if (script instanceof ErrorReply) return script;
+  }
+  const client = ctx.client;
+  const flags = script.flags;
+  if (!flags.compat && !flags.noWrites) {
+    if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && client.kind !== 'master') return RO_REPLICA;
+    if (ro) return RO_COMMAND;
+  }
+  const run = new ScriptRun(rt, client, ro || flags.noWrites);
+  const keys = argv.slice(3, 3 + numkeys) as string[];
+  const args = argv.slice(3 + numkeys) as string[];
+  const s = script;
+  return rt.propagateAsUnit(client, () => engine.run(s, keys, args, run));
+}
+
+const EVAL_FLAGS = ['noscript', 'stale', 'skip-monitor', 'no-mandatory-keys', 'movablekeys'] as const;
+const RO_FLAGS = ['readonly', ...EVAL_FLAGS] as const;
+const CAT = ['@slow', '@scripting'];
+
+function evalSpec(name: string, bySha: boolean, ro: boolean): ServerCommandSpec {
+  return {
+    name,
+    arity: -3,
+    flags: ro ? RO_FLAGS : EVAL_FLAGS,
+    firstKey: 0,
+    lastKey: 0,
+    keyStep: 0,
+    categories: CAT,
+    docs: { summary: '', group: 'scripting', since: ro ? '7.0.0' : bySha ? '2.6.0' : '2.6.0' },
+    handler: (ctx, argv) => evalGeneric(ctx, argv, bySha, ro),
+  };
+}
+
+function sub(name: string, arity: number, flags: ServerCommandSpec['flags'], handler: ServerCommandSpec['handler']): ServerCommandSpec {
+  return { name: `script|${name}`, arity, flags, firstKey: 0, lastKey: 0, keyStep: 0, categories: CAT, handler };
+}
+
+const HELP = [
+  'SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'DEBUG (YES|SYNC|NO)',
+  '    Set the debug mode for subsequent scripts executed.',
+  'EXISTS <sha1> [<sha1> ...]',
+  '    Return information about the existence of the scripts in the script cache.',
+  'FLUSH [ASYNC|SYNC]',
+  '    Flush the Lua scripts cache. Very dangerous on replicas.',
+  '    When called without the optional mode argument, the behavior is determined by the',
+  '    lazyfree-lazy-user-flush configuration directive. Valid modes are:',
+  '    * ASYNC: Asynchronously flush the scripts cache.',
+  '    * SYNC: Synchronously flush the scripts cache.',
+  'KILL',
+  '    Kill the currently executing Lua script.',
+  'LOAD <script>',
+  '    Load a script into the scripts cache without executing it.',
+  'HELP',
+  '    Prints this help.',
+];
+
+const scriptCommand = containerSpec(
+  'script',
+  [
+    sub('load', 3, ['noscript', 'stale'], (ctx, argv) => {
+      const r = scriptEngineOf(ctx.runtime).load(argv[2] as string);
+      return r instanceof ErrorReply ? r : r.sha;
+    }),
+    sub('exists', -3, ['noscript'], (ctx, argv) => {
+      const e = scriptEngineOf(ctx.runtime);
+      return argv.slice(2).map((sha) => (e.has(sha) ? 1 : 0));
+    }),
+    sub('flush', -2, ['noscript'], (ctx, argv) => {
+      if (argv.length > 3) return new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+      if (argv.length === 3) {
+        const mode = (argv[2] as string).toLowerCase();
+        if (mode !== 'sync' && mode !== 'async') return new ErrorReply('ERR SCRIPT FLUSH only support SYNC|ASYNC option');
+      }
+      scriptEngineOf(ctx.runtime).flush();
+      return OK;
+    }),
+    // A script runs to completion inside the command that started it, so no other client's
+    // SCRIPT KILL can arrive while one runs (docs/scripting.md).
+    sub('kill', 2, ['noscript', 'allow-busy'], () => NOTBUSY),
+    sub('debug', 3, ['noscript'], (_ctx, argv) => {
+      const mode = (argv[2] as string).toLowerCase();
+      if (mode === 'no') return OK;
+      if (mode === 'yes' || mode === 'sync') return new ErrorReply('ERR The Lua debugger (SCRIPT DEBUG) is not supported by this server');
+      return new ErrorReply('ERR Use SCRIPT DEBUG YES/SYNC/NO');
+    }),
+    sub('help', 2, ['loading', 'stale'], () => HELP.map((l) => new SimpleString(l))),
+  ],
+  { categories: ['@slow'] },
+);
+
+/** The scripting commands, for the server's command table. */
+export const scriptingCommands: ServerCommandSpec[] = [
+  evalSpec('eval', false, false),
+  evalSpec('evalsha', true, false),
+  evalSpec('eval_ro', false, true),
+  evalSpec('evalsha_ro', true, true),
+  scriptCommand,
+];
