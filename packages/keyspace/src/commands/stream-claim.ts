@@ -11,7 +11,7 @@ import { NOTIFY_STREAM } from '../notify';
 import { SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
 import { formatId, type IdKey, incrId, MIN_ID, parseId } from '../types/stream-id';
 import { type StreamConsumer, type StreamGroup, type StreamNack, type StreamValue, sortedIds } from '../types/stream-value';
-import { entryReply, INVALID_START, intervalId, noGroupKey, propagateGroupId, propagateXclaim, strictId } from './stream-common';
+import { cstr, entryReply, INVALID_START, intervalId, noGroupKey, propagateGroupId, propagateXclaim, strictId } from './stream-common';
 import { streamSpec } from './stream-meta';
 
 const MINIDLE_XCLAIM = errReply('Invalid min-idle-time argument for XCLAIM');
@@ -103,7 +103,7 @@ function xclaim(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
       const v = strictId(argv[++j]);
       if (v instanceof ErrorReply) return v;
       lastId = v;
-    } else return errReply(`Unrecognized XCLAIM option '${argv[j]}'`);
+    } else return errReply(`Unrecognized XCLAIM option '${cstr(argv[j])}'`);
   }
   ctx.preventPropagation();
   let propagateLastId = false;

@@ -13,17 +13,23 @@ export const INVALID_START = errReply('invalid start ID for the interval');
 export const INVALID_END = errReply('invalid end ID for the interval');
 export const NO_SUCH_KEY_ERR = errReply('no such key');
 
+/** A `%s` argument of addReplyErrorFormat: cut at the first NUL, CR/LF turned into spaces. */
+export function cstr(s: string): string {
+  const nul = s.indexOf('\0');
+  return (nul >= 0 ? s.slice(0, nul) : s).replace(/[\r\n]/g, ' ');
+}
+
 export function noGroupKey(key: string, group: string, suffix = ''): ErrorReply {
-  return new ErrorReply(`NOGROUP No such key '${key}' or consumer group '${group}'${suffix}`);
+  return new ErrorReply(`NOGROUP No such key '${cstr(key)}' or consumer group '${cstr(group)}'${suffix}`);
 }
 
 export function noGroupFor(group: string, key: string): ErrorReply {
-  return new ErrorReply(`NOGROUP No such consumer group '${group}' for key name '${key}'`);
+  return new ErrorReply(`NOGROUP No such consumer group '${cstr(group)}' for key name '${cstr(key)}'`);
 }
 
 /** addReplySubcommandSyntaxError */
 export function subcommandSyntax(argv: readonly BinaryString[]): ErrorReply {
-  return errReply(`unknown subcommand or wrong number of arguments for '${argv[1]}'. Try ${argv[0].toUpperCase()} HELP.`);
+  return errReply(`unknown subcommand or wrong number of arguments for '${cstr(argv[1]).slice(0, 128)}'. Try ${cstr(argv[0].toUpperCase())} HELP.`);
 }
 
 /** streamParseStrictIDOrReply (no `-`/`+`), or INVALID_ID. */
