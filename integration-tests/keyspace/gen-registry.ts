@@ -18,6 +18,7 @@ import { sortAlphaGenerator } from './gen-sort';
 import { hllGenerator } from './gen-hll';
 import { geoGenerator } from './gen-geo';
 import { lmpopGenerator } from './gen-lmpop';
+import { streamGenerator } from '../streams/gen-stream';
 // --- end generator imports ---
 
 export const generators: CommandGenerator[] = [
@@ -36,5 +37,6 @@ export const generators: CommandGenerator[] = [
   hllGenerator,
   geoGenerator,
   lmpopGenerator,
+  streamGenerator,
   // --- end generator entries ---
 ];

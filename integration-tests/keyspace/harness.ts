@@ -177,6 +177,7 @@ export async function compareDatasets(r: Runner): Promise<string | null> {
     hash: (k) => ({ argv: ['HGETALL', k], mode: 'sorted-pairs' }),
     set: (k) => ({ argv: ['SMEMBERS', k], mode: 'sorted' }),
     zset: (k) => ({ argv: ['ZRANGE', k, '0', '-1', 'WITHSCORES'], mode: 'exact' }),
+    stream: (k) => ({ argv: ['XRANGE', k, '-', '+'], mode: 'exact' }),
   };
   for (const db of [0, 1]) {
     await r.redis.call('SELECT', String(db));
