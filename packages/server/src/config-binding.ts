@@ -60,6 +60,9 @@ export function serverOptionsFromConfig(config: ServerConfig): ServerOptions {
     unixsocketperm: perm === 0 ? undefined : perm,
     requirepass: pass === '' ? undefined : pass,
     users: users(config),
+    aclfile: config.getString('aclfile') === '' ? undefined : config.getString('aclfile'),
+    acllogMaxLen: config.getNumber('acllog-max-len'),
+    aclPubsubDefault: config.getString('acl-pubsub-default') as 'allchannels' | 'resetchannels',
     maxclients: config.getNumber('maxclients'),
     timeout: config.getNumber('timeout'),
     tcpKeepalive: config.getNumber('tcp-keepalive'),
@@ -97,6 +100,14 @@ export function applyConfigChange(target: ConfigBindingTarget, config: ServerCon
     }
     case 'timeout':
       o.timeout = config.getNumber('timeout');
+      return;
+    case 'acllog-max-len':
+      target.server.users.log.maxLen = config.getNumber(name);
+      o.acllogMaxLen = config.getNumber(name);
+      return;
+    case 'acl-pubsub-default':
+      target.server.users.pubsubDefaultAll = config.getString(name) === 'allchannels';
+      o.aclPubsubDefault = config.getString(name) as 'allchannels' | 'resetchannels';
       return;
     case 'maxclients':
       o.maxclients = config.getNumber('maxclients');

@@ -78,7 +78,7 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[], arity
 }
 
 /** The native getkeys procedures of the commands whose key specs are incomplete or variable. */
-function keysFromProcedure(name: string, argv: readonly string[], specs: readonly KeySpec[]): KeyRef[] {
+function keysFromProcedure(name: string, argv: readonly string[]): KeyRef[] {
   const argc = argv.length;
   switch (name) {
     case 'set': {
@@ -122,15 +122,9 @@ function keysFromProcedure(name: string, argv: readonly string[], specs: readonl
       }
       return [{ pos: 1, perms: readOnly ? RO_ACCESS : PERM_READ | PERM_WRITE }];
     }
-    default: {
-      // no procedure known: the keys the specs can locate, with their flags
-      const partial: KeyRef[] = [];
-      for (const spec of specs) {
-        const one = keysFromSpecs([spec], argv, -1);
-        if (one !== undefined) partial.push(...one);
-      }
-      return partial;
-    }
+    default:
+      // the keynum procedures (ZUNIONSTORE, EVAL, LMPOP ...) find no keys when numkeys is invalid
+      return [];
   }
 }
 
@@ -145,7 +139,7 @@ export function commandKeys(cmd: AclCommand, argv: readonly string[]): readonly 
     const keys = keysFromSpecs(specs, argv, cmd.spec.arity);
     if (keys !== undefined) return keys;
   }
-  return keysFromProcedure(cmd.fullname, argv, specs);
+  return keysFromProcedure(cmd.fullname, argv);
 }
 
 /** A channel argument (getChannelsFromCommand), for the commands ACL checks: publish and subscribe ones. */

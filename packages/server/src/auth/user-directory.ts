@@ -39,7 +39,8 @@ export class UserDirectory {
   readonly index: AclCommandIndex;
   readonly log: AclLog;
   readonly aclfile: string | undefined;
-  readonly pubsubDefaultAll: boolean;
+  /** acl-pubsub-default is allchannels (CONFIG SET changes it for users created afterwards) */
+  pubsubDefaultAll: boolean;
   /** false while every user may run everything: the dispatcher then skips the ACL check */
   restricted = false;
   private pending: readonly ServerUser[] | undefined;

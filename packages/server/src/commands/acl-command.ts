@@ -150,7 +150,7 @@ const HELP = [
   'WHOAMI',
   '    Return the current connection username.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 /** ACL and its subcommands (acl.c aclCommand). */

@@ -167,7 +167,7 @@ export const clientCommand: ServerCommandSpec = containerSpec('client', [
     }
     return SYNTAX;
   }),
-  spec('client|no-evict', 3, ADMIN, ['@admin', '@slow', '@dangerous'], (ctx, argv) => {
+  spec('client|no-evict', 3, ADMIN, ['@admin', '@slow', '@dangerous', '@connection'], (ctx, argv) => {
     if (eqi(argv[2], 'on')) ctx.client.noEvict = true;
     else if (eqi(argv[2], 'off')) ctx.client.noEvict = false;
     else return SYNTAX;

@@ -206,7 +206,10 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   str('requirepass', '', 'password of the default user'),
   enm('enable-protected-configs', 'no', ['no', 'yes', 'local'], 'allow CONFIG SET of protected configs (dir, dbfilename): no, yes, or from local connections', { immutable: true }),
   enm('enable-debug-command', 'no', ['no', 'yes', 'local'], 'allow the DEBUG command: no, yes, or from local connections', { immutable: true }),
-  { name: 'user', kind: 'custom', multiArg: true, repeatable: true, immutable: true, defaultText: '', description: 'ACL user (subset: on|off, >password, nopass, +@all/allcommands, ~* allkeys)',
+  str('aclfile', '', 'ACL file: users are loaded from it at start, ACL LOAD / ACL SAVE read and write it (not with `user` directives)', { immutable: true }),
+  int('acllog-max-len', 128, 0, INT_MAX, 'ACL LOG entries kept'),
+  enm('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], 'Pub/Sub channels a new ACL user may use'),
+  { name: 'user', kind: 'custom', multiArg: true, repeatable: true, immutable: true, defaultText: '', description: 'ACL user: `user <name> <rule> ...` with every Redis 7.0 ACL rule (see docs/acl.md)',
     parse: (a, cur) => [...((cur as string[] | null) ?? []), a.join(' ')], format: (v) => ((v as string[] | null) ?? []).join('\n') },
   // persistence
   { name: 'save', kind: 'custom', multiArg: true, defaultText: '3600 1 300 100 60 10000', description: 'RDB save points: <seconds> <changes> pairs; "" disables',
