@@ -13,7 +13,7 @@ describe('config binding', () => {
     const o = resolveServerOptions(serverOptionsFromConfig(config));
     expect(o).toMatchObject({ port: 7001, bind: ['127.0.0.1', '::1'], requirepass: 'pw', maxclients: 50, timeout: 30, minReplicasToWrite: 2, hz: 500 });
     expect(o.clientOutputBufferLimitPubsub).toEqual({ hardBytes: 1024 * 1024, softBytes: 512 * 1024, softSeconds: 10 });
-    expect(o.users).toEqual([{ name: 'repl', enabled: true, nopass: false, passwords: ['secret'] }]);
+    expect(o.users).toEqual([{ name: 'repl', enabled: true, nopass: false, passwords: ['secret'], rules: ['on', '>secret'] }]);
   });
 
   it('port 0 means no TCP listener, like redis.conf', () => {
