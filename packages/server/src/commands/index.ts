@@ -1,13 +1,13 @@
 import type { ServerCommandSpec } from '../dispatch/command-spec';
 import { aclCommand } from './acl-command';
 import { blockingCommands } from './blocking-pops';
+import { streamBlockingCommands } from './stream-blocking';
 import { clientCommand } from './client-command';
 import { commandCommand } from './command-command';
 import { connectionCommands } from './connection-commands';
 import { coreInfoCommand } from './core-info-command';
 import { pubsubCommands } from './pubsub-commands';
 import { roleCommand } from './role-command';
-import { scriptingCommands } from '../scripting/script-commands';
 import { scriptingCommands } from '../scripting/script-commands';
 import { transactionCommands } from './transaction-commands';
 
@@ -26,8 +26,8 @@ export function serverCommands(): ServerCommandSpec[] {
     ...pubsubCommands,
     ...transactionCommands,
     ...blockingCommands,
+    ...streamBlockingCommands,
     roleCommand,
-    ...scriptingCommands,
     ...scriptingCommands,
     // replaced by the operator surface's full INFO in createServerFromConfig
     coreInfoCommand,
