@@ -6,15 +6,24 @@
  * (so the Map keeps the key's position and the iterator still sees it); tombstones are purged when
  * the last pinned iterator on the table closes. clear() with pinned iterators open swaps in fresh
  * Maps in O(1); the iterators keep walking the old ones.
+ *
+ * String values up to SLAB_MAX_VALUE bytes live off the JS heap in a StringSlab: the Map holds
+ * their ref (a Smi) and get() decodes a fresh string. This halves the memory of small values (no
+ * string header, no heap slack); see docs/benchmarks.md "RSS per key".
  */
 import type { BinaryString, StoredValue } from '../command-api';
 import type { DbStore, PinnedEntry, PinnedIterator, StorageAdapter } from './adapter';
+import { StringSlab } from './string-slab';
 
 const TOMBSTONE = Symbol('tombstone') as unknown as StoredValue;
 
+/** a value as the Map holds it: a slab ref (number) or the value itself */
+type Held = StoredValue | number;
+
 class Table {
-  readonly dict = new Map<BinaryString, StoredValue>();
+  readonly dict = new Map<BinaryString, Held>();
   readonly expires = new Map<BinaryString, number>();
+  slab = new StringSlab();
   pinned = 0;
   /** keys deleted while pinned (some may have been re-set since) */
   tombstones: BinaryString[] = [];
@@ -27,30 +36,73 @@ export class MemoryDbStore implements DbStore {
   private sampler: Iterator<BinaryString> | null = null;
 
   get(key: BinaryString): StoredValue | undefined {
-    const v = this.t.dict.get(key);
+    const t = this.t;
+    const v = t.dict.get(key);
+    if (typeof v === 'number') return t.slab.get(v);
     return v === TOMBSTONE ? undefined : v;
   }
 
   set(key: BinaryString, value: StoredValue): void {
     const t = this.t;
-    if (t.tombCount !== 0 && t.dict.get(key) === TOMBSTONE) t.tombCount--;
-    t.dict.set(key, value);
+    const old = t.dict.get(key);
+    if (typeof old === 'number') {
+      if (typeof value === 'string') {
+        const ref = t.slab.replace(old, value);
+        if (ref !== old) t.dict.set(key, ref >= 0 ? ref : value);
+      } else {
+        t.slab.free(old);
+        t.dict.set(key, value);
+      }
+      if (t.slab.wantsCompaction()) this.compact();
+      return;
+    }
+    if (old === TOMBSTONE) t.tombCount--;
+    let held: Held = value;
+    if (typeof value === 'string') {
+      const ref = t.slab.put(value);
+      if (ref >= 0) held = ref;
+    }
+    t.dict.set(key, held);
   }
 
   delete(key: BinaryString): boolean {
     const t = this.t;
-    if (t.pinned === 0) {
-      if (!t.dict.delete(key)) return false;
-      if (t.expires.size !== 0) t.expires.delete(key);
-      return true;
-    }
     const v = t.dict.get(key);
     if (v === undefined || v === TOMBSTONE) return false;
-    t.dict.set(key, TOMBSTONE);
-    t.tombstones.push(key);
-    t.tombCount++;
+    if (t.pinned === 0) t.dict.delete(key);
+    else {
+      t.dict.set(key, TOMBSTONE);
+      t.tombstones.push(key);
+      t.tombCount++;
+    }
     if (t.expires.size !== 0) t.expires.delete(key);
+    if (typeof v === 'number') {
+      t.slab.free(v);
+      if (t.slab.wantsCompaction()) this.compact();
+    }
     return true;
+  }
+
+  /**
+   * Copies the live slab records into fresh slabs and points the Map at them (O(n), run when
+   * garbage outweighs live records, so amortised O(1) per write). Replacing a Map value keeps the
+   * key's position: live and pinned iterators are unaffected.
+   */
+  private compact(): void {
+    const t = this.t;
+    const old = t.slab;
+    const fresh = new StringSlab();
+    for (const [k, v] of t.dict) {
+      if (typeof v !== 'number') continue;
+      const ref = fresh.copyFrom(old, v);
+      t.dict.set(k, ref >= 0 ? ref : old.get(v));
+    }
+    t.slab = fresh;
+  }
+
+  /** Bytes of off-heap slabs this store holds (allocated, used or not). */
+  offHeapBytes(): number {
+    return this.t.slab.allocated;
   }
 
   getExpire(key: BinaryString): number | undefined {
@@ -128,7 +180,7 @@ export class MemoryDbStore implements DbStore {
           if (r.done) break;
           const [key, v] = r.value;
           if (v === TOMBSTONE) out.push({ key, value: undefined, expireAt: -1 });
-          else out.push({ key, value: v, expireAt: t.expires.size === 0 ? -1 : (t.expires.get(key) ?? -1) });
+          else out.push({ key, value: typeof v === 'number' ? t.slab.get(v) : v, expireAt: t.expires.size === 0 ? -1 : (t.expires.get(key) ?? -1) });
         }
         return out;
       },
@@ -144,6 +196,7 @@ export class MemoryDbStore implements DbStore {
     }
     this.t.dict.clear();
     this.t.expires.clear();
+    this.t.slab = new StringSlab();
   }
 }
 

@@ -1,0 +1,182 @@
+/**
+ * Off-heap storage of short string values for the in-memory store.
+ *
+ * A V8 string costs a 16-byte header (plus rounding to 8 bytes) on the JS heap, and the heap itself
+ * keeps slack around live objects; a value in a slab costs its bytes plus a 1- or 2-byte length,
+ * rounded to 2 bytes, in large Buffers outside the heap. The store keeps the value's *ref* (a small
+ * integer, a Smi: no heap object) in its Map instead of the string, and decodes it on read.
+ *
+ * Records: `varint length (7 bits a byte) | bytes`, 2-byte aligned, appended to 4 MB slabs. A ref is
+ * `slab * 2^21 + offset / 2`, below 2^30 so it is a Smi on every V8 build (2 GB of records at most;
+ * past that, values stay JS strings). A replaced or deleted record becomes garbage; the owner compacts
+ * (copies the live records into fresh slabs and updates its refs) when garbage outweighs live bytes.
+ */
+
+const SLAB_SHIFT = 22;
+/** bytes per slab */
+export const SLAB_BYTES = 1 << SLAB_SHIFT;
+const UNIT_SHIFT = SLAB_SHIFT - 1;
+const MAX_SLABS = 1 << (30 - UNIT_SHIFT);
+/** the longest value kept in a slab; longer strings stay on the heap (their header is noise there) */
+export const SLAB_MAX_VALUE = 1024;
+
+interface Latin1Buffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
+const fc = String.fromCharCode;
+const NOT_LATIN1 = /[^\x00-\xff]/;
+
+/** Bytes a record of `len` bytes takes (header + bytes, 2-byte aligned). */
+function recordSize(len: number): number {
+  return ((len < 128 ? 1 : 2) + len + 1) & ~1;
+}
+
+export class StringSlab {
+  private slabs: Latin1Buffer[] = [];
+  /** write position in the last slab */
+  private pos = SLAB_BYTES;
+  /** bytes of records in use */
+  live = 0;
+  /** bytes of records replaced or deleted since the last compaction */
+  garbage = 0;
+
+  /** Stores `s`; its ref, or -1 when it stays on the heap (empty, too long, not a binary string, slabs full). */
+  put(s: string): number {
+    const len = s.length;
+    if (len === 0 || len > SLAB_MAX_VALUE) return -1;
+    const size = recordSize(len);
+    if (this.pos + size > SLAB_BYTES) {
+      if (this.slabs.length >= MAX_SLABS) return -1;
+      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
+      this.pos = 0;
+    }
+    const buf = this.slabs[this.slabs.length - 1];
+    let p = this.pos;
+    if (len < 128) buf[p++] = len;
+    else {
+      buf[p++] = 0x80 | (len & 0x7f);
+      buf[p++] = len >>> 7;
+    }
+    if (len <= 24) {
+      for (let i = 0; i < len; i++) {
+        const c = s.charCodeAt(i);
+        if (c > 0xff) return -1;
+        buf[p + i] = c;
+      }
+    } else {
+      if (NOT_LATIN1.test(s)) return -1;
+      buf.latin1Write(s, p, len);
+    }
+    const ref = ((this.slabs.length - 1) << UNIT_SHIFT) + (this.pos >>> 1);
+    this.pos += size;
+    this.live += size;
+    return ref;
+  }
+
+  /** The string stored under `ref`. */
+  get(ref: number): string {
+    const buf = this.slabs[ref >>> UNIT_SHIFT];
+    let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    let len = buf[p++];
+    if (len >= 128) len = (len & 0x7f) | (buf[p++] << 7);
+    switch (len) {
+      case 1:
+        return fc(buf[p]);
+      case 2:
+        return fc(buf[p], buf[p + 1]);
+      case 3:
+        return fc(buf[p], buf[p + 1], buf[p + 2]);
+      case 4:
+        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3]);
+      case 5:
+        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4]);
+      case 6:
+        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5]);
+      case 7:
+        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6]);
+      case 8:
+        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7]);
+      default:
+        return buf.latin1Slice(p, p + len);
+    }
+  }
+
+  /** Bytes the record under `ref` takes. */
+  private sizeOf(ref: number): number {
+    const buf = this.slabs[ref >>> UNIT_SHIFT];
+    const p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    let len = buf[p];
+    if (len >= 128) len = (len & 0x7f) | (buf[p + 1] << 7);
+    return recordSize(len);
+  }
+
+  /** The record under `ref` is no longer used. */
+  free(ref: number): void {
+    const size = this.sizeOf(ref);
+    this.live -= size;
+    this.garbage += size;
+  }
+
+  /**
+   * Replaces the record under `ref` with `s`: in place when the record has the same size (the ref
+   * stays), else a new record (or -1: `s` stays on the heap) and the old one becomes garbage.
+   */
+  replace(ref: number, s: string): number {
+    const len = s.length;
+    const size = this.sizeOf(ref);
+    if (len !== 0 && len <= SLAB_MAX_VALUE && recordSize(len) === size && (len <= 24 || !NOT_LATIN1.test(s))) {
+      const buf = this.slabs[ref >>> UNIT_SHIFT];
+      let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+      // same record size: the header is 1 byte for both or 2 bytes for both
+      if (len < 128) buf[p++] = len;
+      else {
+        buf[p++] = 0x80 | (len & 0x7f);
+        buf[p++] = len >>> 7;
+      }
+      if (len <= 24) {
+        // a char above 0xff stops the copy half way: the record then only becomes garbage
+        for (let i = 0; i < len; i++) {
+          const c = s.charCodeAt(i);
+          if (c > 0xff) {
+            this.live -= size;
+            this.garbage += size;
+            return -1;
+          }
+          buf[p + i] = c;
+        }
+      } else buf.latin1Write(s, p, len);
+      return ref;
+    }
+    this.free(ref);
+    return this.put(s);
+  }
+
+  /** Copies the record under `ref` of `from` into this slab set; the new ref (or -1 when full). */
+  copyFrom(from: StringSlab, ref: number): number {
+    const size = from.sizeOf(ref);
+    if (this.pos + size > SLAB_BYTES) {
+      if (this.slabs.length >= MAX_SLABS) return -1;
+      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
+      this.pos = 0;
+    }
+    const src = from.slabs[ref >>> UNIT_SHIFT];
+    const p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    src.copy(this.slabs[this.slabs.length - 1], this.pos, p, p + size);
+    const out = ((this.slabs.length - 1) << UNIT_SHIFT) + (this.pos >>> 1);
+    this.pos += size;
+    this.live += size;
+    return out;
+  }
+
+  /** True when a compaction would pay: garbage outweighs live records and fills a slab at least. */
+  wantsCompaction(): boolean {
+    return this.garbage >= SLAB_BYTES && this.garbage > this.live;
+  }
+
+  /** Bytes of slabs allocated. */
+  get allocated(): number {
+    return this.slabs.length * SLAB_BYTES;
+  }
+}
