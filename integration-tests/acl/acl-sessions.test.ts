@@ -158,6 +158,25 @@ describeRedis('ACL sessions vs redis-server 7.0', () => {
     expect(b).toEqual(a);
   });
 
+  it('commands run by a script are checked for the user running it (context lua)', async () => {
+    const [a, b] = await bothRuns(redis.port, ours.port, (port) =>
+      withClients(port, 2, async ([admin, c]) => {
+        const out: Parsed[] = [];
+        out.push(await admin!.call('ACL', 'LOG', 'RESET'));
+        out.push(await admin!.call('ACL', 'SETUSER', 'lua', 'reset', 'on', '>pw', '%R~r:*', '~w:*', '&*', '+@all', '-del'));
+        out.push(await c!.call('AUTH', 'lua', 'pw'));
+        out.push(await c!.call('EVAL', "return redis.call('set', KEYS[1], 'v')", '1', 'w:1'));
+        out.push(await c!.call('EVAL', "return redis.call('get', KEYS[1])", '1', 'r:1'));
+        out.push(await c!.call('EVAL', "return redis.pcall('set', KEYS[1], 'v')", '1', 'r:1'));
+        out.push(await c!.call('EVAL', "return redis.pcall('del', KEYS[1])", '1', 'w:1'));
+        out.push(await c!.call('EVAL', "return redis.call('set', KEYS[1], 'v')", '1', 'nope'));
+        out.push(logFields(await admin!.call('ACL', 'LOG')));
+        return out;
+      }),
+    );
+    expect(b).toEqual(a);
+  });
+
   it('ACL SAVE of each server is loaded by the other (aclfile), with the same users', async () => {
     const rules: string[][] = [
       ['alice', 'on', '>secret', '~cache:*', '%R~ro:*', '&news.*', '-@all', '+@read', '+set', '+select|0'],

@@ -99,9 +99,25 @@ export class AclCommandIndex {
   }
 }
 
+const keynumSpec = (flags: string[]): KeySpec[] => [
+  { flags, beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'keynum', keyNumIdx: 0, firstKey: 1, keyStep: 1 } },
+];
+
+/** Redis 7.0's key specs of the script commands (their keys follow a numkeys argument). */
+const SCRIPT_KEY_SPECS: Record<string, readonly KeySpec[]> = {
+  eval: keynumSpec(['RW', 'ACCESS', 'UPDATE']),
+  evalsha: keynumSpec(['RW', 'ACCESS', 'UPDATE']),
+  eval_ro: keynumSpec(['RO', 'ACCESS']),
+  evalsha_ro: keynumSpec(['RO', 'ACCESS']),
+  fcall: keynumSpec(['RW', 'ACCESS', 'UPDATE']),
+  fcall_ro: keynumSpec(['RO', 'ACCESS']),
+};
+
 /** Key specs of a spec: its own (keyspace commands carry Redis's), or ones derived from the legacy key range. */
 export function keySpecsOf(s: ServerCommandSpec): readonly KeySpec[] {
   if (s.keySpecs !== undefined) return s.keySpecs;
+  const script = SCRIPT_KEY_SPECS[s.name];
+  if (script !== undefined) return script;
   if (s.firstKey <= 0 || s.flags.includes('pubsub')) return [];
   const f = new Set<string>(s.flags);
   const flags = f.has('write') ? ['RW', 'ACCESS', 'UPDATE'] : f.has('readonly') ? ['RO', 'ACCESS'] : ['RO'];

@@ -36,3 +36,16 @@ export function dryrunText(result: number, fullname: string, arg: string): strin
   if (result === ACL_DENIED_KEY) return `This user has no permissions to access the '${arg}' key`;
   return `This user has no permissions to access the '${arg}' channel`;
 }
+
+/** scriptVerifyACL's error (getAclErrorMessage) for a command run by a script. */
+export function scriptRefusalReply(result: number): ErrorReply {
+  const msg =
+    result === ACL_DENIED_CMD
+      ? "can't run this command or subcommand"
+      : result === ACL_DENIED_KEY
+        ? "can't access at least one of the keys mentioned in the command arguments"
+        : result === ACL_DENIED_CHANNEL
+          ? "can't publish to the channel mentioned in the command"
+          : 'lacking the permissions for the command';
+  return new ErrorReply(`ERR The user executing the script ${msg}`);
+}

@@ -10,7 +10,7 @@ import { mergeSelectorArgs, parseAclFile, readAclFile, writeAclFile } from './ac
 import { AclLog, type AclLogContext } from './acl-log';
 import { channelAllowed, hasSpaces, ruleFailureText } from './acl-selector';
 import { ACL_DENIED_AUTH, ACL_OK, AclUser, type AclVerdict } from './acl-user';
-import { aclRefusalReply, execRecheckReply } from './acl-replies';
+import { aclRefusalReply, execRecheckReply, scriptRefusalReply } from './acl-replies';
 
 export { parseUserDirective } from './user-directive';
 
@@ -251,6 +251,20 @@ export class UserDirectory {
     if (v.result === ACL_OK) return undefined;
     this.logRefusal(client, v, e.fullname, argv, context);
     return aclRefusalReply(v.result, e.fullname);
+  }
+
+  /**
+   * scriptVerifyACL: a command a script runs, checked for the user running the script. Undefined
+   * when allowed, else `ERR The user executing the script <reason>`; logged with context `lua`.
+   */
+  scriptRefusal(caller: ServerClient, e: TableEntry, argv: readonly string[]): ErrorReply | undefined {
+    if (caller.kind === 'master') return undefined;
+    const user = this.users.get(caller.user) ?? (this.users.get('default') as AclUser);
+    if (user.unrestricted && user.selectors.length === 1) return undefined;
+    const v = this.verdict(user, e, argv);
+    if (v.result === ACL_OK) return undefined;
+    this.logRefusal(caller, v, e.fullname, argv, 'lua');
+    return scriptRefusalReply(v.result);
   }
 
   /**

@@ -73,6 +73,11 @@ class ScriptRun implements ScriptCallContext {
     if (found instanceof ErrorReply) return found.message.startsWith('ERR wrong number') ? WRONG_ARGS : UNKNOWN;
     const spec = found.spec;
     if (spec.flags.includes('noscript')) return NOT_ALLOWED;
+    // ACL: the script's commands are checked for the user running the script (context lua)
+    if (rt.users.restricted) {
+      const denied = rt.users.scriptRefusal(this.caller, found, argv);
+      if (denied !== undefined) return denied;
+    }
     if (found.isWrite) {
       if (this.readOnly) return RO_WRITE;
       if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && this.caller.kind !== 'master') return READONLY;
