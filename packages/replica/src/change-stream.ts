@@ -90,13 +90,10 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
   private failure: ReplicaError | null = null;
   /** where the stream started (the cursor's position, else `from`); set once the cursor is loaded */
   private start: CursorPosition | undefined;
-  /** a history the application may have derived something from exists (a reset drops it) */
-  private hadHistory = false;
   /** the db the stream has selected, and the offset of the last item handed out */
   private db = 0;
   private lastOffset = -1;
   private snapshotOffset = -1;
-  private resumedOnce = false;
   private readonly ledger: CursorLedger | null;
   private readonly saver: CursorSaver | null;
   /** resolves once the cursor is loaded (false: it failed and the stream stopped) */
@@ -114,9 +111,9 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
       this.ledger = null;
       this.saver = null;
       this.start = from;
-      this.hadHistory = from !== undefined;
+      this.db = from?.db ?? 0;
       this.ready = Promise.resolve(true);
-      this.replica = new Replica({ connect: deps.connect, applier: passThrough, payload: (p) => this.snapshotSink(p) }, { ...replicaOptions, from });
+      this.replica = new Replica({ connect: deps.connect, applier: passThrough, payload: (p) => this.snapshotSink(p) }, { ...replicaOptions, from: from !== undefined && from.offset >= 0 ? from : undefined });
     } else {
       const intervalMs = cursorSaveIntervalMs ?? DEFAULT_CURSOR_SAVE_INTERVAL_MS;
       const everyAcks = cursorSaveEveryAcks ?? DEFAULT_CURSOR_SAVE_EVERY_ACKS;
@@ -205,7 +202,7 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
     }
     const start = loaded ?? from;
     this.start = start;
-    this.hadHistory = start !== undefined;
+    this.db = start?.db ?? 0;
     if (loaded !== undefined && this.saver !== null) this.saver.saved = loaded;
     if (start !== undefined && start.offset >= 0) this.ledger?.resumed(start);
     return !this.done;
@@ -221,20 +218,18 @@ export class ChangeStream extends EventEmitter<ChangeStreamEvents> implements As
 
   private syncStart(kind: 'full' | 'partial', replid: string, offset: number): void {
     if (kind === 'partial') {
-      // the first +CONTINUE from a saved position: the master does not repeat its SELECT
-      if (!this.resumedOnce && this.start !== undefined && this.lastOffset < 0) this.db = this.start.db;
-      this.resumedOnce = true;
+      // the master does not repeat its SELECT after +CONTINUE: the stream goes on in this.db (the
+      // saved position's db on the first resume, else the db of the last command handed out)
       this.lastOffset = offset;
       this.ledger?.replidChanged(replid);
       return;
     }
-    this.resumedOnce = true;
-    const reset = this.hadHistory;
+    // a reset replaces a position: one reached in this process, or the one the stream started from
     const previous = this.position ?? this.start;
-    this.hadHistory = true;
+    const reset = previous !== undefined;
     this.snapshotOffset = offset;
     this.lastOffset = -1;
-    if (reset && previous !== undefined) this.emit('sync:reset', previous, replid, offset);
+    if (previous !== undefined) this.emit('sync:reset', previous, replid, offset);
     const ev: ChangeEvent = { type: 'snapshot:start', replid, offset, reset };
     this.ledger?.snapshotStart(ev, replid, offset);
     this.push(ev, () => this.emit('snapshot:start', replid, offset));
