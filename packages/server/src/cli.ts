@@ -140,7 +140,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
   const supervised = config.getString('supervised');
   if (supervised === 'systemd' && !process.env.NOTIFY_SOCKET) logger.warning('systemd supervision error: NOTIFY_SOCKET not found!');
   else if (supervised === 'upstart' && !process.env.UPSTART_JOB) logger.warning('upstart supervision requested, but UPSTART_JOB not found!');
-  logger.notice(`Running mode=standalone, port=${config.getNumber('port')}.`);
+  logger.notice(`Running mode=standalone, port=${config.getNumber('port') || config.getNumber('tls-port')}.`);
   logger.warning('Server initialized');
 
   let signalled = false;

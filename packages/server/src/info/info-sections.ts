@@ -73,7 +73,8 @@ export function serverSection(s: InfoSources): InfoField[] {
     ['process_id', process.pid],
     ['process_supervised', supervisionMode(s.config.getString('supervised'))],
     ['run_id', rt.runId],
-    ['tcp_port', rt.port || s.config.getNumber('port')],
+    // TLS only (port 0): Redis shows the TLS port
+    ['tcp_port', rt.port || s.config.getNumber('port') || s.config.getNumber('tls-port')],
     ['server_time_usec', now * 1000],
     ['uptime_in_seconds', uptime],
     ['uptime_in_days', Math.floor(uptime / 86400)],
