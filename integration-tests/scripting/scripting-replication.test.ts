@@ -6,8 +6,7 @@
  * NOSCRIPT.
  */
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { type StartedReplikit, client, dumpDataset, linkUp, waitFor } from '../replication/helpers';
-import { startReplikit } from '../replication/helpers';
+import { client, dumpDataset, linkUp, type StartedReplikit, startReplikit, waitFor } from '../replication/helpers';
 
 const run = hasRedis() ? describe : describe.skip;
 

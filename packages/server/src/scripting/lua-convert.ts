@@ -4,12 +4,13 @@
  * Both are defined on values, never on Lua's printed form: a Lua number becomes an integer reply
  * by truncation (`3.99` -> 3), whatever tostring() would print.
  */
-import { lua, type LuaState } from 'fengari';
+
 import {
   BigNumberReply,
   BooleanReply,
   DoubleReply,
   ErrorReply,
+  formatDouble,
   MapReply,
   NullArrayReply,
   PushReply,
@@ -17,8 +18,8 @@ import {
   SetReply,
   SimpleString,
   VerbatimReply,
-  formatDouble,
 } from '@replikit/resp';
+import { type LuaState, lua } from 'fengari';
 import { latin1ToLua, luaToLatin1, pushBinary, toBinary } from './lua-runtime';
 
 const K_ERR = latin1ToLua('err');
@@ -144,7 +145,7 @@ const INT64_MIN = -9223372036854775808n;
 function truncateToInteger(d: number): number | bigint {
   const t = Math.trunc(d);
   if (Number.isSafeInteger(t)) return t;
-  if (!Number.isFinite(t) || t >= 9223372036854775808 || t < -9223372036854775808) return INT64_MIN;
+  if (!Number.isFinite(t) || t >= 2 ** 63 || t < -(2 ** 63)) return INT64_MIN;
   return BigInt(t);
 }
 
@@ -196,7 +197,9 @@ function toReply(L: LuaState, resp: 2 | 3, depth: number): RespValue {
     const entries: Array<[RespValue, RespValue]> = [];
     lua.lua_pushnil(L);
     while (lua.lua_next(L, -2)) {
-      const value = depth < MAX_DEPTH ? popReply(L, resp, depth + 1) : (lua.lua_pop(L, 1), null);
+      let value: RespValue = null;
+      if (depth < MAX_DEPTH) value = popReply(L, resp, depth + 1);
+      else lua.lua_pop(L, 1);
       lua.lua_pushvalue(L, -1);
       const key = popReply(L, resp, depth + 1);
       entries.push([key, value]);

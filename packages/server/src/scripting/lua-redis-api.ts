@@ -7,8 +7,8 @@
  * refuse new names and raise on unknown ones.
  */
 import { createHash } from 'node:crypto';
-import { lauxlib, lua, type LuaState } from 'fengari';
-import { ErrorReply, type RespValue, formatDouble } from '@replikit/resp';
+import { ErrorReply, formatDouble, type RespValue } from '@replikit/resp';
+import { type LuaState, lauxlib, lua } from 'fengari';
 import { REDIS_VERSION } from '../redis-version';
 import { pushErrorTable, pushReply } from './lua-convert';
 import { Lrand48, latin1ToLua, pushBinary, raise, setFunction, toBinary } from './lua-runtime';

@@ -11,7 +11,7 @@
  * Both are module-level patches of fengari's lobject (the VM reads them through the module
  * object); they apply to every fengari state in the process.
  */
-import { lauxlib, lua, type LuaState, type LuaString, lualib } from 'fengari';
+import { type LuaState, type LuaString, lauxlib, lua, lualib } from 'fengari';
 import lobject from 'fengari/src/lobject.js';
 import lstring from 'fengari/src/lstring.js';
 

@@ -9,7 +9,7 @@
  */
 import { ErrorReply, OK, type RespValue, SimpleString } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
-import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec } from '../dispatch/command-spec';
+import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import type { ScriptCallContext } from './lua-redis-api';

@@ -5,14 +5,14 @@
  * Scripts run synchronously to completion inside the command that started them.
  */
 import { createHash } from 'node:crypto';
-import { lauxlib, lua, type LuaState } from 'fengari';
 import { ErrorReply, type RespValue } from '@replikit/resp';
+import { type LuaState, lauxlib, lua } from 'fengari';
 import { openBit } from './libs/bit';
 import { openCjson } from './libs/cjson';
 import { openCmsgpack } from './libs/cmsgpack';
 import { openStruct } from './libs/struct';
 import { popReply } from './lua-convert';
-import { type ScriptCallContext, installRedisApi } from './lua-redis-api';
+import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
 
 /** Shebang flags (`#!lua flags=...`); a script without a shebang runs in EVAL compatibility mode. */

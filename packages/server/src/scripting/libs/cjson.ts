@@ -4,7 +4,7 @@
  * Object member order follows Lua's table traversal, which differs between Lua builds: compare
  * encoded objects by decoding them.
  */
-import { lauxlib, lua, type LuaState } from 'fengari';
+import { type LuaState, lauxlib, lua } from 'fengari';
 import { formatG, latin1ToLua, luaToLatin1, pushBinary, raise, setFunction, toBinary } from '../lua-runtime';
 
 /** The light userdata cjson.null stands for (compared by identity). */
@@ -183,7 +183,10 @@ class Decoder {
         this.fail('comma or array end');
       }
     }
-    if (c === '"') return this.string();
+    if (c === '"') {
+      this.string();
+      return;
+    }
     if (s.startsWith('true', this.i)) {
       this.i += 4;
       lua.lua_pushboolean(L, true);

@@ -4,7 +4,7 @@
  * integer form, others float 32 when exact, else float 64; a table whose keys are exactly 1..n
  * is an array, any other a map; nesting deeper than 16 packs nil.
  */
-import { lauxlib, lua, type LuaState } from 'fengari';
+import { type LuaState, lauxlib, lua } from 'fengari';
 import { latin1ToLua, pushBytes, raise, setFunction } from '../lua-runtime';
 
 const MAX_NESTING = 16;
@@ -43,29 +43,42 @@ class Out {
   }
 }
 
+/** 2^63: integral numbers in [-2^63, 2^63) use the integer forms */
+const TWO_63 = 2 ** 63;
+
+function packInteger(o: Out, code: number, v: number | bigint, size: number): void {
+  o.byte(code);
+  o.be(v, size);
+}
+
 function packNumber(o: Out, n: number): void {
-  if (Number.isInteger(n) && n >= -9223372036854775808 && n < 9223372036854775808) {
+  if (Number.isInteger(n) && n >= -TWO_63 && n < TWO_63) {
     if (n >= 0) {
       if (n <= 127) o.byte(n);
-      else if (n <= 0xff) (o.byte(0xcc), o.be(n, 1));
-      else if (n <= 0xffff) (o.byte(0xcd), o.be(n, 2));
-      else if (n <= 0xffffffff) (o.byte(0xce), o.be(n, 4));
-      else (o.byte(0xcf), o.be(BigInt(n), 8));
+      else if (n <= 0xff) packInteger(o, 0xcc, n, 1);
+      else if (n <= 0xffff) packInteger(o, 0xcd, n, 2);
+      else if (n <= 0xffffffff) packInteger(o, 0xce, n, 4);
+      else packInteger(o, 0xcf, BigInt(n), 8);
     } else if (n >= -32) o.byte(n & 0xff);
-    else if (n >= -128) (o.byte(0xd0), o.be(n & 0xff, 1));
-    else if (n >= -32768) (o.byte(0xd1), o.be(n & 0xffff, 2));
-    else if (n >= -2147483648) (o.byte(0xd2), o.be(n >>> 0, 4));
-    else (o.byte(0xd3), o.be(BigInt(n), 8));
+    else if (n >= -128) packInteger(o, 0xd0, n & 0xff, 1);
+    else if (n >= -32768) packInteger(o, 0xd1, n & 0xffff, 2);
+    else if (n >= -2147483648) packInteger(o, 0xd2, n >>> 0, 4);
+    else packInteger(o, 0xd3, BigInt(n), 8);
     return;
   }
-  if (Math.fround(n) === n || Number.isNaN(n)) (o.byte(0xca), o.be(n, 4, true));
-  else (o.byte(0xcb), o.be(n, 8, true));
+  if (Math.fround(n) === n || Number.isNaN(n)) {
+    o.byte(0xca);
+    o.be(n, 4, true);
+  } else {
+    o.byte(0xcb);
+    o.be(n, 8, true);
+  }
 }
 
 function packHeader(o: Out, n: number, fix: number, fixMax: number, c16: number, c32: number): void {
   if (n <= fixMax) o.byte(fix | n);
-  else if (n <= 0xffff) (o.byte(c16), o.be(n, 2));
-  else (o.byte(c32), o.be(n, 4));
+  else if (n <= 0xffff) packInteger(o, c16, n, 2);
+  else packInteger(o, c32, n, 4);
 }
 
 /** table_is_an_array: keys are exactly the integers 1..count */
@@ -95,9 +108,9 @@ function packValue(L: LuaState, o: Out, level: number): void {
   if (t === lua.LUA_TSTRING) {
     const s = lua.lua_tolstring(L, -1) as Uint8Array;
     if (s.length < 32) o.byte(0xa0 | s.length);
-    else if (s.length <= 0xff) (o.byte(0xd9), o.be(s.length, 1));
-    else if (s.length <= 0xffff) (o.byte(0xda), o.be(s.length, 2));
-    else (o.byte(0xdb), o.be(s.length, 4));
+    else if (s.length <= 0xff) packInteger(o, 0xd9, s.length, 1);
+    else if (s.length <= 0xffff) packInteger(o, 0xda, s.length, 2);
+    else packInteger(o, 0xdb, s.length, 4);
     o.bytes(s);
   } else if (t === lua.LUA_TBOOLEAN) o.byte(lua.lua_toboolean(L, -1) ? 0xc3 : 0xc2);
   else if (t === lua.LUA_TNUMBER) packNumber(o, lua.lua_tonumber(L, -1));

@@ -4,7 +4,7 @@
  * integers, `f d` floats, `s` zero-terminated and `c[n]` fixed strings (`c0`: length from the
  * previous value).
  */
-import { lauxlib, lua, type LuaState } from 'fengari';
+import { type LuaState, lauxlib, lua } from 'fengari';
 import { latin1ToLua, pushBytes, raise, setFunction } from '../lua-runtime';
 
 interface Header {
