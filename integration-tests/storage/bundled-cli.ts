@@ -48,9 +48,12 @@ export interface CliProcess {
   stop(): Promise<number | string>;
 }
 
-/** Starts the bundled CLI with `args --port <free> --bind 127.0.0.1` and waits until it is ready. */
-export async function startBundledCli(bundle: BundledCli, args: string[]): Promise<CliProcess> {
-  const port = await getFreePort();
+/**
+ * Starts the bundled CLI with `args --port <port> --bind 127.0.0.1` (a free port unless `at.port`
+ * is given, e.g. to restart a server where its replicas look for it) and waits until it is ready.
+ */
+export async function startBundledCli(bundle: BundledCli, args: string[], at: { port?: number } = {}): Promise<CliProcess> {
+  const port = at.port ?? (await getFreePort());
   const env = { ...process.env, NODE_PATH: join(REPO_ROOT, 'packages/storage-lmdb/node_modules') };
   const child = spawn(process.execPath, [bundle.file, ...args, '--port', String(port), '--bind', '127.0.0.1'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';

@@ -29,6 +29,13 @@ export interface MasterDeps {
    * @default () => 0
    */
   upstreamStreamDb?: () => number;
+  /**
+   * Called each time bytes enter the stream (the offset moved: propagated writes, the PING to
+   * replicas, `REPLCONF GETACK *`), before they are written to any replica. A store that keeps
+   * the replication position with its data commits both here, so no replica can ever hold bytes
+   * the store's position does not cover.
+   */
+  onStreamAppend?: () => void;
 }
 
 export type LogLevel = 'debug' | 'verbose' | 'notice' | 'warning';

@@ -1,18 +1,18 @@
+import type { Duplex } from 'node:stream';
 import type { ReplicationBacklog } from '@replikit/backlog';
 import type { Keyspace, PropagatedCommand } from '@replikit/keyspace';
 import type { RdbReplicationInfo } from '@replikit/rdb';
 import { encodeCommand, type RespValue } from '@replikit/resp';
 import { EventEmitter } from 'eventemitter3';
-import type { Duplex } from 'node:stream';
 import { MasterClosedError } from './errors';
 import type { MasterEvents, ReplicaInfo, SyncCounters } from './events';
 import { FullSyncCoordinator } from './full-sync';
 import { type MasterDeps, type MasterOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type CommandHost, psyncCommand, replconfCommand, syncCommand } from './replica-commands';
-import { countOnline, type HandshakeState, ReplicaLink, linkInfo, newHandshake, overOutputLimit } from './replica-link';
+import { countOnline, type HandshakeState, linkInfo, newHandshake, overOutputLimit, ReplicaLink } from './replica-link';
 import { AckWaiters, runCron } from './replication-cron';
-import { serveDuplex } from './serve';
 import { type RdbReplicationAux, ReplicationState } from './replication-state';
+import { serveDuplex } from './serve';
 import { encodePropagated, GETACK_ARGV, PING_ARGV } from './stream-encoding';
 import type { ReplicaTransport } from './transport';
 
@@ -27,6 +27,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly options: Readonly<ResolvedOptions>;
   readonly keyspace: Keyspace;
   readonly #upstreamStreamDb: () => number;
+  readonly #onStreamAppend: (() => void) | undefined;
   readonly counters: SyncCounters = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0 };
   readonly #state: ReplicationState;
   readonly #links = new Set<ReplicaLink>();
@@ -49,6 +50,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     this.options = resolveOptions(options);
     this.keyspace = deps.keyspace;
     this.#upstreamStreamDb = deps.upstreamStreamDb ?? (() => 0);
+    this.#onStreamAppend = deps.onStreamAppend;
     this.#state = new ReplicationState(options.role ?? 'master', this.options.replBacklogSize);
     this.#noReplicasSince = this.options.clock();
     this.#acks = new AckWaiters(() => this.requestAck());
@@ -336,6 +338,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   /** One chunk list into the backlog and to every replica (the same Buffer objects for all). */
   #feed(chunks: readonly Uint8Array[], bytes: number): void {
     this.#state.append(chunks, bytes);
+    this.#onStreamAppend?.();
     const now = this.options.clock();
     for (const link of this.#links) {
       if (link.closing || link.handshake.rdbOnly || link.phase === 'wait_bgsave_start') continue;

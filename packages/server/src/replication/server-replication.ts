@@ -5,20 +5,21 @@
  * replication, ROLE, the processCommand checks and the RDB aux fields all read from here.
  */
 import type { Keyspace } from '@replikit/keyspace';
-import { type MasterOptions, type ReplicationNode, createMaster } from '@replikit/master';
+import { createMaster, type MasterOptions, type ReplicationNode } from '@replikit/master';
 import type { RdbReplicationInfo } from '@replikit/rdb';
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { OutputBufferLimits } from '../config/directives';
 import type { ServerConfig } from '../config/server-config';
 import type { ServerClient } from '../connection/server-client';
 import type { ReplicaRoleEntry, ReplicationState } from '../dispatch/replication-state';
-import { type InfoField, type ReplicationInfoProvider, type UpstreamView, replicationInfoFields } from '../info/replication-info';
+import { type InfoField, type ReplicationInfoProvider, replicationInfoFields, type UpstreamView } from '../info/replication-info';
 import type { Logger } from '../logger';
 import type { RdbReplicationAux } from '../persistence/rdb-load';
 import type { ReplikitServer } from '../server';
 import { FailoverCoordinator } from './failover';
+import { MasterCommitPoints } from './master-commit-points';
 import { ReplicationModeGate } from './replication-mode';
-import { type Upstream, startUpstream } from './upstream';
+import { startUpstream, type Upstream } from './upstream';
 
 const UNBLOCKED_ROLE_CHANGE = new ErrorReply('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)');
 
@@ -66,6 +67,8 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   /** `replication-mode`: holds write replies until replicas acknowledged them */
   readonly modes: ReplicationModeGate;
   private upstream: Upstream | undefined;
+  /** `storage lmdb`: the master's writes are committed with its replication position */
+  private readonly commitPoints: MasterCommitPoints | undefined;
   private masterHost: string | undefined;
   private masterPort = 0;
   private started = false;
@@ -74,8 +77,10 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   constructor(private readonly deps: ServerReplicationDeps) {
     const configured = deps.config.get<string[] | null>('replicaof');
     const role = configured ? 'replica' : 'master';
+    const commitPoints = deps.config.getString('storage') === 'memory' ? undefined : new MasterCommitPoints(deps.keyspace, () => this.node);
+    this.commitPoints = commitPoints;
     this.node = createMaster(
-      { keyspace: deps.keyspace, upstreamStreamDb: () => this.upstream?.streamDb ?? 0 },
+      { keyspace: deps.keyspace, upstreamStreamDb: () => this.upstream?.streamDb ?? 0, onStreamAppend: commitPoints && (() => commitPoints.streamAppended()) },
       masterOptionsFromConfig(deps.config, deps.logger, role),
     );
     if (configured) {
@@ -95,7 +100,10 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     // are not propagated again (the upstream forwards the exact bytes it applied)
     deps.server.setPropagationSink({
       propagate: (writes, origin) => {
-        if (origin?.kind !== 'master') this.node.propagate(writes);
+        if (origin?.kind === 'master') return;
+        const cp = this.commitPoints;
+        if (cp === undefined) this.node.propagate(writes);
+        else cp.around(() => this.node.propagate(writes));
       },
     });
   }
@@ -193,6 +201,8 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   /** The startup load found repl aux fields: the node's restart rule (protocol.md §5.4). */
   rdbLoaded(aux: RdbReplicationAux): void {
     this.node.restoreFromRdb(aux);
+    // a restarted master commits its new id at once (the data is unchanged)
+    this.commitPoints?.commit();
   }
 
   // --- lifecycle and role switches ---
@@ -236,6 +246,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
     this.deps.config.set('replicaof', ['no', 'one']);
     this.stopUpstream();
     this.node.becomeMaster();
+    this.commitPoints?.commit();
     this.applyRole();
     this.deps.logger.notice(`MASTER MODE enabled (${reason} from '${clientDescription(by)}')`);
   }
