@@ -6,7 +6,7 @@ import { getFreePort } from '@replikit/test-utils';
 import { ByteClient } from '../server/helpers';
 
 /** A parsed RESP2 reply: strings, integers, null, arrays, and errors as `{ err }`. */
-export type Parsed = string | number | null | Parsed[] | { err: string };
+export type Parsed = string | number | boolean | null | Parsed[] | { err: string };
 
 function parseAt(s: string, at: number): [Parsed, number] {
   const nl = s.indexOf('\r\n', at);

@@ -17,7 +17,6 @@ type Session = (port: number) => Promise<Parsed[]>;
 async function bothRuns(redisPort: number, ourPort: number, session: Session): Promise<[Parsed[], Parsed[]]> {
   const a = await session(redisPort);
   const b = await session(ourPort);
-  if (process.env.ACL_DEBUG) console.log(JSON.stringify(a));
   return [a, b];
 }
 

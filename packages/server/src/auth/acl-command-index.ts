@@ -28,6 +28,36 @@ export interface AclCommand {
   readonly spec: ServerCommandSpec;
   readonly parent: AclCommand | undefined;
   readonly subcommands: readonly AclCommand[] | undefined;
+  /** flagged `no-auth`: every user may run it */
+  readonly noAuth: boolean;
+  /** how to find its key arguments (computed once) */
+  readonly keyPlan: KeyPlan;
+}
+
+/** A key spec prepared for the per-command check: permissions needed and special flags. */
+export interface PlannedKeySpec {
+  readonly spec: KeySpec;
+  /** PERM_READ | PERM_WRITE */
+  readonly perms: number;
+  readonly notKey: boolean;
+  readonly incomplete: boolean;
+}
+
+export interface KeyPlan {
+  readonly specs: readonly PlannedKeySpec[];
+  /** some spec has VARIABLE_FLAGS: Redis uses the command's getkeys procedure */
+  readonly varflags: boolean;
+}
+
+function planKeys(s: ServerCommandSpec): KeyPlan {
+  const specs = keySpecsOf(s).map((spec) => {
+    const flags = new Set(spec.flags.map((f) => f.toUpperCase()));
+    let perms = 0;
+    if (flags.has('ACCESS')) perms |= PERM_READ;
+    if (flags.has('INSERT') || flags.has('DELETE') || flags.has('UPDATE')) perms |= PERM_WRITE;
+    return { spec, perms, notKey: flags.has('NOT_KEY'), incomplete: flags.has('INCOMPLETE'), varflags: flags.has('VARIABLE_FLAGS') };
+  });
+  return { specs, varflags: specs.some((x) => x.varflags) };
 }
 
 /** ACL categories of a spec: the listed ones, or those implied by its flags (setImplicitACLCategories). */
@@ -47,7 +77,15 @@ export function specCategories(s: ServerCommandSpec): string[] {
 function build(s: ServerCommandSpec, fullname: string, parent: AclCommand | undefined): AclCommand {
   let categories = 0;
   for (const c of specCategories(s)) categories |= categoryBit(c);
-  const cmd: { -readonly [K in keyof AclCommand]: AclCommand[K] } = { fullname, categories, spec: s, parent, subcommands: undefined };
+  const cmd: { -readonly [K in keyof AclCommand]: AclCommand[K] } = {
+    fullname,
+    categories,
+    spec: s,
+    parent,
+    subcommands: undefined,
+    noAuth: s.flags.includes('no-auth'),
+    keyPlan: planKeys(s),
+  };
   if (s.subcommands !== undefined) {
     cmd.subcommands = [...s.subcommands.entries()].map(([name, sub]) => build(sub, `${fullname}|${name.toLowerCase()}`, cmd));
   }
@@ -62,6 +100,7 @@ function build(s: ServerCommandSpec, fullname: string, parent: AclCommand | unde
 export class AclCommandIndex {
   private list: AclCommand[] = [];
   private readonly byName = new Map<string, AclCommand>();
+  private readonly bySpec = new Map<ServerCommandSpec, AclCommand>();
   private builtFrom = -1;
   private builtSpecs: ServerCommandSpec[] = [];
 
@@ -74,10 +113,23 @@ export class AclCommandIndex {
     this.builtSpecs = specs;
     this.list = specs.map((s) => build(s, s.name.toLowerCase(), undefined));
     this.byName.clear();
+    this.bySpec.clear();
     for (const c of this.list) {
       this.byName.set(c.fullname, c);
-      for (const sub of c.subcommands ?? []) this.byName.set(sub.fullname, sub);
+      this.bySpec.set(c.spec, c);
+      for (const sub of c.subcommands ?? []) {
+        this.byName.set(sub.fullname, sub);
+        this.bySpec.set(sub.spec, sub);
+      }
     }
+  }
+
+  /** The entry of a resolved command (the dispatcher's per-command lookup: one map read). */
+  ofSpec(spec: ServerCommandSpec): AclCommand | undefined {
+    const hit = this.bySpec.get(spec);
+    if (hit !== undefined) return hit;
+    this.refresh();
+    return this.bySpec.get(spec);
   }
 
   /** Top-level commands, in table order. */

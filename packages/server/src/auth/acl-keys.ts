@@ -1,5 +1,4 @@
-import type { KeySpec } from '@replikit/keyspace';
-import { type AclCommand, PERM_READ, PERM_WRITE, keySpecsOf } from './acl-command-index';
+import { type AclCommand, PERM_READ, PERM_WRITE, type PlannedKeySpec } from './acl-command-index';
 
 /** A key argument: its argv position and the permissions it needs (PERM_READ | PERM_WRITE). */
 export interface KeyRef {
@@ -7,38 +6,26 @@ export interface KeyRef {
   readonly perms: number;
 }
 
-function permsOf(flags: readonly string[]): number {
-  let p = 0;
-  for (const f of flags) {
-    const u = f.toUpperCase();
-    if (u === 'ACCESS') p |= PERM_READ;
-    else if (u === 'INSERT' || u === 'DELETE' || u === 'UPDATE') p |= PERM_WRITE;
-  }
-  return p;
-}
-
-function hasFlag(spec: KeySpec, flag: string): boolean {
-  return spec.flags.some((f) => f.toUpperCase() === flag);
-}
-
 const RO_ACCESS = PERM_READ;
 const OW_UPDATE = PERM_WRITE;
 
 /** getKeysUsingKeySpecs; undefined where Redis falls back to the command's getkeys procedure. */
-function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[], arity: number): KeyRef[] | undefined {
+function keysFromSpecs(specs: readonly PlannedKeySpec[], argv: readonly string[], arity: number): KeyRef[] | undefined {
   const argc = argv.length;
   const out: KeyRef[] = [];
-  for (const spec of specs) {
-    if (hasFlag(spec, 'NOT_KEY')) continue;
+  for (const planned of specs) {
+    if (planned.notKey) continue;
+    const spec = planned.spec;
     let first = 0;
     const bs = spec.beginSearch;
     if (bs.type === 'index') first = bs.index;
     else if (bs.type === 'keyword') {
+      const keyword = bs.keyword.toLowerCase();
       const start = bs.startFrom > 0 ? bs.startFrom : argc + bs.startFrom;
       const end = bs.startFrom > 0 ? argc - 1 : 1;
       for (let i = start; i !== end; i = start <= end ? i + 1 : i - 1) {
         if (i >= argc || i < 1) break;
-        if ((argv[i] as string).toLowerCase() === bs.keyword.toLowerCase()) {
+        if ((argv[i] as string).toLowerCase() === keyword) {
           first = i + 1;
           break;
         }
@@ -64,7 +51,7 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[], arity
       last = first + numkeys - 1;
     } else return undefined;
     if (last >= argc || last < first || first >= argc) return undefined;
-    const perms = permsOf(spec.flags);
+    const perms = planned.perms;
     for (let i = first; i <= last; i += Math.max(1, step)) {
       if (i >= argc) {
         if (arity < 0) continue;
@@ -72,7 +59,7 @@ function keysFromSpecs(specs: readonly KeySpec[], argv: readonly string[], arity
       }
       out.push({ pos: i, perms });
     }
-    if (hasFlag(spec, 'INCOMPLETE')) return undefined;
+    if (planned.incomplete) return undefined;
   }
   return out;
 }
@@ -132,11 +119,10 @@ const NO_KEYS: readonly KeyRef[] = [];
 
 /** getKeysFromCommandWithSpecs(GET_KEYSPEC_DEFAULT) for the ACL key check. */
 export function commandKeys(cmd: AclCommand, argv: readonly string[]): readonly KeyRef[] {
-  const specs = keySpecsOf(cmd.spec);
-  if (specs.length === 0) return NO_KEYS;
-  const varflags = specs.some((s) => hasFlag(s, 'VARIABLE_FLAGS'));
-  if (!varflags) {
-    const keys = keysFromSpecs(specs, argv, cmd.spec.arity);
+  const plan = cmd.keyPlan;
+  if (plan.specs.length === 0) return NO_KEYS;
+  if (!plan.varflags) {
+    const keys = keysFromSpecs(plan.specs, argv, cmd.spec.arity);
     if (keys !== undefined) return keys;
   }
   return keysFromProcedure(cmd.fullname, argv);

@@ -142,7 +142,7 @@ export class AclUser {
     let relevant = ACL_DENIED_CMD;
     let lastPos = 0;
     let keys: readonly KeyRef[] | undefined;
-    const noAuth = cmd.spec.flags.includes('no-auth');
+    const noAuth = cmd.noAuth;
     for (const s of this.selectors) {
       let result = ACL_OK;
       let pos = 0;

@@ -234,7 +234,7 @@ export class UserDirectory {
 
   /** The permission verdict of `user` for a command (ACL DRYRUN, EXEC re-checks). */
   verdict(user: AclUser, e: TableEntry, argv: readonly string[]): AclVerdict {
-    const cmd = this.index.lookup(e.fullname);
+    const cmd = this.index.ofSpec(e.spec);
     if (cmd === undefined) return { result: ACL_OK, pos: 0 };
     return user.check(cmd, argv);
   }

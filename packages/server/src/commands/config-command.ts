@@ -97,7 +97,14 @@ function configSet(op: OperatorContext, client: ServerClient, argv: readonly str
       return new ErrorReply(`ERR CONFIG SET failed (possibly related to argument '${name}') - ${reason}`);
     }
   }
+  const previous = pairs.map((x) => [x.spec.name, op.config.getText(x.spec.name)] as const);
   for (const x of pairs) op.config.set(x.spec.name, [x.value], 'runtime');
+  // apply steps that can fail (a TLS context from new files): restore everything on failure
+  const failed = op.config.checkApply(pairs.map((x) => x.spec.name));
+  if (failed !== undefined) {
+    for (const [name, text] of previous) op.config.set(name, [text], 'runtime');
+    return new ErrorReply(`ERR CONFIG SET failed (possibly related to argument '${failed.name}') - ${failed.reason}`);
+  }
   return OK;
 }
 

@@ -12,6 +12,13 @@ import { splitConfigArgs } from './split-args';
 
 export type ConfigChangeListener = (name: string, value: DirectiveValue) => void;
 
+/**
+ * An apply step of CONFIG SET (Redis's apply functions): called once every value of the command
+ * is set, with the canonical names changed; a returned failure makes CONFIG SET restore the old
+ * values and answer `-ERR CONFIG SET failed (possibly related to argument '<name>') - <reason>`.
+ */
+export type ConfigApplyCheck = (changed: readonly string[]) => { name: string; reason: string } | undefined;
+
 function parseValue(spec: DirectiveSpec, args: readonly string[], current: DirectiveValue): DirectiveValue {
   if (!spec.multiArg && spec.kind !== 'custom' && args.length !== 1) throw new ConfigValueError(spec.name, 'wrong number of arguments');
   const unsupported = spec.unsupported?.(args);
@@ -64,6 +71,7 @@ function formatValue(spec: DirectiveSpec, v: DirectiveValue): string {
 export class ServerConfig {
   private readonly values = new Map<string, DirectiveValue>();
   private readonly listeners = new Set<ConfigChangeListener>();
+  private readonly applyChecks = new Set<ConfigApplyCheck>();
   /** directives set from a file or args (for CONFIG REWRITE) */
   readonly explicitlySet = new Set<string>();
   /** absolute path of the config file, when started with one */
@@ -136,6 +144,21 @@ export class ServerConfig {
     const out: Array<[string, string]> = [];
     for (const d of DIRECTIVES) if (!d.hidden) out.push([d.name, formatValue(d, this.values.get(d.name) ?? null)]);
     return out;
+  }
+
+  /** Registers an apply step of CONFIG SET (see ConfigApplyCheck); returns the unregister function. */
+  onApplyCheck(check: ConfigApplyCheck): () => void {
+    this.applyChecks.add(check);
+    return () => this.applyChecks.delete(check);
+  }
+
+  /** Runs the apply steps for directives CONFIG SET just changed; the first failure, if any. */
+  checkApply(changed: readonly string[]): { name: string; reason: string } | undefined {
+    for (const check of this.applyChecks) {
+      const failed = check(changed);
+      if (failed !== undefined) return failed;
+    }
+    return undefined;
   }
 
   /** Called after every successful set with the canonical name and the new value. */
