@@ -318,17 +318,17 @@ async function main(): Promise<void> {
     })();
 
     for (let round = 1; round <= 2; round++) {
-      await sleep(1500);
+      await sleep(1000);
       const before = await stat(c, 'sync_partial_ok');
       await kill(child);
       console.log(`SIGKILLed the follower (round ${round}) after ${n} write rounds; the writes go on`);
-      await sleep(500);
+      await sleep(300);
       child = await startFollower(port, dir, log);
       const after = await stat(c, 'sync_partial_ok');
       console.log(`restarted: master sync_partial_ok ${before} -> ${after}`);
       if (after !== before + 1) throw new Error('expected a partial resync from the saved cursor');
     }
-    await sleep(1000);
+    await sleep(500);
     stop = true;
     await writer;
 
