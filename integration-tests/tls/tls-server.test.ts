@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { Logger, createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
-import { getFreePort, hasOpenssl, hasRedisCli } from '@replikit/test-utils';
+import { getFreePort, hasOpenssl, hasRedis, hasRedisCli, startRedisServer } from '@replikit/test-utils';
 import { client, waitFor } from '../replication/helpers';
 import { type TestCertificates, generateCertificates } from './certs';
 import { type TlsReplikit, redisCliTls, startTlsReplikit, tlsClient, tlsOptions, tlsPing } from './tls-helpers';
 
-const describeTls = hasOpenssl() && hasRedisCli() ? describe : describe.skip;
+const describeTls = hasOpenssl() && hasRedis() && hasRedisCli() ? describe : describe.skip;
 
 describeTls('replikit-server TLS port', () => {
   let certs: TestCertificates;
@@ -96,15 +96,32 @@ describeTls('replikit-server TLS port', () => {
     }
   });
 
-  it('CONFIG SET of a certificate that cannot be read keeps the working one and logs why', async () => {
+  it('CONFIG SET of a file that cannot be read fails and restores the old values, like redis-server', async () => {
     const s = await start();
-    const c = tlsClient(s.tlsPort, certs);
+    const real = await startRedisServer({ config: { 'tls-port': String(await getFreePort()), 'tls-cert-file': certs.serverCert, 'tls-key-file': certs.serverKey, 'tls-ca-cert-file': certs.caCert } });
+    const ours = client(s.port);
+    const theirs = client(real.port);
+    const missing = `${certs.dir}/missing.crt`;
+    const attempt = async (c: typeof ours) => {
+      const out: string[] = [];
+      for (const args of [['tls-cert-file', missing], ['tls-auth-clients', 'no', 'tls-key-file', missing], ['tls-ca-cert-file', missing, 'tls-cert-file', missing]]) {
+        out.push(await c.config('SET', ...(args as [string, string])).then(String, (e: Error) => e.message));
+      }
+      out.push(JSON.stringify(await c.config('GET', 'tls-cert-file')), JSON.stringify(await c.config('GET', 'tls-auth-clients')));
+      return out;
+    };
     try {
-      expect(await c.config('SET', 'tls-cert-file', `${certs.dir}/missing.crt`)).toBe('OK');
-      await waitFor('the failure logged', () => s.logs.some((l) => l.includes('Unable to update TLS configuration')));
+      const expected = await attempt(theirs);
+      expect(expected[0]).toBe("ERR CONFIG SET failed (possibly related to argument 'tls-cert-file') - Unable to update TLS configuration. Check server logs.");
+      expect(await attempt(ours)).toEqual(expected);
+      expect(s.logs.some((l) => l.includes('Failed applying new configuration. Possibly related to new tls-cert-file setting. Restoring previous settings.'))).toBe(true);
+      // the working context still serves
       expect(await tlsPing(s.tlsPort, tlsOptions(certs, { cert: certs.clientCert, key: certs.clientKey }))).toBe('+PONG');
+      expect(await tlsPing(s.tlsPort, tlsOptions(certs, null))).toMatch(/^refused/);
     } finally {
-      c.disconnect();
+      ours.disconnect();
+      theirs.disconnect();
+      await real.stop();
     }
   });
 

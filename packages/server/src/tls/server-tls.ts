@@ -38,6 +38,7 @@ export class ServerTls {
   private started = false;
   private closed = false;
   private readonly unbind: () => void;
+  private readonly unbindCheck: () => void;
 
   constructor(private readonly deps: ServerTlsDeps) {
     this.listener = new TlsListener({
@@ -45,10 +46,13 @@ export class ServerTls {
       onRefused: (reason) => deps.logger.warning(`Error accepting a client connection: ${reason}`),
       onError: (err) => deps.server.emit('error', err),
     });
+    // every change is applied (a port change is asynchronous); CONFIG SET also runs applyCheck
+    // first, so a context that cannot be built fails the command and the values are restored
     this.unbind = deps.config.onChange((name) => {
       if (!this.started || this.closed || !name.startsWith('tls-')) return;
       this.queue = this.queue.then(() => (name === 'tls-port' ? this.reopen() : this.reconfigure()));
     });
+    this.unbindCheck = deps.config.onApplyCheck((changed) => this.applyCheck(changed));
   }
 
   /** The TLS port listened on; 0 when TLS is off. */
@@ -83,12 +87,33 @@ export class ServerTls {
     if (this.closed) return;
     this.closed = true;
     this.unbind();
+    this.unbindCheck();
     await this.queue;
     await this.listener.close();
   }
 
   private hosts(): string[] {
     return bindAddresses(this.deps.config.get<string[]>('bind'));
+  }
+
+  /**
+   * CONFIG SET's apply step (Redis's applyTlsCfg): when TLS is in use, the new settings must make
+   * a context, which then serves the next connections at once; else the reason is logged and
+   * CONFIG SET fails naming the first TLS directive it changed.
+   */
+  private applyCheck(changed: readonly string[]): { name: string; reason: string } | undefined {
+    const name = changed.find((n) => n.startsWith('tls-') && n !== 'tls-port' && n !== 'tls-auth-clients');
+    if (!this.started || this.closed || name === undefined) return undefined;
+    const s = this.settings();
+    try {
+      if (s.replication) this.clientOptions();
+      if (this.listener.listening) this.listener.reconfigure(checked(() => tlsServerOptions(s)), s.authClients);
+    } catch (err) {
+      this.deps.logger.warning((err as Error).message);
+      this.deps.logger.warning(`Failed applying new configuration. Possibly related to new ${name} setting. Restoring previous settings.`);
+      return { name, reason: 'Unable to update TLS configuration. Check server logs.' };
+    }
+    return undefined;
   }
 
   /** CONFIG SET tls-port: the old port stops listening (its connections stay), the new one opens. */
