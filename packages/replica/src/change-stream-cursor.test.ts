@@ -102,6 +102,33 @@ describe('change stream with a cursor store', () => {
     expect(store.saved).toEqual({ replid: REPLID_B, offset: 77 + set.length, db: 3 });
   });
 
+  it('a lost link continues after the last item handed out (nothing twice in one process), in the db it had reached', async () => {
+    const store = createMemoryCursorStore({ replid: REPLID_A, offset: 500, db: 0 });
+    const masters: ScriptedMaster[] = [];
+    cs = createChangeStream({ connect: scriptedConnector((m) => masters.push(m)), cursor: store }, { retryMinMs: 10 });
+    await until(() => masters.length === 1, 'a connection');
+    expect(await handshake(masters[0])).toEqual(['PSYNC', REPLID_A, '501']);
+    masters[0].send('+CONTINUE\r\n');
+    const sel = encodeCommandToBuffer(['SELECT', '6']);
+    const set = encodeCommandToBuffer(['SET', 'a', '1']);
+    masters[0].send(Buffer.concat([sel, set]));
+    const it = cs[Symbol.asyncIterator]();
+    const first = await take(it, 2);
+    cs.ack(first[0]);
+    masters[0].cut();
+    await until(() => masters.length === 2, 'a reconnect');
+    // not the acknowledged offset (501 + SELECT): the items after it are already in the app's hands
+    expect(await handshake(masters[1])).toEqual(['PSYNC', REPLID_A, String(500 + sel.length + set.length + 1)]);
+    masters[1].send('+CONTINUE\r\n');
+    const del = encodeCommandToBuffer(['DEL', 'a']);
+    masters[1].send(del);
+    const [next] = await take(it, 1);
+    expect(next).toEqual({ type: 'command', argv: ['DEL', 'a'], db: 6, offset: 500 + sel.length + set.length + del.length });
+    cs.ack(next);
+    await cs.flushCursor();
+    expect(store.saved).toEqual({ replid: REPLID_A, offset: 500 + sel.length + set.length + del.length, db: 6 });
+  });
+
   it('a cursor inside an unfinished snapshot asks for a full sync', async () => {
     const store = createMemoryCursorStore({ replid: REPLID_A, offset: -1, db: 0 });
     let master!: ScriptedMaster;
