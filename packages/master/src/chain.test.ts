@@ -98,7 +98,7 @@ test('restart rule from RDB aux fields: a master keeps the loaded id as replid2,
   node = createMaster({ keyspace }, { role: 'replica', dir });
   expect(node.restoreFromRdb({ replId: old, offset: 100, streamDb: 2 })).toBe(true);
   expect(node.replid).toBe(old);
-  expect(node.psyncTarget()).toEqual({ replid: old, offset: 101 });
+  expect(node.psyncTarget()).toEqual({ replid: old, offset: 101, streamDb: 2 });
 });
 
 test('REPLICAOF on a master keeps its history for PSYNC; REPLICAOF NO ONE shifts the id', () => {

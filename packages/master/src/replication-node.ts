@@ -114,7 +114,8 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     return this.#closed ? 'closed' : this.#state.role;
   }
 
-  psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined {
+  /** PSYNC arguments of this node's history; `streamDb` after a restart from an RDB (its repl-stream-db). */
+  psyncTarget(): { replid: string; offset: number; failover?: boolean; streamDb?: number } | undefined {
     return this.#state.psyncTarget();
   }
   /** Runtime `repl-backlog-size`: resizes the backlog (newest bytes kept) and the output-limit floor. */

@@ -26,6 +26,12 @@ export class ReplicationState {
   upstreamUp = false;
   /** the next PSYNC carries `FAILOVER` (a master handing over with the FAILOVER command) */
   psyncFailover = false;
+  /**
+   * On a replica restarted from an RDB: its `repl-stream-db`, the db the master's stream had
+   * selected at the restored offset. A +CONTINUE of that history goes on in it (Redis selects it
+   * on the cached master); consumed by the first CONTINUE or full sync.
+   */
+  restoredStreamDb: number | undefined = undefined;
 
   constructor(
     public role: 'master' | 'replica',
@@ -72,9 +78,12 @@ export class ReplicationState {
     this.offset += bytes;
   }
 
-  psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined {
+  psyncTarget(): { replid: string; offset: number; failover?: boolean; streamDb?: number } | undefined {
     if (!this.hasHistory) return undefined;
-    return this.psyncFailover ? { replid: this.ids.replid, offset: this.offset + 1, failover: true } : { replid: this.ids.replid, offset: this.offset + 1 };
+    const target: { replid: string; offset: number; failover?: boolean; streamDb?: number } = { replid: this.ids.replid, offset: this.offset + 1 };
+    if (this.psyncFailover) target.failover = true;
+    if (this.restoredStreamDb !== undefined && this.role === 'replica') target.streamDb = this.restoredStreamDb;
+    return target;
   }
 
   /** REPLICAOF host port: data and ids kept as a cached master (replicationCacheMasterUsingMyself). */
@@ -103,12 +112,14 @@ export class ReplicationState {
     this.newBacklog();
     this.hasHistory = true;
     this.upstreamUp = true;
+    this.restoredStreamDb = undefined;
   }
 
   /** `+CONTINUE [newReplid]`. @returns true when the id changed */
   upstreamContinue(newReplid: string | undefined): boolean {
     this.hasHistory = true;
     this.upstreamUp = true;
+    this.restoredStreamDb = undefined;
     if (this.backlog === null) this.newBacklog();
     if (newReplid === undefined || replidEquals(newReplid, this.ids.replid)) return false;
     this.ids.shiftReplid(this.offset, newReplid);
@@ -123,6 +134,7 @@ export class ReplicationState {
       this.ids.clearReplid2();
       this.offset = aux.offset;
       this.hasHistory = true;
+      this.restoredStreamDb = aux.streamDb;
     } else {
       this.ids.setReplid2(aux.replId, aux.offset + 1);
       this.offset = aux.offset;

@@ -10,8 +10,12 @@ import type { ReplicaConnector } from './tcp-connector';
  * offsets and the backlog; the syncer tells it what happened on the upstream link.
  */
 export interface UpstreamNode {
-  /** the cached master for PSYNC, or undefined (`PSYNC ? -1`); `failover`: send `PSYNC ... FAILOVER` */
-  psyncTarget(): { replid: string; offset: number; failover?: boolean } | undefined;
+  /**
+   * the cached master for PSYNC, or undefined (`PSYNC ? -1`); `failover`: send `PSYNC ... FAILOVER`;
+   * `streamDb`: the db the master's stream had selected at that offset, when the node knows it (a
+   * restart from an RDB's repl-stream-db): a +CONTINUE goes on in it
+   */
+  psyncTarget(): { replid: string; offset: number; failover?: boolean; streamDb?: number } | undefined;
   /** a `+FULLRESYNC <replid> <offset>` payload was loaded */
   upstreamFullSync(replid: string, offset: number): void;
   /** `+CONTINUE [newReplid]` */

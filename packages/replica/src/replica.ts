@@ -43,6 +43,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private fullSyncPending = false;
   private legacy = false;
   private paused = false;
+  /** the stream db of the history the last PSYNC asked to continue, when the node knew it */
+  private continueDb: number | undefined;
   private transfer = { total: -1, read: 0, lastIo: 0, replid: '', offset: -1, eof: false };
 
   constructor(
@@ -189,12 +191,14 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   /** PSYNC arguments: the node's cached master, or the history this syncer followed. */
   private psyncTarget(): { replid: string; offset: number } | undefined {
     // after a failed transfer, or a legacy SYNC link, there is no history to continue
+    this.continueDb = undefined;
     if (this.fullSyncPending || this.legacy) return undefined;
     if (this.node !== undefined) {
       // The node may hold history this syncer never followed (a demoted master, a restart from
       // an RDB with repl aux fields): a +CONTINUE resumes from exactly the offset asked for here.
       const target = this.node.psyncTarget();
       if (target !== undefined) this.tracker.resumeFrom(target.replid, target.offset - 1);
+      this.continueDb = target?.streamDb;
       return target;
     }
     return this.tracker.replid === '' ? undefined : { replid: this.tracker.replid, offset: this.tracker.reploff + 1 };
@@ -292,6 +296,12 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       const changed = outcome.replid !== undefined && outcome.replid !== previous ? outcome.replid : undefined;
       this.node?.upstreamContinue(changed);
       this.commits.resumeStreamDb(this.tracker, this.applier);
+      // a restarted replica's first CONTINUE: the master's stream goes on in the RDB's repl-stream-db
+      if (this.continueDb !== undefined) {
+        this.tracker.db = this.continueDb;
+        this.applier.reset(this.continueDb);
+        this.continueDb = undefined;
+      }
       if (changed !== undefined) this.tracker.replid = changed;
       framer.streamOnly();
       this.framer = framer;
