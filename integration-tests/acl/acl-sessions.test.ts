@@ -243,6 +243,33 @@ describeRedis('ACL sessions vs redis-server 7.0', () => {
     }
   });
 
+  it('acl-pubsub-default allchannels: new users and reset get &*; CONFIG SET changes it; acllog-max-len trims the log', async () => {
+    const r = await startRedisServer({ config: { 'acl-pubsub-default': 'allchannels', 'acllog-max-len': 2 } });
+    const o = await startConfigured(['--acl-pubsub-default', 'allchannels', '--acllog-max-len', '2']);
+    try {
+      const [a, b] = await bothRuns(r.port, o.port, (port) =>
+        withClients(port, 2, async ([admin, c]) => {
+          const out: Parsed[] = [];
+          // CONFIG GET with a pattern answers in the config dict's order: compared as pairs
+          const cfg = (await admin!.call('CONFIG', 'GET', 'acl*')) as string[];
+          out.push(cfg.flatMap((v, i) => (i % 2 === 0 ? [`${v}=${cfg[i + 1]}`] : [])).sort());
+          out.push(await admin!.call('ACL', 'SETUSER', 'p1', 'on', 'nopass', '+@all', '(+get ~x)'));
+          out.push(await admin!.call('ACL', 'SETUSER', 'p2', 'reset'));
+          out.push(await admin!.call('CONFIG', 'SET', 'acl-pubsub-default', 'resetchannels'));
+          out.push(await admin!.call('ACL', 'SETUSER', 'p3', 'on'));
+          out.push(((await admin!.call('ACL', 'LIST')) as string[]).filter((l) => / p\d /.test(l)));
+          out.push(await c!.call('AUTH', 'p3', 'x'));
+          for (const k of ['a', 'b', 'c']) out.push(await c!.call('GET', k));
+          out.push(logFields(await admin!.call('ACL', 'LOG')));
+          return out;
+        }),
+      );
+      expect(b).toEqual(a);
+    } finally {
+      await Promise.all([r.stop(), o.close()]);
+    }
+  });
+
   it('user directives and an aclfile together are refused at start, like redis-server', async () => {
     await expect(startConfigured(['--aclfile', join(ours.dir, 'x.acl'), '--user', 'a', 'on', 'nopass'])).rejects.toThrow(/ACL file path is invalid/);
   });
