@@ -50,11 +50,11 @@ export function generateSchedule(seed: number): Schedule {
   const int = (lo: number, hi: number) => lo + Math.floor(rnd() * (hi - lo + 1));
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
   const steps: Step[] = [];
-  const n = int(4, 10);
+  const n = int(3, 8);
   for (let i = 0; i < n; i++) {
     const r = rnd();
     if (r >= 0.47 && rnd() < 0.6) steps.push({ kind: 'settle' });
-    if (r < 0.3) steps.push({ kind: 'writes', count: int(5, 120) });
+    if (r < 0.3) steps.push({ kind: 'writes', count: int(5, 60) });
     else if (r < 0.38) steps.push({ kind: 'multi', size: int(2, 6) });
     else if (r < 0.42) steps.push({ kind: 'expire-cycle' });
     else if (r < 0.47) steps.push({ kind: 'sleep', ms: int(1, 40) });
@@ -68,14 +68,14 @@ export function generateSchedule(seed: number): Schedule {
     else if (r < 0.93) steps.push({ kind: 'wait' });
     else steps.push({ kind: 'failover', lostWrites: int(0, 30) });
     // faults land between writes, so most steps are followed by some
-    if (steps[steps.length - 1].kind !== 'writes' && rnd() < 0.6) steps.push({ kind: 'writes', count: int(1, 60) });
+    if (steps[steps.length - 1].kind !== 'writes' && rnd() < 0.6) steps.push({ kind: 'writes', count: int(1, 30) });
   }
   return {
     seed,
     backlogSize: rnd() < 0.5 ? 16 * 1024 : 1024 * 1024,
     disklessSync: rnd() < 0.5,
     disklessLoad: pick(LOADS),
-    initialWrites: int(0, 300),
+    initialWrites: int(0, 150),
     steps,
   };
 }
