@@ -96,6 +96,23 @@ describeTls('replication over TLS', () => {
     expect(slave0).toContain(`port=${replica.tlsPort},state=online`);
   });
 
+  it('a replikit replica of a redis-server master over TLS as an ACL user with only +psync +replconf +ping', async () => {
+    const port = await getFreePort();
+    const master = await startRedisServer({ config: { ...redisTlsConfig(certs), 'tls-port': String(port), requirepass: 'adminpw' } });
+    theirs.push(master);
+    const mc = keep(tlsClient(port, certs, undefined, { password: 'adminpw' }));
+    await mc.call('ACL', 'SETUSER', 'repl', 'on', '>replpw', '+psync', '+replconf', '+ping');
+    await fill(mc, 'acl');
+    const replica = await startTlsReplikit(certs, ['--tls-replication', 'yes', '--masteruser', 'repl', '--masterauth', 'replpw', '--replicaof', '127.0.0.1', String(port)]);
+    ours.push(replica);
+    const rc = keep(client(replica.port));
+    await linkUp(rc);
+    await waitFor('the snapshot', () => sameData(mc, rc));
+    await mc.set('later', '1');
+    await waitFor('the stream', async () => (await rc.get('later')) === '1');
+    expect(String(await mc.client('LIST'))).toMatch(/flags=S[^\n]*user=repl/);
+  });
+
   it('a replica whose certificate the master does not trust never syncs (tls-auth-clients yes)', async () => {
     const master = await startTlsReplikit(certs, ['--repl-diskless-sync-delay', '0']);
     ours.push(master);

@@ -4,13 +4,13 @@
  * (`port 0`), encrypted keys, CA directories, tls-protocols, CONFIG GET/SET of the tls-*
  * directives, and a broken set-up refused at start.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { Logger, createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
 import { getFreePort, hasOpenssl, hasRedis, hasRedisCli, startRedisServer } from '@replikit/test-utils';
-import { client, waitFor } from '../replication/helpers';
+import { client, startReplikit, waitFor } from '../replication/helpers';
 import { type TestCertificates, generateCertificates } from './certs';
 import { type TlsReplikit, redisCliTls, startTlsReplikit, tlsClient, tlsOptions, tlsPing } from './tls-helpers';
 
@@ -44,6 +44,33 @@ describeTls('replikit-server TLS port', () => {
     // nothing listens for plain TCP
     expect(s.s.server.address?.port).toBe(0);
     expect(s.s.tls.port).toBe(s.tlsPort);
+  });
+
+  it('a config file with the TLS directives', async () => {
+    const file = join(certs.dir, 'replikit-tls.conf');
+    writeFileSync(
+      file,
+      [
+        `tls-cert-file ${certs.serverCert}`,
+        `tls-key-file "${certs.serverKeyEncrypted}"`,
+        `tls-key-file-pass ${certs.keyPassphrase}`,
+        `tls-ca-cert-file ${certs.caCert}`,
+        'tls-auth-clients optional',
+        'tls-protocols "TLSv1.2 TLSv1.3"',
+        '',
+      ].join('\n'),
+    );
+    // the config file comes first, as for redis-server
+    const tlsPort = await getFreePort();
+    const s = Object.assign(await startReplikit([file, '--tls-port', String(tlsPort)]), { tlsPort });
+    started.push(s);
+    expect(await tlsPing(s.tlsPort, tlsOptions(certs, null))).toBe('+PONG');
+    const c = client(s.port);
+    try {
+      expect(await c.config('GET', 'tls-*')).toEqual(expect.arrayContaining(['tls-auth-clients', 'optional', 'tls-protocols', 'TLSv1.2 TLSv1.3', 'tls-key-file', certs.serverKeyEncrypted]));
+    } finally {
+      c.disconnect();
+    }
   });
 
   it('tls-auth-clients yes (the default): no certificate, or one from another CA, is refused', async () => {
