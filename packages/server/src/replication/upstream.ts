@@ -60,10 +60,11 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     },
     () => current?.destroy(),
   );
-  // tls-replication: TLS with our client certificate, its files read again at every attempt
-  const tcp = config.getBool('tls-replication')
-    ? tlsConnector(deps.host, deps.port, () => tlsClientOptions(tlsSettingsFromConfig(config)))
-    : tcpConnector(deps.host, deps.port);
+  // tls-replication (read at every attempt, as Redis does): TLS with our client certificate,
+  // its files read again each time
+  const plain = tcpConnector(deps.host, deps.port);
+  const secure = tlsConnector(deps.host, deps.port, () => tlsClientOptions(tlsSettingsFromConfig(config)));
+  const tcp: ReplicaConnector = (signal) => (config.getBool('tls-replication') ? secure : plain)(signal);
   // every byte read from the master counts as total_net_repl_input_bytes
   const connect: ReplicaConnector = async (signal) => {
     const link = await tcp(signal);

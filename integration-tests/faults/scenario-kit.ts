@@ -1,0 +1,78 @@
+/**
+ * Shared pieces of the fault scenarios with server processes: nodes (replikit-server in process or
+ * a real redis-server, from the failover kit) whose replica reaches its master through a fault
+ * proxy, data loading, and the closing comparison of the two datasets key by key with TTLs.
+ */
+import { createFaultProxy, type FaultProxy, hasRedis, hasRedisCli, RawClient } from '@replikit/test-utils';
+import type Redis from 'ioredis';
+import { type FailoverNode, info } from '../failover/failover-kit';
+import { waitFor } from '../replication/helpers';
+import { expectSameDataset, viewOfServer } from './dataset';
+
+/** Scenarios need redis-server and redis-cli (the failover kit drives nodes with it). */
+export const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
+
+/** A proxy in front of `node`'s port (it stays valid across the node's restarts). */
+export function proxyTo(node: FailoverNode): Promise<FaultProxy> {
+  return createFaultProxy({ target: { host: '127.0.0.1', port: node.port } });
+}
+
+/** `--replicaof` through `proxy`. */
+export function replicaOfArgs(proxy: FaultProxy): string[] {
+  return ['--replicaof', '127.0.0.1', String(proxy.port)];
+}
+
+/**
+ * `n` string keys of `size` bytes in db 0, every tenth with a TTL far ahead, plus a hash, a list
+ * and a zset in db 2: data whose snapshot takes a measurable time through a throttled link.
+ */
+export async function fill(c: Redis, prefix: string, n: number, size: number): Promise<void> {
+  const value = 'x'.repeat(size);
+  for (let i = 0; i < n; i += 500) {
+    const p = c.pipeline();
+    for (let j = i; j < Math.min(n, i + 500); j++) {
+      if (j % 10 === 0) p.set(`${prefix}:${j}`, `${j}:${value}`, 'EX', 100000);
+      else p.set(`${prefix}:${j}`, `${j}:${value}`);
+    }
+    await p.exec();
+  }
+  const p = c.pipeline();
+  p.select(2);
+  for (let i = 0; i < 50; i++) {
+    p.hset(`${prefix}:h`, `f${i}`, String(i));
+    p.rpush(`${prefix}:l`, `e${i}`);
+    p.zadd(`${prefix}:z`, i, `m${i}`);
+  }
+  p.pexpire(`${prefix}:h`, 50_000_000);
+  p.select(0);
+  await p.exec();
+}
+
+/** INFO replication field of `node`. */
+export async function replField(node: FailoverNode, field: string): Promise<string | undefined> {
+  return (await info(node, 'replication')).get(field);
+}
+
+/** INFO stats field of `node` as a number. */
+export async function statField(node: FailoverNode, field: string): Promise<number> {
+  return Number((await info(node, 'stats')).get(field));
+}
+
+/** Waits until `replica` is in the middle of receiving a snapshot. */
+export async function waitSyncInProgress(replica: FailoverNode): Promise<void> {
+  await waitFor(`${replica.name} to be loading a snapshot`, async () => (await replField(replica, 'master_sync_in_progress')) === '1');
+}
+
+/** `master` and `replica` hold the same keys, values and expire times in every db. */
+export async function expectSameData(master: FailoverNode, replica: FailoverNode): Promise<void> {
+  const mc = await RawClient.connect(master.port);
+  const rc = await RawClient.connect(replica.port);
+  try {
+    const m = await viewOfServer(mc);
+    expectSameDataset(m, await viewOfServer(rc), replica.name);
+    expect(m.size).toBeGreaterThan(0);
+  } finally {
+    await mc.close();
+    await rc.close();
+  }
+}
