@@ -151,7 +151,7 @@ describeTls('replication over TLS', () => {
     expect(await rc.exists('guarded')).toBe(0);
   });
 
-  it('a replica without tls-replication cannot sync from a TLS-only master', async () => {
+  it('a replica without tls-replication cannot sync from a TLS-only master, until CONFIG SET tls-replication yes', async () => {
     const master = await startTlsReplikit(certs, [], { tcp: false });
     ours.push(master);
     const replica = await startTlsReplikit(certs, ['--replicaof', '127.0.0.1', String(master.tlsPort)]);
@@ -159,6 +159,12 @@ describeTls('replication over TLS', () => {
     await waitFor('the plain-text attempt failed', () => replica.logs.some((l) => /Connection with master lost|Error condition on socket for SYNC/.test(l)));
     const rc = keep(client(replica.port));
     expect(infoMap(await rc.info('replication')).get('master_link_status')).toBe('down');
+    // CONFIG SET tls-replication yes: the next attempt is TLS and syncs
+    const mc = keep(tlsClient(master.tlsPort, certs));
+    await mc.set('after-switch', '1');
+    expect(await rc.config('SET', 'tls-replication', 'yes')).toBe('OK');
+    await linkUp(rc);
+    await waitFor('the key', async () => (await rc.get('after-switch')) === '1');
   });
 
   it('replikit to replikit over TLS, authenticating as an ACL user (masteruser / masterauth)', async () => {

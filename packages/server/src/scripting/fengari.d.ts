@@ -79,6 +79,10 @@ declare module 'fengari' {
     lua_call(L: LuaState, nargs: number, nresults: number): void;
     lua_error(L: LuaState): never;
     lua_sethook(L: LuaState, f: LuaHook | null, mask: number, count: number): void;
+    lua_newthread(L: LuaState): LuaState;
+    lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
+    lua_yield(L: LuaState, nresults: number): number;
+    lua_isyieldable(L: LuaState): boolean;
     lua_gc(L: LuaState, what: number, data: number): number;
     lua_atnativeerror(L: LuaState, fn: LuaCFunction): void;
     LUA_GCSTEP: number;

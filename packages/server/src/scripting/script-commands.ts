@@ -13,7 +13,7 @@ import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } 
 import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import type { ScriptCallContext } from './lua-redis-api';
-import { type CachedScript, LuaScriptEngine } from './script-engine';
+import { BUSY, type CachedScript, LuaScriptEngine } from './script-engine';
 
 const engines = new WeakMap<ServerRuntime, LuaScriptEngine>();
 
@@ -37,6 +37,9 @@ const KEYS_TOO_MANY = new ErrorReply("ERR Number of keys can't be greater than n
 const RO_REPLICA = new ErrorReply('READONLY Can not run script with write flag on readonly replica');
 const RO_COMMAND = new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
 const NOTBUSY = new ErrorReply('NOTBUSY No scripts in execution right now.');
+const UNKILLABLE = new ErrorReply(
+  'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
+);
 
 /** The client commands of a script run as: the caller, with its own db, protocol and reply capture. */
 function scriptClientOf(caller: ServerClient): ServerClient {
@@ -53,6 +56,8 @@ function scriptClientOf(caller: ServerClient): ServerClient {
 class ScriptRun implements ScriptCallContext {
   resp: 2 | 3 = 2;
   replFlags = 3;
+  /** a write command ran (SCRIPT KILL answers UNKILLABLE) */
+  wrote = false;
   private readonly client: ServerClient;
 
   constructor(
@@ -86,6 +91,7 @@ class ScriptRun implements ScriptCallContext {
     }
     const sc = this.client;
     sc.protocol = this.resp;
+    if (found.isWrite) this.wrote = true;
     if (spec.keyspace === true) {
       const stat = rt.stats.command(found.fullname);
       stat.calls++;
@@ -138,7 +144,49 @@ function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolea
   const keys = argv.slice(3, 3 + numkeys) as string[];
   const args = argv.slice(3 + numkeys) as string[];
   const s = script;
-  return rt.propagateAsUnit(client, () => engine.run(s, keys, args, run));
+  // inside EXEC a script cannot be suspended: it runs to its end
+  const first = rt.propagateAsUnit(client, () => engine.run(s, keys, args, run, !ctx.inExec));
+  if (first.done) return first.reply;
+  continueSlowScript(rt, engine, client, run);
+  return NO_REPLY;
+}
+
+/** Runtimes with a script past busy-reply-threshold (the dispatcher answers their clients BUSY). */
+const slowScripts = new Map<ServerRuntime, ScriptRun>();
+const SCRIPT_BLOCK = { type: 'command' as const };
+
+/**
+ * A script past busy-reply-threshold: its client waits (its input is on hold) while the script is
+ * resumed from the event loop, one hook interval at a time; meanwhile other clients are answered
+ * BUSY and SCRIPT KILL can stop it. Each stretch's writes are propagated as one unit.
+ */
+function continueSlowScript(rt: ServerRuntime, engine: LuaScriptEngine, client: ServerClient, run: ScriptRun): void {
+  client.blockedOn = SCRIPT_BLOCK;
+  slowScripts.set(rt, run);
+  const tick = (): void => {
+    const r = rt.propagateAsUnit(client, () => engine.resume());
+    if (!r.done) {
+      setImmediate(tick);
+      return;
+    }
+    slowScripts.delete(rt);
+    client.blockedOn = undefined;
+    if (!client.isClosed) {
+      client.reply(r.reply);
+      client.resume();
+    }
+    rt.blocking.serveReadyKeys();
+  };
+  setImmediate(tick);
+}
+
+/**
+ * processCommand's BUSY check: while a script of this server runs past busy-reply-threshold,
+ * commands not flagged `allow-busy` are refused (the master link's stream is still applied).
+ */
+export function scriptBusyRefusal(rt: ServerRuntime, client: ServerClient, flags: readonly string[]): ErrorReply | undefined {
+  if (slowScripts.size === 0 || !slowScripts.has(rt) || client.kind === 'master') return undefined;
+  return flags.includes('allow-busy') ? undefined : BUSY;
 }
 
 const EVAL_FLAGS = ['noscript', 'stale', 'skip-monitor', 'no-mandatory-keys', 'movablekeys'] as const;
@@ -203,9 +251,13 @@ const scriptCommand = containerSpec(
       scriptEngineOf(ctx.runtime).flush();
       return OK;
     }),
-    // A script runs to completion inside the command that started it, so no other client's
-    // SCRIPT KILL can arrive while one runs (docs/scripting.md).
-    sub('kill', 2, ['noscript', 'allow-busy'], () => NOTBUSY),
+    sub('kill', 2, ['noscript', 'allow-busy'], (ctx) => {
+      const run = slowScripts.get(ctx.runtime);
+      const outcome = scriptEngineOf(ctx.runtime).kill(run?.wrote === true);
+      if (outcome === 'notbusy') return NOTBUSY;
+      if (outcome === 'unkillable') return UNKILLABLE;
+      return OK;
+    }),
     sub('debug', 3, ['noscript'], (_ctx, argv) => {
       const mode = (argv[2] as string).toLowerCase();
       if (mode === 'no') return OK;

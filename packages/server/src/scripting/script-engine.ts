@@ -11,7 +11,7 @@ import { openBit } from './libs/bit';
 import { openCjson } from './libs/cjson';
 import { openCmsgpack } from './libs/cmsgpack';
 import { openStruct } from './libs/struct';
-import { popReply } from './lua-convert';
+import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
 
@@ -65,6 +65,24 @@ export function sha1hex(body: string): string {
   return createHash('sha1').update(body, 'latin1').digest('hex');
 }
 
+/** The outcome of `run`/`resume`: the reply, or not yet (the script yielded). */
+export type RunResult = { readonly done: true; readonly reply: RespValue } | { readonly done: false };
+
+interface ActiveScript {
+  readonly sha: string;
+  readonly ctx: ScriptCallContext;
+  readonly started: number;
+  /** ran past busy-reply-threshold */
+  slow: boolean;
+  killed: boolean;
+  readonly mayYield: boolean;
+}
+
+/** Lua instructions between two checks of the running time */
+const HOOK_COUNT = 10000;
+
+export const BUSY = new ErrorReply('BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.');
+
 export interface ScriptEngineOptions {
   /** redis.log (0 debug .. 3 warning) */
   log?: (level: number, message: string) => void;
@@ -75,6 +93,12 @@ export class LuaScriptEngine {
   private readonly handlerRef: number;
   private readonly scripts = new Map<string, CachedScript>();
   private running: ScriptCallContext | undefined;
+  private active: ActiveScript | undefined;
+  private co: LuaState;
+  private coRef = 0;
+  private readonly wrapperRef: number;
+  /** `busy-reply-threshold` (alias `lua-time-limit`) in ms; 0 never yields */
+  busyReplyThreshold = 5000;
   private calls = 0;
   private closed = false;
 
@@ -92,6 +116,10 @@ export class LuaScriptEngine {
       openBit(s);
       openStruct(s);
     });
+    const wrapper = latin1ToLua('local f, h = ... return xpcall(f, h)');
+    lauxlib.luaL_loadbuffer(L, wrapper, wrapper.length, latin1ToLua('=redis_call'));
+    this.wrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.co = this.newCoroutine();
   }
 
   /** Number of cached scripts (INFO memory `number_of_cached_scripts`). */
@@ -146,16 +174,22 @@ export class LuaScriptEngine {
     return this.running !== undefined;
   }
 
+  /** True while a script that passed `busy-reply-threshold` waits to be resumed: others get BUSY. */
+  get slow(): boolean {
+    return this.active?.slow === true;
+  }
+
   /**
-   * luaCallFunction: runs a cached script with KEYS/ARGV; the reply, or the error reply with
-   * Redis's `script: <sha>, on @user_script:<line>.` suffix.
+   * luaCallFunction: starts a cached script with KEYS/ARGV in the script coroutine. A script
+   * that ends within `busyReplyThreshold` ms (or with `mayYield` false) is done at once; a longer
+   * one yields from the count hook and is continued with `resume()` from the event loop, so other
+   * clients can be answered BUSY and SCRIPT KILL can reach it. The reply is the converted return
+   * value or the error reply with Redis's `script: <sha>, on @user_script:<line>.` suffix.
    */
-  run(script: CachedScript, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext): RespValue {
-    if (this.closed) return new ErrorReply('ERR scripting engine closed');
+  run(script: CachedScript, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false): RunResult {
+    if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
+    if (this.active !== undefined) return { done: true, reply: BUSY };
     const L = this.L;
-    const base = lua.lua_gettop(L);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.handlerRef);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, script.ref);
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
     // rawset: KEYS and ARGV pass the globals' write guard
     pushBinary(L, 'KEYS');
@@ -165,20 +199,82 @@ export class LuaScriptEngine {
     this.pushArray(args);
     lua.lua_rawset(L, -3);
     lua.lua_pop(L, 1);
+    const co = this.co;
+    lua.lua_settop(co, 0);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.wrapperRef);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
+    this.active = { sha: script.sha, ctx, started: performance.now(), slow: false, killed: false, mayYield };
+    if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
+    return this.step(2);
+  }
+
+  /** Continues a script that yielded (see `run`). */
+  resume(): RunResult {
+    if (this.active === undefined) return { done: true, reply: null };
+    return this.step(0);
+  }
+
+  /** SCRIPT KILL: `notbusy`, `unkillable` (it wrote already), or `killed` (it stops at its next hook). */
+  kill(wrote: boolean): 'notbusy' | 'unkillable' | 'killed' {
+    const a = this.active;
+    if (a === undefined || !a.slow) return 'notbusy';
+    if (wrote) return 'unkillable';
+    a.killed = true;
+    return 'killed';
+  }
+
+  private readonly hook = (co: LuaState): void => {
+    const a = this.active;
+    if (a === undefined) return;
+    if (a.killed) {
+      // from now on at every line, so a pcall in the script cannot swallow the kill
+      lua.lua_sethook(co, this.hook, lua.LUA_MASKLINE, 0);
+      pushErrorTable(co, 'ERR Script killed by user with SCRIPT KILL...');
+      lua.lua_error(co);
+    }
+    if (!a.slow && performance.now() - a.started >= this.busyReplyThreshold) a.slow = true;
+    if (a.slow && a.mayYield && lua.lua_isyieldable(co)) lua.lua_yield(co, 0);
+  };
+
+  private step(nargs: number): RunResult {
+    const a = this.active as ActiveScript;
+    const co = this.co;
     const outer = this.running;
-    this.running = ctx;
+    this.running = a.ctx;
     let status: number;
     try {
-      status = lua.lua_pcall(L, 0, 1, base + 1);
+      status = lua.lua_resume(co, this.L, nargs);
     } finally {
       this.running = outer;
     }
+    if (status === lua.LUA_YIELD) return { done: false };
     let reply: RespValue;
-    if (status === lua.LUA_OK) reply = popReply(L, ctx.resp);
-    else reply = this.errorReply(script.sha);
-    lua.lua_settop(L, base);
-    if (++this.calls % 50 === 0) lua.lua_gc(L, lua.LUA_GCSTEP, 50);
-    return reply;
+    if (status === lua.LUA_OK && lua.lua_toboolean(co, 1)) {
+      lua.lua_settop(co, 2);
+      reply = popReply(co, a.ctx.resp);
+    } else if (status === lua.LUA_OK) reply = this.errorReply(co, a.sha);
+    else {
+      const msg = toBinary(co, -1) ?? 'execution failure';
+      reply = new ErrorReply(`ERR Error running script ${a.sha}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
+      // a coroutine that failed outside xpcall is dead: the next script gets a fresh one
+      this.co = this.newCoroutine();
+    }
+    // an error raised from the hook leaves fengari's thread with hooks off: use a fresh one
+    if (a.killed) this.co = this.newCoroutine();
+    lua.lua_sethook(this.co, null, 0, 0);
+    lua.lua_settop(this.co, 0);
+    this.active = undefined;
+    if (++this.calls % 50 === 0) lua.lua_gc(this.L, lua.LUA_GCSTEP, 50);
+    return { done: true, reply };
+  }
+
+  private newCoroutine(): LuaState {
+    const L = this.L;
+    if (this.coRef !== 0) lauxlib.luaL_unref(L, lua.LUA_REGISTRYINDEX, this.coRef);
+    const co = lua.lua_newthread(L);
+    this.coRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    return co;
   }
 
   private pushArray(items: readonly string[]): void {
@@ -191,8 +287,7 @@ export class LuaScriptEngine {
   }
 
   /** The error reply for the error value at the top of the stack (pops nothing). */
-  private errorReply(sha: string): ErrorReply {
-    const L = this.L;
+  private errorReply(L: LuaState, sha: string): ErrorReply {
     if (!lua.lua_istable(L, -1)) {
       const msg = lua.lua_isstring(L, -1) ? (toBinary(L, -1) as string) : 'execution failure';
       return new ErrorReply(`ERR Error running script ${sha}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
