@@ -71,3 +71,13 @@ describe('ACL key extraction (getKeysFromCommandWithSpecs)', () => {
     expect(commandChannels('unsubscribe', ['unsubscribe', 'c'])).toBeUndefined();
   });
 });
+
+describe('compiled key patterns', () => {
+  it('agree with the glob matcher on plain, prefix and special patterns', async () => {
+    const { compilePattern } = await import('./acl-selector');
+    const { globMatch } = await import('@replikit/keyspace/internal');
+    const patterns = ['*', 'key', 'key:*', 'k?y', 'k[ae]y*', 'a\\*', 'a\\*b*', '*x', '', 'x**'];
+    const keys = ['', 'key', 'key:1', 'kay', 'keyz', 'a*', 'a*bc', 'ab', 'xx', 'x', 'k[ae]y'];
+    for (const p of patterns) for (const k of keys) expect([p, k, compilePattern(p)(k)]).toEqual([p, k, globMatch(p, k)]);
+  });
+});

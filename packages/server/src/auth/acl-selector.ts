@@ -13,6 +13,18 @@ export interface KeyPattern {
   readonly pattern: string;
   /** PERM_READ | PERM_WRITE */
   flags: number;
+  /** the glob compiled for the per-command check */
+  readonly match: (key: string) => boolean;
+}
+
+/** A glob as a matcher: plain strings and `prefix*` skip the general matcher (stringmatchlen). */
+export function compilePattern(pattern: string): (s: string) => boolean {
+  // stringmatchlen never matches an empty string against `*` (the loop needs a character)
+  if (pattern === '*') return (s) => s.length > 0;
+  const star = pattern.endsWith('*');
+  const body = star ? pattern.slice(0, -1) : pattern;
+  if (/[*?[\\]/.test(body)) return (s) => globMatch(pattern, s);
+  return star ? (s) => s.startsWith(body) : (s) => s === body;
 }
 
 /** ACLSetUserStringError */
@@ -184,7 +196,7 @@ export class AclSelector {
     const pattern = op.slice(offset);
     if (hasSpaces(pattern)) return new AclRuleRefusal('EINVAL');
     const found = this.patterns.find((p) => p.pattern === pattern);
-    if (found === undefined) this.patterns.push({ pattern, flags });
+    if (found === undefined) this.patterns.push({ pattern, flags, match: compilePattern(pattern) });
     else found.flags |= flags;
     this.allKeys = false;
     return undefined;
@@ -226,7 +238,7 @@ export class AclSelector {
     if (this.allKeys) return true;
     for (const p of this.patterns) {
       if ((p.flags & perms) !== perms) continue;
-      if (globMatch(p.pattern, key)) return true;
+      if (p.match(key)) return true;
     }
     return false;
   }
