@@ -50,9 +50,19 @@ describeTls('replication over TLS', () => {
   });
   afterAll(() => certs?.remove());
 
-  it('a real redis-server replicates from a replikit master over TLS (its certificate verified)', async () => {
-    const master = await startTlsReplikit(certs, ['--repl-diskless-sync-delay', '0']);
+  it('a real redis-server replicates from a replikit master over TLS (its certificate verified, repl-disable-tcp-nodelay yes)', async () => {
+    const master = await startTlsReplikit(certs, ['--repl-diskless-sync-delay', '0', '--repl-disable-tcp-nodelay', 'yes']);
     ours.push(master);
+    // setNoDelay calls on the TLS connections the master accepts (forwarded to the TCP socket under TLS)
+    const noDelayCalls: boolean[] = [];
+    master.s.server.on('client:connect', (c) => {
+      const socket = (c as unknown as { socket: { setNoDelay(v?: boolean): unknown } }).socket;
+      const original = socket.setNoDelay.bind(socket);
+      socket.setNoDelay = (v?: boolean) => {
+        noDelayCalls.push(v !== false);
+        return original(v);
+      };
+    });
     const mc = keep(tlsClient(master.tlsPort, certs));
     await fill(mc, 'before');
     const replica = await startRedisServer({ config: { ...redisTlsConfig(certs), 'tls-replication': 'yes', replicaof: `127.0.0.1 ${master.tlsPort}` } });
@@ -70,6 +80,8 @@ describeTls('replication over TLS', () => {
     const list = String(await mc.client('LIST'));
     expect(list).toMatch(/flags=S/);
     expect(list).toContain(`laddr=127.0.0.1:${master.tlsPort}`);
+    // repl-disable-tcp-nodelay yes: the full sync turned Nagle back on for the replica's TLS link
+    expect(noDelayCalls).toEqual([false]);
   });
 
   it('a replikit replica of a real redis-server master over TLS, with its own client certificate', async () => {
