@@ -54,6 +54,8 @@ export function formatId(k: IdKey): string {
 
 /** streamIncrID: the next id, or null past the last possible one. */
 export function incrId(k: IdKey): IdKey | null {
+  const last = k.charCodeAt(15);
+  if (last < 255) return k.slice(0, 15) + String.fromCharCode(last + 1);
   if (k === MAX_ID) return null;
   const codes = new Array<number>(16);
   for (let i = 0; i < 16; i++) codes[i] = k.charCodeAt(i);

@@ -8,7 +8,7 @@
  * consumer.
  */
 import type { CollectionValue } from '../command-api';
-import { idPart, int64Delta, type IdKey, MIN_ID } from './stream-id';
+import { idPart, int64Delta, type IdKey, MAX_ID, MIN_ID } from './stream-id';
 import { LP_OVERHEAD, lpIntSize, lpStrSize } from './stream-listpack';
 
 export interface StreamEntry {
@@ -218,14 +218,17 @@ export class StreamValue implements CollectionValue {
 
   /** streamLastValidID: the id of the last live entry (0-0 when empty). */
   lastValidId(): IdKey {
-    const last = this.range(MIN_ID, '\xff'.repeat(16), true, 1)[0];
-    return last === undefined ? MIN_ID : last.id;
+    for (let ni = this.nodes.length - 1; ni >= 0; ni--) {
+      const es = this.nodes[ni].entries;
+      for (let i = es.length - 1; i >= 0; i--) if (!es[i].deleted) return es[i].id;
+    }
+    return MIN_ID;
   }
 
   /** The first live id, or the max id when there is none (streamGetEdgeID(first, skip tombstones)). */
   firstLiveId(): IdKey {
-    const first = this.range(MIN_ID, '\xff'.repeat(16), false, 1)[0];
-    return first === undefined ? '\xff'.repeat(16) : first.id;
+    for (const node of this.nodes) for (const e of node.entries) if (!e.deleted) return e.id;
+    return MAX_ID;
   }
 
   /** streamDeleteItem: marks a live entry deleted (dropping its node when it was the last live one). */
@@ -313,7 +316,7 @@ export class StreamValue implements CollectionValue {
   /** streamReplyWithCGLag's value, or null when unknown. */
   groupLag(g: StreamGroup): number | null {
     if (!this.entriesAdded) return 0;
-    if (g.entriesRead !== -1 && !this.rangeHasTombstones(g.lastId, '\xff'.repeat(16))) return this.entriesAdded - g.entriesRead;
+    if (g.entriesRead !== -1 && !this.rangeHasTombstones(g.lastId, MAX_ID)) return this.entriesAdded - g.entriesRead;
     const read = this.estimateDistance(g.lastId);
     return read === -1 ? null : this.entriesAdded - read;
   }
