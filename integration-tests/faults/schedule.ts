@@ -3,9 +3,10 @@
  * (plain, MULTI/EXEC, expiring, deleting) interleaved with link faults and their timings, replica
  * restarts and promotions. The same seed always gives the same schedule and the same commands.
  */
-import { seededRandom } from '@replikit/test-utils';
+
 import type { DisklessLoad } from '@replikit/replica';
 import type { FaultDirection } from '@replikit/test-utils';
+import { seededRandom } from '@replikit/test-utils';
 
 export type Step =
   /** `count` random writes, yielding to the event loop every few so the stream flows meanwhile */
@@ -57,12 +58,12 @@ export function generateSchedule(seed: number): Schedule {
     if (r < 0.3) steps.push({ kind: 'writes', count: int(5, 60) });
     else if (r < 0.38) steps.push({ kind: 'multi', size: int(2, 6) });
     else if (r < 0.42) steps.push({ kind: 'expire-cycle' });
-    else if (r < 0.47) steps.push({ kind: 'sleep', ms: int(1, 40) });
+    else if (r < 0.47) steps.push({ kind: 'sleep', ms: int(1, 20) });
     else if (r < 0.54) steps.push({ kind: 'cut' });
-    else if (r < 0.61) steps.push({ kind: 'stall', direction: pick(DIRECTIONS), ms: int(5, 80) });
-    else if (r < 0.66) steps.push({ kind: 'delay', direction: pick(DIRECTIONS), delayMs: int(1, 30), ms: int(10, 80) });
-    else if (r < 0.71) steps.push({ kind: 'throttle', direction: pick(DIRECTIONS), bytesPerSec: int(20_000, 400_000), ms: int(10, 80) });
-    else if (r < 0.76) steps.push({ kind: 'blackhole', direction: pick(DIRECTIONS), ms: int(5, 50) });
+    else if (r < 0.61) steps.push({ kind: 'stall', direction: pick(DIRECTIONS), ms: int(5, 40) });
+    else if (r < 0.66) steps.push({ kind: 'delay', direction: pick(DIRECTIONS), delayMs: int(1, 20), ms: int(10, 40) });
+    else if (r < 0.71) steps.push({ kind: 'throttle', direction: pick(DIRECTIONS), bytesPerSec: int(20_000, 400_000), ms: int(10, 40) });
+    else if (r < 0.76) steps.push({ kind: 'blackhole', direction: pick(DIRECTIONS), ms: int(5, 30) });
     else if (r < 0.81) steps.push({ kind: 'outage', bytes: int(20_000, 60_000) });
     else if (r < 0.87) steps.push({ kind: 'kill-replica', keepData: rnd() < 0.5, afterMs: int(0, 5) });
     else if (r < 0.93) steps.push({ kind: 'wait' });
