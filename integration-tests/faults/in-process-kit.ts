@@ -153,6 +153,40 @@ export class InProcessNode {
     return rdb === undefined ? 'empty' : 'rdb';
   }
 
+  /**
+   * SAVE: the dataset and the replication aux fields (repl-id, repl-offset, repl-stream-db) as an
+   * RDB image, what a restart would load. A master without a backlog writes no aux fields.
+   */
+  saveRdb(): Buffer {
+    const aux = this.node.rdbSaveInfo();
+    const snapshot = this.keyspace.snapshot();
+    try {
+      return Buffer.concat([...snapshotToRdbChunksSync(this.keyspace, snapshot, { replication: aux })]);
+    } finally {
+      snapshot.close();
+    }
+  }
+
+  /**
+   * The master process dies and restarts from `rdb` (empty without one), on the same port: its
+   * replicas lose their links; the restarted master keeps the loaded id as replid2 (so a replica
+   * may continue partially) and propagates DEL for the keys whose TTL passed while it was down.
+   */
+  restartMaster(rdb: Buffer | undefined): void {
+    this.node.close();
+    for (const s of this.#sockets) s.destroy();
+    this.keyspace.close();
+    this.keyspace = createKeyspace();
+    this.session.db = 0;
+    this.node = this.#newNode();
+    if (rdb === undefined) return;
+    const expired: Array<{ db: number; argv: string[] }> = [];
+    const loader = new RdbKeyspaceLoader(this.keyspace, { role: 'master', onExpired: (db, key) => expired.push({ db, argv: ['DEL', key.toString('latin1')] }) });
+    loader.write(rdb);
+    this.node.restoreFromRdb(loader.end().replication);
+    if (this.node.backlog !== null) this.node.propagate(expired);
+  }
+
   /** REPLICAOF NO ONE. */
   async promote(): Promise<void> {
     const r = this.replica;

@@ -52,6 +52,8 @@ class Run {
   replica!: InProcessNode;
   readonly work: Workload;
   failovers = 0;
+  /** the master's last SAVE */
+  rdb: Buffer | undefined;
   constructor(readonly schedule: Schedule) {
     this.work = new Workload(schedule.seed);
   }
@@ -126,6 +128,13 @@ class Run {
         return;
       case 'wait':
         await waitOne(this.master);
+        return;
+      case 'save':
+        this.rdb = this.master.saveRdb();
+        return;
+      case 'restart-master':
+        if (st.saveNow) this.rdb = this.master.saveRdb();
+        this.master.restartMaster(this.rdb);
         return;
       case 'failover':
         await this.failover(st.lostWrites);

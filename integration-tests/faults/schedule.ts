@@ -28,6 +28,10 @@ export type Step =
   | { kind: 'outage'; bytes: number }
   /** the replica dies (mid sync when one runs) and restarts, with or without its data */
   | { kind: 'kill-replica'; keepData: boolean; afterMs: number }
+  /** the master saves an RDB (kept for a later restart) */
+  | { kind: 'save' }
+  /** the master dies and restarts: from an RDB saved now (SHUTDOWN SAVE), or from the last `save` step (empty if none) */
+  | { kind: 'restart-master'; saveNow: boolean }
   /** WAIT 1 on the master; when acknowledged the replica holds the master's dataset */
   | { kind: 'wait' }
   /** WAIT 1, partition, unacknowledged writes on the old master, promotion, old master rejoins */
@@ -65,7 +69,9 @@ export function generateSchedule(seed: number): Schedule {
     else if (r < 0.71) steps.push({ kind: 'throttle', direction: pick(DIRECTIONS), bytesPerSec: int(20_000, 400_000), ms: int(10, 40) });
     else if (r < 0.76) steps.push({ kind: 'blackhole', direction: pick(DIRECTIONS), ms: int(5, 30) });
     else if (r < 0.81) steps.push({ kind: 'outage', bytes: int(20_000, 60_000) });
-    else if (r < 0.87) steps.push({ kind: 'kill-replica', keepData: rnd() < 0.5, afterMs: int(0, 5) });
+    else if (r < 0.84) steps.push({ kind: 'kill-replica', keepData: rnd() < 0.5, afterMs: int(0, 5) });
+    else if (r < 0.855) steps.push({ kind: 'save' });
+    else if (r < 0.87) steps.push({ kind: 'restart-master', saveNow: rnd() < 0.6 });
     else if (r < 0.93) steps.push({ kind: 'wait' });
     else steps.push({ kind: 'failover', lostWrites: int(0, 30) });
     // faults land between writes, so most steps are followed by some
