@@ -11,6 +11,7 @@ import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
 import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
 import type { ServerConfig } from './config/server-config';
 import { configCommand } from './commands/config-command';
+import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { debugCommand } from './commands/debug-command';
 import { dumpCommands } from './commands/dump-commands';
 import { infoCommand } from './commands/info-command';
@@ -195,6 +196,8 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     shutdown,
   };
   for (const s of lateCommands()) server.registerCommand(s, true);
+  // slowlog-*, latency-monitor-threshold, latency-tracking
+  bindIntrospectionConfig(server, config);
   for (const s of replicationCommands(replication)) server.registerCommand(s, true);
   for (const s of aofCommands(aof)) server.registerCommand(s, true);
 

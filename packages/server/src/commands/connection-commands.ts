@@ -16,6 +16,7 @@ import {
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import { eqi, parseInt32, parseStrictInt } from './arg-parsing';
 import { unwatchAll } from './transaction-commands';
+import { introspectionOf } from '../introspection/introspection';
 
 const INT_RANGE = new ErrorReply('ERR value is out of range, value must between -2147483648 and 2147483647');
 const CONN: readonly ServerCommandFlag[] = ['noscript', 'loading', 'stale', 'fast', 'no-auth', 'allow-busy'];
@@ -45,6 +46,7 @@ export function resetClientState(rt: ServerRuntime, c: ClientConnection): void {
   c.skipThis = false;
   c.muted = false;
   c.noEvict = false;
+  introspectionOf(rt).unmonitor(c);
 }
 
 function authenticate(rt: ServerRuntime, c: ClientConnection, user: string, pass: string, commandName: string): boolean {

@@ -8,6 +8,9 @@ import { connectionCommands } from './connection-commands';
 import { coreInfoCommand } from './core-info-command';
 import { pubsubCommands } from './pubsub-commands';
 import { roleCommand } from './role-command';
+import { latencyCommand } from './latency-command';
+import { monitorCommand } from './monitor-command';
+import { slowlogCommand } from './slowlog-command';
 import { scriptingCommands } from '../scripting/script-commands';
 import { transactionCommands } from './transaction-commands';
 
@@ -28,6 +31,9 @@ export function serverCommands(): ServerCommandSpec[] {
     ...blockingCommands,
     ...streamBlockingCommands,
     roleCommand,
+    monitorCommand,
+    slowlogCommand,
+    latencyCommand,
     ...scriptingCommands,
     // replaced by the operator surface's full INFO in createServerFromConfig
     coreInfoCommand,

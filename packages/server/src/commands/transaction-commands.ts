@@ -3,6 +3,7 @@ import type { ServerClient } from '../connection/server-client';
 import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { DISCARD_WITHOUT_MULTI, EXECABORT, EXEC_WITHOUT_MULTI, MULTI_NESTED, WATCH_IN_MULTI } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
+import { introspectionOf } from '../introspection/introspection';
 
 const TX: readonly ServerCommandFlag[] = ['noscript', 'loading', 'stale', 'fast', 'allow-busy'];
 const TX_CAT = ['@fast', '@transaction'];
@@ -35,11 +36,15 @@ function runQueue(rt: ServerRuntime, c: ServerClient, queue: NonNullable<ServerC
       s.calls++;
     }
     rt.stats.totalCommandsProcessed += queue.length;
+    const db = c.db;
+    const t0 = performance.now();
     const r = rt.keyspace.executeTransaction(
       queue.map((q) => q.argv),
       c.db,
       c.protocol,
     );
+    // MONITOR, SLOWLOG, LATENCY see each queued command
+    introspectionOf(rt).calledInTransaction(c, queue, db, (performance.now() - t0) * 1000);
     c.db = r.db;
     if (r.writes.length > 0) rt.propagate(r.writes, c);
     return r.replies;

@@ -1,12 +1,14 @@
 import type { ServerClient } from './server-client';
+import { isMonitoringClient } from '../introspection/introspection';
 
 /** A client as CLIENT LIST shows it (a socket connection knows its fd). */
 export type ListedClient = ServerClient & { readonly fd?: number };
 
-/** CLIENT LIST `flags`: N normal, S replica, M master, P pubsub, x MULTI, b blocked, c close after reply, e no-evict. */
+/** CLIENT LIST `flags`: N normal, O monitor, S replica, M master, P pubsub, x MULTI, b blocked, c close after reply, e no-evict. */
 function flags(c: ListedClient): string {
   let f = '';
-  if (c.kind === 'replica') f += 'S';
+  if (isMonitoringClient(c)) f += 'O';
+  else if (c.kind === 'replica') f += 'S';
   if (c.kind === 'master') f += 'M';
   if (c.kind === 'pubsub') f += 'P';
   if (c.multi !== undefined) f += 'x';

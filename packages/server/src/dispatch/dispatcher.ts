@@ -1,9 +1,10 @@
 import { ErrorReply as ImportedErrorReply, QUEUED, type RespValue } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
 import { CommandFailedError } from '../errors';
+import { introspectionOf } from '../introspection/introspection';
 import { type CommandContext, NO_REPLY } from './command-spec';
 import type { TableEntry } from './command-table';
-import { LOADING, MASTERDOWN, NOAUTH, NOREPLICAS, NOT_IN_MULTI, READONLY, execAbort, pubsubContext } from './reply-texts';
+import { LOADING, MASTERDOWN, MONITOR_KEYSPACE, NOAUTH, NOREPLICAS, NOT_IN_MULTI, READONLY, execAbort, pubsubContext } from './reply-texts';
 import type { ServerRuntime } from './server-runtime';
 
 // A module-level alias: the CJS build reads cross-package imports through an export getter on
@@ -63,10 +64,15 @@ export class Dispatcher {
     this.clockMarkQueued = false;
   };
 
+  /** MONITOR, SLOWLOG, LATENCY: told about every call once its reply is written */
+  private readonly introspection;
+
   constructor(
     private readonly rt: ServerRuntime,
     private readonly observer: DispatchObserver,
-  ) {}
+  ) {
+    this.introspection = introspectionOf(rt);
+  }
 
   private markClock(t: number): void {
     this.clockMark = t;
@@ -129,6 +135,8 @@ export class Dispatcher {
     if (repl.role === 'replica' && !repl.masterLinkUp && !opts.replicaServeStaleData && (e.denyStale || (isExec && multi?.hasDenyStale))) {
       return MASTERDOWN;
     }
+    // a MONITOR client may not touch the keyspace (Redis refuses it for every CLIENT_SLAVE)
+    if (this.introspection.isMonitor(client) && (e.isWrite || e.mayReplicate || e.spec.flags.includes('readonly'))) return MONITOR_KEYSPACE;
     if (repl.loading && (e.denyLoading || (isExec && multi?.hasDenyLoading))) return LOADING;
     return undefined;
   }
@@ -187,19 +195,23 @@ export class Dispatcher {
       ctx.inExec = outerInExec;
     }
     const t1 = performance.now();
-    stat.usec += Math.round((t1 - t0) * 1000);
+    const us = Math.round((t1 - t0) * 1000);
+    stat.usec += us;
     this.markClock(t1);
     stat.calls++;
     rt.stats.totalCommandsProcessed++;
-    if (result === NO_REPLY) return result;
+    if (result === NO_REPLY) {
+      this.introspection.called(client, e, argv, us);
+      return result;
+    }
     if (result instanceof ErrorReply) {
       stat.failedCalls++;
       rt.stats.error(result.prefix);
     }
     if (!inExec) {
-      if (hold !== undefined && rt.replication.replicationOffset !== offsetBefore && hold(client, result)) return result;
-      client.reply(result);
+      if (hold === undefined || rt.replication.replicationOffset === offsetBefore || !hold(client, result)) client.reply(result);
     }
+    this.introspection.called(client, e, argv, us);
     return result;
   }
 }

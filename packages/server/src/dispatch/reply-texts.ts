@@ -10,6 +10,7 @@ export const NOREPLICAS = new ErrorReply('NOREPLICAS Not enough good replicas to
 export const READONLY = new ErrorReply("READONLY You can't write against a read only replica.");
 export const MASTERDOWN = new ErrorReply("MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.");
 export const LOADING = new ErrorReply('LOADING Redis is loading the dataset in memory');
+export const MONITOR_KEYSPACE = new ErrorReply("ERR Replica can't interact with the keyspace");
 export const SYNTAX = new ErrorReply('ERR syntax error');
 export const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 export const DB_OUT_OF_RANGE = new ErrorReply('ERR DB index is out of range');

@@ -14,6 +14,7 @@ import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import type { ScriptCallContext } from './lua-redis-api';
 import { BUSY, type CachedScript, LuaScriptEngine } from './script-engine';
+import { introspectionOf, markScriptClient } from '../introspection/introspection';
 
 const engines = new WeakMap<ServerRuntime, LuaScriptEngine>();
 
@@ -50,6 +51,7 @@ function scriptClientOf(caller: ServerClient): ServerClient {
   c.captured = [];
   c.callContext = undefined;
   c.muted = false;
+  markScriptClient(c);
   return c;
 }
 
@@ -96,8 +98,10 @@ class ScriptRun implements ScriptCallContext {
       const stat = rt.stats.command(found.fullname);
       stat.calls++;
       rt.stats.totalCommandsProcessed++;
+      const t0 = performance.now();
       const r = rt.keyspace.execute(argv, sc.db, this.resp, this.caller.kind === 'master');
       const reply = r.reply;
+      introspectionOf(rt).called(sc, found, argv, Math.round((performance.now() - t0) * 1000));
       const writes = r.writes;
       if (writes.length > 0 && (this.replFlags & 2) !== 0) rt.propagate(writes, this.caller);
       if (reply instanceof ErrorReply) stat.failedCalls++;
@@ -120,6 +124,8 @@ function parseNumKeys(s: string): number | undefined {
 
 function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolean, ro: boolean): RespValue {
   const rt = ctx.runtime;
+  // MONITOR shows EVAL before the commands its script runs
+  introspectionOf(rt).feedCommand(ctx.client, ctx.client.db, argv);
   const numkeys = parseNumKeys(argv[2] as string);
   if (numkeys === undefined) return NOT_INTEGER;
   if (numkeys > argv.length - 3) return KEYS_TOO_MANY;
