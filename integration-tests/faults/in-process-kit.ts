@@ -127,17 +127,8 @@ export class InProcessNode {
     const syncer = this.replica;
     const loading = syncer !== undefined && syncer.state === 'sync';
     await syncer?.close();
-    const streamDb = syncer?.streamDb ?? 0;
-    let rdb: Buffer | undefined;
-    if (keepData && !loading) {
-      const aux = this.node.rdbSaveInfo();
-      const snapshot = this.keyspace.snapshot();
-      try {
-        rdb = Buffer.concat([...snapshotToRdbChunksSync(this.keyspace, snapshot, { replication: aux === undefined ? undefined : { ...aux, streamDb } })]);
-      } finally {
-        snapshot.close();
-      }
-    }
+    // the node's aux fields, as a server's SHUTDOWN SAVE writes them (repl-stream-db from the syncer)
+    const rdb = keepData && !loading ? this.saveRdb() : undefined;
     this.replica = undefined;
     this.node.close();
     this.keyspace.close();

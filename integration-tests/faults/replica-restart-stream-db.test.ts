@@ -4,7 +4,8 @@
  * sends no SELECT after a +CONTINUE when its stream db did not change. Found by the random fault
  * schedules (a replica restarted from its RDB applied the resumed stream in db 0).
  */
-import { hasRedis, hasRedisCli, RawClient } from '@replikit/test-utils';
+import { createFaultProxy, hasRedis, hasRedisCli, RawClient } from '@replikit/test-utils';
+import { waitFor } from '../replication/helpers';
 import { createNode, type FailoverNode, info, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
 import { expectSameDataset, viewOfServer } from './dataset';
 
@@ -46,6 +47,44 @@ describeRedis('replica restart from its RDB: the resumed stream stays in its db'
     } finally {
       await mc.close();
       await rc.close();
+    }
+  });
+
+  it('saved again before its link came back, the RDB keeps the restored stream db', async () => {
+    m = await createNode('redis', 'M');
+    r = await createNode('replikit', 'R');
+    await m.start(['--repl-diskless-sync-delay', '0']);
+    const proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: m.port } });
+    try {
+      const replicaof = ['--replicaof', '127.0.0.1', String(proxy.port)];
+      await r.start(replicaof);
+      await waitLinkUp(r);
+      const c = m.client();
+      await c.select(5);
+      await c.set('before', '1');
+      await waitCaughtUp(m, r);
+      await r.shutdownSave();
+      await c.set('during-1', '2');
+      // the restarted replica cannot complete its handshake, and is shut down (saving) again
+      proxy.stall();
+      await r.start(replicaof);
+      await waitFor('the handshake to start', () => proxy.stats().accepted >= 2);
+      await r.shutdownSave();
+      proxy.cut();
+      proxy.resume();
+      await c.set('during-2', '3');
+      await r.start(replicaof);
+      await waitCaughtUp(m, r);
+      const mc = await RawClient.connect(m.port);
+      const rc = await RawClient.connect(r.port);
+      try {
+        expectSameDataset(await viewOfServer(mc), await viewOfServer(rc));
+      } finally {
+        await mc.close();
+        await rc.close();
+      }
+    } finally {
+      await proxy.close();
     }
   });
 });

@@ -150,6 +150,8 @@ export class ReplicationState {
       return { streamDb: this.streamDb === -1 ? 0 : this.streamDb, replId: this.ids.replid, offset: this.offset };
     }
     if (!this.hasHistory) return undefined;
-    return { streamDb: replicaStreamDb, replId: this.ids.replid, offset: this.offset };
+    // restored from an RDB and not yet continued: the stream db is still the restored one (Redis
+    // keeps it on the cached master), whatever the link that is not up yet has selected
+    return { streamDb: this.restoredStreamDb ?? replicaStreamDb, replId: this.ids.replid, offset: this.offset };
   }
 }
