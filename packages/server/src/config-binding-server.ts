@@ -11,6 +11,7 @@ import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
 import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
 import type { ServerConfig } from './config/server-config';
 import { configCommand } from './commands/config-command';
+import { scriptEngineOf } from './scripting/script-commands';
 import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { debugCommand } from './commands/debug-command';
 import { dumpCommands } from './commands/dump-commands';
@@ -196,6 +197,12 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     shutdown,
   };
   for (const s of lateCommands()) server.registerCommand(s, true);
+  // scripting: busy-reply-threshold (lua-time-limit) goes to the script engine
+  const scripts = scriptEngineOf(server);
+  scripts.busyReplyThreshold = config.getNumber('busy-reply-threshold');
+  config.onChange((name, value) => {
+    if (name === 'busy-reply-threshold') scripts.busyReplyThreshold = value as number;
+  });
   // slowlog-*, latency-monitor-threshold, latency-tracking
   bindIntrospectionConfig(server, config);
   for (const s of replicationCommands(replication)) server.registerCommand(s, true);

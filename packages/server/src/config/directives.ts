@@ -203,6 +203,7 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   str('logfile', '', 'log file path; empty logs to stdout', { immutable: true }),
   int('databases', 16, 1, INT_MAX, 'number of databases', { immutable: true }),
   int('hz', 10, 0, INT_MAX, 'background task frequency (active expiry, timeouts)'),
+  int('busy-reply-threshold', 5000, 0, INT_MAX, 'ms a script runs before other clients are answered BUSY and SCRIPT KILL can stop it; 0 never', { aliases: ['lua-time-limit'] }),
   str('requirepass', '', 'password of the default user'),
   enm('enable-protected-configs', 'no', ['no', 'yes', 'local'], 'allow CONFIG SET of protected configs (dir, dbfilename): no, yes, or from local connections', { immutable: true }),
   enm('enable-debug-command', 'no', ['no', 'yes', 'local'], 'allow the DEBUG command: no, yes, or from local connections', { immutable: true }),

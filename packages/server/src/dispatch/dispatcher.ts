@@ -6,6 +6,7 @@ import { type CommandContext, NO_REPLY } from './command-spec';
 import type { TableEntry } from './command-table';
 import { LOADING, MASTERDOWN, MONITOR_KEYSPACE, NOAUTH, NOREPLICAS, NOT_IN_MULTI, READONLY, execAbort, pubsubContext } from './reply-texts';
 import type { ServerRuntime } from './server-runtime';
+import { scriptBusyRefusal } from '../scripting/script-commands';
 
 // A module-level alias: the CJS build reads cross-package imports through an export getter on
 // every use, and ErrorReply is tested on every command.
@@ -138,7 +139,8 @@ export class Dispatcher {
     // a MONITOR client may not touch the keyspace (Redis refuses it for every CLIENT_SLAVE)
     if (this.introspection.isMonitor(client) && (e.isWrite || e.mayReplicate || e.spec.flags.includes('readonly'))) return MONITOR_KEYSPACE;
     if (repl.loading && (e.denyLoading || (isExec && multi?.hasDenyLoading))) return LOADING;
-    return undefined;
+    // 9. BUSY while a script runs past busy-reply-threshold (commands flagged allow-busy pass)
+    return scriptBusyRefusal(rt, client, e.spec.flags);
   }
 
   /** rejectCommand: flags the transaction; EXEC itself is aborted with the reason. */
