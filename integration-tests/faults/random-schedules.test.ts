@@ -23,8 +23,12 @@ describe('random fault schedules (in-process master and replica over a fault pro
       totals.failovers += out.failovers;
     }
     console.log(`${COUNT} schedules in ${Date.now() - started} ms: ${totals.full} full syncs, ${totals.partial} partial, ${totals.failovers} checked promotions`);
-    // the faults really happened: links were resumed partially and resynced fully
-    expect(totals.partial).toBeGreaterThan(0);
-    expect(totals.full).toBeGreaterThan(COUNT);
+    // the faults really happened: links were resumed partially, resynced fully (beyond the first
+    // sync of every schedule) and replicas promoted; a replay of one seed proves nothing of the kind
+    if (COUNT >= 50) {
+      expect(totals.partial).toBeGreaterThan(COUNT / 10);
+      expect(totals.full).toBeGreaterThan(COUNT);
+      expect(totals.failovers).toBeGreaterThan(COUNT / 20);
+    }
   }, 600_000);
 });
