@@ -11,21 +11,43 @@ export type IdKey = string;
 const TWO32 = 4294967296;
 const U64_MAX = 18446744073709551615n;
 
-function u32chars(n: number): string {
-  return String.fromCharCode((n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255);
+/** The 8 big-endian bytes of a uint64 into `out` at `at`. */
+function u64bytes(v: number | bigint, out: number[], at: number): void {
+  let hi: number;
+  let lo: number;
+  if (typeof v === 'number') {
+    hi = Math.floor(v / TWO32);
+    lo = v - hi * TWO32;
+  } else {
+    hi = Number((v >> 32n) & 0xffffffffn);
+    lo = Number(v & 0xffffffffn);
+  }
+  out[at] = (hi >>> 24) & 255;
+  out[at + 1] = (hi >>> 16) & 255;
+  out[at + 2] = (hi >>> 8) & 255;
+  out[at + 3] = hi & 255;
+  out[at + 4] = (lo >>> 24) & 255;
+  out[at + 5] = (lo >>> 16) & 255;
+  out[at + 6] = (lo >>> 8) & 255;
+  out[at + 7] = lo & 255;
 }
 
-function u64chars(v: number | bigint): string {
-  if (typeof v === 'number') {
-    const hi = Math.floor(v / TWO32);
-    return u32chars(hi) + u32chars(v - hi * TWO32);
-  }
-  return u32chars(Number((v >> 32n) & 0xffffffffn)) + u32chars(Number(v & 0xffffffffn));
+const scratch: number[] = new Array<number>(16).fill(0);
+
+/**
+ * One flat 16-char string from the scratch bytes. A single fromCharCode call yields a flat
+ * one-byte string: concatenations would give rope strings that every Map lookup and comparison
+ * flattens again.
+ */
+function fromScratch(b: number[]): IdKey {
+  return String.fromCharCode(b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
 /** The key of (ms, seq); numbers must be safe non-negative integers. */
 export function idKey(ms: number | bigint, seq: number | bigint): IdKey {
-  return u64chars(ms) + u64chars(seq);
+  u64bytes(ms, scratch, 0);
+  u64bytes(seq, scratch, 8);
+  return fromScratch(scratch);
 }
 
 export const MIN_ID: IdKey = idKey(0, 0);
@@ -54,10 +76,8 @@ export function formatId(k: IdKey): string {
 
 /** streamIncrID: the next id, or null past the last possible one. */
 export function incrId(k: IdKey): IdKey | null {
-  const last = k.charCodeAt(15);
-  if (last < 255) return k.slice(0, 15) + String.fromCharCode(last + 1);
   if (k === MAX_ID) return null;
-  const codes = new Array<number>(16);
+  const codes = scratch;
   for (let i = 0; i < 16; i++) codes[i] = k.charCodeAt(i);
   for (let i = 15; i >= 0; i--) {
     if (codes[i] === 255) codes[i] = 0;
@@ -66,13 +86,13 @@ export function incrId(k: IdKey): IdKey | null {
       break;
     }
   }
-  return String.fromCharCode(...codes);
+  return fromScratch(codes);
 }
 
 /** streamDecrID: the previous id, or null before 0-0. */
 export function decrId(k: IdKey): IdKey | null {
   if (k === MIN_ID) return null;
-  const codes = new Array<number>(16);
+  const codes = scratch;
   for (let i = 0; i < 16; i++) codes[i] = k.charCodeAt(i);
   for (let i = 15; i >= 0; i--) {
     if (codes[i] === 0) codes[i] = 255;
@@ -81,7 +101,7 @@ export function decrId(k: IdKey): IdKey | null {
       break;
     }
   }
-  return String.fromCharCode(...codes);
+  return fromScratch(codes);
 }
 
 const CANONICAL = /^(0|[1-9][0-9]{0,19})$/;
