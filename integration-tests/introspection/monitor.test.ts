@@ -67,7 +67,7 @@ async function scenario(t: Target): Promise<{ lines: string[]; replies: unknown[
       ['EVAL', 'return 1', 'notanumber'],
       ['CONFIG', 'GET', 'maxmemory'],
       ['CLIENT', 'KILL', 'ID', '999999'],
-      ['SLOWLOG', 'LEN'],
+      ['SLOWLOG', 'HELP'],
       ['DEBUG', 'SLEEP', '0'],
       ['PING'],
       ['INFO', 'nosuchsection'],

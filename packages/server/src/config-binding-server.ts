@@ -11,6 +11,7 @@ import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
 import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
 import type { ServerConfig } from './config/server-config';
 import { configCommand } from './commands/config-command';
+import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { scriptEngineOf } from './scripting/script-commands';
 import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { debugCommand } from './commands/debug-command';
@@ -197,6 +198,8 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     shutdown,
   };
   for (const s of lateCommands()) server.registerCommand(s, true);
+  // slowlog-*, latency-monitor-threshold, latency-tracking
+  bindIntrospectionConfig(server, config);
   // scripting: busy-reply-threshold (lua-time-limit) goes to the script engine
   const scripts = scriptEngineOf(server);
   scripts.busyReplyThreshold = config.getNumber('busy-reply-threshold');

@@ -11,6 +11,7 @@ import { ConfigValueError } from '../errors';
 import type { ServerClient } from '../connection/server-client';
 import { type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { SYNTAX } from '../dispatch/reply-texts';
+import { introspectionOf } from '../introspection/introspection';
 import { globMatch } from '@replikit/keyspace/internal';
 
 const FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
@@ -131,6 +132,7 @@ export function configCommand(op: OperatorContext): ServerCommandSpec {
       spec('config|resetstat', 2, FLAGS, CATS, (ctx) => {
         ctx.runtime.stats.reset();
         ctx.runtime.keyspace.resetStats();
+        introspectionOf(ctx.runtime).resetStats();
         op.persistence.saves = 0;
         op.metrics.reset();
         return OK;

@@ -78,6 +78,16 @@ function parseSave(args: readonly string[]): SaveParam[] {
   return out;
 }
 
+/** latency-tracking-info-percentiles: numbers from 0 to 100 (an empty value is no percentiles). */
+function parsePercentiles(args: readonly string[]): string[] {
+  const words = args.join(' ').split(' ').filter((w) => w !== '');
+  for (const w of words) {
+    const n = Number(w);
+    if (w.trim() === '' || Number.isNaN(n) || n < 0 || n > 100) throw new Error('latency-tracking-info-percentiles: Invalid argument');
+  }
+  return words.map((w) => String(Number(w)));
+}
+
 /** `dir`: like Redis's chdir(), the directory must exist; kept as an absolute path (CONFIG GET shows getcwd()). */
 function parseDir(args: readonly string[], current: DirectiveValue): string {
   if (args.length !== 1) throw new Error('wrong number of arguments');
@@ -213,6 +223,8 @@ export const DIRECTIVES: readonly DirectiveSpec[] = [
   int('slowlog-max-len', 128, 0, LLONG_MAX, 'SLOWLOG entries kept'),
   int('latency-monitor-threshold', 0, 0, LLONG_MAX, 'LATENCY records events of at least this many milliseconds (0 disables)'),
   bool('latency-tracking', true, 'per-command latency histograms (LATENCY HISTOGRAM)'),
+  { name: 'latency-tracking-info-percentiles', kind: 'custom', multiArg: true, defaultText: '50 99 99.9', description: 'percentiles of the command latency histograms (accepted; INFO latencystats is not implemented)',
+    parse: (a) => parsePercentiles(a), format: (v) => (v as string[]).join(' ') },
   enm('acl-pubsub-default', 'resetchannels', ['allchannels', 'resetchannels'], 'Pub/Sub channels a new ACL user may use'),
   { name: 'user', kind: 'custom', multiArg: true, repeatable: true, immutable: true, defaultText: '', description: 'ACL user: `user <name> <rule> ...` with every Redis 7.0 ACL rule (see docs/acl.md)',
     parse: (a, cur) => [...((cur as string[] | null) ?? []), a.join(' ')], format: (v) => ((v as string[] | null) ?? []).join('\n') },

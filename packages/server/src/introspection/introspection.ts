@@ -129,6 +129,11 @@ export class Introspection {
     }
   }
 
+  /** CONFIG RESETSTAT: the command latency histograms start again (resetCommandTableStats). */
+  resetStats(): void {
+    this.histograms.clear();
+  }
+
   /** A client leaves monitor mode (RESET, close). */
   unmonitor(c: ServerClient): void {
     this.monitors.delete(c as ClientConnection);
