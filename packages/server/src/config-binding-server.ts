@@ -13,7 +13,6 @@ import type { ServerConfig } from './config/server-config';
 import { configCommand } from './commands/config-command';
 import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { scriptEngineOf } from './scripting/script-commands';
-import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { debugCommand } from './commands/debug-command';
 import { dumpCommands } from './commands/dump-commands';
 import { infoCommand } from './commands/info-command';
@@ -206,8 +205,6 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   config.onChange((name, value) => {
     if (name === 'busy-reply-threshold') scripts.busyReplyThreshold = value as number;
   });
-  // slowlog-*, latency-monitor-threshold, latency-tracking
-  bindIntrospectionConfig(server, config);
   for (const s of replicationCommands(replication)) server.registerCommand(s, true);
   for (const s of aofCommands(aof)) server.registerCommand(s, true);
 
