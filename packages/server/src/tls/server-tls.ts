@@ -46,8 +46,9 @@ export class ServerTls {
       onRefused: (reason) => deps.logger.warning(`Error accepting a client connection: ${reason}`),
       onError: (err) => deps.server.emit('error', err),
     });
-    // every change is applied (a port change is asynchronous); CONFIG SET also runs applyCheck
-    // first, so a context that cannot be built fails the command and the values are restored
+    // every change is applied after the current command (a port change is asynchronous).
+    // CONFIG SET runs applyCheck before that, synchronously: a context that cannot be built fails
+    // the command and its values are restored before the queued work reads them.
     this.unbind = deps.config.onChange((name) => {
       if (!this.started || this.closed || !name.startsWith('tls-')) return;
       this.queue = this.queue.then(() => (name === 'tls-port' ? this.reopen() : this.reconfigure()));
