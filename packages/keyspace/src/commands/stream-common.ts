@@ -60,7 +60,7 @@ export function entryReply(e: StreamEntry): RespValue {
 }
 
 /** streamPropagateXCLAIM */
-export function propagateXclaim(ctx: CommandContext, key: string, group: StreamGroup, groupName: string, id: string, nack: StreamNack): void {
+export function propagateXclaim(ctx: CommandContext, key: string, group: StreamGroup, groupName: string, id: string, nack: StreamNack, lastIdStr = formatId(group.lastId)): void {
   ctx.alsoPropagate([
     'XCLAIM',
     key,
@@ -75,7 +75,7 @@ export function propagateXclaim(ctx: CommandContext, key: string, group: StreamG
     'FORCE',
     'JUSTID',
     'LASTID',
-    formatId(group.lastId),
+    lastIdStr,
   ]);
 }
 

@@ -176,10 +176,11 @@ function serveNew(ctx: CommandContext, key: string, s: StreamValue, group: Strea
       group.lastId = e.id;
       if (r.noack) propagateLastId = true;
     }
-    out.push(entryReply(e));
+    const idStr = formatId(e.id);
+    out.push([idStr, e.fields as string[]]);
     if (!r.noack) {
       const nack = deliver(group, consumer, e.id, ctx.now);
-      propagateXclaim(ctx, key, group, r.group as string, formatId(e.id), nack);
+      propagateXclaim(ctx, key, group, r.group as string, idStr, nack, group.lastId === e.id ? idStr : undefined);
     }
   }
   if (propagateLastId) propagateGroupId(ctx, key, group, r.group as string);

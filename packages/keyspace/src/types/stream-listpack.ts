@@ -47,8 +47,12 @@ function asInt64(s: string): number | bigint | undefined {
 
 /** Size of a string element (lpAppend), which is stored as an integer when it looks like one. */
 export function lpStrSize(s: string): number {
-  const asInt = asInt64(s);
-  if (asInt !== undefined) return lpIntSize(asInt);
+  const c = s.charCodeAt(0);
+  // only strings starting with a digit or '-' can be stored as integers
+  if ((c >= 48 && c <= 57) || c === 45) {
+    const asInt = asInt64(s);
+    if (asInt !== undefined) return lpIntSize(asInt);
+  }
   const n = s.length;
   const enc = n < 64 ? 1 + n : n < 4096 ? 2 + n : 5 + n;
   return enc + backlenSize(enc);
