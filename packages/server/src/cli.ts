@@ -6,6 +6,7 @@
  * SHUTDOWN or SIGTERM/SIGINT).
  */
 import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
 import { REPLIKIT_VERSION, createServerFromConfig } from './config-binding-server';
 import { loadConfigFromArgs } from './config/load-config';
 import { ConfigFileError } from './errors';
@@ -82,8 +83,23 @@ function loadConfig(argv: readonly string[], io: CliIo): ServerConfig | undefine
   }
 }
 
+/**
+ * V8's memory settings for a long-lived store, applied when node was started without heap flags of
+ * its own. `--semi-space-growth-factor=1` keeps the young generation at its initial 2 MB: by
+ * default a load grows it to 32 MB of semi-spaces, which stay resident afterwards. The heap size
+ * flags (`--max-semi-space-size`) are read when the heap is set up, too early for this; the growth
+ * factor is read on every scavenge. Measured in bench/results/memory.md (RSS per key, and server
+ * CPU per SET/GET against `--optimize-for-size`, which saves more memory but costs SET more CPU).
+ */
+export function applyMemoryFlags(execArgv: readonly string[] = process.execArgv): boolean {
+  if (execArgv.some((a) => /semi-space|optimize-for-size/.test(a))) return false;
+  setFlagsFromString('--semi-space-growth-factor=1');
+  return true;
+}
+
 /** Runs replikit-server with redis-server's arguments (without `node` and the script). */
 export async function main(argv: string[], io: CliIo = processIo): Promise<void> {
+  if (io === processIo) applyMemoryFlags();
   const first = argv[0];
   if (argv.length === 1 && (first === '-v' || first === '--version')) {
     io.stdout(versionLine());
