@@ -19,8 +19,8 @@ import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { main as serverMain } from '../../packages/server/src/cli';
 import { getFreePort, startRedisServer } from '@replikit/test-utils';
+import { main as serverMain } from '../../packages/server/src/cli';
 
 const CLIENTS = 50;
 

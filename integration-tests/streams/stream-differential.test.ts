@@ -7,11 +7,11 @@
  */
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
 import { SimpleString } from '@replikit/resp';
-import { type RedisServerHandle, hasRedis, startRedisServer } from '@replikit/test-utils';
+import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import fc from 'fast-check';
-import { genContext, runStep } from '../keyspace/harness';
-import type { GenStep } from '../keyspace/generator-types';
 import { keysGenerator } from '../keyspace/gen-keys';
+import type { GenStep } from '../keyspace/generator-types';
+import { genContext, runStep } from '../keyspace/harness';
 import { RedisConn } from '../keyspace/redis-conn';
 import { streamGenerator } from './gen-stream';
 

@@ -8,7 +8,7 @@ import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { int64Arg, rangeLongArg } from '../command-helpers';
 import { NOTIFY_STREAM } from '../notify';
-import { SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
+import { errReply, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
 import { formatId, type IdKey, incrId, MIN_ID, parseId } from '../types/stream-id';
 import { type StreamConsumer, type StreamGroup, type StreamNack, type StreamValue, sortedIds } from '../types/stream-value';
 import { cstr, entryReply, INVALID_START, intervalId, noGroupKey, propagateGroupId, propagateXclaim, strictId } from './stream-common';
@@ -21,7 +21,7 @@ const TIME_XCLAIM = errReply('Invalid TIME option argument for XCLAIM');
 const RETRY_XCLAIM = errReply('Invalid RETRYCOUNT option argument for XCLAIM');
 const COUNT_POSITIVE = errReply('COUNT must be > 0');
 /** LONG_MAX / max(sizeof(streamID), attempts factor 10) */
-const AUTOCLAIM_MAX_COUNT = Math.floor(9223372036854775807 / 16);
+const AUTOCLAIM_MAX_COUNT = Number(9223372036854775807n / 16n);
 
 /** lookupKeyRead + the group: the stream and group, or the NOGROUP / WRONGTYPE reply. */
 function streamAndGroup(ctx: CommandContext, key: string, groupName: string): { s: StreamValue; group: StreamGroup } | ErrorReply {

@@ -7,7 +7,7 @@ import { ErrorReply, NULL_ARRAY, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { int64Arg, OK_REPLY } from '../command-helpers';
 import { NOTIFY_STREAM } from '../notify';
-import { SYNTAX_ERR, WRONGTYPE, errReply } from '../reply-errors';
+import { errReply, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
 import { decrId, formatId, type IdKey, incrId, MIN_ID } from '../types/stream-id';
 import { type StreamGroup, type StreamNack, StreamValue, sortedIds } from '../types/stream-value';
 import { helpReply, INVALID_END, INVALID_START, intervalId, looseId, noGroupFor, noGroupKey, strictId, subcommandSyntax } from './stream-common';

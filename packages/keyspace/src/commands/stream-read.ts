@@ -9,12 +9,12 @@
 import { ErrorReply, MapReply, NULL_ARRAY, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { int64Arg, readTyped } from '../command-helpers';
-import { SYNTAX_ERR, errReply } from '../reply-errors';
+import { NOTIFY_STREAM } from '../notify';
+import { errReply, SYNTAX_ERR } from '../reply-errors';
 import { decrId, formatId, type IdKey, incrId, MAX_ID, MIN_ID } from '../types/stream-id';
 import { type StreamConsumer, type StreamGroup, type StreamNack, type StreamValue, sortedIds } from '../types/stream-value';
 import { entryReply, INVALID_END, INVALID_START, intervalId, noGroupKey, propagateGroupId, propagateXclaim, strictId } from './stream-common';
 import { streamSpec } from './stream-meta';
-import { NOTIFY_STREAM } from '../notify';
 
 const UNBALANCED = errReply("Unbalanced XREAD list of streams: for each stream key an ID or '$' must be specified.");
 const GROUP_ONLY_XREADGROUP = errReply('The GROUP option is only supported by XREADGROUP. You called XREAD instead.');

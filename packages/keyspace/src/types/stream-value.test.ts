@@ -1,5 +1,5 @@
 import { kit } from '../test-kit';
-import { formatId, idKey, incrId, decrId, MAX_ID, parseId, parseU64 } from './stream-id';
+import { decrId, formatId, idKey, incrId, MAX_ID, parseId, parseU64 } from './stream-id';
 
 describe('stream ids', () => {
   it('parse like string2ull (canonical, strtoull forms, range)', () => {

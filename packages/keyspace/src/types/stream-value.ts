@@ -8,7 +8,7 @@
  * consumer.
  */
 import type { CollectionValue } from '../command-api';
-import { idPart, int64Delta, type IdKey, MAX_ID, MIN_ID } from './stream-id';
+import { type IdKey, idPart, int64Delta, MAX_ID, MIN_ID } from './stream-id';
 import { LP_OVERHEAD, lpIntSize, lpStrSize } from './stream-listpack';
 
 export interface StreamEntry {
@@ -256,7 +256,7 @@ export class StreamValue implements CollectionValue {
    */
   trim(strategy: 'maxlen' | 'minid', maxlen: number, minid: IdKey, approx: boolean, limit: number): number {
     let deleted = 0;
-    let ni = 0;
+    const ni = 0;
     while (ni < this.nodes.length) {
       if (strategy === 'maxlen' && this.length <= maxlen) break;
       const node = this.nodes[ni];

@@ -6,7 +6,7 @@
  */
 import type { CollectionValue } from '../command-api';
 import type { PlainOf, ValueCodec } from './plain';
-import { idKey, idPartBig, type IdKey } from './stream-id';
+import { type IdKey, idKey, idPartBig } from './stream-id';
 import { type StreamConsumer, type StreamGroup, type StreamNack, StreamValue, sortedIds } from './stream-value';
 
 export interface PlainStreamId {
