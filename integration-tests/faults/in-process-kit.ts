@@ -187,9 +187,14 @@ export class InProcessNode {
     this.keyspace.role = 'master';
   }
 
-  /** The syncer has applied everything `master` streamed so far. */
+  /**
+   * The syncer follows `master`'s current history and has applied everything it streamed so far.
+   * The id matters: a master restarted empty starts again at offset 0 under a new id, and a syncer
+   * that has not noticed its lost link yet must not pass for caught up.
+   */
   caughtUpWith(master: InProcessNode): boolean {
-    return this.replica?.state === 'connected' && this.replica.offset === master.node.masterReplOffset;
+    const r = this.replica;
+    return r?.state === 'connected' && r.masterReplid === master.node.replid && r.offset === master.node.masterReplOffset;
   }
 
   #startSyncer(master: InProcessNode): void {
