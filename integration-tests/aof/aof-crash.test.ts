@@ -8,9 +8,8 @@
  */
 import { rmSync } from 'node:fs';
 import { hasRedisCli, redisRequired } from '@replikit/test-utils';
-import Redis from 'ioredis';
 import { startCli } from '../server/ops-helpers';
-import { tempDir } from './aof-helpers';
+import { multiLoadUntilKilled, tempDir } from './aof-helpers';
 
 const ready = hasRedisCli();
 if (!ready && redisRequired()) throw new Error('redis-cli required (REPLIKIT_REQUIRE_REDIS=1)');
@@ -30,28 +29,14 @@ describeCli.each(['always', 'everysec', 'no'])('SIGKILL under a MULTI/EXEC load,
     cleanup.push(dir);
     const args = ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', policy];
     const victim = await startCli(args);
-    const acked = new Array<number>(CLIENTS).fill(0);
-    let stop = false;
-    const clients = Array.from({ length: CLIENTS }, () => new Redis({ port: victim.port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true }));
-    for (const c of clients) c.on('error', () => {});
-    await Promise.all(clients.map((c) => c.connect()));
-    const loops = clients.map(async (c, i) => {
-      for (let n = 1; !stop; n++) {
-        try {
-          const r = await c.multi().incr(`counter:${i}`).rpush(`log:${i}`, String(n)).set(`last:${i}`, String(n)).exec();
-          if (r === null || r.some(([err]) => err !== null)) return;
-          acked[i] = n;
-        } catch {
-          return;
-        }
-      }
-    });
-    await new Promise((r) => setTimeout(r, LOAD_MS));
-    victim.child.kill('SIGKILL');
-    expect(await victim.exited).toBe('SIGKILL');
-    stop = true;
-    await Promise.all(loops);
-    for (const c of clients) c.disconnect();
+    const acked = await multiLoadUntilKilled(
+      victim.port,
+      async () => {
+        victim.child.kill('SIGKILL');
+        expect(await victim.exited).toBe('SIGKILL');
+      },
+      { clients: CLIENTS, loadMs: LOAD_MS },
+    );
     expect(acked.every((n) => n > 5)).toBe(true);
 
     const restarted = await startCli(args);

@@ -96,3 +96,47 @@ export async function datasetOf(port: number): Promise<Record<string, unknown>> 
   }
   return out;
 }
+
+export interface MultiLoadOptions {
+  /** Concurrent clients, each with its own keys `counter:<i>`, `log:<i>` and `last:<i>`. */
+  clients: number;
+  /** How long the load runs before `kill` is called. */
+  loadMs: number;
+}
+
+/**
+ * Puts a MULTI/EXEC load on the server at `port` (each transaction INCRs `counter:<i>`, RPUSHes its
+ * number to `log:<i>` and SETs `last:<i>` to it), calls `kill` after `loadMs`, then waits for the
+ * loops to end and returns, per client, the number of the last transaction the server acknowledged.
+ * `kill` must leave the server unable to answer: a loop ends on its first failed transaction.
+ */
+export async function multiLoadUntilKilled(port: number, kill: () => Promise<void>, options: MultiLoadOptions): Promise<number[]> {
+  const acked = new Array<number>(options.clients).fill(0);
+  let stop = false;
+  const clients = Array.from(
+    { length: options.clients },
+    () => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true }),
+  );
+  for (const c of clients) c.on('error', () => {});
+  await Promise.all(clients.map((c) => c.connect()));
+  const loops = clients.map(async (c, i) => {
+    for (let n = 1; !stop; n++) {
+      try {
+        const r = await c.multi().incr(`counter:${i}`).rpush(`log:${i}`, String(n)).set(`last:${i}`, String(n)).exec();
+        if (r === null || r.some(([err]) => err !== null)) return;
+        acked[i] = n;
+      } catch {
+        return;
+      }
+    }
+  });
+  try {
+    await new Promise((r) => setTimeout(r, options.loadMs));
+    await kill();
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+    for (const c of clients) c.disconnect();
+  }
+  return acked;
+}

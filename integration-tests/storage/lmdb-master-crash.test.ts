@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { hasRedisCli, redisRequired } from '@replikit/test-utils';
 import Redis from 'ioredis';
-import { tempDir } from '../aof/aof-helpers';
+import { multiLoadUntilKilled, tempDir } from '../aof/aof-helpers';
 import { type BundledCli, bundleCli, startBundledCli } from './bundled-cli';
 
 const ready = hasRedisCli();
@@ -34,28 +34,14 @@ describeCli('replikit-server on storage lmdb, SIGKILLed under a MULTI/EXEC load'
     cleanup.push(dir);
     const args = ['--dir', dir, '--save', '', '--storage', 'lmdb', '--storage-fsync', policy];
     const victim = await startBundledCli(bundle as BundledCli, args);
-    const acked = new Array<number>(CLIENTS).fill(0);
-    let stop = false;
-    const clients = Array.from({ length: CLIENTS }, () => new Redis({ port: victim.port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true }));
-    for (const c of clients) c.on('error', () => {});
-    await Promise.all(clients.map((c) => c.connect()));
-    const loops = clients.map(async (c, i) => {
-      for (let n = 1; !stop; n++) {
-        try {
-          const r = await c.multi().incr(`counter:${i}`).rpush(`log:${i}`, String(n)).set(`last:${i}`, String(n)).exec();
-          if (r === null || r.some(([err]) => err !== null)) return;
-          acked[i] = n;
-        } catch {
-          return;
-        }
-      }
-    });
-    await new Promise((r) => setTimeout(r, LOAD_MS));
-    victim.child.kill('SIGKILL');
-    expect(await victim.exited).toBe('SIGKILL');
-    stop = true;
-    await Promise.all(loops);
-    for (const c of clients) c.disconnect();
+    const acked = await multiLoadUntilKilled(
+      victim.port,
+      async () => {
+        victim.child.kill('SIGKILL');
+        expect(await victim.exited).toBe('SIGKILL');
+      },
+      { clients: CLIENTS, loadMs: LOAD_MS },
+    );
     expect(acked.every((n) => n > 5)).toBe(true);
 
     const restarted = await startBundledCli(bundle as BundledCli, args);
