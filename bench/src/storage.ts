@@ -1,0 +1,215 @@
+/**
+ * Durable storage benchmark (issue 10 §5): replikit-server on LMDB next to redis-server with
+ * `appendonly yes` / `appendfsync everysec` (and replikit's in-memory store), in one run:
+ *
+ *   pnpm exec tsx bench/src/storage.ts [--requests 200000] [--keys 1000000] [--size 100] [--no-write]
+ *
+ * 1. SET throughput: `redis-benchmark -t set -c 50 -r 1000000 -d <size>` at -P 1 and -P 16 against
+ *    each server (target: LMDB >= 0.5x redis-server AOF everysec).
+ * 2. Full sync of `--keys` keys (loaded into a redis-server master by `redis-cli --pipe`) into a
+ *    replikit-server replica on LMDB and into a redis-server replica: REPLICAOF to
+ *    `master_link_status:up` with every key there.
+ * 3. Restart to serving with `--keys` keys: the LMDB replikit-server (its files), redis-server from
+ *    its AOF and from its RDB; from spawn to DBSIZE answering with every key (target: LMDB <= Redis).
+ * replikit-server runs from the build (`pnpm build` first). Writes bench/results/storage.md.
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { findRedisServer, getFreePort } from '@replikit/test-utils';
+
+const args = process.argv.slice(2);
+const num = (name: string, def: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const REQUESTS = num('requests', 200_000);
+const KEYS = num('keys', 1_000_000);
+const SIZE = num('size', 100);
+const WRITE = !args.includes('--no-write');
+const BUILT_CLI = path.join(__dirname, '..', '..', 'packages', 'server', 'bin', 'replikit-server.cjs');
+
+type Kind = 'redis-aof' | 'redis-rdb' | 'redis-mem' | 'replikit-lmdb' | 'replikit-mem';
+
+interface Running {
+  kind: Kind;
+  port: number;
+  child: ChildProcess;
+  dir: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function cli(port: number, ...cmd: string[]): string {
+  const r = spawnSync('redis-cli', ['-p', String(port), ...cmd], { encoding: 'utf8' });
+  return (r.stdout ?? '').trim();
+}
+
+function directives(kind: Kind, port: number, dir: string): string[] {
+  const common = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--loglevel', 'warning'];
+  if (kind === 'redis-aof') return [...common, '--appendonly', 'yes', '--appendfsync', 'everysec', '--daemonize', 'no'];
+  if (kind === 'redis-rdb' || kind === 'redis-mem') return [...common, '--appendonly', 'no', '--daemonize', 'no'];
+  if (kind === 'replikit-lmdb') return [...common, '--storage', 'lmdb', '--storage-fsync', 'everysec'];
+  return [...common, '--appendonly', 'no'];
+}
+
+/** Spawns `kind` in `dir` (a fresh one by default); resolves once it answers PING. */
+async function start(kind: Kind, dir?: string): Promise<Running & { startMs: number }> {
+  const p = await getFreePort();
+  const d = dir ?? mkdtempSync(path.join(os.tmpdir(), `storage-bench-${kind}-`));
+  const t0 = performance.now();
+  const argv = directives(kind, p, d);
+  const child = kind.startsWith('redis')
+    ? spawn(findRedisServer() as string, argv, { cwd: d, stdio: 'ignore' })
+    : spawn(process.execPath, [BUILT_CLI, ...argv], { cwd: d, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let i = 0; i < 6000; i++) {
+    if (cli(p, 'ping') === 'PONG') return { kind, port: p, child, dir: d, startMs: performance.now() - t0 };
+    await sleep(20);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${kind} did not start`);
+}
+
+async function stop(r: Running, signal: NodeJS.Signals = 'SIGKILL', keepDir = false): Promise<void> {
+  if (r.child.exitCode === null && r.child.signalCode === null) {
+    const gone = new Promise<void>((res) => r.child.once('exit', () => res()));
+    r.child.kill(signal);
+    await gone;
+  }
+  if (!keepDir) rmSync(r.dir, { recursive: true, force: true });
+}
+
+function setRps(port: number, pipeline: number): number {
+  const r = spawnSync('redis-benchmark', ['-p', String(port), '-t', 'set', '-c', '50', '-n', String(REQUESTS), '-P', String(pipeline), '-r', '1000000', '-d', String(SIZE), '--csv'], {
+    encoding: 'utf8',
+    timeout: 1_800_000,
+  });
+  const m = /^"SET","([\d.]+)"/m.exec(r.stdout);
+  return m ? Number(m[1]) : Number.NaN;
+}
+
+/** `SET key:<n> <value>` for n < keys through `redis-cli --pipe`. */
+async function loadKeys(port: number, keys: number): Promise<void> {
+  const child = spawn('redis-cli', ['-p', String(port), '--pipe'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const done = new Promise<number>((res) => child.once('exit', (c) => res(c ?? 1)));
+  const value = 'v'.repeat(SIZE);
+  let batch = '';
+  for (let n = 0; n < keys; n++) {
+    const key = `key:${n}`;
+    batch += `*3\r\n$3\r\nSET\r\n$${key.length}\r\n${key}\r\n$${SIZE}\r\n${value}\r\n`;
+    if (batch.length > 1 << 20) {
+      if (!child.stdin.write(batch, 'latin1')) await new Promise((r) => child.stdin.once('drain', r));
+      batch = '';
+    }
+  }
+  child.stdin.end(batch, 'latin1');
+  if ((await done) !== 0) throw new Error('redis-cli --pipe failed');
+}
+
+async function waitKeys(port: number, keys: number, field?: string): Promise<void> {
+  for (;;) {
+    const ok = field === undefined || cli(port, 'info', 'replication').includes(field);
+    if (ok && Number(cli(port, 'dbsize')) >= keys) return;
+    await sleep(20);
+  }
+}
+
+async function run(): Promise<void> {
+  const lines: string[] = [];
+  const cpu = os.cpus();
+  lines.push('## Durable storage: replikit-server on LMDB vs redis-server AOF (issue 10 §5)');
+  lines.push('');
+  lines.push(`- machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; date: ${new Date().toISOString()}; node ${process.version}`);
+  lines.push(`- values of ${SIZE} B; ${KEYS} keys for the sync and restart cases; replikit-server from the build`);
+
+  // 1. SET throughput, alternating servers, best of 2
+  const kinds: Kind[] = ['redis-aof', 'replikit-lmdb', 'replikit-mem'];
+  const rps = new Map<string, number>();
+  for (let rep = 0; rep < 2; rep++) {
+    for (const kind of kinds) {
+      const r = await start(kind);
+      try {
+        setRps(r.port, 16); // warm-up
+        for (const p of [1, 16]) {
+          const v = setRps(r.port, p);
+          const k = `${kind} -P ${p}`;
+          if (!(rps.get(k)! >= v)) rps.set(k, v);
+        }
+      } finally {
+        await stop(r);
+      }
+    }
+  }
+  lines.push('');
+  lines.push(`### SET throughput (\`redis-benchmark -t set -c 50 -n ${REQUESTS} -r 1000000 -d ${SIZE}\`, best of 2, servers alternating)`);
+  lines.push('');
+  lines.push('| pipeline | redis-server AOF everysec | replikit LMDB everysec | ratio | replikit in-memory |');
+  lines.push('|---:|---:|---:|---:|---:|');
+  for (const p of [1, 16]) {
+    const a = rps.get(`redis-aof -P ${p}`)!;
+    const l = rps.get(`replikit-lmdb -P ${p}`)!;
+    lines.push(`| ${p} | ${a.toFixed(0)} | ${l.toFixed(0)} | ${(l / a).toFixed(2)}x | ${rps.get(`replikit-mem -P ${p}`)!.toFixed(0)} |`);
+  }
+  console.error(lines.slice(-4).join('\n'));
+
+  // 2. full sync into an LMDB replica vs a redis-server replica
+  const master = await start('redis-mem');
+  const sync: Array<[string, number]> = [];
+  try {
+    await loadKeys(master.port, KEYS);
+    for (const kind of ['replikit-lmdb', 'redis-mem'] as Kind[]) {
+      const rep = await start(kind);
+      try {
+        const t0 = performance.now();
+        cli(rep.port, 'replicaof', '127.0.0.1', String(master.port));
+        await waitKeys(rep.port, KEYS, 'master_link_status:up');
+        sync.push([kind, performance.now() - t0]);
+      } finally {
+        await stop(rep);
+      }
+    }
+  } finally {
+    await stop(master);
+  }
+  lines.push('');
+  lines.push(`### Full sync of ${KEYS} keys from a redis-server master (REPLICAOF to link up with every key)`);
+  lines.push('');
+  lines.push('| replica | seconds |');
+  lines.push('|---|---:|');
+  for (const [k, ms] of sync) lines.push(`| ${k === 'redis-mem' ? 'redis-server (in memory)' : 'replikit-server on LMDB'} | ${(ms / 1000).toFixed(2)} |`);
+  console.error(lines.slice(-3).join('\n'));
+
+  // 3. restart to serving
+  const restart: Array<[string, number]> = [];
+  for (const kind of ['replikit-lmdb', 'redis-aof', 'redis-rdb'] as Kind[]) {
+    const first = await start(kind);
+    await loadKeys(first.port, KEYS);
+    if (kind === 'redis-rdb') cli(first.port, 'save');
+    // an automatic AOF rewrite (auto-aof-rewrite-min-size 64mb) may be running: let it finish
+    if (kind === 'redis-aof') for (let i = 0; i < 600 && !cli(first.port, 'info', 'persistence').includes('aof_rewrite_in_progress:0'); i++) await sleep(100);
+    // SIGTERM: redis-server fsyncs its AOF; replikit commits and closes the LMDB environment
+    await stop(first, 'SIGTERM', true);
+    await sleep(500);
+    const again = await start(kind, first.dir);
+    await waitKeys(again.port, KEYS);
+    restart.push([kind, again.startMs]);
+    await stop(again);
+  }
+  lines.push('');
+  lines.push(`### Restart to serving with ${KEYS} keys (spawn to PING answered; every key checked with DBSIZE right after)`);
+  lines.push('');
+  lines.push('| server | seconds |');
+  lines.push('|---|---:|');
+  for (const [k, ms] of restart) lines.push(`| ${k} | ${(ms / 1000).toFixed(2)} |`);
+  lines.push('');
+  lines.push(`- load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const text = lines.join('\n');
+  console.log(text);
+  if (WRITE) writeFileSync(path.join(__dirname, '..', 'results', 'storage.md'), `${text}\n`);
+}
+
+run().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});
