@@ -169,6 +169,7 @@ describeRedis('ACL sessions vs redis-server 7.0', () => {
         out.push(await c!.call('EVAL', "return redis.pcall('set', KEYS[1], 'v')", '1', 'r:1'));
         out.push(await c!.call('EVAL', "return redis.pcall('del', KEYS[1])", '1', 'w:1'));
         out.push(await c!.call('EVAL', "return redis.call('set', KEYS[1], 'v')", '1', 'nope'));
+        out.push(await c!.call('EVAL', "return {redis.acl_check_cmd('set', 'w:1', 'v'), redis.acl_check_cmd('set', 'r:1', 'v'), redis.acl_check_cmd('del', 'w:1')}", '0'));
         out.push(logFields(await admin!.call('ACL', 'LOG')));
         return out;
       }),

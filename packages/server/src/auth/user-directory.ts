@@ -253,6 +253,13 @@ export class UserDirectory {
     return aclRefusalReply(v.result, e.fullname);
   }
 
+  /** ACLCheckAllUserCommandPerm for the client's user, without logging (redis.acl_check_cmd). */
+  allows(client: ServerClient, e: TableEntry, argv: readonly string[]): boolean {
+    if (client.kind === 'master') return true;
+    const user = this.users.get(client.user) ?? (this.users.get('default') as AclUser);
+    return this.verdict(user, e, argv).result === ACL_OK;
+  }
+
   /**
    * scriptVerifyACL: a command a script runs, checked for the user running the script. Undefined
    * when allowed, else `ERR The user executing the script <reason>`; logged with context `lua`.

@@ -23,6 +23,8 @@ export interface ScriptCallContext {
   call(argv: string[]): RespValue;
   /** true when the command exists (redis.acl_check_cmd) */
   commandExists(argv: string[]): boolean;
+  /** true when the ACL rules of the user running the script allow the command (redis.acl_check_cmd) */
+  aclAllows?(argv: string[]): boolean;
 }
 
 export interface RedisApiHost {
@@ -257,7 +259,7 @@ export function installRedisApi(L: LuaState, host: RedisApiHost, openLibraries: 
     const argv = scriptArgs(s);
     if (argv === undefined) return raiseTable(s, 'ERR Lua redis lib command arguments must be strings or integers');
     if (!ctx.commandExists(argv)) return raiseTable(s, 'ERR Invalid command passed to redis.acl_check_cmd()');
-    lua.lua_pushboolean(s, true);
+    lua.lua_pushboolean(s, ctx.aclAllows?.(argv) ?? true);
     return 1;
   });
   lua.lua_setglobal(L, latin1ToLua('redis'));

@@ -70,6 +70,11 @@ class ScriptRun implements ScriptCallContext {
     this.client = scriptClientOf(caller);
   }
 
+  aclAllows(argv: string[]): boolean {
+    const found = this.rt.commands.lookup(argv);
+    return found instanceof ErrorReply || this.rt.users.allows(this.caller, found, argv);
+  }
+
   commandExists(argv: string[]): boolean {
     return !(this.rt.commands.lookup(argv) instanceof ErrorReply);
   }
