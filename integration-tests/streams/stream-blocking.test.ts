@@ -11,7 +11,7 @@ import { type StartedReplikit, startReplikit } from '../replication/helpers';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 
-type Script = Array<string[] | { blocked: string[]; push: string[] }>;
+type Script = Array<string[] | { blocked: string[]; push: string[] | string[][] }>;
 
 const SCRIPT: Script = [
   ['XADD', 's', '1-1', 'f', 'v'],
@@ -33,6 +33,19 @@ const SCRIPT: Script = [
   ['XINFO', 'GROUPS', 's'],
   ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '0'],
   { blocked: ['XREADGROUP', 'GROUP', 'g', 'c', 'BLOCK', '0', 'STREAMS', 's', '>'], push: ['XGROUP', 'DESTROY', 's', 'g'] },
+  // a deleted (or overwritten) stream ends a group reader's wait with UNBLOCKED; a plain XREAD waits on
+  ['XGROUP', 'CREATE', 's2', 'g2', '$'],
+  { blocked: ['XREADGROUP', 'GROUP', 'g2', 'c', 'BLOCK', '0', 'STREAMS', 's2', '>'], push: ['DEL', 's2'] },
+  ['XGROUP', 'CREATE', 's3', 'g3', '$', 'MKSTREAM'],
+  { blocked: ['XREADGROUP', 'GROUP', 'g3', 'c', 'BLOCK', '0', 'STREAMS', 's3', '>'], push: ['SET', 's3', 'not a stream'] },
+  ['XADD', 's4', '1-1', 'f', 'v'],
+  {
+    blocked: ['XREAD', 'BLOCK', '0', 'STREAMS', 's4', '$'],
+    push: [
+      ['DEL', 's4'],
+      ['XADD', 's4', '2-2', 'f', 'v'],
+    ],
+  },
   ['MULTI'],
   ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'],
   ['EXEC'],
@@ -63,7 +76,8 @@ async function run(port: number, resp: 2 | 3): Promise<string[]> {
       }
       const pending = a.call(...step.blocked);
       await waitBlocked(b);
-      out.push((await b.call(...step.push)).raw);
+      const pushes = Array.isArray(step.push[0]) ? (step.push as string[][]) : [step.push as string[]];
+      for (const p of pushes) out.push((await b.call(...p)).raw);
       out.push((await pending).raw);
     }
     return out;

@@ -1,4 +1,4 @@
-import { ErrorReply, MapReply, NULL_ARRAY, type RespValue } from '@replikit/resp';
+import { ErrorReply, MapReply, NULL_ARRAY, type RespValue, SimpleString } from '@replikit/resp';
 import type { ClientConnection } from '../connection/client-connection';
 import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec } from '../dispatch/command-spec';
 import { eqi } from './arg-parsing';
@@ -17,6 +17,7 @@ import { eqi } from './arg-parsing';
 /** XREAD_BLOCKED_DEFAULT_COUNT: a blocked read without COUNT gets at most this many entries. */
 const BLOCKED_DEFAULT_COUNT = 1000;
 const GROUP_GONE = new ErrorReply('NOGROUP the consumer group this client was blocked on no longer exists');
+const STREAM_GONE = new ErrorReply('UNBLOCKED the stream key no longer exists');
 
 interface ReadOptions {
   timeout: number | undefined;
@@ -76,7 +77,12 @@ function xreadHandler(xreadgroup: boolean) {
       const tail = o.noack ? ['NOACK'] : [];
       attempt = (key) => {
         const r = ctx.keyspace(['XREADGROUP', 'GROUP', o.group as string, o.consumer as string, 'COUNT', count, ...tail, 'STREAMS', key, '>']);
-        if (r instanceof ErrorReply) return r.message.startsWith('NOGROUP') ? GROUP_GONE : undefined;
+        if (r instanceof ErrorReply) {
+          // the stream was deleted or replaced by another type (unblockDeletedStreamReadgroupClients),
+          // or it is a stream that no longer has the group
+          const type = ctx.keyspace(['TYPE', key]);
+          return type instanceof SimpleString && type.value === 'stream' ? GROUP_GONE : STREAM_GONE;
+        }
         return r === NULL_ARRAY ? undefined : r;
       };
     } else {
