@@ -11,6 +11,7 @@ import { roleCommand } from './role-command';
 import { latencyCommand } from './latency-command';
 import { monitorCommand } from './monitor-command';
 import { slowlogCommand } from './slowlog-command';
+import { functionCommands } from '../scripting/function-commands';
 import { scriptingCommands } from '../scripting/script-commands';
 import { transactionCommands } from './transaction-commands';
 
@@ -35,6 +36,7 @@ export function serverCommands(): ServerCommandSpec[] {
     slowlogCommand,
     latencyCommand,
     ...scriptingCommands,
+    ...functionCommands,
     // replaced by the operator surface's full INFO in createServerFromConfig
     coreInfoCommand,
   ];

@@ -12,9 +12,9 @@ import type { ServerClient } from '../connection/server-client';
 import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
+import { introspectionOf, markScriptClient } from '../introspection/introspection';
 import type { ScriptCallContext } from './lua-redis-api';
 import { BUSY, type CachedScript, LuaScriptEngine } from './script-engine';
-import { introspectionOf, markScriptClient } from '../introspection/introspection';
 
 const engines = new WeakMap<ServerRuntime, LuaScriptEngine>();
 
@@ -33,10 +33,10 @@ const WRONG_ARGS = new ErrorReply('ERR Wrong number of args calling Redis comman
 const NOT_ALLOWED = new ErrorReply('ERR This Redis command is not allowed from script');
 const RO_WRITE = new ErrorReply('ERR Write commands are not allowed from read-only scripts.');
 const NOSCRIPT = new ErrorReply('NOSCRIPT No matching script. Please use EVAL.');
-const KEYS_NEGATIVE = new ErrorReply("ERR Number of keys can't be negative");
-const KEYS_TOO_MANY = new ErrorReply("ERR Number of keys can't be greater than number of args");
-const RO_REPLICA = new ErrorReply('READONLY Can not run script with write flag on readonly replica');
-const RO_COMMAND = new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
+export const KEYS_NEGATIVE = new ErrorReply("ERR Number of keys can't be negative");
+export const KEYS_TOO_MANY = new ErrorReply("ERR Number of keys can't be greater than number of args");
+export const RO_REPLICA = new ErrorReply('READONLY Can not run script with write flag on readonly replica');
+export const RO_COMMAND = new ErrorReply('ERR Can not execute a script with write flag using *_ro command.');
 const NOTBUSY = new ErrorReply('NOTBUSY No scripts in execution right now.');
 const UNKILLABLE = new ErrorReply(
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
@@ -55,7 +55,7 @@ function scriptClientOf(caller: ServerClient): ServerClient {
   return c;
 }
 
-class ScriptRun implements ScriptCallContext {
+export class ScriptRun implements ScriptCallContext {
   resp: 2 | 3 = 2;
   replFlags = 3;
   /** a write command ran (SCRIPT KILL answers UNKILLABLE) */
@@ -121,7 +121,7 @@ class ScriptRun implements ScriptCallContext {
 }
 
 /** getLongLongFromObject: a strict decimal integer. */
-function parseNumKeys(s: string): number | undefined {
+export function parseNumKeys(s: string): number | undefined {
   if (!/^-?\d{1,19}$/.test(s) || (s.length > 1 && /^-?0/.test(s))) return undefined;
   const n = Number(s);
   return Number.isSafeInteger(n) ? n : undefined;
@@ -171,7 +171,7 @@ const SCRIPT_BLOCK = { type: 'command' as const };
  * resumed from the event loop, one hook interval at a time; meanwhile other clients are answered
  * BUSY and SCRIPT KILL can stop it. Each stretch's writes are propagated as one unit.
  */
-function continueSlowScript(rt: ServerRuntime, engine: LuaScriptEngine, client: ServerClient, run: ScriptRun): void {
+export function continueSlowScript(rt: ServerRuntime, engine: LuaScriptEngine, client: ServerClient, run: ScriptRun): void {
   client.blockedOn = SCRIPT_BLOCK;
   slowScripts.set(rt, run);
   const tick = (): void => {

@@ -97,6 +97,7 @@ export class LuaScriptEngine {
   private co: LuaState;
   private coRef = 0;
   private readonly wrapperRef: number;
+  private readonly functionWrapperRef: number;
   /** `busy-reply-threshold` (alias `lua-time-limit`) in ms; 0 never yields */
   busyReplyThreshold = 5000;
   private calls = 0;
@@ -119,6 +120,9 @@ export class LuaScriptEngine {
     const wrapper = latin1ToLua('local f, h = ... return xpcall(f, h)');
     lauxlib.luaL_loadbuffer(L, wrapper, wrapper.length, latin1ToLua('=redis_call'));
     this.wrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    const fwrapper = latin1ToLua('local f, h, k, a = ... return xpcall(f, h, k, a)');
+    lauxlib.luaL_loadbuffer(L, fwrapper, fwrapper.length, latin1ToLua('=redis_fcall'));
+    this.functionWrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     this.co = this.newCoroutine();
   }
 
@@ -209,6 +213,31 @@ export class LuaScriptEngine {
     return this.step(2);
   }
 
+  /** FCALL: runs a registered function (registry `ref`) with its keys and args tables as arguments. */
+  runFunction(ref: number, name: string, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false): RunResult {
+    if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
+    if (this.active !== undefined) return { done: true, reply: BUSY };
+    const co = this.co;
+    lua.lua_settop(co, 0);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.functionWrapperRef);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
+    this.pushArrayOn(co, keys);
+    this.pushArrayOn(co, args);
+    this.active = { sha: name, ctx, started: performance.now(), slow: false, killed: false, mayYield };
+    if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
+    return this.step(4);
+  }
+
+  /** The Lua state and the error handler's registry reference (function libraries load with them). */
+  get luaState(): LuaState {
+    return this.L;
+  }
+
+  get errorHandlerRef(): number {
+    return this.handlerRef;
+  }
+
   /** Continues a script that yielded (see `run`). */
   resume(): RunResult {
     if (this.active === undefined) return { done: true, reply: null };
@@ -278,7 +307,10 @@ export class LuaScriptEngine {
   }
 
   private pushArray(items: readonly string[]): void {
-    const L = this.L;
+    this.pushArrayOn(this.L, items);
+  }
+
+  private pushArrayOn(L: LuaState, items: readonly string[]): void {
     lua.lua_createtable(L, items.length, 0);
     for (let i = 0; i < items.length; i++) {
       pushBinary(L, items[i] as string);

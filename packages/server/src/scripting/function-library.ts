@@ -1,0 +1,188 @@
+/**
+ * Redis 7.0 functions on the script engine's Lua state: FUNCTION LOAD runs a library's code once
+ * (shebang `#!lua name=<lib>`) in its own globals whose `redis` is the load-time API
+ * (register_function, log, setresp-free), then FCALL calls the registered callbacks with their
+ * keys and args tables. Libraries live in memory only (not in RDB files yet).
+ */
+
+import { ErrorReply } from '@replikit/resp';
+import { type LuaState, lauxlib, lua } from 'fengari';
+import { pushErrorTable } from './lua-convert';
+import { latin1ToLua, lua51Message, pushBinary, raise, setFunction, toBinary } from './lua-runtime';
+import type { LuaScriptEngine } from './script-engine';
+
+export interface RegisteredFunction {
+  readonly name: string;
+  readonly library: string;
+  readonly ref: number;
+  readonly flags: readonly string[];
+  readonly description: string | null;
+}
+
+export interface FunctionLibrary {
+  readonly name: string;
+  readonly code: string;
+  readonly functions: Map<string, RegisteredFunction>;
+}
+
+const NAME_RE = /^[A-Za-z0-9_]+$/;
+const LIB_NAME_ERROR = 'Library names can only contain letters, numbers, or underscores(_) and must be at least one character long';
+const FLAGS = new Set(['no-writes', 'allow-oom', 'allow-stale', 'no-cluster', 'allow-cross-slot-keys']);
+
+export class FunctionRegistry {
+  readonly libraries = new Map<string, FunctionLibrary>();
+  readonly functions = new Map<string, RegisteredFunction>();
+  private pending: Map<string, RegisteredFunction> | undefined;
+  private pendingLibrary = '';
+
+  constructor(private readonly engine: LuaScriptEngine) {}
+
+  /** FUNCTION LOAD: the library name, or the error reply. */
+  load(code: string, replace: boolean): string | ErrorReply {
+    if (!code.startsWith('#!')) return new ErrorReply('ERR Missing library metadata');
+    let end = code.indexOf('\n');
+    if (end < 0) end = code.length;
+    const parts = code.slice(0, end).split(' ').filter((p) => p.length > 0);
+    const engineName = (parts[0] as string).slice(2);
+    if (engineName.toLowerCase() !== 'lua') return new ErrorReply(`ERR Engine '${engineName}' not found`);
+    let name: string | undefined;
+    for (const p of parts.slice(1)) {
+      if (!p.startsWith('name=')) return new ErrorReply(`ERR Invalid metadata value given: ${p}`);
+      name = p.slice(5);
+    }
+    if (name === undefined) return new ErrorReply('ERR Library name was not given');
+    if (!NAME_RE.test(name)) return new ErrorReply(`ERR ${LIB_NAME_ERROR}`);
+    const old = this.libraries.get(name);
+    if (old !== undefined && !replace) return new ErrorReply(`ERR Library '${name}' already exists`);
+    const L = this.engine.luaState;
+    const source = latin1ToLua(`--${code.slice(2)}`);
+    if (lauxlib.luaL_loadbuffer(L, source, source.length, latin1ToLua('@user_function')) !== lua.LUA_OK) {
+      const msg = toBinary(L, -1) ?? '';
+      lua.lua_pop(L, 1);
+      return new ErrorReply(`ERR Error compiling function: ${lua51Message(msg)}`.replace(/[\r\n]/g, ' '));
+    }
+    const top = lua.lua_gettop(L);
+    this.pushLibraryEnv(L);
+    // one copy of the library's globals stays below the chunk: `redis` is taken out of it after the load
+    lua.lua_pushvalue(L, -1);
+    lua.lua_insert(L, top);
+    (lua as unknown as { lua_setupvalue(L: LuaState, f: number, n: number): string }).lua_setupvalue(L, top + 1, 1);
+    this.pending = new Map();
+    this.pendingLibrary = name;
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.engine.errorHandlerRef);
+    lua.lua_insert(L, top + 1);
+    const status = lua.lua_pcall(L, 0, 0, top + 1);
+    // at run time the library's functions see the full redis API through the real globals
+    pushBinary(L, 'redis');
+    lua.lua_pushnil(L);
+    lua.lua_rawset(L, top);
+    const registered = this.pending;
+    this.pending = undefined;
+    if (status !== lua.LUA_OK) {
+      let msg = 'unknown error';
+      if (lua.lua_istable(L, -1)) {
+        lua.lua_getfield(L, -1, latin1ToLua('err'));
+        msg = toBinary(L, -1) ?? msg;
+        lua.lua_pop(L, 1);
+      } else msg = toBinary(L, -1) ?? msg;
+      lua.lua_settop(L, top - 1);
+      this.release(registered.values());
+      return new ErrorReply(`ERR Error registering functions: ${msg}`.replace(/[\r\n]/g, ' '));
+    }
+    lua.lua_settop(L, top - 1);
+    if (registered.size === 0) return new ErrorReply('ERR No functions registered');
+    for (const f of registered.values()) {
+      const other = this.functions.get(f.name);
+      if (other !== undefined && other.library !== name) {
+        this.release(registered.values());
+        return new ErrorReply(`ERR Function ${f.name} already exists`);
+      }
+    }
+    if (old !== undefined) this.delete(name);
+    this.libraries.set(name, { name, code, functions: registered });
+    for (const f of registered.values()) this.functions.set(f.name, f);
+    return name;
+  }
+
+  delete(name: string): boolean {
+    const lib = this.libraries.get(name);
+    if (lib === undefined) return false;
+    for (const f of lib.functions.values()) this.functions.delete(f.name);
+    this.release(lib.functions.values());
+    this.libraries.delete(name);
+    return true;
+  }
+
+  flush(): void {
+    for (const name of [...this.libraries.keys()]) this.delete(name);
+  }
+
+  private release(fns: Iterable<RegisteredFunction>): void {
+    for (const f of fns) lauxlib.luaL_unref(this.engine.luaState, lua.LUA_REGISTRYINDEX, f.ref);
+  }
+
+  /** The library's globals: reads fall through to the real globals; `redis` is the load-time API. */
+  private pushLibraryEnv(L: LuaState): void {
+    lua.lua_newtable(L);
+    lua.lua_newtable(L);
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_setfield(L, -2, latin1ToLua('__index'));
+    setFunction(L, '__newindex', (s) => raise(s, 'Attempt to modify a readonly table'));
+    lua.lua_setmetatable(L, -2);
+    // the load-time `redis`: register_function and log only, unknown names raise
+    pushBinary(L, 'redis');
+    lua.lua_newtable(L);
+    setFunction(L, 'register_function', (s) => this.registerFunction(s));
+    lua.lua_getglobal(L, latin1ToLua('redis'));
+    for (const name of ['log', 'LOG_DEBUG', 'LOG_VERBOSE', 'LOG_NOTICE', 'LOG_WARNING', 'REDIS_VERSION', 'REDIS_VERSION_NUM']) {
+      lua.lua_getfield(L, -1, latin1ToLua(name));
+      lua.lua_setfield(L, -3, latin1ToLua(name));
+    }
+    lua.lua_pop(L, 1);
+    lua.lua_newtable(L);
+    setFunction(L, '__index', (s) => raise(s, `Script attempted to access nonexistent global variable '${toBinary(s, 2) ?? '?'}'`));
+    lua.lua_setmetatable(L, -2);
+    lua.lua_rawset(L, -3);
+  }
+
+  private registerFunction(L: LuaState): number {
+    // errors here are tables without a position, as Redis raises them
+    const raise = (s: LuaState, msg: string): never => {
+      pushErrorTable(s, `ERR ${msg}`);
+      return lua.lua_error(s);
+    };
+    const pending = this.pending;
+    if (pending === undefined) return raise(L, 'redis.register_function can only be called on FUNCTION LOAD command');
+    let name: string | null = null;
+    let flags: string[] = [];
+    let description: string | null = null;
+    if (lua.lua_gettop(L) === 1 && lua.lua_istable(L, 1)) {
+      lua.lua_getfield(L, 1, latin1ToLua('function_name'));
+      name = toBinary(L, -1);
+      lua.lua_getfield(L, 1, latin1ToLua('description'));
+      description = toBinary(L, -1);
+      lua.lua_getfield(L, 1, latin1ToLua('flags'));
+      if (lua.lua_istable(L, -1)) {
+        for (let i = 1; lua.lua_rawgeti(L, -1, i) !== lua.LUA_TNIL; i++) {
+          const f = toBinary(L, -1) ?? '';
+          lua.lua_pop(L, 1);
+          if (!FLAGS.has(f)) return raise(L, `unknown flag given: ${f}`);
+          flags.push(f);
+        }
+        lua.lua_pop(L, 1);
+      }
+      lua.lua_getfield(L, 1, latin1ToLua('callback'));
+    } else {
+      if (lua.lua_gettop(L) !== 2) return raise(L, 'wrong number of arguments to redis.register_function');
+      name = toBinary(L, 1);
+      lua.lua_pushvalue(L, 2);
+    }
+    if (lua.lua_type(L, -1) !== lua.LUA_TFUNCTION) return raise(L, 'callback argument given to redis.register_function must be a function');
+    if (name === null || !NAME_RE.test(name)) return raise(L, LIB_NAME_ERROR);
+    if (pending.has(name)) return raise(L, 'Function already exists in the library');
+    flags = [...FLAGS].filter((f) => flags.includes(f));
+    const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    pending.set(name, { name, library: this.pendingLibrary, ref, flags, description });
+    return 0;
+  }
+}
