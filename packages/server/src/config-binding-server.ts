@@ -11,6 +11,7 @@ import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
 import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
 import type { ServerConfig } from './config/server-config';
 import { configCommand } from './commands/config-command';
+import { memoryCommand } from './commands/memory-command';
 import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { scriptEngineOf } from './scripting/script-commands';
 import { debugCommand } from './commands/debug-command';
@@ -91,7 +92,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
       storage: config.getString('storage') === 'lmdb' ? lmdbStorage({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy }) : undefined,
     });
   let op!: OperatorContext;
-  const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op)];
+  const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];
   const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
   let persistence!: RdbPersistence;
   let aof!: AofPersistence;
