@@ -25,6 +25,8 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const endOfTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Parses what a transport received after its `+FULLRESYNC` line. */
 function parse(t: RecordingTransport): { line: string; payload: Buffer; commands: string[][] } {
   const all = t.bytes();
@@ -77,11 +79,14 @@ test('replicas that arrive together share ONE snapshot; the stream gets the same
   node.replconf(b, ['REPLCONF', 'ACK', '0']);
   const before = [a.writes.length, b.writes.length];
   node.propagate(keyspace.execute(['SET', 'x', Buffer.alloc(100, 1).toString('latin1')], session).propagate);
+  // the stream of a turn is written at its end
+  expect(a.writes.length).toBe(before[0]);
+  await endOfTurn();
   const wa = a.writes.slice(before[0]);
   const wb = b.writes.slice(before[1]);
   expect(wa).toHaveLength(1);
   expect(wb).toHaveLength(1);
-  expect(wa[0]).toBe(wb[0]);
+  expect(wa[0]).toHaveLength(1);
   for (let i = 0; i < wa[0].length; i++) expect(wa[0][i]).toBe(wb[0][i]);
   // the backlog holds exactly the stream
   expect(node.backlog?.readCopy(1).equals(Buffer.concat(wa[0] as Buffer[]))).toBe(true);
@@ -117,6 +122,10 @@ test('SELECT rules: emitted when the db changes, forced after a full sync, not f
   ]);
   node.propagate([{ db: 5, argv: ['DEL', 'c'] }]);
   node.propagate([{ db: 0, argv: ['DEL', 'a'] }]);
+  const before = t.writes.length;
+  await endOfTurn();
+  // the three batches of the turn leave in one write of one contiguous chunk
+  expect(t.writes.slice(before).map((w) => w.length)).toEqual([1]);
   expect(parse(t).commands).toEqual([
     ['REPLCONF', 'GETACK', '*'],
     ['SELECT', '0'],

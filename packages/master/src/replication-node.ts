@@ -2,7 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { ReplicationBacklog } from '@replikit/backlog';
 import type { Keyspace, PropagatedCommand } from '@replikit/keyspace';
 import type { RdbReplicationInfo } from '@replikit/rdb';
-import { encodeCommand, type RespValue } from '@replikit/resp';
+import type { RespValue } from '@replikit/resp';
 import { EventEmitter } from 'eventemitter3';
 import { MasterClosedError } from './errors';
 import type { MasterEvents, ReplicaInfo, SyncCounters } from './events';
@@ -13,7 +13,7 @@ import { countOnline, type HandshakeState, linkInfo, newHandshake, overOutputLim
 import { AckWaiters, runCron } from './replication-cron';
 import { type RdbReplicationAux, ReplicationState } from './replication-state';
 import { serveDuplex } from './serve';
-import { encodePropagated, GETACK_ARGV, PING_ARGV } from './stream-encoding';
+import { GETACK_ARGV, PING_ARGV, StreamEncoder } from './stream-encoding';
 import type { ReplicaTransport } from './transport';
 
 
@@ -41,6 +41,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly #acks: AckWaiters;
   readonly #host: CommandHost;
   #getackScheduled = false;
+  readonly #encoder = new StreamEncoder();
+  /** an end-of-turn write of the links' queued stream is scheduled */
+  #flushScheduled = false;
   #closedOutputBytes = 0;
   /** connections of serve(), closed with the node */
   readonly #served = new Set<ReplicaTransport>();
@@ -168,9 +171,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     const st = this.#state;
     if (this.#closed || st.role !== 'master' || commands.length === 0) return;
     if (st.backlog === null && this.#links.size === 0) return;
-    const { chunks, bytes, streamDb } = encodePropagated(commands, st.streamDb);
+    const { chunk, streamDb } = this.#encoder.encode(commands, st.streamDb);
     st.streamDb = streamDb;
-    this.#feed(chunks, bytes);
+    this.#feed([chunk], chunk.length);
   }
 
   /** Puts `REPLCONF GETACK *` into the stream (once per event-loop turn however often it is asked). */
@@ -330,10 +333,9 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   #feedCommandInCurrentDb(argv: readonly string[]): void {
     if (this.#state.backlog === null && this.#links.size === 0) return;
-    const chunks = encodeCommand(argv, 'latin1');
-    let bytes = 0;
-    for (const c of chunks) bytes += c.length;
-    this.#feed(chunks, bytes);
+    const db = this.#state.streamDb;
+    const { chunk } = this.#encoder.encode([{ db, argv: argv as string[] }], db);
+    this.#feed([chunk], chunk.length);
   }
 
   /** One chunk list into the backlog and to every replica (the same Buffer objects for all). */
@@ -343,10 +345,27 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     const now = this.options.clock();
     for (const link of this.#links) {
       if (link.closing || link.handshake.rdbOnly || link.phase === 'wait_bgsave_start') continue;
-      if (link.phase === 'online' && !link.streamOnAck) link.write(chunks, bytes, now);
-      else link.hold(chunks, bytes);
+      if (link.phase === 'online' && !link.streamOnAck) {
+        link.queue(chunks, bytes);
+        this.#scheduleFlush();
+      } else link.hold(chunks, bytes);
       this.#checkOutputLimit(link, now, false);
     }
+  }
+
+  /**
+   * Online replicas get the stream of a turn in one write at its end, as Redis sends replica
+   * output from beforeSleep; any other write to a link (a +CONTINUE, held stream) sends the
+   * queued bytes first, so the order on the wire is the order of production.
+   */
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => {
+      this.#flushScheduled = false;
+      const now = this.options.clock();
+      for (const link of this.#links) if (!link.closing) link.flushQueue(now);
+    });
   }
 
   #checkOutputLimit(link: ReplicaLink, now: number, fromCron: boolean): void {
