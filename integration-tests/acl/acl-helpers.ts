@@ -81,9 +81,15 @@ export function canonicalRules(rules: string, known: ReadonlySet<string>): strin
   for (const t of tokens) {
     if ((t[0] === '+' || t[0] === '-') && t[1] !== '@') {
       const name = t.slice(1).toLowerCase();
-      const base = name.split('|');
-      const cmd = base.length > 1 && known.has(`${base[0]}|${base[1]}`) ? `${base[0]}|${base[1]}` : (base[0] as string);
-      if (known.has(cmd)) singles.push(t);
+      const bar = name.indexOf('|');
+      if (bar < 0) {
+        if (known.has(name)) singles.push(t);
+        continue;
+      }
+      // `container|sub` must be known itself; `cmd|arg` (a first-arg rule) needs `cmd` without subcommands
+      const parent = name.slice(0, bar);
+      const isContainer = [...known].some((k) => k.startsWith(`${parent}|`));
+      if (isContainer ? known.has(name) : known.has(parent)) singles.push(t);
     } else head.push(t);
   }
   // the first rule (+@all / -@all) stays first; the categories Redis picks greedily by counts,

@@ -60,18 +60,24 @@ function planKeys(s: ServerCommandSpec): KeyPlan {
   return { specs, varflags: specs.some((x) => x.varflags) };
 }
 
-/** ACL categories of a spec: the listed ones, or those implied by its flags (setImplicitACLCategories). */
+/**
+ * ACL categories of a spec: the listed ones plus those its flags imply (setImplicitACLCategories:
+ * write, read unless scripting, admin and dangerous, pubsub, fast, blocking, slow when not fast).
+ */
 export function specCategories(s: ServerCommandSpec): string[] {
-  if (s.categories) return s.categories.map((c) => c.replace(/^@/, '').toLowerCase());
+  const out = new Set((s.categories ?? []).map((c) => c.replace(/^@/, '').toLowerCase()));
   const f = new Set<string>(s.flags);
-  const out: string[] = [];
-  if (f.has('write')) out.push('write');
-  if (f.has('readonly')) out.push('read');
-  if (f.has('admin')) out.push('admin', 'dangerous');
-  if (f.has('pubsub')) out.push('pubsub');
-  if (f.has('blocking')) out.push('blocking');
-  out.push(f.has('fast') ? 'fast' : 'slow');
-  return out;
+  if (f.has('write')) out.add('write');
+  if (f.has('readonly') && !out.has('scripting')) out.add('read');
+  if (f.has('admin')) {
+    out.add('admin');
+    out.add('dangerous');
+  }
+  if (f.has('pubsub')) out.add('pubsub');
+  if (f.has('fast')) out.add('fast');
+  if (f.has('blocking')) out.add('blocking');
+  if (!out.has('fast')) out.add('slow');
+  return [...out];
 }
 
 function build(s: ServerCommandSpec, fullname: string, parent: AclCommand | undefined): AclCommand {
