@@ -4,8 +4,8 @@
  * messages a PSUBSCRIBE client receives must be the same list in the same order.
  */
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { client, type StartedReplikit, startReplikit } from '../replication/helpers';
-import { recordEvents, words } from '../notify/notify-kit';
+import { type StartedReplikit, startReplikit } from '../replication/helpers';
+import { notificationsOf, runLines } from '../notify/notify-kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 
@@ -17,20 +17,8 @@ const FAMILIES: Record<string, string[]> = {
   lmpop: ['RPUSH l1 a b c', 'LMPOP 2 l0 l1 LEFT COUNT 2', 'LMPOP 1 l1 RIGHT COUNT 5'],
 };
 
-async function run(port: number, lines: readonly string[]): Promise<string[]> {
-  const c = client(port);
-  const rec = await recordEvents(port);
-  try {
-    await c.flushall();
-    await c.config('SET', 'notify-keyspace-events', 'KEA');
-    for (const line of lines) await c.call(...(words(line) as [string, ...string[]])).catch(() => undefined);
-    await rec.settle(c);
-    await c.config('SET', 'notify-keyspace-events', '');
-    return [...rec.messages];
-  } finally {
-    rec.close();
-    c.disconnect();
-  }
+function run(port: number, lines: readonly string[]): Promise<string[]> {
+  return notificationsOf(port, 'KEA', (c) => runLines(c, lines));
 }
 
 describeRedis('keyspace notifications of the new families vs redis-server 7.0', () => {

@@ -8,25 +8,15 @@ import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/te
 import type Redis from 'ioredis';
 import { type StartedReplikit, client, infoMap, startReplikit, waitFor } from '../replication/helpers';
 import { FAMILIES } from './notify-families';
-import { recordEvents, words } from './notify-kit';
+import { notificationsOf, runLines, words } from './notify-kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 
-async function runFamily(port: number, flags: string, lines: readonly string[], withDb1 = true): Promise<string[]> {
-  const c = client(port);
-  const rec = await recordEvents(port);
-  try {
-    await c.flushall();
-    await c.config('SET', 'notify-keyspace-events', flags);
-    for (const line of lines) await c.call(...(words(line) as [string, ...string[]])).catch(() => undefined);
-    if (withDb1) await c.select(0);
-    await rec.settle(c);
-    await c.config('SET', 'notify-keyspace-events', '');
-    return [...rec.messages];
-  } finally {
-    rec.close();
-    c.disconnect();
-  }
+function runFamily(port: number, flags: string, lines: readonly string[]): Promise<string[]> {
+  return notificationsOf(port, flags, async (c) => {
+    await runLines(c, lines);
+    await c.select(0);
+  });
 }
 
 describeRedis('keyspace notifications vs redis-server 7.0', () => {
@@ -78,24 +68,22 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
 
   it('RESTORE publishes new and restore; DUMP of a missing key is a keymiss', async () => {
     const run = async (port: number): Promise<string[]> => {
-      const c = client(port);
-      const rec = await recordEvents(port);
-      try {
-        await c.flushall();
+      let payload: Buffer = Buffer.alloc(0);
+      const prepare = async (c: Redis) => {
         await c.rpush('src', 'a', 'b');
-        const payload = await c.dumpBuffer('src');
-        await c.config('SET', 'notify-keyspace-events', 'AKEnm');
-        await c.restore('dst', 0, payload);
-        await c.restore('dst', 0, payload, 'REPLACE');
-        await c.restore('dst', 0, payload).catch(() => undefined);
-        await c.dump('nothere');
-        await rec.settle(c);
-        await c.config('SET', 'notify-keyspace-events', '');
-        return [...rec.messages];
-      } finally {
-        rec.close();
-        c.disconnect();
-      }
+        payload = await c.dumpBuffer('src');
+      };
+      return notificationsOf(
+        port,
+        'AKEnm',
+        async (c) => {
+          await c.restore('dst', 0, payload);
+          await c.restore('dst', 0, payload, 'REPLACE');
+          await c.restore('dst', 0, payload).catch(() => undefined);
+          await c.dump('nothere');
+        },
+        { prepare },
+      );
     };
     const expected = await run(redis.port);
     expect(expected).toContain('__keyevent@0__:restore dst');
@@ -103,34 +91,25 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
   });
 
   it('blocked clients served by a push publish the pop (BLPOP, BLMOVE, BZPOPMIN)', async () => {
-    const run = async (port: number): Promise<string[]> => {
-      const c = client(port);
-      const blocked = client(port);
-      const rec = await recordEvents(port);
-      try {
-        await c.flushall();
-        await c.config('SET', 'notify-keyspace-events', 'KEA');
-        const served: Array<Promise<unknown>> = [];
-        const blockedCount = async () => Number(infoMap(await c.info('clients')).get('blocked_clients'));
-        for (const [block, push] of [
-          [['BLPOP', 'bl', '0'], ['RPUSH', 'bl', 'a', 'b']],
-          [['BLMOVE', 'bm', 'dst', 'RIGHT', 'LEFT', '0'], ['LPUSH', 'bm', 'x']],
-          [['BZPOPMIN', 'bz', '0'], ['ZADD', 'bz', '1', 'm']],
-        ] as const) {
-          served.push(blocked.call(...(block as unknown as [string, ...string[]])));
-          await waitFor('the client to block', async () => (await blockedCount()) === 1);
-          await c.call(...(push as unknown as [string, ...string[]]));
-          await served[served.length - 1];
+    const run = (port: number): Promise<string[]> =>
+      notificationsOf(port, 'KEA', async (c) => {
+        const blocked = client(port);
+        try {
+          const blockedCount = async () => Number(infoMap(await c.info('clients')).get('blocked_clients'));
+          for (const [block, push] of [
+            [['BLPOP', 'bl', '0'], ['RPUSH', 'bl', 'a', 'b']],
+            [['BLMOVE', 'bm', 'dst', 'RIGHT', 'LEFT', '0'], ['LPUSH', 'bm', 'x']],
+            [['BZPOPMIN', 'bz', '0'], ['ZADD', 'bz', '1', 'm']],
+          ] as const) {
+            const served = blocked.call(...(block as unknown as [string, ...string[]]));
+            await waitFor('the client to block', async () => (await blockedCount()) === 1);
+            await c.call(...(push as unknown as [string, ...string[]]));
+            await served;
+          }
+        } finally {
+          blocked.disconnect();
         }
-        await rec.settle(c);
-        await c.config('SET', 'notify-keyspace-events', '');
-        return [...rec.messages];
-      } finally {
-        rec.close();
-        blocked.disconnect();
-        c.disconnect();
-      }
-    };
+      });
     const expected = await run(redis.port);
     expect(expected).toContain('__keyevent@0__:zpopmin bz');
     expect(await run(rk.port)).toEqual(expected);
@@ -138,25 +117,14 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
 
   it('expired: lazy expiry on access and the active cycle publish `expired`', async () => {
     const lines = ['SET lazy v PX 1', 'SET active v PX 1'];
-    const collect = async (port: number): Promise<string[]> => {
-      const c: Redis = client(port);
-      const rec = await recordEvents(port);
-      try {
-        await c.flushall();
-        await c.config('SET', 'notify-keyspace-events', 'KEA');
+    const collect = (port: number): Promise<string[]> =>
+      notificationsOf(port, 'KEA', async (c) => {
         for (const line of lines) await c.call(...(words(line) as [string, ...string[]]));
         await new Promise((r) => setTimeout(r, 20));
         await c.get('lazy');
         // the active cycle (hz 10) reclaims the other key without any access
         for (let i = 0; i < 100 && (await c.dbsize()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
-        await rec.settle(c);
-        await c.config('SET', 'notify-keyspace-events', '');
-        return [...rec.messages];
-      } finally {
-        rec.close();
-        c.disconnect();
-      }
-    };
+      });
     const expected = await collect(redis.port);
     const actual = await collect(rk.port);
     expect(expected).toContain('__keyevent@0__:expired active');

@@ -45,3 +45,34 @@ export async function recordEvents(port: number): Promise<EventRecorder> {
 export function words(line: string): string[] {
   return line.split(' ');
 }
+
+/** Runs each line as a command on `c`; a command's error reply is ignored (the events are compared). */
+export async function runLines(c: Redis, lines: readonly string[]): Promise<void> {
+  for (const line of lines) await c.call(...(words(line) as [string, ...string[]])).catch(() => undefined);
+}
+
+export interface NotificationRun {
+  /** Runs before `notify-keyspace-events` is set: its writes publish nothing. */
+  prepare?: (c: Redis) => Promise<void>;
+}
+
+/**
+ * The messages a PSUBSCRIBE '__key*__:*' client receives while `body` runs on a flushed server with
+ * `notify-keyspace-events` set to `flags` (reset to '' afterwards), in arrival order.
+ */
+export async function notificationsOf(port: number, flags: string, body: (c: Redis) => Promise<void>, run: NotificationRun = {}): Promise<string[]> {
+  const c = client(port);
+  const rec = await recordEvents(port);
+  try {
+    await c.flushall();
+    await run.prepare?.(c);
+    await c.config('SET', 'notify-keyspace-events', flags);
+    await body(c);
+    await rec.settle(c);
+    await c.config('SET', 'notify-keyspace-events', '');
+    return [...rec.messages];
+  } finally {
+    rec.close();
+    c.disconnect();
+  }
+}
