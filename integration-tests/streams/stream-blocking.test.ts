@@ -46,6 +46,11 @@ const SCRIPT: Script = [
       ['XADD', 's4', '2-2', 'f', 'v'],
     ],
   },
+  // scripts may not block
+  ['EVAL', "return redis.call('xread','BLOCK','0','STREAMS','s','$')", '0'],
+  ['EVAL', "return redis.call('XREAD','COUNT','x','BLOCK','0','STREAMS','s','$')", '0'],
+  ['EVAL', "return redis.call('xreadgroup','GROUP','g','c','BLOCK','10','STREAMS','s','>')", '0'],
+  ['EVAL', "return redis.call('xread','COUNT','1','STREAMS','s','0')", '0'],
   ['MULTI'],
   ['XREAD', 'BLOCK', '0', 'STREAMS', 's', '$'],
   ['EXEC'],

@@ -51,6 +51,20 @@ function readOptions(argv: readonly string[]): ReadOptions {
   return o;
 }
 
+/** Whether xreadCommand's option loop reaches a BLOCK with an argument before anything it rejects. */
+function blockBeforeStreams(argv: readonly string[]): boolean {
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] as string;
+    const more = argv.length - i - 1;
+    if (eqi(a, 'block') && more) return true;
+    if (eqi(a, 'count') && more) {
+      if (!/^-?\d+$/.test(argv[++i] as string)) return false;
+    } else if (eqi(a, 'group') && more >= 2) i += 2;
+    else if (!eqi(a, 'noack')) return false;
+  }
+  return false;
+}
+
 /** The last generated id of a stream (`$`), 0-0 when the key does not exist. */
 function lastGeneratedId(ctx: CommandContext, key: string): string {
   const info = ctx.keyspace(['XINFO', 'STREAM', key]);
@@ -66,6 +80,10 @@ function countOf(o: ReadOptions): string {
 
 function xreadHandler(xreadgroup: boolean) {
   return (ctx: CommandContext, argv: readonly string[]): RespValue | typeof NO_REPLY => {
+    // a script's client (replies captured for the script) may not block: Redis refuses BLOCK while parsing
+    if (ctx.client.captured !== undefined && blockBeforeStreams(argv)) {
+      return new ErrorReply(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
+    }
     const first = ctx.keyspace([...argv]);
     if (first !== NULL_ARRAY) return first;
     const o = readOptions(argv);
