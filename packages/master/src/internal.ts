@@ -1,2 +1,2 @@
 /** Internals for sibling packages. */
-export {};
+export { StreamEncoder } from './stream-encoding';

@@ -8,7 +8,8 @@
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
 import type { PropagatedCommand } from '@replikit/keyspace';
-import { encodeCommand, timestampAnnotation } from './aof-format';
+import { StreamEncoder } from '@replikit/master/internal';
+import { timestampAnnotation } from './aof-format';
 
 export interface IncrWriterOptions {
   /** `aof-timestamp-enabled`, read on every write */
@@ -28,6 +29,8 @@ export class IncrWriter {
   fsyncInFlight = false;
   private closed = false;
   private readonly clock: () => number;
+  /** the replication stream's encoder: same RESP and SELECT rule, batches land contiguously in its slab */
+  private readonly encoder = new StreamEncoder();
 
   constructor(
     readonly path: string,
@@ -48,20 +51,17 @@ export class IncrWriter {
         this.lastTimestamp = now;
       }
     }
-    for (let i = 0; i < writes.length; i++) {
-      const w = writes[i] as PropagatedCommand;
-      if (w.db !== this.selectedDb) {
-        chunks.push(encodeCommand(['SELECT', String(w.db)]));
-        this.selectedDb = w.db;
-      }
-      chunks.push(encodeCommand(w.argv as string[]));
+    if (writes.length > 0) {
+      const { chunk, streamDb } = this.encoder.encode(writes, this.selectedDb);
+      chunks.push(chunk);
+      this.selectedDb = streamDb;
     }
     return chunks;
   }
 
   /** Writes the bytes to the file (blocking write(2), no fsync). Throws the system error. */
   write(chunks: readonly Buffer[]): void {
-    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks as Buffer[]);
+    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : joinChunks(chunks);
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off);
     this.size += buf.length;
@@ -97,4 +97,16 @@ export class IncrWriter {
     // an fsync on the thread pool still uses the descriptor: its callback closes it
     if (!this.fsyncInFlight) closeSync(this.fd);
   }
+}
+
+/** The chunks as one Buffer: a view when they lie back to back in one slab (the usual turn), else a copy. */
+function joinChunks(chunks: readonly Buffer[]): Buffer {
+  const first = chunks[0] as Buffer;
+  let end = first.byteOffset + first.length;
+  for (let i = 1; i < chunks.length; i++) {
+    const c = chunks[i] as Buffer;
+    if (c.buffer !== first.buffer || c.byteOffset !== end) return Buffer.concat(chunks as Buffer[]);
+    end += c.length;
+  }
+  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
 }
