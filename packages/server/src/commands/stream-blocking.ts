@@ -1,6 +1,7 @@
 import { ErrorReply, MapReply, NULL_ARRAY, type RespValue, SimpleString } from '@replikit/resp';
 import type { ClientConnection } from '../connection/client-connection';
 import { type CommandContext, NO_REPLY, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { isScriptClient } from '../introspection/introspection';
 import { eqi } from './arg-parsing';
 
 /**
@@ -80,8 +81,8 @@ function countOf(o: ReadOptions): string {
 
 function xreadHandler(xreadgroup: boolean) {
   return (ctx: CommandContext, argv: readonly string[]): RespValue | typeof NO_REPLY => {
-    // a script's client (replies captured for the script) may not block: Redis refuses BLOCK while parsing
-    if (ctx.client.captured !== undefined && blockBeforeStreams(argv)) {
+    // a script may not block: Redis refuses BLOCK while parsing the options
+    if (isScriptClient(ctx.client) && blockBeforeStreams(argv)) {
       return new ErrorReply(`ERR ${argv[0]} command is not allowed with BLOCK option from scripts`);
     }
     const first = ctx.keyspace([...argv]);

@@ -29,6 +29,11 @@ export function markScriptClient(c: ServerClient): void {
   scriptClients.add(c);
 }
 
+/** Whether `c` runs a script's commands (CLIENT_SCRIPT: XREAD/XREADGROUP refuse BLOCK from scripts). */
+export function isScriptClient(c: ServerClient): boolean {
+  return scriptClients.has(c);
+}
+
 /** Clients in monitor mode on any server (CLIENT LIST flag `O`). */
 const monitoring = new WeakSet<ServerClient>();
 
