@@ -8,8 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfiguredServer, Logger, createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
-import { getFreePort } from '@replikit/test-utils';
+import { getFreePort, waitFor } from '@replikit/test-utils';
 import Redis from 'ioredis';
+
+export { waitFor };
 
 export interface StartedReplikit {
   readonly s: ConfiguredServer;
@@ -65,23 +67,6 @@ export function infoMap(text: string): Map<string, string> {
 /** Field names with the `slaveN` lines and the only-sometimes fields kept as they are. */
 export function infoFieldNames(text: string): string[] {
   return infoPairs(text).map(([k]) => k);
-}
-
-/** Polls `check` until it returns a truthy value (hang guard: `timeoutMs`, default 20 s). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as T;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function linkUp(c: Redis): Promise<void> {

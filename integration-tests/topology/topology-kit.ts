@@ -9,8 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfiguredServer, Logger, createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
-import { type RedisServerHandle, getFreePort, startRedisServer } from '@replikit/test-utils';
+import { type RedisServerHandle, getFreePort, startRedisServer, waitFor } from '@replikit/test-utils';
 import Redis from 'ioredis';
+import { infoMap, linkUp } from '../replication/helpers';
+
+export { linkUp, waitFor };
 
 export interface ReplikitNode {
   readonly kind: 'replikit';
@@ -93,12 +96,7 @@ export class Nodes {
 
 /** INFO `section` as a field map. */
 export async function info(c: Redis, section: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const line of (await c.info(section)).split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return out;
+  return infoMap(await c.info(section));
 }
 
 export interface SyncStats {
@@ -110,27 +108,6 @@ export interface SyncStats {
 export async function syncStats(c: Redis): Promise<SyncStats> {
   const s = await info(c, 'stats');
   return { full: Number(s.get('sync_full')), partialOk: Number(s.get('sync_partial_ok')), partialErr: Number(s.get('sync_partial_err')) };
-}
-
-/** Polls `check` until it returns a truthy value; the hang guard is `timeoutMs` (default 20 s). */
-export async function waitFor<T>(what: string, check: () => Promise<T | undefined | false | null> | T | undefined | false | null, timeoutMs = 20000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v) return v as T;
-      last = v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what} (last: ${String(last)})`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-export async function linkUp(replica: Redis): Promise<void> {
-  await waitFor('master_link_status:up', async () => (await info(replica, 'replication')).get('master_link_status') === 'up');
 }
 
 /**
