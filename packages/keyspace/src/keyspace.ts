@@ -18,11 +18,12 @@ import {
 } from './defaults';
 import { DbIndexError, InvalidOptionError, KeyspaceClosedError } from './errors';
 import { ActiveExpire } from './expiry/active-expire';
+import { loadKey } from './load-key';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-errors';
 import { PointInTimeSnapshot, type Snapshot } from './snapshot/snapshot';
 import type { ReplicationPosition, StorageAdapter, StorageCapabilities } from './storage/adapter';
 import { MemoryStorageAdapter } from './storage/memory-adapter';
-import { fromPlain, type PlainValue, toPlain } from './types/plain';
+import { type PlainValue, toPlain } from './types/plain';
 import { ScanCursors } from './util/scan-cursor';
 import type { DbInfo, ExecResult, KeyspaceCommits, KeyspaceOptions, KeyspaceRole, LoadOptions, PropagateListener, TransactionResult } from './keyspace-options';
 
@@ -314,25 +315,7 @@ export class Keyspace {
    * inside a command handler.
    */
   load(db: number, key: BinaryString, value: PlainValue | StoredValue, expireAt = -1, options?: LoadOptions): void {
-    const d = this.dbAt(db);
-    const stored = typeof value === 'string' || !('value' in value) ? (value as StoredValue) : fromPlain(value as PlainValue);
-    const ctx = this.ctx;
-    if (options?.countChange === true) ctx.stats.dirty++;
-    // a load raises no keyspace events (rdbLoad's dbAdd is silent; RESTORE publishes its own)
-    const events = ctx.eventListener;
-    ctx.eventListener = null;
-    if (!ctx.tracking) {
-      // nothing listens: the bulk-loading fast path
-      d.setValue(key, stored);
-      if (expireAt >= 0) d.setExpire(key, expireAt);
-    } else {
-      ctx.beginExecution({ db }, ctx.now);
-      d.setValue(key, stored);
-      // setValue already saved the key for open snapshots and reported it: set the TTL quietly
-      if (expireAt >= 0) d.store.setExpire(key, expireAt);
-      ctx.endExecution(true);
-    }
-    ctx.eventListener = events;
+    loadKey(this.ctx, this.dbAt(db), db, key, value, expireAt, options);
     if (this.autoCommit) this.adapter.commit!();
   }
 
