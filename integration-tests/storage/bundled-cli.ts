@@ -3,11 +3,11 @@
  * many times pays node's start-up only, not the TypeScript load of the whole server each time.
  * `lmdb` stays external (native binding) and resolves from @replikit/storage-lmdb's dependencies.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { getFreePort } from '@replikit/test-utils';
+import { type WatchedProcess, getFreePort, watchProcess } from '@replikit/test-utils';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 
@@ -36,16 +36,8 @@ export function bundleCli(): BundledCli {
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-export interface CliProcess {
-  readonly child: ChildProcess;
+export interface CliProcess extends WatchedProcess {
   readonly port: number;
-  output(): string;
-  /** resolves once `pattern` appears in the output (rejects on exit or timeout) */
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** the exit code or signal name */
-  readonly exited: Promise<number | string>;
-  /** SIGTERM, SIGKILL after 10 s */
-  stop(): Promise<number | string>;
 }
 
 /**
@@ -56,49 +48,7 @@ export async function startBundledCli(bundle: BundledCli, args: string[], at: { 
   const port = at.port ?? (await getFreePort());
   const env = { ...process.env, NODE_PATH: join(REPO_ROOT, 'packages/storage-lmdb/node_modules') };
   const child = spawn(process.execPath, [bundle.file, ...args, '--port', String(port), '--bind', '127.0.0.1'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let done = false;
-  const waiters = new Set<() => void>();
-  const onData = (d: Buffer) => {
-    out += d.toString('utf8');
-    for (const w of waiters) w();
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
-  const exited = new Promise<number | string>((res) => child.once('exit', (code, sig) => res(code ?? sig ?? -1)));
-  void exited.then(() => {
-    done = true;
-    for (const w of waiters) w();
-  });
-  const run: CliProcess = {
-    child,
-    port,
-    output: () => out,
-    waitForOutput(pattern, timeoutMs = 20000) {
-      return new Promise((res, rej) => {
-        const check = () => {
-          if (pattern.test(out)) finish(() => res());
-          else if (done) finish(() => rej(new Error(`process exited before ${pattern}:\n${out}`)));
-        };
-        const timer = setTimeout(() => finish(() => rej(new Error(`timeout waiting for ${pattern}:\n${out}`))), timeoutMs);
-        const finish = (then: () => void) => {
-          clearTimeout(timer);
-          waiters.delete(check);
-          then();
-        };
-        waiters.add(check);
-        check();
-      });
-    },
-    exited,
-    async stop() {
-      if (!done) child.kill('SIGTERM');
-      const t = setTimeout(() => child.kill('SIGKILL'), 10000);
-      const r = await exited;
-      clearTimeout(t);
-      return r;
-    },
-  };
+  const run: CliProcess = { ...watchProcess(child), port };
   await run.waitForOutput(/Ready to accept connections/);
   return run;
 }
