@@ -7,7 +7,7 @@
  */
 import { hasRedis, hasRedisCli } from '@replikit/test-utils';
 import { waitFor } from '../replication/helpers';
-import { createNode, type FailoverNode, info, type NodeKind, waitCaughtUp, waitLinkUp } from './failover-kit';
+import { info, masterReplicaNodes, type NodeKind, waitCaughtUp, waitLinkUp } from './failover-kit';
 
 const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
 
@@ -15,32 +15,27 @@ describeRedis.each<[string, NodeKind, NodeKind]>([
   ['replikit master, redis-server replica', 'replikit', 'redis'],
   ['redis-server master, replikit replica', 'redis', 'replikit'],
 ])('master restarted from its dump: %s', (_label, kindM, kindR) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-  });
+  const nodes = masterReplicaNodes(kindM, kindR);
 
   it('the replica continues partially and gets a DEL for the key that expired meanwhile', async () => {
+    const { m, r } = nodes;
     const args = ['--repl-diskless-sync-delay', '0'];
     await m.start(args);
     const cm = m.client();
     await cm.set('stays', '1');
-    await cm.set('expires', '2', 'PX', 1500);
+    // a long TTL until the replica has the key (starting a replica can take seconds on a loaded
+    // machine), then a short one that runs out while the master is down
+    await cm.set('expires', '2', 'PX', 600_000);
     await r.start(['--replicaof', '127.0.0.1', String(m.port)]);
     await waitLinkUp(r);
     await waitCaughtUp(m, r);
     expect(await r.cli('DBSIZE')).toBe('2');
     const before = await info(m, 'replication');
 
+    const expiresAt = Date.now() + 4000;
+    await cm.pexpireat('expires', expiresAt);
     await m.shutdownSave();
-    await new Promise((res) => setTimeout(res, 2000));
+    await new Promise((res) => setTimeout(res, Math.max(0, expiresAt - Date.now()) + 500));
     // the replica does not expire it on its own
     expect(await r.cli('DBSIZE')).toBe('2');
 
