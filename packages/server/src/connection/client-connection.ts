@@ -1,33 +1,10 @@
 import type { Socket } from 'node:net';
 import type { PushReply, RespValue } from '@replikit/resp';
-import type { OutputBufferLimit } from '../defaults';
+import type { ConnectionHost } from './connection-host';
 import { createReplyWriter, createRequestReader, protocolFailure, type ReplyWriter, type RequestReader } from './resp-io';
 import type { ClientBlock, ClientKind, MultiState, ServerClient } from './server-client';
 
-/** What a connection needs from the server. */
-export interface ConnectionHost {
-  /** Runs one command (processCommand). */
-  execute(client: ClientConnection, argv: string[]): void;
-  /** The connection is gone (socket closed or destroyed). */
-  closed(client: ClientConnection, reason: string): void;
-  /** Redis's authRequired() for a client that has not authenticated: the default user has a password. */
-  authRequired(): boolean;
-  /**
-   * Called before reply bytes go to any socket (beforeSleep's flushAppendOnlyFile before
-   * handleClientsWithPendingWrites): the AOF is written, and with `appendfsync always` synced, first.
-   */
-  readonly beforeReply?: () => void;
-  /** net byte counters (INFO stats total_net_input_bytes, total_net_output_bytes, total_net_repl_output_bytes) */
-  readonly stats: { netInputBytes: number; netOutputBytes: number; netReplOutputBytes: number };
-  /** Limits read live, so CONFIG SET applies to existing clients like in Redis. */
-  readonly limits: {
-    readonly clientQueryBufferLimit: number;
-    readonly protoMaxBulkLen: number;
-    readonly clientOutputBufferLimitNormal: OutputBufferLimit;
-    readonly clientOutputBufferLimitPubsub: OutputBufferLimit;
-    readonly clientOutputBufferLimitReplica: OutputBufferLimit;
-  };
-}
+export type { ConnectionHost } from './connection-host';
 
 /** Pending reply bytes at which the input loop writes early (and so may pause on backpressure). */
 const FLUSH_EARLY_BYTES = 64 * 1024;
