@@ -1,5 +1,5 @@
-import type { Duplex } from 'node:stream';
 import { type ConnectionOptions, connect } from 'node:tls';
+import { connectAttempt } from './connect-attempt';
 import type { ReplicaConnector } from './tcp-connector';
 
 /**
@@ -18,37 +18,10 @@ export type TlsConnectorOptions = ConnectionOptions | (() => ConnectionOptions);
  */
 export function tlsConnector(host: string, port: number, options: TlsConnectorOptions = {}): ReplicaConnector {
   return (signal) =>
-    new Promise<Duplex>((resolve, reject) => {
-      if (signal.aborted) {
-        reject(signal.reason);
-        return;
-      }
-      let opts: ConnectionOptions;
-      try {
-        opts = typeof options === 'function' ? options() : options;
-      } catch (err) {
-        reject(err);
-        return;
-      }
+    connectAttempt(signal, 'secureConnect', () => {
+      const opts = typeof options === 'function' ? options() : options;
       // an IP address is not a valid SNI name (RFC 6066), so none is sent for one
       const servername = opts.servername ?? (/^[\d.]+$|:/.test(host) ? undefined : host);
-      const socket = connect({ ...opts, host, port, servername });
-      const onAbort = (): void => {
-        socket.destroy();
-        reject(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      socket.once('secureConnect', () => {
-        signal.removeEventListener('abort', onAbort);
-        socket.removeListener('error', onError);
-        socket.setNoDelay(true);
-        resolve(socket);
-      });
-      const onError = (err: Error): void => {
-        signal.removeEventListener('abort', onAbort);
-        socket.destroy();
-        reject(err);
-      };
-      socket.once('error', onError);
+      return connect({ ...opts, host, port, servername });
     });
 }
