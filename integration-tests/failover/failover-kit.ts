@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { type ConfiguredServer, createServerFromConfig, Logger, loadConfigFromArgs } from '@replikit/server';
 import { getFreePort, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import Redis from 'ioredis';
-import { redisCliAsync, waitFor } from '../replication/helpers';
+import { infoMap, redisCliAsync, waitFor } from '../replication/helpers';
 
 export type NodeKind = 'replikit' | 'redis';
 
@@ -132,16 +132,45 @@ export async function createNode(kind: NodeKind, name: string): Promise<Failover
 
 /** INFO section text -> field map. */
 export async function info(node: FailoverNode, section: string): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  for (const line of (await node.cli('INFO', section)).split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out.set(line.slice(0, i), line.slice(i + 1));
-  }
-  return out;
+  return infoMap(await node.cli('INFO', section));
 }
 
 export async function waitLinkUp(node: FailoverNode): Promise<void> {
   await waitFor(`${node.name} master_link_status:up`, async () => (await info(node, 'replication')).get('master_link_status') === 'up');
+}
+
+export interface MasterReplicaNodes {
+  readonly m: FailoverNode;
+  readonly r: FailoverNode;
+}
+
+/**
+ * A node `M` of kind `kindM` and a node `R` of kind `kindR` for the enclosing describe block: created
+ * (not started) in its beforeAll, disposed replica first in its afterAll. Read them inside tests.
+ */
+export function masterReplicaNodes(kindM: NodeKind, kindR: NodeKind): MasterReplicaNodes {
+  let m: FailoverNode | undefined;
+  let r: FailoverNode | undefined;
+  beforeAll(async () => {
+    m = await createNode(kindM, 'M');
+    r = await createNode(kindR, 'R');
+  });
+  afterAll(async () => {
+    await r?.dispose();
+    await m?.dispose();
+  });
+  const created = (node: FailoverNode | undefined): FailoverNode => {
+    if (node === undefined) throw new Error('the nodes are created in beforeAll: read them inside a test');
+    return node;
+  };
+  return {
+    get m() {
+      return created(m);
+    },
+    get r() {
+      return created(r);
+    },
+  };
 }
 
 /** Waits until `replica` applied everything `master` has in its stream. */

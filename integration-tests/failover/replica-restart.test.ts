@@ -6,25 +6,16 @@
  */
 import { hasRedis, hasRedisCli } from '@replikit/test-utils';
 import { dumpDataset } from '../replication/helpers';
-import { createNode, type FailoverNode, info, type NodeKind, seed, waitCaughtUp, waitLinkUp } from './failover-kit';
+import { info, masterReplicaNodes, type NodeKind, seed, waitCaughtUp, waitLinkUp } from './failover-kit';
 
 const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
 const ALL_DBS = Array.from({ length: 16 }, (_, i) => i);
 
 describeRedis.each<[NodeKind]>([['redis'], ['replikit']])('replikit replica restarted from its dump, master %s', (kindM) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode('replikit', 'R');
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-  });
+  const nodes = masterReplicaNodes(kindM, 'replikit');
 
   it('continues by a partial resync with the writes it missed', async () => {
+    const { m, r } = nodes;
     await m.start(['--repl-diskless-sync-delay', '0']);
     const cm = m.client();
     await seed(cm, 'a', 50);

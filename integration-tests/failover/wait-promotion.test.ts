@@ -5,7 +5,7 @@
  * master. Run replikit to replikit and mixed with redis-server on either side.
  */
 import { hasRedis, hasRedisCli } from '@replikit/test-utils';
-import { createNode, type FailoverNode, type NodeKind, waitLinkUp } from './failover-kit';
+import { masterReplicaNodes, type NodeKind, waitLinkUp } from './failover-kit';
 
 const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
 
@@ -14,19 +14,10 @@ describeRedis.each<[string, NodeKind, NodeKind]>([
   ['redis-server master, replikit replica', 'redis', 'replikit'],
   ['replikit master, redis-server replica', 'replikit', 'redis'],
 ])('WAIT 1 then promotion: %s', (_label, kindM, kindR) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-  });
+  const nodes = masterReplicaNodes(kindM, kindR);
 
   it('no write acknowledged by WAIT 1 is missing on the promoted replica', async () => {
+    const { m, r } = nodes;
     await m.start(['--repl-diskless-sync-delay', '0']);
     await r.start(['--replicaof', '127.0.0.1', String(m.port)]);
     await waitLinkUp(r);
