@@ -10,7 +10,7 @@ const RO_ACCESS = PERM_READ;
 const OW_UPDATE = PERM_WRITE;
 
 /** getKeysUsingKeySpecs; undefined where Redis falls back to the command's getkeys procedure. */
-function keysFromSpecs(specs: readonly PlannedKeySpec[], argv: readonly string[], arity: number): KeyRef[] | undefined {
+export function keysFromSpecs(specs: readonly PlannedKeySpec[], argv: readonly string[], arity: number): KeyRef[] | undefined {
   const argc = argv.length;
   const out: KeyRef[] = [];
   for (const planned of specs) {

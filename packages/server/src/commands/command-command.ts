@@ -1,7 +1,6 @@
-import { ErrorReply, MapReply, type RespValue, SetReply, SimpleString } from '@replikit/resp';
-import { type CommandContext, type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
-import { globMatch } from '@replikit/keyspace/internal';
-import { eqi } from './arg-parsing';
+import { MapReply, type RespValue, SetReply, SimpleString } from '@replikit/resp';
+import { type CommandContext, containerSpec, type ServerCommandFlag, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { getKeys as getKeysBySpecs, listCommands } from '../introspection/command-keys';
 
 const FLAGS: readonly ServerCommandFlag[] = ['loading', 'stale'];
 const CAT = ['@slow', '@connection'];
@@ -71,37 +70,28 @@ function lookup(ctx: CommandContext, name: string): ServerCommandSpec | undefine
   return ctx.runtime.commands.get(name.slice(0, i))?.subcommands?.get(name.slice(i + 1).toLowerCase());
 }
 
-/** COMMAND GETKEYS by first/last/step (movable-key commands need the keyspace's own key finder). */
-function getKeys(ctx: CommandContext, argv: readonly string[]): RespValue {
-  const args = argv.slice(2);
-  let s = ctx.runtime.commands.get(args[0] as string);
-  if (s?.subcommands && args.length >= 2) s = s.subcommands.get((args[1] as string).toLowerCase());
-  if (s === undefined) return new ErrorReply('ERR Invalid command specified');
-  if (s.firstKey <= 0) return new ErrorReply('ERR The command has no key arguments');
-  if ((s.arity > 0 && s.arity !== args.length) || args.length < -s.arity) return new ErrorReply('ERR Invalid number of arguments specified for command');
-  const last = s.lastKey < 0 ? args.length + s.lastKey : s.lastKey;
-  const keys: string[] = [];
-  for (let i = s.firstKey; i <= last && i < args.length; i += Math.max(1, s.keyStep)) keys.push(args[i] as string);
-  if (keys.length === 0) return new ErrorReply('ERR Invalid arguments specified for command');
-  return keys;
-}
-
 const HELP = [
   'COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
   '(no subcommand)',
-  "    Return details about all Redis commands.",
+  '    Return details about all Redis commands.',
   'COUNT',
   '    Return the total number of commands in this Redis server.',
   'LIST',
   '    Return a list of all commands in this Redis server.',
   'INFO [<command-name> ...]',
   '    Return details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
   'DOCS [<command-name> ...]',
   '    Return documentation details about multiple Redis commands.',
+  '    If no command names are given, documentation details for all',
+  '    commands are returned.',
   'GETKEYS <full-command>',
   '    Return the keys from a full Redis command.',
+  'GETKEYSANDFLAGS <full-command>',
+  '    Return the keys and the access flags from a full Redis command.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 const container = containerSpec(
@@ -121,19 +111,9 @@ const container = containerSpec(
       for (const s of specs) if (s !== undefined) entries.push([s.name, docsOf(s)]);
       return new MapReply(entries);
     }),
-    spec('command|list', -2, FLAGS, CAT, (ctx, argv) => {
-      let names = ctx.runtime.commands.specs().map((s) => s.name);
-      if (argv.length === 2) return names;
-      if (argv.length !== 5 || !eqi(argv[2], 'filterby')) return new ErrorReply('ERR syntax error');
-      const by = argv[3] as string;
-      const v = argv[4] as string;
-      if (eqi(by, 'pattern')) names = names.filter((n) => globMatch(v.toLowerCase(), n));
-      else if (eqi(by, 'aclcat')) names = ctx.runtime.commands.specs().filter((s) => categories(s).includes(`@${v.toLowerCase()}`)).map((s) => s.name);
-      else if (eqi(by, 'module')) names = [];
-      else return new ErrorReply('ERR syntax error');
-      return names;
-    }),
-    spec('command|getkeys', -4, FLAGS, CAT, getKeys),
+    spec('command|list', -2, FLAGS, CAT, listCommands),
+    spec('command|getkeys', -4, FLAGS, CAT, (ctx, argv) => getKeysBySpecs(ctx, argv, false)),
+    spec('command|getkeysandflags', -4, FLAGS, CAT, (ctx, argv) => getKeysBySpecs(ctx, argv, true)),
     spec('command|help', 2, FLAGS, CAT, () => HELP.map((h) => new SimpleString(h))),
   ],
   { flags: FLAGS, categories: CAT },

@@ -124,6 +124,7 @@ export function memoryCommand(keyspace: Keyspace): ServerCommandSpec {
     firstKey: 2,
     lastKey: 2,
     keyStep: 1,
+    keySpecs: [{ flags: ['RO'], beginSearch: { type: 'index', index: 2 }, findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 } }],
   };
   return containerSpec(
     'memory',
