@@ -4,6 +4,8 @@ import type { PayloadPreamble } from '@replikit/resp';
 import type { PayloadSink, DisklessLoad } from './payload-sink';
 import type { StreamApplier } from './stream-applier';
 import type { ReplicaConnector } from './tcp-connector';
+import { DEFAULT_REPL_TIMEOUT_MS } from './defaults';
+import { ReplicaInvalidOptionError } from './errors';
 
 /**
  * The members of @replikit/master's ReplicationNode the syncer calls: the node owns replid, replid2,
@@ -70,4 +72,11 @@ export interface ReplicaOptions {
    * (`PSYNC <replid> <offset + 1>`); the master answers `+CONTINUE` when it still has the bytes.
    */
   from?: { replid: string; offset: number };
+}
+
+/** Throws a ReplicaInvalidOptionError for deps or options a replica cannot run with. */
+export function checkReplicaSetup(deps: ReplicaDeps, options: ReplicaOptions): void {
+  if (!((options.replTimeoutMs ?? DEFAULT_REPL_TIMEOUT_MS) > 0)) throw new ReplicaInvalidOptionError('replTimeoutMs', options.replTimeoutMs, 'must be > 0');
+  if (deps.applier === undefined && deps.keyspace === undefined) throw new ReplicaInvalidOptionError('deps.applier', undefined, 'a keyspace or an applier is required');
+  if (deps.payload === undefined && deps.keyspace === undefined) throw new ReplicaInvalidOptionError('deps.payload', undefined, 'a keyspace or a payload sink factory is required');
 }

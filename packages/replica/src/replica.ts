@@ -9,15 +9,16 @@
 import type { Duplex } from 'node:stream';
 import { encodeCommandToBuffer, type PayloadPreamble, ReplicationStreamFramer } from '@replikit/resp';
 import EventEmitter from 'eventemitter3';
-import { ACK_INTERVAL_MS, DEFAULT_DBFILENAME, DEFAULT_REPL_DISKLESS_LOAD, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT_RETRY_MIN_MS, NEWLINE_INTERVAL_MS } from './defaults';
-import { ReplicaClosedError, type ReplicaError, ReplicaInvalidOptionError, ReplicaLinkClosedError, ReplicaLoadError, ReplicaTimeoutError } from './errors';
+import { ACK_INTERVAL_MS, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT_RETRY_MIN_MS, NEWLINE_INTERVAL_MS } from './defaults';
+import { ReplicaClosedError, type ReplicaError, ReplicaLinkClosedError, ReplicaTimeoutError } from './errors';
 import type { ReplicaEvents, ReplicaLinkInfo, ReplicaState } from './events';
 import { linkInfo } from './link-info';
 import { HandshakeReader, type PsyncOutcome, runHandshake } from './handshake';
-import type { ReplicaDeps, ReplicaOptions, UpstreamNode } from './options';
-import { openPayloadSink, type PayloadSink } from './payload-sink';
+import { checkReplicaSetup, type ReplicaDeps, type ReplicaOptions, type UpstreamNode } from './options';
+import type { PayloadSink } from './payload-sink';
 import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
 import { StreamTracker } from './stream-tracker';
+import { endSyncPayloadSink, openSyncPayloadSink } from './sync-payload';
 import { ReplicaCommitPoints } from './commit-points';
 
 export class Replica extends EventEmitter<ReplicaEvents> {
@@ -52,10 +53,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     private readonly options: ReplicaOptions = {},
   ) {
     super();
+    checkReplicaSetup(deps, options);
     this.timeoutMs = options.replTimeoutMs ?? DEFAULT_REPL_TIMEOUT_MS;
-    if (!(this.timeoutMs > 0)) throw new ReplicaInvalidOptionError('replTimeoutMs', options.replTimeoutMs, 'must be > 0');
-    if (deps.applier === undefined && deps.keyspace === undefined) throw new ReplicaInvalidOptionError('deps.applier', undefined, 'a keyspace or an applier is required');
-    if (deps.payload === undefined && deps.keyspace === undefined) throw new ReplicaInvalidOptionError('deps.payload', undefined, 'a keyspace or a payload sink factory is required');
     if (deps.keyspace !== undefined) deps.keyspace.role = 'replica';
     this.applier = deps.applier ?? createKeyspaceApplier(deps.keyspace!);
     this.node = deps.node;
@@ -259,11 +258,9 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.reader?.fail(err);
     this.reader = null;
     this.framer = null;
-    if (this.sink !== null) {
-      const sink = this.sink;
-      this.sink = null;
-      sink.abort();
-    }
+    const sink = this.sink;
+    this.sink = null;
+    sink?.abort();
     // a MULTI whose EXEC never came is not applied; the master resends it after a partial resync
     this.tracker.dropQueued();
     this.st = 'connect';
@@ -339,16 +336,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (this.link !== link) return;
     this.transfer.total = p.kind === 'length' ? p.length : -1;
     this.transfer.eof = p.kind === 'eof';
-    const factory = this.deps.payload;
-    this.sink =
-      factory !== undefined
-        ? factory(p)
-        : openPayloadSink(this.deps.keyspace!, {
-            mode: this.options.replDisklessLoad ?? DEFAULT_REPL_DISKLESS_LOAD,
-            dir: this.options.dir ?? process.cwd(),
-            dbfilename: this.options.dbfilename ?? DEFAULT_DBFILENAME,
-            onLoadProgress: () => this.newlineToMaster(),
-          });
+    this.sink = openSyncPayloadSink(this.deps, this.options, p, () => this.newlineToMaster());
   }
 
   private payloadChunk(link: Duplex, chunk: Buffer): void {
@@ -364,12 +352,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     const sink = this.sink;
     if (this.link !== link || sink === null) return;
     this.sink = null;
-    let result: ReturnType<PayloadSink['end']>;
-    try {
-      result = sink.end();
-    } catch (err) {
-      throw (err as { code?: string }).code === 'ERR_REPLICA_LOAD' ? err : new ReplicaLoadError(`the snapshot from the master could not be loaded: ${(err as Error).message}`, { cause: err });
-    }
+    const result = endSyncPayloadSink(sink);
     const t = this.transfer;
     this.tracker.startFull(t.replid, t.offset, result.replication?.streamDb ?? 0);
     this.fullSyncPending = false;
