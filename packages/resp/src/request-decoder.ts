@@ -8,6 +8,7 @@ import {
   UNAUTHENTICATED_MAX_MULTIBULK_LENGTH as IMPORTED_UNAUTH_MULTIBULK,
 } from './defaults';
 import { InputBuffer } from './input-buffer';
+import { LineScanner } from './line-scanner';
 import { RespLimitError, RespProtocolError, type RespLimitName } from './errors';
 import { parseRedisInteger } from './redis-integer';
 import { splitArgs } from './split-args';
@@ -54,9 +55,7 @@ export class RequestDecoder {
   private bulkLen = -1;
   private filled = 0;
   // line scanning memo (absolute positions in the input buffer)
-  private scanLine = -1;
-  private scanPos = 0;
-  private scanNul = false;
+  private readonly lines = new LineScanner();
   private lineEnd = 0;
   // accounting
   private consumed = 0;
@@ -96,7 +95,7 @@ export class RequestDecoder {
   /** Appends bytes. Parsing happens in `next()`. The chunk must not be modified afterwards. */
   write(chunk: Buffer): void {
     if (chunk.length === 0 || this.failure !== null) return;
-    this.shiftScan(this.input.append(chunk, this.bulkLen >= 0 ? this.bulkLen + 2 : 0));
+    this.lines.shift(this.input.append(chunk, this.bulkLen >= 0 ? this.bulkLen + 2 : 0));
     if (!this.master && this.input.size > this.maxQuery) {
       this.failure = new RespLimitError(
         'ERR Closing client that reached max query buffer length',
@@ -121,20 +120,13 @@ export class RequestDecoder {
       // A chunk was stitched to the pending bytes (see InputBuffer): move on to the chunk itself
       // once they are consumed, or append the rest of it when the command needs more bytes.
       if (input.start >= input.stitchAt) {
-        this.shiftScan(input.switchToRest());
+        this.lines.shift(input.switchToRest());
         if (argv !== undefined) return argv;
       } else if (argv !== undefined) {
         return argv;
       } else {
         input.spill();
       }
-    }
-  }
-
-  private shiftScan(shift: number): void {
-    if (shift !== 0 && this.scanLine >= 0) {
-      this.scanLine -= shift;
-      this.scanPos -= shift;
     }
   }
 
@@ -264,7 +256,7 @@ export class RequestDecoder {
       // advance(pos), inlined
       const consumed = this.consumed + (pos - input.start);
       input.start = pos;
-      this.scanLine = -1;
+      this.lines.forget();
       this.consumed = consumed;
       this.lastCommandBytes = consumed - this.commandMark;
       this.commandMark = consumed;
@@ -289,7 +281,7 @@ export class RequestDecoder {
     this.argv = null;
     this.remaining = 0;
     this.bulkLen = -1;
-    this.scanLine = -1;
+    this.lines.forget();
     this.consumed = 0;
     this.commandMark = 0;
     this.lastCommandBytes = 0;
@@ -309,42 +301,13 @@ export class RequestDecoder {
     if (pos !== input.start) {
       this.consumed += pos - input.start;
       input.start = pos;
-      this.scanLine = -1;
+      this.lines.forget();
     }
-  }
-
-  /**
-   * Finds the end of the line starting at `lineStart`: the first `stop` byte, unless a NUL comes
-   * first (Redis searches with strchr, which stops at NUL: such a line never completes). Returns
-   * its index, or -1 when not (yet) there. Remembers how far it scanned.
-   */
-  private findLineEnd(buf: Buffer, lineStart: number, end: number, stop: number): number {
-    let p = lineStart;
-    if (this.scanLine === lineStart) {
-      if (this.scanNul) return -1;
-      p = this.scanPos;
-    } else {
-      this.scanLine = lineStart;
-      this.scanNul = false;
-    }
-    for (; p < end; p++) {
-      const c = buf[p];
-      if (c === stop) {
-        this.scanPos = p;
-        return p;
-      }
-      if (c === 0) {
-        this.scanNul = true;
-        return -1;
-      }
-    }
-    this.scanPos = p;
-    return -1;
   }
 
   /** The general `*<n>` / `$<n>` line rules; undefined when incomplete. Sets `lineEnd`. */
   private headerLine(buf: Buffer, lineStart: number, end: number, isCount: boolean): number | undefined {
-    const cr = this.findLineEnd(buf, lineStart, end, 13);
+    const cr = this.lines.find(buf, lineStart, end, 13);
     // Redis refuses a header once more than PROTO_INLINE_MAX_SIZE bytes are buffered without its
     // \r; applied to the line length so the outcome does not depend on how bytes are chunked.
     if ((cr < 0 ? end : cr) - lineStart > this.maxInline) {
@@ -370,7 +333,7 @@ export class RequestDecoder {
 
   /** An inline command line; null when the line yields no command (empty or blank). */
   private inline(buf: Buffer, lineStart: number, end: number): string[] | null | undefined {
-    const nl = this.findLineEnd(buf, lineStart, end, 10);
+    const nl = this.lines.find(buf, lineStart, end, 10);
     if ((nl < 0 ? end : nl) - lineStart > this.maxInline) {
       throw this.fail('too big inline request', 'too big inline request', lineStart, 'proto-inline-max-size', this.maxInline);
     }
