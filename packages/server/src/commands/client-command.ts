@@ -6,6 +6,7 @@ import { type CommandContext, NO_REPLY, type ServerCommandSpec, containerSpec, s
 import { CLIENT_NAME_CHARS, NOT_INTEGER, NO_SUCH_CLIENT, SYNTAX } from '../dispatch/reply-texts';
 import { eqi, parseStrictInt } from './arg-parsing';
 import { validClientName } from './connection-commands';
+import { trackingSubcommands } from './tracking-commands';
 
 const ADMIN: readonly ServerCommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
 const PLAIN: readonly ServerCommandFlag[] = ['noscript', 'loading', 'stale'];
@@ -205,6 +206,7 @@ export const clientCommand: ServerCommandSpec = containerSpec('client', [
     ctx.runtime.pauses.unpause('client');
     return OK;
   }),
+  ...trackingSubcommands,
   spec('client|help', 2, ['loading', 'stale'], CONN_CAT, () => HELP.map((h) => new SimpleString(h))),
 ]);
 

@@ -46,7 +46,7 @@ export function resetClientState(rt: ServerRuntime, c: ClientConnection): void {
   c.skipThis = false;
   c.muted = false;
   c.noEvict = false;
-  introspectionOf(rt).unmonitor(c);
+  introspectionOf(rt).clientReset(c);
 }
 
 function authenticate(rt: ServerRuntime, c: ClientConnection, user: string, pass: string, commandName: string): boolean {

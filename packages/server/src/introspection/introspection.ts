@@ -3,6 +3,7 @@ import type { ClientConnection } from '../connection/client-connection';
 import type { ServerClient } from '../connection/server-client';
 import type { TableEntry } from '../dispatch/command-table';
 import type { ServerRuntime } from '../dispatch/server-runtime';
+import { ClientTracking } from './client-tracking';
 import { CommandHistogram, LatencyMonitor } from './latency-monitor';
 import { monitorLine, monitorOrigin } from './monitor-line';
 import { Slowlog } from './slowlog';
@@ -83,11 +84,18 @@ export class Introspection {
   readonly latency = new LatencyMonitor();
   readonly histograms = new Map<string, CommandHistogram>();
   readonly settings: IntrospectionSettings = { slowlogLogSlowerThan: 10000, latencyMonitorThreshold: 0, latencyTracking: true };
+  /** CLIENT TRACKING */
+  readonly tracking: ClientTracking;
+
+  constructor(rt: ServerRuntime) {
+    this.tracking = new ClientTracking(rt);
+  }
 
   /** After a command ran (its reply is written): MONITOR feed, SLOWLOG, LATENCY, histogram. */
   called(client: ServerClient, e: TableEntry, argv: readonly string[], durationUs: number, db = client.db): void {
     const s = this.settings;
     const fullname = e.fullname;
+    if (this.tracking.active) this.tracking.afterCommand(client, e, argv);
     // EXEC comes after the commands it ran, as in Redis's natural order of calls
     if (this.monitors.size > 0 && !FEEDS_BEFORE.has(fullname) && !e.spec.flags.includes('admin')) {
       this.feed(client, db, redact(e, argv));
@@ -139,6 +147,12 @@ export class Introspection {
     this.histograms.clear();
   }
 
+  /** RESET: monitor mode and tracking end. */
+  clientReset(c: ServerClient): void {
+    this.unmonitor(c);
+    this.tracking.disable(c);
+  }
+
   /** A client leaves monitor mode (RESET, close). */
   unmonitor(c: ServerClient): void {
     this.monitors.delete(c as ClientConnection);
@@ -162,7 +176,7 @@ const all = new WeakMap<object, Introspection>();
 export function introspectionOf(rt: ServerRuntime | object): Introspection {
   let i = all.get(rt);
   if (i === undefined) {
-    i = new Introspection();
+    i = new Introspection(rt as ServerRuntime);
     all.set(rt, i);
   }
   return i;
