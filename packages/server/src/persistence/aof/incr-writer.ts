@@ -6,7 +6,7 @@
  * per `appendfsync`: `always` fsyncs before returning, `everysec` is synced off the event loop once
  * a second by the owner, `no` leaves it to the kernel.
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, writeSync, writevSync } from 'node:fs';
 import type { PropagatedCommand } from '@replikit/keyspace';
 import { StreamEncoder } from '@replikit/master/internal';
 import { timestampAnnotation } from './aof-format';
@@ -61,11 +61,18 @@ export class IncrWriter {
 
   /** Writes the bytes to the file (blocking write(2), no fsync). Throws the system error. */
   write(chunks: readonly Buffer[]): void {
-    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : joinChunks(chunks);
+    const ranges = chunks.length === 1 ? (chunks as Buffer[]) : joinChunks(chunks);
+    let total = 0;
+    for (let i = 0; i < ranges.length; i++) total += (ranges[i] as Buffer).length;
     let off = 0;
-    while (off < buf.length) off += writeSync(this.fd, buf, off);
-    this.size += buf.length;
-    this.unsynced += buf.length;
+    // writev when the turn's bytes span several slabs; a short write finishes with plain writes
+    if (ranges.length > 1) off = writevSync(this.fd, ranges);
+    if (off < total) {
+      const buf = ranges.length === 1 ? (ranges[0] as Buffer) : Buffer.concat(ranges);
+      while (off < total) off += writeSync(this.fd, buf, off);
+    }
+    this.size += total;
+    this.unsynced += total;
   }
 
   /** fdatasync now (appendfsync always, shutdown). */
@@ -99,14 +106,21 @@ export class IncrWriter {
   }
 }
 
-/** The chunks as one Buffer: a view when they lie back to back in one slab (the usual turn), else a copy. */
-function joinChunks(chunks: readonly Buffer[]): Buffer {
-  const first = chunks[0] as Buffer;
+/** The chunks with every run of back-to-back chunks (batches of one encoder slab) merged into one view. */
+function joinChunks(chunks: readonly Buffer[]): Buffer[] {
+  const out: Buffer[] = [];
+  let first = chunks[0] as Buffer;
   let end = first.byteOffset + first.length;
   for (let i = 1; i < chunks.length; i++) {
     const c = chunks[i] as Buffer;
-    if (c.buffer !== first.buffer || c.byteOffset !== end) return Buffer.concat(chunks as Buffer[]);
-    end += c.length;
+    if (c.buffer === first.buffer && c.byteOffset === end) {
+      end += c.length;
+      continue;
+    }
+    out.push(Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset));
+    first = c;
+    end = c.byteOffset + c.length;
   }
-  return Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset);
+  out.push(Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset));
+  return out;
 }
