@@ -9,7 +9,7 @@
 import { rmSync } from 'node:fs';
 import { hasRedisCli, redisRequired } from '@replikit/test-utils';
 import { startCli } from '../server/ops-helpers';
-import { multiLoadUntilKilled, tempDir } from './aof-helpers';
+import { sigkillUnderMultiLoad, tempDir } from './aof-helpers';
 
 const ready = hasRedisCli();
 if (!ready && redisRequired()) throw new Error('redis-cli required (REPLIKIT_REQUIRE_REDIS=1)');
@@ -29,14 +29,8 @@ describeCli.each(['always', 'everysec', 'no'])('SIGKILL under a MULTI/EXEC load,
     cleanup.push(dir);
     const args = ['--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', policy];
     const victim = await startCli(args);
-    const acked = await multiLoadUntilKilled(
-      victim.port,
-      async () => {
-        victim.child.kill('SIGKILL');
-        expect(await victim.exited).toBe('SIGKILL');
-      },
-      { clients: CLIENTS, loadMs: LOAD_MS },
-    );
+    const { acked, exit } = await sigkillUnderMultiLoad(victim, { clients: CLIENTS, loadMs: LOAD_MS });
+    expect(exit).toBe('SIGKILL');
     expect(acked.every((n) => n > 5)).toBe(true);
 
     const restarted = await startCli(args);

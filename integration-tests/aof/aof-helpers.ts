@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { WatchedProcess } from '@replikit/test-utils';
 import Redis from 'ioredis';
 
 export function tempDir(tag: string): string {
@@ -100,22 +101,22 @@ export async function datasetOf(port: number): Promise<Record<string, unknown>> 
 export interface MultiLoadOptions {
   /** Concurrent clients, each with its own keys `counter:<i>`, `log:<i>` and `last:<i>`. */
   clients: number;
-  /** How long the load runs before `kill` is called. */
+  /** How long the load runs before the kill. */
   loadMs: number;
 }
 
 /**
- * Puts a MULTI/EXEC load on the server at `port` (each transaction INCRs `counter:<i>`, RPUSHes its
- * number to `log:<i>` and SETs `last:<i>` to it), calls `kill` after `loadMs`, then waits for the
- * loops to end and returns, per client, the number of the last transaction the server acknowledged.
- * `kill` must leave the server unable to answer: a loop ends on its first failed transaction.
+ * Puts a MULTI/EXEC load on `victim` (each transaction INCRs `counter:<i>`, RPUSHes its number to
+ * `log:<i>` and SETs `last:<i>` to it), SIGKILLs it after `loadMs`, then waits for the loops to end.
+ * Returns how the process ended and, per client, the number of the last transaction the server
+ * acknowledged. A loop ends on its first failed transaction.
  */
-export async function multiLoadUntilKilled(port: number, kill: () => Promise<void>, options: MultiLoadOptions): Promise<number[]> {
+export async function sigkillUnderMultiLoad(victim: WatchedProcess & { readonly port: number }, options: MultiLoadOptions): Promise<{ acked: number[]; exit: number | string }> {
   const acked = new Array<number>(options.clients).fill(0);
   let stop = false;
   const clients = Array.from(
     { length: options.clients },
-    () => new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true }),
+    () => new Redis({ port: victim.port, host: '127.0.0.1', maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null, lazyConnect: true }),
   );
   for (const c of clients) c.on('error', () => {});
   await Promise.all(clients.map((c) => c.connect()));
@@ -132,11 +133,11 @@ export async function multiLoadUntilKilled(port: number, kill: () => Promise<voi
   });
   try {
     await new Promise((r) => setTimeout(r, options.loadMs));
-    await kill();
+    victim.child.kill('SIGKILL');
+    return { acked, exit: await victim.exited };
   } finally {
     stop = true;
     await Promise.all(loops);
     for (const c of clients) c.disconnect();
   }
-  return acked;
 }

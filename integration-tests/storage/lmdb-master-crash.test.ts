@@ -8,7 +8,7 @@
 import { rmSync } from 'node:fs';
 import { hasRedisCli, redisRequired } from '@replikit/test-utils';
 import Redis from 'ioredis';
-import { multiLoadUntilKilled, tempDir } from '../aof/aof-helpers';
+import { sigkillUnderMultiLoad, tempDir } from '../aof/aof-helpers';
 import { type BundledCli, bundleCli, startBundledCli } from './bundled-cli';
 
 const ready = hasRedisCli();
@@ -34,14 +34,8 @@ describeCli('replikit-server on storage lmdb, SIGKILLed under a MULTI/EXEC load'
     cleanup.push(dir);
     const args = ['--dir', dir, '--save', '', '--storage', 'lmdb', '--storage-fsync', policy];
     const victim = await startBundledCli(bundle as BundledCli, args);
-    const acked = await multiLoadUntilKilled(
-      victim.port,
-      async () => {
-        victim.child.kill('SIGKILL');
-        expect(await victim.exited).toBe('SIGKILL');
-      },
-      { clients: CLIENTS, loadMs: LOAD_MS },
-    );
+    const { acked, exit } = await sigkillUnderMultiLoad(victim, { clients: CLIENTS, loadMs: LOAD_MS });
+    expect(exit).toBe('SIGKILL');
     expect(acked.every((n) => n > 5)).toBe(true);
 
     const restarted = await startBundledCli(bundle as BundledCli, args);
