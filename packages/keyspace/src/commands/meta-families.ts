@@ -5,8 +5,8 @@
  * categories, key specifications, tips, summary and version. `familySpec()` builds a CommandSpec
  * from it exactly as `spec()` in ./meta.ts does for the core table.
  */
-import type { CommandFlag, CommandSpec } from '../command-api';
-import type { CommandMeta } from './meta';
+import type { CommandSpec } from '../command-api';
+import { type CommandMeta, specFromMeta } from './meta';
 import { type CommandDocs, type KeySpec, kw } from './meta-docs';
 
 type Ks = KeySpec;
@@ -72,19 +72,5 @@ export function familySpec(name: string, handler: CommandSpec['handler']): Comma
   const m = M[name];
   const d = DOCS[name];
   if (!m || !d) throw new Error(`no command metadata for '${name}'`);
-  return {
-    name,
-    arity: m.arity,
-    flags: m.flags as CommandFlag[],
-    firstKey: m.keys[0],
-    lastKey: m.keys[1],
-    keyStep: m.keys[2],
-    group: m.group,
-    aclCategories: m.acl,
-    keySpecs: d.keySpecs,
-    tips: d.tips,
-    summary: d.summary,
-    since: d.since,
-    handler,
-  };
+  return specFromMeta(name, m, d, handler);
 }

@@ -5,7 +5,7 @@
  * READONLY/NOREPLICAS checks match Redis.
  */
 import type { CommandFlag, CommandSpec } from '../command-api';
-import { DOCS } from './meta-docs';
+import { type CommandDocs, DOCS } from './meta-docs';
 
 export interface CommandMeta {
   readonly arity: number;
@@ -177,10 +177,14 @@ export function meta(fullName: string): CommandMeta {
  * For a subcommand pass the full name (`object|encoding`); the spec's name is the part after `|`.
  */
 export function spec(fullName: string, handler: CommandSpec['handler'], extra?: Partial<CommandSpec>): CommandSpec {
-  const m = meta(fullName);
   const bar = fullName.indexOf('|');
+  return { ...specFromMeta(bar < 0 ? fullName : fullName.slice(bar + 1), meta(fullName), DOCS[fullName], handler), ...extra };
+}
+
+/** A CommandSpec named `name` from a metadata row and its docs (none: no key specs, tips or summary). */
+export function specFromMeta(name: string, m: CommandMeta, docs: CommandDocs | undefined, handler: CommandSpec['handler']): CommandSpec {
   return {
-    name: bar < 0 ? fullName : fullName.slice(bar + 1),
+    name,
     arity: m.arity,
     flags: m.flags as CommandFlag[],
     firstKey: m.keys[0],
@@ -188,12 +192,11 @@ export function spec(fullName: string, handler: CommandSpec['handler'], extra?: 
     keyStep: m.keys[2],
     group: m.group,
     aclCategories: m.acl,
-    keySpecs: DOCS[fullName]?.keySpecs ?? [],
-    tips: DOCS[fullName]?.tips ?? [],
-    summary: DOCS[fullName]?.summary ?? '',
-    since: DOCS[fullName]?.since ?? '',
+    keySpecs: docs?.keySpecs ?? [],
+    tips: docs?.tips ?? [],
+    summary: docs?.summary ?? '',
+    since: docs?.since ?? '',
     handler,
-    ...extra,
   };
 }
 
