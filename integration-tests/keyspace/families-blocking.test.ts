@@ -4,8 +4,8 @@
  * served by a push from another client, timeouts and the non-blocking answer inside MULTI; replies
  * compared byte for byte (RESP2 and RESP3), then the datasets.
  */
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { type StartedReplikit, startReplikit } from '../replication/helpers';
+import { hasRedis } from '@replikit/test-utils';
+import { redisAndReplikit } from '../replication/helpers';
 import { RedisConn } from './redis-conn';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
@@ -73,22 +73,11 @@ async function run(port: number, resp: 2 | 3): Promise<string[]> {
 }
 
 describeRedis('BLMPOP / BZMPOP vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let rk: StartedReplikit;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    rk = await startReplikit();
-  });
-
-  afterAll(async () => {
-    await rk?.stop();
-    await redis?.stop();
-  });
+  const servers = redisAndReplikit();
 
   it.each([2, 3] as const)('RESP%i: the same replies', async (resp) => {
-    const theirs = await run(redis.port, resp);
-    const ours = await run(rk.port, resp);
+    const theirs = await run(servers.redis.port, resp);
+    const ours = await run(servers.rk.port, resp);
     expect(ours).toEqual(theirs);
   });
 });

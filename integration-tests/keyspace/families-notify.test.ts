@@ -3,8 +3,8 @@
  * commands run on redis-server and on replikit-server with `notify-keyspace-events KEA`, and the
  * messages a PSUBSCRIBE client receives must be the same list in the same order.
  */
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { type StartedReplikit, startReplikit } from '../replication/helpers';
+import { hasRedis } from '@replikit/test-utils';
+import { redisAndReplikit } from '../replication/helpers';
 import { notificationsOf, runLines } from '../notify/notify-kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
@@ -22,23 +22,12 @@ function run(port: number, lines: readonly string[]): Promise<string[]> {
 }
 
 describeRedis('keyspace notifications of the new families vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let rk: StartedReplikit;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    rk = await startReplikit();
-  });
-
-  afterAll(async () => {
-    await rk?.stop();
-    await redis?.stop();
-  });
+  const servers = redisAndReplikit();
 
   for (const [family, lines] of Object.entries(FAMILIES)) {
     it(`${family}: the same messages in the same order`, async () => {
-      const expected = await run(redis.port, lines);
-      const actual = await run(rk.port, lines);
+      const expected = await run(servers.redis.port, lines);
+      const actual = await run(servers.rk.port, lines);
       expect(expected.length).toBeGreaterThan(0);
       expect(actual).toEqual(expected);
     });

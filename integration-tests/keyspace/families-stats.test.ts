@@ -3,8 +3,8 @@
  * the lookupKeyRead()s of write commands too (BITOP and PFMERGE sources, SORT and its BY/GET keys,
  * the GEORADIUS/GEOSEARCHSTORE source, a GET-only BITFIELD), never their lookupKeyWrite()s.
  */
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { client, infoMap, type StartedReplikit, startReplikit } from '../replication/helpers';
+import { hasRedis } from '@replikit/test-utils';
+import { client, infoMap, redisAndReplikit } from '../replication/helpers';
 import { words } from '../notify/notify-kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
@@ -35,20 +35,9 @@ async function stats(port: number): Promise<Record<string, string | undefined>> 
 }
 
 describeRedis('keyspace_hits/misses of the new families vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let rk: StartedReplikit;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    rk = await startReplikit();
-  });
-
-  afterAll(async () => {
-    await rk?.stop();
-    await redis?.stop();
-  });
+  const servers = redisAndReplikit();
 
   it('counts after every command are equal', async () => {
-    expect(await stats(rk.port)).toEqual(await stats(redis.port));
+    expect(await stats(servers.rk.port)).toEqual(await stats(servers.redis.port));
   });
 });

@@ -4,9 +4,9 @@
  * must be the same list, in the same order. Also CONFIG SET/GET of the directive (canonical form
  * and error text).
  */
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
+import { hasRedis } from '@replikit/test-utils';
 import type Redis from 'ioredis';
-import { type StartedReplikit, client, infoMap, startReplikit, waitFor } from '../replication/helpers';
+import { client, infoMap, redisAndReplikit, waitFor } from '../replication/helpers';
 import { FAMILIES } from './notify-families';
 import { notificationsOf, runLines, words } from './notify-kit';
 
@@ -20,23 +20,12 @@ function runFamily(port: number, flags: string, lines: readonly string[]): Promi
 }
 
 describeRedis('keyspace notifications vs redis-server 7.0', () => {
-  let redis: RedisServerHandle;
-  let rk: StartedReplikit;
-
-  beforeAll(async () => {
-    redis = await startRedisServer();
-    rk = await startReplikit();
-  });
-
-  afterAll(async () => {
-    await rk?.stop();
-    await redis?.stop();
-  });
+  const servers = redisAndReplikit();
 
   for (const [family, lines] of Object.entries(FAMILIES)) {
     it(`${family}: the same messages in the same order (KEA)`, async () => {
-      const expected = await runFamily(redis.port, 'KEA', lines);
-      const actual = await runFamily(rk.port, 'KEA', lines);
+      const expected = await runFamily(servers.redis.port, 'KEA', lines);
+      const actual = await runFamily(servers.rk.port, 'KEA', lines);
       expect(expected.length).toBeGreaterThan(0);
       expect(actual).toEqual(expected);
     });
@@ -45,8 +34,8 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
   it('class filters: only the selected classes and channel kinds are published', async () => {
     const lines = [...FAMILIES.strings, ...FAMILIES.lists, ...FAMILIES.generic];
     for (const flags of ['Kl', 'Eg', 'K$', 'Ez', 'KA', 'El$', 'Kx', 'g', 'E']) {
-      const expected = await runFamily(redis.port, flags, lines);
-      const actual = await runFamily(rk.port, flags, lines);
+      const expected = await runFamily(servers.redis.port, flags, lines);
+      const actual = await runFamily(servers.rk.port, flags, lines);
       expect({ flags, actual }).toEqual({ flags, actual: expected });
     }
   });
@@ -59,8 +48,8 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
       'GETDEL nothere', 'MSET m1 1 m2 2', 'SETNX s2 v',
     ];
     for (const flags of ['KEn', 'KEm', 'Enm', 'AKEnm']) {
-      const expected = await runFamily(redis.port, flags, lines);
-      const actual = await runFamily(rk.port, flags, lines);
+      const expected = await runFamily(servers.redis.port, flags, lines);
+      const actual = await runFamily(servers.rk.port, flags, lines);
       expect(expected.length).toBeGreaterThan(0);
       expect({ flags, actual }).toEqual({ flags, actual: expected });
     }
@@ -85,9 +74,9 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
         { prepare },
       );
     };
-    const expected = await run(redis.port);
+    const expected = await run(servers.redis.port);
     expect(expected).toContain('__keyevent@0__:restore dst');
-    expect(await run(rk.port)).toEqual(expected);
+    expect(await run(servers.rk.port)).toEqual(expected);
   });
 
   it('blocked clients served by a push publish the pop (BLPOP, BLMOVE, BZPOPMIN)', async () => {
@@ -110,9 +99,9 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
           blocked.disconnect();
         }
       });
-    const expected = await run(redis.port);
+    const expected = await run(servers.redis.port);
     expect(expected).toContain('__keyevent@0__:zpopmin bz');
-    expect(await run(rk.port)).toEqual(expected);
+    expect(await run(servers.rk.port)).toEqual(expected);
   });
 
   it('expired: lazy expiry on access and the active cycle publish `expired`', async () => {
@@ -125,8 +114,8 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
         // the active cycle (hz 10) reclaims the other key without any access
         for (let i = 0; i < 100 && (await c.dbsize()) !== 0; i++) await new Promise((r) => setTimeout(r, 20));
       });
-    const expected = await collect(redis.port);
-    const actual = await collect(rk.port);
+    const expected = await collect(servers.redis.port);
+    const actual = await collect(servers.rk.port);
     expect(expected).toContain('__keyevent@0__:expired active');
     // the active cycle may reclaim either key first (on both servers): compare without that order
     expect([...actual].sort()).toEqual([...expected].sort());
@@ -149,6 +138,6 @@ describeRedis('keyspace notifications vs redis-server 7.0', () => {
       }
       return out;
     };
-    expect(await run(rk.port)).toEqual(await run(redis.port));
+    expect(await run(servers.rk.port)).toEqual(await run(servers.redis.port));
   });
 });

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfiguredServer, Logger, createServerFromConfig, loadConfigFromArgs } from '@replikit/server';
-import { getFreePort, waitFor } from '@replikit/test-utils';
+import { getFreePort, type RedisServerHandle, startRedisServer, waitFor } from '@replikit/test-utils';
 import Redis from 'ioredis';
 
 export { waitFor };
@@ -42,6 +42,40 @@ export async function startReplikit(args: string[] = [], at: { port?: number; di
     async stop(keepDir = false) {
       await s.close();
       if (!keepDir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface RedisAndReplikit {
+  readonly redis: RedisServerHandle;
+  readonly rk: StartedReplikit;
+}
+
+/**
+ * A redis-server (the reference) and a replikit-server with default settings for the enclosing
+ * describe block: started in its beforeAll, stopped in its afterAll. Read them inside tests.
+ */
+export function redisAndReplikit(): RedisAndReplikit {
+  let redis: RedisServerHandle | undefined;
+  let rk: StartedReplikit | undefined;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+    rk = await startReplikit();
+  });
+  afterAll(async () => {
+    await rk?.stop();
+    await redis?.stop();
+  });
+  const started = <T>(server: T | undefined): T => {
+    if (server === undefined) throw new Error('the servers start in beforeAll: read them inside a test');
+    return server;
+  };
+  return {
+    get redis() {
+      return started(redis);
+    },
+    get rk() {
+      return started(rk);
     },
   };
 }
