@@ -3,6 +3,7 @@
  * a real redis-server, from the failover kit) whose replica reaches its master through a fault
  * proxy, data loading, and the closing comparison of the two datasets key by key with TTLs.
  */
+import { randomBytes } from 'node:crypto';
 import { createFaultProxy, type FaultProxy, hasRedis, hasRedisCli, RawClient } from '@replikit/test-utils';
 import type Redis from 'ioredis';
 import { type FailoverNode, info } from '../failover/failover-kit';
@@ -24,13 +25,16 @@ export function replicaOfArgs(proxy: FaultProxy): string[] {
 
 /**
  * `n` string keys of `size` bytes in db 0, every tenth with a TTL far ahead, plus a hash, a list
- * and a zset in db 2: data whose snapshot takes a measurable time through a throttled link.
+ * and a zset in db 2: data whose snapshot takes a measurable time through a throttled link. The
+ * values are random hex: repeated bytes would shrink to almost nothing under the RDB's LZF
+ * compression, and the transfer would end before a test could see it in progress.
  */
 export async function fill(c: Redis, prefix: string, n: number, size: number): Promise<void> {
-  const value = 'x'.repeat(size);
+  const bytes = Math.ceil(size / 2);
   for (let i = 0; i < n; i += 500) {
     const p = c.pipeline();
     for (let j = i; j < Math.min(n, i + 500); j++) {
+      const value = randomBytes(bytes).toString('hex').slice(0, size);
       if (j % 10 === 0) p.set(`${prefix}:${j}`, `${j}:${value}`, 'EX', 100000);
       else p.set(`${prefix}:${j}`, `${j}:${value}`);
     }
