@@ -7,7 +7,8 @@ export type KeyspaceRdbErrorCode =
   | 'ERR_KEYSPACE_RDB_VALUE_TYPE'
   | 'ERR_KEYSPACE_RDB_DB_COUNT'
   | 'ERR_KEYSPACE_RDB_LOADER_STATE'
-  | 'ERR_KEYSPACE_RDB_OUTPUT';
+  | 'ERR_KEYSPACE_RDB_OUTPUT'
+  | 'ERR_KEYSPACE_RDB_FUNCTION';
 
 /** Base class of the errors this package throws itself. */
 export class KeyspaceRdbError extends Error {
@@ -51,5 +52,16 @@ export class SnapshotOutputError extends KeyspaceRdbError {
   override name = 'SnapshotOutputError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_KEYSPACE_RDB_OUTPUT', message, options);
+  }
+}
+
+/** The function host refused a library of the RDB (Redis logs "Failed loading library, <reason>" and aborts the load). */
+export class FunctionLibraryLoadError extends KeyspaceRdbError {
+  override name = 'FunctionLibraryLoadError';
+  constructor(
+    readonly reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super('ERR_KEYSPACE_RDB_FUNCTION', `Failed loading library, ${reason}`, options);
   }
 }

@@ -4,5 +4,7 @@ export { snapshotToRdbChunks, snapshotToRdbChunksSync, writeSnapshotRdb } from '
 export type { SnapshotRdbOptions, SnapshotRdbProgress } from './snapshot-rdb';
 export { RdbKeyspaceLoader, loadRdbStream, loadRdbFile, loadRdbFileSync } from './loader';
 export type { RdbLoadResult, RdbReplicationAux, RdbKeyspaceLoaderOptions, RdbLoaderProgress } from './loader';
-export { KeyspaceRdbError, UnsupportedValueTypeError, DatabaseCountError, LoaderStateError, SnapshotOutputError } from './errors';
+export { KeyspaceRdbError, UnsupportedValueTypeError, DatabaseCountError, LoaderStateError, SnapshotOutputError, FunctionLibraryLoadError } from './errors';
+export { attachRdbFunctions, rdbFunctionsOf, rdbFunctionSources } from './functions';
+export type { RdbFunctionHost, RdbFunctionLoad } from './functions';
 export type { KeyspaceRdbErrorCode } from './errors';

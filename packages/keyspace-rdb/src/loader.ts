@@ -10,7 +10,8 @@ import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { Keyspace } from '@replikit/keyspace';
 import { type RdbEndInfo, type RdbEntry, RdbReader } from '@replikit/rdb';
-import { DatabaseCountError, LoaderStateError } from './errors';
+import { DatabaseCountError, FunctionLibraryLoadError, LoaderStateError } from './errors';
+import { type RdbFunctionHost, type RdbFunctionLoad, rdbFunctionsOf } from './functions';
 import { rdbValueToStored } from './values';
 
 /** The replication identity an RDB carried (`repl-id`, `repl-offset`, `repl-stream-db`). */
@@ -36,6 +37,8 @@ export interface RdbLoadResult {
   rdbVersion: number;
   /** the file has a zero checksum (saved with `rdbchecksum no`): nothing could be verified */
   checksumDisabled: boolean;
+  /** FUNCTION2 records handed to the function host (0 without one) */
+  functionsLoaded: number;
 }
 
 export interface RdbLoaderProgress {
@@ -56,6 +59,12 @@ export interface RdbKeyspaceLoaderOptions {
   onProgress?(p: RdbLoaderProgress): void;
   /** a key dropped because its TTL had passed (a restarted master propagates these as DEL) */
   onExpired?(db: number, key: Buffer): void;
+  /**
+   * where the FUNCTION libraries go: by default the host attached to the target keyspace
+   * (attachRdbFunctions); null ignores them. A swapdb load into a staging keyspace passes the
+   * host of the keyspace it will replace.
+   */
+  functions?: RdbFunctionHost | null;
 }
 
 export class RdbKeyspaceLoader {
@@ -71,6 +80,9 @@ export class RdbKeyspaceLoader {
   private endInfo: RdbEndInfo | undefined;
   private failure: unknown;
   private finished = false;
+  private readonly functionHost: RdbFunctionHost | undefined;
+  private functionLoad: RdbFunctionLoad | undefined;
+  private functionsLoaded = 0;
 
   constructor(
     private readonly target: Keyspace,
@@ -79,6 +91,7 @@ export class RdbKeyspaceLoader {
     this.now = (o.clock ?? Date.now)();
     this.dropExpired = (o.role ?? 'master') === 'master';
     const databases = target.databases;
+    this.functionHost = o.functions === null ? undefined : (o.functions ?? rdbFunctionsOf(target));
     this.reader = new RdbReader(
       {
         aux: (k, v) => this.aux(k.toString('latin1'), v.toString('latin1')),
@@ -86,6 +99,7 @@ export class RdbKeyspaceLoader {
           if (db >= databases) throw new DatabaseCountError(db, databases);
         },
         entry: (e) => this.entry(e),
+        function: (source) => this.library(source),
         end: (info) => {
           this.endInfo = info;
         },
@@ -112,7 +126,7 @@ export class RdbKeyspaceLoader {
     try {
       this.reader.write(chunk);
     } catch (err) {
-      this.failure = err;
+      this.fail(err);
       throw err;
     }
     this.o.onProgress?.({ keys: this.loaded, bytes: this.reader.bytesReceived });
@@ -124,10 +138,13 @@ export class RdbKeyspaceLoader {
     if (this.finished) throw new LoaderStateError('end() called twice');
     try {
       this.reader.end();
+      // the libraries are installed with the data: an RDB without any still replaces the old ones
+      if (this.functionHost !== undefined) (this.functionLoad ?? this.functionHost.beginLoad()).commit();
     } catch (err) {
-      this.failure = err;
+      this.fail(err);
       throw err;
     }
+    this.functionLoad = undefined;
     this.finished = true;
     const info = this.endInfo as RdbEndInfo;
     const valid = this.replId !== '' && this.replOffset !== -1 && this.streamDb !== -1 && Number.isFinite(this.replOffset) && Number.isFinite(this.streamDb);
@@ -140,7 +157,30 @@ export class RdbKeyspaceLoader {
       usedMem: this.usedMem,
       rdbVersion: info.version,
       checksumDisabled: info.checksum === 0n && info.version >= 5,
+      functionsLoaded: this.functionsLoaded,
     };
+  }
+
+  /** Drops the staged libraries of a load that cannot finish (also for a caller abandoning the loader). */
+  abandon(): void {
+    this.functionLoad?.discard();
+    this.functionLoad = undefined;
+  }
+
+  private fail(err: unknown): void {
+    this.failure = err;
+    this.abandon();
+  }
+
+  private library(source: Buffer): void {
+    if (this.functionHost === undefined) return;
+    this.functionLoad ??= this.functionHost.beginLoad();
+    try {
+      this.functionLoad.add(source);
+    } catch (err) {
+      throw new FunctionLibraryLoadError((err as Error)?.message ?? String(err), { cause: err });
+    }
+    this.functionsLoaded++;
   }
 
   private aux(key: string, value: string): void {

@@ -9,6 +9,7 @@ import type { Writable } from 'node:stream';
 import type { Keyspace, Snapshot, SnapshotBatchLimits, SnapshotEntry } from '@replikit/keyspace';
 import { RdbEncoder, type RdbReplicationInfo, type RdbWriteEntry, type RdbWriterOptions } from '@replikit/rdb';
 import { SnapshotOutputError } from './errors';
+import { rdbFunctionSources } from './functions';
 import { storedToRdbValue } from './values';
 
 export interface SnapshotRdbProgress {
@@ -27,6 +28,11 @@ export interface SnapshotRdbOptions {
   compress?: boolean;
   /** write a real CRC64 (`rdbchecksum`; false writes 8 zero bytes) @default true */
   checksum?: boolean;
+  /**
+   * FUNCTION library sources written before the keys @default those of the function host
+   * attached to the keyspace (attachRdbFunctions), read when the snapshot RDB starts
+   */
+  functions?: ReadonlyArray<Buffer>;
   /** snapshot batch size @default { maxKeys: 256, maxMs: 4 } (synchronous variant: 1024 keys, no time limit) */
   batch?: SnapshotBatchLimits;
   /** called after each batch */
@@ -55,6 +61,7 @@ function writerOptions(keyspace: Keyspace, o: SnapshotRdbOptions | undefined): R
     databases: keyspace.databases,
     dbSizes,
     checkDuplicateKeys: false,
+    functions: o?.functions ?? rdbFunctionSources(keyspace),
   };
 }
 

@@ -72,3 +72,5 @@ export type { RdbWriteSource } from './writer/rdb-writer';
 export type { RdbWriteEncoding } from './writer/value-writer';
 export { createDumpPayload, parseDumpPayload, verifyDumpPayload } from './dump/dump-payload';
 export type { DumpPayloadOptions, ParseDumpPayloadOptions, DumpPayloadFooter } from './dump/dump-payload';
+export { createFunctionDumpPayload, parseFunctionDumpPayload } from './dump/function-payload';
+export type { FunctionDumpOptions, FunctionPayloadResult, ParseFunctionPayloadOptions } from './dump/function-payload';

@@ -151,7 +151,8 @@ export class RdbEncoder {
     for (const [k, v] of o.extraAux ?? []) this.aux(k, v);
     for (const f of o.functions ?? []) {
       this.out.u8(0xf5);
-      writeRdbString(this.out, typeof f === 'string' ? Buffer.from(f) : f, false);
+      // a library source is an RDB string like any other: LZF under `rdbcompression`, as rdbSaveFunctions writes it
+      writeRdbString(this.out, typeof f === 'string' ? Buffer.from(f) : f, this.compress);
     }
   }
 
