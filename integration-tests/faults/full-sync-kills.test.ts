@@ -5,9 +5,8 @@
  * with the replica's dataset equal to the master's, key by key with TTLs. Mixed with redis-server
  * on either side.
  */
-import type { FaultProxy } from '@replikit/test-utils';
-import { createNode, type FailoverNode, type NodeKind, waitCaughtUp } from '../failover/failover-kit';
-import { describeRedis, expectSameData, fill, proxyTo, replicaOfArgs, statField, waitSyncInProgress } from './scenario-kit';
+import { type NodeKind, waitCaughtUp } from '../failover/failover-kit';
+import { describeRedis, expectSameData, fill, replicaOfArgs, statField, useProxiedPair, waitSyncInProgress } from './scenario-kit';
 
 const PAIRS: Array<[string, NodeKind, NodeKind]> = [
   ['redis-server master, replikit replica', 'redis', 'replikit'],
@@ -16,22 +15,10 @@ const PAIRS: Array<[string, NodeKind, NodeKind]> = [
 ];
 
 describeRedis.each(PAIRS)('killed mid full sync: %s', (_label, kindM, kindR) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-  let proxy: FaultProxy;
-
-  beforeEach(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-    proxy = await proxyTo(m);
-  });
-  afterEach(async () => {
-    await r?.dispose();
-    await m?.dispose();
-    await proxy?.close();
-  });
+  const pair = useProxiedPair(kindM, kindR, 'each');
 
   it('the replica dies while loading, restarts, syncs again; datasets equal', async () => {
+    const { m, r, proxy } = pair;
     await m.start(['--repl-diskless-sync', 'no']);
     const c = m.client();
     await fill(c, 'k', 1000, 1000);
@@ -51,6 +38,7 @@ describeRedis.each(PAIRS)('killed mid full sync: %s', (_label, kindM, kindR) => 
   });
 
   it('the master dies mid transfer, restarts from its RDB; the replica follows it; datasets equal', async () => {
+    const { m, r, proxy } = pair;
     const masterArgs = ['--repl-diskless-sync', 'yes', '--repl-diskless-sync-delay', '0'];
     await m.start(masterArgs);
     const c = m.client();

@@ -4,9 +4,9 @@
  * Exactly one full resync follows, the master's log says why, and the next short outage is
  * covered by the backlog again: a partial resync and no other full one. Datasets equal.
  */
-import { createFaultProxy, type FaultProxy } from '@replikit/test-utils';
-import { createNode, type FailoverNode, type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
-import { describeRedis, expectSameData, proxyTo, replicaOfArgs, statField } from './scenario-kit';
+import { createFaultProxy } from '@replikit/test-utils';
+import { type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
+import { describeRedis, expectSameData, replicaOfArgs, statField, useProxiedPair } from './scenario-kit';
 
 const PAIRS: Array<[string, NodeKind, NodeKind]> = [
   ['replikit master, redis-server replica', 'replikit', 'redis'],
@@ -15,32 +15,20 @@ const PAIRS: Array<[string, NodeKind, NodeKind]> = [
 ];
 
 describeRedis.each(PAIRS)('outage past the backlog: %s', (_label, kindM, kindR) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-  let proxy: FaultProxy;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-    proxy = await proxyTo(m);
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-    await proxy?.close();
-  });
+  const pair = useProxiedPair(kindM, kindR);
 
   /** The route is gone (the port refuses) while `during` runs, then back on the same port. */
   async function outage(during: () => Promise<void>): Promise<void> {
-    const port = proxy.port;
-    await proxy.close();
+    const port = pair.proxy.port;
+    await pair.proxy.close();
     await during();
-    proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: m.port }, port });
+    pair.proxy = await createFaultProxy({ target: { host: '127.0.0.1', port: pair.m.port }, port });
   }
 
   it('one full resync after the long outage, then partial again', async () => {
+    const { m, r } = pair;
     await m.start(['--repl-diskless-sync-delay', '0', '--repl-backlog-size', '16384']);
-    await r.start(replicaOfArgs(proxy));
+    await r.start(replicaOfArgs(pair.proxy));
     await waitLinkUp(r);
     const c = m.client();
     for (let i = 0; i < 50; i++) await c.set(`k:${i}`, String(i), 'EX', 100000);

@@ -5,10 +5,9 @@
  * backlog was overrun too) and ends with the master's dataset. docs/operations.md gives the sizing
  * rule that avoids this loop.
  */
-import type { FaultProxy } from '@replikit/test-utils';
-import { createNode, type FailoverNode, type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
+import { type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
 import { waitFor } from '../replication/helpers';
-import { describeRedis, expectSameData, proxyTo, replicaOfArgs, statField } from './scenario-kit';
+import { describeRedis, expectSameData, replicaOfArgs, statField, useProxiedPair } from './scenario-kit';
 
 const PAIRS: Array<[string, NodeKind, NodeKind]> = [
   ['replikit master, redis-server replica', 'replikit', 'redis'],
@@ -17,22 +16,10 @@ const PAIRS: Array<[string, NodeKind, NodeKind]> = [
 ];
 
 describeRedis.each(PAIRS)('output buffer limit: %s', (_label, kindM, kindR) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-  let proxy: FaultProxy;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-    proxy = await proxyTo(m);
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-    await proxy?.close();
-  });
+  const pair = useProxiedPair(kindM, kindR);
 
   it('the slow replica is disconnected with a log line, resyncs, and ends equal', async () => {
+    const { m, r, proxy } = pair;
     await m.start(['--repl-diskless-sync-delay', '0', '--repl-backlog-size', '16384', '--client-output-buffer-limit', 'replica', '65536', '32768', '1']);
     await r.start(replicaOfArgs(proxy));
     await waitLinkUp(r);

@@ -4,9 +4,8 @@
  * promoted; every write whose WAIT answered 1 is on the new master with its value. The old master
  * then comes back as a replica of the new one and ends with its dataset, key by key with TTLs.
  */
-import type { FaultProxy } from '@replikit/test-utils';
-import { createNode, type FailoverNode, type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
-import { describeRedis, expectSameData, proxyTo, replicaOfArgs } from './scenario-kit';
+import { type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
+import { describeRedis, expectSameData, replicaOfArgs, useProxiedPair } from './scenario-kit';
 
 const PAIRS: Array<[string, NodeKind, NodeKind]> = [
   ['replikit master, redis-server replica', 'replikit', 'redis'],
@@ -15,22 +14,10 @@ const PAIRS: Array<[string, NodeKind, NodeKind]> = [
 ];
 
 describeRedis.each(PAIRS)('promotion with WAIT 1 over a lagging link: %s', (_label, kindM, kindR) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-  let proxy: FaultProxy;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-    proxy = await proxyTo(m);
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-    await proxy?.close();
-  });
+  const pair = useProxiedPair(kindM, kindR);
 
   it('every acknowledged write is on the promoted replica; the old master follows it and ends equal', async () => {
+    const { m, r, proxy } = pair;
     await m.start(['--repl-diskless-sync-delay', '0']);
     await r.start(replicaOfArgs(proxy));
     await waitLinkUp(r);

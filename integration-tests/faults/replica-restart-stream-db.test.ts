@@ -4,10 +4,9 @@
  * sends no SELECT after a +CONTINUE when its stream db did not change. Found by the random fault
  * schedules (a replica restarted from its RDB applied the resumed stream in db 0).
  */
-import { createFaultProxy, hasRedis, hasRedisCli, RawClient } from '@replikit/test-utils';
-import { waitFor } from '../replication/helpers';
+import { createFaultProxy, expectSameDataset, hasRedis, hasRedisCli, RawClient, viewOfServer } from '@replikit/test-utils';
 import { createNode, type FailoverNode, info, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
-import { expectSameDataset, viewOfServer } from './dataset';
+import { waitFor } from '../replication/helpers';
 
 const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
 

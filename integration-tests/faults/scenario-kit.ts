@@ -4,11 +4,10 @@
  * proxy, data loading, and the closing comparison of the two datasets key by key with TTLs.
  */
 import { randomBytes } from 'node:crypto';
-import { createFaultProxy, type FaultProxy, hasRedis, hasRedisCli, RawClient } from '@replikit/test-utils';
+import { createFaultProxy, expectSameDataset, type FaultProxy, hasRedis, hasRedisCli, RawClient, viewOfServer } from '@replikit/test-utils';
 import type Redis from 'ioredis';
-import { type FailoverNode, info } from '../failover/failover-kit';
+import { createNode, type FailoverNode, info, type NodeKind } from '../failover/failover-kit';
 import { waitFor } from '../replication/helpers';
-import { expectSameDataset, viewOfServer } from './dataset';
 
 /** Scenarios need redis-server and redis-cli (the failover kit drives nodes with it). */
 export const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.skip;
@@ -16,6 +15,32 @@ export const describeRedis = hasRedis() && hasRedisCli() ? describe : describe.s
 /** A proxy in front of `node`'s port (it stays valid across the node's restarts). */
 export function proxyTo(node: FailoverNode): Promise<FaultProxy> {
   return createFaultProxy({ target: { host: '127.0.0.1', port: node.port } });
+}
+
+/** A master `M`, a replica `R` and a fault proxy in front of M, made fresh by `useProxiedPair`. */
+export interface ProxiedPair {
+  m: FailoverNode;
+  r: FailoverNode;
+  proxy: FaultProxy;
+}
+
+/**
+ * Registers the hooks that create the pair before the tests (`all`) or before each test (`each`)
+ * and dispose of it after; the returned object holds the current nodes once the hook has run.
+ */
+export function useProxiedPair(kindM: NodeKind, kindR: NodeKind, scope: 'all' | 'each' = 'all'): ProxiedPair {
+  const pair = {} as ProxiedPair;
+  (scope === 'each' ? beforeEach : beforeAll)(async () => {
+    pair.m = await createNode(kindM, 'M');
+    pair.r = await createNode(kindR, 'R');
+    pair.proxy = await proxyTo(pair.m);
+  });
+  (scope === 'each' ? afterEach : afterAll)(async () => {
+    await pair.r?.dispose();
+    await pair.m?.dispose();
+    await pair.proxy?.close();
+  });
+  return pair;
 }
 
 /** `--replicaof` through `proxy`. */

@@ -7,7 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expectSameDataset, viewOfKeyspace } from './dataset';
+import { expectSameDataset, viewOfKeyspace } from '@replikit/test-utils';
 import { InProcessNode, type NodeConfig } from './in-process-kit';
 import { describeSchedule, type Schedule, type Step, Workload } from './schedule';
 

@@ -4,10 +4,9 @@
  * resumes partially, and ends with the master's dataset. Each side is replikit once and
  * redis-server once (the peer keeps the default 60 s timeout, so only the stalled side acts).
  */
-import type { FaultProxy } from '@replikit/test-utils';
-import { createNode, type FailoverNode, type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
+import { type NodeKind, waitCaughtUp, waitLinkUp } from '../failover/failover-kit';
 import { waitFor } from '../replication/helpers';
-import { describeRedis, expectSameData, proxyTo, replicaOfArgs, statField } from './scenario-kit';
+import { describeRedis, expectSameData, replicaOfArgs, statField, useProxiedPair } from './scenario-kit';
 
 const CASES: Array<[string, 'master' | 'replica', NodeKind, NodeKind, RegExp]> = [
   ['replikit master times out a redis-server replica', 'master', 'replikit', 'redis', /Disconnecting timedout replica \(streaming sync\): 127\.0\.0\.1:\d+/],
@@ -17,22 +16,10 @@ const CASES: Array<[string, 'master' | 'replica', NodeKind, NodeKind, RegExp]> =
 ];
 
 describeRedis.each(CASES)('stall beyond repl-timeout: %s', (_label, side, kindM, kindR, logLine) => {
-  let m: FailoverNode;
-  let r: FailoverNode;
-  let proxy: FaultProxy;
-
-  beforeAll(async () => {
-    m = await createNode(kindM, 'M');
-    r = await createNode(kindR, 'R');
-    proxy = await proxyTo(m);
-  });
-  afterAll(async () => {
-    await r?.dispose();
-    await m?.dispose();
-    await proxy?.close();
-  });
+  const pair = useProxiedPair(kindM, kindR);
 
   it('the stalled side drops the link with a log line, the replica resumes partially, datasets equal', async () => {
+    const { m, r, proxy } = pair;
     const short = ['--repl-timeout', '2'];
     await m.start(['--repl-diskless-sync-delay', '0', ...(side === 'master' ? short : [])]);
     await r.start([...replicaOfArgs(proxy), ...(side === 'replica' ? short : [])]);

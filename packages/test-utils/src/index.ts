@@ -1,26 +1,28 @@
+export type { DatasetView, DumpableKeyspace, KeyRecord } from './dataset-view';
+export { diffViews, expectSameDataset, viewOfKeyspace, viewOfServer } from './dataset-view';
+export { createDuplexPair } from './duplex-pair';
+export type { FaultDirection, FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats } from './fault-proxy';
+export { createFaultProxy } from './fault-proxy';
+export type { RawReply } from './raw-client';
+export { RawClient } from './raw-client';
+export type { RedisServerHandle, RedisServerOptions } from './redis-server';
 export { getFreePort, startRedisServer } from './redis-server';
-export type { RedisServerOptions, RedisServerHandle } from './redis-server';
 export {
-  REQUIRED_REDIS_VERSION,
-  findRedisBenchmark,
   findOpenssl,
+  findRedisBenchmark,
   findRedisCli,
   findRedisServer,
   hasBuild,
+  hasOpenssl,
   hasRedis,
   hasRedisBenchmark,
-  hasOpenssl,
   hasRedisCli,
+  REQUIRED_REDIS_VERSION,
   redisRequired,
   redisServerVersion,
   requirement,
 } from './requirements';
-export { createDuplexPair } from './duplex-pair';
-export { RawClient } from './raw-client';
-export type { RawReply } from './raw-client';
 export { seededBytes, seededRandom, testSeed } from './seed';
 export { waitFor } from './wait-for';
-export { watchProcess } from './watched-process';
 export type { WatchedProcess } from './watched-process';
-export { createFaultProxy } from './fault-proxy';
-export type { FaultDirection, FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats } from './fault-proxy';
+export { watchProcess } from './watched-process';

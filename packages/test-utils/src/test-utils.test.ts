@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createDuplexPair, hasRedis, redisServerVersion, startRedisServer, RawClient } from './index';
+import { createDuplexPair, hasRedis, RawClient, redisServerVersion, startRedisServer } from './index';
 
 describe('createDuplexPair', () => {
   it('carries bytes both ways and ends the peer', async () => {
