@@ -132,7 +132,11 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     return this.options;
   }
 
-  /** Adds (or with `replace`, overrides) a command: REPLICAOF, PSYNC, INFO, CONFIG ... */
+  /**
+   * Adds (or with `replace`, overrides) a command: REPLICAOF, PSYNC, INFO, CONFIG ... A command
+   * redis-server 7.0 has takes Redis's arity, flags, key specs, ACL categories and tips (see
+   * introspection/command-meta.ts); other names keep the spec's own.
+   */
   registerCommand(spec: ServerCommandSpec, replace = false): void {
     this.commands.register(spec, replace);
   }

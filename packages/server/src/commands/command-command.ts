@@ -1,52 +1,67 @@
+import type { KeySpec } from '@replikit/keyspace';
 import { MapReply, type RespValue, SetReply, SimpleString } from '@replikit/resp';
+import { ACL_CATEGORIES, keySpecsOf, specCategories } from '../auth/acl-command-index';
 import { type CommandContext, containerSpec, type ServerCommandFlag, type ServerCommandSpec, spec } from '../dispatch/command-spec';
 import { getKeys as getKeysBySpecs, listCommands } from '../introspection/command-keys';
 
 const FLAGS: readonly ServerCommandFlag[] = ['loading', 'stale'];
 const CAT = ['@slow', '@connection'];
 
-/** ACL categories derived from flags when a spec does not list them. */
-function categories(s: ServerCommandSpec): string[] {
-  if (s.categories) return [...s.categories];
-  const f = new Set(s.flags);
-  const out: string[] = [];
-  if (f.has('write')) out.push('@write');
-  if (f.has('readonly')) out.push('@read');
-  if (f.has('admin')) out.push('@admin', '@dangerous');
-  if (f.has('pubsub')) out.push('@pubsub');
-  if (f.has('blocking')) out.push('@blocking');
-  out.push(f.has('fast') ? '@fast' : '@slow');
-  return out;
+/** The flags COMMAND INFO prints, in addReplyFlagsForCommand's order (others are hidden). */
+const SHOWN_FLAGS: readonly string[] = [
+  'write', 'readonly', 'denyoom', 'module', 'admin', 'pubsub', 'noscript', 'blocking', 'loading', 'stale', 'skip-monitor',
+  'skip-slowlog', 'asking', 'fast', 'no-auth', 'no-mandatory-keys', 'no-async-loading', 'no-multi', 'movablekeys', 'allow-busy',
+];
+
+/** addReplyFlagsForKeyArgs' order. */
+const KEY_FLAG_ORDER = ['RO', 'RW', 'OW', 'RM', 'ACCESS', 'UPDATE', 'INSERT', 'DELETE', 'NOT_KEY', 'INCOMPLETE', 'VARIABLE_FLAGS'];
+
+function flagSet(s: ServerCommandSpec): SetReply {
+  const have = new Set<string>(s.flags);
+  return new SetReply(SHOWN_FLAGS.filter((f) => have.has(f)).map((f) => new SimpleString(f.replace(/-/g, '_'))));
 }
 
-function keySpecs(s: ServerCommandSpec): RespValue[] {
-  if (s.firstKey <= 0) return [];
-  const f = new Set(s.flags);
-  const flags = f.has('write') ? ['RW', 'access', 'update'] : ['RO', 'access'];
-  const lastkey = s.lastKey < 0 ? s.lastKey : s.lastKey - s.firstKey;
-  return [
-    new MapReply([
-      ['flags', new SetReply(flags.map((x) => new SimpleString(x)))],
-      ['begin_search', new MapReply([['type', 'index'], ['spec', new MapReply([['index', s.firstKey]])]])],
-      ['find_keys', new MapReply([['type', 'range'], ['spec', new MapReply([['lastkey', lastkey], ['keystep', s.keyStep], ['limit', 0]])]])],
-    ]),
-  ];
+function categorySet(s: ServerCommandSpec): SetReply {
+  const have = new Set(specCategories(s));
+  return new SetReply(ACL_CATEGORIES.filter((c) => have.has(c)).map((c) => new SimpleString(`@${c}`)));
 }
 
-/** One COMMAND INFO entry (10 fields, like Redis 7.0). */
+function beginSearch(b: KeySpec['beginSearch']): MapReply {
+  if (b.type === 'index') return new MapReply([['type', 'index'], ['spec', new MapReply([['index', b.index]])]]);
+  if (b.type === 'keyword') return new MapReply([['type', 'keyword'], ['spec', new MapReply([['keyword', b.keyword], ['startfrom', b.startFrom]])]]);
+  return new MapReply([['type', 'unknown'], ['spec', new MapReply([])]]);
+}
+
+function findKeys(f: KeySpec['findKeys']): MapReply {
+  if (f.type === 'range') return new MapReply([['type', 'range'], ['spec', new MapReply([['lastkey', f.lastKey], ['keystep', f.keyStep], ['limit', f.limit]])]]);
+  if (f.type === 'keynum') return new MapReply([['type', 'keynum'], ['spec', new MapReply([['keynumidx', f.keyNumIdx], ['firstkey', f.firstKey], ['keystep', f.keyStep]])]]);
+  return new MapReply([['type', 'unknown'], ['spec', new MapReply([])]]);
+}
+
+/** addReplyCommandKeySpecs: notes (when any), flags, begin_search, find_keys. */
+function keySpecReply(k: KeySpec): MapReply {
+  const have = new Set(k.flags.map((f) => f.toUpperCase()));
+  const flags = KEY_FLAG_ORDER.filter((f) => have.has(f)).map((f) => new SimpleString(f.length === 2 ? f : f.toLowerCase()));
+  const entries: Array<[RespValue, RespValue]> = [];
+  if (k.notes !== undefined) entries.push(['notes', k.notes]);
+  entries.push(['flags', new SetReply(flags)], ['begin_search', beginSearch(k.beginSearch)], ['find_keys', findKeys(k.findKeys)]);
+  return new MapReply(entries);
+}
+
+/** One COMMAND INFO entry (10 fields; tips and key specs are sets in Redis 7.0, subcommands an array, an empty set when none). */
 export function commandInfo(s: ServerCommandSpec): RespValue {
   const subs = s.subcommands ? [...s.subcommands.values()].map(commandInfo) : [];
   return [
     s.name,
     s.arity,
-    new SetReply(s.flags.map((f) => new SimpleString(f.replace(/-/g, '_')))),
+    flagSet(s),
     s.firstKey,
     s.lastKey,
     s.keyStep,
-    new SetReply(categories(s).map((c) => new SimpleString(c))),
-    new SetReply((s.tips ?? []).map((t) => t)),
-    keySpecs(s),
-    subs,
+    categorySet(s),
+    new SetReply(s.tips ?? []),
+    new SetReply(keySpecsOf(s).map(keySpecReply)),
+    s.subcommands ? subs : new SetReply([]),
   ];
 }
 

@@ -30,7 +30,16 @@ describe('CommandTable.lookup', () => {
   it('register refuses duplicates unless replace', () => {
     const t = table();
     expect(() => t.register(spec('get', 2, [], [], () => null))).toThrow(expect.objectContaining({ code: 'ERR_SERVER_COMMAND_EXISTS' }));
-    t.register(spec('get', 3, [], [], () => null), true);
-    expect((t.lookup(['get', 'k']) as ErrorReply).message).toBe("ERR wrong number of arguments for 'get' command");
+    t.register(spec('mycmd', 2, [], [], () => null));
+    t.register(spec('mycmd', 3, [], [], () => null), true);
+    expect((t.lookup(['mycmd', 'k']) as ErrorReply).message).toBe("ERR wrong number of arguments for 'mycmd' command");
+  });
+
+  it('a command Redis 7.0 has takes its arity, flags and key specs whatever the registered spec says', () => {
+    const t = table();
+    t.register(spec('get', 3, ['write'], [], () => null), true);
+    expect((t.lookup(['get', 'k', 'v']) as ErrorReply).message).toBe("ERR wrong number of arguments for 'get' command");
+    expect(t.get('get')).toMatchObject({ arity: 2, flags: ['readonly', 'fast'], firstKey: 1, categories: ['@read', '@string', '@fast'] });
+    expect(t.get('get')?.keySpecs).toEqual([{ flags: ['RO', 'access'], beginSearch: { type: 'index', index: 1 }, findKeys: { type: 'range', lastKey: 0, keyStep: 1, limit: 0 } }]);
   });
 });

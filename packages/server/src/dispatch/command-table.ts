@@ -1,5 +1,6 @@
 import type { ErrorReply } from '@replikit/resp';
 import { CommandExistsError } from '../errors';
+import { withRedisMeta } from '../introspection/command-meta';
 import type { ServerCommandSpec } from './command-spec';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-texts';
 
@@ -57,8 +58,10 @@ export class CommandTable {
   private readonly upper = new Map<string, Slot>();
 
   /** Adds a command; throws CommandExistsError when the name is taken unless `replace`. */
-  register(spec: ServerCommandSpec, replace = false): void {
-    const name = spec.name.toLowerCase();
+  register(given: ServerCommandSpec, replace = false): void {
+    const name = given.name.toLowerCase();
+    // arity, flags, key specs, categories and tips as redis-server 7.0 has them
+    const spec = withRedisMeta(given, name);
     if (!replace && this.slots.has(name)) throw new CommandExistsError(name);
     let subs: Map<string, TableEntry> | undefined;
     if (spec.subcommands) {
