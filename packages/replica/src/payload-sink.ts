@@ -1,7 +1,10 @@
 /**
  * Where a full sync's snapshot goes, following `repl-diskless-load`:
  * - `disabled`: the payload is written to `temp-<unixtime>.<pid>.rdb` in `dir`, then the old data is
- *   flushed, the file loaded and renamed to `dbfilename` (what Redis does by default);
+ *   flushed, the file loaded and renamed to `dbfilename` (what Redis does by default). When the
+ *   keyspace is empty there is no old data to keep serving, so the payload is loaded as it arrives
+ *   as well as written to the file: the load overlaps the transfer instead of following it, and the
+ *   file ends up the same;
  * - `on-empty-db`: loaded into the keyspace as it streams when the keyspace is empty, else as `disabled`;
  * - `swapdb`: loaded as it streams into a separate keyspace while the old data keeps serving, and
  *   only once the snapshot is complete does it replace the old contents (a failed transfer leaves
@@ -11,7 +14,7 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
-import { loadRdbFileSync, RdbKeyspaceLoader, type RdbLoadResult } from '@replikit/keyspace-rdb';
+import { loadRdbFileSync, RdbKeyspaceLoader, type RdbLoadResult, rdbFunctionsOf } from '@replikit/keyspace-rdb';
 import { ReplicaLoadError } from './errors';
 
 /** `repl-diskless-load` */
@@ -56,8 +59,9 @@ function totalKeys(keyspace: Keyspace): number {
 /** Chooses and opens the sink for one transfer (Redis's useDisklessLoad). */
 export function openPayloadSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
   if (o.mode === 'swapdb') return swapSink(keyspace, o);
-  if (o.mode === 'on-empty-db' && totalKeys(keyspace) === 0) return streamSink(keyspace, o);
-  return diskSink(keyspace, o);
+  const empty = totalKeys(keyspace) === 0;
+  if (o.mode === 'on-empty-db' && empty) return streamSink(keyspace, o);
+  return empty ? diskLoadingSink(keyspace, o) : diskSink(keyspace, o);
 }
 
 function loaderOptions(o: PayloadSinkOptions) {
@@ -81,7 +85,8 @@ function streamSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
 
 function swapSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
   const staging = createKeyspace({ databases: keyspace.databases, role: 'replica' });
-  const loader = new RdbKeyspaceLoader(staging, loaderOptions(o));
+  // the snapshot's FUNCTION libraries are staged by the live keyspace's host, installed when the load completes
+  const loader = new RdbKeyspaceLoader(staging, { ...loaderOptions(o), functions: rdbFunctionsOf(keyspace) ?? null });
   return {
     kind: 'memory',
     write: (chunk) => loader.write(chunk),
@@ -94,7 +99,10 @@ function swapSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
         staging.close();
       }
     },
-    abort: () => staging.close(),
+    abort: () => {
+      loader.abandon();
+      staging.close();
+    },
     get keys() {
       return loader.keysLoaded;
     },
@@ -119,14 +127,80 @@ function replaceContents(target: Keyspace, source: Keyspace): void {
   }
 }
 
-function diskSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
+function openTempFile(o: PayloadSinkOptions): { tmp: string; fd: number } {
   const tmp = join(o.dir, `temp-${Math.floor(Date.now() / 1000)}.${process.pid}.rdb`);
-  let fd: number;
   try {
-    fd = openSync(tmp, 'w');
+    return { tmp, fd: openSync(tmp, 'w') };
   } catch (err) {
     throw new ReplicaLoadError(`cannot open ${tmp} to store the snapshot: ${(err as Error).message}`, { cause: err });
   }
+}
+
+function writeAll(fd: number, chunk: Buffer): void {
+  let off = 0;
+  while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
+}
+
+/**
+ * `disabled` into an empty keyspace: every chunk goes to the temp file and to a loader into the
+ * keyspace at once. A load failure is kept and reported by end(), as the file load would; the file
+ * is removed and the keyspace emptied again (it held nothing before), so a failed or aborted
+ * transfer leaves the replica as it was.
+ */
+function diskLoadingSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
+  const { tmp, fd } = openTempFile(o);
+  keyspace.flushAll();
+  const loader = new RdbKeyspaceLoader(keyspace, loaderOptions(o));
+  let failure: unknown;
+  let open = true;
+  const close = (): void => {
+    if (open) {
+      open = false;
+      closeSync(fd);
+    }
+  };
+  const fail = (err: unknown): never => {
+    close();
+    keyspace.flushAll();
+    safeUnlink(tmp);
+    throw new ReplicaLoadError(`the snapshot from the master could not be loaded: ${(err as Error).message}`, { cause: err });
+  };
+  return {
+    kind: 'disk',
+    write: (chunk) => {
+      writeAll(fd, chunk);
+      if (failure !== undefined) return;
+      try {
+        loader.write(chunk);
+      } catch (err) {
+        failure = err;
+      }
+    },
+    end: () => {
+      close();
+      if (failure !== undefined) return fail(failure);
+      let result: RdbLoadResult;
+      try {
+        result = loader.end();
+      } catch (err) {
+        return fail(err);
+      }
+      renameSync(tmp, join(o.dir, o.dbfilename));
+      return result;
+    },
+    abort: () => {
+      close();
+      safeUnlink(tmp);
+      keyspace.flushAll();
+    },
+    get keys() {
+      return loader.keysLoaded;
+    },
+  };
+}
+
+function diskSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
+  const { tmp, fd } = openTempFile(o);
   let open = true;
   let keys = 0;
   const close = (): void => {
@@ -137,10 +211,7 @@ function diskSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink {
   };
   return {
     kind: 'disk',
-    write: (chunk) => {
-      let off = 0;
-      while (off < chunk.length) off += writeSync(fd, chunk, off, chunk.length - off);
-    },
+    write: (chunk) => writeAll(fd, chunk),
     end: () => {
       close();
       keyspace.flushAll();

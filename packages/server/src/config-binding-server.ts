@@ -15,6 +15,7 @@ import { configCommand } from './commands/config-command';
 import { memoryCommand } from './commands/memory-command';
 import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { scriptEngineOf } from './scripting/script-commands';
+import { bindFunctionPersistence } from './scripting/function-dump';
 import { debugCommand } from './commands/debug-command';
 import { dumpCommands } from './commands/dump-commands';
 import { infoCommand } from './commands/info-command';
@@ -23,6 +24,7 @@ import { shutdownCommand } from './commands/shutdown-command';
 import { createKeyspaceBridge } from './dispatch/keyspace-adapter';
 import { MISCONF } from './dispatch/reply-texts';
 import { InstantaneousMetrics } from './info/info-metrics';
+import { MaxmemoryController } from './eviction/maxmemory';
 import { KeyspaceEvents } from './pubsub/keyspace-events';
 import { Logger, type LogLevel } from './logger';
 import type { RdbLoadResult } from './persistence/rdb-load';
@@ -95,6 +97,8 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   let op!: OperatorContext;
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];
   const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
+  // FUNCTION libraries go in and out of RDB streams with the keyspace (saves, loads, full syncs)
+  bindFunctionPersistence(server, keyspace, { compress: () => config.getBool('rdbcompression') });
   let persistence!: RdbPersistence;
   let aof!: AofPersistence;
   const replication = new ServerReplication({ server, keyspace, config, logger, persistenceLoading: () => persistence.loading || aof.loading, onFullSync: () => aof.restartAfterSync() });
@@ -116,6 +120,11 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     if (name === 'notify-keyspace-events') keyspaceEvents.setFlags(value as number);
   });
   const metrics = new InstantaneousMetrics(server.stats);
+  // maxmemory, maxmemory-policy and friends: eviction before commands, -OOM, CONFIG SET
+  const maxmemory = new MaxmemoryController({
+    server, keyspace, config, logger, baseline: metrics.memoryStartup,
+    loading: () => replication.loading || aof.loading,
+  });
   const tls = new ServerTls({ server, config, logger });
   let shuttingDown = false;
   let closed = false;
@@ -133,6 +142,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     unbind();
     unbindAof();
     unbindEvents();
+    maxmemory.close();
     keyspaceEvents.close();
     metrics.close();
     replication.close();

@@ -72,7 +72,11 @@ function toLoadError(err: unknown, keyspace: Keyspace): RdbLoadError {
   const offset = e.offset !== undefined && e.offset >= 0 ? e.offset : 0;
   const lines: string[] = [];
   let reason: string;
-  if (e.code === 'ERR_RDB_TRUNCATED') {
+  if (e.code === 'ERR_KEYSPACE_RDB_FUNCTION') {
+    // rdbLoad logs the library's error, then fails like a short read (goto eoferr)
+    lines.push(e.message ?? String(err), 'Short read or OOM loading DB. Unrecoverable error, aborting now.');
+    reason = 'Unexpected EOF reading RDB file';
+  } else if (e.code === 'ERR_RDB_TRUNCATED') {
     lines.push('Short read or OOM loading DB. Unrecoverable error, aborting now.');
     reason = 'Unexpected EOF reading RDB file';
   } else if (e.code === 'ERR_RDB_CHECKSUM' && e.expected !== undefined && e.actual !== undefined) {

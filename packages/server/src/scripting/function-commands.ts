@@ -1,26 +1,17 @@
 /**
- * FCALL, FCALL_RO and FUNCTION LOAD | DELETE | FLUSH | LIST | STATS | KILL | HELP (Redis 7.0
- * functions, in memory). FCALL runs like EVAL (same script client, checks and effects
- * replication); FUNCTION LOAD, DELETE and FLUSH are propagated as they were called, so replicas
- * (ours and redis-server) get the libraries.
+ * FCALL, FCALL_RO and FUNCTION LOAD | DELETE | FLUSH | LIST | STATS | KILL | DUMP | RESTORE
+ * (Redis 7.0 functions). FCALL runs like EVAL (same script client, checks and effects
+ * replication); FUNCTION LOAD, DELETE, FLUSH and RESTORE are propagated as they were called, so
+ * replicas (ours and redis-server) get the libraries. RDB files carry them too (function-dump.ts).
  */
 import { ErrorReply, MapReply, OK, type RespValue, SetReply, SimpleString } from '@replikit/resp';
 import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER } from '../dispatch/reply-texts';
-import type { ServerRuntime } from '../dispatch/server-runtime';
-import { FunctionRegistry } from './function-library';
+import { functionDump, functionRestore } from './function-dump';
+import { existingFunctionRegistry, functionRegistryOf } from './function-library';
 import { continueSlowScript, KEYS_NEGATIVE, KEYS_TOO_MANY, parseNumKeys, RO_COMMAND, RO_REPLICA, ScriptRun, scriptEngineOf } from './script-commands';
 
-const registries = new WeakMap<ServerRuntime, FunctionRegistry>();
-
-export function functionRegistryOf(rt: ServerRuntime): FunctionRegistry {
-  let r = registries.get(rt);
-  if (r === undefined) {
-    r = new FunctionRegistry(scriptEngineOf(rt));
-    registries.set(rt, r);
-  }
-  return r;
-}
+export { functionRegistryOf };
 
 const CAT = ['@slow', '@scripting'];
 
@@ -149,6 +140,8 @@ const functionCommand = containerSpec(
         ['engines', new MapReply([['LUA', new MapReply([['libraries_count', reg.libraries.size], ['functions_count', reg.functions.size]])]])],
       ]);
     }),
+    sub('dump', 2, ['noscript'], (ctx) => functionDump(ctx, existingFunctionRegistry(ctx.runtime))),
+    sub('restore', -3, ['write', 'denyoom', 'noscript'], (ctx, argv) => functionRestore(ctx, argv, functionRegistryOf(ctx.runtime))),
     sub('kill', 2, ['noscript', 'allow-busy'], (ctx) => {
       const outcome = scriptEngineOf(ctx.runtime).kill(false);
       return outcome === 'notbusy' ? NOTBUSY : OK;

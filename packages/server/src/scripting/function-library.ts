@@ -2,13 +2,16 @@
  * Redis 7.0 functions on the script engine's Lua state: FUNCTION LOAD runs a library's code once
  * (shebang `#!lua name=<lib>`) in its own globals whose `redis` is the load-time API
  * (register_function, log, setresp-free), then FCALL calls the registered callbacks with their
- * keys and args tables. Libraries live in memory only (not in RDB files yet).
+ * keys and args tables. A registry is one of Redis's library contexts: RDB loads and FUNCTION
+ * RESTORE compile into a separate registry on the same Lua state, then `adopt` or `join` it.
  */
 
 import { ErrorReply } from '@replikit/resp';
 import { type LuaState, lauxlib, lua } from 'fengari';
+import type { ServerRuntime } from '../dispatch/server-runtime';
 import { pushErrorTable } from './lua-convert';
 import { latin1ToLua, lua51Message, pushBinary, raise, setFunction, toBinary } from './lua-runtime';
+import { scriptEngineOf } from './script-commands';
 import type { LuaScriptEngine } from './script-engine';
 
 export interface RegisteredFunction {
@@ -117,6 +120,41 @@ export class FunctionRegistry {
     for (const name of [...this.libraries.keys()]) this.delete(name);
   }
 
+  /** functionsLibCtxSwapWithCurrent: this registry's libraries are dropped and `other`'s moved in (it is left empty). */
+  adopt(other: FunctionRegistry): void {
+    this.flush();
+    for (const [name, lib] of other.libraries) this.libraries.set(name, lib);
+    for (const [name, f] of other.functions) this.functions.set(name, f);
+    other.libraries.clear();
+    other.functions.clear();
+  }
+
+  /**
+   * libraryJoin: moves `other`'s libraries in. A library name already here fails the join unless
+   * `replace` (then the old one goes); a function name already here fails it. On failure nothing
+   * changes: the error reply, Redis's text. On success `other` is left empty.
+   */
+  join(other: FunctionRegistry, replace: boolean): ErrorReply | undefined {
+    const replaced: FunctionLibrary[] = [];
+    for (const name of other.libraries.keys()) {
+      const old = this.libraries.get(name);
+      if (old === undefined) continue;
+      if (!replace) return new ErrorReply(`ERR Library ${name} already exists`);
+      replaced.push(old);
+    }
+    const leaving = new Set(replaced.map((l) => l.name));
+    for (const f of other.functions.values()) {
+      const mine = this.functions.get(f.name);
+      if (mine !== undefined && !leaving.has(mine.library)) return new ErrorReply(`ERR Function ${f.name} already exists`);
+    }
+    for (const lib of replaced) this.delete(lib.name);
+    for (const [name, lib] of other.libraries) this.libraries.set(name, lib);
+    for (const [name, f] of other.functions) this.functions.set(name, f);
+    other.libraries.clear();
+    other.functions.clear();
+    return undefined;
+  }
+
   private release(fns: Iterable<RegisteredFunction>): void {
     for (const f of fns) lauxlib.luaL_unref(this.engine.luaState, lua.LUA_REGISTRYINDEX, f.ref);
   }
@@ -185,4 +223,21 @@ export class FunctionRegistry {
     pending.set(name, { name, library: this.pendingLibrary, ref, flags, description });
     return 0;
   }
+}
+
+const registries = new WeakMap<ServerRuntime, FunctionRegistry>();
+
+/** The runtime's libraries (created, with the script engine, on first use). */
+export function functionRegistryOf(rt: ServerRuntime): FunctionRegistry {
+  let r = registries.get(rt);
+  if (r === undefined) {
+    r = new FunctionRegistry(scriptEngineOf(rt));
+    registries.set(rt, r);
+  }
+  return r;
+}
+
+/** The runtime's libraries if functions were ever used; never creates the registry or the engine. */
+export function existingFunctionRegistry(rt: ServerRuntime): FunctionRegistry | undefined {
+  return registries.get(rt);
 }

@@ -9,7 +9,7 @@
 import { closeSync, createWriteStream, fsyncSync, openSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Keyspace, Snapshot, SnapshotEntry } from '@replikit/keyspace';
-import { snapshotToRdbChunksSync, storedToRdbValue, writeSnapshotRdb } from '@replikit/keyspace-rdb';
+import { rdbFunctionSources, snapshotToRdbChunksSync, storedToRdbValue, writeSnapshotRdb } from '@replikit/keyspace-rdb';
 import type { RdbValue, StreamId } from '@replikit/rdb';
 import { encodeCommand, formatDouble17g } from './aof-format';
 
@@ -98,6 +98,11 @@ function encodeEntries(batch: readonly SnapshotEntry[], state: { db: number }): 
   return chunks;
 }
 
+/** rewriteFunctions: one FUNCTION LOAD per library, before the keys of a command-form base. */
+function functionLoads(keyspace: Keyspace): Buffer[] {
+  return rdbFunctionSources(keyspace).map((code) => encodeCommand(['FUNCTION', 'LOAD', code.toString('latin1')]));
+}
+
 /** rewriteAppendOnlyFile (blocking): the base written to `path` and fsynced. Returns its size. */
 export function writeBaseSync(keyspace: Keyspace, path: string, o: AofBaseOptions): number {
   const fd = openSync(path, 'w', 0o644);
@@ -113,6 +118,7 @@ export function writeBaseSync(keyspace: Keyspace, path: string, o: AofBaseOption
       for (const c of snapshotToRdbChunksSync(keyspace, snap, { compress: o.compress, checksum: o.checksum, aofBase: 1 })) put(c);
     } else {
       const state = { db: -1 };
+      for (const c of functionLoads(keyspace)) put(c);
       try {
         for (;;) {
           const batch = snap.nextBatch({ maxKeys: 1024, maxMs: Number.POSITIVE_INFINITY });
@@ -143,14 +149,18 @@ export async function writeBaseInBackground(keyspace: Keyspace, snap: Snapshot, 
   let bytes = 0;
   try {
     if (o.rdbPreamble) {
-      const r = await writeSnapshotRdb(keyspace, snap, out, { compress: o.compress, checksum: o.checksum, aofBase: 1, batch: { maxKeys: 256, maxMs: 4 }, signal: o.signal });
+      const r = await writeSnapshotRdb(keyspace, snap, out, { compress: o.compress, checksum: o.checksum, aofBase: 1, batch: { maxKeys: 256, maxMs: 2 }, signal: o.signal });
       bytes = r.bytes;
     } else {
       const state = { db: -1 };
+      for (const c of functionLoads(keyspace)) {
+        bytes += c.length;
+        out.write(c);
+      }
       try {
         for (;;) {
           if (o.signal?.aborted) throw new Error('rewrite aborted');
-          const batch = snap.nextBatch({ maxKeys: 256, maxMs: 4 });
+          const batch = snap.nextBatch({ maxKeys: 256, maxMs: 2 });
           if (batch.length === 0) break;
           let ok = true;
           for (const c of encodeEntries(batch, state)) {
