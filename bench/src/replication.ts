@@ -4,6 +4,10 @@
  *
  *   pnpm exec tsx bench/src/replication.ts [--keys 1000000] [--small-keys 100000] [--sync-reps 2]
  *     [--requests 500000] [--tp-reps 2] [--resync-reps 3] [--only sync,throughput,resync,latency] [--use-dist]
+ *     [--rev <commit>] [--sync-keys 100000] [--sync-modes diskless,disk] [--profile <dir>]
+ *
+ * Quick runs of one case (under a minute each): `--only sync --sync-keys 100000 --sync-modes diskless
+ * --sync-reps 1`, `--only resync --resync-reps 3`, `--only latency --keys 200000`.
  *
  * replikit-server runs from a private esbuild bundle of the committed tree (HEAD), or with
  * `--use-dist` from the package build (`packages/server/bin/replikit-server.cjs`, `pnpm build` first). Sections: full sync time (diskless with delay 0, and disk-based), master throughput with
@@ -35,6 +39,18 @@ const SYNC_REPS = num('sync-reps', 2);
 const REQUESTS = num('requests', 500_000);
 const TP_REPS = num('tp-reps', 2);
 const RESYNC_REPS = num('resync-reps', 3);
+const listArg = (name: string): string[] | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1].split(',') : undefined;
+};
+/** quick modes: `--sync-keys 100000 --sync-modes diskless` runs one full-sync case in well under a minute */
+const SYNC_KEYS = listArg('sync-keys')?.map(Number);
+const SYNC_MODES = listArg('sync-modes');
+/** `--profile <dir>`: replikit processes of the sync and latency sections run with --cpu-prof */
+const PROFILE = (() => {
+  const i = args.indexOf('--profile');
+  return i >= 0 ? path.resolve(args[i + 1]) : undefined;
+})();
 const KINDS: Kind[] = ['redis', 'replikit'];
 const IMG_DIR = path.join(__dirname, '..', '..', 'docs', 'img');
 const COLORS: Record<Kind, string> = { redis: '#c0392b', replikit: '#2471a3' };
@@ -62,9 +78,9 @@ async function syncSection(): Promise<void> {
   out('');
   out('| keys | master mode | redis-server ms (runs) | replikit-server ms (runs) | ratio (best) | target <= 1.0x | load avg |');
   out('|---:|---|---:|---:|---:|---|---|');
-  for (const keys of [SMALL, KEYS]) {
-    for (const diskless of [true, false]) {
-      const rows: SyncRow[] = await fullSyncTimes(keys, diskless, SYNC_REPS, KINDS);
+  for (const keys of SYNC_KEYS ?? [SMALL, KEYS]) {
+    for (const diskless of (SYNC_MODES ?? ['diskless', 'disk']).map((m) => m === 'diskless')) {
+      const rows: SyncRow[] = await fullSyncTimes(keys, diskless, SYNC_REPS, KINDS, PROFILE);
       const [r, o] = rows;
       const rb = Math.min(...r.ms);
       const ob = Math.min(...o.ms);
@@ -221,10 +237,11 @@ async function run(): Promise<void> {
   let built = 'from the build (`packages/server/bin/replikit-server.cjs`)';
   let buildDir = '';
   if (!args.includes('--use-dist')) {
-    const b = await buildPrivateServer();
+    const revArg = args.indexOf('--rev');
+    const b = await buildPrivateServer(revArg >= 0 ? args[revArg + 1] : 'HEAD');
     buildDir = b.dir;
     useServerCli(b.cli);
-    built = `from commit ${b.commit.slice(0, 10)} (\`git archive\` of HEAD bundled by esbuild, tsup's bundler, into a private temp dir: other jobs rebuild \`packages/*/dist\` while this runs)`;
+    built = `from commit ${b.commit.slice(0, 10)} (\`git archive\` of that commit bundled by esbuild, tsup's bundler, into a private temp dir: other jobs rebuild \`packages/*/dist\` while this runs)`;
   }
   out('## Replication: replikit -> replikit vs redis-server -> redis-server');
   out('');

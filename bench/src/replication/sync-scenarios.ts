@@ -26,7 +26,7 @@ export async function fullSyncTimes(keys: number, diskless: boolean, reps: numbe
   const masters: Node[] = [];
   try {
     for (const kind of kinds) {
-      const master = await startNode(kind, commonConfig({ 'repl-diskless-sync': diskless ? 'yes' : 'no' }));
+      const master = await startNode(kind, commonConfig({ 'repl-diskless-sync': diskless ? 'yes' : 'no' }), profDir);
       masters.push(master);
       await populate(master, keys);
       rows.push({ kind, keys, diskless, ms: [], fullSyncs: 0 });

@@ -1,5 +1,5 @@
 // The snapshot destinations of repl-diskless-load, fed a real RDB (written by @replikit/keyspace-rdb).
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
@@ -54,12 +54,32 @@ describe('payload sinks', () => {
     expect(readdirSync(dir)).toEqual(['dump.rdb']);
   });
 
+  it('disabled into an empty keyspace: loaded as it arrives and written to the file; a failed transfer leaves it empty', () => {
+    const sink = openPayloadSink(ks, opts('disabled'));
+    expect(sink.kind).toBe('disk');
+    feed(sink);
+    expect(sink.keys).toBe(2);
+    expect(ks.dump(0, 'a')?.value).toEqual({ type: 'string', value: '1' }); // before end()
+    expect(readdirSync(dir).filter((f) => /^temp-\d+\.\d+\.rdb$/.test(f))).toHaveLength(1);
+    expect(sink.end().replication).toEqual({ replId: 'c'.repeat(40), offset: 77, streamDb: 3 });
+    expect(readdirSync(dir)).toEqual(['dump.rdb']);
+    expect(readFileSync(join(dir, 'dump.rdb')).equals(rdb)).toBe(true);
+    ks.flushAll();
+    const aborted = openPayloadSink(ks, opts('disabled'));
+    aborted.write(rdb.subarray(0, rdb.length - 12));
+    expect(ks.size(0)).toBeGreaterThan(0); // a half-loaded snapshot
+    aborted.abort();
+    expect(ks.size(0)).toBe(0);
+    expect(readdirSync(dir)).toEqual(['dump.rdb']);
+  });
+
   it('disabled: a corrupt snapshot is a typed error, the temp file is removed', () => {
     const sink = openPayloadSink(ks, opts('disabled'));
     const bad = Buffer.from(rdb);
     bad[bad.length - 1] ^= 0xff; // checksum
     sink.write(bad);
     expect(() => sink.end()).toThrow(expect.objectContaining({ code: 'ERR_REPLICA_LOAD' }));
+    expect(ks.size(0)).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
     expect(existsSync(join(dir, 'dump.rdb'))).toBe(false);
   });

@@ -189,6 +189,7 @@ function diskLoadingSink(keyspace: Keyspace, o: PayloadSinkOptions): PayloadSink
       return result;
     },
     abort: () => {
+      loader.abandon();
       close();
       safeUnlink(tmp);
       keyspace.flushAll();

@@ -96,12 +96,13 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
       dbfilename: config.getString('dbfilename'),
     },
   );
-  // a snapshot streamed into the live (empty) keyspace is a half-loaded dataset until it ends
+  // a snapshot streamed into the live (empty) keyspace is a half-loaded dataset until it ends; with
+  // `disabled` an empty keyspace is loaded as the payload arrives too (the temp file is still written)
   let loadingLive = false;
   let emptyAtStart = false;
   replica.on('sync:start', (info) => {
     if (info.kind !== 'full') return;
-    emptyAtStart = mode === 'on-empty-db' && keyspaceEmpty(keyspace);
+    emptyAtStart = (mode === 'on-empty-db' || mode === 'disabled') && keyspaceEmpty(keyspace);
     logger.notice(`Full resync from master: ${info.replid}:${info.offset}`);
   });
   replica.on('sync:progress', () => {
