@@ -3,6 +3,7 @@
  * (`temp-<manifest>` then rename, like writeAofManifestFile) and file sizes.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AofLoadError, AofWriteError } from '../../errors';
 import { type AofManifest, emptyManifest, formatManifest, manifestName, parseManifest } from './manifest';
@@ -68,6 +69,48 @@ export class AofFiles {
     } catch (err) {
       throw new AofWriteError('manifest', `Can't persist the AOF manifest file ${name}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /**
+   * writeManifest with every write, fsync and rename on the thread pool, for the steps of a
+   * background rewrite (an fsync on the event loop stalls every client for as long as it takes).
+   */
+  async writeManifestAsync(m: AofManifest): Promise<void> {
+    const name = manifestName(this.prefix());
+    const tmp = this.path(`temp-${name}`);
+    try {
+      const fh = await open(tmp, 'w', 0o644);
+      try {
+        await fh.writeFile(Buffer.from(formatManifest(m), 'latin1'));
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.path(name));
+      await this.syncDirAsync();
+    } catch (err) {
+      throw new AofWriteError('manifest', `Can't persist the AOF manifest file ${name}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** syncDir on the thread pool (best effort). */
+  async syncDirAsync(): Promise<void> {
+    try {
+      const fh = await open(this.aofDir, 'r');
+      try {
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+    } catch {
+      /* some file systems refuse fsync on a directory */
+    }
+  }
+
+  /** Creates `name` empty if it does not exist, off the event loop. */
+  async touch(name: string): Promise<void> {
+    const fh = await open(this.path(name), 'a', 0o644);
+    await fh.close();
   }
 
   /** fsyncFileDir: makes renames inside the directory durable (best effort). */

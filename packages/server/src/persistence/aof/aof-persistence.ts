@@ -322,7 +322,8 @@ export class AofPersistence {
   }
 
   /** flushAppendOnlyFile(1) + fsync: SHUTDOWN's "Calling fsync() on the AOF file." */
-  syncAndClose(): void {
+  /** Writes what is buffered, fsyncs and closes the incr file; `fsyncInBackground`: the fsync runs on the thread pool, then the close. */
+  syncAndClose(fsyncInBackground = false): void {
     this.flush();
     const w = this.writer;
     if (w === undefined) return;
@@ -332,7 +333,8 @@ export class AofPersistence {
       this.writeOut(w, retry);
     }
     try {
-      w.syncNow();
+      if (fsyncInBackground && !w.fsyncInFlight) w.syncInBackground(() => {});
+      else w.syncNow();
     } catch {
       /* reported by the write status */
     }

@@ -7,6 +7,7 @@
  * Automatic rewrites follow `auto-aof-rewrite-percentage` / `auto-aof-rewrite-min-size`.
  */
 import { renameSync } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Snapshot } from '@replikit/keyspace';
 import { writeBaseInBackground } from './aof-base';
@@ -44,7 +45,10 @@ export class AofRewriter {
     return `temp-${this.p.files.filenamePrefix}.incr`;
   }
 
-  /** rewriteAppendOnlyFileBackground. */
+  /**
+   * rewriteAppendOnlyFileBackground. Returns at once; the steps that touch the disk (the manifest
+   * naming the new incr file, the base, the renames, the history) run off the event loop.
+   */
   start(): RewriteStart {
     if (this.run !== undefined) return 'in-progress';
     if (this.p.deps.otherChildRunning?.() === true) {
@@ -55,35 +59,19 @@ export class AofRewriter {
     const log = p.deps.logger;
     this.scheduled = false;
     p.files.ensureDir();
-    // the writes from now on go to a new incremental file (openNewIncrAofForAppend)
-    const prefix = p.files.filenamePrefix;
-    p.syncAndClose();
-    if (p.state === 'on') {
-      const m = cloneManifest(p.manifest);
-      m.incrSeq += 1;
-      const incrName = incrFileName(prefix, m.incrSeq);
-      m.incrs.push({ name: incrName, seq: m.incrSeq, type: 'i' });
-      p.writer = p.openWriter(incrName);
-      p.files.writeManifest(m);
-      p.manifest = m;
-      log.notice(`Creating AOF incr file ${incrName} on background rewrite`);
-    } else if (p.state === 'wait-rewrite') {
-      p.unlinkQuietly(this.tempIncrName());
-      p.writer = p.openWriter(this.tempIncrName());
-      log.notice(`Creating AOF incr file ${this.tempIncrName()} on background rewrite`);
-    }
-    const snap: Snapshot = p.deps.keyspace.snapshot();
     const tmp = join(p.deps.config.getString('dir'), `temp-rewriteaof-bg-${process.pid}.aof`);
     const abort = new AbortController();
     this.abort = abort;
     this.startedAt = p.clock();
-    log.notice(`Background append only file rewriting started by pid ${process.pid}`);
-    const work = writeBaseInBackground(p.deps.keyspace, snap, tmp, { ...p.baseOptions(), signal: abort.signal });
-    this.run = work
+    this.run = this.switchIncr(abort.signal)
+      .then((snap) => {
+        log.notice(`Background append only file rewriting started by pid ${process.pid}`);
+        return writeBaseInBackground(p.deps.keyspace, snap, tmp, { ...p.baseOptions(), signal: abort.signal });
+      })
       .then((bytes) => {
         if (abort.signal.aborted) throw new Error('killed');
         log.log('notice', `Successfully created the temporary AOF base file temp-rewriteaof-bg-${process.pid}.aof`, 'C');
-        this.done(tmp, bytes);
+        return this.done(tmp, bytes);
       })
       .catch((err: unknown) => {
         if (abort.signal.aborted) {
@@ -109,13 +97,49 @@ export class AofRewriter {
     return 'started';
   }
 
-  /** backgroundRewriteDoneHandler. */
-  private done(tmp: string, bytes: number): void {
+  /**
+   * openNewIncrAofForAppend, then the point-in-time snapshot the base is written from. The new incr
+   * file is created and the manifest naming it made durable first, on the thread pool; until then
+   * the writes keep going to the current incr file, which that manifest lists too. The switch of
+   * writer and the snapshot happen in one step, so the base plus the new incr file hold every write.
+   */
+  private async switchIncr(signal: AbortSignal): Promise<Snapshot> {
+    const p = this.p;
+    const log = p.deps.logger;
+    const prefix = p.files.filenamePrefix;
+    if (p.state === 'on') {
+      const m = cloneManifest(p.manifest);
+      m.incrSeq += 1;
+      const incrName = incrFileName(prefix, m.incrSeq);
+      m.incrs.push({ name: incrName, seq: m.incrSeq, type: 'i' });
+      await p.files.touch(incrName);
+      await p.files.writeManifestAsync(m);
+      // the manifest on disk lists the new file from now on, whatever happened meanwhile
+      p.manifest = m;
+      if (signal.aborted || p.state !== 'on') throw new Error('rewrite aborted');
+      // the old incr file is fsynced on the thread pool, then closed (bioCreateCloseJob)
+      p.syncAndClose(true);
+      p.writer = p.openWriter(incrName);
+      log.notice(`Creating AOF incr file ${incrName} on background rewrite`);
+    } else {
+      p.syncAndClose(true);
+      if (p.state === 'wait-rewrite') {
+        p.unlinkQuietly(this.tempIncrName());
+        p.writer = p.openWriter(this.tempIncrName());
+        log.notice(`Creating AOF incr file ${this.tempIncrName()} on background rewrite`);
+      }
+    }
+    return p.deps.keyspace.snapshot();
+  }
+
+  /** backgroundRewriteDoneHandler, its renames, manifest and history deletion on the thread pool. */
+  private async done(tmp: string, bytes: number): Promise<void> {
     const p = this.p;
     const log = p.deps.logger;
     const prefix = p.files.filenamePrefix;
     log.notice('Background AOF rewrite terminated with success');
     const m: AofManifest = cloneManifest(p.manifest);
+    const enabling = p.state === 'wait-rewrite';
     // history is kept newest-first like Redis's list (files added at its head): the rewritten incr
     // files in sequence order, then the old base, then older history
     const oldBase = m.base === undefined ? [] : [{ ...m.base, type: 'h' as const }];
@@ -123,17 +147,13 @@ export class AofRewriter {
     m.baseSeq += 1;
     const baseName = baseFileName(prefix, m.baseSeq, p.baseOptions().rdbPreamble);
     m.base = { name: baseName, seq: m.baseSeq, type: 'b' };
-    renameSync(tmp, p.files.path(baseName));
-    log.notice(`Successfully renamed the temporary AOF base file ${tmp.slice(tmp.lastIndexOf('/') + 1)} into ${baseName}`);
     let lastIncr: string;
-    if (p.state === 'wait-rewrite') {
+    if (enabling) {
       // the temporary incr file becomes the first real one
       m.incrSeq += 1;
       lastIncr = incrFileName(prefix, m.incrSeq);
       for (const i of m.incrs) rewritten.push({ ...i, type: 'h' });
       m.incrs = [{ name: lastIncr, seq: m.incrSeq, type: 'i' }];
-      renameSync(p.files.path(this.tempIncrName()), p.files.path(lastIncr));
-      log.notice(`Successfully renamed the temporary AOF incr file ${this.tempIncrName()} into ${lastIncr}`);
     } else {
       // markRewrittenIncrAofAsHistory: every incr but the one being written (none while the AOF is off) is in the new base
       const keep = p.writer !== undefined ? m.incrs.slice(-1) : [];
@@ -142,18 +162,22 @@ export class AofRewriter {
       lastIncr = keep[0]?.name ?? '';
     }
     m.history = [...rewritten, ...oldBase, ...m.history];
-    p.files.writeManifest(m);
-    p.manifest = m;
-    if (p.state === 'wait-rewrite') {
+    await rename(tmp, p.files.path(baseName));
+    log.notice(`Successfully renamed the temporary AOF base file ${tmp.slice(tmp.lastIndexOf('/') + 1)} into ${baseName}`);
+    if (enabling) {
       // the writer keeps its descriptor across the rename
-      p.state = 'on';
+      await rename(p.files.path(this.tempIncrName()), p.files.path(lastIncr));
+      log.notice(`Successfully renamed the temporary AOF incr file ${this.tempIncrName()} into ${lastIncr}`);
     }
+    await p.files.writeManifestAsync(m);
+    p.manifest = m;
+    if (enabling && p.state === 'wait-rewrite') p.state = 'on';
     p.currentSize = bytes + (p.writer?.size ?? p.files.size(lastIncr));
     p.baseSize = p.currentSize;
     this.rewrites++;
     this.lastStatus = 'ok';
     this.consecutiveFailures = 0;
-    this.deleteHistory();
+    await this.deleteHistoryAsync();
     log.notice('Background AOF rewrite finished successfully');
   }
 
@@ -168,6 +192,21 @@ export class AofRewriter {
     const m = cloneManifest(p.manifest);
     m.history = [];
     p.files.writeManifest(m);
+    p.manifest = m;
+  }
+
+  /** deleteHistory with the unlinks (a big old base takes a while) and the manifest on the thread pool. */
+  private async deleteHistoryAsync(): Promise<void> {
+    const p = this.p;
+    const history = p.manifest.history;
+    if (history.length === 0) return;
+    for (const h of history) {
+      p.deps.logger.notice(`Removing the history file ${h.name} in the background`);
+      await unlink(p.files.path(h.name)).catch(() => {});
+    }
+    const m = cloneManifest(p.manifest);
+    m.history = m.history.filter((h) => !history.some((x) => x.name === h.name));
+    await p.files.writeManifestAsync(m);
     p.manifest = m;
   }
 
