@@ -7,13 +7,19 @@
  */
 import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
-import { REPLIKIT_VERSION, createServerFromConfig } from './config-binding-server';
+import packageJson from '../package.json';
 import { loadConfigFromArgs } from './config/load-config';
 import { ConfigFileError } from './errors';
 import type { ServerConfig } from './config/server-config';
 import { REDIS_VERSION } from './defaults';
 import { Logger, type LogLevel } from './logger';
 import { DEFAULT_PID_FILE, isDaemonized, spawnDaemon } from './process/daemonize';
+
+// The server itself (config-binding-server and everything under it: keyspace, replication,
+// scripting, TLS) is imported by main() once the V8 flags are set, so that loading its code already
+// runs with them (the young generation would otherwise grow while ~500 kB of modules load).
+type ConfiguredServer = ReturnType<typeof import('./config-binding-server').createServerFromConfig>;
+const REPLIKIT_VERSION: string = packageJson.version;
 
 const ERRNO_TEXT: Record<string, string> = {
   ENOENT: 'No such file or directory',
@@ -137,7 +143,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<void>
     io.exit(1);
     return;
   }
-  let configured: ReturnType<typeof createServerFromConfig>;
+  const { createServerFromConfig } = await import('./config-binding-server');
+  let configured: ConfiguredServer;
   try {
     configured = createServerFromConfig(config, { logger, onShutdown: () => io.exit(0) });
   } catch (err) {
