@@ -137,3 +137,110 @@ describeRedis('COMMAND metadata vs redis-server 7.0', () => {
     expect(differ).toEqual([]);
   });
 });
+
+/** A COMMAND DOCS argument, as the parsed RESP3 map gives it. */
+interface DocArg {
+  readonly name: string;
+  readonly type: string;
+  readonly token?: string;
+  readonly flags: readonly string[];
+  readonly arguments: readonly DocArg[];
+}
+
+function plain(v: Typed): unknown {
+  if (v === null || typeof v === 'number') return v;
+  if (typeof v === 'string') return v.slice(1);
+  if (v.t === '%') {
+    const o: Record<string, unknown> = {};
+    for (let i = 0; i < v.v.length; i += 2) o[String(plain(v.v[i] as Typed))] = plain(v.v[i + 1] as Typed);
+    return o;
+  }
+  return v.v.map(plain);
+}
+
+function docArgs(raw: unknown): DocArg[] {
+  return ((raw ?? []) as Array<Record<string, unknown>>).map((a) => ({
+    name: String(a.name),
+    type: String(a.type),
+    token: a.token === undefined ? undefined : String(a.token),
+    flags: (a.flags ?? []) as string[],
+    arguments: docArgs(a.arguments),
+  }));
+}
+
+/**
+ * A sample argv from a command's argument tree: every key a distinct name, `multiple` arguments
+ * `reps` times, a `numkeys` integer equal to `reps`, optional arguments only when `full`, the
+ * first choice of every oneof.
+ */
+function sampleArgs(args: readonly DocArg[], full: boolean, reps: number, counter: { n: number }): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    const optional = a.flags.includes('optional');
+    if (optional && !full) continue;
+    const times = a.flags.includes('multiple') ? reps : 1;
+    for (let i = 0; i < times; i++) {
+      if (a.token !== undefined) out.push(a.token);
+      if (a.type === 'pure-token') continue;
+      if (a.type === 'key') out.push(`k${++counter.n}`);
+      else if (a.type === 'integer') out.push(a.name === 'numkeys' || (a.name === 'count' && a.token === undefined) ? String(reps) : '1');
+      else if (a.type === 'double') out.push('1.5');
+      else if (a.type === 'unix-time') out.push('100');
+      else if (a.type === 'pattern') out.push('p*');
+      else if (a.type === 'oneof') out.push(...sampleArgs(a.arguments.slice(0, 1).map((x) => ({ ...x, flags: [] })), full, reps, counter));
+      else if (a.type === 'block') out.push(...sampleArgs(a.arguments, full, reps, counter));
+      else out.push(`${a.name}${i}`);
+    }
+  }
+  return out;
+}
+
+/** Argvs the generated samples miss: key positions that depend on keywords anywhere, numkeys forms, no keys. */
+const EXTRA_ARGVS: string[][] = [
+  ['SORT', 'l', 'BY', 'w_*', 'GET', '#', 'STORE', 'dst'], ['SORT', 'l', 'LIMIT', '0', '1', 'STORE', 'dst', 'ALPHA'], ['SORT', 'l'], ['SORT_RO', 'l', 'BY', 'x'],
+  ['EVAL', 'return 1', '0'], ['EVAL', 'return 1', '2', 'a', 'b', 'c'], ['EVAL', 'return 1', '3', 'a'], ['EVAL', 'return 1', '-1'], ['EVAL_RO', 'x', '1', 'a'], ['EVALSHA', 'abc', '1', 'k'],
+  ['FCALL', 'f', '1', 'k', 'a'], ['FCALL_RO', 'f', '0'],
+  ['ZUNIONSTORE', 'd', '2', 'a', 'b', 'WEIGHTS', '1', '2'], ['ZINTERSTORE', 'd', '3', 'a', 'b'], ['ZUNION', '2', 'a', 'b'], ['ZDIFF', 'x', 'a'], ['ZINTERCARD', '2', 'a', 'b', 'LIMIT', '1'], ['SINTERCARD', '1', 'a'],
+  ['LMPOP', '2', 'a', 'b', 'LEFT'], ['BLMPOP', '0', '2', 'a', 'b', 'RIGHT', 'COUNT', '2'], ['BZMPOP', '1', '1', 'z', 'MIN'], ['ZMPOP', '0', 'z', 'MIN'],
+  ['XREAD', 'COUNT', '1', 'STREAMS', 'a', 'b', '0', '0'], ['XREAD', 'STREAMS', 'a', 'b', 'c', '0', '0', '0'], ['XREAD', 'STREAMS', 'a', 'b', '0'], ['XREADGROUP', 'GROUP', 'g', 'c', 'STREAMS', 's', '>'],
+  ['GEORADIUS', 'g', '1', '2', '3', 'km', 'STORE', 'd'], ['GEORADIUS', 'g', '1', '2', '3', 'km', 'STOREDIST', 'd'], ['GEORADIUSBYMEMBER', 'g', 'm', '3', 'km', 'STORE', 'd', 'STOREDIST', 'e'],
+  ['SET', 'k', 'v', 'GET'], ['SET', 'k', 'v', 'NX'], ['BITFIELD', 'b', 'GET', 'u4', '0'], ['BITFIELD', 'b', 'SET', 'u4', '0', '1'], ['BITFIELD_RO', 'b', 'GET', 'u4', '0'],
+  ['MSET', 'a', '1', 'b', '2'], ['MSET', 'a', '1', 'b'], ['BLPOP', 'a', 'b', '0'], ['RENAME', 'a', 'b'], ['OBJECT', 'ENCODING', 'k'], ['XINFO', 'STREAM', 's'], ['XGROUP', 'CREATE', 's', 'g', '$'],
+  ['MEMORY', 'USAGE', 'k'], ['GET'], ['GET', 'a', 'b'], ['PING'], ['CLIENT', 'LIST'], ['NOSUCH', 'x'], ['PUBLISH', 'ch', 'm'], ['SUBSCRIBE', 'ch'],
+];
+
+describeRedis('COMMAND GETKEYS / GETKEYSANDFLAGS vs redis-server 7.0', () => {
+  const servers = redisAndReplikit();
+
+  it('finds the same keys, with the same flags, in a sample argv of every command', async () => {
+    const docs = await withClient(servers.redis.port, true, async (c) => plain(parseResp3(await c.call('COMMAND', 'DOCS'))) as Record<string, Record<string, unknown>>);
+    const ours = new Set(await withClient(servers.rk.port, false, async (c) => bulkList(await c.call('COMMAND', 'LIST'))));
+    const argvs: string[][] = [...EXTRA_ARGVS];
+    const add = (prefix: string[], raw: unknown) => {
+      const args = docArgs(raw);
+      if (!args.some(function hasKey(a: DocArg): boolean { return a.type === 'key' || a.arguments.some(hasKey); })) return;
+      argvs.push([...prefix, ...sampleArgs(args, false, 1, { n: 0 })], [...prefix, ...sampleArgs(args, true, 2, { n: 0 })]);
+    };
+    for (const [name, d] of Object.entries(docs)) {
+      if (!ours.has(name)) continue;
+      add([name], d.arguments);
+      for (const [sub, sd] of Object.entries((d.subcommands ?? {}) as Record<string, Record<string, unknown>>)) {
+        if (ours.has(sub)) add(sub.split('|'), sd.arguments);
+      }
+    }
+    expect(argvs.length).toBeGreaterThan(250);
+    const run = (port: number) =>
+      withClient(port, true, async (c) => {
+        const out: string[] = [];
+        for (const argv of argvs) {
+          out.push(`${argv.join(' ')} => ${JSON.stringify(parseResp3(await c.call('COMMAND', 'GETKEYS', ...argv)))}`);
+          out.push(`${argv.join(' ')} =>F ${JSON.stringify(parseResp3(await c.call('COMMAND', 'GETKEYSANDFLAGS', ...argv)))}`);
+        }
+        return out;
+      });
+    const theirs = await run(servers.redis.port);
+    if (process.env.SHOW_DIFF) console.log(theirs.join("\n"));
+    const mine = await run(servers.rk.port);
+    expect(mine.filter((l, i) => l !== theirs[i])).toEqual(theirs.filter((l, i) => l !== mine[i]));
+  });
+});
