@@ -2,6 +2,7 @@ import type { KeySpec } from '@replikit/keyspace';
 import { MapReply, type RespValue, SetReply, SimpleString } from '@replikit/resp';
 import { ACL_CATEGORIES, keySpecsOf, specCategories } from '../auth/acl-command-index';
 import { type CommandContext, containerSpec, type ServerCommandFlag, type ServerCommandSpec, spec } from '../dispatch/command-spec';
+import { docsReply, redisDocsRow } from '../introspection/command-docs';
 import { getKeys as getKeysBySpecs, listCommands } from '../introspection/command-keys';
 
 const FLAGS: readonly ServerCommandFlag[] = ['loading', 'stale'];
@@ -65,7 +66,11 @@ export function commandInfo(s: ServerCommandSpec): RespValue {
   ];
 }
 
+/** One COMMAND DOCS entry: Redis 7.0's documentation, or what the spec declares for other commands. */
 function docsOf(s: ServerCommandSpec): MapReply {
+  const subs = s.subcommands ? [...s.subcommands.values()].map((x) => [x.name, docsOf(x)] as [RespValue, RespValue]) : undefined;
+  const row = redisDocsRow(s.name);
+  if (row !== undefined) return docsReply(row, subs);
   const d = s.docs;
   const group = d?.group ?? (s.flags.includes('pubsub') ? 'pubsub' : 'generic');
   const entries: Array<[RespValue, RespValue]> = [
@@ -73,9 +78,7 @@ function docsOf(s: ServerCommandSpec): MapReply {
     ['since', d?.since ?? '1.0.0'],
     ['group', group],
   ];
-  if (s.subcommands) {
-    entries.push(['subcommands', new MapReply([...s.subcommands.values()].map((x) => [x.name, docsOf(x)] as [RespValue, RespValue]))]);
-  }
+  if (subs !== undefined) entries.push(['subcommands', new MapReply(subs)]);
   return new MapReply(entries);
 }
 
