@@ -30,6 +30,12 @@ export interface RdbFunctionHost {
   librarySources(): ReadonlyArray<Buffer>;
   /** Starts a load into an empty staging set. */
   beginLoad(): RdbFunctionLoad;
+  /**
+   * A FUNCTION command (LOAD, DELETE, FLUSH, RESTORE) read from an AOF, applied as the server
+   * applies it (an AOF carries the libraries as the commands that made them). Errors are ignored,
+   * as Redis ignores a replayed command's error reply.
+   */
+  replay?(argv: readonly string[]): void;
 }
 
 const hosts = new WeakMap<Keyspace, RdbFunctionHost>();

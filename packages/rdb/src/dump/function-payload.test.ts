@@ -1,5 +1,7 @@
 import { crc64 } from '../codec/crc64';
 import { encodeLength } from '../codec/length';
+import { lzfDecompress } from '../codec/lzf';
+import { lzfCompressExact } from '../codec/lzf-exact';
 import { readRdbBuffer } from '../reader/read-rdb';
 import { writeRdbToBuffer } from '../writer/rdb-writer';
 import { createFunctionDumpPayload, parseFunctionDumpPayload } from './function-payload';
@@ -58,5 +60,31 @@ describe('FUNCTION DUMP / RESTORE payloads', () => {
       expect(parseFunctionDumpPayload(seal(body))).toEqual({ ok: true, sources: [Buffer.from(`#!LUA name=old\n${code}`)], rdbVersion: 10 });
     }
     expect(parseFunctionDumpPayload(seal(Buffer.concat([Buffer.from([0xf6]), str('old')])))).toEqual({ ok: false, reason: 'Failed loading engine name' });
+  });
+});
+
+describe('lzfCompressExact', () => {
+  it('decompresses back to its input for repetitive, text and random data, and gives up where liblzf does', () => {
+    let seed = 7;
+    const rnd = () => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed >>> 16;
+    };
+    const inputs: Buffer[] = [Buffer.alloc(1000, 0x61), Buffer.from('ab'.repeat(300)), A, Buffer.from(A.toString().repeat(40))];
+    for (let i = 0; i < 50; i++) {
+      const words = ['redis', 'call', 'function', 'keys', 'args', 'local', 'return', 'end', ' ', '\n', '(', ')'];
+      inputs.push(Buffer.from(Array.from({ length: 20 + (rnd() % 400) }, () => words[rnd() % words.length]).join('')));
+      inputs.push(Buffer.from(Array.from({ length: 21 + (rnd() % 300) }, () => rnd() & 0xff)));
+    }
+    let compressed = 0;
+    for (const input of inputs) {
+      const c = lzfCompressExact(input, input.length - 4);
+      if (c === null) continue;
+      compressed++;
+      expect(c.length).toBeLessThanOrEqual(input.length - 4);
+      expect(lzfDecompress(c, input.length)).toEqual(input);
+    }
+    expect(compressed).toBeGreaterThan(50);
+    expect(lzfCompressExact(Buffer.from(Array.from({ length: 200 }, () => rnd() & 0xff)), 196)).toBeNull();
   });
 });

@@ -5,13 +5,15 @@
  *   { 0xF5 <string: library source> }* <2 bytes RDB version, LE> <8 bytes CRC64, LE>
  *
  * The library records are the FUNCTION2 records of an RDB file (the source string LZF-compressed
- * under `rdbcompression`, like any RDB string). With no libraries the payload is the 10-byte
+ * under `rdbcompression`, like any RDB string), compressed with lzf-exact.ts so that the payload
+ * is byte-identical to redis-server's. With no libraries the payload is the 10-byte
  * footer alone, which RESTORE accepts. On reading, the pre-release record 0xF6 (name, engine,
  * optional description, code) is turned into a `#!<engine> name=<name>\n<code>` source as Redis
  * does. The reasons a payload is refused are Redis's reply texts (without the `ERR ` prefix).
  */
 import { Crc64 } from '../codec/crc64';
 import { decodeLength, decodeString } from '../codec/length';
+import { lzfCompressExact } from '../codec/lzf-exact';
 import { DEFAULT_RDB_VERSION } from '../writer/defaults';
 import { OutputBuffer } from '../writer/output-buffer';
 import { writeRdbString } from '../writer/string-writer';
@@ -33,7 +35,15 @@ export function createFunctionDumpPayload(sources: ReadonlyArray<Uint8Array>, op
   const out = new OutputBuffer({ chunkSize: 8192 });
   for (const s of sources) {
     out.u8(FUNCTION2);
-    writeRdbString(out, s, compress);
+    // rdbSaveRawString: LZF when longer than 20 bytes and the result fits in n - 4 bytes
+    const packed = compress && s.length > 20 ? lzfCompressExact(s, s.length - 4) : null;
+    if (packed === null) writeRdbString(out, s, false);
+    else {
+      out.u8(0xc3);
+      out.len(packed.length);
+      out.len(s.length);
+      out.bytes(packed);
+    }
   }
   out.u8(version & 0xff);
   out.u8(version >>> 8);

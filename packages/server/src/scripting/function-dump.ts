@@ -73,7 +73,22 @@ export function bindFunctionPersistence(rt: ServerRuntime, keyspace: Keyspace, o
         },
       };
     },
+    replay: (argv) => {
+      replayFunctionCommand(rt, argv);
+    },
   });
+}
+
+/** A FUNCTION command read from the AOF: its effect on the libraries, without reply or propagation. */
+function replayFunctionCommand(rt: ServerRuntime, argv: readonly string[]): void {
+  const sub = (argv[1] ?? '').toLowerCase();
+  const reg = functionRegistryOf(rt);
+  if (sub === 'load' && argv.length >= 3) {
+    const replace = argv.length > 3 && (argv[2] as string).toLowerCase() === 'replace';
+    reg.load(argv[argv.length - 1] as string, replace);
+  } else if (sub === 'delete' && argv.length === 3) reg.delete(argv[2] as string);
+  else if (sub === 'flush') reg.flush();
+  else if (sub === 'restore') restoreLibraries(rt, argv, reg);
 }
 
 /** FUNCTION DUMP: the payload of every library (10 bytes when there are none). */
@@ -86,6 +101,12 @@ const BAD_POLICY = new ErrorReply('ERR Wrong restore policy given, value should 
 
 /** FUNCTION RESTORE <payload> [FLUSH|APPEND|REPLACE]: OK (and propagated as called) or Redis's error. */
 export function functionRestore(ctx: CommandContext, argv: readonly string[], registry: FunctionRegistry): RespValue {
+  const r = restoreLibraries(ctx.runtime, argv, registry);
+  if (r === OK) ctx.runtime.propagate([{ db: ctx.client.db, argv: [...argv] }], ctx.client);
+  return r;
+}
+
+function restoreLibraries(rt: ServerRuntime, argv: readonly string[], registry: FunctionRegistry): RespValue {
   if (argv.length > 4) return new ErrorReply(`ERR unknown subcommand or wrong number of arguments for '${argv[1]}'. Try FUNCTION HELP.`);
   let policy = 'append';
   if (argv.length === 4) {
@@ -94,7 +115,7 @@ export function functionRestore(ctx: CommandContext, argv: readonly string[], re
   }
   const parsed = parseFunctionDumpPayload(Buffer.from(argv[2] as string, 'latin1'));
   if (!parsed.ok) return new ErrorReply(`ERR ${parsed.reason}`);
-  const staged = compileAll(ctx.runtime, parsed.sources);
+  const staged = compileAll(rt, parsed.sources);
   if (staged instanceof ErrorReply) return staged;
   if (policy === 'flush') registry.adopt(staged);
   else {
@@ -104,6 +125,5 @@ export function functionRestore(ctx: CommandContext, argv: readonly string[], re
       return err;
     }
   }
-  ctx.runtime.propagate([{ db: ctx.client.db, argv: [...argv] }], ctx.client);
   return OK;
 }

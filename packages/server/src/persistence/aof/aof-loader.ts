@@ -10,6 +10,7 @@
 import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Keyspace, Session } from '@replikit/keyspace';
+import { rdbFunctionsOf } from '@replikit/keyspace-rdb';
 import { ErrorReply } from '@replikit/resp';
 import { AofLoadError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -75,7 +76,10 @@ function replayCommands(buf: Buffer, start: number, file: AofFileInfo, path: str
       ks.executeTransaction(queued, session);
       queued = undefined;
     } else if (queued !== undefined) queued.push(argv);
-    else {
+    else if (name === 'function' && rdbFunctionsOf(ks)?.replay !== undefined) {
+      // the libraries are not keyspace data: their owner applies FUNCTION LOAD/DELETE/FLUSH/RESTORE
+      rdbFunctionsOf(ks)?.replay?.(argv);
+    } else {
       const res = ks.execute(argv, session);
       if (res.reply instanceof ErrorReply && res.reply.message.startsWith('ERR unknown command')) {
         throw fail(`Unknown command '${argv[0]}' reading the append only file ${file.name}`);
