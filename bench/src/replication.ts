@@ -204,7 +204,9 @@ async function latencySection(): Promise<void> {
   out('|---|---:|---|---|---:|---:|---:|---|---|');
   const runs: LatencyRun[] = [];
   for (const kind of KINDS) {
-    const r = await latencyDuringSync(kind, KEYS, 2000);
+    const r = await latencyDuringSync(kind, KEYS, 2000, PROFILE, (log) => {
+      if (process.env.REPLIKIT_BENCH_NODE_ARGS && kind === 'replikit') writeFileSync(path.join(os.tmpdir(), 'replikit-latency-master.log'), log);
+    });
     runs.push(r);
     const ok = r.during.p99 <= 10;
     out(`| ${kind} | ${f1(r.syncMs)} | ${f2(r.baseline.p50)} / ${f2(r.baseline.p99)} / ${f1(r.baseline.max)} | ${f2(r.during.p50)} / ${f2(r.during.p99)} / ${f1(r.during.max)} | ${r.during.n} | ${kind === 'redis' ? `${(r.forkUsec / 1000).toFixed(1)} ms` : 'none'} | ${r.loadOps.toFixed(0)} | ${kind === 'replikit' ? verdict(ok) : ''} | ${load()} |`);

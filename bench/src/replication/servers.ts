@@ -47,6 +47,8 @@ async function startReplikit(config: Record<string, string | number>, cpuProfDir
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   for (const [k, v] of Object.entries(config)) args.push(`--${k}`, String(v));
   const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  // extra V8/node flags for a diagnosis run, e.g. REPLIKIT_BENCH_NODE_ARGS=--trace-gc
+  if (process.env.REPLIKIT_BENCH_NODE_ARGS) nodeArgs.push(...process.env.REPLIKIT_BENCH_NODE_ARGS.split(' ').filter(Boolean));
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, serverCli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout?.on('data', (d: Buffer) => {

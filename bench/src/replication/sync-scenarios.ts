@@ -71,8 +71,8 @@ function summary(values: number[]): { p50: number; p99: number; max: number; n: 
  * pause) from this process, next to a redis-benchmark SET load on random keys of the same keyspace,
  * for `baselineMs` before REPLICAOF, during the sync, and 1 s after.
  */
-export async function latencyDuringSync(kind: Kind, keys: number, baselineMs: number): Promise<LatencyRun> {
-  const master = await startNode(kind, commonConfig({ 'repl-diskless-sync': 'yes' }));
+export async function latencyDuringSync(kind: Kind, keys: number, baselineMs: number, profDir?: string, onMasterLog?: (log: string) => void): Promise<LatencyRun> {
+  const master = await startNode(kind, commonConfig({ 'repl-diskless-sync': 'yes' }), profDir);
   const replica = await startNode(kind, commonConfig());
   const { RawClient } = await import('@replikit/test-utils');
   const probe = await RawClient.connect(master.port);
@@ -107,6 +107,7 @@ export async function latencyDuringSync(kind: Kind, keys: number, baselineMs: nu
     const base = samples.filter(([t]) => t < 0).map(([, r]) => r);
     const during = samples.filter(([t]) => t >= 0 && t <= syncMs).map(([, r]) => r);
     const forkUsec = kind === 'redis' ? Number((await info(master, 'stats')).get('latest_fork_usec')) : 0;
+    onMasterLog?.(master.log());
     return { kind, keys, samples, syncMs, baseline: summary(base), during: summary(during), duringRtts: during, forkUsec, loadOps };
   } finally {
     probing = false;
