@@ -10,6 +10,7 @@
 import type { RespValue } from '@replikit/resp';
 import type { KeySpec } from './commands/meta-docs';
 import type { ScanCursors } from './util/scan-cursor';
+import type { StreamNodeLimits } from './types/stream-value';
 
 export type { KeySpec };
 
@@ -143,6 +144,8 @@ export interface CommandContext {
   readonly lazyfreeLazyExpire: boolean;
   /** proto-max-bulk-len (SETRANGE/APPEND limit), 512 MiB by default */
   readonly protoMaxBulkLen: number;
+  /** stream-node-max-bytes / stream-node-max-entries: when XADD opens a new stream node */
+  readonly streamNodeLimits: StreamNodeLimits;
   /** SCAN/HSCAN/SSCAN/ZSCAN cursor registry */
   readonly scanCursors: ScanCursors;
   /** SELECT: switches the session's database (index already validated by the caller) */

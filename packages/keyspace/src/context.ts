@@ -9,6 +9,7 @@ import { type DbHost, DbImpl, type KeyspaceStatsCounters } from './db';
 import { type KeyspaceEventListener, NOTIFY_EXPIRED } from './notify';
 import type { DbStore, StorageAdapter } from './storage/adapter';
 import type { ScanCursors } from './util/scan-cursor';
+import type { StreamNodeLimits } from './types/stream-value';
 
 /** One command to send to replicas, in database `db`. */
 export interface PropagatedCommand {
@@ -32,6 +33,7 @@ export interface ContextConfig {
   lazyfreeLazyUserDel: boolean;
   lazyfreeLazyExpire: boolean;
   protoMaxBulkLen: number;
+  streamNodeLimits: StreamNodeLimits;
 }
 
 const NO_OPS = Object.freeze([]) as unknown as PropagatedCommand[];
@@ -89,6 +91,9 @@ export class ExecContext implements CommandContext, DbHost {
   }
   get lazyfreeLazyExpire(): boolean {
     return this.config.lazyfreeLazyExpire;
+  }
+  get streamNodeLimits(): StreamNodeLimits {
+    return this.config.streamNodeLimits;
   }
   get protoMaxBulkLen(): number {
     return this.config.protoMaxBulkLen;

@@ -17,6 +17,10 @@ export interface KeyspaceOptions {
   lazyfreeLazyUserDel?: boolean;
   /** `lazyfree-lazy-expire`: expiry deletions propagate UNLINK @default false */
   lazyfreeLazyExpire?: boolean;
+  /** `stream-node-max-bytes`: a stream node's listpack bytes before XADD opens a new one (0: no limit) @default 4096 */
+  streamNodeMaxBytes?: number;
+  /** `stream-node-max-entries`: entries of a stream node before XADD opens a new one (0: no limit) @default 100 */
+  streamNodeMaxEntries?: number;
   /** `proto-max-bulk-len` @default 536870912 */
   protoMaxBulkLen?: number;
   /** active expiry cycle tuning (`hz`) @default { hz: 10, budgetMs: 2 } */

@@ -26,6 +26,7 @@ import { MemoryStorageAdapter } from './storage/memory-adapter';
 import { type PlainValue, toPlain } from './types/plain';
 import { ScanCursors } from './util/scan-cursor';
 import type { DbInfo, ExecResult, KeyspaceCommits, KeyspaceOptions, KeyspaceRole, LoadOptions, PropagateListener, TransactionResult } from './keyspace-options';
+import { STREAM_NODE_LIMITS } from './types/stream-value';
 
 export type { DbInfo, ExecResult, KeyspaceCommits, KeyspaceOptions, KeyspaceRole, LoadOptions, PropagateListener, TransactionResult } from './keyspace-options';
 
@@ -70,6 +71,7 @@ export class Keyspace {
         lazyfreeLazyUserDel: options.lazyfreeLazyUserDel ?? false,
         lazyfreeLazyExpire: options.lazyfreeLazyExpire ?? false,
         protoMaxBulkLen: options.protoMaxBulkLen ?? DEFAULT_PROTO_MAX_BULK_LEN,
+        streamNodeLimits: { maxBytes: options.streamNodeMaxBytes ?? STREAM_NODE_LIMITS.maxBytes, maxEntries: options.streamNodeMaxEntries ?? STREAM_NODE_LIMITS.maxEntries },
       },
       this.adapter,
       new ScanCursors(DEFAULT_MAX_SCAN_CURSORS),
@@ -86,6 +88,13 @@ export class Keyspace {
   }
   set role(r: KeyspaceRole) {
     this.ctx.config.role = r;
+  }
+
+  /** `stream-node-max-bytes` / `stream-node-max-entries` at run time (CONFIG SET): streams' next nodes follow them. */
+  setStreamNodeLimits(limits: { maxBytes?: number; maxEntries?: number }): void {
+    const l = this.ctx.config.streamNodeLimits;
+    if (limits.maxBytes !== undefined) l.maxBytes = limits.maxBytes;
+    if (limits.maxEntries !== undefined) l.maxEntries = limits.maxEntries;
   }
 
   /**

@@ -217,6 +217,12 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   config.onChange((name, value) => {
     if (name === 'busy-reply-threshold') scripts.busyReplyThreshold = value as number;
   });
+  // stream-node-max-bytes / -entries: where XADD opens new stream nodes (and the default ~ trim LIMIT)
+  keyspace.setStreamNodeLimits({ maxBytes: config.getNumber('stream-node-max-bytes'), maxEntries: config.getNumber('stream-node-max-entries') });
+  config.onChange((name, value) => {
+    if (name === 'stream-node-max-bytes') keyspace.setStreamNodeLimits({ maxBytes: value as number });
+    else if (name === 'stream-node-max-entries') keyspace.setStreamNodeLimits({ maxEntries: value as number });
+  });
   for (const s of replicationCommands(replication)) server.registerCommand(s, true);
   for (const s of aofCommands(aof)) server.registerCommand(s, true);
 

@@ -28,9 +28,6 @@ const XSETID_SMALLER_THAN_TOP = errReply('The ID specified in XSETID is smaller 
 const XSETID_ADDED_TOO_SMALL = errReply('The entries_added specified in XSETID is smaller than the target stream length');
 const ENTRIES_ADDED_NEGATIVE = errReply('entries_added must be positive');
 
-/** stream-node-max-entries: the default approximate-trim LIMIT is 100 nodes' worth. */
-const NODE_MAX_ENTRIES = 100;
-
 interface TrimArgs {
   strategy: 'none' | 'maxlen' | 'minid';
   approx: boolean;
@@ -104,7 +101,7 @@ function parseAddOrTrim(ctx: CommandContext, argv: readonly BinaryString[], xadd
   if (ctx.fromMaster) a.limit = 0;
   else if (limitGiven) {
     if (!a.approx) return LIMIT_WITHOUT_APPROX;
-  } else a.limit = a.approx ? 100 * NODE_MAX_ENTRIES : 0;
+  } else a.limit = a.approx ? 100 * ctx.streamNodeLimits.maxEntries : 0; // 100 nodes' worth (stream-node-max-entries)
   return i;
 }
 
@@ -155,7 +152,7 @@ function xadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
     else id = incrId(s.lastId) as IdKey;
   }
   if (id <= s.lastId) return ID_TOO_SMALL;
-  if (!s.append(id, argv.slice(fieldPos))) return TOO_LARGE;
+  if (!s.append(id, argv.slice(fieldPos), ctx.streamNodeLimits)) return TOO_LARGE;
   const idStr = formatId(id);
   ctx.dirty();
   ctx.notify(NOTIFY_STREAM, 'xadd', key);

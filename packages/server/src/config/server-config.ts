@@ -42,7 +42,9 @@ function parseValue(spec: DirectiveSpec, args: readonly string[], current: Direc
       const min = spec.min ?? Number.MIN_SAFE_INTEGER;
       const max = spec.max ?? Number.MAX_SAFE_INTEGER;
       if (n < min && spec.clampMin) return min;
-      if (n < min || n > max) throw new ConfigValueError(spec.name, `argument must be between ${min} and ${max} inclusive`);
+      // the table's LLONG_MAX is Number.MAX_SAFE_INTEGER; Redis's message names the real bound
+      const maxText = max === Number.MAX_SAFE_INTEGER ? '9223372036854775807' : String(max);
+      if (n < min || n > max) throw new ConfigValueError(spec.name, `argument must be between ${min} and ${maxText} inclusive`);
       return n;
     }
     case 'enum': {
