@@ -5,7 +5,8 @@
  * keeps bench/scripts/run-all.mjs from running this file as a topic of its own.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { getFreePort, startRedisServer } from '@replikit/test-utils';
@@ -16,7 +17,13 @@ export interface BenchCase {
   name: string;
   /** prepares the server (before every measured run) */
   setup(port: number, requests: number): void;
+  /** redis-benchmark's arguments (options such as `-r` first, then the command) */
   argv: string[];
+  /**
+   * A load of its own instead of redis-benchmark (for commands whose arguments redis-benchmark
+   * cannot generate): ops/s. Both servers get the same load generator.
+   */
+  load?(port: number, pipeline: number, requests: number): Promise<number>;
 }
 
 export interface SideBySide {
@@ -37,6 +44,17 @@ export function cli(port: number, ...args: string[]): string {
   return r.stdout.trim();
 }
 
+/** A process's user + system CPU seconds (Linux /proc; 0 elsewhere). */
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
 function benchmark(port: number, pipeline: number, requests: number, argv: string[]): number {
   const r = spawnSync('redis-benchmark', ['-p', String(port), '-c', String(CLIENTS), '-n', String(requests), '-P', String(pipeline), '--csv', ...argv], {
     encoding: 'utf8',
@@ -50,14 +68,123 @@ function benchmark(port: number, pipeline: number, requests: number, argv: strin
   throw new Error(`no result from redis-benchmark: ${r.stdout}`);
 }
 
-const BUILT_CLI = path.join(__dirname, '..', '..', 'packages', 'server', 'bin', 'replikit-server.cjs');
-const BUILT = existsSync(path.join(__dirname, '..', '..', 'packages', 'server', 'dist', 'cli.js')) && !process.argv.includes('--from-source');
+/**
+ * A pipelined load of `requests` commands over CLIENTS connections, `pipeline` commands per round
+ * trip, from this process (the harness is idle meanwhile). `command()` returns one RESP-encoded
+ * command whose reply is a single line (an integer or a status); an error reply fails the run.
+ * Returns ops/s.
+ */
+export async function pipelinedLoad(port: number, pipeline: number, requests: number, command: () => string): Promise<number> {
+  const perClient = Math.ceil(requests / CLIENTS);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from(
+      { length: CLIENTS },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const sock = net.connect(port, '127.0.0.1');
+          sock.setNoDelay(true);
+          let left = perClient;
+          let pending = 0;
+          let lineStart = true;
+          const send = (): void => {
+            const n = Math.min(pipeline, left);
+            let batch = '';
+            for (let i = 0; i < n; i++) batch += command();
+            left -= n;
+            pending = n;
+            sock.write(batch, 'latin1');
+          };
+          sock.on('connect', send);
+          sock.on('data', (chunk: Buffer) => {
+            for (let i = 0; i < chunk.length; i++) {
+              const b = chunk[i];
+              if (lineStart && b === 0x2d) {
+                sock.destroy();
+                reject(new Error(`error reply: ${chunk.toString('latin1', i, Math.min(chunk.length, i + 200))}`));
+                return;
+              }
+              lineStart = b === 0x0a;
+              if (b === 0x0a && --pending === 0) {
+                if (left > 0) send();
+                else {
+                  sock.end();
+                  resolve();
+                }
+              }
+            }
+          });
+          sock.on('error', reject);
+        }),
+    ),
+  );
+  return (perClient * CLIENTS) / ((performance.now() - t0) / 1000);
+}
+
+/** One command in RESP, for `pipelinedLoad`. */
+export function respCommand(...args: string[]): string {
+  let s = `*${args.length}\r\n`;
+  for (const a of args) s += `$${a.length}\r\n${a}\r\n`;
+  return s;
+}
+
+const ROOT = path.join(__dirname, '..', '..');
+const BUILT_CLI = path.join(ROOT, 'packages', 'server', 'bin', 'replikit-server.cjs');
+const FRESH = process.argv.includes('--fresh-build');
+const BUILT = existsSync(path.join(ROOT, 'packages', 'server', 'dist', 'cli.js')) && !process.argv.includes('--from-source') && !FRESH;
+
+/**
+ * `--fresh-build`: bundles replikit-server from this tree's sources (every @replikit package from
+ * its src, as tsup would bundle the CLI) into a temporary directory, so the run measures the code
+ * as it is now without rebuilding the packages' dist directories other work may be using.
+ */
+async function freshBundle(): Promise<string> {
+  const tsupDir = path.dirname(require.resolve('tsup/package.json', { paths: [ROOT] }));
+  const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-'));
+  const out = path.join(dir, 'cli.js');
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: ['packages/server/src/cli.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['fengari', 'fengari/*', 'lmdb', 'eventemitter3'],
+    outfile: out,
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'workspace-sources',
+        setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string }) => { path: string }): void }) {
+          b.onResolve({ filter: /^@replikit\// }, (a) => {
+            const m = /^@replikit\/([^/]+)(?:\/(.+))?$/.exec(a.path) as RegExpExecArray;
+            return { path: path.join(ROOT, 'packages', m[1] as string, 'src', `${m[2] ?? 'index'}.ts`) };
+          });
+        },
+      },
+    ],
+  });
+  const launcher = path.join(dir, 'run.cjs');
+  writeFileSync(launcher, `require(${JSON.stringify(out)}).main(process.argv.slice(2));\n`);
+  return launcher;
+}
+
+let freshLauncher: string | undefined;
+
+function serverDescription(): string {
+  if (FRESH) return 'bundled from this tree\'s sources by the script (`--fresh-build`, esbuild, as the CLI build)';
+  return BUILT ? 'from the build (`packages/server/bin/replikit-server.cjs`)' : 'from source through tsx';
+}
 
 async function startReplikit(script: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await getFreePort();
   const serverArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning'];
-  const argv = BUILT ? [BUILT_CLI, ...serverArgs] : ['--import', 'tsx', script, '--serve', ...serverArgs];
-  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (FRESH) freshLauncher ??= await freshBundle();
+  const argv = FRESH ? [freshLauncher as string, ...serverArgs] : BUILT ? [BUILT_CLI, ...serverArgs] : ['--import', 'tsx', script, '--serve', ...serverArgs];
+  // a fresh bundle's externals (fengari, lmdb, eventemitter3) resolve from the server package
+  const env = FRESH ? { ...process.env, NODE_PATH: [path.join(ROOT, 'packages', 'server', 'node_modules'), path.join(ROOT, 'node_modules')].join(path.delimiter) } : process.env;
+  const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'], env });
   for (let i = 0; i < 100; i++) {
     const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
     if (r.stdout.trim() === 'PONG') return { port, child };
@@ -77,27 +204,37 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   const reps = argNumber('--reps', 2);
   const redis = await startRedisServer();
   const ours = await startReplikit(b.script);
-  const rows: Array<{ pipeline: number; name: string; redis: number; replikit: number }> = [];
+  const rows: Array<{ pipeline: number; name: string; redis: number; replikit: number; redisCpu: number; replikitCpu: number }> = [];
+  const loadAtStart = os.loadavg();
+  const oursPid = ours.child.pid as number;
+  /** one measured run: ops/s, and the server's CPU time per op (user + system, its GC threads included) */
+  const measure = async (c: BenchCase, port: number, pid: number, pipeline: number): Promise<{ ops: number; cpu: number }> => {
+    c.setup(port, requests);
+    const t0 = cpuSeconds(pid);
+    const ops = c.load ? await c.load(port, pipeline, requests) : benchmark(port, pipeline, requests, c.argv);
+    return { ops, cpu: ((cpuSeconds(pid) - t0) / requests) * 1e6 };
+  };
   try {
     // an unrecorded warm-up per server: V8 compiles replikit's hot paths during the first requests
     for (const c of b.cases) {
       for (const port of [redis.port, ours.port]) {
         c.setup(port, 20000);
-        benchmark(port, 16, 20000, c.argv);
+        if (c.load) await c.load(port, 16, 20000);
+        else benchmark(port, 16, 20000, c.argv);
       }
     }
     for (const pipeline of [1, 16]) {
       for (const c of b.cases) {
-        let theirs = 0;
-        let mine = 0;
+        let theirs = { ops: 0, cpu: 0 };
+        let mine = { ops: 0, cpu: 0 };
         // alternating servers, best of `reps`: other load on the machine hits both alike
         for (let rep = 0; rep < reps; rep++) {
-          c.setup(redis.port, requests);
-          theirs = Math.max(theirs, benchmark(redis.port, pipeline, requests, c.argv));
-          c.setup(ours.port, requests);
-          mine = Math.max(mine, benchmark(ours.port, pipeline, requests, c.argv));
+          const r = await measure(c, redis.port, redis.pid, pipeline);
+          if (r.ops > theirs.ops) theirs = r;
+          const m = await measure(c, ours.port, oursPid, pipeline);
+          if (m.ops > mine.ops) mine = m;
         }
-        rows.push({ pipeline, name: c.name, redis: theirs, replikit: mine });
+        rows.push({ pipeline, name: c.name, redis: theirs.ops, replikit: mine.ops, redisCpu: theirs.cpu, replikitCpu: mine.cpu });
       }
     }
   } finally {
@@ -112,12 +249,16 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   lines.push(`- node ${process.version}, redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}`);
   lines.push(`- date: ${new Date().toISOString()}`);
   lines.push(`- \`redis-benchmark -c ${CLIENTS} -n ${requests} -P <1|16> <command>\`; ${b.describeCases(requests)}`);
-  lines.push(`- replikit-server ${BUILT ? 'from the build (`packages/server/bin/replikit-server.cjs`)' : 'from source through tsx'}; load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')} (other jobs share this machine)`);
+  const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
+  lines.push(`- replikit-server ${serverDescription()}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())} (other jobs share this machine)`);
+  lines.push('- server CPU us/op: the server process\'s user + system time over the measured run divided by the requests (from /proc; robust against other load, includes V8\'s GC threads)');
   lines.push(`- alternating between the servers, best of ${reps} runs per server; one unrecorded warm-up per server and command first`);
   lines.push('');
-  lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio |');
-  lines.push('|---|---:|---:|---:|---:|');
-  for (const r of rows) lines.push(`| ${r.name} | ${r.pipeline} | ${r.redis.toFixed(0)} | ${r.replikit.toFixed(0)} | ${(r.replikit / r.redis).toFixed(2)}x |`);
+  lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio | redis-server CPU us/op | replikit-server CPU us/op |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    lines.push(`| ${r.name} | ${r.pipeline} | ${r.redis.toFixed(0)} | ${r.replikit.toFixed(0)} | ${(r.replikit / r.redis).toFixed(2)}x | ${r.redisCpu.toFixed(2)} | ${r.replikitCpu.toFixed(2)} |`);
+  }
   const min = Math.min(...rows.map((r) => r.replikit / r.redis));
   lines.push('');
   lines.push(`Lowest ratio ${min.toFixed(2)}x (target >= 0.5x each: ${min >= 0.5 ? 'met' : 'not met'}).`);

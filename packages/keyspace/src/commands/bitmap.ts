@@ -4,10 +4,11 @@
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { isError, readString } from '../command-helpers';
+import { isError, readString, writeString } from '../command-helpers';
 import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
 import { parseInt64 } from '../util/int64';
-import { bitOffsetArg, bitpos, bitTarget, popcount, popcountByte, storeBits } from './bitmap-common';
+import { cachedImage, imageOf } from './bitmap-bytes';
+import { bitOffsetArg, bitpos, popcount, popcountByte, storeBits } from './bitmap-common';
 import { bitfieldCommands } from './bitfield';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
@@ -23,22 +24,32 @@ function llArg(s: BinaryString): number | ErrorReply {
   return typeof v === 'bigint' ? Number(v) : v;
 }
 
-/** SETBIT key offset 0|1: the old bit; creates or zero-pads the key. */
+/**
+ * SETBIT key offset 0|1: the old bit; creates or zero-pads the key. The bytes are edited through
+ * the value's byte image (bitmap-bytes.ts), so a bit write does not copy the whole bitmap.
+ */
 function setbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const offset = bitOffsetArg(ctx, argv[2]);
   if (isError(offset)) return offset;
   const on = parseInt64(argv[3]);
   if (on !== 0 && on !== 1) return BIT_VALUE_ERR;
   const key = argv[1];
-  const t = bitTarget(ctx, key, offset);
-  if (isError(t)) return t;
+  const o = writeString(ctx.db, key);
+  if (o === WRONGTYPE) return WRONGTYPE;
+  const img = imageOf((o as BinaryString | undefined) ?? '');
   const byte = Math.floor(offset / 8);
+  let grown = o === undefined;
+  if (img.length <= byte) {
+    img.ensure(byte + 1);
+    grown = true;
+  }
   const shift = 7 - (offset % 8);
-  const old = t.value.charCodeAt(byte);
+  const old = img.bytes[byte];
   const was = (old >> shift) & 1;
-  if (t.grown || was !== on) {
-    const nb = (old & ~(1 << shift)) | (on << shift);
-    storeBits(ctx, key, t.value.slice(0, byte) + String.fromCharCode(nb) + t.value.slice(byte + 1));
+  if (grown || was !== on) {
+    img.bytes[byte] = (old & ~(1 << shift)) | (on << shift);
+    img.touched(byte, byte);
+    storeBits(ctx, key, img.commit());
     ctx.notify(NOTIFY_STRING, 'setbit', key);
     ctx.dirty();
   } else {
@@ -58,7 +69,9 @@ function getbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const str = s as BinaryString;
   const byte = Math.floor(offset / 8);
   if (byte >= str.length) return 0;
-  return (str.charCodeAt(byte) >> (7 - (offset % 8))) & 1;
+  // a bitmap SETBIT just built is a rope of pieces: its image answers without flattening it
+  const img = cachedImage(str);
+  return ((img === undefined ? str.charCodeAt(byte) : img.bytes[byte]) >> (7 - (offset % 8))) & 1;
 }
 
 /** The byte range and edge masks of a BITCOUNT/BITPOS range in BYTE or BIT units. */

@@ -7,7 +7,8 @@ import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec, StoredValue } from '../command-api';
 import { OK_REPLY } from '../command-helpers';
 import { WRONGTYPE } from '../reply-errors';
-import { HLL_DENSE, HLL_HDR_SIZE, HLL_REGISTERS, createHll, denseGet, denseSet, estimate, histogram, hllPatLen, invalidateCache, isValidHll, mergeInto, sparseSet, sparseToDense } from '../types/hll';
+import { HLL_DENSE, HLL_HDR_SIZE, HLL_REGISTERS, createHll, denseGet, denseSet, estimate, histogram, hllPatLenOf, invalidateCache, isValidHll, lastPatIndex, mergeInto, sparseSet, sparseToDense } from '../types/hll';
+import { type ByteImage, imageOf } from './bitmap-bytes';
 import { NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
 
@@ -30,48 +31,72 @@ function storeHll(ctx: CommandContext, key: BinaryString, h: Uint8Array): void {
   ctx.db.setStringEncoding(key, 'raw');
 }
 
-/** hllAdd for one element: the new bytes and 1/0/-1. */
-function addElement(h: Uint8Array, ele: BinaryString): { bytes: Uint8Array; result: 1 | 0 | -1 } {
-  const [index, count] = hllPatLen(bytesOf(ele));
+/**
+ * hllAdd for one element on the image's bytes: 1 changed / 0 unchanged / -1 corrupt. Dense
+ * registers are edited in place; a sparse edit builds new bytes, which replace the image's.
+ */
+function addElement(img: ByteImage, ele: BinaryString): 1 | 0 | -1 {
+  const count = hllPatLenOf(ele);
+  const index = lastPatIndex();
+  const h = img.view();
   if (h[4] === HLL_DENSE) {
-    if (denseGet(h, HLL_HDR_SIZE, index) >= count) return { bytes: h, result: 0 };
+    if (denseGet(h, HLL_HDR_SIZE, index) >= count) return 0;
     denseSet(h, HLL_HDR_SIZE, index, count);
-    return { bytes: h, result: 1 };
+    const byte = HLL_HDR_SIZE + ((index * 6) >> 3);
+    img.touched(byte, byte + 1);
+    return 1;
   }
-  return sparseSet(h, index, count);
+  const r = sparseSet(h, index, count);
+  if (r.bytes !== h) img.replace(r.bytes);
+  return r.result;
 }
 
-/** PFADD key [element ...]: 1 when a register changed (or the key was created). */
+/**
+ * PFADD key [element ...]: 1 when a register changed (or the key was created). The value is
+ * edited through its byte image (bitmap-bytes.ts): a dense register write re-decodes one piece of
+ * the string, not all 12 KB, and an add that changes nothing stores nothing new.
+ */
 function pfadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const key = argv[1];
   const v = ctx.db.lookupWrite(key);
   let updated = 0;
-  let h: Uint8Array;
+  let img: ByteImage;
   if (v === undefined) {
-    h = createHll();
+    img = imageOf('');
+    img.replace(createHll());
     updated++;
   } else {
-    const r = hllOf(v);
-    if (r instanceof ErrorReply) return r;
-    h = r;
+    if (typeof v !== 'string') return WRONGTYPE;
+    img = imageOf(v);
+    if (!isValidHll(img.view())) return NOT_HLL;
   }
   for (let j = 2; j < argv.length; j++) {
-    const r = addElement(h, argv[j]);
-    h = r.bytes;
-    if (r.result === -1) {
+    const r = addElement(img, argv[j]);
+    if (r === -1) {
       // Redis edits the value in place: what was added before the corrupt opcode stays
-      storeHll(ctx, key, h);
+      storeImage(ctx, key, img);
       return CORRUPT;
     }
-    updated += r.result;
+    updated += r;
   }
-  if (updated) invalidateCache(h);
-  storeHll(ctx, key, h);
   if (updated) {
+    const h = img.view();
+    invalidateCache(h);
+    img.touched(15, 15);
+    storeImage(ctx, key, img);
     ctx.notify(NOTIFY_STRING, 'pfadd', key);
     ctx.dirty(updated);
+  } else {
+    // Redis unshares the string even when nothing changed: the value becomes raw encoded
+    ctx.db.setStringEncoding(key, 'raw');
   }
   return updated ? 1 : 0;
+}
+
+/** Stores an image's bytes in place of the old value: TTL kept, raw encoded. */
+function storeImage(ctx: CommandContext, key: BinaryString, img: ByteImage): void {
+  ctx.db.setValue(key, img.commit(), true);
+  ctx.db.setStringEncoding(key, 'raw');
 }
 
 /** PFCOUNT key [key ...] */

@@ -35,51 +35,99 @@ const valLen = (b: number) => (b & 3) + 1;
 const valOp = (val: number, len: number) => (((val - 1) << 2) | (len - 1) | 0x80) & 0xff;
 const xzeroOps = (len: number): number[] => [((len - 1) >> 8) | 0x40, (len - 1) & 0xff];
 
-// ---- MurmurHash64A (the 64-bit MurmurHash2 Redis uses, little-endian words), on BigInts ----
-const M = 0xc6a4a7935bd1e995n;
-const MASK64 = 0xffffffffffffffffn;
+// ---- MurmurHash64A (the 64-bit MurmurHash2 Redis uses, little-endian words) ----
+// 64-bit words as two uint32 halves: exact, and no BigInt allocation per element.
+const M_HI = 0xc6a4a793;
+const M_LO = 0x5bd1e995;
+let mulHi = 0;
+let mulLo = 0;
 
-export function murmurHash64A(key: Uint8Array, seed: number): bigint {
+/** (aHi:aLo * bHi:bLo) mod 2^64 into mulHi:mulLo. */
+function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
+  const a0 = aLo & 0xffff;
+  const a1 = aLo >>> 16;
+  const b0 = bLo & 0xffff;
+  const b1 = bLo >>> 16;
+  const mid = a0 * b1 + a1 * b0;
+  const low = a0 * b0 + (mid % 65536) * 65536;
+  mulLo = low >>> 0;
+  const carry = Math.floor(low / 4294967296);
+  mulHi = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
+}
+
+let hashHi = 0;
+let hashLo = 0;
+
+/** MurmurHash64A of a binary string's bytes into hashHi:hashLo. */
+function murmur64(key: string, seed: number): void {
   const len = key.length;
-  let h = (BigInt(seed) ^ ((BigInt(len) * M) & MASK64)) & MASK64;
+  mul64(0, len, M_HI, M_LO);
+  let hHi = mulHi;
+  let hLo = (mulLo ^ seed) >>> 0;
   const nblocks = len - (len & 7);
   for (let i = 0; i < nblocks; i += 8) {
-    let k = 0n;
-    for (let b = 7; b >= 0; b--) k = (k << 8n) | BigInt(key[i + b]);
-    k = (k * M) & MASK64;
-    k ^= k >> 47n;
-    k = (k * M) & MASK64;
-    h ^= k;
-    h = (h * M) & MASK64;
+    let kLo = (key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24)) >>> 0;
+    let kHi = (key.charCodeAt(i + 4) | (key.charCodeAt(i + 5) << 8) | (key.charCodeAt(i + 6) << 16) | (key.charCodeAt(i + 7) << 24)) >>> 0;
+    mul64(kHi, kLo, M_HI, M_LO);
+    kHi = mulHi;
+    kLo = (mulLo ^ (kHi >>> 15)) >>> 0;
+    mul64(kHi, kLo, M_HI, M_LO);
+    hHi = (hHi ^ mulHi) >>> 0;
+    hLo = (hLo ^ mulLo) >>> 0;
+    mul64(hHi, hLo, M_HI, M_LO);
+    hHi = mulHi;
+    hLo = mulLo;
   }
   const rem = len & 7;
   if (rem > 0) {
-    for (let b = rem - 1; b >= 0; b--) h ^= BigInt(key[nblocks + b]) << BigInt(8 * b);
-    h = (h * M) & MASK64;
+    for (let b = rem - 1; b >= 0; b--) {
+      const c = key.charCodeAt(nblocks + b);
+      if (b >= 4) hHi = (hHi ^ (c << (8 * (b - 4)))) >>> 0;
+      else hLo = (hLo ^ (c << (8 * b))) >>> 0;
+    }
+    mul64(hHi, hLo, M_HI, M_LO);
+    hHi = mulHi;
+    hLo = mulLo;
   }
-  h ^= h >> 47n;
-  h = (h * M) & MASK64;
-  h ^= h >> 47n;
-  return h;
+  hLo = (hLo ^ (hHi >>> 15)) >>> 0;
+  mul64(hHi, hLo, M_HI, M_LO);
+  hHi = mulHi;
+  hLo = (mulLo ^ (mulHi >>> 15)) >>> 0;
+  hashHi = hHi;
+  hashLo = hLo;
+}
+
+/** MurmurHash64A(key, seed) of a binary string, as an unsigned 64-bit bigint (tests, diagnostics). */
+export function murmurHash64A(key: string, seed: number): bigint {
+  murmur64(key, seed);
+  return (BigInt(hashHi) << 32n) | BigInt(hashLo);
+}
+
+let patIndex = 0;
+
+/**
+ * hllPatLen of a binary string: returns the run length of the 000..1 pattern (1..Q+1) and leaves
+ * the register index in `patIndex` (read it with `lastPatIndex()`), so the hot path allocates nothing.
+ */
+export function hllPatLenOf(ele: string): number {
+  murmur64(ele, 0xadc83b19);
+  patIndex = hashLo & (HLL_REGISTERS - 1);
+  // the hash shifted right by P, with bit Q set so the loop ends
+  const restLo = ((hashLo >>> HLL_P) | (hashHi << (32 - HLL_P))) >>> 0;
+  const restHi = (hashHi >>> HLL_P) | (1 << (HLL_Q - 32));
+  if (restLo !== 0) return 1 + (31 - Math.clz32(restLo & -restLo));
+  return 33 + (31 - Math.clz32(restHi & -restHi));
+}
+
+/** The register index of the last `hllPatLenOf` call. */
+export function lastPatIndex(): number {
+  return patIndex;
 }
 
 /** hllPatLen: [register index, run length of the 000..1 pattern (1..Q+1)]. */
-export function hllPatLen(ele: Uint8Array): [number, number] {
-  const hash = murmurHash64A(ele, 0xadc83b19);
-  const index = Number(hash & BigInt(HLL_REGISTERS - 1));
-  let rest = (hash >> BigInt(HLL_P)) | (1n << BigInt(HLL_Q));
-  let count = 1;
-  let low = Number(rest & 0xffffffffn);
-  while (low === 0) {
-    count += 32;
-    rest >>= 32n;
-    low = Number(rest & 0xffffffffn);
-  }
-  while ((low & 1) === 0) {
-    count++;
-    low >>>= 1;
-  }
-  return [index, count];
+export function hllPatLen(ele: string): [number, number] {
+  const count = hllPatLenOf(ele);
+  return [patIndex, count];
 }
 
 // ---- dense registers ----

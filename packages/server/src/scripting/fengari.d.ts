@@ -118,6 +118,7 @@ declare module 'fengari/src/lobject.js' {
   const lobject: {
     luaO_str2num(s: Uint8Array, o: { setivalue(n: number): void; setfltvalue(n: number): void; ttisinteger(): boolean; value: number }): number;
     luaO_tostring(L: unknown, obj: { ttisinteger(): boolean; value: number; setsvalue(v: unknown): void }): void;
+    pushsvalue2s(L: unknown, ts: unknown): void;
   };
   export default lobject;
 }

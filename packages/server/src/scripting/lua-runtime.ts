@@ -55,6 +55,7 @@ function patchNumberModel(): void {
 /** A binary (latin1) string as a Lua string: one byte per char code. */
 export function latin1ToLua(s: string): LuaString {
   const n = s.length;
+  if (n >= 64) return Buffer.from(s, 'latin1');
   const out = new Uint8Array(n);
   for (let i = 0; i < n; i++) out[i] = s.charCodeAt(i);
   return out;
@@ -70,10 +71,12 @@ export function luaToLatin1(u: LuaString): string {
   return Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('latin1');
 }
 
-/** Pushes a binary string. */
+/**
+ * Pushes a binary string. The fresh bytes are handed to the Lua string as they are
+ * (lua_pushlstring would copy them once more through a subarray).
+ */
 export function pushBinary(L: LuaState, s: string): void {
-  const u = latin1ToLua(s);
-  lua.lua_pushlstring(L, u, u.length);
+  lobject.pushsvalue2s(L, lstring.luaS_bless(L, latin1ToLua(s)));
 }
 
 /** Pushes bytes. */

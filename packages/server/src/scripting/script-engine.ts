@@ -14,6 +14,9 @@ import { openStruct } from './libs/struct';
 import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
+import { protectGlobals } from './lua-sandbox';
+import lobject from 'fengari/src/lobject.js';
+import lstring from 'fengari/src/lstring.js';
 
 /** Shebang flags (`#!lua flags=...`); a script without a shebang runs in EVAL compatibility mode. */
 export interface ScriptFlags {
@@ -78,6 +81,14 @@ interface ActiveScript {
   readonly mayYield: boolean;
 }
 
+const K_KEYS = latin1ToLua('KEYS');
+const K_ARGV = latin1ToLua('ARGV');
+
+/** Pushes a constant Lua string (Lua strings are immutable: one byte array serves every push). */
+function pushConstant(L: LuaState, b: Uint8Array): void {
+  lobject.pushsvalue2s(L, lstring.luaS_bless(L, b));
+}
+
 /** Lua instructions between two checks of the running time */
 const HOOK_COUNT = 10000;
 
@@ -100,6 +111,8 @@ export class LuaScriptEngine {
   private readonly functionWrapperRef: number;
   /** `busy-reply-threshold` (alias `lua-time-limit`) in ms; 0 never yields */
   busyReplyThreshold = 5000;
+  /** redis.log's sink (level 0 debug .. 3 warning): the server log, set by whoever owns one */
+  log: (level: number, message: string) => void;
   private calls = 0;
   private closed = false;
 
@@ -111,12 +124,15 @@ export class LuaScriptEngine {
       pushBinary(s, `internal error: ${e?.message ?? String(e)}`);
       return 1;
     });
-    this.handlerRef = installRedisApi(L, { current: () => this.running, log: options.log ?? (() => {}) }, (s) => {
+    this.log = options.log ?? (() => {});
+    this.handlerRef = installRedisApi(L, { current: () => this.running, log: (level, message) => this.log(level, message) }, (s) => {
       openCjson(s);
       openCmsgpack(s);
       openBit(s);
       openStruct(s);
     });
+    // Redis 7.0: the globals and every library table are read-only from here on
+    protectGlobals(L);
     const wrapper = latin1ToLua('local f, h = ... return xpcall(f, h)');
     lauxlib.luaL_loadbuffer(L, wrapper, wrapper.length, latin1ToLua('=redis_call'));
     this.wrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
@@ -196,10 +212,10 @@ export class LuaScriptEngine {
     const L = this.L;
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
     // rawset: KEYS and ARGV pass the globals' write guard
-    pushBinary(L, 'KEYS');
+    pushConstant(L, K_KEYS);
     this.pushArray(keys);
     lua.lua_rawset(L, -3);
-    pushBinary(L, 'ARGV');
+    pushConstant(L, K_ARGV);
     this.pushArray(args);
     lua.lua_rawset(L, -3);
     lua.lua_pop(L, 1);
