@@ -214,6 +214,9 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   // scripting: busy-reply-threshold (lua-time-limit) goes to the script engine
   const scripts = scriptEngineOf(server);
   scripts.busyReplyThreshold = config.getNumber('busy-reply-threshold');
+  // redis.log lines go to the server log at the script's level (serverLogRaw)
+  const LUA_LOG_LEVELS = ['debug', 'verbose', 'notice', 'warning'] as const;
+  scripts.log = (level, message) => logger.log(LUA_LOG_LEVELS[level] ?? 'warning', message);
   config.onChange((name, value) => {
     if (name === 'busy-reply-threshold') scripts.busyReplyThreshold = value as number;
   });

@@ -75,10 +75,13 @@ export class FunctionRegistry {
     lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.engine.errorHandlerRef);
     lua.lua_insert(L, top + 1);
     const status = lua.lua_pcall(L, 0, 0, top + 1);
-    // at run time the library's functions see the full redis API through the real globals
-    pushBinary(L, 'redis');
-    lua.lua_pushnil(L);
-    lua.lua_rawset(L, top);
+    // at run time the library's functions see the real globals (the full redis API) through the
+    // env's metatable, which during the load pointed at the load-time globals
+    lua.lua_getmetatable(L, top);
+    pushBinary(L, '__index');
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    lua.lua_rawset(L, -3);
+    lua.lua_pop(L, 1);
     const registered = this.pending;
     this.pending = undefined;
     if (status !== lua.LUA_OK) {
@@ -160,15 +163,34 @@ export class FunctionRegistry {
   }
 
   /** The library's globals: reads fall through to the real globals; `redis` is the load-time API. */
+  /**
+   * The library's globals: an empty table refusing stores, whose metatable's __index is, during
+   * the load, Redis's load-time globals (only `redis` with register_function, log and the version;
+   * any other name raises, `string` and `math` included), then the real globals.
+   */
   private pushLibraryEnv(L: LuaState): void {
     lua.lua_newtable(L);
     lua.lua_newtable(L);
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-    lua.lua_setfield(L, -2, latin1ToLua('__index'));
     setFunction(L, '__newindex', (s) => raise(s, 'Attempt to modify a readonly table'));
+    // the load-time globals
+    pushBinary(L, '__index');
+    lua.lua_newtable(L);
+    this.pushLoadRedis(L);
+    lua.lua_setfield(L, -2, latin1ToLua('redis'));
+    this.setMissingGlobalError(L);
+    lua.lua_rawset(L, -3);
     lua.lua_setmetatable(L, -2);
-    // the load-time `redis`: register_function and log only, unknown names raise
-    pushBinary(L, 'redis');
+  }
+
+  /** A metatable raising Redis's error for a name that is not there, set on the table on top. */
+  private setMissingGlobalError(L: LuaState): void {
+    lua.lua_newtable(L);
+    setFunction(L, '__index', (s) => raise(s, `Script attempted to access nonexistent global variable '${toBinary(s, 2) ?? '?'}'`));
+    lua.lua_setmetatable(L, -2);
+  }
+
+  /** The load-time `redis`: register_function, log and the version only; unknown names raise. */
+  private pushLoadRedis(L: LuaState): void {
     lua.lua_newtable(L);
     setFunction(L, 'register_function', (s) => this.registerFunction(s));
     lua.lua_getglobal(L, latin1ToLua('redis'));
@@ -177,10 +199,7 @@ export class FunctionRegistry {
       lua.lua_setfield(L, -3, latin1ToLua(name));
     }
     lua.lua_pop(L, 1);
-    lua.lua_newtable(L);
-    setFunction(L, '__index', (s) => raise(s, `Script attempted to access nonexistent global variable '${toBinary(s, 2) ?? '?'}'`));
-    lua.lua_setmetatable(L, -2);
-    lua.lua_rawset(L, -3);
+    this.setMissingGlobalError(L);
   }
 
   private registerFunction(L: LuaState): number {

@@ -1,0 +1,87 @@
+/**
+ * Redis 7.0's read-only Lua globals. Redis's Lua has a `readonly` flag on tables: the globals
+ * table, every table reachable from it (string, math, redis, cjson ...) and their metatables get
+ * it once the API is installed, and any store into such a table (an assignment, rawset,
+ * setmetatable) fails with "Attempt to modify a readonly table", positioned at the script's line
+ * when Lua code did it.
+ *
+ * Here the flag is a property on fengari's table objects, checked by a wrapper around the table
+ * store every assignment and lua_rawset go through. Stores made by the host outside any Lua call
+ * (KEYS and ARGV before a script runs, the API set-up) are not refused: the check applies only
+ * while a function runs on the state that writes.
+ */
+import { type LuaState, lua, to_luastring } from 'fengari';
+import ldebug from 'fengari/src/ldebug.js';
+import ltable from 'fengari/src/ltable.js';
+
+const READONLY_TEXT = to_luastring('Attempt to modify a readonly table');
+
+interface ProtectedTable {
+  readonly?: boolean;
+}
+
+interface CallState {
+  ci: unknown;
+  base_ci: unknown;
+}
+
+let installed = false;
+
+/** Wraps fengari's table store once per process: a store into a read-only table raises, as in Redis's Lua. */
+function installStoreCheck(): void {
+  if (installed) return;
+  installed = true;
+  const store = ltable.luaH_setfrom;
+  ltable.luaH_setfrom = (L, t, key, value) => {
+    if ((t as ProtectedTable).readonly === true && (L as CallState).ci !== (L as CallState).base_ci) ldebug.luaG_runerror(L, READONLY_TEXT);
+    store(L, t, key, value);
+  };
+}
+
+/** The table at `idx` as fengari's object (lua_topointer returns it for tables). */
+function tableAt(L: LuaState, idx: number): ProtectedTable {
+  return (lua as unknown as { lua_topointer(L: LuaState, i: number): ProtectedTable }).lua_topointer(L, idx);
+}
+
+/** luaSetTableProtectionRecursively: the table on top of the stack, its tables and metatables. */
+function protectRecursively(L: LuaState): void {
+  const t = tableAt(L, -1);
+  if (t.readonly === true) return;
+  t.readonly = true;
+  lua.lua_pushnil(L);
+  while (lua.lua_next(L, -2)) {
+    if (lua.lua_istable(L, -1)) protectRecursively(L);
+    lua.lua_pop(L, 1);
+  }
+  if (lua.lua_getmetatable(L, -1)) {
+    protectRecursively(L);
+    lua.lua_pop(L, 1);
+  }
+}
+
+/**
+ * Makes the globals of `L` read-only as Redis 7.0 does after registering its API. `setmetatable`
+ * is wrapped to refuse read-only tables (fengari's changes the metatable without a table store).
+ */
+export function protectGlobals(L: LuaState): void {
+  installStoreCheck();
+  lua.lua_getglobal(L, to_luastring('setmetatable'));
+  const original = lua.lua_tocfunction(L, -1);
+  lua.lua_pop(L, 1);
+  if (original !== null) {
+    lua.lua_pushcfunction(L, (s: LuaState) => {
+      if (lua.lua_istable(s, 1) && tableAt(s, 1).readonly === true) ldebug.luaG_runerror(s, READONLY_TEXT);
+      return original(s);
+    });
+    lua.lua_setglobal(L, to_luastring('setmetatable'));
+  }
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+  protectRecursively(L);
+  lua.lua_pop(L, 1);
+}
+
+/** Marks the table on top of the stack read-only (and what it reaches), like protectGlobals. */
+export function protectTable(L: LuaState): void {
+  installStoreCheck();
+  protectRecursively(L);
+}
