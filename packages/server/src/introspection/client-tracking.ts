@@ -25,6 +25,8 @@ const CHANNEL = '__redis__:invalidate';
  * `invalidate` message to each interested client, after the reply of the command that modified it
  * (7.0's pending invalidations). RESP3 clients get a push; with REDIRECT the target gets it, as a
  * `__redis__:invalidate` Pub/Sub message when it speaks RESP2. A flush sends a null key list.
+ * `tracking-table-max-keys` bounds the key table: past it, keys are invalidated and forgotten
+ * (trackingLimitUsedSlots), oldest first where Redis picks them by a random walk.
  */
 export class ClientTracking {
   readonly clients = new Map<ServerClient, TrackingState>();
@@ -32,6 +34,10 @@ export class ClientTracking {
   private pending: Array<string | null> = [];
   private flushQueued = false;
   private subscribed = false;
+  /** tracking-table-max-keys (0: no limit) */
+  maxKeys = 1_000_000;
+  /** rounds that ended still over the limit: each one allows 100 more evictions (Redis's timeout_counter) */
+  private overLimitRounds = 0;
 
   constructor(private readonly rt: ServerRuntime) {}
 
@@ -74,6 +80,39 @@ export class ClientTracking {
       }
     }
     if (this.pending.length > 0) this.flush(client);
+    if (this.maxKeys > 0 && this.table.size > this.maxKeys) this.limitKeys(client);
+  }
+
+  /** Keys in the tracking table (INFO's tracking_total_keys). */
+  get totalKeys(): number {
+    return this.table.size;
+  }
+
+  /**
+   * trackingLimitUsedSlots: invalidates tracked keys until the table is back within
+   * tracking-table-max-keys, at most 100 x (rounds already over the limit + 1) keys per call. Redis
+   * runs it before each command; here it runs right after the command that went over, which puts
+   * the invalidations at the same place in a client's stream (between two of its replies).
+   */
+  private limitKeys(caller: ServerClient): void {
+    let effort = 100 * (this.overLimitRounds + 1);
+    const byId = new Map<number, ServerClient>();
+    for (const c of this.clients.keys()) byId.set(c.id, c);
+    for (const [key, ids] of this.table) {
+      if (effort-- <= 0) break;
+      this.table.delete(key);
+      for (const id of ids) {
+        const c = byId.get(id);
+        const st = c === undefined ? undefined : this.clients.get(c);
+        if (c === undefined || st === undefined || st.bcast || (st.noloop && c === caller)) continue;
+        this.send(c, st, [key]);
+      }
+      if (this.table.size <= this.maxKeys) {
+        this.overLimitRounds = 0;
+        return;
+      }
+    }
+    this.overLimitRounds++;
   }
 
   private modified(key: string | null): void {

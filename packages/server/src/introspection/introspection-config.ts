@@ -1,7 +1,7 @@
 import type { ServerConfig } from '../config/server-config';
 import { introspectionOf } from './introspection';
 
-/** Reads slowlog-*, latency-monitor-threshold and latency-tracking now and on every CONFIG SET. */
+/** Reads slowlog-*, latency-monitor-threshold, latency-tracking and tracking-table-max-keys now and on every CONFIG SET. */
 export function bindIntrospectionConfig(runtime: object, config: ServerConfig): () => void {
   const intro = introspectionOf(runtime);
   const apply = (name: string): void => {
@@ -19,8 +19,11 @@ export function bindIntrospectionConfig(runtime: object, config: ServerConfig): 
       case 'latency-tracking':
         intro.settings.latencyTracking = config.getBool(name);
         return;
+      case 'tracking-table-max-keys':
+        intro.tracking.maxKeys = config.getNumber(name);
+        return;
     }
   };
-  for (const n of ['slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'latency-tracking']) apply(n);
+  for (const n of ['slowlog-log-slower-than', 'slowlog-max-len', 'latency-monitor-threshold', 'latency-tracking', 'tracking-table-max-keys']) apply(n);
   return config.onChange((name) => apply(name));
 }
