@@ -292,3 +292,23 @@ describeRedis('COMMAND DOCS vs redis-server 7.0', () => {
     expect(differ).toEqual([]);
   });
 });
+
+describeRedis('COMMAND edge forms vs redis-server 7.0', () => {
+  const servers = redisAndReplikit();
+  const FORMS: string[][] = [
+    ['COMMAND', 'INFO', 'nosuch', 'get'], ['COMMAND', 'INFO', 'client|list'], ['COMMAND', 'INFO', 'CLIENT|LIST', 'Get'], ['COMMAND', 'INFO', 'get|x'], ['COMMAND', 'INFO', 'client|nosuch'],
+    ['COMMAND', 'DOCS', 'nosuch'], ['COMMAND', 'DOCS', 'client|kill'], ['COMMAND', 'DOCS', 'GET', 'nosuch', 'zadd'], ['COMMAND', 'DOCS', 'georadius'],
+    ['COMMAND', 'COUNT', 'x'], ['COMMAND', 'LIST', 'FILTERBY', 'nosuch', 'x'], ['COMMAND', 'LIST', 'x'], ['COMMAND', 'LIST', 'FILTERBY', 'PATTERN'],
+    ['COMMAND', 'GETKEYS'], ['COMMAND', 'GETKEYS', 'nosuch', 'a'], ['COMMAND', 'GETKEYS', 'ping', 'a'], ['COMMAND', 'GETKEYSANDFLAGS', 'get', 'a'], ['COMMAND', 'NOSUCH'],
+  ];
+
+  it('answers the same bytes in RESP2 and RESP3', async () => {
+    const run = (port: number, resp3: boolean) =>
+      withClient(port, resp3, async (c) => {
+        const out: string[] = [];
+        for (const argv of FORMS) out.push(`${argv.join(' ')} => ${await c.call(...argv)}`);
+        return out;
+      });
+    for (const resp3 of [false, true]) expect(await run(servers.rk.port, resp3)).toEqual(await run(servers.redis.port, resp3));
+  });
+});
