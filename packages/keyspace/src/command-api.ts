@@ -7,6 +7,7 @@
  * RESP decoder yields in `latin1` mode. Replies are `RespValue`s from @replikit/resp, where a plain
  * string is a bulk string.
  */
+import type { AccessClock } from './eviction/access-clock';
 import type { RespValue } from '@replikit/resp';
 import type { KeySpec } from './commands/meta-docs';
 import type { ScanCursors } from './util/scan-cursor';
@@ -138,6 +139,8 @@ export interface CommandContext {
   forcePropagation(): void;
   /** 'master' or 'replica' (see Db expiry rules) */
   readonly role: 'master' | 'replica';
+  /** the LRU/LFU access table while an LRU or LFU maxmemory policy is selected (OBJECT FREQ / IDLETIME) */
+  readonly accessClock?: AccessClock | null;
   /** lazyfree-lazy-user-del: GETDEL propagates UNLINK instead of DEL */
   readonly lazyfreeLazyUserDel: boolean;
   /** lazyfree-lazy-expire: expiry DELs (lazy, active, expire-in-the-past) propagate as UNLINK */

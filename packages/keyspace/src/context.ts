@@ -8,6 +8,8 @@ import type { CommandEntry } from './command-table';
 import { type DbHost, DbImpl, type KeyspaceStatsCounters } from './db';
 import { type KeyspaceEventListener, NOTIFY_EXPIRED } from './notify';
 import type { DbStore, StorageAdapter } from './storage/adapter';
+import type { AccessClock } from './eviction/access-clock';
+import { NOTOUCH_COMMANDS } from './eviction/notouch';
 import type { ScanCursors } from './util/scan-cursor';
 import type { StreamNodeLimits } from './types/stream-value';
 
@@ -72,6 +74,9 @@ export class ExecContext implements CommandContext, DbHost {
   /** keyspace notifications (notify-keyspace-events): null while nobody listens */
   eventListener: KeyspaceEventListener | null = null;
   keyMissEvents = true;
+  /** LRU/LFU access tracking (null while no such maxmemory policy); `access` is null for LOOKUP_NOTOUCH commands */
+  accessClock: AccessClock | null = null;
+  access: AccessClock | null = null;
   readonly dbs: DbImpl[] = [];
 
   constructor(
@@ -137,6 +142,10 @@ export class ExecContext implements CommandContext, DbHost {
     this.forced = false;
     this.countReads = cmd.countsReads;
     if (this.eventListener !== null) this.keyMissEvents = cmd.parent?.name !== 'object';
+    if (this.accessClock !== null) {
+      this.access = NOTOUCH_COMMANDS.has(cmd.fullName) ? null : this.accessClock;
+      this.accessClock.beginCommand();
+    }
     const start = this.touchedKeys.length;
     const reply = cmd.handler(this, argv);
     if (this.dirtyCount > 0) {

@@ -5,6 +5,7 @@
 import type { BinaryString, CollectionValue, Db, StoredValue } from './command-api';
 import { type KeyspaceEventListener, NOTIFY_KEY_MISS, NOTIFY_NEW } from './notify';
 import type { DbStore } from './storage/adapter';
+import type { AccessClock } from './eviction/access-clock';
 
 /** What a Db needs from the keyspace that owns it. */
 export interface DbHost {
@@ -32,6 +33,9 @@ export interface DbHost {
   readonly eventListener: KeyspaceEventListener | null;
   /** the current command raises `keymiss` on read misses (OBJECT does not: LOOKUP_NONOTIFY) */
   readonly keyMissEvents: boolean;
+  /** the LRU/LFU side table while a policy needs it, null for commands that must not touch (LOOKUP_NOTOUCH) */
+  readonly access: AccessClock | null;
+  readonly accessClock: AccessClock | null;
 }
 
 /**
@@ -80,6 +84,7 @@ export class DbImpl implements Db {
 
   lookupRead(key: BinaryString): StoredValue | undefined {
     const v = this.lookupReadNoStats(key);
+    if (v !== undefined && this.host.access !== null) this.host.access.touch(this.store, key, this.host.now);
     if (!this.host.countReads) return v;
     if (v === undefined) {
       this.host.stats.keyspaceMisses++;
@@ -120,6 +125,7 @@ export class DbImpl implements Db {
       }
       if (this.host.tracking) this.host.modified(this, key, true, v as CollectionValue);
     }
+    if (this.host.access !== null) this.host.access.touch(store, key, this.host.now);
     return v;
   }
 
@@ -129,6 +135,7 @@ export class DbImpl implements Db {
     // dbAdd's `new` event, before the command's own
     if (this.host.eventListener !== null && store.get(key) === undefined) this.host.eventListener(NOTIFY_NEW, 'new', this.index, key);
     store.set(key, value);
+    if (this.host.accessClock !== null) this.host.accessClock.stored(store, key, this.host.now);
     if (!keepTtl && store.expiresSize() !== 0) store.deleteExpire(key);
     if (this.stringEnc !== null) this.stringEnc.delete(key);
     // a collection may still be filled in by the command after it was stored: it goes back to the store too
@@ -150,6 +157,7 @@ export class DbImpl implements Db {
   rawDelete(key: BinaryString): boolean {
     if (this.observers !== null) this.cow(key);
     if (!this.store.delete(key)) return false;
+    if (this.host.accessClock !== null) this.host.accessClock.deleted(this.store, key);
     if (this.stringEnc !== null) this.stringEnc.delete(key);
     if (this.host.tracking) this.host.modified(this, key, false, null);
     return true;
@@ -220,6 +228,7 @@ export class DbImpl implements Db {
   /** Removes every key (FLUSHDB); snapshot observers keep the old contents through their pinned iterators. */
   clear(): void {
     this.observers = null;
+    if (this.host.accessClock !== null) this.host.accessClock.cleared(this.store);
     this.store.clear();
     this.stringEnc = null;
   }

@@ -39,6 +39,10 @@ export type {
 export { aclCategoriesOf } from './commands/meta';
 export type { Snapshot, SnapshotEntry, SnapshotBatchLimits } from './snapshot/snapshot';
 export type { ActiveExpireOptions } from './expiry/active-expire';
+export { KeyspaceEviction } from './eviction/keyspace-eviction';
+export type { EvictionScoreKind } from './eviction/keyspace-eviction';
+export { AccessClock, LFU_INIT_VAL, lfuLogIncr, lfuDecayed, estimateIdleMs } from './eviction/access-clock';
+export type { AccessPolicy, AccessClockOptions } from './eviction/access-clock';
 export type { StorageAdapter, StorageAdapterFactory, DbStore, PinnedIterator, PinnedEntry, ReplicationPosition, StorageCapabilities } from './storage/adapter';
 export { MemoryStorageAdapter, MemoryDbStore, createMemoryStorage } from './storage/memory-adapter';
 export { runStorageAdapterConformance } from './storage/conformance';

@@ -18,6 +18,7 @@ import {
 } from './defaults';
 import { DbIndexError, InvalidOptionError, KeyspaceClosedError } from './errors';
 import { ActiveExpire } from './expiry/active-expire';
+import { KeyspaceEviction } from './eviction/keyspace-eviction';
 import { loadKey } from './load-key';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-errors';
 import { PointInTimeSnapshot, type Snapshot } from './snapshot/snapshot';
@@ -46,6 +47,8 @@ export class Keyspace {
   private readonly adapter: StorageAdapter;
   private readonly clock: () => number;
   private readonly activeExpire: ActiveExpire;
+  /** maxmemory support: LRU/LFU access tracking, key sampling and evictions (propagated like expiry DELs) */
+  readonly eviction: KeyspaceEviction;
   private readonly propagateListeners: PropagateListener[] = [];
   private readonly snapshots = new Set<PointInTimeSnapshot>();
   private closed = false;
@@ -80,6 +83,7 @@ export class Keyspace {
       { dbs: this.ctx.dbs, runExpiry: (fn) => this.runExpiry(fn) },
       { hz: options.activeExpire?.hz ?? DEFAULT_HZ, budgetMs: options.activeExpire?.budgetMs ?? DEFAULT_ACTIVE_EXPIRE_BUDGET_MS },
     );
+    this.eviction = new KeyspaceEviction(this.ctx, this.clock, (ops) => {
   }
 
   /** 'master' expires keys (lazily and actively); 'replica' never deletes by time. */

@@ -19,7 +19,7 @@ import { Dispatcher } from './dispatch/dispatcher';
 import type { KeyspaceBridge } from './dispatch/keyspace-bridge';
 import { type PropagationSink, type ReplicationState, standaloneMasterState } from './dispatch/replication-state';
 import { MAX_CLIENTS } from './dispatch/reply-texts';
-import type { ServerRuntime } from './dispatch/server-runtime';
+import type { OomCheck, ServerRuntime } from './dispatch/server-runtime';
 import { ServerStats } from './dispatch/server-stats';
 import { type CommandFailedError, ServerListenError, ServerStateError } from './errors';
 import { PubSubHub } from './pubsub/pubsub-hub';
@@ -76,6 +76,8 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   readonly runId = randomBytes(20).toString('hex');
   replication: ReplicationState;
   diskErrorCheck: (() => ErrorReply | undefined) | undefined = undefined;
+  oomCheck: OomCheck | undefined = undefined;
+  preCommandOom = false;
   writeAckHold: ((client: ServerClient, reply: RespValue) => boolean) | undefined = undefined;
   /** runs before reply bytes are written to a socket (the AOF flush); see ConnectionHost.beforeReply */
   beforeReply: (() => void) | undefined = undefined;
@@ -152,6 +154,12 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
    */
   setDiskErrorCheck(check: (() => ErrorReply | undefined) | undefined): void {
     this.diskErrorCheck = check;
+  }
+
+  /** Installs the maxmemory check run before every command (see ServerRuntime.oomCheck); undefined removes it. */
+  setOomCheck(check: OomCheck | undefined): void {
+    this.oomCheck = check;
+    if (check === undefined) this.preCommandOom = false;
   }
 
   /** Installs the replication mode's reply hold (see ServerRuntime.writeAckHold); undefined removes it. */

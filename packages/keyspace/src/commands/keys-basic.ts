@@ -3,7 +3,7 @@ import { type RespValue, SimpleString } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec, Db, StoredValue } from '../command-api';
 import { OK_REPLY, rangeLongArg } from '../command-helpers';
 import { cloneValue } from '../db';
-import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SAME_OBJECT, SYNTAX_ERR, errReply } from '../reply-errors';
+import { objectFreq, objectIdletime } from '../eviction/object-access';
 import { isIntEncodable } from '../util/int64';
 import { NOTIFY_GENERIC } from '../notify';
 import { spec } from './meta';
@@ -159,19 +159,6 @@ function objectRefcount(ctx: CommandContext, argv: readonly BinaryString[]): Res
     if (n >= 0 && n < 10000) return 2147483647;
   }
   return 1;
-}
-
-const NO_LFU = errReply(
-  'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
-);
-
-function objectFreq(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
-  return ctx.db.lookupRead(argv[2]) === undefined ? null : NO_LFU;
-}
-
-/** Access times are not tracked: every existing key reports 0 (a documented deviation). */
-function objectIdletime(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
-  return ctx.db.lookupRead(argv[2]) === undefined ? null : 0;
 }
 
 const OBJECT_HELP = [

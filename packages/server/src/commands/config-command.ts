@@ -12,6 +12,7 @@ import type { ServerClient } from '../connection/server-client';
 import { type ServerCommandSpec, containerSpec, spec, type ServerCommandFlag } from '../dispatch/command-spec';
 import { SYNTAX } from '../dispatch/reply-texts';
 import { introspectionOf } from '../introspection/introspection';
+import { maxmemoryOf } from '../eviction/maxmemory';
 import { globMatch } from '@replikit/keyspace/internal';
 
 const FLAGS: readonly ServerCommandFlag[] = ['admin', 'noscript', 'loading', 'stale'];
@@ -133,6 +134,7 @@ export function configCommand(op: OperatorContext): ServerCommandSpec {
         ctx.runtime.stats.reset();
         ctx.runtime.keyspace.resetStats();
         introspectionOf(ctx.runtime).resetStats();
+        maxmemoryOf(ctx.runtime)?.resetStats();
         op.persistence.saves = 0;
         op.metrics.reset();
         return OK;

@@ -42,6 +42,7 @@ export interface DispatchObserver {
  * 2. authentication (NOAUTH), unless the command is `no-auth`
  * 3. `no-multi` commands inside MULTI
  * 3a. ACL permissions (NOPERM), logged in ACL LOG
+ * 3a'. maxmemory: performEvictions, then OOM for denyoom commands (any command inside MULTI)
  * 3b. MISCONF (persistence failing, `stop-writes-on-bgsave-error`), for writes and PING
  * 4. NOREPLICAS (master with min-replicas-to-write), for writes (and EXEC of queued writes)
  * 5. READONLY (replica with replica-read-only), for writes from normal clients
@@ -116,6 +117,10 @@ export class Dispatcher {
     if (rt.users.restricted) {
       const denied = rt.users.refusal(client, e, argv, multi !== undefined ? 'multi' : 'toplevel');
       if (denied !== undefined) return denied;
+    }
+    // 3a'. maxmemory: evict, then -OOM for denyoom commands (and anything queued in MULTI)
+    if (rt.oomCheck !== undefined) {
+      const oom = rt.oomCheck(client, e);
     }
     const isExec = e.fullname === 'exec';
     const isWrite = e.isWrite || (isExec && multi?.hasWrite === true);

@@ -13,6 +13,9 @@ import type { PropagatedCommand } from '@replikit/keyspace';
 import type { ReplicationState } from './replication-state';
 import type { ServerStats } from './server-stats';
 
+/** See ServerRuntime.oomCheck. */
+export type OomCheck = (client: ServerClient, entry: TableEntry) => ErrorReply | undefined;
+
 /**
  * The services every command handler can reach through `ctx.runtime`. The operator surface
  * (CONFIG, INFO, persistence) and the replication commands use the same object.
@@ -42,6 +45,12 @@ export interface ServerRuntime {
    * (`-MISCONF ...`), or undefined. Installed by the persistence layer with `setDiskErrorCheck`.
    */
   readonly diskErrorCheck: (() => ErrorReply | undefined) | undefined;
+   * The maxmemory step of processCommand (installed while `maxmemory` is set): evicts what the
+   * policy allows and returns `-OOM ...` when `entry` must be refused; it also records whether
+   * memory was still over the limit (`preCommandOom`, read by scripts at their first write).
+  readonly oomCheck?: OomCheck | undefined;
+  /** pre_command_oom_state: the last oomCheck found memory over the limit */
+  preCommandOom?: boolean;
   /**
    * The replication mode's hold (`replication-mode sync|semi-sync`): called after a client's
    * command (outside EXEC) that moved the replication offset, with its reply; true when the reply

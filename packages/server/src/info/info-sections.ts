@@ -14,6 +14,7 @@ import type { InfoField, ReplicationInfoProvider } from './replication-info';
 import type { AofPersistence } from '../persistence/aof/aof-persistence';
 import { aofInfoHead, aofInfoTail } from '../persistence/aof/aof-info';
 import { supervisionMode } from '../process/daemonize';
+import { maxmemoryOf } from '../eviction/maxmemory';
 
 /** Everything the INFO builders read. */
 export interface InfoSources {
@@ -112,7 +113,11 @@ export function clientsSection(s: InfoSources): InfoField[] {
 
 export function memorySection(s: InfoSources): InfoField[] {
   const m = process.memoryUsage();
-  const used = s.metrics.notePeak();
+  // while maxmemory is set, used_memory is the figure eviction compares with (baseline + dataset estimate)
+  const mm = maxmemoryOf(s.runtime);
+  const heapUsed = s.metrics.notePeak();
+  const used = mm?.accountingEnabled === true ? mm.used() : heapUsed;
+  if (used > s.metrics.memoryPeak) s.metrics.memoryPeak = used;
   const peak = s.metrics.memoryPeak;
   const startup = s.metrics.memoryStartup;
   const total = totalmem();
@@ -139,6 +144,7 @@ export function memorySection(s: InfoSources): InfoField[] {
     ['maxmemory_policy', s.config.getString('maxmemory-policy')],
     ['mem_fragmentation_ratio', (m.rss / Math.max(1, used)).toFixed(2)],
     ['mem_fragmentation_bytes', m.rss - used],
+    // the eviction figure never includes replica buffers or the backlog: nothing to subtract
     ['mem_not_counted_for_evict', 0],
     ['mem_replication_backlog', 0],
     ['mem_clients_slaves', 0],
@@ -205,10 +211,9 @@ export function statsSection(s: InfoSources): InfoField[] {
     ['expired_stale_perc', '0.00'],
     ['expired_time_cap_reached_count', 0],
     ['expire_cycle_cpu_milliseconds', 0],
-    ['evicted_keys', 0],
+    ...(maxmemoryOf(s.runtime)?.statsFields().slice(0, 1) ?? [['evicted_keys', 0] as const]),
     ['evicted_clients', 0],
-    ['total_eviction_exceeded_time', 0],
-    ['current_eviction_exceeded_time', 0],
+    ...(maxmemoryOf(s.runtime)?.statsFields().slice(1) ?? [['total_eviction_exceeded_time', 0] as const, ['current_eviction_exceeded_time', 0] as const]),
     ['keyspace_hits', ks.keyspaceHits],
     ['keyspace_misses', ks.keyspaceMisses],
     ['pubsub_channels', pubsub.channelCount],

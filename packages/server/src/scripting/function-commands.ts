@@ -7,6 +7,7 @@
 import { ErrorReply, MapReply, OK, type RespValue, SetReply, SimpleString } from '@replikit/resp';
 import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER } from '../dispatch/reply-texts';
+import { OOM } from '../eviction/oom-reply';
 import { functionDump, functionRestore } from './function-dump';
 import { existingFunctionRegistry, functionRegistryOf } from './function-library';
 import { continueSlowScript, KEYS_NEGATIVE, KEYS_TOO_MANY, parseNumKeys, RO_COMMAND, RO_REPLICA, ScriptRun, scriptEngineOf } from './script-commands';
@@ -31,7 +32,10 @@ function fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): RespV
     if (ro) return RO_COMMAND;
   }
   const engine = scriptEngineOf(rt);
+  const allowOom = fn.flags.includes('allow-oom');
+  if (!noWrites && !allowOom && rt.preCommandOom === true && rt.oomCheck !== undefined && client.kind !== 'master') return OOM;
   const run = new ScriptRun(rt, client, ro || noWrites);
+  run.allowOom = allowOom;
   const keys = argv.slice(3, 3 + numkeys) as string[];
   const args = argv.slice(3 + numkeys) as string[];
   const first = rt.propagateAsUnit(client, () => engine.runFunction(fn.ref, fn.name, keys, args, run, !ctx.inExec));

@@ -13,6 +13,7 @@ import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } 
 import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import { introspectionOf, markScriptClient } from '../introspection/introspection';
+import { OOM } from '../eviction/oom-reply';
 import type { ScriptCallContext } from './lua-redis-api';
 import { BUSY, type CachedScript, LuaScriptEngine } from './script-engine';
 
@@ -60,6 +61,8 @@ export class ScriptRun implements ScriptCallContext {
   replFlags = 3;
   /** a write command ran (SCRIPT KILL answers UNKILLABLE) */
   wrote = false;
+  /** shebang flag allow-oom: denyoom commands run even when the script started over maxmemory */
+  allowOom = false;
   private readonly client: ServerClient;
 
   constructor(
@@ -96,6 +99,8 @@ export class ScriptRun implements ScriptCallContext {
       const diskError = rt.diskErrorCheck?.();
       if (diskError !== undefined && this.caller.kind !== 'master') return diskError;
     }
+    // scriptVerifyOOM: over maxmemory at the script's start, denyoom commands fail until its first write
+    if (rt.preCommandOom === true && rt.oomCheck !== undefined && !this.allowOom && !this.wrote && this.caller.kind !== 'master' && spec.flags.includes('denyoom')) return OOM;
     const sc = this.client;
     sc.protocol = this.resp;
     if (found.isWrite) this.wrote = true;
@@ -151,7 +156,9 @@ function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolea
     if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && client.kind !== 'master') return RO_REPLICA;
     if (ro) return RO_COMMAND;
   }
+  if (!flags.compat && !flags.noWrites && !flags.allowOom && rt.preCommandOom === true && rt.oomCheck !== undefined && client.kind !== 'master') return OOM;
   const run = new ScriptRun(rt, client, ro || flags.noWrites);
+  run.allowOom = !flags.compat && flags.allowOom;
   const keys = argv.slice(3, 3 + numkeys) as string[];
   const args = argv.slice(3 + numkeys) as string[];
   const s = script;
