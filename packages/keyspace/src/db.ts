@@ -35,6 +35,7 @@ export interface DbHost {
   readonly keyMissEvents: boolean;
   /** the LRU/LFU side table while a policy needs it, null for commands that must not touch (LOOKUP_NOTOUCH) */
   readonly access: AccessClock | null;
+  /** the same table for every command (stores and deletes keep it in step) */
   readonly accessClock: AccessClock | null;
 }
 

@@ -84,6 +84,9 @@ export class Keyspace {
       { hz: options.activeExpire?.hz ?? DEFAULT_HZ, budgetMs: options.activeExpire?.budgetMs ?? DEFAULT_ACTIVE_EXPIRE_BUDGET_MS },
     );
     this.eviction = new KeyspaceEviction(this.ctx, this.clock, (ops) => {
+      if (this.autoCommit) this.adapter.commit!();
+      for (const l of this.propagateListeners) l(ops);
+    });
   }
 
   /** 'master' expires keys (lazily and actively); 'replica' never deletes by time. */

@@ -3,6 +3,7 @@ import { type RespValue, SimpleString } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec, Db, StoredValue } from '../command-api';
 import { OK_REPLY, rangeLongArg } from '../command-helpers';
 import { cloneValue } from '../db';
+import { DB_OUT_OF_RANGE, NO_SUCH_KEY, SAME_OBJECT, SYNTAX_ERR } from '../reply-errors';
 import { objectFreq, objectIdletime } from '../eviction/object-access';
 import { isIntEncodable } from '../util/int64';
 import { NOTIFY_GENERIC } from '../notify';

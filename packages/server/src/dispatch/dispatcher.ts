@@ -121,6 +121,7 @@ export class Dispatcher {
     // 3a'. maxmemory: evict, then -OOM for denyoom commands (and anything queued in MULTI)
     if (rt.oomCheck !== undefined) {
       const oom = rt.oomCheck(client, e);
+      if (oom !== undefined) return oom;
     }
     const isExec = e.fullname === 'exec';
     const isWrite = e.isWrite || (isExec && multi?.hasWrite === true);

@@ -6,7 +6,7 @@ import type { ClientRegistry } from '../connection/client-registry';
 import type { ServerClient } from '../connection/server-client';
 import type { ResolvedServerOptions } from '../defaults';
 import type { PubSubHub } from '../pubsub/pubsub-hub';
-import type { CommandTable } from './command-table';
+import type { CommandTable, TableEntry } from './command-table';
 import type { Dispatcher } from './dispatcher';
 import type { KeyspaceBridge } from './keyspace-bridge';
 import type { PropagatedCommand } from '@replikit/keyspace';
@@ -45,9 +45,11 @@ export interface ServerRuntime {
    * (`-MISCONF ...`), or undefined. Installed by the persistence layer with `setDiskErrorCheck`.
    */
   readonly diskErrorCheck: (() => ErrorReply | undefined) | undefined;
+  /**
    * The maxmemory step of processCommand (installed while `maxmemory` is set): evicts what the
    * policy allows and returns `-OOM ...` when `entry` must be refused; it also records whether
    * memory was still over the limit (`preCommandOom`, read by scripts at their first write).
+   */
   readonly oomCheck?: OomCheck | undefined;
   /** pre_command_oom_state: the last oomCheck found memory over the limit */
   preCommandOom?: boolean;

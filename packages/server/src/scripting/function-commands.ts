@@ -33,6 +33,7 @@ function fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): RespV
   }
   const engine = scriptEngineOf(rt);
   const allowOom = fn.flags.includes('allow-oom');
+  // a function that may write is denyoom unless allow-oom (fcallGetCommandFlags)
   if (!noWrites && !allowOom && rt.preCommandOom === true && rt.oomCheck !== undefined && client.kind !== 'master') return OOM;
   const run = new ScriptRun(rt, client, ro || noWrites);
   run.allowOom = allowOom;

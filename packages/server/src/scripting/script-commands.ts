@@ -156,6 +156,7 @@ function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolea
     if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && client.kind !== 'master') return RO_REPLICA;
     if (ro) return RO_COMMAND;
   }
+  // a shebang script that may write is denyoom unless allow-oom (evalGetCommandFlags)
   if (!flags.compat && !flags.noWrites && !flags.allowOom && rt.preCommandOom === true && rt.oomCheck !== undefined && client.kind !== 'master') return OOM;
   const run = new ScriptRun(rt, client, ro || flags.noWrites);
   run.allowOom = !flags.compat && flags.allowOom;
