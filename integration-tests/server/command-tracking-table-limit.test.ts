@@ -49,3 +49,45 @@ describeRedis('tracking-table-max-keys vs redis-server 7.0', () => {
     expect(mask(ours)).toEqual(mask(theirs));
   });
 });
+
+async function trackingInfo(port: number): Promise<string[]> {
+  const field = (info: string, name: string) => info.split('\r\n').find((l) => l.startsWith(`${name}:`)) ?? `${name}: missing`;
+  const read = async (c: ByteClient) => {
+    const info = (await c.call('INFO', 'everything')).toString();
+    return ['tracking_clients', 'tracking_total_keys', 'tracking_total_items', 'tracking_total_prefixes'].map((n) => field(info, n)).join(' ');
+  };
+  const all = await Promise.all([0, 1, 2, 3].map(() => ByteClient.connect(port)));
+  try {
+    const out: string[] = [];
+    const x = all[0] as ByteClient;
+    await x.call('FLUSHALL');
+    out.push(await read(x));
+    await x.call('HELLO', '3');
+    await x.call('CLIENT', 'TRACKING', 'on');
+    await (all[1] as ByteClient).call('HELLO', '3');
+    await (all[1] as ByteClient).call('CLIENT', 'TRACKING', 'on');
+    for (const k of ['k1', 'k2']) await x.call('GET', k);
+    await (all[1] as ByteClient).call('MGET', 'k2', 'k3');
+    out.push(await read(x));
+    await (all[2] as ByteClient).call('HELLO', '3');
+    await (all[2] as ByteClient).call('CLIENT', 'TRACKING', 'on', 'BCAST', 'PREFIX', 'a', 'PREFIX', 'b');
+    await (all[3] as ByteClient).call('HELLO', '3');
+    await (all[3] as ByteClient).call('CLIENT', 'TRACKING', 'on', 'BCAST');
+    out.push(await read(x));
+    await (all[1] as ByteClient).call('CLIENT', 'TRACKING', 'off');
+    out.push(await read(x));
+    return out;
+  } finally {
+    for (const cl of all) cl.close();
+  }
+}
+
+describeRedis('INFO tracking fields vs redis-server 7.0', () => {
+  const servers = redisAndReplikit();
+
+  it('tracking_clients and tracking_total_keys / items / prefixes are equal', async () => {
+    const theirs = await trackingInfo(servers.redis.port);
+    expect(theirs[1]).toContain('tracking_total_items:4');
+    expect(await trackingInfo(servers.rk.port)).toEqual(theirs);
+  });
+});

@@ -14,6 +14,7 @@ import type { InfoField, ReplicationInfoProvider } from './replication-info';
 import type { AofPersistence } from '../persistence/aof/aof-persistence';
 import { aofInfoHead, aofInfoTail } from '../persistence/aof/aof-info';
 import { supervisionMode } from '../process/daemonize';
+import { introspectionOf } from '../introspection/introspection';
 import { maxmemoryOf } from '../eviction/maxmemory';
 
 /** Everything the INFO builders read. */
@@ -106,7 +107,7 @@ export function clientsSection(s: InfoSources): InfoField[] {
     ['client_recent_max_input_buffer', maxIn],
     ['client_recent_max_output_buffer', maxOut],
     ['blocked_clients', clients.blockedCount()],
-    ['tracking_clients', 0],
+    ['tracking_clients', introspectionOf(s.runtime).tracking.infoCounts().clients],
     ['clients_in_timeout_table', 0],
   ];
 }
@@ -191,6 +192,7 @@ export function statsSection(s: InfoSources): InfoField[] {
   const m = s.metrics;
   const ks = s.keyspace.stats;
   const pubsub = s.runtime.pubsub;
+  const tracking = introspectionOf(s.runtime).tracking.infoCounts();
   return [
     ['total_connections_received', st.totalConnectionsReceived],
     ['total_commands_processed', st.totalCommandsProcessed],
@@ -229,9 +231,9 @@ export function statsSection(s: InfoSources): InfoField[] {
     ['active_defrag_key_misses', 0],
     ['total_active_defrag_time', 0],
     ['current_active_defrag_time', 0],
-    ['tracking_total_keys', 0],
-    ['tracking_total_items', 0],
-    ['tracking_total_prefixes', 0],
+    ['tracking_total_keys', tracking.keys],
+    ['tracking_total_items', tracking.items],
+    ['tracking_total_prefixes', tracking.prefixes],
     ['unexpected_error_replies', 0],
     ['total_error_replies', st.totalErrorReplies],
     ['dump_payload_sanitizations', 0],

@@ -83,9 +83,17 @@ export class ClientTracking {
     if (this.maxKeys > 0 && this.table.size > this.maxKeys) this.limitKeys(client);
   }
 
-  /** Keys in the tracking table (INFO's tracking_total_keys). */
-  get totalKeys(): number {
-    return this.table.size;
+  /** INFO's tracking_clients, tracking_total_keys / items / prefixes (a BCAST client without PREFIX has the empty one). */
+  infoCounts(): { clients: number; keys: number; items: number; prefixes: number } {
+    let items = 0;
+    for (const ids of this.table.values()) items += ids.size;
+    const prefixes = new Set<string>();
+    for (const st of this.clients.values()) {
+      if (!st.bcast) continue;
+      if (st.prefixes.length === 0) prefixes.add('');
+      for (const p of st.prefixes) prefixes.add(p);
+    }
+    return { clients: this.clients.size, keys: this.table.size, items, prefixes: prefixes.size };
   }
 
   /**
