@@ -4,12 +4,12 @@
  * (SAVE and restart, DEBUG RELOAD, each server loading the other's dump.rdb), in the AOF base,
  * and through full syncs both ways.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFunctionDumpPayload } from '@replikit/rdb';
+import { createFunctionDumpPayload, readRdbBuffer } from '@replikit/rdb';
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { client, linkUp, type StartedReplikit, startReplikit, waitFor } from '../replication/helpers';
+import { client, linkUp, redisCliAsync, type StartedReplikit, startReplikit, waitFor } from '../replication/helpers';
 import { ByteClient } from '../server/helpers';
 
 const run = hasRedis() ? describe : describe.skip;
@@ -283,6 +283,32 @@ run('functions through full syncs', () => {
     } finally {
       await replica?.stop();
       await master?.stop();
+    }
+  });
+
+  test('redis-cli --functions-rdb (rdb-filter-only functions) gets the libraries and no keys, like from redis-server', async () => {
+    let redis: RedisServerHandle | undefined;
+    let ours: StartedReplikit | undefined;
+    const dir = mkdtempSync(join(tmpdir(), 'replikit-fn-cli-'));
+    try {
+      redis = await startRedisServer();
+      ours = await startReplikit();
+      const got: Array<{ functions: string[]; keys: number }> = [];
+      for (const port of [redis.port, ours.port]) {
+        await raw(port, 'FUNCTION', 'LOAD', LIB);
+        await raw(port, 'SET', 'k', 'v');
+        const file = join(dir, `${port}.rdb`);
+        const r = await redisCliAsync(port, ['--functions-rdb', file]);
+        expect(r.code).toBe(0);
+        const rdb = readRdbBuffer(readFileSync(file));
+        got.push({ functions: rdb.functions.map((f) => f.toString('latin1')), keys: rdb.entries.length });
+      }
+      expect(got[0]).toEqual({ functions: [LIB], keys: 0 });
+      expect(got[1]).toEqual(got[0]);
+    } finally {
+      await ours?.stop();
+      await redis?.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

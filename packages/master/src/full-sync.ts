@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
-import { snapshotToRdbChunks } from '@replikit/keyspace-rdb';
+import { rdbFunctionSources, snapshotToRdbChunks } from '@replikit/keyspace-rdb';
 import { EOF_MARK_SIZE, RDB_FILE_CHUNK } from './defaults';
 import { MasterSyncFailedError } from './errors';
 import type { FullSyncInfo, FullSyncResult } from './events';
@@ -47,6 +47,12 @@ interface SyncJob {
 
 /** Flush the file every this many bytes of snapshot output. */
 const FILE_BATCH = 1024 * 1024;
+
+/** What a replica's snapshot holds: the dataset, or (rdb-filter-only) nothing or only the libraries. */
+function contentOf(l: { handshake: { rdbExcludeData: boolean; rdbIncludeFunctions?: boolean } }): 'data' | 'nothing' | 'functions' {
+  if (!l.handshake.rdbExcludeData) return 'data';
+  return l.handshake.rdbIncludeFunctions === true ? 'functions' : 'nothing';
+}
 
 export class FullSyncCoordinator {
   #waiting: ReplicaLink[] = [];
@@ -119,8 +125,8 @@ export class FullSyncCoordinator {
     const delayMs = opts.replDisklessSyncDelay * 1000;
     const max = opts.replDisklessSyncMaxReplicas;
     const anyDisk = this.#waiting.some((l) => !l.handshake.capaEof);
-    const first = this.#waiting[0].handshake.rdbExcludeData;
-    if (!opts.replDisklessSync || anyDisk || this.#waiting.some((l) => l.handshake.rdbExcludeData !== first) || delayMs === 0 || (max > 0 && this.#waiting.length >= max) || now - oldest >= delayMs) {
+    const first = contentOf(this.#waiting[0]);
+    if (!opts.replDisklessSync || anyDisk || this.#waiting.some((l) => contentOf(l) !== first) || delayMs === 0 || (max > 0 && this.#waiting.length >= max) || now - oldest >= delayMs) {
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = undefined;
       this.#start();
@@ -149,9 +155,10 @@ export class FullSyncCoordinator {
   #start(): void {
     const { opts, keyspace } = this.host;
     // one snapshot serves replicas asking for the same content: the dataset, or no keys (rdb-filter-only)
+    const content = contentOf(this.#waiting[0]);
     const excludeData = this.#waiting[0].handshake.rdbExcludeData;
-    const links = this.#waiting.filter((l) => !l.closing && l.handshake.rdbExcludeData === excludeData);
-    this.#waiting = this.#waiting.filter((l) => !l.closing && l.handshake.rdbExcludeData !== excludeData);
+    const links = this.#waiting.filter((l) => !l.closing && contentOf(l) === content);
+    this.#waiting = this.#waiting.filter((l) => !l.closing && contentOf(l) !== content);
     if (links.length === 0) return;
     const socket = (opts.replDisklessSync || excludeData) && links.every((l) => l.handshake.capaEof);
     const target = socket ? 'socket' : 'disk';
@@ -167,6 +174,8 @@ export class FullSyncCoordinator {
     let keys = 0;
     const chunks = snapshotToRdbChunks(source, snapshot, {
       replication: { streamDb, replId: replid, offset },
+      // a filtered snapshot carries the libraries only when asked (`rdb-filter-only functions`)
+      functions: excludeData ? (content === 'functions' ? rdbFunctionSources(keyspace) : []) : undefined,
       compress: opts.rdbCompression,
       checksum: opts.rdbChecksum,
       signal: job.abort.signal,

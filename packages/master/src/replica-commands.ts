@@ -115,8 +115,10 @@ export function replconfCommand(host: CommandHost, state: HandshakeState, argv: 
       if (filters === null) return new ErrorReply('ERR Missing rdb-filter-only values');
       // every part is filtered out unless included; "functions" is the only include filter
       state.rdbExcludeData = true;
+      state.rdbIncludeFunctions = false;
       for (const f of filters) {
         if (f.toLowerCase() !== 'functions') return new ErrorReply(`ERR Unsupported rdb-filter-only option: ${f}`);
+        state.rdbIncludeFunctions = true;
       }
     } else {
       return new ErrorReply(`ERR Unrecognized REPLCONF option: ${argv[j]}`);

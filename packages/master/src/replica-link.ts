@@ -23,8 +23,10 @@ export interface HandshakeState {
   capaPsync2: boolean;
   /** `REPLCONF rdb-only 1`: send the snapshot only, then close */
   rdbOnly: boolean;
-  /** `REPLCONF rdb-filter-only ...`: a snapshot without keys (this server has no functions to include) */
+  /** `REPLCONF rdb-filter-only ...`: a snapshot without keys */
   rdbExcludeData: boolean;
+  /** `rdb-filter-only functions`: that snapshot still carries the FUNCTION libraries */
+  rdbIncludeFunctions?: boolean;
   /** set once PSYNC/SYNC made this connection a replica */
   link: ReplicaLink | undefined;
 }
