@@ -4,11 +4,13 @@
  * (SAVE and restart, DEBUG RELOAD, each server loading the other's dump.rdb), in the AOF base,
  * and through full syncs both ways.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFunctionDumpPayload, readRdbBuffer } from '@replikit/rdb';
-import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
+import { createFunctionDumpPayload, readRdbBuffer, writeRdbToBuffer } from '@replikit/rdb';
+import { createServerFromConfig, loadConfigFromArgs, Logger } from '@replikit/server';
+import { findRedisServer, hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { client, linkUp, redisCliAsync, type StartedReplikit, startReplikit, waitFor } from '../replication/helpers';
 import { ByteClient } from '../server/helpers';
 
@@ -308,6 +310,35 @@ run('functions through full syncs', () => {
     } finally {
       await ours?.stop();
       await redis?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('an RDB whose library does not compile fails the startup load with the line redis-server logs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'replikit-fn-bad-'));
+    try {
+      writeFileSync(join(dir, 'dump.rdb'), writeRdbToBuffer([], { functions: [Buffer.from('#!lua name=bad\nreturn 1 +')] }));
+      const { config } = loadConfigFromArgs(['--port', '0', '--bind', '127.0.0.1', '--dir', dir, '--save', '']);
+      const logs: string[] = [];
+      const s = createServerFromConfig(config, { logger: new Logger({ sink: (l) => logs.push(l) }) });
+      let failure: { logLines?: readonly string[] } | undefined;
+      try {
+        await s.start();
+      } catch (err) {
+        failure = err as { logLines?: readonly string[] };
+      } finally {
+        await s.close();
+      }
+      expect(failure?.logLines?.[0]).toMatch(/^Failed loading library, Error compiling function: /);
+      // redis-server on the same file: the same line, then it gives up loading
+      const copy = mkdtempSync(join(tmpdir(), 'replikit-fn-bad-redis-'));
+      copyFileSync(join(dir, 'dump.rdb'), join(copy, 'dump.rdb'));
+      // it logs the error and exits by itself (no TCP port: a unix socket in the temp dir)
+      const r = spawnSync(findRedisServer() as string, ['--port', '0', '--unixsocket', join(copy, 'redis.sock'), '--dir', copy, '--save', ''], { encoding: 'utf8', timeout: 5000 });
+      rmSync(copy, { recursive: true, force: true });
+      const line = /Failed loading library, [^\n]*/.exec(`${r.stdout}${r.stderr}`)?.[0];
+      expect(line).toBe(failure?.logLines?.[0]);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
