@@ -151,6 +151,12 @@ export class StreamValue implements CollectionValue {
     }
     body += lpIntSize(same ? numfields + 3 : numfields * 2 + 4);
     node.body += body;
+    if (same) {
+      // the entry keeps the node's field-name strings (equal content, so no caller sees a change):
+      // the command's own copies die young instead of living as long as the entry
+      const f = fields as string[];
+      for (let i = 0; i < f.length; i += 2) f[i] = node.masterFields[i >> 1];
+    }
     node.entries.push({ id, fields, deleted: false });
     node.live++;
     this.length++;
