@@ -58,10 +58,20 @@ function writeCommand(out: Buffer, p: number, argv: readonly string[]): number {
  * contiguous range that a replica link sends with a single write (see ReplicaLink.queue). Bytes
  * of a slab are never overwritten: a full slab is left to the views that still hold it and a
  * new one is started.
+ *
+ * Two ways to use one: `encode` returns a view per batch (the replication stream, which hands
+ * each batch to the backlog and the links), or `append`/`appendBytes` + `take` (the AOF, which
+ * writes a turn's bytes at once): no view and no result object per batch, one view per slab
+ * at `take`. An encoder is used one way only.
  */
 export class StreamEncoder {
   #slab: Buffer = Buffer.allocUnsafeSlow(SLAB_SIZE);
   #pos = 0;
+  /** where the bytes not yet taken start in the current slab (append/take) */
+  #takeFrom = 0;
+  /** views of untaken bytes of slabs left behind since the last take */
+  #untaken: Buffer[] = [];
+  #untakenBytes = 0;
 
   /**
    * A master's writes as stream bytes (protocol.md §4.2): `SELECT d` before a command whose db
@@ -69,25 +79,60 @@ export class StreamEncoder {
    * latin1. Returns one read-only view, and the stream's db afterwards.
    */
   encode(commands: readonly PropagatedCommand[], streamDb: number): { chunk: Buffer; streamDb: number } {
-    let size = 0;
-    let db = streamDb;
-    for (let i = 0; i < commands.length; i++) {
-      const c = commands[i] as PropagatedCommand;
-      if (c.db !== db) {
-        size += selectChunk(c.db).length;
-        db = c.db;
-      }
-      size += commandSize(c.argv);
+    const start = this.#reserve(batchSize(commands, streamDb));
+    const db = this.#write(commands, streamDb, start);
+    // handed out at once: never part of a later take
+    this.#takeFrom = this.#pos;
+    return { chunk: this.#slab.subarray(start, this.#pos), streamDb: db };
+  }
+
+  /** `encode` without a view: the bytes wait for `take`. Returns the stream's db afterwards. */
+  append(commands: readonly PropagatedCommand[], streamDb: number): number {
+    const start = this.#reserve(batchSize(commands, streamDb));
+    return this.#write(commands, streamDb, start);
+  }
+
+  /** Appends bytes as they are (an AOF annotation); they wait for `take`. */
+  appendBytes(bytes: Uint8Array): void {
+    const start = this.#reserve(bytes.length);
+    this.#slab.set(bytes, start);
+    this.#pos = start + bytes.length;
+  }
+
+  /** Bytes appended and not yet taken. */
+  get untakenBytes(): number {
+    return this.#untakenBytes + this.#pos - this.#takeFrom;
+  }
+
+  /** The bytes appended since the last take, in order: one view per slab they span. */
+  take(): Buffer[] {
+    const out = this.#untaken;
+    if (this.#pos > this.#takeFrom) out.push(this.#slab.subarray(this.#takeFrom, this.#pos));
+    this.#takeFrom = this.#pos;
+    this.#untaken = [];
+    this.#untakenBytes = 0;
+    return out;
+  }
+
+  /** Room for `size` bytes after the current position (a new slab when the current one is full); the start. */
+  #reserve(size: number): number {
+    const start = this.#pos;
+    if (start + size <= this.#slab.length) return start;
+    if (start > this.#takeFrom) {
+      this.#untaken.push(this.#slab.subarray(this.#takeFrom, start));
+      this.#untakenBytes += start - this.#takeFrom;
     }
-    let slab = this.#slab;
-    let start = this.#pos;
-    if (start + size > slab.length) {
-      slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, size));
-      this.#slab = slab;
-      start = 0;
-    }
+    this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, size));
+    this.#pos = 0;
+    this.#takeFrom = 0;
+    return 0;
+  }
+
+  /** Writes the batch at `start` (room reserved); the stream's db afterwards. */
+  #write(commands: readonly PropagatedCommand[], streamDb: number, start: number): number {
+    const slab = this.#slab;
     let p = start;
-    db = streamDb;
+    let db = streamDb;
     for (let i = 0; i < commands.length; i++) {
       const c = commands[i] as PropagatedCommand;
       if (c.db !== db) {
@@ -99,8 +144,21 @@ export class StreamEncoder {
       p = writeCommand(slab, p, c.argv);
     }
     this.#pos = p;
-    return { chunk: slab.subarray(start, p), streamDb: db };
+    return db;
   }
-
 }
 
+/** Bytes of the batch as stream bytes, SELECTs included. */
+function batchSize(commands: readonly PropagatedCommand[], streamDb: number): number {
+  let size = 0;
+  let db = streamDb;
+  for (let i = 0; i < commands.length; i++) {
+    const c = commands[i] as PropagatedCommand;
+    if (c.db !== db) {
+      size += selectChunk(c.db).length;
+      db = c.db;
+    }
+    size += commandSize(c.argv);
+  }
+  return size;
+}
