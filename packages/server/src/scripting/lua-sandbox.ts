@@ -66,7 +66,7 @@ function protectRecursively(L: LuaState): void {
 export function protectGlobals(L: LuaState): void {
   installStoreCheck();
   lua.lua_getglobal(L, to_luastring('setmetatable'));
-  const original = lua.lua_tocfunction(L, -1);
+  const original = (lua as unknown as { lua_tocfunction(L: LuaState, i: number): ((s: LuaState) => number) | null }).lua_tocfunction(L, -1);
   lua.lua_pop(L, 1);
   if (original !== null) {
     lua.lua_pushcfunction(L, (s: LuaState) => {
