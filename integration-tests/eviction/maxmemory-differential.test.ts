@@ -127,6 +127,34 @@ describeRedis('maxmemory vs redis-server 7.0 (deterministic cases)', () => {
     expect(out).toContain(9);
   });
 
+  it('RESTORE IDLETIME / FREQ set the access field of the policy in use', async () => {
+    const out: unknown[][] = [];
+    for (const c of [r, k]) {
+      await c.set('src', 'value');
+      const payload = (await c.dumpBuffer('src')) as Buffer;
+      const steps: Array<() => Promise<unknown>> = [
+        () => reply(c, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru'),
+        () => c.call('RESTORE', 'a', '0', payload, 'IDLETIME', '1000'),
+        () => reply(c, 'OBJECT', 'IDLETIME', 'a'),
+        () => reply(c, 'RESTORE', 'b', '0', 'x', 'IDLETIME', '-1'),
+        () => reply(c, 'CONFIG', 'SET', 'lfu-decay-time', '0'),
+        () => reply(c, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'),
+        () => c.call('RESTORE', 'f', '0', payload, 'FREQ', '42'),
+        () => reply(c, 'OBJECT', 'FREQ', 'f'),
+        () => reply(c, 'RESTORE', 'g', '0', payload, 'FREQ', '256'),
+        () => reply(c, 'RESTORE', 'h', '0', payload, 'FREQ', '3', 'IDLETIME', '5'),
+      ];
+      const results: unknown[] = [];
+      for (const step of steps) results.push(await step());
+      // the idle time may have ticked one second by the time OBJECT runs
+      results[2] = typeof results[2] === 'number' && results[2] >= 1000 && results[2] <= 1001 ? 'about 1000' : results[2];
+      out.push(results);
+    }
+    expect(out[1]).toEqual(out[0]);
+    expect(out[0]).toContain('about 1000');
+    expect(out[0]).toContain(42);
+  });
+
   it('lfu-log-factor 0 counts every access up to 255', async () => {
     const steps: Step[] = [['CONFIG', 'SET', 'lfu-log-factor', '0'], ['CONFIG', 'SET', 'lfu-decay-time', '0'], ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lfu'], ['SET', 'k', 'v']];
     for (let i = 0; i < 260; i++) steps.push(['GET', 'k']);

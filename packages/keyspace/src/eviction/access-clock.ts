@@ -134,6 +134,22 @@ export class AccessClock {
     t.set(key, this.fresh(nowMs));
   }
 
+  /**
+   * objectSetLRUOrLFU (RESTORE ... IDLETIME / FREQ): under LFU a given `freq` becomes the counter,
+   * under LRU a given idle time in seconds sets the access time that far back (-1: not given).
+   */
+  restore(store: DbStore, key: BinaryString, idleSeconds: number, freq: number, nowMs: number): void {
+    if (this.policy === 'lfu' && freq >= 0) {
+      this.table(store).set(key, (lfuMinutes(nowMs) << 8) | Math.min(255, freq));
+    } else if (this.policy === 'lru' && idleSeconds >= 0) {
+      const clock = lruClock(nowMs);
+      let abs = clock - idleSeconds;
+      // a wrapping clock: an idle time beyond it becomes a time half-way in the future, like Redis
+      if (abs < 0) abs = (clock + Math.floor(LRU_CLOCK_MAX / 2)) % LRU_CLOCK_MAX;
+      this.table(store).set(key, abs);
+    }
+  }
+
   deleted(store: DbStore, key: BinaryString): void {
     this.tables.get(store)?.delete(key);
   }

@@ -39,6 +39,12 @@ export class KeyspaceEviction {
     return this.ctx.accessClock;
   }
 
+  /** RESTORE's IDLETIME (seconds) or FREQ for a key just stored (-1: not given); see AccessClock.restore. */
+  restoreAccess(db: number, key: BinaryString, idleSeconds: number, freq: number): void {
+    const clock = this.ctx.accessClock;
+    if (clock !== null) clock.restore(this.ctx.dbs[db].store, key, idleSeconds, freq, this.clock());
+  }
+
   /** Keys in `db` (`volatile`: keys with a TTL). */
   count(db: number, volatile: boolean): number {
     const store = this.ctx.dbs[db].store;

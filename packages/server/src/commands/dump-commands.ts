@@ -106,6 +106,7 @@ function restoreHandler(keyspace: Keyspace, ctx: CommandContext, argv: string[])
   }
   // notifies WATCH and blocked clients at once; server.dirty++ like restoreCommand
   keyspace.load(db, key, value, ttl ? ttl : -1, { countChange: true });
+  if (idle >= 0 || freq >= 0) keyspace.eviction.restoreAccess(db, key, idle, freq);
   keyspace.notifyKeyspaceEvent(NOTIFY_NEW, 'new', db, key);
   keyspace.notifyKeyspaceEvent(NOTIFY_GENERIC, 'restore', db, key);
   const out = ['RESTORE', key, ttl ? String(ttl) : '0', argv[3]];
