@@ -4,10 +4,11 @@
  *
  *   pnpm exec tsx bench/src/replication.ts [--keys 1000000] [--small-keys 100000] [--sync-reps 2]
  *     [--requests 500000] [--tp-reps 2] [--resync-reps 3] [--only sync,throughput,resync,latency] [--use-dist]
- *     [--rev <commit>] [--sync-keys 100000] [--sync-modes diskless,disk] [--profile <dir>]
+ *     [--rev <commit>] [--sync-keys 100000] [--sync-modes diskless,disk] [--tp-replicas 0,1,2,3] [--profile <dir>]
  *
- * Quick runs of one case (under a minute each): `--only sync --sync-keys 100000 --sync-modes diskless
- * --sync-reps 1`, `--only resync --resync-reps 3`, `--only latency --keys 200000`.
+ * Quick runs of one case (about a minute each): `--only sync --sync-keys 100000 --sync-modes diskless
+ * --sync-reps 1`, `--only resync --resync-reps 3`, `--only latency --keys 200000`, catch-up with
+ * `--only throughput --tp-replicas 1 --tp-reps 1 --requests 100000`.
  *
  * replikit-server runs from a private esbuild bundle of the committed tree (HEAD), or with
  * `--use-dist` from the package build (`packages/server/bin/replikit-server.cjs`, `pnpm build` first). Sections: full sync time (diskless with delay 0, and disk-based), master throughput with
@@ -46,6 +47,8 @@ const listArg = (name: string): string[] | undefined => {
 /** quick modes: `--sync-keys 100000 --sync-modes diskless` runs one full-sync case in well under a minute */
 const SYNC_KEYS = listArg('sync-keys')?.map(Number);
 const SYNC_MODES = listArg('sync-modes');
+/** `--tp-replicas 1 --tp-reps 1 --requests 100000`: the catch-up case alone */
+const TP_REPLICAS = listArg('tp-replicas')?.map(Number) ?? [0, 1, 2, 3];
 /** `--profile <dir>`: replikit processes of the sync and latency sections run with --cpu-prof */
 const PROFILE = (() => {
   const i = args.indexOf('--profile');
@@ -106,7 +109,7 @@ async function throughputSection(): Promise<void> {
   out('| replicas | server | ops/s (runs) | ratio (best) | lag p50 B | lag p99 B | lag p50 ms | lag p99 ms | catch-up ms | RSS before MiB | RSS peak MiB | load avg |');
   out('|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   const best = new Map<string, ThroughputRun>();
-  for (const n of [0, 1, 2, 3]) {
+  for (const n of TP_REPLICAS) {
     const runs: Record<Kind, ThroughputRun[]> = { redis: [], replikit: [] };
     const loads: string[] = [];
     for (let rep = 0; rep < TP_REPS; rep++) {
