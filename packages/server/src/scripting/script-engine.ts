@@ -103,6 +103,8 @@ export class LuaScriptEngine {
   private readonly L: LuaState;
   private readonly handlerRef: number;
   private readonly scripts = new Map<string, CachedScript>();
+  /** the same entries by body (a body's string is already held by its entry) */
+  private readonly byBody = new Map<string, CachedScript>();
   private running: ScriptCallContext | undefined;
   private active: ActiveScript | undefined;
   private co: LuaState;
@@ -162,6 +164,10 @@ export class LuaScriptEngine {
 
   /** luaCreateFunction: compiles and caches `body` (binary string); the cached entry or the error reply. */
   load(body: string): CachedScript | ErrorReply {
+    // EVAL of a cached body: found by the body itself, without hashing it again (sha1 through
+    // node:crypto costs more than the lookup)
+    const same = this.byBody.get(body);
+    if (same !== undefined) return same;
     const sha = sha1hex(body);
     const known = this.scripts.get(sha);
     if (known !== undefined) return known;
@@ -179,6 +185,7 @@ export class LuaScriptEngine {
     const ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const entry: CachedScript = { sha, body, flags: parsed.flags, ref };
     this.scripts.set(sha, entry);
+    this.byBody.set(body, entry);
     return entry;
   }
 
@@ -186,6 +193,7 @@ export class LuaScriptEngine {
   flush(): void {
     for (const s of this.scripts.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, s.ref);
     this.scripts.clear();
+    this.byBody.clear();
     lua.lua_gc(this.L, 2 /* LUA_GCCOLLECT */, 0);
   }
 
@@ -358,5 +366,6 @@ export class LuaScriptEngine {
   close(): void {
     this.closed = true;
     this.scripts.clear();
+    this.byBody.clear();
   }
 }
