@@ -3,6 +3,7 @@
  * `appendonly yes` / `appendfsync everysec` (and replikit's in-memory store), in one run:
  *
  *   pnpm exec tsx bench/src/storage.ts [--requests 200000] [--keys 1000000] [--size 100] [--no-write]
+ *                                      [--cases set,sync,restart]
  *
  * 1. SET throughput: `redis-benchmark -t set -c 50 -r 1000000 -d <size>` at -P 1 and -P 16 against
  *    each server (target: LMDB >= 0.5x redis-server AOF everysec).
@@ -28,6 +29,10 @@ const REQUESTS = num('requests', 200_000);
 const KEYS = num('keys', 1_000_000);
 const SIZE = num('size', 100);
 const WRITE = !args.includes('--no-write');
+const CASES = (() => {
+  const i = args.indexOf('--cases');
+  return new Set(i >= 0 ? (args[i + 1] as string).split(',') : ['set', 'sync', 'restart']);
+})();
 const BUILT_CLI = path.join(__dirname, '..', '..', 'packages', 'server', 'bin', 'replikit-server.cjs');
 
 type Kind = 'redis-aof' | 'redis-rdb' | 'redis-mem' | 'replikit-lmdb' | 'replikit-mem';
@@ -124,6 +129,17 @@ async function run(): Promise<void> {
   lines.push(`- values of ${SIZE} B; ${KEYS} keys for the sync and restart cases; replikit-server from the build`);
 
   // 1. SET throughput, alternating servers, best of 2
+  if (CASES.has('set')) await setCase(lines);
+  if (CASES.has('sync')) await syncCase(lines);
+  if (CASES.has('restart')) await restartCase(lines);
+  lines.push('');
+  lines.push(`- load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const text = lines.join('\n');
+  console.log(text);
+  if (WRITE) writeFileSync(path.join(__dirname, '..', 'results', 'storage.md'), `${text}\n`);
+}
+
+async function setCase(lines: string[]): Promise<void> {
   const kinds: Kind[] = ['redis-aof', 'replikit-lmdb', 'replikit-mem'];
   const rps = new Map<string, number>();
   for (let rep = 0; rep < 2; rep++) {
@@ -152,8 +168,10 @@ async function run(): Promise<void> {
     lines.push(`| ${p} | ${a.toFixed(0)} | ${l.toFixed(0)} | ${(l / a).toFixed(2)}x | ${rps.get(`replikit-mem -P ${p}`)!.toFixed(0)} |`);
   }
   console.error(lines.slice(-4).join('\n'));
+}
 
-  // 2. full sync into an LMDB replica vs a redis-server replica
+/** 2. full sync into an LMDB replica vs a redis-server replica */
+async function syncCase(lines: string[]): Promise<void> {
   const master = await start('redis-mem');
   const sync: Array<[string, number]> = [];
   try {
@@ -179,8 +197,10 @@ async function run(): Promise<void> {
   lines.push('|---|---:|');
   for (const [k, ms] of sync) lines.push(`| ${k === 'redis-mem' ? 'redis-server (in memory)' : 'replikit-server on LMDB'} | ${(ms / 1000).toFixed(2)} |`);
   console.error(lines.slice(-3).join('\n'));
+}
 
-  // 3. restart to serving
+/** 3. restart to serving */
+async function restartCase(lines: string[]): Promise<void> {
   const restart: Array<[string, number]> = [];
   for (const kind of ['replikit-lmdb', 'redis-aof', 'redis-rdb'] as Kind[]) {
     const first = await start(kind);
@@ -202,11 +222,6 @@ async function run(): Promise<void> {
   lines.push('| server | seconds |');
   lines.push('|---|---:|');
   for (const [k, ms] of restart) lines.push(`| ${k} | ${(ms / 1000).toFixed(2)} |`);
-  lines.push('');
-  lines.push(`- load average at the end: ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
-  const text = lines.join('\n');
-  console.log(text);
-  if (WRITE) writeFileSync(path.join(__dirname, '..', 'results', 'storage.md'), `${text}\n`);
 }
 
 run().catch((err) => {

@@ -1,8 +1,11 @@
 /**
  * The replica's commit points on its keyspace's storage adapter (StorageAdapter.commit): after
  * each chunk read from the master, everything applied so far becomes one durable unit together
- * with the replication position it reached (`{ replid, offset, streamDb }`); while a full sync
- * loads, units carry no position (a half-loaded dataset belongs to no history). An unfinished
+ * with the replication position it reached (`{ replid, offset, streamDb }`). A full sync's load
+ * places no commit point: the flush, the whole snapshot and the stream up to the end of the chunk
+ * that finished it are one unit, committed with the position the load brought (a half-loaded
+ * dataset belongs to no history; a durable adapter writes the load in one transaction and, killed
+ * before its end, restarts from what it held before, with that position). An unfinished
  * MULTI block was not applied yet, so its bytes are not in the position either. A durable adapter
  * thus restarts at a position it really holds, and the node's restore rule (restoreFromRdb with
  * the committed position) lets the syncer continue with a partial resync from there.
@@ -22,14 +25,14 @@ export class ReplicaCommitPoints {
   }
 
   /**
-   * After a chunk was processed: a unit with the position reached, or none while a snapshot loads.
-   * A link that just failed commits nothing: what it applied joins the next unit, whose position
-   * covers it.
+   * After a chunk was processed: a unit with the position reached, or nothing while a snapshot
+   * loads (see above). A link that just failed commits nothing: what it applied joins the next
+   * unit, whose position covers it.
    */
   afterChunk(state: string, legacy: boolean, tracker: { replid: string; reploff: number; db: number }): void {
     const ks = this.keyspace;
-    if (ks === undefined) return;
-    if (state === 'sync' || (state === 'connected' && (legacy || tracker.replid === ''))) ks.commit(null);
+    if (ks === undefined || state === 'sync') return;
+    if (state === 'connected' && (legacy || tracker.replid === '')) ks.commit(null);
     else if (state === 'connected') ks.commit({ replid: tracker.replid, offset: tracker.reploff, streamDb: tracker.db });
   }
 

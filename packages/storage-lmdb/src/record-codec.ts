@@ -49,9 +49,14 @@ export function encodeRecord(key: string, value: StoredValue, expireAt: number, 
   return out;
 }
 
-/** Decodes a record; throws (a plain Error) when it is malformed. */
-export function decodeRecord(buf: Uint8Array): DecodedRecord {
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+/**
+ * Decodes a record (its first `end` bytes when given: lmdb's shared read buffer is longer than the
+ * record); throws (a plain Error) when it is malformed. Nothing of `buf` is kept: the buffer may be
+ * reused as soon as this returns.
+ */
+export function decodeRecord(buf: Uint8Array, end?: number): DecodedRecord {
+  const whole = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  const b = end === undefined || end === whole.length ? whole : whole.subarray(0, end);
   if (b.length < 1) throw new Error('empty record');
   const flags = b[0];
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new Error(`unknown record flags 0x${flags.toString(16)}`);
@@ -71,6 +76,7 @@ export function decodeRecord(buf: Uint8Array): DecodedRecord {
     key = b.toString('latin1', p, p + n);
     p += n;
   }
-  const value = flags & F_COLLECTION ? rdbValueToStored(parseDumpPayload(b.subarray(p))) : b.toString('latin1', p, b.length);
+  // a collection's parsed parts may be views of the payload: parse a copy of it
+  const value = flags & F_COLLECTION ? rdbValueToStored(parseDumpPayload(Buffer.from(b.subarray(p)))) : b.toString('latin1', p, b.length);
   return { value, expireAt, key };
 }
