@@ -1,9 +1,10 @@
 /** @replikit/storage-lmdb: a durable storage adapter on LMDB with commit points carrying the replication position. */
-export { LmdbStorageAdapter, openLmdbStorage, lmdbStorage } from './lmdb-storage';
-export type { LmdbStorageOptions, LmdbFsyncPolicy, LmdbStorageStats } from './lmdb-storage';
-export { encodeRecord, decodeRecord } from './record-codec';
-export type { DecodedRecord } from './record-codec';
+
+export type { LmdbCursorPosition, LmdbCursorStoreOptions } from './cursor-store';
+export { createLmdbCursorStore, LMDB_CURSOR_TABLE, LmdbCursorStore } from './cursor-store';
 export { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
-export { StorageLmdbError, LmdbInvalidOptionError, LmdbOpenError, LmdbCorruptRecordError, LmdbWriteError, LmdbCursorCorruptError } from './errors';
-export { createLmdbCursorStore, LmdbCursorStore, LMDB_CURSOR_TABLE } from './cursor-store';
-export type { LmdbCursorStoreOptions, LmdbCursorPosition } from './cursor-store';
+export { LmdbCorruptRecordError, LmdbCursorCorruptError, LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError, StorageLmdbError } from './errors';
+export type { LmdbFsyncPolicy, LmdbStorageOptions, LmdbStorageStats } from './lmdb-storage';
+export { LmdbStorageAdapter, lmdbStorage, openLmdbStorage } from './lmdb-storage';
+export type { DecodedRecord } from './record-codec';
+export { decodeRecord, encodeRecord } from './record-codec';

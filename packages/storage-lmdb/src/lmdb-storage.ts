@@ -16,8 +16,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type DbStore, MemoryDbStore, type ReplicationPosition, type StorageAdapter } from '@replikit/keyspace';
 import type { BinaryString, CollectionValue, PinnedIterator, StoredValue } from '@replikit/keyspace';
+import { type DbStore, MemoryDbStore, type ReplicationPosition, type StorageAdapter } from '@replikit/keyspace';
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
 import { LmdbCorruptRecordError, LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
