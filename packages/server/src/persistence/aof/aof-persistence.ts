@@ -47,9 +47,7 @@ export class AofPersistence {
   lastWriteError = '';
   delayedFsync = 0;
   private pending: Buffer[] = [];
-  /** aof_buf: encoded writes of this event-loop turn, written before any reply leaves */
-  private buffered: Buffer[] = [];
-  private bufferedBytes = 0;
+  /** aof_buf is the writer's: the turn's encoded writes wait there, written before any reply leaves */
   private flushScheduled = false;
   private lastFsync = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -78,7 +76,7 @@ export class AofPersistence {
 
   /** aof_buffer_length: bytes waiting for a retry after a failed write */
   get bufferLength(): number {
-    let n = this.bufferedBytes;
+    let n = this.writer?.bufferedBytes ?? 0;
     for (const b of this.pending) n += b.length;
     return n;
   }
@@ -178,11 +176,7 @@ export class AofPersistence {
   feed(writes: readonly PropagatedCommand[]): void {
     const w = this.writer;
     if (w === undefined || this.state === 'off') return;
-    const chunks = w.encode(writes);
-    for (let i = 0; i < chunks.length; i++) {
-      this.buffered.push(chunks[i] as Buffer);
-      this.bufferedBytes += (chunks[i] as Buffer).length;
-    }
+    w.append(writes);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       // writes that no reply follows (a master's stream, expiry) are flushed at the end of the turn
@@ -197,12 +191,9 @@ export class AofPersistence {
    */
   flush(): void {
     this.flushScheduled = false;
-    if (this.bufferedBytes === 0) return;
-    const chunks = this.buffered;
-    this.buffered = [];
-    this.bufferedBytes = 0;
     const w = this.writer;
-    if (w === undefined) return;
+    if (w === undefined || w.bufferedBytes === 0) return;
+    const chunks = w.take();
     if (this.pending.length > 0) {
       this.pending.push(...chunks);
       return;

@@ -41,22 +41,30 @@ export class IncrWriter {
     this.size = fstatSync(this.fd).size;
   }
 
-  /** The bytes for `writes` (SELECTs and annotations included); the SELECT state moves on. */
-  encode(writes: readonly PropagatedCommand[]): Buffer[] {
-    const chunks: Buffer[] = [];
+  /**
+   * Appends the bytes for `writes` (SELECTs and annotations included) to what waits for `take`;
+   * the SELECT state moves on. No allocation per batch: the bytes go straight into the
+   * encoder's slab, back to back.
+   */
+  append(writes: readonly PropagatedCommand[]): void {
     if (this.o.timestamps()) {
       const now = Math.floor(this.clock() / 1000);
       if (now > this.lastTimestamp) {
-        chunks.push(timestampAnnotation(now));
+        this.encoder.appendBytes(timestampAnnotation(now));
         this.lastTimestamp = now;
       }
     }
-    if (writes.length > 0) {
-      const { chunk, streamDb } = this.encoder.encode(writes, this.selectedDb);
-      chunks.push(chunk);
-      this.selectedDb = streamDb;
-    }
-    return chunks;
+    if (writes.length > 0) this.selectedDb = this.encoder.append(writes, this.selectedDb);
+  }
+
+  /** Bytes appended and not yet taken (part of aof_buffer_length). */
+  get bufferedBytes(): number {
+    return this.encoder.untakenBytes;
+  }
+
+  /** The bytes appended since the last take, one view per encoder slab they span. */
+  take(): Buffer[] {
+    return this.encoder.take();
   }
 
   /** Writes the bytes to the file (blocking write(2), no fsync). Throws the system error. */
