@@ -65,6 +65,12 @@ export class ExecContext implements CommandContext, DbHost {
   /** per touch: the store written, and the collection handed out (lookupWrite), null (set/delete) or undefined (TTL) */
   private touchedStores: DbStore[] = [];
   private touchedValues: Array<CollectionValue | null | undefined> = [];
+  /**
+   * The lists of the previous flush, emptied with pop() (which keeps their backing stores), taken
+   * back by the next flush: six fresh arrays per command were most of a SET's garbage.
+   */
+  private spareTouched = { dbs: [] as DbImpl[], keys: [] as BinaryString[], maybe: [] as boolean[], maybeDirty: [] as number[], stores: [] as DbStore[], values: [] as Array<CollectionValue | null | undefined> };
+  private flushingTouched = false;
   tracking = false;
   /** some store has DbStore.changed: in-place mutations are handed back after each command */
   writeBack = false;
@@ -308,20 +314,46 @@ export class ExecContext implements CommandContext, DbHost {
     const keys = this.touchedKeys;
     const maybe = this.touchedMaybe;
     const state = this.touchedMaybeDirty;
-    this.touchedDbs = [];
-    this.touchedKeys = [];
-    this.touchedMaybe = [];
-    this.touchedMaybeDirty = [];
-    this.touchedStores = [];
-    this.touchedValues = [];
-    // in-place writes already reached their stores after each command (writeBackChanged)
-    for (let i = 0; i < keys.length; i++) {
-      if (maybe[i] && state[i] !== 1) continue;
-      const d = dbs[i];
-      const key = keys[i];
-      if (d.watched.size !== 0) d.bumpVersion(key);
-      for (const l of this.listeners) l(d.index, key);
+    const stores = this.touchedStores;
+    const values = this.touchedValues;
+    // a listener may run a command (its touches go to the other lists); a nested flush, or a long
+    // list not worth keeping, gets fresh lists
+    const spare = this.spareTouched;
+    const reuse = !this.flushingTouched && keys.length <= 1024;
+    this.touchedDbs = reuse ? spare.dbs : [];
+    this.touchedKeys = reuse ? spare.keys : [];
+    this.touchedMaybe = reuse ? spare.maybe : [];
+    this.touchedMaybeDirty = reuse ? spare.maybeDirty : [];
+    this.touchedStores = reuse ? spare.stores : [];
+    this.touchedValues = reuse ? spare.values : [];
+    this.flushingTouched = true;
+    try {
+      // in-place writes already reached their stores after each command (writeBackChanged)
+      for (let i = 0; i < keys.length; i++) {
+        if (maybe[i] && state[i] !== 1) continue;
+        const d = dbs[i];
+        const key = keys[i];
+        if (d.watched.size !== 0) d.bumpVersion(key);
+        for (const l of this.listeners) l(d.index, key);
+      }
+    } finally {
+      this.flushingTouched = false;
     }
+    if (!reuse) return;
+    for (let i = keys.length; i > 0; i--) {
+      dbs.pop();
+      keys.pop();
+      maybe.pop();
+      state.pop();
+      stores.pop();
+      values.pop();
+    }
+    spare.dbs = dbs;
+    spare.keys = keys;
+    spare.maybe = maybe;
+    spare.maybeDirty = state;
+    spare.stores = stores;
+    spare.values = values;
   }
 
   private notifyAll(index: number): void {
