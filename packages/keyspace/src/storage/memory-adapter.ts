@@ -1,108 +1,67 @@
 /**
- * The default in-memory adapter: one Map per database for values and a separate Map for the
- * keys that have a TTL (like Redis's `dict` + `expires`). This is the fast path.
+ * The default in-memory adapter: one hash table per database for keys and values (KeyTable: keys
+ * and short string values in off-heap slabs, see key-table.ts) and a Map for the keys that have a
+ * TTL (like Redis's `dict` + `expires`). This is the fast path.
  *
  * Snapshot support: while a pinned iterator is open on a table, deletes leave a tombstone in place
- * (so the Map keeps the key's position and the iterator still sees it); tombstones are purged when
- * the last pinned iterator on the table closes. clear() with pinned iterators open swaps in fresh
- * Maps in O(1); the iterators keep walking the old ones.
- *
- * String values up to SLAB_MAX_VALUE bytes live off the JS heap in a StringSlab: the Map holds
- * their ref (a Smi) and get() decodes a fresh string. This halves the memory of small values (no
- * string header, no heap slack); see docs/benchmarks.md "RSS per key".
+ * (the entry keeps its key and position, so the iterator still sees it); tombstones are purged when
+ * the last pinned iterator on the table closes. clear() with pinned iterators open swaps in a fresh
+ * table in O(1): they keep walking the old one, live key iterators on it end.
  */
 import type { BinaryString, StoredValue } from '../command-api';
 import type { DbStore, PinnedEntry, PinnedIterator, StorageAdapter } from './adapter';
-import { StringSlab } from './string-slab';
+import { hashKey, KeyTable, NO_VALUE } from './key-table';
 
-const TOMBSTONE = Symbol('tombstone') as unknown as StoredValue;
-
-/** a value as the Map holds it: a slab ref (number) or the value itself */
-type Held = StoredValue | number;
-
-class Table {
-  readonly dict = new Map<BinaryString, Held>();
+class Table extends KeyTable {
   readonly expires = new Map<BinaryString, number>();
-  slab = new StringSlab();
-  pinned = 0;
-  /** keys deleted while pinned (some may have been re-set since) */
-  tombstones: BinaryString[] = [];
+  /** entries deleted while pinned (some may have been re-set since) */
+  tombstones: number[] = [];
   /** tombstones currently in place */
   tombCount = 0;
 }
 
 export class MemoryDbStore implements DbStore {
   private t = new Table();
-  private sampler: Iterator<BinaryString> | null = null;
 
   get(key: BinaryString): StoredValue | undefined {
     const t = this.t;
-    const v = t.dict.get(key);
-    if (typeof v === 'number') return t.slab.get(v);
-    return v === TOMBSTONE ? undefined : v;
+    const i = t.find(key, hashKey(key));
+    return i < 0 ? undefined : t.valueAt(i);
   }
 
   set(key: BinaryString, value: StoredValue): void {
     const t = this.t;
-    const old = t.dict.get(key);
-    if (typeof old === 'number') {
-      if (typeof value === 'string') {
-        const ref = t.slab.replace(old, value);
-        if (ref !== old) t.dict.set(key, ref >= 0 ? ref : value);
-      } else {
-        t.slab.free(old);
-        t.dict.set(key, value);
-      }
-      if (t.slab.wantsCompaction()) this.compact();
+    const h = hashKey(key);
+    const i = t.find(key, h);
+    if (i < 0) {
+      t.insert(key, h, value);
       return;
     }
-    if (old === TOMBSTONE) t.tombCount--;
-    let held: Held = value;
-    if (typeof value === 'string') {
-      const ref = t.slab.put(value);
-      if (ref >= 0) held = ref;
-    }
-    t.dict.set(key, held);
+    if (t.valRef[i] === NO_VALUE) t.tombCount--;
+    t.setValue(i, value);
+    t.maybeCompactSlab();
   }
 
   delete(key: BinaryString): boolean {
     const t = this.t;
-    const v = t.dict.get(key);
-    if (v === undefined || v === TOMBSTONE) return false;
-    if (t.pinned === 0) t.dict.delete(key);
-    else {
-      t.dict.set(key, TOMBSTONE);
-      t.tombstones.push(key);
+    const i = t.find(key, hashKey(key));
+    if (i < 0 || t.valRef[i] === NO_VALUE) return false;
+    if (t.pinned === 0) {
+      t.remove(i);
+      t.maybeSqueeze();
+    } else {
+      t.clearValue(i);
+      t.tombstones.push(i);
       t.tombCount++;
     }
     if (t.expires.size !== 0) t.expires.delete(key);
-    if (typeof v === 'number') {
-      t.slab.free(v);
-      if (t.slab.wantsCompaction()) this.compact();
-    }
+    t.maybeCompactSlab();
     return true;
   }
 
-  /**
-   * Copies the live slab records into fresh slabs and points the Map at them (O(n), run when
-   * garbage outweighs live records, so amortised O(1) per write). Replacing a Map value keeps the
-   * key's position: live and pinned iterators are unaffected.
-   */
-  private compact(): void {
-    const t = this.t;
-    const old = t.slab;
-    const fresh = new StringSlab();
-    for (const [k, v] of t.dict) {
-      if (typeof v !== 'number') continue;
-      const ref = fresh.copyFrom(old, v);
-      t.dict.set(k, ref >= 0 ? ref : old.get(v));
-    }
-    t.slab = fresh;
-  }
-
-  /** Bytes of off-heap slabs this store holds (allocated, used or not). */
+  /** Bytes held off the JS heap (slabs and table columns, allocated, used or not). */
   offHeapBytes(): number {
-    return this.t.slab.allocated;
+    return this.t.allocated;
   }
 
   getExpire(key: BinaryString): number | undefined {
@@ -120,7 +79,7 @@ export class MemoryDbStore implements DbStore {
   }
 
   size(): number {
-    return this.t.dict.size - this.t.tombCount;
+    return this.t.count - this.t.tombCount;
   }
 
   expiresSize(): number {
@@ -128,7 +87,12 @@ export class MemoryDbStore implements DbStore {
   }
 
   *keys(): Iterator<BinaryString> {
-    for (const [k, v] of this.t.dict) if (v !== TOMBSTONE) yield k;
+    const t = this.t;
+    const c = t.cursor();
+    while (!t.cleared && c.pos < t.used) {
+      const i = c.pos++;
+      if (!t.isHole(i) && t.valRef[i] !== NO_VALUE) yield t.keyAt(i);
+    }
   }
 
   expireKeys(): Iterator<BinaryString> {
@@ -136,51 +100,55 @@ export class MemoryDbStore implements DbStore {
   }
 
   randomKey(): BinaryString | undefined {
-    const size = this.t.dict.size;
-    if (size === 0) return undefined;
-    // a rolling iterator advanced by a random stride: O(1) amortised, every key reachable
-    let steps = 1 + Math.floor(Math.random() * Math.min(size, 64));
-    let guard = size + steps + 1;
+    const t = this.t;
+    if (this.size() === 0) return undefined;
     for (;;) {
-      if (!this.sampler) this.sampler = this.t.dict.keys();
-      const r = this.sampler.next();
-      if (r.done) {
-        this.sampler = null;
-        if (--guard < 0) return undefined;
-        continue;
+      const i = t.randomEntry();
+      if (i < 0) return undefined;
+      if (t.valRef[i] !== NO_VALUE) return t.keyAt(i);
+      // a tombstone: only while pinned; fall back to the first live entry after it
+      for (let k = 1; k < t.used; k++) {
+        const j = (i + k) % t.used;
+        if (!t.isHole(j) && t.valRef[j] !== NO_VALUE) return t.keyAt(j);
       }
-      if (--steps > 0) continue;
-      if (this.t.dict.get(r.value) !== TOMBSTONE) return r.value;
-      if (--guard < 0) return undefined;
-      steps = 1;
+      return undefined;
     }
   }
 
   pinnedEntries(): PinnedIterator {
     const t = this.t;
     t.pinned++;
-    const it = t.dict.entries();
+    const c = t.cursor();
     let open = true;
+    let done = false;
     const close = () => {
       if (!open) return;
       open = false;
       t.pinned--;
       if (t.pinned === 0 && t.tombstones.length !== 0) {
-        for (const k of t.tombstones) if (t.dict.get(k) === TOMBSTONE) t.dict.delete(k);
+        for (const i of t.tombstones) if (!t.isHole(i) && t.valRef[i] === NO_VALUE) t.remove(i);
         t.tombstones = [];
         t.tombCount = 0;
+        t.maybeSqueeze();
+        t.maybeCompactSlab();
       }
     };
     return {
       next(max: number): PinnedEntry[] {
         const out: PinnedEntry[] = [];
-        if (!open) return out;
+        if (!open || done) return out;
         while (out.length < max) {
-          const r = it.next();
-          if (r.done) break;
-          const [key, v] = r.value;
-          if (v === TOMBSTONE) out.push({ key, value: undefined, expireAt: -1 });
-          else out.push({ key, value: typeof v === 'number' ? t.slab.get(v) : v, expireAt: t.expires.size === 0 ? -1 : (t.expires.get(key) ?? -1) });
+          if (c.pos >= t.used) {
+            // like a Map iterator: once at the end it stays done, whatever is added later
+            done = true;
+            break;
+          }
+          const i = c.pos++;
+          if (t.isHole(i)) continue;
+          const key = t.keyAt(i);
+          const value = t.valueAt(i);
+          if (value === undefined) out.push({ key, value: undefined, expireAt: -1 });
+          else out.push({ key, value, expireAt: t.expires.size === 0 ? -1 : (t.expires.get(key) ?? -1) });
         }
         return out;
       },
@@ -189,18 +157,20 @@ export class MemoryDbStore implements DbStore {
   }
 
   clear(): void {
-    this.sampler = null;
-    if (this.t.pinned !== 0) {
+    const t = this.t;
+    if (t.pinned !== 0) {
+      t.cleared = true;
       this.t = new Table();
       return;
     }
-    this.t.dict.clear();
-    this.t.expires.clear();
-    this.t.slab = new StringSlab();
+    t.reset();
+    t.expires.clear();
+    t.tombstones = [];
+    t.tombCount = 0;
   }
 }
 
-/** The default adapter: plain Maps in this process. */
+/** The default adapter: hash tables in this process. */
 export class MemoryStorageAdapter implements StorageAdapter {
   private readonly stores: MemoryDbStore[];
   constructor(readonly databases = 16) {

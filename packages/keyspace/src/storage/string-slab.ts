@@ -103,6 +103,17 @@ export class StringSlab {
     }
   }
 
+  /** True when the record under `ref` holds exactly `s` (no string is built). */
+  equals(ref: number, s: string): boolean {
+    const buf = this.slabs[ref >>> UNIT_SHIFT];
+    let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    let len = buf[p++];
+    if (len >= 128) len = (len & 0x7f) | (buf[p++] << 7);
+    if (len !== s.length) return false;
+    for (let i = 0; i < len; i++) if (buf[p + i] !== s.charCodeAt(i)) return false;
+    return true;
+  }
+
   /** Bytes the record under `ref` takes. */
   private sizeOf(ref: number): number {
     const buf = this.slabs[ref >>> UNIT_SHIFT];
