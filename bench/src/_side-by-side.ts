@@ -5,7 +5,7 @@
  * keeps bench/scripts/run-all.mjs from running this file as a topic of its own.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -240,6 +240,11 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   } finally {
     ours.child.kill('SIGTERM');
     await redis.stop();
+    if (freshLauncher !== undefined) {
+      // the bundle's directory goes once the server process has exited
+      if (ours.child.exitCode === null) await new Promise<void>((res) => ours.child.once('exit', () => res()));
+      rmSync(path.dirname(freshLauncher), { recursive: true, force: true });
+    }
   }
   const cpu = os.cpus();
   const lines: string[] = [];
