@@ -19,8 +19,12 @@ const MAX_PIECES = 64;
 const GROUP = 8;
 /** images kept between commands (most recently used first) */
 const CACHE_SIZE = 4;
-/** larger values are not kept between commands: an image holds a second copy of the bytes */
-const MAX_CACHED_BYTES = 64 * 1024 * 1024;
+/**
+ * Larger values are not kept between commands (each edit of one then costs a copy of the value,
+ * as before images): an image holds a second copy of the bytes and its pieces, so the cache
+ * costs at most CACHE_SIZE * 2 * 16 MB.
+ */
+const MAX_CACHED_BYTES = 16 * 1024 * 1024;
 
 function pieceSizeFor(length: number): number {
   let size = MIN_PIECE;
@@ -131,6 +135,11 @@ export function cachedImage(value: string): ByteImage | undefined {
   for (let i = 0; i < images.length; i++) {
     const img = images[i];
     if (img.length === value.length && img.str === value) {
+      if (img.length > MAX_CACHED_BYTES) {
+        // grown past the bound since it was cached
+        images.splice(i, 1);
+        return undefined;
+      }
       if (i > 0) {
         images.splice(i, 1);
         images.unshift(img);
