@@ -3,11 +3,12 @@
  * (`return redis.call('GET', KEYS[1])`) and EVAL of the same body against replikit-server and
  * redis-server side by side in one run, same flags, unpipelined (`-P 1`) and pipelined (`-P 16`).
  *
- *   pnpm exec tsx bench/src/scripting.ts [--requests 100000] [--reps 2] [--from-source]
+ *   pnpm exec tsx bench/src/scripting.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
  *
  * Prints a markdown section and writes it to bench/results/scripting.md. replikit-server runs in
  * its own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build`
- * first) or from source with `--from-source`. Target: >= 0.5x redis-server's ops/s.
+ * first), from source with `--from-source`, or bundled from the sources first with `--fresh-build`
+ * (see _side-by-side.ts). Target: >= 0.5x redis-server's ops/s.
  */
 import { createHash } from 'node:crypto';
 import { type BenchCase, cli, runSideBySide } from './_side-by-side';

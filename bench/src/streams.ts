@@ -3,7 +3,7 @@
  * replikit-server and redis-server side by side in one run, same flags, unpipelined (`-P 1`) and
  * pipelined (`-P 16`).
  *
- *   pnpm exec tsx bench/src/streams.ts [--requests 100000] [--reps 2] [--from-source]
+ *   pnpm exec tsx bench/src/streams.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
  *
  * - XADD: `XADD bench:s MAXLEN ~ 10000 * field <value>` (the trim keeps memory flat and exercises
  *   the node layout; `~` trims whole nodes only)
@@ -13,7 +13,8 @@
  *
  * Prints a markdown section and writes it to bench/results/streams.md. replikit-server runs in its
  * own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build` first) or
- * from source with `--from-source`. Target: >= 0.5x redis-server's ops/s each.
+ * from source with `--from-source`, or bundled from the sources first with `--fresh-build` (see
+ * _side-by-side.ts). Target: >= 0.5x redis-server's ops/s each.
  */
 import { spawnSync } from 'node:child_process';
 import { type BenchCase, CLIENTS, cli, runSideBySide } from './_side-by-side';
