@@ -6,9 +6,9 @@ import type Redis from 'ioredis';
 import { infoMap } from '../replication/helpers';
 
 /** The reply, or `ERR! <text>` for an error reply (so sequences of both compare as data). */
-export async function reply(c: Redis, ...args: Array<string | number>): Promise<unknown> {
+export async function reply(c: Redis, ...args: Array<string | number | Buffer>): Promise<unknown> {
   try {
-    return await c.call(String(args[0]), ...args.slice(1).map(String));
+    return await c.call(String(args[0]), ...args.slice(1).map((a) => (Buffer.isBuffer(a) ? a : String(a))));
   } catch (e) {
     return `ERR! ${(e as Error).message}`;
   }

@@ -50,7 +50,7 @@ async function wave(c: Redis, policy: string, hotAccesses: number, beforeAccess:
   return out;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describeRedis('eviction policies (statistical, same bounds for both servers)', () => {
   jest.setTimeout(60_000);

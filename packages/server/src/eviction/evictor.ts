@@ -148,7 +148,9 @@ export class Evictor {
       return undefined;
     }
     const kind = policy === 'volatile-ttl' ? 'ttl' : (accessPolicyOf(policy) as 'lru' | 'lfu');
-    for (;;) {
+    // a store whose sampler keeps coming back empty (e.g. only tombstones under an open snapshot)
+    // must not hold the event loop: give up after this many fruitless refills
+    for (let refills = 0; refills < 1000; refills++) {
       let total = 0;
       const now = Date.now();
       for (let db = 0; db < dbs; db++) {
@@ -169,6 +171,7 @@ export class Evictor {
         if (ev.candidate(e.db, e.key, volatile)) return e;
       }
     }
+    return undefined;
   }
 
   /** evictionPoolPopulate's insertion: sorted by score, the worst dropped when full. */
