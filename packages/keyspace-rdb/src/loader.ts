@@ -207,7 +207,10 @@ export class RdbKeyspaceLoader {
       this.o.onExpired?.(e.db, e.key);
       return;
     }
-    this.target.load(e.db, e.key.toString('latin1'), rdbValueToStored(e.value), e.expireAtMs);
+    const key = e.key.toString('latin1');
+    this.target.load(e.db, key, rdbValueToStored(e.value), e.expireAtMs);
+    // 0xF8 / 0xF9: the saved idle time or LFU counter, used when the matching maxmemory policy is on
+    if (e.idleSeconds !== undefined || e.lfuFreq !== undefined) this.target.eviction.restoreAccess(e.db, key, e.idleSeconds ?? -1, e.lfuFreq ?? -1);
     this.loaded++;
   }
 }
