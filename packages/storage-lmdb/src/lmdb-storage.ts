@@ -18,7 +18,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BinaryString, CollectionValue, PinnedIterator, StoredValue } from '@replikit/keyspace';
 import { type DbStore, MemoryDbStore, type ReplicationPosition, type StorageAdapter } from '@replikit/keyspace';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
 import { LmdbCorruptRecordError, LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
 import { type DecodedRecord, decodeRecord, encodeRecord } from './record-codec';
@@ -145,6 +145,9 @@ const RECORDS = {
   },
 };
 
+/** the options of a record table (lmdb types `encoder` on its root options; a table takes it too) */
+const RECORD_TABLE: RootDatabaseOptions = { keyEncoding: 'binary', encoder: RECORDS };
+
 function longKeyHash(key: string): Buffer {
   return createHash('sha256').update(key, 'latin1').digest();
 }
@@ -192,8 +195,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
       this.env = open({ path: this.path, maxDbs: 2 * databases + 1, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
       this.meta = this.env.openDB('meta', {});
       for (let s = 0; s < databases; s++) {
-        this.inline.push(this.env.openDB(`db${s}`, { keyEncoding: 'binary', encoder: RECORDS }) as unknown as Database<Buffer, Buffer>);
-        this.long.push(this.env.openDB(`long${s}`, { keyEncoding: 'binary', encoder: RECORDS }) as unknown as Database<Buffer, Buffer>);
+        this.inline.push(this.env.openDB(`db${s}`, RECORD_TABLE) as unknown as Database<Buffer, Buffer>);
+        this.long.push(this.env.openDB(`long${s}`, RECORD_TABLE) as unknown as Database<Buffer, Buffer>);
       }
     } catch (err) {
       throw new LmdbOpenError(this.path, (err as Error).message, { cause: err });
