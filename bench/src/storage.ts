@@ -128,7 +128,6 @@ async function run(): Promise<void> {
   lines.push(`- machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores; date: ${new Date().toISOString()}; node ${process.version}`);
   lines.push(`- values of ${SIZE} B; ${KEYS} keys for the sync and restart cases; replikit-server from the build`);
 
-  // 1. SET throughput, alternating servers, best of 2
   if (CASES.has('set')) await setCase(lines);
   if (CASES.has('sync')) await syncCase(lines);
   if (CASES.has('restart')) await restartCase(lines);
@@ -139,6 +138,7 @@ async function run(): Promise<void> {
   if (WRITE) writeFileSync(path.join(__dirname, '..', 'results', 'storage.md'), `${text}\n`);
 }
 
+/** 1. SET throughput, alternating servers, best of 2 */
 async function setCase(lines: string[]): Promise<void> {
   const kinds: Kind[] = ['redis-aof', 'replikit-lmdb', 'replikit-mem'];
   const rps = new Map<string, number>();
