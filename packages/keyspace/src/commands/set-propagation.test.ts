@@ -3,7 +3,7 @@
  * to a replica (SYNC, then the raw replication stream). Random members (SPOP) are compared by
  * shape: `SREM key <member>` with the member masked.
  */
-import { type RedisServerHandle, RawClient, hasRedis, startRedisServer } from '@replikit/test-utils';
+import { type RedisServerHandle, RawClient, hasRedis, startRedisServer, waitFor } from '@replikit/test-utils';
 import { Kit } from './zset-test-kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
@@ -35,6 +35,20 @@ function parseStream(buf: Buffer): string[][] {
   return out;
 }
 
+/**
+ * Reads the raw stream until `marker` has arrived (each wait is for bytes beyond those already
+ * held, so a stream that has started but not yet reached the marker keeps being waited on).
+ */
+async function readUntil(replica: RawClient, marker: string, ms = 30000): Promise<Buffer> {
+  const deadline = Date.now() + ms;
+  let raw: Buffer = await replica.readRaw(1, ms);
+  while (!raw.toString('latin1').includes(marker)) {
+    if (Date.now() > deadline) throw new Error(`the replication stream did not reach ${marker} in ${ms} ms`);
+    raw = await replica.readRaw(raw.length + 1, Math.max(1, deadline - Date.now()));
+  }
+  return raw;
+}
+
 const mask = (cmds: string[][]) => cmds.map((a) => (a[0].toUpperCase() === 'SREM' && a.length === 3 ? [a[0], a[1], '<member>'] : a));
 
 describeRedis('set/zset propagation matches redis-server 7.0', () => {
@@ -48,8 +62,10 @@ describeRedis('set/zset propagation matches redis-server 7.0', () => {
     replica = await RawClient.connect(srv.port);
     replica.switchToRaw();
     replica.writeRaw('SYNC\r\n');
+    // the marker is written once the snapshot is over, so it arrives in the command stream
+    await waitFor('the SYNC replica online', async () => /slave0:.*state=online/.test(String(await client.call('INFO', 'replication'))), 30000);
     await client.call('SET', 'sync-marker', '1');
-    for (let i = 0; i < 50 && !(await replica.readRaw(1, 100)).toString('latin1').includes('sync-marker'); i++);
+    await readUntil(replica, 'sync-marker');
     replica.clearRaw();
   });
 
@@ -112,8 +128,7 @@ describeRedis('set/zset propagation matches redis-server 7.0', () => {
     } finally {
       k.close();
     }
-    let raw: Buffer = Buffer.alloc(0);
-    for (let i = 0; i < 50 && !raw.toString('latin1').includes('end-marker'); i++) raw = await replica.readRaw(raw.length + 1, 200);
+    const raw = await readUntil(replica, 'end-marker');
     const theirs = parseStream(raw).filter((a) => a[0] !== 'SELECT' && a[0] !== 'PING' && a[0] !== 'REPLCONF');
     expect(theirs.length).toBeGreaterThan(20);
     expect(mask(ours)).toEqual(mask(theirs));
