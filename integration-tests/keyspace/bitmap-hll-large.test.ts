@@ -30,16 +30,16 @@ function steps(seed: number, n: number): string[][] {
     { weight: 1, arbitrary: key.map((k) => ['GET', k]) },
     { weight: 1, arbitrary: fc.tuple(key, fc.integer({ min: 0, max: 200000 })).map(([k, o]) => ['SETRANGE', k, String(o), 'xyz']) },
     { weight: 1, arbitrary: key.map((k) => ['APPEND', k, '\x00\xff']) },
-    { weight: 1, arbitrary: fc.constant(['COPY', 'bm1', 'bm2', 'REPLACE']) },
+    { weight: 1, arbitrary: fc.constant<string[]>(['COPY', 'bm1', 'bm2', 'REPLACE']) },
     { weight: 1, arbitrary: key.map((k) => ['DEL', k]) },
     {
       weight: 10,
       arbitrary: fc.tuple(hkey, fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 400 })).map(([k, from, len]) => ['PFADD', k, ...Array.from({ length: len }, (_, i) => `e${from + i}`)]),
     },
     { weight: 3, arbitrary: hkey.map((k) => ['PFCOUNT', k]) },
-    { weight: 1, arbitrary: fc.constant(['PFCOUNT', 'h1', 'h2']) },
+    { weight: 1, arbitrary: fc.constant<string[]>(['PFCOUNT', 'h1', 'h2']) },
     { weight: 1, arbitrary: hkey.map((k) => ['GET', k]) },
-    { weight: 1, arbitrary: fc.constant(['COPY', 'h1', 'h2', 'REPLACE']) },
+    { weight: 1, arbitrary: fc.constant<string[]>(['COPY', 'h1', 'h2', 'REPLACE']) },
     { weight: 1, arbitrary: fc.tuple(hkey, fc.integer({ min: 16, max: 12000 })).map(([k, o]) => ['SETBIT', k, String(o * 8 + 3), '1']) },
   );
   return fc.sample(step, { seed, numRuns: n });
