@@ -14,6 +14,9 @@ import { slowlogCommand } from './slowlog-command';
 import { functionCommands } from '../scripting/function-commands';
 import { scriptingCommands } from '../scripting/script-commands';
 import { transactionCommands } from './transaction-commands';
+import { clusterStubCommands } from './cluster-stubs';
+import { lolwutCommand } from './lolwut-command';
+import { moduleCommand } from './module-command';
 
 /**
  * The commands the server itself implements. They override keyspace entries of the same name
@@ -37,6 +40,9 @@ export function serverCommands(): ServerCommandSpec[] {
     latencyCommand,
     ...scriptingCommands,
     ...functionCommands,
+    ...clusterStubCommands(),
+    moduleCommand(),
+    lolwutCommand,
     // replaced by the operator surface's full INFO in createServerFromConfig
     coreInfoCommand,
   ];

@@ -1,0 +1,57 @@
+/**
+ * The commands of a non-cluster redis-server 7.0 without modules (ASKING, READONLY, READWRITE,
+ * CLUSTER, MODULE) and LOLWUT, against the real binary: every form's reply bytes, RESP2 and RESP3.
+ */
+import { hasRedis } from '@replikit/test-utils';
+import { redisAndReplikit } from '../replication/helpers';
+import { ByteClient } from './helpers';
+
+const describeRedis = hasRedis() ? describe : describe.skip;
+
+const FORMS: string[][] = [
+  ['ASKING'], ['ASKING', 'x'], ['READONLY'], ['READWRITE'], ['READWRITE', 'x'],
+  ['CLUSTER'], ['CLUSTER', 'HELP'], ['CLUSTER', 'INFO'], ['CLUSTER', 'nosuch'], ['CLUSTER', 'KEYSLOT', 'foo'], ['CLUSTER', 'MYID', 'x'],
+  ['CLUSTER', 'SLOTS'], ['CLUSTER', 'SHARDS'], ['CLUSTER', 'NODES'], ['CLUSTER', 'setslot', '1', 'node', 'x'], ['CLUSTER', 'ADDSLOTS'],
+  ['MODULE'], ['MODULE', 'LIST'], ['MODULE', 'list', 'x'], ['MODULE', 'HELP'], ['MODULE', 'nosuch'], ['MODULE', 'LOAD', '/no/such.so'],
+  ['MODULE', 'LOADEX', '/no/such.so', 'CONFIG', 'a', 'b'], ['MODULE', 'UNLOAD', 'foo'], ['MODULE', 'UNLOAD'],
+  ['LOLWUT'], ['LOLWUT', 'foo'], ['LOLWUT', 'VERSION'], ['LOLWUT', 'VERSION', 'x'], ['LOLWUT', 'VERSION', '1'], ['LOLWUT', 'version', '7', '1', '2'],
+  ['LOLWUT', 'VERSION', '-1'], ['LOLWUT', 'VERSION', '56'], ['LOLWUT', 'VERSION', '4'],
+  // Schotter's first two rows are not randomised: these sizes are reproducible
+  ['LOLWUT', 'VERSION', '5', '1', '1', '1'], ['LOLWUT', 'VERSION', '5', '10', '3', '2'], ['LOLWUT', 'VERSION', '5', '40', '4', '1'],
+  ['LOLWUT', 'VERSION', '5', '0', '0', '0'], ['LOLWUT', 'VERSION', '5', '2000', '300', '1'], ['LOLWUT', 'VERSION', '5', 'x'], ['LOLWUT', 'VERSION', '5', '3', '1', 'y'],
+];
+
+describeRedis('cluster, module and lolwut commands vs redis-server 7.0', () => {
+  const servers = redisAndReplikit();
+
+  it('answer the same bytes in RESP2 and RESP3', async () => {
+    const run = async (port: number, resp3: boolean) => {
+      const c = await ByteClient.connect(port);
+      try {
+        if (resp3) await c.call('HELLO', '3');
+        const out: string[] = [];
+        for (const argv of FORMS) out.push(`${argv.join(' ')} => ${await c.call(...argv)}`);
+        return out;
+      } finally {
+        c.close();
+      }
+    };
+    for (const resp3 of [false, true]) expect(await run(servers.rk.port, resp3)).toEqual(await run(servers.redis.port, resp3));
+  });
+
+  it('LOLWUT VERSION 5 with randomised rows has the canvas size and trailing line of redis-server', async () => {
+    const shape = async (port: number) => {
+      const c = await ByteClient.connect(port);
+      try {
+        const raw = await c.call('LOLWUT', 'VERSION', '5', '30', '5', '6');
+        const lines = Buffer.from(raw.slice(raw.indexOf('\r\n') + 2, -2), 'latin1').toString('utf8').split('\n');
+        return { lines: lines.length, widths: lines.slice(0, -2).map((l) => [...l].length), last: lines[lines.length - 2] };
+      } finally {
+        c.close();
+      }
+    };
+    const theirs = await shape(servers.redis.port);
+    expect(theirs.last).toContain('Georg Nees - schotter');
+    expect(await shape(servers.rk.port)).toEqual(theirs);
+  });
+});
