@@ -4,7 +4,8 @@
  * A V8 string costs a 16-byte header (plus rounding to 8 bytes) on the JS heap, and the heap itself
  * keeps slack around live objects; a value in a slab costs its bytes plus a 1- or 2-byte length,
  * rounded to 2 bytes, in large Buffers outside the heap. The store keeps the value's *ref* (a small
- * integer, a Smi: no heap object) in its Map instead of the string, and decodes it on read.
+ * integer, a Smi: no heap object) in its table instead of the string, and decodes it on read; the
+ * in-memory store keeps its keys here too (key-table.ts).
  *
  * Records: `varint length (7 bits a byte) | bytes`, 2-byte aligned, appended to 4 MB slabs. A ref is
  * `slab * 2^21 + offset / 2`, below 2^30 so it is a Smi on every V8 build (2 GB of records at most;
