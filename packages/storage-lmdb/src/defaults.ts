@@ -14,3 +14,13 @@ export const LMDB_FSYNC_INTERVAL_MS = 1000;
  * are stored under their SHA-256 in a second table, the full key inside the record.
  */
 export const MAX_INLINE_KEY_BYTES = 1024;
+
+/**
+ * A unit that rewrites slots holding at least this many keys after a clear (a full sync's load,
+ * FLUSHALL followed by a restore) is written in slices across event-loop turns, under the
+ * load-in-progress marker; smaller ones stay one transaction.
+ */
+export const LMDB_BULK_MIN_KEYS = 4096;
+
+/** the longest one slice of such a write keeps the event loop, ms (checked every 64 records) */
+export const LMDB_BULK_SLICE_MS = 8;

@@ -12,16 +12,26 @@
  * - `everysec`: written at the end of the event-loop turn (the OS has it: a killed process loses
  *   nothing committed), fsynced once a second (a power loss loses up to about a second);
  * - `no`: written at the end of the turn, fsynced when the OS decides.
+ *
+ * Bulk units: a unit that rewrites a cleared slot of LMDB_BULK_MIN_KEYS keys or more (a replica's
+ * full sync load) would block the event loop for seconds as one transaction. It is written in
+ * slices instead: a first transaction stores the `loading` marker, drops the position and empties
+ * the cleared slots' tables; then each event-loop turn writes up to LMDB_BULK_SLICE_MS of records
+ * from a pinned iterator; the last transaction writes every key changed meanwhile, the slot map and
+ * the position, and removes the marker. A file opened with the marker is a half-written load: its
+ * records and position are discarded (an empty store without a position: the replica full-syncs).
+ * Until that last transaction, the position on disk is none: with `always`, commits made during
+ * the slices are durable at its end.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BinaryString, CollectionValue, PinnedIterator, StoredValue } from '@replikit/keyspace';
-import { type DbStore, MemoryDbStore, type ReplicationPosition, type StorageAdapter } from '@replikit/keyspace';
-import { type Database, open, type RootDatabase, type RootDatabaseOptions } from 'lmdb';
-import { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
+import type { BinaryString, DbStore, ReplicationPosition, StorageAdapter } from '@replikit/keyspace';
+import { type Database, open, type RootDatabase } from 'lmdb';
+import { type BulkWrite, longKeyHash, writeBulkSlice } from './bulk-write';
+import { LmdbDbStore, type UnitState } from './db-store';
+import { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
 import { LmdbCorruptRecordError, LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
-import { type DecodedRecord, decodeRecord, encodeRecord } from './record-codec';
+import { type DecodedRecord, encodeRecord, RECORD_TABLE } from './record-codec';
 
 /** `appendfsync`-like durability policy. */
 export type LmdbFsyncPolicy = 'always' | 'everysec' | 'no';
@@ -47,116 +57,21 @@ export interface LmdbStorageStats {
   bytesWritten: number;
   /** fsyncs requested by `everysec` */
   fsyncs: number;
+  /** bulk units written in slices (see the module comment) */
+  bulkWrites: number;
+  /** slice transactions of those units */
+  bulkSlices: number;
+  /** opened a file with the load-in-progress marker, whose data and position were discarded */
+  discardedPartialLoad: boolean;
 }
 
 const FORMAT = 1;
-
-/** What the stores of one adapter share: whether a unit is open (written to since the last commit point). */
-interface UnitState {
-  open: boolean;
-}
-
-/** One database slot: the in-memory store plus the keys changed since the last LMDB transaction. */
-class LmdbDbStore implements DbStore {
-  readonly mem = new MemoryDbStore();
-  /** keys changed since the last transaction; not kept after a clear() (every key is written then) */
-  dirty = new Set<BinaryString>();
-  /** clear() since the last transaction: the slot's tables are emptied first, then every key of `mem` written */
-  cleared = false;
-
-  constructor(
-    readonly slot: number,
-    private readonly unit: UnitState,
-  ) {}
-
-  get(key: BinaryString): StoredValue | undefined {
-    return this.mem.get(key);
-  }
-  set(key: BinaryString, value: StoredValue): void {
-    this.mem.set(key, value);
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
-  }
-  delete(key: BinaryString): boolean {
-    if (!this.mem.delete(key)) return false;
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
-    return true;
-  }
-  getExpire(key: BinaryString): number | undefined {
-    return this.mem.getExpire(key);
-  }
-  setExpire(key: BinaryString, atMs: number): void {
-    this.mem.setExpire(key, atMs);
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
-  }
-  deleteExpire(key: BinaryString): boolean {
-    if (!this.mem.deleteExpire(key)) return false;
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
-    return true;
-  }
-  size(): number {
-    return this.mem.size();
-  }
-  expiresSize(): number {
-    return this.mem.expiresSize();
-  }
-  keys(): Iterator<BinaryString> {
-    return this.mem.keys();
-  }
-  expireKeys(): Iterator<BinaryString> {
-    return this.mem.expireKeys();
-  }
-  randomKey(): BinaryString | undefined {
-    return this.mem.randomKey();
-  }
-  pinnedEntries(): PinnedIterator {
-    return this.mem.pinnedEntries();
-  }
-  clear(): void {
-    this.mem.clear();
-    this.dirty.clear();
-    this.cleared = true;
-    this.unit.open = true;
-  }
-  changed(key: BinaryString, _value: CollectionValue): void {
-    // the memory store holds this very object: the transaction encodes it from there
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
-  }
-}
-
-/**
- * lmdb's value encoding of the record tables: written as the Buffers encodeRecord made, read by
- * decoding the record straight from lmdb's shared read buffer (`decode` gets it with the record's
- * length), so a read makes no Buffer copy per record. A malformed record is returned as its Error,
- * for the reader to report with its database.
- */
-const RECORDS = {
-  encode: (record: Buffer): Buffer => record,
-  decode(buf: Buffer, size: number): DecodedRecord | Error {
-    try {
-      return decodeRecord(buf, size);
-    } catch (err) {
-      return err as Error;
-    }
-  },
-};
-
-/** the options of a record table (lmdb types `encoder` on its root options; a table takes it too) */
-const RECORD_TABLE: RootDatabaseOptions = { keyEncoding: 'binary', encoder: RECORDS };
-
-function longKeyHash(key: string): Buffer {
-  return createHash('sha256').update(key, 'latin1').digest();
-}
 
 /** A StorageAdapter persisted in one LMDB file; see the module comment. */
 export class LmdbStorageAdapter implements StorageAdapter {
   readonly path: string;
   readonly fsync: LmdbFsyncPolicy;
-  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0 };
+  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false };
   private readonly env: RootDatabase;
   private readonly meta: Database;
   private readonly inline: Database<Buffer, Buffer>[] = [];
@@ -174,6 +89,10 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private syncTimer: NodeJS.Timeout | null = null;
   private unsynced = false;
   private closed = false;
+  private closing = false;
+  private bulk: BulkWrite | null = null;
+  /** the load-in-progress marker is in the file (removed by the next full transaction) */
+  private markerOnDisk = false;
 
   constructor(
     readonly databases: number,
@@ -226,6 +145,21 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (format !== FORMAT) throw new LmdbOpenError(this.path, `format ${format} is not ${FORMAT}`);
     const n = this.meta.get('databases') as number;
     if (n !== this.databases) throw new LmdbOpenError(this.path, `it holds ${n} databases, ${this.databases} were asked for`);
+    if (this.meta.get('loading') === true) {
+      // killed while a bulk unit was written: no complete state to restart from
+      const map = Array.from({ length: this.databases }, (_, i) => i);
+      this.env.transactionSync(() => {
+        for (let s = 0; s < this.databases; s++) {
+          this.inline[s].clearSync();
+          this.long[s].clearSync();
+        }
+        this.meta.putSync('map', map);
+        this.meta.putSync('position', null);
+        this.meta.removeSync('loading');
+      });
+      this.stats.discardedPartialLoad = true;
+      return map;
+    }
     const map = this.meta.get('map') as number[];
     const p = this.meta.get('position') as ReplicationPosition | null;
     this.position = p === null || p === undefined ? undefined : { replid: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 };
@@ -290,9 +224,10 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (!this.closed && !this.unit.open) this.flush();
   }
 
-  /** Writes every committed change and the position in one transaction. */
+  /** Writes every committed change and the position in one transaction (or starts a bulk write). */
   private flush(): void {
-    if (!this.pending) return;
+    if (!this.pending || this.bulk !== null) return;
+    if (!this.closing && this.startBulk()) return;
     let records = 0;
     let bytes = 0;
     try {
@@ -324,6 +259,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
         }
         if (this.mapDirty) this.meta.putSync('map', this.map);
         if (this.positionDirty) this.meta.putSync('position', this.position ?? null);
+        if (this.markerOnDisk) this.meta.removeSync('loading');
       });
     } catch (err) {
       // the transaction was aborted: the dirty keys stay dirty and are written with the next unit
@@ -336,11 +272,67 @@ export class LmdbStorageAdapter implements StorageAdapter {
     }
     this.mapDirty = false;
     this.positionDirty = false;
+    this.markerOnDisk = false;
     this.pending = false;
     this.unsynced = this.fsync === 'everysec';
     this.stats.transactions++;
     this.stats.recordsWritten += records;
     this.stats.bytesWritten += bytes;
+  }
+
+  /**
+   * A unit clearing slots that now hold LMDB_BULK_MIN_KEYS keys or more: the marker transaction,
+   * then the slices (see the module comment). The cleared slots track their changes from here on,
+   * so the last transaction rewrites whatever changes after a slice wrote it.
+   */
+  private startBulk(): boolean {
+    const slots = this.slots.filter((s) => s.cleared);
+    if (slots.reduce((n, s) => n + s.mem.size(), 0) < LMDB_BULK_MIN_KEYS) return false;
+    try {
+      this.env.transactionSync(() => {
+        this.meta.putSync('loading', true);
+        this.meta.putSync('position', null);
+        for (const s of slots) {
+          this.inline[s.slot].clearSync();
+          this.long[s.slot].clearSync();
+        }
+      });
+    } catch (err) {
+      throw new LmdbWriteError(this.path, { cause: err });
+    }
+    this.markerOnDisk = true;
+    // the last transaction writes the position again (the file holds none meanwhile)
+    this.positionDirty = true;
+    for (const s of slots) s.cleared = false;
+    this.bulk = { slots, index: 0, entries: null, timer: null };
+    this.stats.transactions++;
+    this.stats.bulkWrites++;
+    this.bulk.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
+    return true;
+  }
+
+  /** One slice of the bulk write (`budgetMs` Infinity: the rest at once); the last transaction after the last slice. */
+  private bulkSlice(budgetMs: number): void {
+    const b = this.bulk as BulkWrite;
+    b.timer = null;
+    const deadline = performance.now() + budgetMs;
+    let written: { records: number; bytes: number };
+    try {
+      written = this.env.transactionSync(() => writeBulkSlice(b, this.inline, this.long, deadline));
+    } catch (err) {
+      throw new LmdbWriteError(this.path, { cause: err });
+    }
+    this.stats.transactions++;
+    this.stats.bulkSlices++;
+    this.stats.recordsWritten += written.records;
+    this.stats.bytesWritten += written.bytes;
+    if (b.index < b.slots.length) {
+      if (budgetMs !== Number.POSITIVE_INFINITY) b.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
+      return;
+    }
+    this.bulk = null;
+    // a unit in progress waits for its commit, which writes the last transaction
+    if (!this.closing && !this.unit.open) this.flush();
   }
 
   private syncNow(): void {
@@ -359,7 +351,12 @@ export class LmdbStorageAdapter implements StorageAdapter {
    */
   close(): void {
     if (this.closed) return;
+    this.closing = true;
     if (this.flushTimer !== null) clearImmediate(this.flushTimer);
+    if (this.bulk !== null) {
+      if (this.bulk.timer !== null) clearImmediate(this.bulk.timer);
+      while (this.bulk !== null) this.bulkSlice(Number.POSITIVE_INFINITY);
+    }
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
     this.flushTimer = null;
     this.syncTimer = null;

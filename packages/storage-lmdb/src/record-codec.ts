@@ -7,6 +7,7 @@
 import type { StoredValue } from '@replikit/keyspace';
 import { rdbValueToStored, storedToRdbValue } from '@replikit/keyspace-rdb';
 import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
+import type { RootDatabaseOptions } from 'lmdb';
 
 const F_COLLECTION = 1;
 const F_TTL = 2;
@@ -80,3 +81,23 @@ export function decodeRecord(buf: Uint8Array, end?: number): DecodedRecord {
   const value = flags & F_COLLECTION ? rdbValueToStored(parseDumpPayload(Buffer.from(b.subarray(p)))) : b.toString('latin1', p, b.length);
   return { value, expireAt, key };
 }
+
+/**
+ * lmdb's value encoding of the record tables: written as the Buffers encodeRecord made, read by
+ * decoding the record straight from lmdb's shared read buffer (`decode` gets it with the record's
+ * length), so a read makes no Buffer copy per record. A malformed record is returned as its Error,
+ * for the reader to report with its database.
+ */
+const RECORDS = {
+  encode: (record: Buffer): Buffer => record,
+  decode(buf: Buffer, size: number): DecodedRecord | Error {
+    try {
+      return decodeRecord(buf, size);
+    } catch (err) {
+      return err as Error;
+    }
+  },
+};
+
+/** the options of a record table (lmdb types `encoder` on its root options; a table takes it too) */
+export const RECORD_TABLE: RootDatabaseOptions = { keyEncoding: 'binary', encoder: RECORDS };

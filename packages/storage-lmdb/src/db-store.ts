@@ -1,0 +1,80 @@
+/** One database slot of the LMDB adapter: the in-memory working set plus what changed since the last LMDB transaction. */
+import type { BinaryString, CollectionValue, DbStore, PinnedIterator, StoredValue } from '@replikit/keyspace';
+import { MemoryDbStore } from '@replikit/keyspace';
+
+/** What the stores of one adapter share: whether a unit is open (written to since the last commit point). */
+export interface UnitState {
+  open: boolean;
+}
+
+/** One database slot: the in-memory store plus the keys changed since the last LMDB transaction. */
+export class LmdbDbStore implements DbStore {
+  readonly mem = new MemoryDbStore();
+  /** keys changed since the last transaction; not kept after a clear() (every key is written then) */
+  dirty = new Set<BinaryString>();
+  /** clear() since the last transaction: the slot's tables are emptied first, then every key of `mem` written */
+  cleared = false;
+
+  constructor(
+    readonly slot: number,
+    private readonly unit: UnitState,
+  ) {}
+
+  get(key: BinaryString): StoredValue | undefined {
+    return this.mem.get(key);
+  }
+  set(key: BinaryString, value: StoredValue): void {
+    this.mem.set(key, value);
+    if (!this.cleared) this.dirty.add(key);
+    this.unit.open = true;
+  }
+  delete(key: BinaryString): boolean {
+    if (!this.mem.delete(key)) return false;
+    if (!this.cleared) this.dirty.add(key);
+    this.unit.open = true;
+    return true;
+  }
+  getExpire(key: BinaryString): number | undefined {
+    return this.mem.getExpire(key);
+  }
+  setExpire(key: BinaryString, atMs: number): void {
+    this.mem.setExpire(key, atMs);
+    if (!this.cleared) this.dirty.add(key);
+    this.unit.open = true;
+  }
+  deleteExpire(key: BinaryString): boolean {
+    if (!this.mem.deleteExpire(key)) return false;
+    if (!this.cleared) this.dirty.add(key);
+    this.unit.open = true;
+    return true;
+  }
+  size(): number {
+    return this.mem.size();
+  }
+  expiresSize(): number {
+    return this.mem.expiresSize();
+  }
+  keys(): Iterator<BinaryString> {
+    return this.mem.keys();
+  }
+  expireKeys(): Iterator<BinaryString> {
+    return this.mem.expireKeys();
+  }
+  randomKey(): BinaryString | undefined {
+    return this.mem.randomKey();
+  }
+  pinnedEntries(): PinnedIterator {
+    return this.mem.pinnedEntries();
+  }
+  clear(): void {
+    this.mem.clear();
+    this.dirty.clear();
+    this.cleared = true;
+    this.unit.open = true;
+  }
+  changed(key: BinaryString, _value: CollectionValue): void {
+    // the memory store holds this very object: the transaction encodes it from there
+    if (!this.cleared) this.dirty.add(key);
+    this.unit.open = true;
+  }
+}
