@@ -18,6 +18,7 @@ import { scriptEngineOf } from './scripting/script-commands';
 import { bindFunctionPersistence } from './scripting/function-dump';
 import { debugCommand } from './commands/debug-command';
 import { dumpCommands } from './commands/dump-commands';
+import { migrateCommands } from './commands/migrate-command';
 import { infoCommand } from './commands/info-command';
 import { persistenceCommands } from './commands/persistence-commands';
 import { shutdownCommand } from './commands/shutdown-command';
@@ -95,7 +96,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
       storage: config.getString('storage') === 'lmdb' ? loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy }) : undefined,
     });
   let op!: OperatorContext;
-  const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];
+  const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), ...migrateCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];
   const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
   // FUNCTION libraries go in and out of RDB streams with the keyspace (saves, loads, full syncs)
   bindFunctionPersistence(server, keyspace, { compress: () => config.getBool('rdbcompression') });
