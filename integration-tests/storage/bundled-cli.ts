@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type WatchedProcess, getFreePort, watchProcess } from '@replikit/test-utils';
+import { getFreePort, type WatchedProcess, watchProcess } from '@replikit/test-utils';
 
 const REPO_ROOT = resolve(__dirname, '../..');
 

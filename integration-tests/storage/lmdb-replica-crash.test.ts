@@ -10,7 +10,7 @@
  * REPLIKIT_TEST_SEED replays the kill points.
  */
 import { rmSync } from 'node:fs';
-import { hasRedis, hasRedisCli, redisRequired, seededRandom, startRedisServer, testSeed, type RedisServerHandle } from '@replikit/test-utils';
+import { hasRedis, hasRedisCli, type RedisServerHandle, redisRequired, seededRandom, startRedisServer, testSeed } from '@replikit/test-utils';
 import Redis from 'ioredis';
 import { tempDir } from '../aof/aof-helpers';
 import { infoMap, waitFor } from '../replication/helpers';
