@@ -1,6 +1,6 @@
 /**
  * The commands of a non-cluster redis-server 7.0 without modules (ASKING, READONLY, READWRITE,
- * CLUSTER, MODULE) and LOLWUT, against the real binary: every form's reply bytes, RESP2 and RESP3.
+ * CLUSTER, MODULE), LOLWUT, PFDEBUG and PFSELFTEST, against the real binary: every form's reply bytes, RESP2 and RESP3.
  */
 import { hasRedis } from '@replikit/test-utils';
 import { redisAndReplikit } from '../replication/helpers';
@@ -53,5 +53,30 @@ describeRedis('cluster, module and lolwut commands vs redis-server 7.0', () => {
     const theirs = await shape(servers.redis.port);
     expect(theirs.last).toContain('Georg Nees - schotter');
     expect(await shape(servers.rk.port)).toEqual(theirs);
+  });
+
+  it('PFDEBUG GETREG / DECODE / ENCODING / TODENSE and PFSELFTEST answer the same bytes', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) => `e${i}`);
+    const argvs: string[][] = [
+      ['FLUSHALL'], ['PFADD', 'small', 'a', 'b', 'c', 'hello', 'world'], ['PFADD', 'big', ...many], ['PFADD', 'empty'], ['SET', 'str', 'x'], ['LPUSH', 'list', 'x'],
+      ['PFDEBUG', 'ENCODING', 'small'], ['PFDEBUG', 'ENCODING', 'big'], ['PFDEBUG', 'DECODE', 'small'], ['PFDEBUG', 'DECODE', 'empty'], ['PFDEBUG', 'DECODE', 'big'],
+      ['PFDEBUG', 'GETREG', 'small'], ['PFDEBUG', 'ENCODING', 'small'], ['PFDEBUG', 'DECODE', 'small'], ['PFDEBUG', 'TODENSE', 'empty'], ['PFDEBUG', 'TODENSE', 'empty'],
+      ['PFDEBUG', 'GETREG', 'big'], ['PFDEBUG', 'nosuch', 'big'], ['PFDEBUG', 'nosuch', 'missing'], ['PFDEBUG', 'GETREG', 'missing'], ['PFDEBUG', 'GETREG', 'str'],
+      ['PFDEBUG', 'ENCODING', 'list'], ['PFDEBUG', 'GETREG'], ['PFDEBUG', 'GETREG', 'a', 'b'], ['OBJECT', 'ENCODING', 'small'], ['PFCOUNT', 'small'], ['GET', 'empty'],
+      ['PFSELFTEST'], ['PFSELFTEST', 'x'],
+    ];
+    const run = async (port: number) => {
+      const c = await ByteClient.connect(port);
+      try {
+        const out: string[] = [];
+        for (const argv of argvs) out.push(`${argv.slice(0, 3).join(' ')} => ${await c.call(...argv)}`);
+        return out;
+      } finally {
+        c.close();
+      }
+    };
+    const theirs = await run(servers.redis.port);
+    expect(theirs).toContain('PFDEBUG ENCODING small => +sparse\r\n');
+    expect(await run(servers.rk.port)).toEqual(theirs);
   });
 });

@@ -39,6 +39,7 @@ import { bitmapCommands } from './bitmap';
 import { stringLcsCommands } from './string-lcs';
 import { sortCommands } from './sort';
 import { hllCommands } from './hll';
+import { hllDebugCommands } from './hll-debug';
 import { geoCommands } from './geo';
 import { geoSearchCommands } from './geo-search';
 import { listMpopCommands } from './list-mpop';
@@ -62,6 +63,7 @@ export const allCommands: readonly CommandSpec[] = [
   ...stringLcsCommands,
   ...sortCommands,
   ...hllCommands,
+  ...hllDebugCommands,
   ...geoCommands,
   ...geoSearchCommands,
   ...listMpopCommands,
