@@ -15,7 +15,7 @@ const FORMS: string[][] = [
   ['MODULE'], ['MODULE', 'LIST'], ['MODULE', 'list', 'x'], ['MODULE', 'HELP'], ['MODULE', 'nosuch'], ['MODULE', 'LOAD', '/no/such.so'],
   ['MODULE', 'LOADEX', '/no/such.so', 'CONFIG', 'a', 'b'], ['MODULE', 'UNLOAD', 'foo'], ['MODULE', 'UNLOAD'],
   ['LOLWUT'], ['LOLWUT', 'foo'], ['LOLWUT', 'VERSION'], ['LOLWUT', 'VERSION', 'x'], ['LOLWUT', 'VERSION', '1'], ['LOLWUT', 'version', '7', '1', '2'],
-  ['LOLWUT', 'VERSION', '-1'], ['LOLWUT', 'VERSION', '56'], ['LOLWUT', 'VERSION', '4'],
+  ['LOLWUT', 'VERSION', '-1'], ['LOLWUT', 'VERSION', '56'], ['LOLWUT', 'VERSION', '4'], ['LOLWUT', 'VERSION', '59'], ['LOLWUT', 'VERSION', '6', 'x'],
   // Schotter's first two rows are not randomised: these sizes are reproducible
   ['LOLWUT', 'VERSION', '5', '1', '1', '1'], ['LOLWUT', 'VERSION', '5', '10', '3', '2'], ['LOLWUT', 'VERSION', '5', '40', '4', '1'],
   ['LOLWUT', 'VERSION', '5', '0', '0', '0'], ['LOLWUT', 'VERSION', '5', '2000', '300', '1'], ['LOLWUT', 'VERSION', '5', 'x'], ['LOLWUT', 'VERSION', '5', '3', '1', 'y'],
@@ -53,6 +53,26 @@ describeRedis('cluster, module and lolwut commands vs redis-server 7.0', () => {
     const theirs = await shape(servers.redis.port);
     expect(theirs.last).toContain('Georg Nees - schotter');
     expect(await shape(servers.rk.port)).toEqual(theirs);
+  });
+
+  it('LOLWUT VERSION 6 draws a skyline of the same shape and trailing lines as redis-server', async () => {
+    const shape = async (port: number, ...args: string[]) => {
+      const c = await ByteClient.connect(port);
+      try {
+        const raw = await c.call('LOLWUT', 'VERSION', '6', ...args);
+        const lines = raw.slice(raw.indexOf('\r\n') + 2, -2).split('\n');
+        // every cell is one space between a gray's escape and the reset
+        const cells = lines.slice(0, -3).map((l) => (/^(\x1b\[0;(30;40|90;100|37;47|97;107)m \x1b\[0m)*$/.test(l) ? l.split(' ').length - 1 : -1));
+        return { cells, tail: lines.slice(-3) };
+      } finally {
+        c.close();
+      }
+    };
+    for (const args of [[], ['30', '7'], ['1', '1'], ['0', '-5'], ['x'], ['3', 'y']]) {
+      const theirs = await shape(servers.redis.port, ...args);
+      expect([args, await shape(servers.rk.port, ...args)]).toEqual([args, theirs]);
+    }
+    expect((await shape(servers.redis.port)).cells).toEqual(new Array(20).fill(80));
   });
 
   it('PFDEBUG GETREG / DECODE / ENCODING / TODENSE and PFSELFTEST answer the same bytes', async () => {

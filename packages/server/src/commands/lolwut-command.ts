@@ -1,10 +1,12 @@
 /**
  * LOLWUT [VERSION v] [args...] (lolwut.c): VERSION picks the art, `v` read as `<v>.0.0` like
- * Redis does. 5 draws Georg Nees' "Schotter" in Braille characters (lolwut5.c); every other
- * version, the default 7 included, answers only the version line. Schotter's squares from the
- * third row on are rotated and moved at random (Redis uses rand()), so only the first two rows,
- * the canvas size and the trailing line are reproducible; the arithmetic runs in 32-bit floats
- * (Math.fround) where Redis's does, so those parts are byte-identical.
+ * Redis does. 5 draws Georg Nees' "Schotter" in Braille characters (lolwut5.c), 6 a city skyline
+ * in four terminal grays (lolwut6.c); every other version, the default 7 included, answers only
+ * the version line. Schotter's squares from the third row on are rotated and moved at random
+ * (Redis uses rand()), so only the first two rows, the canvas size and the trailing line are
+ * reproducible; the arithmetic runs in 32-bit floats (Math.fround) where Redis's does, so those
+ * parts are byte-identical. The skyline is random throughout: only its shape (rows of `cols`
+ * colour cells) and the trailing lines can match.
  */
 import { ErrorReply, type RespValue, VerbatimReply } from '@replikit/resp';
 import { type ServerCommandSpec, spec } from '../dispatch/command-spec';
@@ -14,17 +16,18 @@ import { eqi, parseStrictInt } from './arg-parsing';
 const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 const f = Math.fround;
 
-/** A black and white pixel canvas; drawing outside it is ignored. */
+/** A pixel canvas (colour 0 = no dot for the Braille rendering, 0..3 grays for the skyline); drawing outside it is ignored. */
 class Canvas {
   readonly pixels: Uint8Array;
   constructor(
     readonly width: number,
     readonly height: number,
+    background = 0,
   ) {
-    this.pixels = new Uint8Array(width * height);
+    this.pixels = new Uint8Array(width * height).fill(background);
   }
-  set(x: number, y: number): void {
-    if (x >= 0 && x < this.width && y >= 0 && y < this.height) this.pixels[x + y * this.width] = 1;
+  set(x: number, y: number, color = 1): void {
+    if (x >= 0 && x < this.width && y >= 0 && y < this.height) this.pixels[x + y * this.width] = color;
   }
   get(x: number, y: number): number {
     return x >= 0 && x < this.width && y >= 0 && y < this.height ? (this.pixels[x + y * this.width] as number) : 0;
@@ -79,7 +82,8 @@ class Canvas {
   }
 }
 
-/** C's rand()/RAND_MAX stand-in and its `rand() % 2` sign. */
+/** C's rand() (0..RAND_MAX), rand()/RAND_MAX and `rand() % 2` stand-ins. */
+const rand = (): number => Math.floor(Math.random() * 2147483648);
 const unit = (): number => Math.random();
 const coin = (): boolean => Math.random() < 0.5;
 
@@ -111,6 +115,77 @@ export function drawSchotter(cols: number, perRow: number, perCol: number): Canv
   return canvas;
 }
 
+/** The skyline's colours as terminal escapes: foreground and background both set, as Redis does. */
+const GRAYS = ['0;30;40m', '0;90;100m', '0;37;47m', '0;97;107m'];
+
+/** One skyscraper standing on the bottom row; windows (two cells wide, one tall) in random grays. */
+function skyscraper(canvas: Canvas, xoff: number, width: number, height: number, windows: boolean, color: number): void {
+  const starty = canvas.height - 1;
+  const endy = starty - height + 1;
+  for (let y = starty; y >= endy; y--) {
+    for (let x = xoff; x < xoff + width; x++) {
+      // the roof is four cells narrower
+      if (y === endy && (x <= xoff + 1 || x >= xoff + width - 2)) continue;
+      let c = color;
+      if (windows && x > xoff + 1 && x < xoff + width - 2 && y > endy + 1 && y < starty - 1) {
+        const relx = x - (xoff + 1);
+        const rely = y - (endy + 1);
+        if (Math.trunc(relx / 2) % 2 && rely % 2) {
+          do c = 1 + (rand() % 2);
+          while (c === color);
+          // both cells of a window share its colour
+          if (relx % 2) c = canvas.get(x - 1, y);
+        }
+      }
+      canvas.set(x, y, c);
+    }
+  }
+}
+
+/** Two background rows of plain skyscrapers (lighter behind), then the dark ones with windows. */
+export function drawSkyline(cols: number, rows: number): Canvas {
+  const canvas = new Canvas(cols, rows, 3);
+  const h = canvas.height;
+  for (let color = 2; color >= 1; color--) {
+    for (let offset = -10; offset < canvas.width; ) {
+      offset += rand() % 8;
+      const width = 10 + (rand() % 9);
+      const height = Math.trunc(h / 2) + Math.trunc((rand() % h) / (color === 2 ? 2 : 3));
+      skyscraper(canvas, offset, width, height, false, color);
+      offset += color === 2 ? Math.trunc(width / 2) : width + 1;
+    }
+  }
+  for (let offset = -10; offset < canvas.width; ) {
+    offset += rand() % 8;
+    let width = 5 + (rand() % 14);
+    if (width % 4) width += width % 3;
+    const height = Math.trunc(h / 3) + Math.trunc((rand() % h) / 2);
+    skyscraper(canvas, offset, width, height, true, 0);
+    offset += width + 5;
+  }
+  return canvas;
+}
+
+/** LOLWUT VERSION 6 [columns [rows]], limits as lolwut6.c. */
+function lolwut6(args: readonly string[]): RespValue {
+  const dims = [80, 20];
+  for (let i = 0; i < 2 && i < args.length; i++) {
+    const n = parseStrictInt(args[i] as string);
+    if (n === null) return NOT_INTEGER;
+    dims[i] = n;
+  }
+  const clamp = (n: number): number => Math.min(Math.max(n, 1), 1000);
+  const canvas = drawSkyline(clamp(dims[0] as number), clamp(dims[1] as number));
+  const lines: string[] = [];
+  for (let y = 0; y < canvas.height; y++) {
+    let line = '';
+    for (let x = 0; x < canvas.width; x++) line += `\x1b[${GRAYS[canvas.get(x, y)] ?? GRAYS[0]} \x1b[0m`;
+    lines.push(line);
+  }
+  const text = `${lines.join('\n')}\nDedicated to the 8 bit game developers of past and present.\nOriginal 8 bit image from Plaguemon by hikikomori. Redis ver. ${REDIS_VERSION}\n`;
+  return new VerbatimReply('txt', text);
+}
+
 /** LOLWUT VERSION 5 [columns [squares-per-row [squares-per-col]]], limits as lolwut5.c. */
 function lolwut5(args: readonly string[]): RespValue {
   const dims = [66, 8, 12];
@@ -136,5 +211,6 @@ export const lolwutCommand: ServerCommandSpec = spec('lolwut', -1, ['readonly', 
     args = argv.slice(3);
   }
   if ((version[0] === '5' && version[1] === '.' && version[2] !== '9') || (version[0] === '4' && version[1] === '.' && version[2] === '9')) return lolwut5(args);
+  if ((version[0] === '6' && version[1] === '.' && version[2] !== '9') || (version[0] === '5' && version[1] === '.' && version[2] === '9')) return lolwut6(args);
   return new VerbatimReply('txt', `Redis ver. ${REDIS_VERSION}\n`);
 });
