@@ -3,7 +3,7 @@
  * redis-server and from a replikit-server, and the replies (bytes) and what lands on the target
  * (DUMP payloads, TTLs) must be equal; then redis-server -> replikit-server the other way.
  */
-import { type Server, type Socket, createServer } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { getFreePort, hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { type StartedReplikit, startReplikit } from '../replication/helpers';
 import { ByteClient } from './helpers';

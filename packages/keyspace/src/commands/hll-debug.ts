@@ -8,7 +8,7 @@ import { ErrorReply, type RespValue, SimpleString } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { OK_REPLY } from '../command-helpers';
 import { WRONGTYPE } from '../reply-errors';
-import { HLL_DENSE, HLL_DENSE_SIZE, HLL_HDR_SIZE, HLL_P, HLL_REGISTERS, HLL_SPARSE, createHll, denseGet, denseSet, estimate, histogram, hllPatLen, isValidHll, sparseSet, sparseToDense } from '../types/hll';
+import { createHll, denseGet, denseSet, estimate, HLL_DENSE, HLL_DENSE_SIZE, HLL_HDR_SIZE, HLL_P, HLL_REGISTERS, HLL_SPARSE, histogram, hllPatLen, isValidHll, sparseSet, sparseToDense } from '../types/hll';
 import { specFromMeta } from './meta';
 
 const NO_KEY = new ErrorReply('ERR The specified key does not exist');

@@ -15,6 +15,8 @@ import { eqi, parseStrictInt } from './arg-parsing';
 
 const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 const f = Math.fround;
+/** C's round(): halves away from zero (Math.round takes -2.5 to -2). */
+const cround = (v: number): number => (v < 0 ? -Math.round(-v) : Math.round(v));
 
 /** A pixel canvas (colour 0 = no dot for the Braille rendering, 0..3 grays for the skyline); drawing outside it is ignored. */
 class Canvas {
@@ -55,13 +57,14 @@ class Canvas {
   }
   /** A square of side `size` centred on x,y and rotated by `angle`: its corners lie on a circle. */
   square(x: number, y: number, size: number, angle: number): void {
-    const r = f(Math.round(f(size / 1.4142135623)));
+    // biome-ignore lint/suspicious/noApproximativeNumericConstant: Redis divides by this truncated constant, not Math.SQRT2
+    const r = f(cround(f(size / 1.4142135623)));
     const px: number[] = [];
     const py: number[] = [];
     let k = f(Math.PI / 4 + angle);
     for (let j = 0; j < 4; j++) {
-      px.push(Math.round(Math.sin(k) * r + x));
-      py.push(Math.round(Math.cos(k) * r + y));
+      px.push(cround(Math.sin(k) * r + x));
+      py.push(cround(Math.cos(k) * r + y));
       k = f(k + Math.PI / 2);
     }
     for (let j = 0; j < 4; j++) this.line(px[j] as number, py[j] as number, px[(j + 1) % 4] as number, py[(j + 1) % 4] as number);

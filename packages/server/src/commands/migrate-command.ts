@@ -17,12 +17,12 @@
  * on a new connection, a timeout is not, like Redis. Inside MULTI/EXEC or a script, where nothing
  * may wait, MIGRATE answers an error instead.
  */
-import { type Socket, connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 import type { Keyspace, StoredValue } from '@replikit/keyspace';
 import { storedToRdbValue } from '@replikit/keyspace-rdb';
 import { createDumpPayload } from '@replikit/rdb';
 import { ErrorReply, OK, type RespValue, SimpleString } from '@replikit/resp';
-import { type CommandContext, NO_REPLY, type CommandResult, type ServerCommandSpec } from '../dispatch/command-spec';
+import { type CommandContext, type CommandResult, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER, SYNTAX } from '../dispatch/reply-texts';
 import { eqi, parseStrictInt } from './arg-parsing';
 import { dumpCommands } from './dump-commands';
@@ -99,7 +99,7 @@ function exchange(host: string, port: number, timeout: number, chunks: Buffer[],
     let socket: Socket | undefined;
     let connected = false;
     let written = false;
-    let buf = Buffer.alloc(0);
+    let buf: Buffer = Buffer.alloc(0);
     let timer: NodeJS.Timeout | undefined;
     let done = false;
     const finish = (o: Outcome): void => {
