@@ -120,4 +120,31 @@ describeRedis('MIGRATE vs redis-server 7.0', () => {
     const theirs = await scenario(source.port, target2.port, '5');
     expect(await scenario(source.port, rkTarget.port, '5')).toEqual(theirs);
   });
+
+  it('propagates the migrated keys as DEL to a redis-server replica of the replikit source (COPY propagates nothing)', async () => {
+    const replica = await startRedisServer({ config: { replicaof: `127.0.0.1 ${rk.port}` } });
+    try {
+      await withClient(replica.port, async (r) => {
+        for (let i = 0; i < 200 && !(await r.call('INFO', 'replication')).includes('master_link_status:up'); i++) await new Promise((ok) => setTimeout(ok, 50));
+        expect(await r.call('INFO', 'replication')).toContain('master_link_status:up');
+        await withClient(rk.port, async (c) => {
+          await c.call('FLUSHALL');
+          for (const k of ['a', 'b', 'c', 'd']) await c.call('SET', k, `v-${k}`);
+          expect(await c.call('MIGRATE', '127.0.0.1', String(target.port), '', '7', '1000', 'AUTH', 'secret', 'KEYS', 'a', 'b', 'nope')).toBe('+OK\r\n');
+          expect(await c.call('MIGRATE', '127.0.0.1', String(target.port), 'c', '7', '1000', 'COPY', 'AUTH', 'secret')).toBe('+OK\r\n');
+          expect(await c.call('WAIT', '1', '2000')).toBe(':1\r\n');
+        });
+        expect(await r.call('EXISTS', 'a', 'b')).toBe(':0\r\n');
+        expect(await r.call('EXISTS', 'c', 'd')).toBe(':2\r\n');
+      });
+      await withClient(target.port, async (t) => {
+        await t.call('AUTH', 'secret');
+        await t.call('SELECT', '7');
+        expect(await t.call('MGET', 'a', 'b', 'c', 'd')).toBe('*4\r\n$3\r\nv-a\r\n$3\r\nv-b\r\n$3\r\nv-c\r\n$-1\r\n');
+        await t.call('FLUSHDB');
+      });
+    } finally {
+      await replica.stop();
+    }
+  });
 });
