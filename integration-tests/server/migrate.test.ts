@@ -133,6 +133,11 @@ describeRedis('MIGRATE vs redis-server 7.0', () => {
           expect(await c.call('MIGRATE', '127.0.0.1', String(target.port), '', '7', '1000', 'AUTH', 'secret', 'KEYS', 'a', 'b', 'nope')).toBe('+OK\r\n');
           expect(await c.call('MIGRATE', '127.0.0.1', String(target.port), 'c', '7', '1000', 'COPY', 'AUTH', 'secret')).toBe('+OK\r\n');
           expect(await c.call('WAIT', '1', '2000')).toBe(':1\r\n');
+          // where nothing may wait (MULTI/EXEC, scripts) MIGRATE refuses and the key stays
+          await c.call('MULTI');
+          await c.call('MIGRATE', '127.0.0.1', String(target.port), 'd', '7', '1000', 'AUTH', 'secret');
+          expect(await c.call('EXEC')).toBe('*1\r\n-ERR MIGRATE cannot wait for its target inside MULTI/EXEC or a script\r\n');
+          expect(await c.call('EVAL', `return redis.pcall('MIGRATE', '127.0.0.1', '${target.port}', 'd', '7', '1000', 'AUTH', 'secret')`, '0')).toBe('-ERR MIGRATE cannot wait for its target inside MULTI/EXEC or a script\r\n');
         });
         expect(await r.call('EXISTS', 'a', 'b')).toBe(':0\r\n');
         expect(await r.call('EXISTS', 'c', 'd')).toBe(':2\r\n');
