@@ -23,4 +23,4 @@ export const MAX_INLINE_KEY_BYTES = 1024;
 export const LMDB_BULK_MIN_KEYS = 4096;
 
 /** the longest one slice of such a write keeps the event loop, ms (checked every 64 records) */
-export const LMDB_BULK_SLICE_MS = 8;
+export const LMDB_BULK_SLICE_MS = 5;
