@@ -4,8 +4,10 @@
  * with the replication position it reached (`{ replid, offset, streamDb }`). A full sync's load
  * places no commit point: the flush, the whole snapshot and the stream up to the end of the chunk
  * that finished it are one unit, committed with the position the load brought (a half-loaded
- * dataset belongs to no history; a durable adapter writes the load in one transaction and, killed
- * before its end, restarts from what it held before, with that position). An unfinished
+ * dataset belongs to no history: a durable adapter killed while it writes the load restarts from
+ * what it held before with that position, or empty without a position, never from part of the
+ * load; the LMDB adapter writes a large load in slices across event-loop turns and takes the
+ * second way). An unfinished
  * MULTI block was not applied yet, so its bytes are not in the position either. A durable adapter
  * thus restarts at a position it really holds, and the node's restore rule (restoreFromRdb with
  * the committed position) lets the syncer continue with a partial resync from there.
