@@ -27,7 +27,7 @@ function contents(ks: ReturnType<typeof createKeyspace>): Array<[string, unknown
 }
 
 describe('LmdbStorageAdapter bulk units', () => {
-  it('opens a file holding the load-in-progress marker empty, without a position, and removes the marker', () => {
+  it('opens a file holding the load-in-progress marker empty, without a position, and removes the marker', async () => {
     const dir = freshDir();
     const a = openLmdbStorage(2, { dir, fsync: 'no' });
     const ks = createKeyspace({ databases: 2, storage: a, commits: 'manual' });
@@ -38,7 +38,7 @@ describe('LmdbStorageAdapter bulk units', () => {
     // the marker as a bulk unit's first transaction leaves it, with records already in the tables
     const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 5 });
     env.openDB('meta', {}).putSync('loading', true);
-    env.closeSync?.() ?? env.close();
+    await env.close();
     const b = openLmdbStorage(2, { dir, fsync: 'no' });
     expect(b.stats.discardedPartialLoad).toBe(true);
     expect(b.stats.keysLoaded).toBe(0);
