@@ -24,6 +24,9 @@ function flushPending(): void {
   pendingFlush.length = 0;
 }
 
+/** see dispatcher.ts: a settled promise's then() is a cheaper microtask than queueMicrotask() */
+const SETTLED = Promise.resolve();
+
 function formatAddr(host: string | undefined, port: number | undefined, fallback: string): string {
   if (host === undefined) return fallback;
   const h = host.startsWith('::ffff:') ? host.slice(7) : host;
@@ -201,14 +204,15 @@ export class ClientConnection implements ServerClient {
     if (processInput) this.pendingInput = true;
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    queueMicrotask(() => {
-      this.flushScheduled = false;
-      if (this.pendingInput) {
-        this.pendingInput = false;
-        this.processInput();
-      } else this.flushNow();
-    });
+    void SETTLED.then(this.runScheduled);
   }
+  private readonly runScheduled = (): void => {
+    this.flushScheduled = false;
+    if (this.pendingInput) {
+      this.pendingInput = false;
+      this.processInput();
+    } else this.flushNow();
+  };
   private pendingInput = false;
   private flushQueued = false;
 

@@ -3,6 +3,7 @@ import { CommandExistsError } from '../errors';
 import { withRedisMeta } from '../introspection/command-meta';
 import type { ServerCommandSpec } from './command-spec';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-texts';
+import type { CommandStat } from './server-stats';
 
 /** A command resolved for dispatch, with processCommand's flag tests precomputed. */
 export interface TableEntry {
@@ -22,6 +23,14 @@ export interface TableEntry {
   readonly pubsubContext: boolean;
   /** EXEC / DISCARD / MULTI / WATCH / QUIT / RESET run at once even inside MULTI */
   readonly bypassesQueue: boolean;
+  /** flagged `readonly` (a MONITOR client may not run it) */
+  readonly isReadonly: boolean;
+  /**
+   * The INFO commandstats counters of this command, cached by ServerStats.forEntry so a call
+   * costs no map lookup; valid while `statEpoch` equals the stats' epoch.
+   */
+  statCache: CommandStat | undefined;
+  statEpoch: number;
 }
 
 const PUBSUB_CONTEXT = new Set(['ping', 'subscribe', 'ssubscribe', 'unsubscribe', 'sunsubscribe', 'psubscribe', 'punsubscribe', 'quit', 'reset']);
@@ -40,6 +49,9 @@ function entryOf(spec: ServerCommandSpec, fullname: string): TableEntry {
     noMulti: f.has('no-multi'),
     pubsubContext: PUBSUB_CONTEXT.has(fullname),
     bypassesQueue: BYPASS_QUEUE.has(fullname),
+    isReadonly: f.has('readonly'),
+    statCache: undefined,
+    statEpoch: 0,
   };
 }
 

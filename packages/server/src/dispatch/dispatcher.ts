@@ -14,6 +14,12 @@ const ErrorReply = ImportedErrorReply;
 type ErrorReply = ImportedErrorReply;
 
 /**
+ * Microtasks are queued through a settled promise: Node's queueMicrotask() creates an
+ * AsyncResource and a bound function on every call, which costs more than the callback here.
+ */
+const SETTLED = Promise.resolve();
+
+/**
  * The CommandContext handlers get: one per client, created on its first command and reused (no
  * allocation per command). `inExec` is set around each call; a handler that keeps the context
  * (a blocked BLPOP) sees the same client and keyspace later.
@@ -80,7 +86,7 @@ export class Dispatcher {
     this.clockMark = t;
     if (!this.clockMarkQueued) {
       this.clockMarkQueued = true;
-      queueMicrotask(this.dropClockMark);
+      void SETTLED.then(this.dropClockMark);
     }
   }
 
@@ -143,7 +149,7 @@ export class Dispatcher {
       return MASTERDOWN;
     }
     // a MONITOR client may not touch the keyspace (Redis refuses it for every CLIENT_SLAVE)
-    if (this.introspection.isMonitor(client) && (e.isWrite || e.mayReplicate || e.spec.flags.includes('readonly'))) return MONITOR_KEYSPACE;
+    if (this.introspection.isMonitor(client) && (e.isWrite || e.mayReplicate || e.isReadonly)) return MONITOR_KEYSPACE;
     if (repl.loading && (e.denyLoading || (isExec && multi?.hasDenyLoading))) return LOADING;
     // 9. BUSY while a script runs past busy-reply-threshold (commands flagged allow-busy pass)
     return scriptBusyRefusal(rt, client, e.spec.flags);
@@ -151,7 +157,7 @@ export class Dispatcher {
 
   /** rejectCommand: flags the transaction; EXEC itself is aborted with the reason. */
   private reject(client: ServerClient, e: TableEntry | undefined, err: ErrorReply): void {
-    if (e !== undefined) this.rt.stats.command(e.fullname).rejectedCalls++;
+    if (e !== undefined) this.rt.stats.forEntry(e).rejectedCalls++;
     this.rt.stats.error(err.prefix);
     if (e?.fullname === 'exec') {
       // rejectCommand answers a refused EXEC with execCommandAbort, in MULTI or not
@@ -179,8 +185,8 @@ export class Dispatcher {
 
   /** Runs one resolved command and replies (also used by EXEC for each queued command). */
   call(client: ServerClient, e: TableEntry, argv: string[], inExec: boolean): RespValue | typeof NO_REPLY {
-    const stat = this.rt.stats.command(e.fullname);
     const rt = this.rt;
+    const stat = rt.stats.forEntry(e);
     let ctx = client.callContext as ClientCallContext | undefined;
     if (ctx === undefined) {
       ctx = new ClientCallContext(rt, client);

@@ -6,6 +6,16 @@ export interface CommandStat {
   failedCalls: number;
 }
 
+/** The epochs of every ServerStats: a new one at construction and at each reset(). */
+let lastEpoch = 0;
+
+/** The parts of a command table entry ServerStats.forEntry reads and caches in. */
+export interface StatSlot {
+  readonly fullname: string;
+  statCache: CommandStat | undefined;
+  statEpoch: number;
+}
+
 /** The full/partial resync counters (the shape of the ReplicationNode's `counters`). */
 export interface SyncCounters {
   syncFull: number;
@@ -39,6 +49,20 @@ export class ServerStats {
   readonly commands = new Map<string, CommandStat>();
   /** error prefix (`ERR`, `WRONGTYPE`) -> count */
   readonly errors = new Map<string, number>();
+  /**
+   * Changes at reset() and differs between instances: a counter object cached on a command
+   * table entry (forEntry) is this instance's current one while the entry's epoch matches.
+   */
+  private epoch = ++lastEpoch;
+
+  /** command() for a table entry, cached on the entry (the per-call path). */
+  forEntry(e: StatSlot): CommandStat {
+    if (e.statEpoch === this.epoch) return e.statCache as CommandStat;
+    const s = this.command(e.fullname);
+    e.statCache = s;
+    e.statEpoch = this.epoch;
+    return s;
+  }
 
   command(fullname: string): CommandStat {
     let s = this.commands.get(fullname);
@@ -70,5 +94,6 @@ export class ServerStats {
     this.clientQueryBufferLimitDisconnections = 0;
     this.commands.clear();
     this.errors.clear();
+    this.epoch = ++lastEpoch;
   }
 }
