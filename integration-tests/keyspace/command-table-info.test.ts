@@ -1,16 +1,17 @@
 /**
- * The keyspace command table's stream entries (and XGROUP/XINFO subcommands) against redis-server
- * 7.0's COMMAND INFO: arity, flags, legacy key range, ACL categories, tips and key specifications.
+ * Every entry of the keyspace's command table (and its subcommands) against redis-server 7.0's
+ * COMMAND INFO: arity, flags, legacy key range, ACL categories, tips and key specifications.
+ * (How replikit-server prints COMMAND INFO is the server's business; this checks the data the
+ * keyspace executor itself relies on: key positions for propagation, flags for replicas.)
  */
 import { aclCategoriesOf, createKeyspace } from '@replikit/keyspace';
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
-import { RedisConn } from '../keyspace/redis-conn';
-import type { Frame } from '../keyspace/resp';
+import { RedisConn } from './redis-conn';
+import type { Frame } from './resp';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 
-const COMMANDS = ['xadd', 'xrange', 'xrevrange', 'xlen', 'xdel', 'xtrim', 'xsetid', 'xread', 'xreadgroup', 'xack', 'xpending', 'xclaim', 'xautoclaim', 'xgroup', 'xinfo'];
-
+/** A frame as plain JSON-able data (maps as objects, sets and arrays as arrays). */
 function plain(f: Frame): unknown {
   if ('items' in f) {
     const items = f.items ?? [];
@@ -24,12 +25,21 @@ function plain(f: Frame): unknown {
   return f.t === ':' ? Number(f.s) : f.s;
 }
 
+/**
+ * Flags the way COMMAND INFO prints them: Redis 7.0 writes a few names with `_` (allow_busy,
+ * skip_slowlog) and never prints some internal ones (the table keeps them for the executor).
+ */
+const HIDDEN = new Set(['may-replicate', 'protected', 'touches-arbitrary-keys', 'sentinel', 'only-sentinel']);
+const printed = (flags: readonly string[]): string[] =>
+  flags.map((f) => f.replace(/_/g, '-')).filter((f) => !HIDDEN.has(f)).sort();
+
 type Info = [string, number, string[], number, number, number, string[], string[], Array<Record<string, unknown>>, Info[]];
 
-describeRedis('stream command table vs redis-server 7.0 COMMAND INFO', () => {
+describeRedis('keyspace command table vs redis-server 7.0 COMMAND INFO', () => {
   let redis: RedisServerHandle;
   let conn: RedisConn;
   const ks = createKeyspace();
+  const names = [...ks.commandTable].map((e) => e.name).sort();
 
   beforeAll(async () => {
     redis = await startRedisServer();
@@ -48,10 +58,10 @@ describeRedis('stream command table vs redis-server 7.0 COMMAND INFO', () => {
     const e = ks.commandTable.lookupFullName(name);
     expect(e).toBeDefined();
     if (!e) return;
-    expect({ name, arity: e.arity, flags: [...e.flags].sort(), keys: [e.firstKey, e.lastKey, e.keyStep], cats: aclCategoriesOf(e).sort(), tips: e.tips ?? [] }).toEqual({
+    expect({ name, arity: e.arity, flags: printed(e.flags), keys: [e.firstKey, e.lastKey, e.keyStep], cats: aclCategoriesOf(e).sort(), tips: e.tips ?? [] }).toEqual({
       name,
       arity,
-      flags: [...flags].sort(),
+      flags: printed(flags),
       keys: [first, last, step],
       cats: [...cats].sort(),
       tips,
@@ -63,8 +73,13 @@ describeRedis('stream command table vs redis-server 7.0 COMMAND INFO', () => {
     for (const s of subs ?? []) check(s);
   }
 
-  it.each(COMMANDS)('%s', async (name) => {
-    const [info] = plain((await conn.call('COMMAND', 'INFO', name)).frame) as Info[];
-    check(info);
+  it('holds the data commands of Redis 7.0 (a sample of each family)', () => {
+    for (const n of ['get', 'set', 'hset', 'lpush', 'sadd', 'zadd', 'xadd', 'setbit', 'pfadd', 'geoadd', 'sort', 'lmpop', 'expire']) expect(names).toContain(n);
+  });
+
+  it.each(names)('%s', async (name) => {
+    const [info] = plain((await conn.call('COMMAND', 'INFO', name)).frame) as (Info | null)[];
+    expect(info).not.toBeNull();
+    if (info) check(info);
   });
 });
