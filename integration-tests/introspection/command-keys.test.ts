@@ -4,7 +4,7 @@
  * to the commands replikit-server has.
  */
 import { hasRedis, type RawClient } from '@replikit/test-utils';
-import { connect, show, startRedisTarget, startReplikitTarget, type Target } from './kit';
+import { connect, show, type Target, useTargets } from './kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 if (!hasRedis()) {
@@ -83,20 +83,11 @@ async function scenario(t: Target): Promise<{ replies: unknown[]; list: string[]
 }
 
 describeRedis('COMMAND GETKEYS / GETKEYSANDFLAGS / LIST compared with redis-server 7.0', () => {
-  let redis: Target;
-  let ours: Target;
-  beforeAll(async () => {
-    redis = await startRedisTarget();
-    ours = await startReplikitTarget();
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await redis?.close();
-  });
+  const t = useTargets();
 
   test('keys, key flags, errors, LIST with subcommands and filters', async () => {
-    const expected = await scenario(redis);
-    const actual = await scenario(ours);
+    const expected = await scenario(t.redis);
+    const actual = await scenario(t.ours);
     expect(actual.replies).toEqual(expected.replies);
     // every name replikit lists is one redis-server lists; filters agree on the names both have
     const theirs = new Set(expected.list);

@@ -37,6 +37,20 @@ export async function startReplikitTarget(config: Record<string, string> = {}): 
   };
 }
 
+/** redis-server and replikit-server started with the same config around the enclosing describe block. */
+export function useTargets(config: Record<string, string> = {}): { readonly redis: Target; readonly ours: Target } {
+  const t = {} as { redis: Target; ours: Target };
+  beforeAll(async () => {
+    t.redis = await startRedisTarget(config);
+    t.ours = await startReplikitTarget(config);
+  });
+  afterAll(async () => {
+    await t.ours?.close();
+    await t.redis?.close();
+  });
+  return t;
+}
+
 /** A reply as text for comparisons (Buffers as latin1, errors as `-message`), nested arrays kept. */
 export function show(r: RawReply): unknown {
   if (r instanceof Error) return `-${r.message}`;

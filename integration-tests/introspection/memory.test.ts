@@ -5,7 +5,7 @@
  * STATS must have the same field names; DOCTOR, HELP, PURGE and the errors the same replies.
  */
 import { hasRedis, type RawClient } from '@replikit/test-utils';
-import { connect, show, startRedisTarget, startReplikitTarget, type Target } from './kit';
+import { connect, show, type Target, useTargets } from './kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 if (!hasRedis()) {
@@ -74,20 +74,11 @@ async function scenario(t: Target): Promise<{ exact: unknown[]; approx: number[]
 }
 
 describeRedis('MEMORY compared with redis-server 7.0', () => {
-  let redis: Target;
-  let ours: Target;
-  beforeAll(async () => {
-    redis = await startRedisTarget();
-    ours = await startReplikitTarget();
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await redis?.close();
-  });
+  const t = useTargets();
 
   test('USAGE per encoding, SAMPLES, errors, STATS fields, DOCTOR, HELP', async () => {
-    const expected = await scenario(redis);
-    const actual = await scenario(ours);
+    const expected = await scenario(t.redis);
+    const actual = await scenario(t.ours);
     expect(actual.exact).toEqual(expected.exact);
     expect(actual.stats).toEqual(expected.stats);
     for (let i = 0; i < expected.approx.length; i++) {

@@ -4,7 +4,7 @@
  * replaced by its role (the text between the brackets is otherwise Redis's exact format).
  */
 import { hasRedis, type RawClient } from '@replikit/test-utils';
-import { connect, show, startRedisTarget, startReplikitTarget, type Target } from './kit';
+import { connect, show, type Target, useTargets } from './kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 if (!hasRedis()) {
@@ -107,20 +107,11 @@ async function scenario(t: Target): Promise<{ lines: string[]; replies: unknown[
 }
 
 describeRedis('MONITOR compared with redis-server 7.0', () => {
-  let redis: Target;
-  let ours: Target;
-  beforeAll(async () => {
-    redis = await startRedisTarget({ 'enable-debug-command': 'yes' });
-    ours = await startReplikitTarget({ 'enable-debug-command': 'yes' });
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await redis?.close();
-  });
+  const t = useTargets({ 'enable-debug-command': 'yes' });
 
   test('lines, redaction, scripts, transactions and the monitor client itself', async () => {
-    const expected = await scenario(redis);
-    const actual = await scenario(ours);
+    const expected = await scenario(t.redis);
+    const actual = await scenario(t.ours);
     expect(expected.lines.length).toBeGreaterThan(10);
     expect(actual.lines).toEqual(expected.lines);
     expect(actual.replies).toEqual(expected.replies);

@@ -4,7 +4,7 @@
  * name. Durations and times are only checked for plausibility (timings are not comparable).
  */
 import { hasRedis, type RawClient } from '@replikit/test-utils';
-import { connect, show, startRedisTarget, startReplikitTarget, type Target } from './kit';
+import { connect, show, type Target, useTargets } from './kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 if (!hasRedis()) {
@@ -135,26 +135,17 @@ async function latencyScenario(t: Target): Promise<unknown[]> {
 const HDR_LEVELS_US = [1, 2, 4, 8, 16, 33, 66, 132, 264, 528, 1056, 2113, 4227, 8454, 16909, 33818, 67637, 135274, 270549, 541098, 1082196];
 
 describeRedis('SLOWLOG and LATENCY compared with redis-server 7.0', () => {
-  let redis: Target;
-  let ours: Target;
-  beforeAll(async () => {
-    redis = await startRedisTarget({ 'enable-debug-command': 'yes' });
-    ours = await startReplikitTarget({ 'enable-debug-command': 'yes' });
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await redis?.close();
-  });
+  const t = useTargets({ 'enable-debug-command': 'yes' });
 
   test('SLOWLOG entries, trimming, redaction, scripts, max-len, errors', async () => {
-    const expected = await slowlogScenario(redis);
-    const actual = await slowlogScenario(ours);
+    const expected = await slowlogScenario(t.redis);
+    const actual = await slowlogScenario(t.ours);
     expect(actual).toEqual(expected);
   });
 
   test('LATENCY events, doctor texts, reset, histograms', async () => {
-    const expected = await latencyScenario(redis);
-    const actual = await latencyScenario(ours);
+    const expected = await latencyScenario(t.redis);
+    const actual = await latencyScenario(t.ours);
     expect(actual).toEqual(expected);
   });
 });

@@ -6,7 +6,7 @@
  */
 import { hasRedis } from '@replikit/test-utils';
 import { ByteClient } from '../server/helpers';
-import { startRedisTarget, startReplikitTarget, type Target } from './kit';
+import { type Target, useTargets } from './kit';
 
 const describeRedis = hasRedis() ? describe : describe.skip;
 if (!hasRedis()) {
@@ -114,20 +114,11 @@ async function scenario(t: Target): Promise<string[]> {
 }
 
 describeRedis('CLIENT TRACKING compared with redis-server 7.0', () => {
-  let redis: Target;
-  let ours: Target;
-  beforeAll(async () => {
-    redis = await startRedisTarget();
-    ours = await startReplikitTarget();
-  });
-  afterAll(async () => {
-    await ours?.close();
-    await redis?.close();
-  });
+  const t = useTargets();
 
   test('invalidation messages and modes, byte for byte', async () => {
-    const expected = await scenario(redis);
-    const actual = await scenario(ours);
+    const expected = await scenario(t.redis);
+    const actual = await scenario(t.ours);
     expect(actual).toEqual(expected);
   });
 });
