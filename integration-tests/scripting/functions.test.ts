@@ -5,6 +5,7 @@
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { client, linkUp, type StartedReplikit, startReplikit, waitFor } from '../replication/helpers';
 import { ByteClient } from '../server/helpers';
+import { replyMismatches } from './scripting-corpus';
 
 const run = hasRedis() ? describe : describe.skip;
 
@@ -57,13 +58,7 @@ run('functions', () => {
     const a = await ByteClient.connect(redis.port);
     const b = await ByteClient.connect(ours.port);
     try {
-      const mismatches: string[] = [];
-      for (const c of CASES) {
-        const want = await a.call(...c);
-        const got = await b.call(...c);
-        if (got !== want) mismatches.push(`${JSON.stringify(c)}\n  redis:    ${JSON.stringify(want)}\n  replikit: ${JSON.stringify(got)}`);
-      }
-      expect(mismatches).toEqual([]);
+      expect(await replyMismatches(a, b, CASES)).toEqual([]);
     } finally {
       a.socket.destroy();
       b.socket.destroy();

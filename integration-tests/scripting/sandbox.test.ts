@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { type StartedReplikit, startReplikit, waitFor } from '../replication/helpers';
 import { ByteClient } from '../server/helpers';
+import { replyMismatches } from './scripting-corpus';
 
 const run = hasRedis() ? describe : describe.skip;
 
@@ -61,13 +62,7 @@ run('Lua sandbox', () => {
     const a = await ByteClient.connect(redis.port);
     const b = await ByteClient.connect(ours.port);
     try {
-      const mismatches: string[] = [];
-      for (const c of CASES) {
-        const want = await a.call(...c);
-        const got = await b.call(...c);
-        if (got !== want) mismatches.push(`${JSON.stringify(c)}\n  redis:    ${JSON.stringify(want)}\n  replikit: ${JSON.stringify(got)}`);
-      }
-      expect(mismatches).toEqual([]);
+      expect(await replyMismatches(a, b, CASES)).toEqual([]);
     } finally {
       a.socket.destroy();
       b.socket.destroy();

@@ -3,7 +3,23 @@
  * argv after EVAL (script, numkeys, keys..., args...) or a full command. Objects encoded by cjson
  * have one member (member order follows Lua's table traversal, which differs between builds).
  */
+import type { ByteClient } from '../server/helpers';
+
 export type Case = readonly string[];
+
+/**
+ * Sends each case to redis-server and to replikit-server in turn and lists the cases whose raw
+ * replies differ (nothing is masked: a script's sha in an error text is the same on both).
+ */
+export async function replyMismatches(redis: ByteClient, ours: ByteClient, cases: readonly Case[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const c of cases) {
+    const want = await redis.call(...c);
+    const got = await ours.call(...c);
+    if (got !== want) out.push(`${JSON.stringify(c)}\n  redis:    ${JSON.stringify(want)}\n  replikit: ${JSON.stringify(got)}`);
+  }
+  return out;
+}
 
 const e = (script: string, ...rest: string[]): Case => ['EVAL', script, ...(rest.length === 0 ? ['0'] : rest)];
 

@@ -5,7 +5,7 @@
  */
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { ByteClient, type Started, startReplikit } from '../server/helpers';
-import { type Case, callCases, conversionCases, libraryCases } from './scripting-corpus';
+import { type Case, callCases, conversionCases, libraryCases, replyMismatches } from './scripting-corpus';
 
 const run = hasRedis() ? describe : describe.skip;
 
@@ -30,14 +30,7 @@ run('scripting replies match redis-server 7.0', () => {
   });
 
   async function compare(cases: readonly Case[]): Promise<void> {
-    const mismatches: string[] = [];
-    for (const c of cases) {
-      const want = await a.call(...c);
-      const got = await b.call(...c);
-      // the sha in error texts is the script's and so the same; nothing is masked
-      if (got !== want) mismatches.push(`${JSON.stringify(c)}\n  redis:    ${JSON.stringify(want)}\n  replikit: ${JSON.stringify(got)}`);
-    }
-    expect(mismatches).toEqual([]);
+    expect(await replyMismatches(a, b, cases)).toEqual([]);
   }
 
   test('conversions, errors, sandbox', async () => {
