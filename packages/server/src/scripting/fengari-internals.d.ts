@@ -2,6 +2,7 @@
 declare module 'fengari/src/ltable.js' {
   const ltable: {
     luaH_setfrom(L: unknown, t: unknown, key: unknown, value: unknown): void;
+    luaH_setint(t: unknown, key: number, value: unknown): void;
   };
   export default ltable;
 }

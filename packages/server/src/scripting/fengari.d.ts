@@ -119,8 +119,14 @@ declare module 'fengari/src/lobject.js' {
     luaO_str2num(s: Uint8Array, o: { setivalue(n: number): void; setfltvalue(n: number): void; ttisinteger(): boolean; value: number }): number;
     luaO_tostring(L: unknown, obj: { ttisinteger(): boolean; value: number; setsvalue(v: unknown): void }): void;
     pushsvalue2s(L: unknown, ts: unknown): void;
+    TValue: new (type: number, value: unknown) => { type: number; value: unknown; setsvalue(ts: unknown): void };
   };
   export default lobject;
+}
+
+declare module 'fengari/src/lstate.js' {
+  const lstate: { luaE_extendCI(L: unknown): unknown };
+  export default lstate;
 }
 
 declare module 'fengari/src/lstring.js' {

@@ -10,7 +10,7 @@ import { NOT_INTEGER } from '../dispatch/reply-texts';
 import { OOM } from '../eviction/oom-reply';
 import { functionDump, functionRestore } from './function-dump';
 import { existingFunctionRegistry, functionRegistryOf } from './function-library';
-import { continueSlowScript, KEYS_NEGATIVE, KEYS_TOO_MANY, parseNumKeys, RO_COMMAND, RO_REPLICA, ScriptRun, scriptEngineOf } from './script-commands';
+import { continueSlowScript, KEYS_NEGATIVE, KEYS_TOO_MANY, parseNumKeys, RO_COMMAND, RO_REPLICA, scriptEngineOf, scriptRunFor } from './script-commands';
 
 export { functionRegistryOf };
 
@@ -35,7 +35,7 @@ function fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): RespV
   const allowOom = fn.flags.includes('allow-oom');
   // a function that may write is denyoom unless allow-oom (fcallGetCommandFlags)
   if (!noWrites && !allowOom && rt.preCommandOom === true && rt.oomCheck !== undefined && client.kind !== 'master') return OOM;
-  const run = new ScriptRun(rt, client, ro || noWrites);
+  const run = scriptRunFor(rt, client, ro || noWrites);
   run.allowOom = allowOom;
   const keys = argv.slice(3, 3 + numkeys) as string[];
   const args = argv.slice(3 + numkeys) as string[];

@@ -12,10 +12,10 @@ import type { ServerClient } from '../connection/server-client';
 import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
 import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
-import { introspectionOf, markScriptClient } from '../introspection/introspection';
 import { OOM } from '../eviction/oom-reply';
+import { introspectionOf, markScriptClient } from '../introspection/introspection';
 import type { ScriptCallContext } from './lua-redis-api';
-import { BUSY, type CachedScript, LuaScriptEngine } from './script-engine';
+import { BUSY, type CachedScript, LuaScriptEngine, type RunResult } from './script-engine';
 
 const engines = new WeakMap<ServerRuntime, LuaScriptEngine>();
 
@@ -43,9 +43,16 @@ const UNKILLABLE = new ErrorReply(
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
 );
 
-/** The client commands of a script run as: the caller, with its own db, protocol and reply capture. */
-function scriptClientOf(caller: ServerClient): ServerClient {
-  const c = Object.create(caller) as { -readonly [K in keyof ServerClient]: ServerClient[K] };
+const NO_ARGS: readonly string[] = [];
+
+type MutableClient = { -readonly [K in keyof ServerClient]: ServerClient[K] };
+
+/**
+ * The client commands of a script run as: the caller (every field not set here is read through
+ * the prototype, live), with its own db, protocol and reply capture.
+ */
+function scriptClientOf(caller: ServerClient): MutableClient {
+  const c = Object.create(caller) as MutableClient;
   c.db = caller.db;
   c.protocol = 2;
   c.multi = undefined;
@@ -56,6 +63,7 @@ function scriptClientOf(caller: ServerClient): ServerClient {
   return c;
 }
 
+/** One invocation's state, reused by the caller's next script (see `scriptRunFor`). */
 export class ScriptRun implements ScriptCallContext {
   resp: 2 | 3 = 2;
   replFlags = 3;
@@ -63,14 +71,53 @@ export class ScriptRun implements ScriptCallContext {
   wrote = false;
   /** shebang flag allow-oom: denyoom commands run even when the script started over maxmemory */
   allowOom = false;
-  private readonly client: ServerClient;
+  private readonly client: MutableClient;
+  // the EVAL `start` runs (set by `prepare`; fields, not an object per call)
+  private engine: LuaScriptEngine | undefined;
+  private script: CachedScript | undefined;
+  private argv: readonly string[] = NO_ARGS;
+  private numkeys = 0;
+  private mayYield = false;
 
   constructor(
-    private readonly rt: ServerRuntime,
+    readonly rt: ServerRuntime,
     private readonly caller: ServerClient,
-    private readonly readOnly: boolean,
+    private readOnly: boolean,
   ) {
     this.client = scriptClientOf(caller);
+  }
+
+  /**
+   * Starts the script set with `prepare` (one function for every call, so propagateAsUnit gets
+   * no new closure per EVAL).
+   */
+  readonly start = (): RunResult => {
+    const argv = this.argv;
+    this.argv = NO_ARGS;
+    return (this.engine as LuaScriptEngine).run(this.script as CachedScript, argv, 3, this.numkeys, this, this.mayYield);
+  };
+
+  prepare(engine: LuaScriptEngine, script: CachedScript, argv: readonly string[], numkeys: number, mayYield: boolean): void {
+    this.engine = engine;
+    this.script = script;
+    this.argv = argv;
+    this.numkeys = numkeys;
+    this.mayYield = mayYield;
+  }
+
+  /** The state of a new invocation (the script client starts again in the caller's db). */
+  reset(readOnly: boolean): void {
+    this.resp = 2;
+    this.replFlags = 3;
+    this.wrote = false;
+    this.allowOom = false;
+    this.readOnly = readOnly;
+    const c = this.client;
+    c.db = this.caller.db;
+    c.protocol = 2;
+    c.multi = undefined;
+    (c.captured as RespValue[]).length = 0;
+    c.muted = false;
   }
 
   aclAllows(argv: string[]): boolean {
@@ -105,7 +152,7 @@ export class ScriptRun implements ScriptCallContext {
     sc.protocol = this.resp;
     if (found.isWrite) this.wrote = true;
     if (spec.keyspace === true) {
-      const stat = rt.stats.command(found.fullname);
+      const stat = rt.stats.forEntry(found);
       stat.calls++;
       rt.stats.totalCommandsProcessed++;
       const t0 = performance.now();
@@ -123,6 +170,24 @@ export class ScriptRun implements ScriptCallContext {
     if (r !== NO_REPLY) return r;
     return captured.length > 0 ? (captured[0] as RespValue) : null;
   }
+}
+
+const runs = new WeakMap<ServerClient, ScriptRun>();
+
+/**
+ * The ScriptRun for a new invocation by `caller`: the caller's previous one, reset, so a script
+ * call creates no script client (and marks none as such) once the connection has run one; a new
+ * one while the previous is still running (a script past busy-reply-threshold).
+ */
+export function scriptRunFor(rt: ServerRuntime, caller: ServerClient, readOnly: boolean): ScriptRun {
+  const r = runs.get(caller);
+  if (r !== undefined && r.rt === rt && slowScripts.get(rt) !== r) {
+    r.reset(readOnly);
+    return r;
+  }
+  const fresh = new ScriptRun(rt, caller, readOnly);
+  runs.set(caller, fresh);
+  return fresh;
 }
 
 /** getLongLongFromObject: a strict decimal integer. */
@@ -158,13 +223,11 @@ function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolea
   }
   // a shebang script that may write is denyoom unless allow-oom (evalGetCommandFlags)
   if (!flags.compat && !flags.noWrites && !flags.allowOom && rt.preCommandOom === true && rt.oomCheck !== undefined && client.kind !== 'master') return OOM;
-  const run = new ScriptRun(rt, client, ro || flags.noWrites);
+  const run = scriptRunFor(rt, client, ro || flags.noWrites);
   run.allowOom = !flags.compat && flags.allowOom;
-  const keys = argv.slice(3, 3 + numkeys) as string[];
-  const args = argv.slice(3 + numkeys) as string[];
-  const s = script;
   // inside EXEC a script cannot be suspended: it runs to its end
-  const first = rt.propagateAsUnit(client, () => engine.run(s, keys, args, run, !ctx.inExec));
+  run.prepare(engine, script, argv, numkeys, !ctx.inExec);
+  const first = rt.propagateAsUnit(client, run.start);
   if (first.done) return first.reply;
   continueSlowScript(rt, engine, client, run);
   return NO_REPLY;

@@ -11,12 +11,11 @@ import { openBit } from './libs/bit';
 import { openCjson } from './libs/cjson';
 import { openCmsgpack } from './libs/cmsgpack';
 import { openStruct } from './libs/struct';
+import { ArgTable } from './lua-arg-tables';
 import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
 import { protectGlobals } from './lua-sandbox';
-import lobject from 'fengari/src/lobject.js';
-import lstring from 'fengari/src/lstring.js';
 
 /** Shebang flags (`#!lua flags=...`); a script without a shebang runs in EVAL compatibility mode. */
 export interface ScriptFlags {
@@ -71,22 +70,15 @@ export function sha1hex(body: string): string {
 /** The outcome of `run`/`resume`: the reply, or not yet (the script yielded). */
 export type RunResult = { readonly done: true; readonly reply: RespValue } | { readonly done: false };
 
+/** The script running now (one object per engine, set again for each script). */
 interface ActiveScript {
-  readonly sha: string;
-  readonly ctx: ScriptCallContext;
-  readonly started: number;
+  sha: string;
+  ctx: ScriptCallContext;
+  started: number;
   /** ran past busy-reply-threshold */
   slow: boolean;
   killed: boolean;
-  readonly mayYield: boolean;
-}
-
-const K_KEYS = latin1ToLua('KEYS');
-const K_ARGV = latin1ToLua('ARGV');
-
-/** Pushes a constant Lua string (Lua strings are immutable: one byte array serves every push). */
-function pushConstant(L: LuaState, b: Uint8Array): void {
-  lobject.pushsvalue2s(L, lstring.luaS_bless(L, b));
+  mayYield: boolean;
 }
 
 /** Lua instructions between two checks of the running time */
@@ -107,9 +99,14 @@ export class LuaScriptEngine {
   private readonly byBody = new Map<string, CachedScript>();
   private running: ScriptCallContext | undefined;
   private active: ActiveScript | undefined;
+  private readonly activeSlot: ActiveScript = { sha: '', ctx: undefined as unknown as ScriptCallContext, started: 0, slow: false, killed: false, mayYield: false };
   private co: LuaState;
   private coRef = 0;
-  private readonly wrapperRef: number;
+  /** the base library's xpcall: a script runs as `xpcall(script, handler)` on the coroutine */
+  private readonly xpcallRef: number;
+  /** the KEYS and ARGV globals, refilled for each script */
+  private readonly keysTable: ArgTable;
+  private readonly argvTable: ArgTable;
   private readonly functionWrapperRef: number;
   /** `busy-reply-threshold` (alias `lua-time-limit`) in ms; 0 never yields */
   busyReplyThreshold = 5000;
@@ -133,11 +130,22 @@ export class LuaScriptEngine {
       openBit(s);
       openStruct(s);
     });
+    // KEYS and ARGV exist before the globals are locked; their contents change per call
+    // (rawset: the globals' metatable refuses new names)
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+    pushBinary(L, 'KEYS');
+    lua.lua_createtable(L, 0, 0);
+    this.keysTable = new ArgTable(L);
+    lua.lua_rawset(L, -3);
+    pushBinary(L, 'ARGV');
+    lua.lua_createtable(L, 0, 0);
+    this.argvTable = new ArgTable(L);
+    lua.lua_rawset(L, -3);
+    lua.lua_pop(L, 1);
+    lua.lua_getglobal(L, latin1ToLua('xpcall'));
+    this.xpcallRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     // Redis 7.0: the globals and every library table are read-only from here on
     protectGlobals(L);
-    const wrapper = latin1ToLua('local f, h = ... return xpcall(f, h)');
-    lauxlib.luaL_loadbuffer(L, wrapper, wrapper.length, latin1ToLua('=redis_call'));
-    this.wrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     const fwrapper = latin1ToLua('local f, h, k, a = ... return xpcall(f, h, k, a)');
     lauxlib.luaL_loadbuffer(L, fwrapper, fwrapper.length, latin1ToLua('=redis_fcall'));
     this.functionWrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
@@ -208,31 +216,24 @@ export class LuaScriptEngine {
   }
 
   /**
-   * luaCallFunction: starts a cached script with KEYS/ARGV in the script coroutine. A script
+   * luaCallFunction: starts a cached script in the script coroutine, with KEYS the `numkeys`
+   * items of `argv` from `keysFrom` and ARGV the items after them. A script
    * that ends within `busyReplyThreshold` ms (or with `mayYield` false) is done at once; a longer
    * one yields from the count hook and is continued with `resume()` from the event loop, so other
    * clients can be answered BUSY and SCRIPT KILL can reach it. The reply is the converted return
    * value or the error reply with Redis's `script: <sha>, on @user_script:<line>.` suffix.
    */
-  run(script: CachedScript, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false): RunResult {
+  run(script: CachedScript, argv: readonly string[], keysFrom: number, numkeys: number, ctx: ScriptCallContext, mayYield = false): RunResult {
     if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
     if (this.active !== undefined) return { done: true, reply: BUSY };
-    const L = this.L;
-    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
-    // rawset: KEYS and ARGV pass the globals' write guard
-    pushConstant(L, K_KEYS);
-    this.pushArray(keys);
-    lua.lua_rawset(L, -3);
-    pushConstant(L, K_ARGV);
-    this.pushArray(args);
-    lua.lua_rawset(L, -3);
-    lua.lua_pop(L, 1);
+    this.keysTable.fill(argv, keysFrom, keysFrom + numkeys);
+    this.argvTable.fill(argv, keysFrom + numkeys, argv.length);
     const co = this.co;
     lua.lua_settop(co, 0);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.wrapperRef);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.xpcallRef);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
-    this.active = { sha: script.sha, ctx, started: performance.now(), slow: false, killed: false, mayYield };
+    this.activate(script.sha, ctx, mayYield);
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
     return this.step(2);
   }
@@ -248,7 +249,7 @@ export class LuaScriptEngine {
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
     this.pushArrayOn(co, keys);
     this.pushArrayOn(co, args);
-    this.active = { sha: name, ctx, started: performance.now(), slow: false, killed: false, mayYield };
+    this.activate(name, ctx, mayYield);
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
     return this.step(4);
   }
@@ -275,6 +276,17 @@ export class LuaScriptEngine {
     if (wrote) return 'unkillable';
     a.killed = true;
     return 'killed';
+  }
+
+  private activate(sha: string, ctx: ScriptCallContext, mayYield: boolean): void {
+    const a = this.activeSlot;
+    a.sha = sha;
+    a.ctx = ctx;
+    a.started = performance.now();
+    a.slow = false;
+    a.killed = false;
+    a.mayYield = mayYield;
+    this.active = a;
   }
 
   private readonly hook = (co: LuaState): void => {
@@ -318,6 +330,7 @@ export class LuaScriptEngine {
     lua.lua_sethook(this.co, null, 0, 0);
     lua.lua_settop(this.co, 0);
     this.active = undefined;
+    a.ctx = undefined as unknown as ScriptCallContext;
     if (++this.calls % 50 === 0) lua.lua_gc(this.L, lua.LUA_GCSTEP, 50);
     return { done: true, reply };
   }
@@ -328,10 +341,6 @@ export class LuaScriptEngine {
     const co = lua.lua_newthread(L);
     this.coRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
     return co;
-  }
-
-  private pushArray(items: readonly string[]): void {
-    this.pushArrayOn(this.L, items);
   }
 
   private pushArrayOn(L: LuaState, items: readonly string[]): void {
