@@ -1,164 +1,183 @@
 /**
- * BGREWRITEAOF of many keys (issue 11 §Benchmarks), replikit-server next to redis-server in one run,
- * same data (DEBUG POPULATE), same probe client:
+ * BGREWRITEAOF of many keys (issue 11 §Benchmarks), redis-server and replikit-server side by side in
+ * one run, same data (DEBUG POPULATE), same probe:
  *
  *   pnpm exec tsx bench/src/aof-rewrite.ts [--keys 1000000] [--size 10] [--preamble yes|no]
- *                                          [--only redis|replikit] [--cpu-prof DIR] [--verbose]
+ *     [--reps 1] [--idle 3] [--base <rev>] [--only redis|replikit] [--cpu-prof DIR] [--verbose]
  *
- * While the rewrite runs, one client sends PING and GET alternately, one at a time, and records every
- * round trip in a histogram; the longest one is the longest stall a client saw (target <= 10 ms).
- * The same probe also runs for a few seconds before the rewrite (the idle baseline: on a shared
- * machine other processes cause stalls too). replikit-server runs from source (`node --import tsx`);
- * `--cpu-prof DIR` writes its V8 CPU profile there; `--verbose` lists when the round trips over 5 ms
- * happened. Prints a markdown table.
+ * The probe is a process of its own (a pinger): one connection, PING, wait for +PONG, 1 ms pause,
+ * again; every round trip goes into the histogram of the current phase. Phases: `idle` (`--idle`
+ * seconds before the rewrite: the stalls this shared machine causes anyway) and `rewrite` (from
+ * BGREWRITEAOF until INFO shows it finished). The longest round trip of the rewrite phase is the
+ * longest stall a client saw (target <= 10 ms); next to the idle one, it says how much of it the
+ * rewrite caused. replikit-server is a private build of the committed HEAD (and of `--base <rev>`);
+ * `--cpu-prof DIR` writes its V8 CPU profile there; `--verbose` lists when the round trips over
+ * 5 ms happened. About a minute a rep with 1M keys. Prints a markdown table.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { findRedisServer, getFreePort } from '@replikit/test-utils';
-import Redis from 'ioredis';
+import { spawn } from 'node:child_process';
+import { type Contender, command, contenders, loadAvg, machine, removeBuilds, sleep, startServer } from './_servers';
 
 const args = process.argv.slice(2);
-const opt = (name: string, def: string) => {
+const opt = (name: string, def: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? (args[i + 1] as string) : def;
 };
 const KEYS = Number(opt('keys', '1000000'));
 const SIZE = Number(opt('size', '10'));
 const PREAMBLE = opt('preamble', 'yes');
+const REPS = Number(opt('reps', '1'));
+const IDLE_SECONDS = Number(opt('idle', '3'));
 const ONLY = opt('only', '');
 const CPU_PROF = opt('cpu-prof', '');
-const ROOT = path.join(__dirname, '..', '..');
-const CLI_ENTRY = path.join(ROOT, 'integration-tests', 'server', 'ops-cli-entry.ts');
-type Kind = 'redis' | 'replikit';
+const BASE = opt('base', '');
 
-interface Running {
-  port: number;
-  child: ChildProcess;
-  dir: string;
-}
-
-async function start(kind: Kind): Promise<Running> {
-  const port = await getFreePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), `aof-rewrite-bench-${kind}-`));
-  const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'everysec'];
-  const more = ['--aof-use-rdb-preamble', PREAMBLE, '--auto-aof-rewrite-percentage', '0', '--enable-debug-command', 'yes'];
-  const node = CPU_PROF !== '' ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [];
-  const child =
-    kind === 'redis'
-      ? spawn(findRedisServer() as string, [...common, ...more, '--daemonize', 'no'], { stdio: 'ignore' })
-      : spawn(process.execPath, [...node, '--import', 'tsx', CLI_ENTRY, ...common, ...more], { cwd: ROOT, stdio: 'ignore' });
-  const c = new Redis({ port, host: '127.0.0.1', lazyConnect: true, retryStrategy: () => 100, maxRetriesPerRequest: null });
-  c.on('error', () => {});
-  for (let i = 0; i < 300; i++) {
-    try {
-      await c.connect();
-      if ((await c.ping()) === 'PONG') break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
+/**
+ * The pinger, run with `node -e`: argv[1] is the port. Lines on stdin: `phase <name>` starts a new
+ * histogram, `end` prints every phase as JSON on stdout and exits.
+ */
+const PINGER = String.raw`
+const net = require('node:net');
+const port = Number(process.argv[1]);
+const phases = [];
+let cur;
+const start = (name) => { cur = { name, rtts: [], slow: [], t0: performance.now() }; phases.push(cur); };
+start('setup');
+const s = net.connect(port, '127.0.0.1');
+s.setNoDelay(true);
+let sent = 0;
+let stopping = false;
+const ping = () => { if (stopping) return; sent = performance.now(); s.write('PING\r\n'); };
+s.on('connect', ping);
+s.on('data', (d) => {
+  if (d[d.length - 1] !== 10) return;
+  const rtt = performance.now() - sent;
+  cur.rtts.push(rtt);
+  if (rtt > 5) cur.slow.push([sent - cur.t0, rtt]);
+  setTimeout(ping, 1);
+});
+const q = (xs, p) => xs.length === 0 ? NaN : xs[Math.min(xs.length - 1, Math.floor(p * xs.length))];
+let input = '';
+process.stdin.on('data', (d) => {
+  input += d;
+  let i;
+  while ((i = input.indexOf('\n')) >= 0) {
+    const line = input.slice(0, i);
+    input = input.slice(i + 1);
+    if (line.startsWith('phase ')) start(line.slice(6));
+    else if (line === 'end') {
+      stopping = true;
+      const out = phases.map((p) => {
+        const xs = p.rtts.slice().sort((a, b) => a - b);
+        return { name: p.name, n: xs.length, p50: q(xs, 0.5), p99: q(xs, 0.99), p999: q(xs, 0.999), max: q(xs, 1), over10: xs.filter((x) => x > 10).length, slow: p.slow };
+      });
+      process.stdout.write(JSON.stringify(out));
+      s.destroy();
+      process.stdin.destroy();
     }
   }
-  c.disconnect();
-  return { port, child, dir };
+});
+`;
+
+interface Phase {
+  name: string;
+  n: number;
+  p50: number;
+  p99: number;
+  p999: number;
+  max: number;
+  over10: number;
+  slow: Array<[number, number]>;
 }
 
-async function stop(r: Running): Promise<void> {
-  const gone = new Promise<void>((res) => r.child.once('exit', () => res()));
-  // SIGTERM lets node write its CPU profile; redis-server exits at once with save ""
-  if (r.child.pid) process.kill(r.child.pid, 'SIGTERM');
-  await gone;
-  rmSync(r.dir, { recursive: true, force: true });
+interface Pinger {
+  phase(name: string): void;
+  end(): Promise<Phase[]>;
 }
 
-/** Round-trip times in ms, kept whole: a few hundred thousand numbers at most. */
-class Histogram {
-  readonly samples: number[] = [];
-  /** [start of the round trip, ms] of the round trips over 5 ms */
-  readonly slow: Array<[number, number]> = [];
-  add(ms: number, at: number): void {
-    this.samples.push(ms);
-    if (ms > 5) this.slow.push([at, ms]);
-  }
-  quantile(q: number): number {
-    if (this.samples.length === 0) return Number.NaN;
-    const s = [...this.samples].sort((a, b) => a - b);
-    return s[Math.min(s.length - 1, Math.floor(q * s.length))] as number;
-  }
-  /** round trips longer than `ms` */
-  over(ms: number): number {
-    return this.samples.filter((x) => x > ms).length;
-  }
+function startPinger(port: number): Pinger {
+  const child = spawn(process.execPath, ['-e', PINGER, String(port)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    phase: (name) => child.stdin.write(`phase ${name}\n`),
+    end: async () => {
+      child.stdin.end('end\n');
+      await exited;
+      return JSON.parse(out) as Phase[];
+    },
+  };
 }
 
-async function probe(c: Redis, h: Histogram, until: () => Promise<boolean> | boolean): Promise<void> {
-  let n = 0;
-  for (;;) {
-    const t = performance.now();
-    if (n % 2 === 0) await c.ping();
-    else await c.get(`key:${n % KEYS}`);
-    h.add(performance.now() - t, t);
-    n++;
-    if (n % 50 === 0 && (await until())) return;
-  }
+async function info(port: number): Promise<string> {
+  const r = await command(port, 'INFO', 'persistence');
+  return Buffer.isBuffer(r) ? r.toString('utf8') : String(r);
 }
 
 interface Result {
-  kind: Kind;
+  name: string;
   seconds: number;
-  /** performance.now() when BGREWRITEAOF was sent */
-  t0: number;
-  idle: Histogram;
-  during: Histogram;
+  idle: Phase;
+  rewrite: Phase;
+  load: string;
 }
 
-async function measure(kind: Kind): Promise<Result> {
-  const r = await start(kind);
+async function measure(c: Contender): Promise<Result> {
+  const config = {
+    appendonly: 'yes',
+    appendfsync: 'everysec',
+    'aof-use-rdb-preamble': PREAMBLE,
+    'auto-aof-rewrite-percentage': 0,
+    'enable-debug-command': 'yes',
+  };
+  const s = await startServer(c, config, { nodeArgs: CPU_PROF !== '' && c.kind === 'replikit' ? ['--cpu-prof', '--cpu-prof-dir', CPU_PROF] : [] });
   try {
-    const c = new Redis({ port: r.port, host: '127.0.0.1' });
-    await c.call('DEBUG', 'POPULATE', String(KEYS), 'key', String(SIZE));
-    const p = new Redis({ port: r.port, host: '127.0.0.1' });
-    const idle = new Histogram();
-    const t1 = performance.now() + 3000;
-    await probe(p, idle, () => performance.now() > t1);
-    const during = new Histogram();
+    await command(s.port, 'DEBUG', 'POPULATE', KEYS, 'key', SIZE);
+    await sleep(1000);
+    const pinger = startPinger(s.port);
+    await sleep(200);
+    pinger.phase('idle');
+    await sleep(IDLE_SECONDS * 1000);
+    pinger.phase('rewrite');
     const t0 = performance.now();
-    await c.bgrewriteaof();
-    let seconds = 0;
-    await probe(p, during, async () => {
-      const info = await c.info('persistence');
-      if (/aof_rewrite_in_progress:0/.test(info) && /aof_rewrites:1/.test(info)) {
-        seconds = (performance.now() - t0) / 1000;
-        return true;
-      }
-      return false;
-    });
-    c.disconnect();
-    p.disconnect();
-    return { kind, seconds, t0, idle, during };
+    await command(s.port, 'BGREWRITEAOF');
+    for (;;) {
+      await sleep(20);
+      const text = await info(s.port);
+      if (/aof_rewrite_in_progress:0/.test(text) && !/aof_rewrite_scheduled:1/.test(text)) break;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const phases = await pinger.end();
+    const get = (name: string) => phases.find((p) => p.name === name) as Phase;
+    return { name: c.name, seconds, idle: get('idle'), rewrite: get('rewrite'), load: loadAvg() };
   } finally {
-    await stop(r);
+    await s.stop();
   }
 }
 
 async function main(): Promise<void> {
-  const kinds = (ONLY === '' ? ['redis', 'replikit'] : [ONLY]) as Kind[];
-  const results: Result[] = [];
-  for (const k of kinds) results.push(await measure(k));
-  const f = (x: number) => x.toFixed(2);
-  console.log(`${new Date().toISOString()}, ${os.cpus().length} CPUs, load ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}, node ${process.version}`);
-  console.log(`${KEYS} keys of ${SIZE} B (DEBUG POPULATE), aof-use-rdb-preamble ${PREAMBLE}, appendfsync everysec`);
-  console.log('');
-  console.log('| server | rewrite (s) | round trips | p50 (ms) | p99 (ms) | p99.9 (ms) | longest stall (ms) | > 10 ms | idle longest (ms) |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  for (const r of results) {
-    const d = r.during;
-    console.log(
-      `| ${r.kind} | ${f(r.seconds)} | ${d.samples.length} | ${f(d.quantile(0.5))} | ${f(d.quantile(0.99))} | ${f(d.quantile(0.999))} | ${f(d.quantile(1))} | ${d.over(10)} | ${f(r.idle.quantile(1))} |`,
-    );
-  }
-  if (args.includes('--verbose')) {
-    for (const r of results) console.log(`${r.kind}: BGREWRITEAOF sent at ${(performance.timeOrigin + r.t0).toFixed(0)} (epoch ms); round trips over 5 ms (s after it: ms): ${r.during.slow.map(([at, ms]) => `${f((at - r.t0) / 1000)}: ${ms.toFixed(1)}`).join(', ')}`);
+  const all = await contenders(BASE === '' ? undefined : BASE);
+  try {
+    const cs = all.filter((c) => ONLY === '' || c.kind === ONLY);
+    const results: Result[] = [];
+    for (let rep = 0; rep < REPS; rep++) for (const c of cs) results.push(await measure(c));
+    const f = (x: number) => x.toFixed(2);
+    console.log(machine());
+    console.log(`${KEYS} keys of ${SIZE} B (DEBUG POPULATE), aof-use-rdb-preamble ${PREAMBLE}, appendfsync everysec; pinger: PING, reply, 1 ms pause; idle phase ${IDLE_SECONDS} s before the rewrite`);
+    console.log('');
+    console.log('| server | rewrite (s) | PINGs | p50 (ms) | p99 (ms) | p99.9 (ms) | longest (ms) | > 10 ms | idle PINGs | idle p99.9 (ms) | idle longest (ms) | load avg |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+    for (const r of results) {
+      const d = r.rewrite;
+      console.log(`| ${r.name} | ${f(r.seconds)} | ${d.n} | ${f(d.p50)} | ${f(d.p99)} | ${f(d.p999)} | ${f(d.max)} | ${d.over10} | ${r.idle.n} | ${f(r.idle.p999)} | ${f(r.idle.max)} | ${r.load} |`);
+    }
+    if (args.includes('--verbose')) {
+      for (const r of results) console.log(`${r.name}: round trips over 5 ms during the rewrite (s after BGREWRITEAOF: ms): ${r.rewrite.slow.map(([at, ms]) => `${f(at / 1000)}: ${ms.toFixed(1)}`).join(', ')}`);
+    }
+  } finally {
+    removeBuilds(all);
   }
 }
 

@@ -114,6 +114,18 @@ export class StreamEncoder {
     return out;
   }
 
+  /**
+   * Starts the current slab over when every appended byte has been taken: for a user of
+   * `append`/`take` that is done with the views `take` returned (the AOF, once they are written
+   * to the file), so the next batches reuse the slab instead of filling new ones. Never after
+   * `encode`, whose views outlive the call.
+   */
+  rewind(): void {
+    if (this.#untakenBytes > 0 || this.#pos > this.#takeFrom) return;
+    this.#pos = 0;
+    this.#takeFrom = 0;
+  }
+
   /** Room for `size` bytes after the current position (a new slab when the current one is full); the start. */
   #reserve(size: number): number {
     const start = this.#pos;

@@ -29,6 +29,11 @@ export interface AofPersistenceDeps {
   /** true while another background save runs (a rewrite is then scheduled, as Redis has one child at a time) */
   otherChildRunning?: () => boolean;
   clock?: () => number;
+  /**
+   * Ends the process after an AOF write or fsync error with `appendfsync always`, as Redis does
+   * (the turn's replies must not leave without their writes on disk). @default process.exit
+   */
+  exit?: (code: number) => void;
 }
 
 export type RewriteStart = 'started' | 'in-progress' | 'scheduled';
@@ -53,6 +58,10 @@ export class AofPersistence {
   private timer: NodeJS.Timeout | undefined;
   loading = false;
   readonly clock: () => number;
+  /** `appendfsync` and `aof-timestamp-enabled`, kept up to date by a config listener: the write path reads them per command */
+  private policy: 'always' | 'everysec' | 'no';
+  private timestampsOn: boolean;
+  private readonly unbindConfig: () => void;
 
   constructor(readonly deps: AofPersistenceDeps) {
     this.clock = deps.clock ?? Date.now;
@@ -64,6 +73,12 @@ export class AofPersistence {
       () => c.getString('appendfilename'),
     );
     this.rewriter = new AofRewriter(this);
+    this.policy = c.getString('appendfsync') as 'always' | 'everysec' | 'no';
+    this.timestampsOn = c.getBool('aof-timestamp-enabled');
+    this.unbindConfig = c.onChange((name, value) => {
+      if (name === 'appendfsync') this.policy = value as 'always' | 'everysec' | 'no';
+      else if (name === 'aof-timestamp-enabled') this.timestampsOn = value as boolean;
+    });
   }
 
   get enabled(): boolean {
@@ -71,7 +86,7 @@ export class AofPersistence {
   }
 
   get fsyncPolicy(): 'always' | 'everysec' | 'no' {
-    return this.deps.config.getString('appendfsync') as 'always' | 'everysec' | 'no';
+    return this.policy;
   }
 
   /** aof_buffer_length: bytes waiting for a retry after a failed write */
@@ -166,7 +181,7 @@ export class AofPersistence {
   }
 
   openWriter(name: string): IncrWriter {
-    return new IncrWriter(this.files.path(name), { timestamps: () => this.deps.config.getBool('aof-timestamp-enabled'), clock: this.clock });
+    return new IncrWriter(this.files.path(name), { timestamps: () => this.timestampsOn, clock: this.clock });
   }
 
   /**
@@ -205,7 +220,12 @@ export class AofPersistence {
     try {
       w.write(chunks);
     } catch (err) {
-      this.writeFailed(err, chunks);
+      if (this.policy === 'always') {
+        this.fatal(`Error writing to the AOF file: ${(err as Error).message}`, "Can't recover from AOF write error when the AOF fsync policy is 'always'. Exiting...");
+        return false;
+      }
+      this.writeFailed(err, skipBytes(chunks, w.keptOfFailedWrite));
+      this.currentSize += w.keptOfFailedWrite;
       return false;
     }
     this.currentSize += chunks.reduce((n, c) => n + c.length, 0);
@@ -217,12 +237,18 @@ export class AofPersistence {
       try {
         w.syncNow();
       } catch (err) {
-        this.deps.logger.warning(`Can't persist append only file with fsync policy 'always': ${(err as Error).message}. Exiting...`);
-        this.lastWriteStatus = 'err';
-        this.lastWriteError = (err as Error).message;
+        this.fatal(`Can't persist append only file with fsync policy 'always': ${(err as Error).message}. Exiting...`);
       }
     }
     return true;
+  }
+
+  /** A write or fsync error with `appendfsync always`: logged, then the process ends (exit code 1). */
+  private fatal(...lines: string[]): void {
+    for (const l of lines) this.deps.logger.warning(l);
+    this.lastWriteStatus = 'err';
+    this.lastWriteError = lines[0] as string;
+    (this.deps.exit ?? process.exit)(1);
   }
 
   private writeFailed(err: unknown, chunks: Buffer[]): void {
@@ -350,6 +376,7 @@ export class AofPersistence {
   async close(): Promise<void> {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+    this.unbindConfig();
     await this.rewriter.killAndWait();
     this.syncAndClose();
   }
@@ -362,4 +389,20 @@ export class AofPersistence {
       /* already gone */
     }
   }
+}
+
+/** `chunks` without their first `n` bytes (views, no copy). */
+function skipBytes(chunks: Buffer[], n: number): Buffer[] {
+  if (n === 0) return chunks;
+  const out: Buffer[] = [];
+  let left = n;
+  for (const c of chunks) {
+    if (left >= c.length) {
+      left -= c.length;
+      continue;
+    }
+    out.push(left > 0 ? c.subarray(left) : c);
+    left = 0;
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
  * per `appendfsync`: `always` fsyncs before returning, `everysec` is synced off the event loop once
  * a second by the owner, `no` leaves it to the kernel.
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync, writeSync, writevSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, fstatSync, ftruncateSync, openSync, writeSync, writevSync } from 'node:fs';
 import type { PropagatedCommand } from '@replikit/keyspace';
 import { StreamEncoder } from '@replikit/master/internal';
 import { timestampAnnotation } from './aof-format';
@@ -25,6 +25,11 @@ export class IncrWriter {
   size: number;
   /** bytes written since the last completed fsync */
   unsynced = 0;
+  /**
+   * After a failed `write`: how many of its bytes stayed in the file (a short write that could
+   * not be truncated away); a retry writes only the rest. 0 otherwise.
+   */
+  keptOfFailedWrite = 0;
   /** an fsync running off the event loop (aof_pending_bio_fsync) */
   fsyncInFlight = false;
   private closed = false;
@@ -67,20 +72,42 @@ export class IncrWriter {
     return this.encoder.take();
   }
 
-  /** Writes the bytes to the file (blocking write(2), no fsync). Throws the system error. */
+  /**
+   * Writes the bytes to the file (blocking write(2), no fsync). Throws the system error. `chunks`
+   * are what `take` returned, and they are dead once this returns: after a complete write the
+   * encoder's slab is reused for the next turn (no new slab per 256 KB of writes, and a turn's
+   * bytes rarely span two slabs, so one write(2) rather than a writev).
+   */
   write(chunks: readonly Buffer[]): void {
     const ranges = chunks.length === 1 ? (chunks as Buffer[]) : joinChunks(chunks);
     let total = 0;
     for (let i = 0; i < ranges.length; i++) total += (ranges[i] as Buffer).length;
     let off = 0;
-    // writev when the turn's bytes span several slabs; a short write finishes with plain writes
-    if (ranges.length > 1) off = writevSync(this.fd, ranges);
-    if (off < total) {
-      const buf = ranges.length === 1 ? (ranges[0] as Buffer) : Buffer.concat(ranges);
-      while (off < total) off += writeSync(this.fd, buf, off);
+    this.keptOfFailedWrite = 0;
+    try {
+      // writev when the turn's bytes span several slabs; a short write finishes with plain writes
+      if (ranges.length > 1) off = writevSync(this.fd, ranges);
+      if (off < total) {
+        const buf = ranges.length === 1 ? (ranges[0] as Buffer) : Buffer.concat(ranges);
+        while (off < total) off += writeSync(this.fd, buf, off);
+      }
+    } catch (err) {
+      // like Redis: the file goes back to its last complete write, or, when it cannot, keeps
+      // the written part and the caller retries only the rest (no command written twice)
+      if (off > 0) {
+        try {
+          ftruncateSync(this.fd, this.size);
+        } catch {
+          this.keptOfFailedWrite = off;
+          this.size += off;
+          this.unsynced += off;
+        }
+      }
+      throw err;
     }
     this.size += total;
     this.unsynced += total;
+    this.encoder.rewind();
   }
 
   /** fdatasync now (appendfsync always, shutdown). */
