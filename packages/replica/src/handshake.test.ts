@@ -23,10 +23,10 @@ describe('HANDSHAKE_STEPS', () => {
   const base: HandshakeConfig = { listeningPort: 6380, psync: undefined };
   const commands = (c: HandshakeConfig) => HANDSHAKE_STEPS.filter((s) => s.when === undefined || s.when(c)).map((s) => [s.mode, ...s.command(c)].join(' '));
 
-  it('PING alone, then the pipelined REPLCONFs; AUTH and ip-address only when configured', () => {
-    expect(commands(base)).toEqual(['alone PING', 'pipelined REPLCONF listening-port 6380', 'pipelined REPLCONF capa eof capa psync2']);
+  it('PING pipelined with the REPLCONFs; AUTH and ip-address only when configured', () => {
+    expect(commands(base)).toEqual(['pipelined PING', 'pipelined REPLCONF listening-port 6380', 'pipelined REPLCONF capa eof capa psync2']);
     expect(commands({ ...base, masterauth: 'pw', announceIp: '1.2.3.4' })).toEqual([
-      'alone PING',
+      'pipelined PING',
       'pipelined AUTH pw',
       'pipelined REPLCONF listening-port 6380',
       'pipelined REPLCONF ip-address 1.2.3.4',

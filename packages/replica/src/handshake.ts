@@ -1,8 +1,10 @@
 /**
- * The replica side of the handshake (protocol.md §1) as a list of steps: PING alone, then AUTH and
- * the REPLCONFs pipelined, their replies read in order, then PSYNC alone (a 7.0 master refuses a
- * PSYNC that arrives while replies are still pending for that client), and `SYNC` when the master
- * does not understand PSYNC. Replies are read with @replikit/resp's reply parser, which stops right
+ * The replica side of the handshake (protocol.md §1) as a list of steps: PING, AUTH and the
+ * REPLCONFs pipelined, their replies read in order, then PSYNC alone (a 7.0 master refuses a PSYNC
+ * that arrives while replies are still pending for that client), and `SYNC` when the master does
+ * not understand PSYNC. Redis 7.0 waits for the PONG before it sends AUTH and the REPLCONFs; the
+ * master answers them the same way either way (a PING refused for want of AUTH is tolerated and
+ * AUTH follows it), so sending them together saves one round trip per (re)connection. Replies are read with @replikit/resp's reply parser, which stops right
  * after the PSYNC reply and gives back the bytes behind it (keepalives, the snapshot preamble).
  */
 import { createReplyParser, encodeCommandToBuffer, ErrorReply, type ReplyParser, type RespValue, SimpleString } from '@replikit/resp';
@@ -54,7 +56,7 @@ export const HANDSHAKE_STEPS: readonly HandshakeStep[] = [
   {
     name: 'ping',
     command: () => ['PING'],
-    mode: 'alone',
+    mode: 'pipelined',
     // +PONG, or an auth error: AUTH comes next (a master with requirepass answers -NOAUTH)
     check: (r, s) => {
       if (r instanceof SimpleString) return 'ok';

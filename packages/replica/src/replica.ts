@@ -20,6 +20,7 @@ import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
 import { StreamTracker } from './stream-tracker';
 import { endSyncPayloadSink, openSyncPayloadSink } from './sync-payload';
 import { ReplicaCommitPoints } from './commit-points';
+import { RetryTimer } from './retry-timer';
 
 export class Replica extends EventEmitter<ReplicaEvents> {
   private st: ReplicaState = 'connect';
@@ -34,7 +35,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private readonly node: UpstreamNode | undefined;
   private readonly commits: ReplicaCommitPoints;
   private readonly timeoutMs: number;
-  private retryTimer: NodeJS.Timeout | null = null;
+  private readonly retry = new RetryTimer();
   private cron: NodeJS.Timeout | null = null;
   private failures = 0;
   private lastIo = 0;
@@ -102,9 +103,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.closed = true;
     this.commits.close();
     if (this.cron !== null) clearInterval(this.cron);
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
+    this.retry.clear();
     this.cron = null;
-    this.retryTimer = null;
     this.abort?.abort(new ReplicaClosedError());
     const link = this.link;
     this.dropLink(new ReplicaClosedError(), false);
@@ -132,12 +132,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   // ---- connection --------------------------------------------------------------------------------
 
   private scheduleConnect(delay: number): void {
-    if (this.closed) return;
-    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      void this.connectOnce();
-    }, delay);
+    if (!this.closed) this.retry.schedule(delay, () => void this.connectOnce());
   }
 
   private async connectOnce(): Promise<void> {
@@ -212,6 +207,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     }
     try {
       this.framer.write(chunk);
+      this.tracker.flush();
     } catch (err) {
       const e = err as Error & { code?: string };
       this.fail(e.code?.startsWith('ERR_REPLICA') ? (e as ReplicaError) : new ReplicaLinkClosedError(e.message, { cause: e }));

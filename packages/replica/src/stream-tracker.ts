@@ -2,7 +2,9 @@
  * Byte-exact offset accounting of the applied stream (protocol.md §4.4): the offset moves past a
  * command once it took effect, a MULTI block moves it only at EXEC, `REPLCONF GETACK` is answered
  * with the offset before its own bytes, and the exact bytes of what took effect go to the node
- * (backlog, sub-replicas) in order.
+ * (backlog, sub-replicas) in order. Those bytes are handed to the node once per chunk read from the
+ * master (`flush`), with back-to-back views of one chunk merged: one backlog copy per read instead
+ * of one per command. Everything that reads or moves the node's offset runs between chunks.
  */
 import type { StreamApplier } from './stream-applier';
 import type { UpstreamNode } from './options';
@@ -25,6 +27,11 @@ export class StreamTracker {
   db = 0;
   private queued: Queued[] = [];
   private queuedTotal = 0;
+  /** applied stream bytes not yet handed to the node; `run` is a view still growing at its end */
+  private fed: Buffer[] = [];
+  private fedBytes = 0;
+  private run: Buffer | null = null;
+  private runLength = 0;
 
   constructor(
     private readonly applier: StreamApplier,
@@ -46,6 +53,7 @@ export class StreamTracker {
 
   /** A full sync was loaded: the stream starts after `offset`, in `db` (the RDB's repl-stream-db). */
   startFull(replid: string, offset: number, db: number): void {
+    this.flush();
     this.replid = replid;
     this.reploff = offset;
     this.db = db;
@@ -55,6 +63,7 @@ export class StreamTracker {
 
   /** The link was lost: an unfinished MULTI block never took effect. */
   dropQueued(): void {
+    this.flush();
     if (this.queued.length > 0) {
       this.queued = [];
       this.queuedTotal = 0;
@@ -96,9 +105,40 @@ export class StreamTracker {
     this.advance(argv, db, bytes, raw);
   }
 
+  /** Hands the applied bytes gathered since the last call to the node (after each chunk read). */
+  flush(): void {
+    const run = this.run;
+    if (run !== null) {
+      this.fed.push(this.runLength === run.length ? run : Buffer.from(run.buffer, run.byteOffset, this.runLength));
+      this.run = null;
+    }
+    if (this.fedBytes === 0) return;
+    const fed = this.fed;
+    const bytes = this.fedBytes;
+    this.fed = [];
+    this.fedBytes = 0;
+    this.node?.feedUpstream(fed, bytes);
+  }
+
   private advance(argv: string[], db: number, bytes: number, raw: readonly Buffer[]): void {
     this.reploff += bytes;
-    this.node?.feedUpstream(raw, bytes);
+    if (this.node !== undefined) this.gather(raw, bytes);
     this.onApplied(argv, db, this.reploff);
+  }
+
+  private gather(raw: readonly Buffer[], bytes: number): void {
+    this.fedBytes += bytes;
+    for (let i = 0; i < raw.length; i++) {
+      const v = raw[i];
+      const run = this.run;
+      // the next bytes of the same chunk: the run grows, no new view
+      if (run !== null && v.buffer === run.buffer && run.byteOffset + this.runLength === v.byteOffset) {
+        this.runLength += v.length;
+        continue;
+      }
+      if (run !== null) this.fed.push(this.runLength === run.length ? run : Buffer.from(run.buffer, run.byteOffset, this.runLength));
+      this.run = v;
+      this.runLength = v.length;
+    }
   }
 }
