@@ -3,6 +3,7 @@
  * redis-server side by side in one run, same load, unpipelined (`-P 1`) and pipelined (`-P 16`).
  *
  *   pnpm exec tsx bench/src/bitmaps-hll.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
+ *   pnpm exec tsx bench/src/bitmaps-hll.ts --micro [--ops 200000] [--reps 3] [--roots <dir>,<dir>...]
  *
  * - PFADD: `redis-benchmark -r 1000000 PFADD bench:hll __rand_int__`, one new random element per
  *   call into one HyperLogLog (sparse at first, dense after a few thousand elements, like Redis)
@@ -14,7 +15,17 @@
  *
  * Prints a markdown section and writes it to bench/results/bitmaps-hll.md. Target: >= 0.5x
  * redis-server's ops/s each.
+ *
+ * `--micro`: the same two commands in one keyspace, no I/O (Keyspace.execute in a loop, arguments
+ * generated beforehand), CPU us per call from process.cpuUsage(). `--roots` takes source trees
+ * (default: this one), e.g. an older checkout (`git archive <rev> packages | tar -x -C /tmp/old`):
+ * each tree's keyspace is bundled with esbuild and every tree runs once per rep, in turn, each run
+ * in a fresh process. Prints a markdown table; writes nothing.
  */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { type BenchCase, CLIENTS, cli, pipelinedLoad, respCommand, runSideBySide } from './_side-by-side';
 import { main as serverMain } from '../../packages/server/src/cli';
 
@@ -50,9 +61,105 @@ function run(): Promise<void> {
   });
 }
 
+/** The child of a --micro run: `bundle`'s keyspace, `ops` calls of each case, CPU us per call as JSON. */
+const MICRO_CHILD = `
+const { createKeyspace } = require(process.argv[2]);
+const ops = Number(process.argv[3]);
+const BITS = ${BITS};
+const cases = {
+  SETBIT: (i) => ['SETBIT', 'bench:bm', String(Math.floor(Math.random() * BITS)), Math.random() < 0.5 ? '0' : '1'],
+  PFADD: (i) => ['PFADD', 'bench:hll', String(Math.floor(Math.random() * 1000000))],
+  'SETBIT+GETBIT': (i) => (i & 1 ? ['GETBIT', 'bench:bm', String(Math.floor(Math.random() * BITS))] : ['SETBIT', 'bench:bm', String(Math.floor(Math.random() * BITS)), '1']),
+  'PFADD+PFCOUNT': (i) => (i & 1 ? ['PFCOUNT', 'bench:hll'] : ['PFADD', 'bench:hll', String(Math.floor(Math.random() * 1000000))]),
+};
+const out = {};
+for (const [name, gen] of Object.entries(cases)) {
+  const ks = createKeyspace();
+  const session = { db: 0 };
+  const warm = [];
+  for (let i = 0; i < 50000; i++) warm.push(gen(i));
+  for (const a of warm) ks.execute(a, session);
+  const argv = [];
+  for (let i = 0; i < ops; i++) argv.push(gen(i));
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < ops; i++) ks.execute(argv[i], session);
+  const t = process.cpuUsage(t0);
+  out[name] = (t.user + t.system) / ops;
+  ks.close();
+}
+process.stdout.write(JSON.stringify(out));
+`;
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The keyspace package of source tree `root`, bundled into `out` (CJS). */
+async function bundleKeyspace(root: string, out: string): Promise<void> {
+  const here = path.join(__dirname, '..', '..');
+  const tsupDir = path.dirname(require.resolve('tsup/package.json', { paths: [here] }));
+  const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: [path.join(root, 'packages/keyspace/src/index.ts')],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: out,
+    logLevel: 'warning',
+    // an exported tree has no node_modules: third-party imports resolve from this one
+    nodePaths: [path.join(here, 'packages', 'resp', 'node_modules'), path.join(here, 'packages', 'keyspace', 'node_modules'), path.join(here, 'node_modules')],
+    plugins: [
+      {
+        name: 'workspace-sources',
+        setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string }) => { path: string }): void }) {
+          b.onResolve({ filter: /^@replikit\// }, (a) => {
+            const m = /^@replikit\/([^/]+)(?:\/(.+))?$/.exec(a.path) as RegExpExecArray;
+            return { path: path.join(root, 'packages', m[1] as string, 'src', `${m[2] ?? 'index'}.ts`) };
+          });
+        },
+      },
+    ],
+  });
+}
+
+async function micro(): Promise<void> {
+  const roots = (argValue('--roots') ?? path.join(__dirname, '..', '..')).split(',');
+  const ops = Number(argValue('--ops') ?? 200000);
+  const reps = Number(argValue('--reps') ?? 3);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bitmaps-micro-'));
+  try {
+    const child = path.join(dir, 'child.cjs');
+    writeFileSync(child, MICRO_CHILD);
+    const bundles: string[] = [];
+    for (let i = 0; i < roots.length; i++) {
+      bundles.push(path.join(dir, `keyspace-${i}.cjs`));
+      await bundleKeyspace(roots[i] as string, bundles[i] as string);
+    }
+    const runs: Array<Record<string, number>[]> = roots.map(() => []);
+    const loads: string[] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      for (let i = 0; i < roots.length; i++) {
+        loads.push(os.loadavg()[0].toFixed(1));
+        const r = spawnSync(process.execPath, [child, bundles[i] as string, String(ops)], { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`micro run failed: ${r.stderr}`);
+        runs[i]?.push(JSON.parse(r.stdout) as Record<string, number>);
+      }
+    }
+    const names = Object.keys(runs[0]?.[0] ?? {});
+    const lines = [`keyspace only, ${ops} calls per case, ${reps} reps (interleaved), CPU us per call, each rep's figure; load average (1 min) at each run: ${loads.join(' ')}`, '', `| case | ${roots.join(' | ')} |`, `|---|${roots.map(() => '---:').join('|')}|`];
+    for (const n of names) lines.push(`| ${n} | ${runs.map((rs) => rs.map((r) => (r[n] as number).toFixed(2)).join(' / ')).join(' | ')} |`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === '--serve') void serverMain(process.argv.slice(3));
 else
-  run().catch((err) => {
+  (process.argv.includes('--micro') ? micro() : run()).catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });

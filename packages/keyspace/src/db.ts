@@ -6,6 +6,24 @@ import type { BinaryString, CollectionValue, Db, StoredValue } from './command-a
 import { type KeyspaceEventListener, NOTIFY_KEY_MISS, NOTIFY_NEW } from './notify';
 import type { DbStore } from './storage/adapter';
 import type { AccessClock } from './eviction/access-clock';
+import { MemoryDbStore } from './storage/memory-adapter';
+import { SLAB_MAX_VALUE } from './storage/string-slab';
+import { MutableString } from './types/mutable-string';
+
+/**
+ * Strings at least this long are edited in place as a MutableString by the byte-editing commands
+ * (lookupBytesWrite). Shorter ones are copied on each edit (cheap at this size) and stay compact
+ * strings, which the in-memory store keeps off the JS heap.
+ */
+const IN_PLACE_MIN = SLAB_MAX_VALUE + 1;
+
+/** A value as read from a store: a MutableString where a byte-editing command left one. */
+export type RawValue = StoredValue | MutableString;
+
+/** A raw value as Db callers see it: a MutableString becomes its string (cached). */
+export function exposed(v: RawValue): StoredValue {
+  return v instanceof MutableString ? v.toString() : v;
+}
 
 /** What a Db needs from the keyspace that owns it. */
 export interface DbHost {
@@ -84,7 +102,16 @@ export class DbImpl implements Db {
   }
 
   lookupRead(key: BinaryString): StoredValue | undefined {
-    const v = this.lookupReadNoStats(key);
+    const v = this.lookupReadBytes(key);
+    return v instanceof MutableString ? v.toString() : v;
+  }
+
+  /**
+   * lookupRead for the commands that read a string's bytes (GETBIT, BITCOUNT, BITPOS, PFCOUNT):
+   * a MutableString is returned as it is, not as its string.
+   */
+  lookupReadBytes(key: BinaryString): RawValue | undefined {
+    const v = this.readRaw(key);
     if (v !== undefined && this.host.access !== null) this.host.access.touch(this.store, key, this.host.now);
     if (!this.host.countReads) return v;
     if (v === undefined) {
@@ -95,8 +122,13 @@ export class DbImpl implements Db {
   }
 
   lookupReadNoStats(key: BinaryString): StoredValue | undefined {
+    const v = this.readRaw(key);
+    return v instanceof MutableString ? v.toString() : v;
+  }
+
+  private readRaw(key: BinaryString): RawValue | undefined {
     const store = this.store;
-    const v = store.get(key);
+    const v = store.get(key) as RawValue | undefined;
     if (v === undefined || store.expiresSize() === 0) return v;
     const at = store.getExpire(key);
     if (at === undefined || this.host.now <= at) return v;
@@ -109,7 +141,7 @@ export class DbImpl implements Db {
 
   lookupWrite(key: BinaryString): StoredValue | undefined {
     const store = this.store;
-    let v = store.get(key);
+    let v = store.get(key) as RawValue | undefined;
     if (v === undefined) return undefined;
     if (store.expiresSize() !== 0) {
       const at = store.getExpire(key);
@@ -119,28 +151,82 @@ export class DbImpl implements Db {
         return undefined;
       }
     }
+    if (this.host.access !== null) this.host.access.touch(store, key, this.host.now);
     if (typeof v !== 'string') {
+      // a string is replaced through setValue, which saves it for snapshots then
+      if (v instanceof MutableString) return v.toString();
       if (this.observers !== null) {
         this.cow(key);
-        v = store.get(key);
+        v = store.get(key) as CollectionValue;
       }
-      if (this.host.tracking) this.host.modified(this, key, true, v as CollectionValue);
+      if (this.host.tracking) this.host.modified(this, key, true, v);
     }
-    if (this.host.access !== null) this.host.access.touch(store, key, this.host.now);
     return v;
   }
 
-  setValue(key: BinaryString, value: StoredValue, keepTtl?: boolean): void {
+  /**
+   * lookupWrite for the commands that edit a string's bytes (SETBIT, BITFIELD, PFADD, SETRANGE,
+   * APPEND): the key's string as a MutableString to edit, a collection (the caller answers
+   * WRONGTYPE), or undefined. A string of IN_PLACE_MIN bytes or more, in a store that keeps values
+   * as given (the in-memory one), is replaced by its MutableString, which later calls edit in
+   * place without copying the value; otherwise the MutableString is a copy that bytesWritten
+   * stores back as a string. Open snapshots save the old value here, before the caller edits it.
+   * After changing it, call bytesWritten.
+   */
+  lookupBytesWrite(key: BinaryString): MutableString | CollectionValue | undefined {
+    const store = this.store;
+    const v = store.get(key) as RawValue | undefined;
+    if (v === undefined) return undefined;
+    if (store.expiresSize() !== 0) {
+      const at = store.getExpire(key);
+      if (at !== undefined && this.host.now > at && !this.host.fromMaster) {
+        if (this.host.role === 'replica') this.rawDelete(key);
+        else this.expire(key);
+        return undefined;
+      }
+    }
+    if (this.host.access !== null) this.host.access.touch(store, key, this.host.now);
+    if (v instanceof MutableString) {
+      if (this.observers !== null) this.cow(key);
+      return v;
+    }
+    if (typeof v !== 'string') return v;
+    const m = MutableString.from(v);
+    if (v.length >= IN_PLACE_MIN && store instanceof MemoryDbStore) {
+      if (this.observers !== null) this.cow(key);
+      store.set(key, m as unknown as StoredValue);
+    }
+    return m;
+  }
+
+  /**
+   * After an edit of lookupBytesWrite's MutableString, or of a new one for a missing key: stores it
+   * if it is not stored yet (TTL kept) and reports the change (WATCH, listeners). Like an unshared
+   * sds string in Redis, the value is `raw` encoded whatever its content.
+   */
+  bytesWritten(key: BinaryString, m: MutableString): void {
+    const store = this.store;
+    if ((store.get(key) as RawValue | undefined) === m) {
+      if (this.host.tracking) this.host.modified(this, key, false, null);
+    } else if (m.length >= IN_PLACE_MIN && store instanceof MemoryDbStore) {
+      this.setValue(key, m, true);
+    } else {
+      this.setValue(key, m.toString(), true);
+      this.setStringEncoding(key, 'raw');
+    }
+  }
+
+  setValue(key: BinaryString, value: StoredValue | MutableString, keepTtl?: boolean): void {
     if (this.observers !== null) this.cow(key);
     const store = this.store;
     // dbAdd's `new` event, before the command's own
     if (this.host.eventListener !== null && store.get(key) === undefined) this.host.eventListener(NOTIFY_NEW, 'new', this.index, key);
-    store.set(key, value);
+    store.set(key, value as StoredValue);
     if (this.host.accessClock !== null) this.host.accessClock.stored(store, key, this.host.now);
     if (!keepTtl && store.expiresSize() !== 0) store.deleteExpire(key);
     if (this.stringEnc !== null) this.stringEnc.delete(key);
     // a collection may still be filled in by the command after it was stored: it goes back to the store too
-    if (this.host.tracking) this.host.modified(this, key, false, typeof value === 'string' ? null : value);
+    if (this.host.tracking) this.host.modified(this, key, false, typeof value === 'string' || value instanceof MutableString ? null : value);
   }
 
   delete(key: BinaryString): boolean {
@@ -198,7 +284,7 @@ export class DbImpl implements Db {
   }
 
   exists(key: BinaryString): boolean {
-    return this.lookupReadNoStats(key) !== undefined;
+    return this.readRaw(key) !== undefined;
   }
 
   isExpired(key: BinaryString): boolean {
@@ -214,11 +300,15 @@ export class DbImpl implements Db {
   }
 
   peek(key: BinaryString): StoredValue | undefined {
-    return this.store.get(key);
+    const v = this.store.get(key) as RawValue | undefined;
+    return v instanceof MutableString ? v.toString() : v;
   }
 
   stringEncoding(key: BinaryString): 'raw' | 'embstr' | undefined {
-    return this.stringEnc === null ? undefined : this.stringEnc.get(key);
+    const e = this.stringEnc === null ? undefined : this.stringEnc.get(key);
+    if (e !== undefined) return e;
+    // a string edited in place is always raw (an unshared sds in Redis)
+    return (this.store.get(key) as RawValue | undefined) instanceof MutableString ? 'raw' : undefined;
   }
 
   setStringEncoding(key: BinaryString, encoding: 'raw' | 'embstr'): void {
@@ -282,7 +372,8 @@ export class DbImpl implements Db {
   }
 }
 
-/** A deep copy of a stored value (strings are immutable and shared). */
-export function cloneValue(v: StoredValue): StoredValue {
-  return typeof v === 'string' ? v : (v as CollectionValue).clone();
+/** A deep copy of a stored value (strings are immutable and shared; a MutableString gives its string). */
+export function cloneValue(v: RawValue): StoredValue {
+  if (typeof v === 'string') return v;
+  return v instanceof MutableString ? v.toString() : v.clone();
 }

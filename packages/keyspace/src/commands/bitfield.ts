@@ -6,10 +6,12 @@
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { isError, readString } from '../command-helpers';
+import { isError } from '../command-helpers';
 import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
+import { MutableString } from '../types/mutable-string';
 import { parseInt64Big } from '../util/int64';
-import { bitOffsetArg, bitTarget, storeBits } from './bitmap-common';
+import { bitOffsetArg } from './bitmap-common';
+import { bytesForRead, bytesForWrite, storeBytes } from './string-bytes';
 import { NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
 
@@ -57,7 +59,7 @@ function getSigned(byteAt: (i: number) => number, offset: number, bits: number):
   return BigInt.asIntN(bits, u);
 }
 
-function setBits(buf: Buffer, offset: number, bits: number, value: bigint): void {
+function setBits(buf: Uint8Array, offset: number, bits: number, value: bigint): void {
   const uv = u64(value);
   for (let j = 0; j < bits; j++, offset++) {
     const bit = Number((uv >> BigInt(bits - 1 - j)) & 1n);
@@ -136,19 +138,24 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly BinaryString[], rea
   const key = argv[1];
   const writes = ops.filter((o) => o.opcode !== 'get');
   if (writes.length === 0) {
-    const s = readString(ctx.db, key);
+    const s = bytesForRead(ctx.db, key);
     if (s === WRONGTYPE) return WRONGTYPE;
-    const str = (s as BinaryString | undefined) ?? '';
-    const byteAt = (i: number) => (i < str.length ? str.charCodeAt(i) : 0);
+    const v = (s as BinaryString | MutableString | undefined) ?? '';
+    const byteAt = typeof v === 'string' ? (i: number) => (i < v.length ? v.charCodeAt(i) : 0) : (i: number) => (i < v.length ? v.bytes[i] : 0);
     return ops.map((op) => (op.signed ? getSigned(byteAt, op.offset, op.bits) : getUnsigned(byteAt, op.offset, op.bits)));
   }
   if (readonlyCommand) return RO_ERR;
   let highest = 0;
   for (const op of writes) highest = Math.max(highest, op.offset + op.bits - 1);
-  const t = bitTarget(ctx, key, highest);
-  if (isError(t)) return t;
-  const buf = Buffer.from(t.value, 'latin1');
-  const byteAt = (i: number) => (i < buf.length ? buf[i] : 0);
+  // lookupStringForBitCommand: the key is created or zero-padded so that the highest bit exists
+  const o = bytesForWrite(ctx.db, key);
+  if (o === WRONGTYPE) return WRONGTYPE;
+  const m = (o as MutableString | undefined) ?? MutableString.from('');
+  const need = Math.floor(highest / 8) + 1;
+  const grown = o === undefined || m.length < need;
+  m.ensure(need);
+  const buf = m.bytes;
+  const byteAt = (i: number) => (i < m.length ? buf[i] : 0);
   let changes = 0;
   const replies: RespValue[] = [];
   for (const op of ops) {
@@ -191,11 +198,12 @@ function bitfieldGeneric(ctx: CommandContext, argv: readonly BinaryString[], rea
     }
     replies.push(i64(retval));
     setBits(buf, op.offset, op.bits, newval);
-    if (t.grown || oldval !== newval) changes++;
+    m.touched(Math.floor(op.offset / 8), Math.floor((op.offset + op.bits - 1) / 8));
+    if (grown || oldval !== newval) changes++;
   }
   // Redis creates (or pads) the key before running the ops; it only counts as a change (and is
   // propagated) when an op wrote, but the created key stays either way
-  if (changes > 0 || t.grown) storeBits(ctx, key, buf.toString('latin1'));
+  if (changes > 0 || grown) storeBytes(ctx.db, key, m);
   else ctx.db.setStringEncoding(key, 'raw');
   if (changes > 0) {
     ctx.notify(NOTIFY_STRING, 'setbit', key);

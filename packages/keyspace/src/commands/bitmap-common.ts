@@ -1,13 +1,10 @@
 /**
  * Shared pieces of the bitmap commands (Redis 7.0 bitops.c): bit-offset parsing with its error
- * text, the string lookup that creates or zero-pads a key for a bit write, popcount and bitpos
- * scans over binary strings.
+ * text, popcount and bitpos scans over binary strings and byte arrays.
  */
 import { ErrorReply } from '@replikit/resp';
 import type { BinaryString, CommandContext } from '../command-api';
-import { writeString } from '../command-helpers';
-import { WRONGTYPE } from '../reply-errors';
-import { parseInt64Big } from '../util/int64';
+import { parseInt64, parseInt64Big } from '../util/int64';
 
 export const BIT_OFFSET_ERR = new ErrorReply('ERR bit offset is not an integer or out of range');
 
@@ -18,6 +15,14 @@ export const BIT_OFFSET_ERR = new ErrorReply('ERR bit offset is not an integer o
  */
 export function bitOffsetArg(ctx: CommandContext, s: BinaryString, bits = 0): number | ErrorReply {
   const hash = bits > 0 && s.charCodeAt(0) === 0x23;
+  if (!hash) {
+    // up to 15 digits: exact as a double, no BigInt needed
+    const n = parseInt64(s);
+    if (typeof n === 'number') {
+      if (n < 0 || (!ctx.fromMaster && Math.floor(n / 8) >= ctx.protoMaxBulkLen)) return BIT_OFFSET_ERR;
+      return n;
+    }
+  }
   let v = parseInt64Big(hash ? s.slice(1) : s);
   if (v === null) return BIT_OFFSET_ERR;
   if (hash) v = BigInt.asIntN(64, v * BigInt(bits));
@@ -26,42 +31,14 @@ export function bitOffsetArg(ctx: CommandContext, s: BinaryString, bits = 0): nu
   return Number(v);
 }
 
-/** The result of lookupStringForBitCommand: the current bytes (zero-padded) and whether that padding or creation changed the key. */
-export interface BitTarget {
-  value: BinaryString;
-  /** the key was created or grown */
-  grown: boolean;
-}
-
-/**
- * lookupStringForBitCommand: the key's string zero-padded so that bit `maxBit` exists (created
- * when missing), or WRONGTYPE. Nothing is stored here; the caller stores the final bytes.
- */
-export function bitTarget(ctx: CommandContext, key: BinaryString, maxBit: number): BitTarget | ErrorReply {
-  const o = writeString(ctx.db, key);
-  if (o === WRONGTYPE) return WRONGTYPE;
-  const need = Math.floor(maxBit / 8) + 1;
-  const old = (o as BinaryString | undefined) ?? '';
-  if (o !== undefined && old.length >= need) return { value: old, grown: false };
-  return { value: old + '\0'.repeat(need - old.length), grown: true };
-}
-
-/**
- * Stores the bytes of a bit write. The value keeps its TTL and, like an unshared sds string in
- * Redis, is `raw` encoded whatever its content.
- */
-export function storeBits(ctx: CommandContext, key: BinaryString, value: BinaryString): void {
-  ctx.db.setValue(key, value, true);
-  ctx.db.setStringEncoding(key, 'raw');
-}
-
 const POP = new Uint8Array(256);
 for (let i = 1; i < 256; i++) POP[i] = (i & 1) + POP[i >> 1];
 
 /** Number of set bits in bytes start..end (inclusive) of `s`. */
-export function popcount(s: BinaryString, start: number, end: number): number {
+export function popcount(s: BinaryString | Uint8Array, start: number, end: number): number {
   let n = 0;
-  for (let i = start; i <= end; i++) n += POP[s.charCodeAt(i)];
+  if (typeof s === 'string') for (let i = start; i <= end; i++) n += POP[s.charCodeAt(i)];
+  else for (let i = start; i <= end; i++) n += POP[s[i]];
   return n;
 }
 

@@ -4,11 +4,12 @@
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { isError, readString, writeString } from '../command-helpers';
+import { isError, readString } from '../command-helpers';
 import { NOT_INTEGER, SYNTAX_ERR, WRONGTYPE } from '../reply-errors';
+import { MutableString } from '../types/mutable-string';
 import { parseInt64 } from '../util/int64';
-import { cachedImage, imageOf } from './bitmap-bytes';
-import { bitOffsetArg, bitpos, popcount, popcountByte, storeBits } from './bitmap-common';
+import { bitOffsetArg, bitpos, popcount, popcountByte } from './bitmap-common';
+import { bytesForRead, bytesForWrite, storeBytes } from './string-bytes';
 import { bitfieldCommands } from './bitfield';
 import { NOTIFY_GENERIC, NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
@@ -25,8 +26,8 @@ function llArg(s: BinaryString): number | ErrorReply {
 }
 
 /**
- * SETBIT key offset 0|1: the old bit; creates or zero-pads the key. The bytes are edited through
- * the value's byte image (bitmap-bytes.ts), so a bit write does not copy the whole bitmap.
+ * SETBIT key offset 0|1: the old bit; creates or zero-pads the key. The bit is written in place
+ * in the value's bytes (a MutableString, string-bytes.ts): no copy of the bitmap per call.
  */
 function setbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const offset = bitOffsetArg(ctx, argv[2]);
@@ -34,22 +35,22 @@ function setbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const on = parseInt64(argv[3]);
   if (on !== 0 && on !== 1) return BIT_VALUE_ERR;
   const key = argv[1];
-  const o = writeString(ctx.db, key);
+  const o = bytesForWrite(ctx.db, key);
   if (o === WRONGTYPE) return WRONGTYPE;
-  const img = imageOf((o as BinaryString | undefined) ?? '');
+  const m = (o as MutableString | undefined) ?? MutableString.from('');
   const byte = Math.floor(offset / 8);
   let grown = o === undefined;
-  if (img.length <= byte) {
-    img.ensure(byte + 1);
+  if (m.length <= byte) {
+    m.ensure(byte + 1);
     grown = true;
   }
   const shift = 7 - (offset % 8);
-  const old = img.bytes[byte];
+  const old = m.bytes[byte];
   const was = (old >> shift) & 1;
   if (grown || was !== on) {
-    img.bytes[byte] = (old & ~(1 << shift)) | (on << shift);
-    img.touched(byte, byte);
-    storeBits(ctx, key, img.commit());
+    m.bytes[byte] = (old & ~(1 << shift)) | (on << shift);
+    m.touched(byte, byte);
+    storeBytes(ctx.db, key, m);
     ctx.notify(NOTIFY_STRING, 'setbit', key);
     ctx.dirty();
   } else {
@@ -63,15 +64,13 @@ function setbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
 function getbit(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const offset = bitOffsetArg(ctx, argv[2]);
   if (isError(offset)) return offset;
-  const s = readString(ctx.db, argv[1]);
+  const s = bytesForRead(ctx.db, argv[1]);
   if (s === undefined) return 0;
   if (s === WRONGTYPE) return WRONGTYPE;
-  const str = s as BinaryString;
+  const v = s as BinaryString | MutableString;
   const byte = Math.floor(offset / 8);
-  if (byte >= str.length) return 0;
-  // a bitmap SETBIT just built is a rope of pieces: its image answers without flattening it
-  const img = cachedImage(str);
-  return ((img === undefined ? str.charCodeAt(byte) : img.bytes[byte]) >> (7 - (offset % 8))) & 1;
+  if (byte >= v.length) return 0;
+  return ((typeof v === 'string' ? v.charCodeAt(byte) : v.bytes[byte]) >> (7 - (offset % 8))) & 1;
 }
 
 /** The byte range and edge masks of a BITCOUNT/BITPOS range in BYTE or BIT units. */
@@ -110,10 +109,10 @@ function unitArg(s: BinaryString): boolean | ErrorReply {
 
 /** BITCOUNT key [start end [BIT|BYTE]]: a missing key answers 0 before the arguments are checked. */
 function bitcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
-  const s = readString(ctx.db, argv[1]);
+  const s = bytesForRead(ctx.db, argv[1]);
   if (s === undefined) return 0;
   if (s === WRONGTYPE) return WRONGTYPE;
-  const str = s as BinaryString;
+  const str = typeof s === 'string' ? s : (s as MutableString).view();
   let r: BitRange;
   if (argv.length === 4 || argv.length === 5) {
     const start = llArg(argv[2]);
@@ -135,8 +134,9 @@ function bitcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue
   }
   if (r.start > r.end) return 0;
   let count = popcount(str, r.start, r.end);
-  if (r.firstMask !== 0) count -= popcountByte(str.charCodeAt(r.start) & r.firstMask);
-  if (r.lastMask !== 0) count -= popcountByte(str.charCodeAt(r.end) & r.lastMask);
+  const at = (i: number): number => (typeof str === 'string' ? str.charCodeAt(i) : str[i]);
+  if (r.firstMask !== 0) count -= popcountByte(at(r.start) & r.firstMask);
+  if (r.lastMask !== 0) count -= popcountByte(at(r.end) & r.lastMask);
   return count;
 }
 
@@ -146,10 +146,10 @@ function bitposCommand(ctx: CommandContext, argv: readonly BinaryString[]): Resp
   if (b === null) return NOT_INTEGER;
   if (b !== 0 && b !== 1) return BIT_ARG_ERR;
   const bit = b as 0 | 1;
-  const s = readString(ctx.db, argv[1]);
+  const s = bytesForRead(ctx.db, argv[1]);
   if (s === undefined) return bit ? -1 : 0;
   if (s === WRONGTYPE) return WRONGTYPE;
-  const str = s as BinaryString;
+  const str = typeof s === 'string' ? s : (s as MutableString).view();
   let endGiven = false;
   let r: BitRange;
   if (argv.length >= 4 && argv.length <= 6) {
@@ -179,7 +179,7 @@ function bitposCommand(ctx: CommandContext, argv: readonly BinaryString[]): Resp
   if (r.start > r.end) return -1;
   // the edge bytes of a BIT range are masked so that bits outside the range never match
   const masked = (i: number): number => {
-    let c = str.charCodeAt(i);
+    let c = typeof str === 'string' ? str.charCodeAt(i) : str[i];
     if (i === r.start && r.firstMask) c = bit ? c & ~r.firstMask & 0xff : c | r.firstMask;
     if (i === r.end && r.lastMask) c = bit ? c & ~r.lastMask & 0xff : c | r.lastMask;
     return c;

@@ -4,11 +4,12 @@
  * the header like Redis does, which counts as a change and is propagated.
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
-import type { BinaryString, CommandContext, CommandSpec, StoredValue } from '../command-api';
+import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
 import { OK_REPLY } from '../command-helpers';
 import { WRONGTYPE } from '../reply-errors';
 import { HLL_DENSE, HLL_HDR_SIZE, HLL_REGISTERS, createHll, denseGet, denseSet, estimate, histogram, hllPatLenOf, invalidateCache, isValidHll, lastPatIndex, mergeInto, sparseSet, sparseToDense } from '../types/hll';
-import { type ByteImage, imageOf } from './bitmap-bytes';
+import { MutableString } from '../types/mutable-string';
+import { bytesForRead, bytesForWrite, bytesOfValue, storeBytes } from './string-bytes';
 import { NOTIFY_STRING } from '../notify';
 import { familySpec } from './meta-families';
 
@@ -18,10 +19,10 @@ const CORRUPT = new ErrorReply('INVALIDOBJ Corrupted HLL object detected');
 const bytesOf = (s: BinaryString): Uint8Array => Buffer.from(s, 'latin1');
 const stringOf = (b: Uint8Array): BinaryString => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1');
 
-/** isHLLObjectOrReply: the value's bytes, or the error reply. */
-function hllOf(v: StoredValue): Uint8Array | ErrorReply {
-  if (typeof v !== 'string') return WRONGTYPE;
-  const b = bytesOf(v);
+/** isHLLObjectOrReply on a bytesForRead result: the value's bytes (read only), or the error reply. */
+function hllOf(v: BinaryString | MutableString | ErrorReply): Uint8Array | ErrorReply {
+  if (v === WRONGTYPE) return WRONGTYPE;
+  const b = bytesOfValue(v as BinaryString | MutableString);
   return isValidHll(b) ? b : NOT_HLL;
 }
 
@@ -32,58 +33,56 @@ function storeHll(ctx: CommandContext, key: BinaryString, h: Uint8Array): void {
 }
 
 /**
- * hllAdd for one element on the image's bytes: 1 changed / 0 unchanged / -1 corrupt. Dense
- * registers are edited in place; a sparse edit builds new bytes, which replace the image's.
+ * hllAdd for one element on the value's bytes: 1 changed / 0 unchanged / -1 corrupt. Dense
+ * registers are edited in place; a sparse edit builds new bytes, which replace the value's.
  */
-function addElement(img: ByteImage, ele: BinaryString): 1 | 0 | -1 {
+function addElement(m: MutableString, ele: BinaryString): 1 | 0 | -1 {
   const count = hllPatLenOf(ele);
   const index = lastPatIndex();
-  const h = img.view();
+  const h = m.view();
   if (h[4] === HLL_DENSE) {
     if (denseGet(h, HLL_HDR_SIZE, index) >= count) return 0;
     denseSet(h, HLL_HDR_SIZE, index, count);
     const byte = HLL_HDR_SIZE + ((index * 6) >> 3);
-    img.touched(byte, byte + 1);
+    m.touched(byte, byte + 1);
     return 1;
   }
   const r = sparseSet(h, index, count);
-  if (r.bytes !== h) img.replace(r.bytes);
+  if (r.bytes !== h) m.replace(r.bytes);
   return r.result;
 }
 
 /**
  * PFADD key [element ...]: 1 when a register changed (or the key was created). The value is
- * edited through its byte image (bitmap-bytes.ts): a dense register write re-decodes one piece of
- * the string, not all 12 KB, and an add that changes nothing stores nothing new.
+ * edited in place as a MutableString (string-bytes.ts): a dense register write is a byte write,
+ * not a copy of the 12 KB value, and an add that changes nothing stores nothing new.
  */
 function pfadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   const key = argv[1];
-  const v = ctx.db.lookupWrite(key);
+  const v = bytesForWrite(ctx.db, key);
+  if (v === WRONGTYPE) return WRONGTYPE;
   let updated = 0;
-  let img: ByteImage;
+  let m: MutableString;
   if (v === undefined) {
-    img = imageOf('');
-    img.replace(createHll());
+    m = MutableString.of(createHll());
     updated++;
   } else {
-    if (typeof v !== 'string') return WRONGTYPE;
-    img = imageOf(v);
-    if (!isValidHll(img.view())) return NOT_HLL;
+    m = v as MutableString;
+    if (!isValidHll(m.view())) return NOT_HLL;
   }
   for (let j = 2; j < argv.length; j++) {
-    const r = addElement(img, argv[j]);
+    const r = addElement(m, argv[j]);
     if (r === -1) {
       // Redis edits the value in place: what was added before the corrupt opcode stays
-      storeImage(ctx, key, img);
+      storeBytes(ctx.db, key, m);
       return CORRUPT;
     }
     updated += r;
   }
   if (updated) {
-    const h = img.view();
-    invalidateCache(h);
-    img.touched(15, 15);
-    storeImage(ctx, key, img);
+    invalidateCache(m.view());
+    m.touched(15, 15);
+    storeBytes(ctx.db, key, m);
     ctx.notify(NOTIFY_STRING, 'pfadd', key);
     ctx.dirty(updated);
   } else {
@@ -93,18 +92,12 @@ function pfadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   return updated ? 1 : 0;
 }
 
-/** Stores an image's bytes in place of the old value: TTL kept, raw encoded. */
-function storeImage(ctx: CommandContext, key: BinaryString, img: ByteImage): void {
-  ctx.db.setValue(key, img.commit(), true);
-  ctx.db.setStringEncoding(key, 'raw');
-}
-
 /** PFCOUNT key [key ...] */
 function pfcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
   if (argv.length > 2) {
     const max = new Uint8Array(HLL_REGISTERS);
     for (let j = 1; j < argv.length; j++) {
-      const v = ctx.db.lookupRead(argv[j]);
+      const v = bytesForRead(ctx.db, argv[j]);
       if (v === undefined) continue;
       const h = hllOf(v);
       if (h instanceof ErrorReply) return h;
@@ -113,7 +106,7 @@ function pfcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue 
     return estimate(histogram(null, max) as number[]);
   }
   const key = argv[1];
-  const v = ctx.db.lookupRead(key);
+  const v = bytesForRead(ctx.db, key);
   if (v === undefined) return 0;
   const h = hllOf(v);
   if (h instanceof ErrorReply) return h;
@@ -127,12 +120,15 @@ function pfcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue 
   const histo = histogram(h);
   if (histo === null) return CORRUPT;
   const card = estimate(histo);
+  // the cardinality is cached in the header: a write (snapshots save the old value first)
+  const m = typeof v === 'string' ? MutableString.of(h) : (bytesForWrite(ctx.db, key) as MutableString);
   let c = card;
   for (let i = 0; i < 8; i++) {
-    h[8 + i] = c % 256;
+    m.bytes[8 + i] = c % 256;
     c = Math.floor(c / 256);
   }
-  storeHll(ctx, key, h);
+  m.touched(8, 15);
+  storeBytes(ctx.db, key, m);
   ctx.dirty();
   return card;
 }
@@ -142,7 +138,7 @@ function pfmerge(ctx: CommandContext, argv: readonly BinaryString[]): RespValue 
   const max = new Uint8Array(HLL_REGISTERS);
   let useDense = false;
   for (let j = 1; j < argv.length; j++) {
-    const v = ctx.db.lookupRead(argv[j]);
+    const v = bytesForRead(ctx.db, argv[j]);
     if (v === undefined) continue;
     const h = hllOf(v);
     if (h instanceof ErrorReply) return h;

@@ -1,7 +1,7 @@
 /** INCR DECR INCRBY DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SETRANGE (t_string.c). */
 import type { RespValue } from '@replikit/resp';
 import type { BinaryString, CommandContext, CommandSpec } from '../command-api';
-import { readString, writeString } from '../command-helpers';
+import { writeString } from '../command-helpers';
 import {
   DECR_OVERFLOW,
   NAN_OR_INFINITY,
@@ -15,7 +15,9 @@ import {
 import { type Int64, INT64_MIN, addInt64, isIntEncodable, parseInt64 } from '../util/int64';
 import { addLongDouble, formatLongDouble, parseLongDouble } from '../util/long-double';
 import { NOTIFY_STRING } from '../notify';
+import { MutableString } from '../types/mutable-string';
 import { spec } from './meta';
+import { bytesForRead, bytesForWrite, storeBytes } from './string-bytes';
 
 /** V8's maximum string length (2^29 - 24): a hard limit below proto-max-bulk-len's default. */
 const MAX_JS_STRING = 536870888;
@@ -101,10 +103,10 @@ function append(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
 }
 
 function strlen(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
-  const o = readString(ctx.db, argv[1]);
+  const o = bytesForRead(ctx.db, argv[1]);
   if (o === undefined) return 0;
   if (o === WRONGTYPE) return WRONGTYPE;
-  return (o as BinaryString).length;
+  return (o as BinaryString | MutableString).length;
 }
 
 function toNum(v: Int64): number {
@@ -116,10 +118,10 @@ function getrange(ctx: CommandContext, argv: readonly BinaryString[]): RespValue
   if (s0 === null) return NOT_INTEGER;
   const e0 = parseInt64(argv[3]);
   if (e0 === null) return NOT_INTEGER;
-  const o = readString(ctx.db, argv[1]);
+  const o = bytesForRead(ctx.db, argv[1]);
   if (o === undefined) return '';
   if (o === WRONGTYPE) return WRONGTYPE;
-  const str = o as BinaryString;
+  const str = o as BinaryString | MutableString;
   const len = str.length;
   let start = toNum(s0);
   let end = toNum(e0);
@@ -130,7 +132,8 @@ function getrange(ctx: CommandContext, argv: readonly BinaryString[]): RespValue
   if (end < 0) end = 0;
   if (end >= len) end = len - 1;
   if (start > end || len === 0) return '';
-  return str.slice(start, end + 1);
+  // a string edited in place: the range decoded from its bytes, not the whole value
+  return typeof str === 'string' ? str.slice(start, end + 1) : str.bytes.toString('latin1', start, end + 1);
 }
 
 function setrange(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
@@ -141,25 +144,24 @@ function setrange(ctx: CommandContext, argv: readonly BinaryString[]): RespValue
   const value = argv[3];
   const db = ctx.db;
   const key = argv[1];
-  const o = writeString(db, key);
+  // the bytes are written in place (a MutableString, string-bytes.ts), zero-padded first
+  const o = bytesForWrite(db, key);
   if (o === WRONGTYPE) return WRONGTYPE;
-  let old: BinaryString;
+  let m: MutableString;
   if (o === undefined) {
     if (value.length === 0) return 0;
     if (!checkLength(ctx, offset, value.length)) return STRING_TOO_LONG;
-    old = '';
+    m = MutableString.from('');
   } else {
-    old = o as BinaryString;
-    if (value.length === 0) return old.length;
+    m = o as MutableString;
+    if (value.length === 0) return m.length;
     if (!checkLength(ctx, offset, value.length)) return STRING_TOO_LONG;
   }
-  const padded = old.length >= offset ? old : old + '\0'.repeat(offset - old.length);
-  const nv = padded.slice(0, offset) + value + padded.slice(offset + value.length);
-  db.setValue(key, nv, true);
-  db.setStringEncoding(key, 'raw');
+  m.write(offset, value);
+  storeBytes(db, key, m);
   ctx.dirty();
   ctx.notify(NOTIFY_STRING, 'setrange', key);
-  return nv.length;
+  return m.length;
 }
 
 export const stringNumericCommands: CommandSpec[] = [

@@ -6,7 +6,7 @@
  * iterators already yield the entries as they were when opened.
  */
 import type { BinaryString, StoredValue } from '../command-api';
-import { cloneValue, type DbImpl, type SnapshotObserver } from '../db';
+import { cloneValue, type DbImpl, exposed, type SnapshotObserver } from '../db';
 import type { DbStore, PinnedIterator } from '../storage/adapter';
 
 /** One key of a snapshot. */
@@ -124,7 +124,8 @@ export class PointInTimeSnapshot implements Snapshot {
           o.saved.set(e.key, DONE);
           if (s !== ABSENT) out.push({ db: o.index, key: e.key, value: s.value, expireAt: s.expireAt });
         } else if (e.value !== undefined) {
-          out.push({ db: o.index, key: e.key, value: e.value, expireAt: e.expireAt });
+          // a string edited in place is held as a MutableString (db.ts): entries carry its string
+          out.push({ db: o.index, key: e.key, value: exposed(e.value), expireAt: e.expireAt });
         }
       }
       // the time limit ends a batch only once it has an entry: a chunk of keys already returned or

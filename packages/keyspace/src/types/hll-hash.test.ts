@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { hllPatLen, murmurHash64A } from '../types/hll';
-import { ByteImage, cachedImage, clearImages, imageOf } from './bitmap-bytes';
+import { hllPatLen, murmurHash64A } from './hll';
 
 /** MurmurHash64A on BigInts, written from the C reference, to check the uint32-pair version. */
 function referenceMurmur(key: string, seed: number): bigint {
@@ -55,45 +54,5 @@ describe('MurmurHash64A on uint32 pairs', () => {
       }),
       { numRuns: 2000 },
     );
-  });
-});
-
-describe('ByteImage', () => {
-  afterEach(() => clearImages());
-
-  it('commits edits, growth and replacements to the same bytes a plain copy would have', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 0, max: 20000 }),
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 600000 }), fc.integer({ min: 0, max: 255 })), { maxLength: 30 }),
-        (initial, edits) => {
-          let plain = Buffer.alloc(initial, 7);
-          const img = new ByteImage(plain.toString('latin1'));
-          for (const [at, v] of edits) {
-            if (at >= plain.length) plain = Buffer.concat([plain, Buffer.alloc(at + 1 - plain.length)]);
-            plain[at] = v;
-            img.ensure(at + 1);
-            img.bytes[at] = v;
-            img.touched(at, at);
-            const s = img.commit();
-            expect(s.length).toBe(plain.length);
-            expect(Buffer.from(s, 'latin1').equals(plain)).toBe(true);
-          }
-          img.replace(Uint8Array.from([1, 2, 3]));
-          expect(img.commit()).toBe('\x01\x02\x03');
-        },
-      ),
-      { numRuns: 60 },
-    );
-  });
-
-  it('is found again by the string it produced, and by equal content only', () => {
-    const a = imageOf('x'.repeat(10000));
-    a.bytes[5000] = 0x41;
-    a.touched(5000, 5000);
-    const s = a.commit();
-    expect(cachedImage(s)).toBe(a);
-    expect(cachedImage(`${'x'.repeat(5000)}A${'x'.repeat(4999)}`)).toBe(a);
-    expect(cachedImage('x'.repeat(10000))).toBeUndefined();
   });
 });
