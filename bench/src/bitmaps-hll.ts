@@ -4,6 +4,7 @@
  *
  *   pnpm exec tsx bench/src/bitmaps-hll.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
  *   pnpm exec tsx bench/src/bitmaps-hll.ts --micro [--ops 200000] [--reps 3] [--roots <dir>,<dir>...]
+ *   pnpm exec tsx bench/src/bitmaps-hll.ts --ab [--requests 100000] [--reps 3] [--pipelines 1,16] [--roots <dir>,<dir>...]
  *
  * - PFADD: `redis-benchmark -r 1000000 PFADD bench:hll __rand_int__`, one new random element per
  *   call into one HyperLogLog (sparse at first, dense after a few thousand elements, like Redis)
@@ -22,12 +23,13 @@
  * each tree's keyspace is bundled with esbuild and every tree runs once per rep, in turn, each run
  * in a fresh process. Prints a markdown table; writes nothing.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type BenchCase, CLIENTS, cli, pipelinedLoad, respCommand, runSideBySide } from './_side-by-side';
 import { main as serverMain } from '../../packages/server/src/cli';
+import { getFreePort, startRedisServer } from '@replikit/test-utils';
 
 const BITS = 1_000_000;
 
@@ -95,15 +97,18 @@ function argValue(flag: string): string | undefined {
   return i > 0 ? process.argv[i + 1] : undefined;
 }
 
-/** The keyspace package of source tree `root`, bundled into `out` (CJS). */
-async function bundleKeyspace(root: string, out: string): Promise<void> {
-  const here = path.join(__dirname, '..', '..');
+const HERE = path.join(__dirname, '..', '..');
+
+/** `entry` of source tree `root` (every @replikit package from its src), bundled into `out` (CJS). */
+async function bundle(root: string, entry: string, out: string): Promise<void> {
+  const here = HERE;
   const tsupDir = path.dirname(require.resolve('tsup/package.json', { paths: [here] }));
   const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
   await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [path.join(root, 'packages/keyspace/src/index.ts')],
+    entryPoints: [path.join(root, entry)],
     bundle: true,
+    external: ['fengari', 'fengari/*', 'lmdb', 'eventemitter3'],
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -136,7 +141,7 @@ async function micro(): Promise<void> {
     const bundles: string[] = [];
     for (let i = 0; i < roots.length; i++) {
       bundles.push(path.join(dir, `keyspace-${i}.cjs`));
-      await bundleKeyspace(roots[i] as string, bundles[i] as string);
+      await bundle(roots[i] as string, 'packages/keyspace/src/index.ts', bundles[i] as string);
     }
     const runs: Array<Record<string, number>[]> = roots.map(() => []);
     const loads: string[] = [];
@@ -157,9 +162,81 @@ async function micro(): Promise<void> {
   }
 }
 
+/** A process's user + system CPU seconds (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** A PFADD of one random element (the load generator's form of the redis-benchmark case). */
+function pfaddCommand(): string {
+  return respCommand('PFADD', 'bench:hll', String(Math.floor(Math.random() * 1_000_000)));
+}
+
+/**
+ * `--ab`: redis-server and replikit-server built from each of `--roots` (bundled with esbuild),
+ * all running at once; for each case and pipelining, every server in turn, `--reps` times, with
+ * the harness's load generator (50 connections) for all. Prints server CPU us/op and ops/s.
+ */
+async function ab(): Promise<void> {
+  const roots = (argValue('--roots') ?? HERE).split(',');
+  const requests = Number(argValue('--requests') ?? 100000);
+  const reps = Number(argValue('--reps') ?? 3);
+  const pipelines = (argValue('--pipelines') ?? '1,16').split(',').map(Number);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bitmaps-ab-'));
+  const servers: Array<{ name: string; port: number; pid: number; stop(): Promise<void> }> = [];
+  try {
+    const redis = await startRedisServer();
+    servers.push({ name: 'redis-server', port: redis.port, pid: redis.pid, stop: () => redis.stop() });
+    const env = { ...process.env, NODE_PATH: [path.join(HERE, 'packages', 'server', 'node_modules'), path.join(HERE, 'node_modules')].join(path.delimiter) };
+    for (let i = 0; i < roots.length; i++) {
+      const out = path.join(dir, `server-${i}.cjs`);
+      await bundle(roots[i] as string, 'packages/server/src/cli.ts', out);
+      const launcher = path.join(dir, `run-${i}.cjs`);
+      writeFileSync(launcher, `require(${JSON.stringify(out)}).main(process.argv.slice(2));\n`);
+      const port = await getFreePort();
+      const child = spawn(process.execPath, [launcher, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning'], { stdio: ['ignore', 'inherit', 'inherit'], env });
+      const stop = () => new Promise<void>((res) => (child.exitCode !== null ? res() : (child.once('exit', () => res()), child.kill('SIGTERM'))));
+      servers.push({ name: roots[i] as string, port, pid: child.pid as number, stop });
+      for (let t = 0; t < 100 && spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() !== 'PONG'; t++) await new Promise((r) => setTimeout(r, 200));
+    }
+    const cases: Array<[string, () => string]> = [
+      ['PFADD', pfaddCommand],
+      ['SETBIT', setbitCommand],
+    ];
+    const lines = [`| command | -P | ${servers.map((s) => `${s.name} CPU us/op (ops/s)`).join(' | ')} |`, `|---|---:|${servers.map(() => '---').join('|')}|`];
+    const loads: string[] = [];
+    for (const [name, command] of cases) {
+      for (const s of servers) {
+        cli(s.port, 'flushall');
+        await pipelinedLoad(s.port, 16, 20000, command);
+      }
+      for (const pipeline of pipelines) {
+        const cells: string[][] = servers.map(() => []);
+        for (let rep = 0; rep < reps; rep++) {
+          loads.push(os.loadavg()[0].toFixed(1));
+          for (let i = 0; i < servers.length; i++) {
+            const s = servers[i] as (typeof servers)[number];
+            cli(s.port, 'flushall');
+            const c0 = cpuSeconds(s.pid);
+            const ops = await pipelinedLoad(s.port, pipeline, requests, command);
+            cells[i]?.push(`${(((cpuSeconds(s.pid) - c0) / requests) * 1e6).toFixed(2)} (${ops.toFixed(0)})`);
+          }
+        }
+        lines.push(`| ${name} | ${pipeline} | ${cells.map((c) => c.join(' / ')).join(' | ')} |`);
+      }
+    }
+    process.stdout.write(`${requests} requests per run, ${reps} reps, servers in turn within each rep; load average (1 min) per rep: ${loads.join(' ')}\n\n${lines.join('\n')}\n`);
+  } finally {
+    for (const s of servers) await s.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === '--serve') void serverMain(process.argv.slice(3));
 else
-  (process.argv.includes('--micro') ? micro() : run()).catch((err) => {
+  (process.argv.includes('--micro') ? micro() : process.argv.includes('--ab') ? ab() : run()).catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });
