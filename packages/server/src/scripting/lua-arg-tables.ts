@@ -14,9 +14,8 @@
  */
 import { type LuaState, lua } from 'fengari';
 import lobject from 'fengari/src/lobject.js';
-import lstring from 'fengari/src/lstring.js';
 import ltable from 'fengari/src/ltable.js';
-import { latin1ToLua } from './lua-runtime';
+import { luaStringOf } from './lua-runtime';
 
 interface TableEntry {
   value: { setsvalue(ts: unknown): void } | undefined;
@@ -58,7 +57,7 @@ export class ArgTable {
     if (t.metatable !== null || strong.size !== this.n || count < this.n || !this.holdsPrefix()) this.reset();
     const L = this.L;
     for (let i = 0; i < count; i++) {
-      const ts = lstring.luaS_bless(L, latin1ToLua(items[from + i] as string));
+      const ts = luaStringOf(L, items[from + i] as string);
       const e = strong.get(i + 1);
       if (e !== undefined && e.value !== undefined) e.value.setsvalue(ts);
       else {

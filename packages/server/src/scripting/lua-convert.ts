@@ -20,7 +20,7 @@ import {
   VerbatimReply,
 } from '@replikit/resp';
 import { type LuaState, lua } from 'fengari';
-import { latin1ToLua, luaToLatin1, pushBinary, toBinary } from './lua-runtime';
+import { latin1ToLua, pushBinary, toBinary } from './lua-runtime';
 
 const K_ERR = latin1ToLua('err');
 const K_OK = latin1ToLua('ok');
@@ -170,7 +170,7 @@ export function popReply(L: LuaState, resp: 2 | 3, depth = 0): RespValue {
 
 function toReply(L: LuaState, resp: 2 | 3, depth: number): RespValue {
   const t = lua.lua_type(L, -1);
-  if (t === lua.LUA_TSTRING) return luaToLatin1(lua.lua_tolstring(L, -1) as Uint8Array);
+  if (t === lua.LUA_TSTRING) return toBinary(L, -1) as string;
   if (t === lua.LUA_TBOOLEAN) {
     const b = lua.lua_toboolean(L, -1);
     if (resp === 2) return b ? 1 : null;

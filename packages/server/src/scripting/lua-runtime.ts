@@ -133,12 +133,44 @@ export function luaToLatin1(u: LuaString): string {
   return Buffer.from(u.buffer, u.byteOffset, u.byteLength).toString('latin1');
 }
 
+/** Lua 5.x's short-string bound (LUAI_MAXSHORTLEN): such strings are interned. */
+const SHORT_STRING = 40;
+/** interned strings kept at most; the table starts over when full */
+const INTERN_CAPACITY = 4096;
+
+/** bytes of an interned Lua string, with the binary string it was made from */
+interface InternedBytes extends Uint8Array {
+  js?: string;
+}
+
+/**
+ * Short strings from JS as shared Lua strings, as Lua interns every short string in its string
+ * table: a key name or a reply value a script sees on every call becomes one Lua string (and one
+ * cached hash) instead of a new byte array and string object per call. Lua strings are immutable,
+ * so sharing cannot be observed. The bytes remember their binary string (`toBinary` reads it).
+ */
+const interned = new Map<string, unknown>();
+
+/** The Lua string object (fengari's TString) for a binary string. */
+export function luaStringOf(L: LuaState, s: string): unknown {
+  if (s.length > SHORT_STRING) return lstring.luaS_bless(L, latin1ToLua(s));
+  let ts = interned.get(s);
+  if (ts === undefined) {
+    if (interned.size >= INTERN_CAPACITY) interned.clear();
+    const bytes = latin1ToLua(s) as InternedBytes;
+    bytes.js = s;
+    ts = lstring.luaS_bless(L, bytes);
+    interned.set(s, ts);
+  }
+  return ts;
+}
+
 /**
  * Pushes a binary string. The fresh bytes are handed to the Lua string as they are
  * (lua_pushlstring would copy them once more through a subarray).
  */
 export function pushBinary(L: LuaState, s: string): void {
-  lobject.pushsvalue2s(L, lstring.luaS_bless(L, latin1ToLua(s)));
+  lobject.pushsvalue2s(L, luaStringOf(L, s));
 }
 
 /** Pushes bytes. */
@@ -148,8 +180,10 @@ export function pushBytes(L: LuaState, b: Uint8Array): void {
 
 /** The value at `idx` as a binary string, or null when it is neither a string nor a number. */
 export function toBinary(L: LuaState, idx: number): string | null {
-  const u = lua.lua_tolstring(L, idx);
-  return u === null ? null : luaToLatin1(u);
+  const u = lua.lua_tolstring(L, idx) as InternedBytes | null;
+  if (u === null) return null;
+  const js = u.js;
+  return js !== undefined ? js : luaToLatin1(u);
 }
 
 /** Raises like C's `luaL_error` from a library function: the calling Lua code's position, then the message. */
