@@ -58,12 +58,15 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Contenders of a run: redis-server, then replikit-server at `--base <rev>` (when given) and HEAD. */
-export async function contenders(base: string | undefined): Promise<Contender[]> {
+/**
+ * Contenders of a run: redis-server, then replikit-server built from `base` (when given) and from
+ * `head` (a commit; HEAD by default).
+ */
+export async function contenders(base: string | undefined, head = 'HEAD'): Promise<Contender[]> {
   const out: Contender[] = [{ name: 'redis', kind: 'redis' }];
-  for (const rev of base === undefined ? ['HEAD'] : [base, 'HEAD']) {
+  for (const rev of base === undefined ? [head] : [base, head]) {
     const build = await buildPrivateServer(rev);
-    out.push({ name: `replikit ${build.commit.slice(0, 8)}${rev === 'HEAD' ? '' : ' (base)'}`, kind: 'replikit', build });
+    out.push({ name: `replikit ${build.commit.slice(0, 8)}${rev === head ? '' : ' (base)'}`, kind: 'replikit', build });
   }
   return out;
 }

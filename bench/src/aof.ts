@@ -3,13 +3,13 @@
  * redis-server and replikit-server side by side, `appendonly yes` with `appendfsync everysec` and
  * `always`, unpipelined and pipelined:
  *
- *   pnpm exec tsx bench/src/aof.ts [--quick] [--base <rev>] [--fsync everysec,always]
+ *   pnpm exec tsx bench/src/aof.ts [--quick] [--base <rev>] [--head <rev>] [--fsync everysec,always]
  *     [--workload set,mixed] [--pipeline 1,16,32] [--requests 300000] [--reps 3] [--profile <dir>]
  *
  * `--quick` is one case (SET -P 32, everysec, 3 reps: about a minute). replikit-server is a private
- * build of the committed HEAD (and of `--base <rev>` for a before/after in the same run). Every run
- * starts fresh servers in temp dirs on the same file system, warms up with 50k SETs, then measures
- * `--requests` requests (`-c 50 -r 100000 -d 100`; the mixed workload splits them evenly over
+ * build of the committed HEAD or `--head <rev>` (and of `--base <rev>` for a before/after in the same run). Every run
+ * starts fresh servers in temp dirs on the same file system, warms up with 50k SETs (-P 32), then measures
+ * `--requests` requests (a quarter of them with `-P 1`; `-c 50 -r 100000 -d 100`; the mixed workload splits them evenly over
  * SET, GET, INCR, LPUSH, HSET); servers alternate run by run. Reported: ops/s (best of the reps, all
  * reps in brackets; for the mixed workload the requests over the summed time of its tests) and the
  * server's CPU µs per request (user + system from /proc over the measured load, median of the
@@ -31,6 +31,8 @@ const REQUESTS = Number(opt('requests') ?? 300_000);
 const REPS = Number(opt('reps') ?? 3);
 const PROFILE = opt('profile');
 const MIXED = ['set', 'get', 'incr', 'lpush', 'hset'];
+/** unpipelined runs are several times slower (with `always`, one fdatasync per event-loop turn): a quarter of the requests */
+const requestsFor = (pipeline: number): number => (pipeline === 1 ? Math.ceil(REQUESTS / 4) : REQUESTS);
 
 interface RunResult {
   readonly rps: number;
@@ -40,13 +42,14 @@ interface RunResult {
 async function oneRun(c: Contender, fsync: string, workload: string, pipeline: number): Promise<RunResult> {
   const s = await startServer(c, { appendonly: 'yes', appendfsync: fsync }, { nodeArgs: PROFILE && c.kind === 'replikit' ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [] });
   try {
-    const common = ['-c', '50', '-r', '100000', '-d', '100', '-P', String(pipeline)];
-    redisBenchmark(s.port, [...common, '-t', 'set', '-n', '50000']);
+    const common = ['-c', '50', '-r', '100000', '-d', '100'];
+    // warm-up (JIT), pipelined whatever the measured case
+    redisBenchmark(s.port, [...common, '-P', '32', '-t', 'set', '-n', '50000']);
     await sleep(200);
     const tests = workload === 'mixed' ? MIXED : ['set'];
-    const perTest = Math.ceil(REQUESTS / tests.length);
+    const perTest = Math.ceil(requestsFor(pipeline) / tests.length);
     const cpu0 = cpuMicros(s.pid);
-    const r = redisBenchmark(s.port, [...common, '-t', tests.join(','), '-n', String(perTest)]);
+    const r = redisBenchmark(s.port, [...common, '-P', String(pipeline), '-t', tests.join(','), '-n', String(perTest)]);
     const cpu = cpuMicros(s.pid) - cpu0;
     let seconds = 0;
     for (const rps of r.tests.values()) seconds += perTest / rps;
@@ -60,10 +63,10 @@ async function oneRun(c: Contender, fsync: string, workload: string, pipeline: n
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
 async function main(): Promise<void> {
-  const cs = await contenders(opt('base'));
+  const cs = await contenders(opt('base'), opt('head'));
   try {
     console.log(machine());
-    console.log(`redis-benchmark -c 50 -r 100000 -d 100, ${REQUESTS} requests a run after 50k SETs, appendonly yes, save "", best of ${REPS} (ops/s), median (CPU)`);
+    console.log(`redis-benchmark -c 50 -r 100000 -d 100, ${REQUESTS} requests a run (-P 1: ${requestsFor(1)}) after 50k SETs, appendonly yes, save "", best of ${REPS} (ops/s), median (CPU)`);
     console.log('');
     const names = cs.map((c) => c.name);
     const rest = cs.slice(1);
