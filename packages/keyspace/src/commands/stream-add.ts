@@ -43,6 +43,13 @@ interface TrimArgs {
   seqGiven: boolean;
 }
 
+/** strcasecmp(s, lower) === 0 for a lowercase ASCII-letter `lower`, without building a lowercase copy. */
+function asciiEq(s: string, lower: string): boolean {
+  if (s.length !== lower.length) return false;
+  for (let i = 0; i < s.length; i++) if ((s.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
 /** streamParseAddOrTrimArgsOrReply: the index of the ID (XADD) or past the options; or an error. */
 function parseAddOrTrim(ctx: CommandContext, argv: readonly BinaryString[], xadd: boolean, a: TrimArgs): number | ErrorReply {
   let i = 2;
@@ -50,9 +57,9 @@ function parseAddOrTrim(ctx: CommandContext, argv: readonly BinaryString[], xadd
   for (; i < argv.length; i++) {
     const more = argv.length - 1 - i;
     const opt = argv[i];
-    const lower = opt.toLowerCase();
     if (xadd && opt === '*') break;
-    if ((lower === 'maxlen' || lower === 'minid') && more) {
+    const isMaxlen = asciiEq(opt, 'maxlen');
+    if ((isMaxlen || asciiEq(opt, 'minid')) && more) {
       if (a.strategy !== 'none') return MAXLEN_AND_MINID;
       a.approx = false;
       a.marker = false;
@@ -65,7 +72,7 @@ function parseAddOrTrim(ctx: CommandContext, argv: readonly BinaryString[], xadd
         a.marker = true;
         i++;
       }
-      if (lower === 'maxlen') {
+      if (isMaxlen) {
         const v = int64Arg(argv[i + 1]);
         if (v instanceof ErrorReply) return v;
         if (v < 0) return MAXLEN_NEGATIVE;
@@ -79,14 +86,14 @@ function parseAddOrTrim(ctx: CommandContext, argv: readonly BinaryString[], xadd
       }
       i++;
       a.argIdx = i;
-    } else if (lower === 'limit' && more) {
+    } else if (asciiEq(opt, 'limit') && more) {
       const v = int64Arg(argv[i + 1]);
       if (v instanceof ErrorReply) return v;
       if (v < 0) return LIMIT_NEGATIVE;
       a.limit = Number(v);
       limitGiven = true;
       i++;
-    } else if (xadd && lower === 'nomkstream') {
+    } else if (xadd && asciiEq(opt, 'nomkstream')) {
       a.noMkstream = true;
     } else if (xadd) {
       const p = parseId(opt, 0, true, true);
@@ -112,13 +119,37 @@ function newTrimArgs(): TrimArgs {
 /** streamRewriteApproxSpecifier + streamRewriteTrimArgument on a copy of argv. */
 function exactTrimArgv(argv: string[], s: StreamValue, a: TrimArgs): void {
   argv[a.argIdx - 1] = '=';
-  argv[a.argIdx] = a.strategy === 'maxlen' ? String(s.length) : formatId(firstEdge(s));
+  argv[a.argIdx] = a.strategy === 'maxlen' ? String(s.length) : formatId(s.firstEdgeId());
 }
 
-/** streamGetEdgeID(first, tombstones included): MAX when the stream has no node. */
-function firstEdge(s: StreamValue): IdKey {
-  const n = s.nodes[0];
-  return n === undefined ? MAX_ID : n.entries[0].id;
+
+/**
+ * The last id `autoId` made, as numbers and text: consecutive XADD `*` calls on a stream start from
+ * it instead of decoding the stream's last id again, and reply with its text without formatting.
+ */
+const auto = { key: MIN_ID, ms: 0, seq: 0, text: '0-0' };
+
+/** streamNextID: the `*` id after `last` at time `now` (ms); `auto` holds it when it fits safe integers. */
+function autoId(last: IdKey, now: number): IdKey {
+  let ms: number | bigint;
+  let seq: number | bigint;
+  if (last === auto.key) {
+    ms = auto.ms;
+    seq = auto.seq;
+  } else {
+    ms = idPart(last, 0);
+    seq = idPart(last, 8);
+  }
+  if (typeof ms === 'number' && now > ms) {
+    ms = now;
+    seq = 0;
+  } else if (typeof ms === 'number' && typeof seq === 'number' && seq < Number.MAX_SAFE_INTEGER) seq++;
+  else return incrId(last) as IdKey;
+  auto.key = idKey(ms, seq);
+  auto.ms = ms;
+  auto.seq = seq;
+  auto.text = `${ms}-${seq}`;
+  return auto.key;
 }
 
 function xadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
@@ -146,14 +177,10 @@ function xadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
       if (next === null || s.lastId.slice(8) === MAX_ID.slice(8)) return ID_TOO_SMALL;
       id = next;
     } else id = a.id;
-  } else {
-    const lastMs = idPart(s.lastId, 0);
-    if (typeof lastMs === 'number' && ctx.now > lastMs) id = idKey(ctx.now, 0);
-    else id = incrId(s.lastId) as IdKey;
-  }
+  } else id = autoId(s.lastId, ctx.now);
   if (id <= s.lastId) return ID_TOO_SMALL;
-  if (!s.append(id, argv.slice(fieldPos), ctx.streamNodeLimits)) return TOO_LARGE;
-  const idStr = formatId(id);
+  if (!s.append(id, argv, ctx.streamNodeLimits, fieldPos)) return TOO_LARGE;
+  const idStr = id === auto.key ? auto.text : formatId(id);
   ctx.dirty();
   ctx.notify(NOTIFY_STREAM, 'xadd', key);
   let out: string[] | undefined;

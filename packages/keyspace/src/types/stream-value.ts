@@ -10,25 +10,9 @@
 import type { CollectionValue } from '../command-api';
 import { type IdKey, idPart, int64Delta, MAX_ID, MIN_ID } from './stream-id';
 import { LP_OVERHEAD, lpIntSize, lpStrSize } from './stream-listpack';
+import { appendEntry, cloneNode, compareId, createNode, entryId, isDeleted, markDeleted, readEntry, releaseNode, type StreamEntry, type StreamNode, searchId } from './stream-node';
 
-export interface StreamEntry {
-  readonly id: IdKey;
-  /** field, value, field, value ... */
-  readonly fields: readonly string[];
-  deleted: boolean;
-}
-
-export interface StreamNode {
-  /** the id of the node's first entry (its radix-tree key) */
-  readonly master: IdKey;
-  readonly masterFields: readonly string[];
-  /** every entry of the node, tombstones included, in id order */
-  readonly entries: StreamEntry[];
-  live: number;
-  deleted: number;
-  /** listpack bytes except the live/deleted counters */
-  body: number;
-}
+export type { StreamEntry, StreamNode } from './stream-node';
 
 export interface StreamNack {
   consumer: StreamConsumer | null;
@@ -69,9 +53,9 @@ function nodeBytes(n: StreamNode): number {
   return LP_OVERHEAD + n.body + lpIntSize(n.live) + lpIntSize(n.deleted);
 }
 
-function sameFields(master: readonly string[], fields: readonly string[]): boolean {
-  if (master.length * 2 !== fields.length) return false;
-  for (let i = 0; i < master.length; i++) if (master[i] !== fields[i * 2]) return false;
+function sameFields(master: readonly string[], argv: readonly string[], from: number): boolean {
+  if (master.length * 2 !== argv.length - from) return false;
+  for (let i = 0; i < master.length; i++) if (master[i] !== argv[from + i * 2]) return false;
   return true;
 }
 
@@ -93,7 +77,7 @@ export class StreamValue implements CollectionValue {
 
   clone(): StreamValue {
     const c = new StreamValue();
-    c.nodes = this.nodes.map((n) => ({ ...n, entries: n.entries.map((e) => ({ ...e })) }));
+    c.nodes = this.nodes.map(cloneNode);
     c.length = this.length;
     c.lastId = this.lastId;
     c.firstId = this.firstId;
@@ -114,14 +98,15 @@ export class StreamValue implements CollectionValue {
   }
 
   /**
-   * streamAppendItem after the id checks: appends to the last node or opens a new one. `fields`
-   * is field, value, ... Returns false when the elements are too large (ERANGE).
+   * streamAppendItem after the id checks: appends to the last node or opens a new one. The fields
+   * are `argv[from..]` (field, value, ...). Returns false when the elements are too large (ERANGE).
    */
-  append(id: IdKey, fields: readonly string[], limits: StreamNodeLimits = STREAM_NODE_LIMITS): boolean {
+  append(id: IdKey, argv: readonly string[], limits: StreamNodeLimits = STREAM_NODE_LIMITS, from = 0): boolean {
     let total = 0;
-    for (const f of fields) total += f.length;
+    for (let i = from; i < argv.length; i++) total += argv[i].length;
     if (total > STREAM_LISTPACK_MAX_SIZE) return false;
-    let node: StreamNode | undefined = this.nodes[this.nodes.length - 1];
+    const last: StreamNode | undefined = this.nodes[this.nodes.length - 1];
+    let node: StreamNode | undefined = last;
     if (node !== undefined) {
       let maxBytes = limits.maxBytes;
       if (maxBytes === 0 || maxBytes > STREAM_LISTPACK_MAX_SIZE) maxBytes = STREAM_LISTPACK_MAX_SIZE;
@@ -131,33 +116,27 @@ export class StreamValue implements CollectionValue {
     let same: boolean;
     if (node === undefined) {
       const masterFields: string[] = [];
-      let body = lpIntSize(fields.length / 2) + lpIntSize(0);
-      for (let i = 0; i < fields.length; i += 2) {
-        masterFields.push(fields[i]);
-        body += lpStrSize(fields[i]);
+      let body = lpIntSize((argv.length - from) / 2) + lpIntSize(0);
+      for (let i = from; i < argv.length; i += 2) {
+        masterFields.push(argv[i]);
+        body += lpStrSize(argv[i]);
       }
-      node = { master: id, masterFields, entries: [], live: 0, deleted: 0, body };
+      node = createNode(id, masterFields, body, last?.used);
       this.nodes.push(node);
       same = true;
-    } else same = sameFields(node.masterFields, fields);
-    const numfields = fields.length / 2;
+    } else same = sameFields(node.masterFields, argv, from);
+    const numfields = (argv.length - from) / 2;
     let body = lpIntSize(same ? 2 : 0);
-    body += lpIntSize(int64Delta(idPart(id, 0), idPart(node.master, 0)));
-    body += lpIntSize(int64Delta(idPart(id, 8), idPart(node.master, 8)));
+    body += lpIntSize(int64Delta(idPart(id, 0), node.masterMs));
+    body += lpIntSize(int64Delta(idPart(id, 8), node.masterSeq));
     if (!same) body += lpIntSize(numfields);
-    for (let i = 0; i < fields.length; i += 2) {
-      if (!same) body += lpStrSize(fields[i]);
-      body += lpStrSize(fields[i + 1]);
+    for (let i = from; i < argv.length; i += 2) {
+      if (!same) body += lpStrSize(argv[i]);
+      body += lpStrSize(argv[i + 1]);
     }
     body += lpIntSize(same ? numfields + 3 : numfields * 2 + 4);
     node.body += body;
-    if (same) {
-      // the entry keeps the node's field-name strings (equal content, so no caller sees a change):
-      // the command's own copies die young instead of living as long as the entry
-      const f = fields as string[];
-      for (let i = 0; i < f.length; i += 2) f[i] = node.masterFields[i >> 1];
-    }
-    node.entries.push({ id, fields, deleted: false });
+    appendEntry(node, id, argv, from, same);
     node.live++;
     this.length++;
     this.entriesAdded++;
@@ -181,14 +160,20 @@ export class StreamValue implements CollectionValue {
     return ans;
   }
 
+  /** Position (node, entry) of the live entry `id`, or null. */
+  private find(id: IdKey): [number, number] | null {
+    const ni = this.nodeIndex(id);
+    if (ni < 0) return null;
+    const node = this.nodes[ni];
+    const i = searchId(node, id, false);
+    if (i >= node.offs.length || compareId(node, i, id) !== 0 || isDeleted(node, i)) return null;
+    return [ni, i];
+  }
+
   /** The live entry with this id, if any. */
   get(id: IdKey): StreamEntry | undefined {
-    const ni = this.nodeIndex(id);
-    if (ni < 0) return undefined;
-    const es = this.nodes[ni].entries;
-    const i = lowerBound(es, id);
-    const e = es[i];
-    return e !== undefined && e.id === id && !e.deleted ? e : undefined;
+    const at = this.find(id);
+    return at === null ? undefined : readEntry(this.nodes[at[0]], at[1]);
   }
 
   /** Live entries with start <= id <= end, in order (or reverse), at most `count` (0: all). */
@@ -198,23 +183,22 @@ export class StreamValue implements CollectionValue {
     if (!rev) {
       let ni = Math.max(0, this.nodeIndex(start));
       for (; ni < this.nodes.length; ni++) {
-        const es = this.nodes[ni].entries;
-        for (let i = lowerBound(es, start); i < es.length; i++) {
-          const e = es[i];
-          if (e.id > end) return out;
-          if (e.deleted) continue;
-          out.push(e);
+        const node = this.nodes[ni];
+        const n = node.offs.length;
+        for (let i = searchId(node, start, false); i < n; i++) {
+          if (compareId(node, i, end) > 0) return out;
+          if (isDeleted(node, i)) continue;
+          out.push(readEntry(node, i));
           if (count && out.length === count) return out;
         }
       }
     } else {
       for (let ni = this.nodeIndex(end); ni >= 0; ni--) {
-        const es = this.nodes[ni].entries;
-        for (let i = upperBound(es, end) - 1; i >= 0; i--) {
-          const e = es[i];
-          if (e.id < start) return out;
-          if (e.deleted) continue;
-          out.push(e);
+        const node = this.nodes[ni];
+        for (let i = searchId(node, end, true) - 1; i >= 0; i--) {
+          if (compareId(node, i, start) < 0) return out;
+          if (isDeleted(node, i)) continue;
+          out.push(readEntry(node, i));
           if (count && out.length === count) return out;
         }
       }
@@ -222,31 +206,39 @@ export class StreamValue implements CollectionValue {
     return out;
   }
 
+  /** Calls `f` with every live entry in id order. */
+  forEachLive(f: (e: StreamEntry) => void): void {
+    for (const node of this.nodes) for (let i = 0; i < node.offs.length; i++) if (!isDeleted(node, i)) f(readEntry(node, i));
+  }
+
+  /** streamGetEdgeID(first, tombstones included): the first node's first id, MAX when there is no node. */
+  firstEdgeId(): IdKey {
+    const n = this.nodes[0];
+    return n === undefined ? MAX_ID : entryId(n, 0);
+  }
+
   /** streamLastValidID: the id of the last live entry (0-0 when empty). */
   lastValidId(): IdKey {
     for (let ni = this.nodes.length - 1; ni >= 0; ni--) {
-      const es = this.nodes[ni].entries;
-      for (let i = es.length - 1; i >= 0; i--) if (!es[i].deleted) return es[i].id;
+      const node = this.nodes[ni];
+      for (let i = node.offs.length - 1; i >= 0; i--) if (!isDeleted(node, i)) return entryId(node, i);
     }
     return MIN_ID;
   }
 
   /** The first live id, or the max id when there is none (streamGetEdgeID(first, skip tombstones)). */
   firstLiveId(): IdKey {
-    for (const node of this.nodes) for (const e of node.entries) if (!e.deleted) return e.id;
+    for (const node of this.nodes) for (let i = 0; i < node.offs.length; i++) if (!isDeleted(node, i)) return entryId(node, i);
     return MAX_ID;
   }
 
   /** streamDeleteItem: marks a live entry deleted (dropping its node when it was the last live one). */
   delete(id: IdKey): boolean {
-    const ni = this.nodeIndex(id);
-    if (ni < 0) return false;
-    const node = this.nodes[ni];
-    const i = lowerBound(node.entries, id);
-    const e = node.entries[i];
-    if (e === undefined || e.id !== id || e.deleted) return false;
-    e.deleted = true;
-    if (node.live === 1) this.nodes.splice(ni, 1);
+    const at = this.find(id);
+    if (at === null) return false;
+    const node = this.nodes[at[0]];
+    markDeleted(node, at[1]);
+    if (node.live === 1) this.nodes.splice(at[0], 1);
     else {
       node.live--;
       node.deleted++;
@@ -270,20 +262,21 @@ export class StreamValue implements CollectionValue {
       if (limit && deleted + entries > limit) break;
       let remove: boolean;
       if (strategy === 'maxlen') remove = this.length - entries >= maxlen;
-      else remove = node.entries[node.entries.length - 1].id < minid;
+      else remove = compareId(node, node.offs.length - 1, minid) < 0;
       if (remove) {
         this.nodes.splice(ni, 1);
+        releaseNode(node);
         this.length -= entries;
         deleted += entries;
         continue;
       }
       if (approx) break;
       let fromNode = 0;
-      for (const e of node.entries) {
-        const stop = strategy === 'maxlen' ? this.length <= maxlen : e.id >= minid;
+      for (let i = 0; i < node.offs.length; i++) {
+        const stop = strategy === 'maxlen' ? this.length <= maxlen : compareId(node, i, minid) >= 0;
         if (stop) break;
-        if (!e.deleted) {
-          e.deleted = true;
+        if (!isDeleted(node, i)) {
+          markDeleted(node, i);
           fromNode++;
           this.length--;
         }
@@ -354,26 +347,4 @@ function countRax(keys: readonly string[], from: number, to: number, d: number):
     i = j;
   }
   return n;
-}
-
-function lowerBound(es: readonly StreamEntry[], id: IdKey): number {
-  let lo = 0;
-  let hi = es.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (es[mid].id < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function upperBound(es: readonly StreamEntry[], id: IdKey): number {
-  let lo = 0;
-  let hi = es.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (es[mid].id <= id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

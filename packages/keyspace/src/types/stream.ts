@@ -77,14 +77,11 @@ export function streamFromPlain(plain: Partial<PlainStream>): StreamValue {
 /** The plain format of a live stream (fresh Buffers). */
 export function streamToPlain(s: StreamValue): PlainStream {
   const entries: PlainStream['entries'] = [];
-  for (const node of s.nodes) {
-    for (const e of node.entries) {
-      if (e.deleted) continue;
-      const fields: Array<[Buffer, Buffer]> = [];
-      for (let i = 0; i < e.fields.length; i += 2) fields.push([buf(e.fields[i]), buf(e.fields[i + 1])]);
-      entries.push({ id: toPlainId(e.id), fields });
-    }
-  }
+  s.forEachLive((e) => {
+    const fields: Array<[Buffer, Buffer]> = [];
+    for (let i = 0; i < e.fields.length; i += 2) fields.push([buf(e.fields[i]), buf(e.fields[i + 1])]);
+    entries.push({ id: toPlainId(e.id), fields });
+  });
   const groups: PlainStream['groups'] = [];
   for (const name of [...s.groups.keys()].sort()) {
     const g = s.groups.get(name) as StreamGroup;
