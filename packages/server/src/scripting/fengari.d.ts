@@ -35,6 +35,7 @@ declare module 'fengari' {
     lua_pop(L: LuaState, n: number): void;
     lua_pushvalue(L: LuaState, idx: number): void;
     lua_insert(L: LuaState, idx: number): void;
+    lua_pcallk(L: LuaState, nargs: number, nresults: number, errfunc: number, ctx: number, k: ((L: LuaState, status: number, ctx: number) => number) | null): number;
     lua_remove(L: LuaState, idx: number): void;
     lua_replace(L: LuaState, idx: number): void;
     lua_checkstack(L: LuaState, n: number): boolean;

@@ -30,6 +30,8 @@ interface FengariTable {
   l: unknown;
   metatable: unknown;
   flags: number;
+  /** the sandbox's read-only mark (lua-sandbox.ts) */
+  readonly?: boolean;
 }
 
 /** One reusable array table of Lua strings. */
@@ -66,6 +68,14 @@ export class ArgTable {
       }
     }
     this.n = count;
+  }
+
+  /**
+   * Lets scripts write to the table again after the sandbox marked everything reachable from the
+   * globals read-only (KEYS and ARGV are writable in Redis: they are made per call there).
+   */
+  unprotect(): void {
+    this.t.readonly = false;
   }
 
   private holdsPrefix(): boolean {

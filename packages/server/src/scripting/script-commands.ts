@@ -116,7 +116,8 @@ export class ScriptRun implements ScriptCallContext {
     c.db = this.caller.db;
     c.protocol = 2;
     c.multi = undefined;
-    (c.captured as RespValue[]).length = 0;
+    const captured = c.captured as RespValue[];
+    if (captured.length !== 0) captured.length = 0;
     c.muted = false;
   }
 

@@ -81,6 +81,23 @@ interface ActiveScript {
   mayYield: boolean;
 }
 
+/**
+ * What a script's coroutine starts with (stack: error handler, function, its arguments): the
+ * function called under the handler for one result, as luaCallFunction's
+ * `lua_pcall(lua, 2, 1, -4)`; returns whether it ran through and that result (or the handler's
+ * error value). A yieldable call with a continuation, so the script can yield from the count hook.
+ */
+function callProtected(co: LuaState): number {
+  return finishCall(co, lua.lua_pcallk(co, lua.lua_gettop(co) - 2, 1, 1, 0, finishCall));
+}
+
+/** callProtected's end, and its continuation after a yield (status LUA_YIELD: ran through). */
+function finishCall(co: LuaState, status: number): number {
+  lua.lua_pushboolean(co, status === lua.LUA_OK || status === lua.LUA_YIELD);
+  lua.lua_insert(co, -2);
+  return 2;
+}
+
 /** Lua instructions between two checks of the running time */
 const HOOK_COUNT = 10000;
 
@@ -102,12 +119,9 @@ export class LuaScriptEngine {
   private readonly activeSlot: ActiveScript = { sha: '', ctx: undefined as unknown as ScriptCallContext, started: 0, slow: false, killed: false, mayYield: false };
   private co: LuaState;
   private coRef = 0;
-  /** the base library's xpcall: a script runs as `xpcall(script, handler)` on the coroutine */
-  private readonly xpcallRef: number;
   /** the KEYS and ARGV globals, refilled for each script */
   private readonly keysTable: ArgTable;
   private readonly argvTable: ArgTable;
-  private readonly functionWrapperRef: number;
   /** `busy-reply-threshold` (alias `lua-time-limit`) in ms; 0 never yields */
   busyReplyThreshold = 5000;
   /** redis.log's sink (level 0 debug .. 3 warning): the server log, set by whoever owns one */
@@ -142,13 +156,11 @@ export class LuaScriptEngine {
     this.argvTable = new ArgTable(L);
     lua.lua_rawset(L, -3);
     lua.lua_pop(L, 1);
-    lua.lua_getglobal(L, latin1ToLua('xpcall'));
-    this.xpcallRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
-    // Redis 7.0: the globals and every library table are read-only from here on
+    // Redis 7.0: the globals and every library table are read-only from here on (KEYS and ARGV,
+    // new tables per call in Redis, stay writable)
     protectGlobals(L);
-    const fwrapper = latin1ToLua('local f, h, k, a = ... return xpcall(f, h, k, a)');
-    lauxlib.luaL_loadbuffer(L, fwrapper, fwrapper.length, latin1ToLua('=redis_fcall'));
-    this.functionWrapperRef = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+    this.keysTable.unprotect();
+    this.argvTable.unprotect();
     this.co = this.newCoroutine();
   }
 
@@ -163,7 +175,8 @@ export class LuaScriptEngine {
   }
 
   get(sha: string): CachedScript | undefined {
-    return this.scripts.get(sha.toLowerCase());
+    // shas are stored lower case; a lower-case sha needs no converted copy
+    return this.scripts.get(sha) ?? this.scripts.get(sha.toLowerCase());
   }
 
   has(sha: string): boolean {
@@ -230,9 +243,9 @@ export class LuaScriptEngine {
     this.argvTable.fill(argv, keysFrom + numkeys, argv.length);
     const co = this.co;
     lua.lua_settop(co, 0);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.xpcallRef);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
+    lua.lua_pushcfunction(co, callProtected);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
     this.activate(script.sha, ctx, mayYield);
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
     return this.step(2);
@@ -244,9 +257,9 @@ export class LuaScriptEngine {
     if (this.active !== undefined) return { done: true, reply: BUSY };
     const co = this.co;
     lua.lua_settop(co, 0);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.functionWrapperRef);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
+    lua.lua_pushcfunction(co, callProtected);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
+    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
     this.pushArrayOn(co, keys);
     this.pushArrayOn(co, args);
     this.activate(name, ctx, mayYield);
@@ -322,7 +335,7 @@ export class LuaScriptEngine {
     else {
       const msg = toBinary(co, -1) ?? 'execution failure';
       reply = new ErrorReply(`ERR Error running script ${a.sha}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
-      // a coroutine that failed outside xpcall is dead: the next script gets a fresh one
+      // a coroutine that failed outside the protected call is dead: the next script gets a fresh one
       this.co = this.newCoroutine();
     }
     // an error raised from the hook leaves fengari's thread with hooks off: use a fresh one
