@@ -3,9 +3,19 @@
  * redis-server and one replikit-server, every case run against both alternately, unpipelined and
  * pipelined, best of N, written as a markdown section to bench/results/<name>.md. The `_` prefix
  * keeps bench/scripts/run-all.mjs from running this file as a topic of its own.
+ *
+ * Options every such script takes:
+ *   --requests N (100000)   --reps N (2)   --cases A,B (by name; all)   --pipelines 1,16 (both)
+ *   --quick                 the first case at -P 16 only, 50000 requests, best of 3
+ *   --fresh-build           replikit-server bundled from this tree's sources (else the build)
+ *   --from-source           replikit-server run from source through tsx
+ *   --baseline <git rev>    also a replikit-server bundled from that revision's sources, run in
+ *                           turn with the other two (before/after in one run, same load)
+ * With --cases, --pipelines, --quick or --baseline the results file is not written (the section
+ * is printed only), so a partial run never replaces the full table.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -138,13 +148,15 @@ const BUILT = existsSync(path.join(ROOT, 'packages', 'server', 'dist', 'cli.js')
  * its src, as tsup would bundle the CLI) into a temporary directory, so the run measures the code
  * as it is now without rebuilding the packages' dist directories other work may be using.
  */
-async function freshBundle(): Promise<string> {
+async function freshBundle(root = ROOT): Promise<string> {
   const tsupDir = path.dirname(require.resolve('tsup/package.json', { paths: [ROOT] }));
   const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-'));
   const out = path.join(dir, 'cli.js');
   await esbuild.build({
-    absWorkingDir: ROOT,
+    absWorkingDir: root,
+    // another revision's sources (--baseline) import npm packages from this tree's installs
+    nodePaths: [path.join(ROOT, 'node_modules'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'node_modules'))],
     entryPoints: ['packages/server/src/cli.ts'],
     bundle: true,
     platform: 'node',
@@ -159,7 +171,7 @@ async function freshBundle(): Promise<string> {
         setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string }) => { path: string }): void }) {
           b.onResolve({ filter: /^@replikit\// }, (a) => {
             const m = /^@replikit\/([^/]+)(?:\/(.+))?$/.exec(a.path) as RegExpExecArray;
-            return { path: path.join(ROOT, 'packages', m[1] as string, 'src', `${m[2] ?? 'index'}.ts`) };
+            return { path: path.join(root, 'packages', m[1] as string, 'src', `${m[2] ?? 'index'}.ts`) };
           });
         },
       },
@@ -172,18 +184,36 @@ async function freshBundle(): Promise<string> {
 
 let freshLauncher: string | undefined;
 
+/**
+ * `--baseline <rev>`: that revision's packages/ (git archive) in a temporary directory, bundled
+ * like `--fresh-build`; returns the launcher and the directories to remove afterwards.
+ */
+async function baselineBundle(rev: string): Promise<{ launcher: string; dirs: string[] }> {
+  const src = mkdtempSync(path.join(os.tmpdir(), 'replikit-baseline-'));
+  const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', ROOT, rev, src], { encoding: 'utf8' });
+  if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+  const launcher = await freshBundle(src);
+  return { launcher, dirs: [src, path.dirname(launcher)] };
+}
+
+function argString(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
 function serverDescription(): string {
   if (FRESH) return 'bundled from this tree\'s sources by the script (`--fresh-build`, esbuild, as the CLI build)';
   return BUILT ? 'from the build (`packages/server/bin/replikit-server.cjs`)' : 'from source through tsx';
 }
 
-async function startReplikit(script: string): Promise<{ port: number; child: ChildProcess }> {
+async function startReplikit(script: string, launcher?: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await getFreePort();
   const serverArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning'];
-  if (FRESH) freshLauncher ??= await freshBundle();
-  const argv = FRESH ? [freshLauncher as string, ...serverArgs] : BUILT ? [BUILT_CLI, ...serverArgs] : ['--import', 'tsx', script, '--serve', ...serverArgs];
-  // a fresh bundle's externals (fengari, lmdb, eventemitter3) resolve from the server package
-  const env = FRESH ? { ...process.env, NODE_PATH: [path.join(ROOT, 'packages', 'server', 'node_modules'), path.join(ROOT, 'node_modules')].join(path.delimiter) } : process.env;
+  if (FRESH && launcher === undefined) freshLauncher ??= await freshBundle();
+  const bundled = launcher ?? (FRESH ? freshLauncher : undefined);
+  const argv = bundled !== undefined ? [bundled, ...serverArgs] : BUILT ? [BUILT_CLI, ...serverArgs] : ['--import', 'tsx', script, '--serve', ...serverArgs];
+  // a bundle's externals (fengari, lmdb, eventemitter3) resolve from the server package
+  const env = bundled !== undefined ? { ...process.env, NODE_PATH: [path.join(ROOT, 'packages', 'server', 'node_modules'), path.join(ROOT, 'node_modules')].join(path.delimiter) } : process.env;
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'], env });
   for (let i = 0; i < 100; i++) {
     const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
@@ -199,12 +229,28 @@ function argNumber(flag: string, fallback: number): number {
   return i > 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((res) => child.once('exit', () => res()));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 export async function runSideBySide(b: SideBySide): Promise<void> {
-  const requests = argNumber('--requests', 100000);
-  const reps = argNumber('--reps', 2);
+  const quick = process.argv.includes('--quick');
+  const requests = argNumber('--requests', quick ? 50000 : 100000);
+  const reps = argNumber('--reps', quick ? 3 : 2);
+  const caseNames = argString('--cases')?.split(',');
+  const cases = quick && caseNames === undefined ? b.cases.slice(0, 1) : b.cases.filter((c) => caseNames === undefined || caseNames.includes(c.name));
+  if (cases.length === 0) throw new Error(`no case named ${caseNames?.join(', ')} (cases: ${b.cases.map((c) => c.name).join(', ')})`);
+  const pipelines = argString('--pipelines')?.split(',').map(Number) ?? (quick ? [16] : [1, 16]);
+  const baselineRev = argString('--baseline');
+  const partial = quick || caseNames !== undefined || argString('--pipelines') !== undefined || baselineRev !== undefined;
+  const baseline = baselineRev === undefined ? undefined : await baselineBundle(baselineRev);
   const redis = await startRedisServer();
   const ours = await startReplikit(b.script);
-  const rows: Array<{ pipeline: number; name: string; redis: number; replikit: number; redisCpu: number; replikitCpu: number }> = [];
+  const before = baseline === undefined ? undefined : await startReplikit(b.script, baseline.launcher);
+  const rows: Array<{ pipeline: number; name: string; redis: number; replikit: number; redisCpu: number; replikitCpu: number; baseline?: number; baselineCpu?: number }> = [];
   const loadAtStart = os.loadavg();
   const oursPid = ours.child.pid as number;
   /** one measured run: ops/s, and the server's CPU time per op (user + system, its GC threads included) */
@@ -216,35 +262,47 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   };
   try {
     // an unrecorded warm-up per server: V8 compiles replikit's hot paths during the first requests
-    for (const c of b.cases) {
-      for (const port of [redis.port, ours.port]) {
+    for (const c of cases) {
+      for (const port of [redis.port, ours.port, ...(before === undefined ? [] : [before.port])]) {
         c.setup(port, 20000);
         if (c.load) await c.load(port, 16, 20000);
         else benchmark(port, 16, 20000, c.argv);
       }
     }
-    for (const pipeline of [1, 16]) {
-      for (const c of b.cases) {
+    for (const pipeline of pipelines) {
+      for (const c of cases) {
         let theirs = { ops: 0, cpu: 0 };
         let mine = { ops: 0, cpu: 0 };
-        // alternating servers, best of `reps`: other load on the machine hits both alike
+        let old = { ops: 0, cpu: 0 };
+        // alternating servers, best of `reps`: other load on the machine hits them alike
         for (let rep = 0; rep < reps; rep++) {
           const r = await measure(c, redis.port, redis.pid, pipeline);
           if (r.ops > theirs.ops) theirs = r;
           const m = await measure(c, ours.port, oursPid, pipeline);
           if (m.ops > mine.ops) mine = m;
+          if (before !== undefined) {
+            const o = await measure(c, before.port, before.child.pid as number, pipeline);
+            if (o.ops > old.ops) old = o;
+          }
         }
-        rows.push({ pipeline, name: c.name, redis: theirs.ops, replikit: mine.ops, redisCpu: theirs.cpu, replikitCpu: mine.cpu });
+        rows.push({
+          pipeline,
+          name: c.name,
+          redis: theirs.ops,
+          replikit: mine.ops,
+          redisCpu: theirs.cpu,
+          replikitCpu: mine.cpu,
+          ...(before === undefined ? {} : { baseline: old.ops, baselineCpu: old.cpu }),
+        });
       }
     }
   } finally {
-    ours.child.kill('SIGTERM');
+    // bundle directories go once their server processes have exited
+    await stopChild(ours.child);
+    if (before !== undefined) await stopChild(before.child);
     await redis.stop();
-    if (freshLauncher !== undefined) {
-      // the bundle's directory goes once the server process has exited
-      if (ours.child.exitCode === null) await new Promise<void>((res) => ours.child.once('exit', () => res()));
-      rmSync(path.dirname(freshLauncher), { recursive: true, force: true });
-    }
+    if (freshLauncher !== undefined) rmSync(path.dirname(freshLauncher), { recursive: true, force: true });
+    for (const d of baseline?.dirs ?? []) rmSync(d, { recursive: true, force: true });
   }
   const cpu = os.cpus();
   const lines: string[] = [];
@@ -253,21 +311,30 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   lines.push(`- machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`);
   lines.push(`- node ${process.version}, redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}`);
   lines.push(`- date: ${new Date().toISOString()}`);
-  lines.push(`- \`redis-benchmark -c ${CLIENTS} -n ${requests} -P <1|16> <command>\`; ${b.describeCases(requests)}`);
+  lines.push(`- \`redis-benchmark -c ${CLIENTS} -n ${requests} -P <${pipelines.join('|')}> <command>\`; ${b.describeCases(requests)}`);
   const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
   lines.push(`- replikit-server ${serverDescription()}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())} (other jobs share this machine)`);
   lines.push('- server CPU us/op: the server process\'s user + system time over the measured run divided by the requests (from /proc; robust against other load, includes V8\'s GC threads)');
   lines.push(`- alternating between the servers, best of ${reps} runs per server; one unrecorded warm-up per server and command first`);
+  if (baselineRev !== undefined) lines.push(`- baseline: replikit-server bundled from \`${baselineRev}\` (\`--baseline\`), run in turn with the other two`);
   lines.push('');
-  lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio | redis-server CPU us/op | replikit-server CPU us/op |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  if (baselineRev === undefined) {
+    lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio | redis-server CPU us/op | replikit-server CPU us/op |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|');
+  } else {
+    lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio | baseline ops/s | redis-server CPU us/op | replikit-server CPU us/op | baseline CPU us/op |');
+    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
+  }
   for (const r of rows) {
-    lines.push(`| ${r.name} | ${r.pipeline} | ${r.redis.toFixed(0)} | ${r.replikit.toFixed(0)} | ${(r.replikit / r.redis).toFixed(2)}x | ${r.redisCpu.toFixed(2)} | ${r.replikitCpu.toFixed(2)} |`);
+    const head = `| ${r.name} | ${r.pipeline} | ${r.redis.toFixed(0)} | ${r.replikit.toFixed(0)} | ${(r.replikit / r.redis).toFixed(2)}x |`;
+    if (r.baseline === undefined) lines.push(`${head} ${r.redisCpu.toFixed(2)} | ${r.replikitCpu.toFixed(2)} |`);
+    else lines.push(`${head} ${r.baseline.toFixed(0)} | ${r.redisCpu.toFixed(2)} | ${r.replikitCpu.toFixed(2)} | ${(r.baselineCpu ?? 0).toFixed(2)} |`);
   }
   const min = Math.min(...rows.map((r) => r.replikit / r.redis));
   lines.push('');
   lines.push(`Lowest ratio ${min.toFixed(2)}x (target >= 0.5x each: ${min >= 0.5 ? 'met' : 'not met'}).`);
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
-  writeFileSync(path.join(__dirname, '..', 'results', b.resultFile), text);
+  if (partial) process.stdout.write(`(partial run: bench/results/${b.resultFile} left as it was)\n`);
+  else writeFileSync(path.join(__dirname, '..', 'results', b.resultFile), text);
 }

@@ -4,6 +4,10 @@
  * redis-server side by side in one run, same flags, unpipelined (`-P 1`) and pipelined (`-P 16`).
  *
  *   pnpm exec tsx bench/src/scripting.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
+ *   pnpm exec tsx bench/src/scripting.ts --fresh-build --quick [--baseline <git rev>]
+ *
+ * `--quick`: EVALSHA at -P 16 only (under 2 minutes); `--baseline <rev>` adds a replikit-server
+ * bundled from that revision, measured in turn with the other two (see _side-by-side.ts).
  *
  * Prints a markdown section and writes it to bench/results/scripting.md. replikit-server runs in
  * its own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build`
@@ -11,8 +15,8 @@
  * (see _side-by-side.ts). Target: >= 0.5x redis-server's ops/s.
  */
 import { createHash } from 'node:crypto';
-import { type BenchCase, cli, runSideBySide } from './_side-by-side';
 import { main as serverMain } from '../../packages/server/src/cli';
+import { type BenchCase, cli, runSideBySide } from './_side-by-side';
 
 const BODY = "return redis.call('GET', KEYS[1])";
 const SHA = cliSha();
