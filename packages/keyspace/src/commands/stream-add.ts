@@ -112,8 +112,27 @@ function parseAddOrTrim(ctx: CommandContext, argv: readonly BinaryString[], xadd
   return i;
 }
 
+const trimArgs: TrimArgs = { strategy: 'none', approx: false, maxlen: 0, minid: MIN_ID, limit: 0, argIdx: 0, marker: false, noMkstream: false, id: undefined, seqGiven: true };
+/** XADD/XTRIM calls running (more than one when a keyspace-event listener runs a command itself) */
+let trimArgsDepth = 0;
+
+/**
+ * The parsed options, reset: the outermost XADD/XTRIM reuses one object, so the hot XADD path
+ * allocates none; a nested call gets its own.
+ */
 function newTrimArgs(): TrimArgs {
-  return { strategy: 'none', approx: false, maxlen: 0, minid: MIN_ID, limit: 0, argIdx: 0, marker: false, noMkstream: false, id: undefined, seqGiven: true };
+  const a: TrimArgs = trimArgsDepth === 1 ? trimArgs : { ...trimArgs };
+  a.strategy = 'none';
+  a.approx = false;
+  a.maxlen = 0;
+  a.minid = MIN_ID;
+  a.limit = 0;
+  a.argIdx = 0;
+  a.marker = false;
+  a.noMkstream = false;
+  a.id = undefined;
+  a.seqGiven = true;
+  return a;
 }
 
 /** streamRewriteApproxSpecifier + streamRewriteTrimArgument on a copy of argv. */
@@ -153,7 +172,15 @@ function autoId(last: IdKey, now: number): IdKey {
 }
 
 function xadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
-  const a = newTrimArgs();
+  trimArgsDepth++;
+  try {
+    return xaddWith(ctx, argv, newTrimArgs());
+  } finally {
+    trimArgsDepth--;
+  }
+}
+
+function xaddWith(ctx: CommandContext, argv: readonly BinaryString[], a: TrimArgs): RespValue {
   const idpos = parseAddOrTrim(ctx, argv, true, a);
   if (idpos instanceof ErrorReply) return idpos;
   const fieldPos = idpos + 1;
@@ -200,7 +227,15 @@ function xadd(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
 }
 
 function xtrim(ctx: CommandContext, argv: readonly BinaryString[]): RespValue {
-  const a = newTrimArgs();
+  trimArgsDepth++;
+  try {
+    return xtrimWith(ctx, argv, newTrimArgs());
+  } finally {
+    trimArgsDepth--;
+  }
+}
+
+function xtrimWith(ctx: CommandContext, argv: readonly BinaryString[], a: TrimArgs): RespValue {
   const r = parseAddOrTrim(ctx, argv, false, a);
   if (r instanceof ErrorReply) return r;
   const s = writeTyped<StreamValue>(ctx.db, argv[1], 'stream');
