@@ -11,7 +11,7 @@ import { ErrorReply, formatDouble, type RespValue } from '@replikit/resp';
 import { type LuaState, lauxlib, lua } from 'fengari';
 import { REDIS_VERSION } from '../redis-version';
 import { pushErrorTable, pushReply } from './lua-convert';
-import { Lrand48, latin1ToLua, pushBinary, raise, setFunction, toBinary } from './lua-runtime';
+import { Lrand48, latin1ToLua, pushBinary, raise, setFunction, toBinary, toBinaryKept } from './lua-runtime';
 
 /** What redis.* needs from the script invocation running now. */
 export interface ScriptCallContext {
@@ -63,7 +63,8 @@ function scriptArgs(L: LuaState): string[] | undefined {
   for (let j = 1; j <= argc; j++) {
     const t = lua.lua_type(L, j);
     if (t === lua.LUA_TNUMBER) argv[j - 1] = formatDouble(lua.lua_tonumber(L, j));
-    else if (t === lua.LUA_TSTRING) argv[j - 1] = toBinary(L, j) as string;
+    // the command name is nearly always a constant of the script: its JS string is kept
+    else if (t === lua.LUA_TSTRING) argv[j - 1] = (j === 1 ? toBinaryKept(L, j) : toBinary(L, j)) as string;
     else return undefined;
   }
   return argv;

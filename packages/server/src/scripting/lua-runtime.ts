@@ -186,6 +186,21 @@ export function toBinary(L: LuaState, idx: number): string | null {
   return js !== undefined ? js : luaToLatin1(u);
 }
 
+/**
+ * The string at `idx` as a binary string, remembered on the Lua string's bytes for the next time:
+ * for strings met again and again, such as the command name of a redis.call in a script's code.
+ */
+export function toBinaryKept(L: LuaState, idx: number): string | null {
+  const u = lua.lua_tolstring(L, idx) as InternedBytes | null;
+  if (u === null) return null;
+  let js = u.js;
+  if (js === undefined) {
+    js = luaToLatin1(u);
+    if (u.length <= SHORT_STRING) u.js = js;
+  }
+  return js;
+}
+
 /** Raises like C's `luaL_error` from a library function: the calling Lua code's position, then the message. */
 export function raise(L: LuaState, message: string): never {
   return lauxlib.luaL_error(L, latin1ToLua(message.replace(/%/g, '%%')));

@@ -191,11 +191,21 @@ export function scriptRunFor(rt: ServerRuntime, caller: ServerClient, readOnly: 
   return fresh;
 }
 
-/** getLongLongFromObject: a strict decimal integer. */
+/** getLongLongFromObject: a strict decimal integer (no sign but `-`, no leading zero, safe). */
 export function parseNumKeys(s: string): number | undefined {
-  if (!/^-?\d{1,19}$/.test(s) || (s.length > 1 && /^-?0/.test(s))) return undefined;
-  const n = Number(s);
-  return Number.isSafeInteger(n) ? n : undefined;
+  const n = s.length;
+  const start = n > 0 && s.charCodeAt(0) === 45 ? 1 : 0;
+  if (n - start < 1 || n - start > 19) return undefined;
+  // a leading zero only as the whole number ("0"; "-0" and "01" are refused)
+  if (s.charCodeAt(start) === 48 && n > 1) return undefined;
+  let v = 0;
+  for (let i = start; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return undefined;
+    v = v * 10 + d;
+  }
+  if (!Number.isSafeInteger(v)) return undefined;
+  return start === 1 ? -v : v;
 }
 
 function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolean, ro: boolean): RespValue {
