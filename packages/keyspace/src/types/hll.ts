@@ -42,17 +42,21 @@ const M_LO = 0x5bd1e995;
 let mulHi = 0;
 let mulLo = 0;
 
-/** (aHi:aLo * bHi:bLo) mod 2^64 into mulHi:mulLo. */
+/**
+ * (aHi:aLo * bHi:bLo) mod 2^64 into mulHi:mulLo. The low word is Math.imul's; the high word of
+ * aLo * bLo is summed from 16-bit partial products (each below 2^32, so `>>> 16` is exact and
+ * every sum stays an exact integer below 2^53; no division).
+ */
 function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
   const a0 = aLo & 0xffff;
   const a1 = aLo >>> 16;
   const b0 = bLo & 0xffff;
   const b1 = bLo >>> 16;
-  const mid = a0 * b1 + a1 * b0;
-  const low = a0 * b0 + (mid % 65536) * 65536;
-  mulLo = low >>> 0;
-  const carry = Math.floor(low / 4294967296);
-  mulHi = (a1 * b1 + Math.floor(mid / 65536) + carry + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  mulLo = Math.imul(aLo, bLo) >>> 0;
+  mulHi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
 }
 
 let hashHi = 0;
