@@ -206,13 +206,33 @@ export function compareId(n: StreamNode, i: number, key: IdKey): number {
   return 0;
 }
 
+/** The searched key as four big-endian 32-bit words (compared a word at a time). */
+const keyWords = [0, 0, 0, 0];
+
+/** Entry `i`'s id compared with the key in `keyWords`: < 0, 0, > 0. */
+function compareWords(b: Buffer, at: number): number {
+  const p = at + ID_AT;
+  for (let w = 0; w < 4; w++) {
+    const q = p + w * 4;
+    const v = ((b[q] << 24) | (b[q + 1] << 16) | (b[q + 2] << 8) | b[q + 3]) >>> 0;
+    if (v !== keyWords[w]) return v < keyWords[w] ? -1 : 1;
+  }
+  return 0;
+}
+
 /** Index of the first entry whose id is >= key (or > key with `upper`). */
 export function searchId(n: StreamNode, key: IdKey, upper: boolean): number {
+  for (let w = 0; w < 4; w++) {
+    const j = w * 4;
+    keyWords[w] = ((key.charCodeAt(j) << 24) | (key.charCodeAt(j + 1) << 16) | (key.charCodeAt(j + 2) << 8) | key.charCodeAt(j + 3)) >>> 0;
+  }
+  const b = n.buf;
+  const offs = n.offs;
   let lo = 0;
-  let hi = n.offs.length;
+  let hi = offs.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const c = compareId(n, mid, key);
+    const c = compareWords(b, offs[mid]);
     if (c < 0 || (upper && c === 0)) lo = mid + 1;
     else hi = mid;
   }
