@@ -191,8 +191,9 @@ export class DbImpl implements Db {
       return v;
     }
     if (typeof v !== 'string') return v;
-    const m = MutableString.from(v);
-    if (v.length >= IN_PLACE_MIN && store instanceof MemoryDbStore) {
+    const inPlace = v.length >= IN_PLACE_MIN && store instanceof MemoryDbStore;
+    const m = MutableString.from(v, inPlace);
+    if (inPlace) {
       if (this.observers !== null) this.cow(key);
       store.set(key, m as unknown as StoredValue);
     }

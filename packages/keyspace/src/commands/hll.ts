@@ -121,7 +121,7 @@ function pfcount(ctx: CommandContext, argv: readonly BinaryString[]): RespValue 
   if (histo === null) return CORRUPT;
   const card = estimate(histo);
   // the cardinality is cached in the header: a write (snapshots save the old value first)
-  const m = typeof v === 'string' ? MutableString.of(h) : (bytesForWrite(ctx.db, key) as MutableString);
+  const m = typeof v === 'string' ? MutableString.from(v, true) : (bytesForWrite(ctx.db, key) as MutableString);
   let c = card;
   for (let i = 0; i < 8; i++) {
     m.bytes[8 + i] = c % 256;

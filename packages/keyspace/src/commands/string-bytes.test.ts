@@ -137,7 +137,7 @@ describe('strings edited in place (MutableString)', () => {
 
 /** The byte commands and their readers, run on two keyspaces: in-place edits vs strings only. */
 const KEYS = ['a', 'b'];
-const command = fc.oneof(
+const command: fc.Arbitrary<string[]> = fc.oneof<fc.Arbitrary<string[]>[]>(
   fc.tuple(fc.constantFrom(...KEYS), fc.integer({ min: 0, max: 80000 }), fc.constantFrom('0', '1')).map(([k, o, b]) => ['SETBIT', k, String(o), b]),
   fc.tuple(fc.constantFrom(...KEYS), fc.integer({ min: 0, max: 9000 }), fc.string({ maxLength: 5 })).map(([k, o, s]) => ['SETRANGE', k, String(o), s]),
   fc.tuple(fc.constantFrom(...KEYS), fc.string({ maxLength: 300 })).map(([k, s]) => ['APPEND', k, s]),
@@ -149,12 +149,12 @@ const command = fc.oneof(
   fc.tuple(fc.constantFrom(...KEYS), fc.integer({ min: -20, max: 9000 })).map(([k, s]) => ['GETRANGE', k, String(s), String(s + 40)]),
   fc.constantFrom(...KEYS).map((k) => ['GET', k]),
   fc.constantFrom(...KEYS).map((k) => ['OBJECT', 'ENCODING', k]),
-  fc.constant(['COPY', 'a', 'b', 'REPLACE']),
-  fc.constant(['DEL', 'b']),
+  fc.constant<string[]>(['COPY', 'a', 'b', 'REPLACE']),
+  fc.constant<string[]>(['DEL', 'b']),
   fc.tuple(fc.constantFrom('h1', 'h2'), fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 400 })).map(([k, xs]) => ['PFADD', k, ...xs.map(String)]),
   fc.constantFrom('h1', 'h2').map((k) => ['PFCOUNT', k]),
-  fc.constant(['PFCOUNT', 'h1', 'h2']),
-  fc.constant(['PFMERGE', 'h2', 'h1']),
+  fc.constant<string[]>(['PFCOUNT', 'h1', 'h2']),
+  fc.constant<string[]>(['PFMERGE', 'h2', 'h1']),
   fc.constantFrom('h1', 'h2').map((k) => ['GET', k]),
 );
 

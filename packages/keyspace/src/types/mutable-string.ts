@@ -55,9 +55,13 @@ export class MutableString {
     this.dirtyTo = Math.ceil(length / this.pieceSize) - 1;
   }
 
-  /** The bytes of binary string `s` (a copy: later edits do not change `s`). */
-  static from(s: string): MutableString {
-    const bytes = Buffer.allocUnsafe(s.length);
+  /**
+   * The bytes of binary string `s` (a copy: later edits do not change `s`). `kept`: the value will
+   * be stored, so its bytes get memory of their own rather than a slice of Node's shared 8 KB
+   * allocation pool (a kept slice would keep the whole pool alive).
+   */
+  static from(s: string, kept = false): MutableString {
+    const bytes = kept ? Buffer.allocUnsafeSlow(s.length) : Buffer.allocUnsafe(s.length);
     bytes.write(s, 0, s.length, 'latin1');
     return new MutableString(bytes, s.length, s);
   }
