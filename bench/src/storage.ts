@@ -3,7 +3,7 @@
  * `appendonly yes` / `appendfsync everysec` (and replikit's in-memory store), in one run:
  *
  *   pnpm exec tsx bench/src/storage.ts [--requests 200000] [--keys 1000000] [--size 100] [--no-write]
- *                                      [--cases set,sync,restart]
+ *                                      [--cases set,sync,restart] [--set-kinds redis-aof,replikit-lmdb,replikit-mem]
  *
  * 1. SET throughput: `redis-benchmark -t set -c 50 -r 1000000 -d <size>` at -P 1 and -P 16 against
  *    each server (target: LMDB >= 0.5x redis-server AOF everysec).
@@ -15,7 +15,7 @@
  * replikit-server runs from the build (`pnpm build` first). Writes bench/results/storage.md.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findRedisServer, getFreePort } from '@replikit/test-utils';
@@ -32,6 +32,11 @@ const WRITE = !args.includes('--no-write');
 const CASES = (() => {
   const i = args.indexOf('--cases');
   return new Set(i >= 0 ? (args[i + 1] as string).split(',') : ['set', 'sync', 'restart']);
+})();
+/** `--set-kinds redis-aof,replikit-lmdb`: the servers of the SET case (all three by default) */
+const SET_KINDS = (() => {
+  const i = args.indexOf('--set-kinds');
+  return (i >= 0 ? (args[i + 1] as string).split(',') : ['redis-aof', 'replikit-lmdb', 'replikit-mem']) as Kind[];
 })();
 const AFTER_LINK_MS = 15000;
 const BUILT_CLI = path.join(__dirname, '..', '..', 'packages', 'server', 'bin', 'replikit-server.cjs');
@@ -86,13 +91,29 @@ async function stop(r: Running, signal: NodeJS.Signals = 'SIGKILL', keepDir = fa
   if (!keepDir) rmSync(r.dir, { recursive: true, force: true });
 }
 
-function setRps(port: number, pipeline: number): number {
-  const r = spawnSync('redis-benchmark', ['-p', String(port), '-t', 'set', '-c', '50', '-n', String(REQUESTS), '-P', String(pipeline), '-r', '1000000', '-d', String(SIZE), '--csv'], {
+/** utime + stime of process `pid`, in µs (Linux /proc; NaN elsewhere). */
+function cpuUs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(parts[11]) + Number(parts[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+
+/** Requests per second of redis-benchmark SET against `r`, and the server's CPU per request (µs). */
+function setRps(r: Running, pipeline: number): { rps: number; cpu: number } {
+  const port = r.port;
+  const c0 = cpuUs(r.child.pid);
+  const b = spawnSync('redis-benchmark', ['-p', String(port), '-t', 'set', '-c', '50', '-n', String(REQUESTS), '-P', String(pipeline), '-r', '1000000', '-d', String(SIZE), '--csv'], {
     encoding: 'utf8',
     timeout: 1_800_000,
   });
-  const m = /^"SET","([\d.]+)"/m.exec(r.stdout);
-  return m ? Number(m[1]) : Number.NaN;
+  const cpu = (cpuUs(r.child.pid) - c0) / REQUESTS;
+  const m = /^"SET","([\d.]+)"/m.exec(b.stdout);
+  return { rps: m ? Number(m[1]) : Number.NaN, cpu };
 }
 
 /** `SET key:<n> <value>` for n < keys through `redis-cli --pipe`. */
@@ -141,17 +162,20 @@ async function run(): Promise<void> {
 
 /** 1. SET throughput, alternating servers, best of 2 */
 async function setCase(lines: string[]): Promise<void> {
-  const kinds: Kind[] = ['redis-aof', 'replikit-lmdb', 'replikit-mem'];
+  const kinds = SET_KINDS;
   const rps = new Map<string, number>();
+  const cpu = new Map<string, number[]>();
   for (let rep = 0; rep < 2; rep++) {
     for (const kind of kinds) {
       const r = await start(kind);
       try {
-        setRps(r.port, 16); // warm-up
+        setRps(r, 16); // warm-up
         for (const p of [1, 16]) {
-          const v = setRps(r.port, p);
+          const v = setRps(r, p);
           const k = `${kind} -P ${p}`;
-          if (!(rps.get(k)! >= v)) rps.set(k, v);
+          if (!(rps.get(k)! >= v.rps)) rps.set(k, v.rps);
+          cpu.set(k, [...(cpu.get(k) ?? []), v.cpu]);
+          console.error(`${k}: ${v.rps.toFixed(0)} req/s, server CPU ${v.cpu.toFixed(1)} µs/req, load ${os.loadavg()[0].toFixed(1)}`);
         }
       } finally {
         await stop(r);
@@ -161,12 +185,17 @@ async function setCase(lines: string[]): Promise<void> {
   lines.push('');
   lines.push(`### SET throughput (\`redis-benchmark -t set -c 50 -n ${REQUESTS} -r 1000000 -d ${SIZE}\`, best of 2, servers alternating)`);
   lines.push('');
-  lines.push('| pipeline | redis-server AOF everysec | replikit LMDB everysec | ratio | replikit in-memory |');
-  lines.push('|---:|---:|---:|---:|---:|');
+  lines.push('Requests per second (best of 2); server CPU per request in µs (utime+stime of the server process over the run, each run).');
+  lines.push('');
+  lines.push('| pipeline | redis-server AOF everysec | replikit LMDB everysec | ratio | replikit in-memory | CPU µs/req: redis AOF / LMDB / in-memory |');
+  lines.push('|---:|---:|---:|---:|---:|---|');
+  const us = (k: string) => (cpu.get(k) ?? []).map((x) => x.toFixed(1)).join(', ');
   for (const p of [1, 16]) {
     const a = rps.get(`redis-aof -P ${p}`)!;
     const l = rps.get(`replikit-lmdb -P ${p}`)!;
-    lines.push(`| ${p} | ${a.toFixed(0)} | ${l.toFixed(0)} | ${(l / a).toFixed(2)}x | ${rps.get(`replikit-mem -P ${p}`)!.toFixed(0)} |`);
+    lines.push(
+      `| ${p} | ${a.toFixed(0)} | ${l.toFixed(0)} | ${(l / a).toFixed(2)}x | ${rps.get(`replikit-mem -P ${p}`)?.toFixed(0) ?? '-'} | ${us(`redis-aof -P ${p}`)} / ${us(`replikit-lmdb -P ${p}`)} / ${us(`replikit-mem -P ${p}`)} |`,
+    );
   }
   console.error(lines.slice(-4).join('\n'));
 }

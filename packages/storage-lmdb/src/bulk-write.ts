@@ -1,14 +1,11 @@
 /**
  * The slices of a bulk unit of the LMDB adapter (a cleared slot rewritten whole, as after a full
- * sync's load): each slice writes the next records of the slots, read through a pinned iterator
- * so that the writes the server keeps making between slices do not disturb the walk.
+ * sync's load): each slice appends the next keys of the slots to the journal, read through a
+ * pinned iterator so that the writes the server keeps making between slices do not disturb the walk.
  */
-import { createHash } from 'node:crypto';
-import type { BinaryString, PinnedIterator } from '@replikit/keyspace';
-import type { Database } from 'lmdb';
+import type { PinnedIterator } from '@replikit/keyspace';
 import type { LmdbDbStore } from './db-store';
-import { MAX_INLINE_KEY_BYTES } from './defaults';
-import { encodeRecord } from './record-codec';
+import { journalSet } from './journal';
 
 /** A bulk unit being written: the slots written whole, in order, and the iterator of the current one. */
 export interface BulkWrite {
@@ -18,16 +15,11 @@ export interface BulkWrite {
   timer: NodeJS.Immediate | null;
 }
 
-/** the table key of a key longer than MAX_INLINE_KEY_BYTES */
-export function longKeyHash(key: BinaryString): Buffer {
-  return createHash('sha256').update(key, 'latin1').digest();
-}
-
 /**
- * Writes records of `b` (inside the caller's transaction) until every slot is written or
- * `deadline` (performance.now() time) has passed, checked every 64 records.
+ * Appends journal SET entries of `b`'s keys (inside the caller's transaction) until every slot is
+ * written or `deadline` (performance.now() time) has passed, checked every 64 keys.
  */
-export function writeBulkSlice(b: BulkWrite, inline: Database<Buffer, Buffer>[], long: Database<Buffer, Buffer>[], deadline: number): { records: number; bytes: number } {
+export function writeBulkSlice(b: BulkWrite, append: (entry: Buffer) => void, deadline: number): { records: number; bytes: number } {
   let records = 0;
   let bytes = 0;
   while (b.index < b.slots.length) {
@@ -43,11 +35,10 @@ export function writeBulkSlice(b: BulkWrite, inline: Database<Buffer, Buffer>[],
     for (const e of batch) {
       // deleted since the iterator was opened: the key is dirty, the last transaction removes it
       if (e.value === undefined) continue;
-      const isLong = e.key.length > MAX_INLINE_KEY_BYTES;
-      const rec = encodeRecord(e.key, e.value, e.expireAt, isLong);
-      (isLong ? long : inline)[s.slot].putSync(isLong ? longKeyHash(e.key) : Buffer.from(e.key, 'latin1'), rec);
+      const entry = journalSet(s.slot, e.key, e.value, e.expireAt);
+      append(entry);
       records++;
-      bytes += rec.length;
+      bytes += entry.length;
     }
     if (performance.now() >= deadline) break;
   }

@@ -24,3 +24,15 @@ export const LMDB_BULK_MIN_KEYS = 4096;
 
 /** the longest one slice of such a write keeps the event loop, ms (checked every 64 records) */
 export const LMDB_BULK_SLICE_MS = 5;
+
+/**
+ * Journal entries (journal.ts) past which a unit's own transaction merges as many entries as it
+ * appends, bounding the journal (its size on disk and what a restart replays).
+ */
+export const LMDB_JOURNAL_MAX_ENTRIES = 1 << 20;
+
+/** the longest one background merge transaction keeps the event loop, ms */
+export const LMDB_MERGE_SLICE_MS = 4;
+
+/** the pause between background merge transactions while units keep coming, ms (none when idle) */
+export const LMDB_MERGE_GAP_MS = 20;

@@ -7,6 +7,13 @@
  * point, so what LMDB holds is always the state after some unit, with that unit's position: a
  * process killed at any moment restarts from the last written unit, never from half of one.
  *
+ * The unit's keys are appended to the journal (journal.ts: sequential inserts, about a tenth of
+ * the cost of inserting random keys into the keyed tables); merge slices of at most
+ * LMDB_MERGE_SLICE_MS move the oldest entries into the keyed tables in the background, every
+ * LMDB_MERGE_GAP_MS while units keep coming and back to back when none came since the last slice.
+ * Above LMDB_JOURNAL_MAX_ENTRIES the unit's own transaction merges as many entries as it appends.
+ * Opening the file replays the journal over the keyed tables.
+ *
  * `fsync` (like `appendfsync`):
  * - `always`: the transaction is written and fsynced inside commit(), before the command's reply;
  * - `everysec`: written at the end of the event-loop turn (the OS has it: a killed process loses
@@ -15,9 +22,9 @@
  *
  * Bulk units: a unit that rewrites a cleared slot of LMDB_BULK_MIN_KEYS keys or more (a replica's
  * full sync load) would block the event loop for seconds as one transaction. It is written in
- * slices instead: a first transaction stores the `loading` marker, drops the position and empties
- * the cleared slots' tables; then each event-loop turn writes up to LMDB_BULK_SLICE_MS of records
- * from a pinned iterator; the last transaction writes every key changed meanwhile, the slot map and
+ * slices instead: a first transaction stores the `loading` marker, drops the position and appends
+ * a CLEAR entry of each cleared slot to the journal; then each event-loop turn appends up to
+ * LMDB_BULK_SLICE_MS of entries from a pinned iterator; the last transaction writes every key changed meanwhile, the slot map and
  * the position, and removes the marker. A file opened with the marker is a half-written load: its
  * records and position are discarded (an empty store without a position: the replica full-syncs).
  * Until that last transaction, the position on disk is none: with `always`, commits made during
@@ -27,55 +34,46 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BinaryString, DbStore, ReplicationPosition, StorageAdapter } from '@replikit/keyspace';
 import { type Database, open, type RootDatabase } from 'lmdb';
-import { type BulkWrite, longKeyHash, writeBulkSlice } from './bulk-write';
+import { type BulkWrite, writeBulkSlice } from './bulk-write';
 import { LmdbDbStore, type UnitState } from './db-store';
-import { DEFAULT_LMDB_FILENAME, DEFAULT_LMDB_FSYNC, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS, LMDB_FSYNC_INTERVAL_MS, MAX_INLINE_KEY_BYTES } from './defaults';
-import { LmdbCorruptRecordError, LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
-import { type DecodedRecord, encodeRecord, RECORD_TABLE } from './record-codec';
+import {
+  DEFAULT_LMDB_FILENAME,
+  DEFAULT_LMDB_FSYNC,
+  LMDB_BULK_MIN_KEYS,
+  LMDB_BULK_SLICE_MS,
+  LMDB_FSYNC_INTERVAL_MS,
+  LMDB_JOURNAL_MAX_ENTRIES,
+  LMDB_MERGE_GAP_MS,
+  LMDB_MERGE_SLICE_MS,
+} from './defaults';
+import { LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
+import { JOURNAL_TABLE, type JournalTables, journalClear, journalDel, journalSet, mergeJournal } from './journal';
+import { loadSlot, readMeta, replayJournal } from './load';
+import type { LmdbFsyncPolicy, LmdbStorageOptions, LmdbStorageStats } from './options';
+import { RECORD_TABLE } from './record-codec';
 
-/** `appendfsync`-like durability policy. */
-export type LmdbFsyncPolicy = 'always' | 'everysec' | 'no';
+export type { LmdbFsyncPolicy, LmdbStorageOptions, LmdbStorageStats } from './options';
 
-export interface LmdbStorageOptions {
-  /** the directory of the files (the server's `dir`); created if missing */
-  dir: string;
-  /** the LMDB file inside `dir` @default 'replikit.lmdb' */
-  filename?: string;
-  /** durability of committed units (see the module comment) @default 'everysec' */
-  fsync?: LmdbFsyncPolicy;
-}
-
-/** Counters of the writes to LMDB. */
-export interface LmdbStorageStats {
-  /** keys loaded from the file at open */
-  keysLoaded: number;
-  /** write transactions */
-  transactions: number;
-  /** records written or deleted */
-  recordsWritten: number;
-  /** bytes of the records written */
-  bytesWritten: number;
-  /** fsyncs requested by `everysec` */
-  fsyncs: number;
-  /** bulk units written in slices (see the module comment) */
-  bulkWrites: number;
-  /** slice transactions of those units */
-  bulkSlices: number;
-  /** opened a file with the load-in-progress marker, whose data and position were discarded */
-  discardedPartialLoad: boolean;
-}
-
-const FORMAT = 1;
+const APPEND = { append: true } as const;
 
 /** A StorageAdapter persisted in one LMDB file; see the module comment. */
 export class LmdbStorageAdapter implements StorageAdapter {
   readonly path: string;
   readonly fsync: LmdbFsyncPolicy;
-  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false };
+  readonly journalMaxEntries: number;
+  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false, journalEntries: 0, mergedEntries: 0, mergeSlices: 0 };
   private readonly env: RootDatabase;
   private readonly meta: Database;
   private readonly inline: Database<Buffer, Buffer>[] = [];
   private readonly long: Database<Buffer, Buffer>[] = [];
+  private readonly journal: Database<Buffer, Buffer>;
+  private readonly tables: JournalTables;
+  /** the next journal sequence number; `jkey` holds its key while it is appended */
+  private seq = 1;
+  private readonly jkey = Buffer.alloc(8);
+  private mergeTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
+  /** transactions of units since the last merge slice (none: the server is idle, merge back to back) */
+  private unitsSinceMerge = 0;
   private readonly slots: LmdbDbStore[] = [];
   /** logical database -> slot (SWAPDB exchanges entries) */
   private map: number[];
@@ -103,6 +101,9 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (fsync !== 'always' && fsync !== 'everysec' && fsync !== 'no') throw new LmdbInvalidOptionError('fsync', fsync, "must be 'always', 'everysec' or 'no'");
     if (typeof options.dir !== 'string' || options.dir === '') throw new LmdbInvalidOptionError('dir', options.dir, 'must be a directory path');
     this.fsync = fsync;
+    const max = options.journalMaxEntries ?? LMDB_JOURNAL_MAX_ENTRIES;
+    if (!Number.isInteger(max) || max < 0) throw new LmdbInvalidOptionError('journalMaxEntries', max, 'must be an integer >= 0');
+    this.journalMaxEntries = max;
     this.path = join(options.dir, options.filename ?? DEFAULT_LMDB_FILENAME);
     try {
       mkdirSync(options.dir, { recursive: true });
@@ -111,75 +112,32 @@ export class LmdbStorageAdapter implements StorageAdapter {
       // pages (5x cheaper for the small transactions of one event-loop turn, measured in
       // docs/benchmarks.md); a killed process loses nothing (the pages are the kernel's), and what
       // reaches the disk when stays the fsync policy's (msync on commit with 'always').
-      this.env = open({ path: this.path, maxDbs: 2 * databases + 1, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+      this.env = open({ path: this.path, maxDbs: 2 * databases + 2, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
       this.meta = this.env.openDB('meta', {});
       for (let s = 0; s < databases; s++) {
         this.inline.push(this.env.openDB(`db${s}`, RECORD_TABLE) as unknown as Database<Buffer, Buffer>);
         this.long.push(this.env.openDB(`long${s}`, RECORD_TABLE) as unknown as Database<Buffer, Buffer>);
       }
+      this.journal = this.env.openDB('journal', JOURNAL_TABLE) as unknown as Database<Buffer, Buffer>;
     } catch (err) {
       throw new LmdbOpenError(this.path, (err as Error).message, { cause: err });
     }
-    this.map = this.readMeta();
+    this.tables = { journal: this.journal, inline: this.inline, long: this.long };
+    const meta = readMeta(this.env, this.meta, this.tables, this.databases, this.path);
+    this.map = meta.map;
+    this.position = meta.position;
+    this.stats.discardedPartialLoad = meta.discarded;
     for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
-    for (let s = 0; s < databases; s++) this.load(s);
+    for (const s of this.slots) loadSlot(s.slot, s.mem, this.inline[s.slot], this.long[s.slot]);
+    const j = replayJournal(this.journal, this.slots.map((s) => s.mem));
+    this.seq = j.lastSeq + 1;
+    this.stats.journalEntries = j.entries;
+    this.stats.keysLoaded = this.slots.reduce((n, s) => n + s.mem.size(), 0);
+    this.scheduleMerge();
     if (fsync === 'everysec') {
       this.syncTimer = setInterval(() => this.syncNow(), LMDB_FSYNC_INTERVAL_MS);
       this.syncTimer.unref();
     }
-  }
-
-  /** The format, database count, SWAPDB mapping and position of an existing file; writes them to a new one. */
-  private readMeta(): number[] {
-    const format = this.meta.get('format') as number | undefined;
-    if (format === undefined) {
-      const map = Array.from({ length: this.databases }, (_, i) => i);
-      this.env.transactionSync(() => {
-        this.meta.putSync('format', FORMAT);
-        this.meta.putSync('databases', this.databases);
-        this.meta.putSync('map', map);
-        this.meta.putSync('position', null);
-      });
-      return map;
-    }
-    if (format !== FORMAT) throw new LmdbOpenError(this.path, `format ${format} is not ${FORMAT}`);
-    const n = this.meta.get('databases') as number;
-    if (n !== this.databases) throw new LmdbOpenError(this.path, `it holds ${n} databases, ${this.databases} were asked for`);
-    if (this.meta.get('loading') === true) {
-      // killed while a bulk unit was written: no complete state to restart from
-      const map = Array.from({ length: this.databases }, (_, i) => i);
-      this.env.transactionSync(() => {
-        for (let s = 0; s < this.databases; s++) {
-          this.inline[s].clearSync();
-          this.long[s].clearSync();
-        }
-        this.meta.putSync('map', map);
-        this.meta.putSync('position', null);
-        this.meta.removeSync('loading');
-      });
-      this.stats.discardedPartialLoad = true;
-      return map;
-    }
-    const map = this.meta.get('map') as number[];
-    const p = this.meta.get('position') as ReplicationPosition | null;
-    this.position = p === null || p === undefined ? undefined : { replid: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 };
-    return [...map];
-  }
-
-  private load(slot: number): void {
-    const mem = this.slots[slot].mem;
-    const put = (key: string | undefined, r: DecodedRecord | Error) => {
-      if (r instanceof Error) throw new LmdbCorruptRecordError(slot, r.message, { cause: r });
-      const k = key ?? r.key;
-      if (k === undefined) throw new LmdbCorruptRecordError(slot, 'a long-key record without its key');
-      mem.set(k, r.value);
-      if (r.expireAt >= 0) mem.setExpire(k, r.expireAt);
-      this.stats.keysLoaded++;
-    };
-    const inline = this.inline[slot] as unknown as Database<DecodedRecord | Error, Buffer>;
-    const long = this.long[slot] as unknown as Database<DecodedRecord | Error, Buffer>;
-    for (const { key, value } of inline.getRange({})) put(key.toString('latin1'), value);
-    for (const { value } of long.getRange({})) put(undefined, value);
   }
 
   db(index: number): DbStore {
@@ -224,39 +182,41 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (!this.closed && !this.unit.open) this.flush();
   }
 
+  /** Appends one journal entry inside the caller's transaction. */
+  private append(entry: Buffer): void {
+    this.jkey.writeUIntBE(this.seq++, 2, 6);
+    this.journal.putSync(this.jkey, entry, APPEND);
+  }
+
   /** Writes every committed change and the position in one transaction (or starts a bulk write). */
   private flush(): void {
     if (!this.pending || this.bulk !== null) return;
     if (!this.closing && this.startBulk()) return;
     let records = 0;
     let bytes = 0;
+    let merged = 0;
+    let clears = 0;
     try {
       this.env.transactionSync(() => {
         for (const s of this.slots) {
           if (s.cleared) {
-            this.inline[s.slot].clearSync();
-            this.long[s.slot].clearSync();
+            this.append(journalClear(s.slot));
+            clears++;
           }
           if (s.dirty.size === 0 && !s.cleared) continue;
-          const inline = this.inline[s.slot];
-          const long = this.long[s.slot];
           // after a clear (a full sync's load, FLUSHDB) the whole slot is written: no per-key set to keep
           const keys: Iterable<BinaryString> = s.cleared ? { [Symbol.iterator]: () => s.mem.keys() } : s.dirty;
           for (const key of keys) {
-            const isLong = key.length > MAX_INLINE_KEY_BYTES;
-            const table = isLong ? long : inline;
-            const k = isLong ? longKeyHash(key) : Buffer.from(key, 'latin1');
             const v = s.mem.get(key);
+            const entry = v === undefined ? journalDel(s.slot, key) : journalSet(s.slot, key, v, s.mem.getExpire(key) ?? -1);
+            this.append(entry);
             records++;
-            if (v === undefined) {
-              table.removeSync(k);
-              continue;
-            }
-            const rec = encodeRecord(key, v, s.mem.getExpire(key) ?? -1, isLong);
-            bytes += rec.length;
-            table.putSync(k, rec);
+            bytes += entry.length;
           }
         }
+        // a journal past its bound: this unit merges as many entries as it appends
+        const over = this.stats.journalEntries + records + clears - this.journalMaxEntries;
+        if (over > 0) merged = mergeJournal(this.tables, over, Number.POSITIVE_INFINITY);
         if (this.mapDirty) this.meta.putSync('map', this.map);
         if (this.positionDirty) this.meta.putSync('position', this.position ?? null);
         if (this.markerOnDisk) this.meta.removeSync('loading');
@@ -278,6 +238,39 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.transactions++;
     this.stats.recordsWritten += records;
     this.stats.bytesWritten += bytes;
+    this.stats.journalEntries += records + clears - merged;
+    this.stats.mergedEntries += merged;
+    this.unitsSinceMerge++;
+    this.scheduleMerge();
+  }
+
+  /** Starts the background merge when the journal holds entries (see the module comment). */
+  private scheduleMerge(): void {
+    if (this.mergeTimer !== null || this.stats.journalEntries === 0 || this.closing || this.closed) return;
+    if (this.unitsSinceMerge === 0) this.mergeTimer = setImmediate(() => this.mergeSlice());
+    else {
+      this.mergeTimer = setTimeout(() => this.mergeSlice(), LMDB_MERGE_GAP_MS);
+      this.mergeTimer.unref();
+    }
+  }
+
+  /** One background merge transaction of at most LMDB_MERGE_SLICE_MS. */
+  private mergeSlice(): void {
+    this.mergeTimer = null;
+    this.unitsSinceMerge = 0;
+    if (this.closed || this.closing || this.bulk !== null || this.stats.journalEntries === 0) return;
+    const deadline = performance.now() + LMDB_MERGE_SLICE_MS;
+    let merged: number;
+    try {
+      merged = this.env.transactionSync(() => mergeJournal(this.tables, Number.POSITIVE_INFINITY, deadline));
+    } catch (err) {
+      throw new LmdbWriteError(this.path, { cause: err });
+    }
+    this.stats.journalEntries -= merged;
+    this.stats.mergedEntries += merged;
+    this.stats.mergeSlices++;
+    this.unsynced ||= this.fsync === 'everysec';
+    this.scheduleMerge();
   }
 
   /**
@@ -292,15 +285,13 @@ export class LmdbStorageAdapter implements StorageAdapter {
       this.env.transactionSync(() => {
         this.meta.putSync('loading', true);
         this.meta.putSync('position', null);
-        for (const s of slots) {
-          this.inline[s.slot].clearSync();
-          this.long[s.slot].clearSync();
-        }
+        for (const s of slots) this.append(journalClear(s.slot));
       });
     } catch (err) {
       throw new LmdbWriteError(this.path, { cause: err });
     }
     this.markerOnDisk = true;
+    this.stats.journalEntries += slots.length;
     // the last transaction writes the position again (the file holds none meanwhile)
     this.positionDirty = true;
     for (const s of slots) s.cleared = false;
@@ -318,7 +309,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     const deadline = performance.now() + budgetMs;
     let written: { records: number; bytes: number };
     try {
-      written = this.env.transactionSync(() => writeBulkSlice(b, this.inline, this.long, deadline));
+      written = this.env.transactionSync(() => writeBulkSlice(b, (entry) => this.append(entry), deadline));
     } catch (err) {
       throw new LmdbWriteError(this.path, { cause: err });
     }
@@ -326,6 +317,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.bulkSlices++;
     this.stats.recordsWritten += written.records;
     this.stats.bytesWritten += written.bytes;
+    this.stats.journalEntries += written.records;
     if (b.index < b.slots.length) {
       if (budgetMs !== Number.POSITIVE_INFINITY) b.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
       return;
@@ -358,6 +350,11 @@ export class LmdbStorageAdapter implements StorageAdapter {
       while (this.bulk !== null) this.bulkSlice(Number.POSITIVE_INFINITY);
     }
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
+    if (this.mergeTimer !== null) {
+      clearTimeout(this.mergeTimer as NodeJS.Timeout);
+      clearImmediate(this.mergeTimer as NodeJS.Immediate);
+    }
+    this.mergeTimer = null;
     this.flushTimer = null;
     this.syncTimer = null;
     if (this.unit.open) {

@@ -23,15 +23,18 @@ export interface DecodedRecord {
   readonly key: string | undefined;
 }
 
-/** Encodes a key's value and TTL (`expireAt` -1: none); `longKey` embeds the full key. */
-export function encodeRecord(key: string, value: StoredValue, expireAt: number, longKey: boolean): Buffer {
+/**
+ * Encodes a key's value and TTL (`expireAt` -1: none); `longKey` embeds the full key. The record
+ * starts at byte `at` of the returned buffer (the bytes before it are left for the caller).
+ */
+export function encodeRecord(key: string, value: StoredValue, expireAt: number, longKey: boolean, at = 0): Buffer {
   const isString = typeof value === 'string';
   const payload = isString ? undefined : createDumpPayload(storedToRdbValue(value));
-  const head = 1 + (expireAt >= 0 ? 8 : 0) + (longKey ? 4 + key.length : 0);
+  const head = at + 1 + (expireAt >= 0 ? 8 : 0) + (longKey ? 4 + key.length : 0);
   const size = head + (isString ? value.length : (payload as Buffer).length);
   const out = Buffer.allocUnsafe(size);
   let flags = 0;
-  let p = 1;
+  let p = at + 1;
   if (!isString) flags |= F_COLLECTION;
   if (expireAt >= 0) {
     flags |= F_TTL;
@@ -44,7 +47,7 @@ export function encodeRecord(key: string, value: StoredValue, expireAt: number, 
     p += 4;
     p += out.write(key, p, 'latin1');
   }
-  out[0] = flags;
+  out[at] = flags;
   if (isString) out.write(value, p, 'latin1');
   else (payload as Buffer).copy(out, p);
   return out;
