@@ -55,7 +55,8 @@ const PROFILE = (() => {
   return i >= 0 ? path.resolve(args[i + 1]) : undefined;
 })();
 const KINDS: Kind[] = ['redis', 'replikit'];
-const IMG_DIR = path.join(__dirname, '..', '..', 'docs', 'img');
+// a partial run (`--only`, the quick modes) leaves the committed plots alone
+const IMG_DIR = only.length === 4 ? path.join(__dirname, '..', '..', 'docs', 'img') : os.tmpdir();
 const COLORS: Record<Kind, string> = { redis: '#c0392b', replikit: '#2471a3' };
 
 const load = () =>
