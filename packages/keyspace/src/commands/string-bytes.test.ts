@@ -198,5 +198,5 @@ describe('in-place byte edits answer like string copies', () => {
       }),
       { numRuns: 60 },
     );
-  });
+  }, 60000);
 });
