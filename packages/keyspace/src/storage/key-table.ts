@@ -3,30 +3,36 @@
  *
  * A `Map<string, ...>` costs per key a V8 string (16-byte header + bytes, 8-byte aligned: 32 B for
  * `key:123456`) and ~30 B of hash table (three tagged words per entry plus buckets). Here an entry
- * is four int32 columns (key ref, value ref, hash, chain link) plus half a bucket word, and the key's
+ * is four int32 fields (hash, chain link, key ref, value ref) plus half a bucket word, and the key's
  * bytes are a record in a StringSlab next to the values: ~30 B per 10-byte key instead of ~62.
+ *
+ * The four fields of an entry sit next to each other in one Int32Array (`cols`, a 16-byte record per
+ * entry) rather than in four arrays: a lookup in a table larger than the CPU caches then misses the
+ * cache on the bucket, on the one entry record (hash, link, key ref and value ref together) and on the
+ * key's slab bytes, instead of once per column (a GET's lookup spent most of its samples on the loads
+ * of `hashes[i]`, `keyRef[i]` and `valRef[i]` when they were separate arrays).
  *
  * Layout (the shape of V8's own OrderedHashMap, in typed arrays): entries are appended in insertion
  * order; a bucket holds the index of the newest entry whose hash falls in it and `next` chains the
- * entries of a bucket. Removing an entry unlinks it and leaves a hole (`keyRef` DEAD); `squeeze()`
+ * entries of a bucket. Removing an entry unlinks it and leaves a hole (key ref DEAD); `squeeze()`
  * drops the holes when they outnumber live entries and moves every open cursor to the same place in
  * the squeezed order, so a key present for a whole iteration is still visited exactly once.
  *
  * A key that cannot be a slab record (empty, longer than SLAB_MAX_VALUE, slabs full) sits in
  * `heapKeys` under its entry index; a value that is not a short string (collections, long strings)
- * sits in `objects` likewise. A removed value leaves `valRef` NO_VALUE: the store uses that for the
+ * sits in `objects` likewise. A removed value leaves the value ref NO_VALUE: the store uses that for the
  * tombstones pinned iterators need.
  */
 import type { StoredValue } from '../command-api';
 import { StringSlab } from './string-slab';
 
-/** keyRef of a removed entry */
+/** key ref of a removed entry */
 const DEAD = -1;
-/** keyRef of an entry whose key is in heapKeys */
+/** key ref of an entry whose key is in heapKeys */
 const KEY_ON_HEAP = -2;
-/** valRef of an entry without a value (a tombstone) */
+/** value ref of an entry without a value (a tombstone) */
 export const NO_VALUE = -1;
-/** valRef of an entry whose value is in objects */
+/** value ref of an entry whose value is in objects */
 const IN_OBJECTS = -2;
 
 const MIN_CAPACITY = 8;
@@ -48,12 +54,20 @@ export interface Cursor {
   pos: number;
 }
 
+/** field offsets in an entry record of `cols` */
+const HASH = 0;
+const NEXT = 1;
+const KEY = 2;
+const VAL = 3;
+/** int32 fields per entry (a power of two: the index is a shift) */
+const STRIDE_SHIFT = 2;
+
 export class KeyTable {
   slab = new StringSlab();
-  keyRef!: Int32Array;
-  valRef!: Int32Array;
-  private hashes!: Int32Array;
-  private next!: Int32Array;
+  /** entry records: `cols[(i << 2) + HASH | NEXT | KEY | VAL]` */
+  private cols!: Int32Array;
+  /** entry slots allocated */
+  private capacity = 0;
   private buckets!: Int32Array;
   private objects = new Map<number, StoredValue>();
   private heapKeys = new Map<number, string>();
@@ -73,66 +87,71 @@ export class KeyTable {
   }
 
   private allocate(capacity: number): void {
-    this.keyRef = new Int32Array(capacity);
-    this.valRef = new Int32Array(capacity);
-    this.hashes = new Int32Array(capacity);
-    this.next = new Int32Array(capacity);
+    this.capacity = capacity;
+    this.cols = new Int32Array(capacity << STRIDE_SHIFT);
     this.buckets = new Int32Array(capacity >>> 1).fill(-1);
   }
 
   /** The index of the entry (live or tombstone) holding `key`, or -1. */
   find(key: string, h: number): number {
-    const hs = this.hashes;
-    const nx = this.next;
-    for (let i = this.buckets[h & (this.buckets.length - 1)]; i >= 0; i = nx[i]) {
-      if (hs[i] !== h) continue;
-      const r = this.keyRef[i];
+    const c = this.cols;
+    for (let i = this.buckets[h & (this.buckets.length - 1)]; i >= 0; i = c[(i << STRIDE_SHIFT) + NEXT]) {
+      const e = i << STRIDE_SHIFT;
+      if (c[e + HASH] !== h) continue;
+      const r = c[e + KEY];
       if (r >= 0 ? this.slab.equals(r, key) : this.heapKeys.get(i) === key) return i;
     }
     return -1;
   }
 
   isHole(i: number): boolean {
-    return this.keyRef[i] === DEAD;
+    return this.cols[(i << STRIDE_SHIFT) + KEY] === DEAD;
+  }
+
+  /** True when entry `i` has no value: a tombstone (or a hole). */
+  isTombstone(i: number): boolean {
+    return this.cols[(i << STRIDE_SHIFT) + VAL] === NO_VALUE;
   }
 
   keyAt(i: number): string {
-    const r = this.keyRef[i];
+    const r = this.cols[(i << STRIDE_SHIFT) + KEY];
     return r >= 0 ? this.slab.get(r) : (this.heapKeys.get(i) as string);
   }
 
   /** The value of entry `i`; undefined for a tombstone. */
   valueAt(i: number): StoredValue | undefined {
-    const r = this.valRef[i];
+    const r = this.cols[(i << STRIDE_SHIFT) + VAL];
     if (r >= 0) return this.slab.get(r);
     return r === IN_OBJECTS ? this.objects.get(i) : undefined;
   }
 
   /** Gives entry `i` (a tombstone or a fresh entry) a value. */
   private putValue(i: number, value: StoredValue): void {
+    const v = (i << STRIDE_SHIFT) + VAL;
     if (typeof value === 'string') {
       const ref = this.slab.put(value);
       if (ref >= 0) {
-        this.valRef[i] = ref;
+        this.cols[v] = ref;
         return;
       }
     }
-    this.valRef[i] = IN_OBJECTS;
+    this.cols[v] = IN_OBJECTS;
     this.objects.set(i, value);
   }
 
   /** Replaces the value of entry `i` (a tombstone gets one back). */
   setValue(i: number, value: StoredValue): void {
-    const old = this.valRef[i];
+    const v = (i << STRIDE_SHIFT) + VAL;
+    const old = this.cols[v];
     if (old >= 0) {
       if (typeof value === 'string') {
         const ref = this.slab.replace(old, value);
         if (ref >= 0) {
-          this.valRef[i] = ref;
+          this.cols[v] = ref;
           return;
         }
       } else this.slab.free(old);
-      this.valRef[i] = IN_OBJECTS;
+      this.cols[v] = IN_OBJECTS;
       this.objects.set(i, value);
       return;
     }
@@ -142,25 +161,28 @@ export class KeyTable {
 
   /** Drops the value of entry `i`: it becomes a tombstone. */
   clearValue(i: number): void {
-    const old = this.valRef[i];
+    const v = (i << STRIDE_SHIFT) + VAL;
+    const old = this.cols[v];
     if (old >= 0) this.slab.free(old);
     else if (old === IN_OBJECTS) this.objects.delete(i);
-    this.valRef[i] = NO_VALUE;
+    this.cols[v] = NO_VALUE;
   }
 
   /** Appends an entry for `key` (absent, hash `h`); its index. */
   insert(key: string, h: number, value: StoredValue): number {
-    if (this.used === this.keyRef.length) this.makeRoom();
+    if (this.used === this.capacity) this.makeRoom();
     const i = this.used++;
+    const e = i << STRIDE_SHIFT;
+    const c = this.cols;
     const ref = this.slab.put(key);
-    if (ref >= 0) this.keyRef[i] = ref;
+    if (ref >= 0) c[e + KEY] = ref;
     else {
-      this.keyRef[i] = KEY_ON_HEAP;
+      c[e + KEY] = KEY_ON_HEAP;
       this.heapKeys.set(i, key);
     }
-    this.hashes[i] = h;
+    c[e + HASH] = h;
     const b = h & (this.buckets.length - 1);
-    this.next[i] = this.buckets[b];
+    c[e + NEXT] = this.buckets[b];
     this.buckets[b] = i;
     this.count++;
     this.putValue(i, value);
@@ -169,18 +191,20 @@ export class KeyTable {
 
   /** Unlinks entry `i` and frees its key and value: it becomes a hole. */
   remove(i: number): void {
-    const b = this.hashes[i] & (this.buckets.length - 1);
+    const c = this.cols;
+    const e = i << STRIDE_SHIFT;
+    const b = c[e + HASH] & (this.buckets.length - 1);
     let p = this.buckets[b];
-    if (p === i) this.buckets[b] = this.next[i];
+    if (p === i) this.buckets[b] = c[e + NEXT];
     else {
-      while (this.next[p] !== i) p = this.next[p];
-      this.next[p] = this.next[i];
+      while (c[(p << STRIDE_SHIFT) + NEXT] !== i) p = c[(p << STRIDE_SHIFT) + NEXT];
+      c[(p << STRIDE_SHIFT) + NEXT] = c[e + NEXT];
     }
     this.clearValue(i);
-    const r = this.keyRef[i];
+    const r = c[e + KEY];
     if (r >= 0) this.slab.free(r);
     else this.heapKeys.delete(i);
-    this.keyRef[i] = DEAD;
+    c[e + KEY] = DEAD;
     this.count--;
   }
 
@@ -220,19 +244,19 @@ export class KeyTable {
     // holes are at most half the entries outside pins: ~2 draws; past 32, a walk finds one
     for (let tries = 0; tries < 32; tries++) {
       const i = Math.floor(Math.random() * this.used);
-      if (this.keyRef[i] !== DEAD) return i;
+      if (this.cols[(i << STRIDE_SHIFT) + KEY] !== DEAD) return i;
     }
     const start = Math.floor(Math.random() * this.used);
     for (let k = 0; k < this.used; k++) {
       const i = (start + k) % this.used;
-      if (this.keyRef[i] !== DEAD) return i;
+      if (this.cols[(i << STRIDE_SHIFT) + KEY] !== DEAD) return i;
     }
     return -1;
   }
 
   /** Off-heap bytes: slabs plus the entry and bucket columns. */
   get allocated(): number {
-    return this.slab.allocated + this.keyRef.length * 16 + this.buckets.length * 4;
+    return this.slab.allocated + this.cols.length * 4 + this.buckets.length * 4;
   }
 
   private liveCursors(): Cursor[] {
@@ -253,30 +277,29 @@ export class KeyTable {
   private makeRoom(): void {
     if (this.pinned === 0 && (this.used - this.count) * 4 >= this.used) {
       this.squeeze();
-      if (this.used < this.keyRef.length) return;
+      if (this.used < this.capacity) return;
     }
-    this.resize(this.keyRef.length * 2);
+    this.resize(this.capacity * 2);
   }
 
   private resize(capacity: number): void {
-    const { keyRef, valRef, hashes, next } = this;
+    const old = this.cols;
     this.allocate(capacity);
-    this.keyRef.set(keyRef.subarray(0, this.used));
-    this.valRef.set(valRef.subarray(0, this.used));
-    this.hashes.set(hashes.subarray(0, this.used));
-    this.next.set(next.subarray(0, this.used));
+    this.cols.set(old.subarray(0, this.used << STRIDE_SHIFT));
     this.rehash();
   }
 
   /** Rebuilds the bucket chains from the hashes of the entries that are not holes. */
   private rehash(): void {
     const b = this.buckets;
+    const c = this.cols;
     b.fill(-1);
     const mask = b.length - 1;
     for (let i = 0; i < this.used; i++) {
-      if (this.keyRef[i] === DEAD) continue;
-      const k = this.hashes[i] & mask;
-      this.next[i] = b[k];
+      const e = i << STRIDE_SHIFT;
+      if (c[e + KEY] === DEAD) continue;
+      const k = c[e + HASH] & mask;
+      c[e + NEXT] = b[k];
       b[k] = i;
     }
   }
@@ -284,21 +307,24 @@ export class KeyTable {
   /** Moves the entries down over the holes (order kept), then shrinks the columns if mostly empty. */
   private squeeze(): void {
     const cursors = this.liveCursors().sort((a, b) => a.pos - b.pos);
+    const c = this.cols;
     let ci = 0;
     let j = 0;
     for (let i = 0; i < this.used; i++) {
       while (ci < cursors.length && cursors[ci].pos <= i) cursors[ci++].pos = j;
-      if (this.keyRef[i] === DEAD) continue;
+      const ei = i << STRIDE_SHIFT;
+      if (c[ei + KEY] === DEAD) continue;
       if (i !== j) {
-        this.keyRef[j] = this.keyRef[i];
-        this.valRef[j] = this.valRef[i];
-        this.hashes[j] = this.hashes[i];
+        const ej = j << STRIDE_SHIFT;
+        c[ej + KEY] = c[ei + KEY];
+        c[ej + VAL] = c[ei + VAL];
+        c[ej + HASH] = c[ei + HASH];
         // the maps are re-keyed in index order: every key below i already is a new index
-        if (this.keyRef[j] === KEY_ON_HEAP) {
+        if (c[ej + KEY] === KEY_ON_HEAP) {
           this.heapKeys.set(j, this.heapKeys.get(i) as string);
           this.heapKeys.delete(i);
         }
-        if (this.valRef[j] === IN_OBJECTS) {
+        if (c[ej + VAL] === IN_OBJECTS) {
           this.objects.set(j, this.objects.get(i) as StoredValue);
           this.objects.delete(i);
         }
@@ -307,9 +333,9 @@ export class KeyTable {
     }
     while (ci < cursors.length) cursors[ci++].pos = j;
     this.used = j;
-    let capacity = this.keyRef.length;
+    let capacity = this.capacity;
     while (capacity > MIN_CAPACITY && capacity >= 4 * j) capacity >>>= 1;
-    if (capacity !== this.keyRef.length) this.resize(capacity);
+    if (capacity !== this.capacity) this.resize(capacity);
     else this.rehash();
   }
 
@@ -317,22 +343,24 @@ export class KeyTable {
   private compactSlab(): void {
     const old = this.slab;
     const fresh = new StringSlab();
+    const c = this.cols;
     for (let i = 0; i < this.used; i++) {
-      const k = this.keyRef[i];
+      const e = i << STRIDE_SHIFT;
+      const k = c[e + KEY];
       if (k >= 0) {
         const ref = fresh.copyFrom(old, k);
-        if (ref >= 0) this.keyRef[i] = ref;
+        if (ref >= 0) c[e + KEY] = ref;
         else {
-          this.keyRef[i] = KEY_ON_HEAP;
+          c[e + KEY] = KEY_ON_HEAP;
           this.heapKeys.set(i, old.get(k));
         }
       }
-      const v = this.valRef[i];
+      const v = c[e + VAL];
       if (v >= 0) {
         const ref = fresh.copyFrom(old, v);
-        if (ref >= 0) this.valRef[i] = ref;
+        if (ref >= 0) c[e + VAL] = ref;
         else {
-          this.valRef[i] = IN_OBJECTS;
+          c[e + VAL] = IN_OBJECTS;
           this.objects.set(i, old.get(v));
         }
       }

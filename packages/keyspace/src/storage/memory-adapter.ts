@@ -10,7 +10,7 @@
  */
 import type { BinaryString, StoredValue } from '../command-api';
 import type { DbStore, PinnedEntry, PinnedIterator, StorageAdapter } from './adapter';
-import { hashKey, KeyTable, NO_VALUE } from './key-table';
+import { hashKey, KeyTable } from './key-table';
 
 class Table extends KeyTable {
   readonly expires = new Map<BinaryString, number>();
@@ -37,7 +37,7 @@ export class MemoryDbStore implements DbStore {
       t.insert(key, h, value);
       return;
     }
-    if (t.valRef[i] === NO_VALUE) t.tombCount--;
+    if (t.isTombstone(i)) t.tombCount--;
     t.setValue(i, value);
     t.maybeCompactSlab();
   }
@@ -45,7 +45,7 @@ export class MemoryDbStore implements DbStore {
   delete(key: BinaryString): boolean {
     const t = this.t;
     const i = t.find(key, hashKey(key));
-    if (i < 0 || t.valRef[i] === NO_VALUE) return false;
+    if (i < 0 || t.isTombstone(i)) return false;
     if (t.pinned === 0) {
       t.remove(i);
       t.maybeSqueeze();
@@ -91,7 +91,7 @@ export class MemoryDbStore implements DbStore {
     const c = t.cursor();
     while (!t.cleared && c.pos < t.used) {
       const i = c.pos++;
-      if (!t.isHole(i) && t.valRef[i] !== NO_VALUE) yield t.keyAt(i);
+      if (!t.isHole(i) && !t.isTombstone(i)) yield t.keyAt(i);
     }
   }
 
@@ -105,11 +105,11 @@ export class MemoryDbStore implements DbStore {
     for (;;) {
       const i = t.randomEntry();
       if (i < 0) return undefined;
-      if (t.valRef[i] !== NO_VALUE) return t.keyAt(i);
+      if (!t.isTombstone(i)) return t.keyAt(i);
       // a tombstone: only while pinned; fall back to the first live entry after it
       for (let k = 1; k < t.used; k++) {
         const j = (i + k) % t.used;
-        if (!t.isHole(j) && t.valRef[j] !== NO_VALUE) return t.keyAt(j);
+        if (!t.isHole(j) && !t.isTombstone(j)) return t.keyAt(j);
       }
       return undefined;
     }
@@ -126,7 +126,7 @@ export class MemoryDbStore implements DbStore {
       open = false;
       t.pinned--;
       if (t.pinned === 0 && t.tombstones.length !== 0) {
-        for (const i of t.tombstones) if (!t.isHole(i) && t.valRef[i] === NO_VALUE) t.remove(i);
+        for (const i of t.tombstones) if (!t.isHole(i) && t.isTombstone(i)) t.remove(i);
         t.tombstones = [];
         t.tombCount = 0;
         t.maybeSqueeze();
