@@ -153,7 +153,7 @@ async function freshBundle(root = ROOT): Promise<string> {
   const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
   const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-'));
   const out = path.join(dir, 'cli.js');
-  await esbuild.build({
+  const built = esbuild.build({
     absWorkingDir: root,
     // another revision's sources (--baseline) import npm packages from this tree's installs
     nodePaths: [path.join(ROOT, 'node_modules'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'node_modules'))],
@@ -177,6 +177,12 @@ async function freshBundle(root = ROOT): Promise<string> {
       },
     ],
   });
+  try {
+    await built;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const launcher = path.join(dir, 'run.cjs');
   writeFileSync(launcher, `require(${JSON.stringify(out)}).main(process.argv.slice(2));\n`);
   return launcher;
@@ -190,10 +196,15 @@ let freshLauncher: string | undefined;
  */
 async function baselineBundle(rev: string): Promise<{ launcher: string; dirs: string[] }> {
   const src = mkdtempSync(path.join(os.tmpdir(), 'replikit-baseline-'));
-  const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', ROOT, rev, src], { encoding: 'utf8' });
-  if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
-  const launcher = await freshBundle(src);
-  return { launcher, dirs: [src, path.dirname(launcher)] };
+  try {
+    const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', ROOT, rev, src], { encoding: 'utf8' });
+    if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+    const launcher = await freshBundle(src);
+    return { launcher, dirs: [src, path.dirname(launcher)] };
+  } catch (err) {
+    rmSync(src, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 function argString(flag: string): string | undefined {
