@@ -129,7 +129,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.discardedPartialLoad = meta.discarded;
     for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
     for (const s of this.slots) loadSlot(s.slot, s.mem, this.inline[s.slot], this.long[s.slot]);
-    const j = replayJournal(this.journal, this.slots.map((s) => s.mem));
+    const j = replayJournal(this.env, this.slots.map((s) => s.mem));
     this.seq = j.lastSeq + 1;
     this.stats.journalEntries = j.entries;
     this.stats.keysLoaded = this.slots.reduce((n, s) => n + s.mem.size(), 0);

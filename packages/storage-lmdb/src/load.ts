@@ -3,9 +3,9 @@
  * the journal replayed over them in sequence order (journal.ts), which is the committed state.
  */
 import type { MemoryDbStore, ReplicationPosition } from '@replikit/keyspace';
-import type { Database, RootDatabase } from 'lmdb';
+import type { Database, RootDatabase, RootDatabaseOptions } from 'lmdb';
 import { LmdbCorruptRecordError, LmdbOpenError } from './errors';
-import { decodeJournalEntry, J_CLEAR, J_DEL, type JournalTables, journalSeq } from './journal';
+import { decodeJournalEntry, J_CLEAR, J_DEL, J_SET, type JournalTables, journalSeq } from './journal';
 import { type DecodedRecord, decodeRecord } from './record-codec';
 
 const FORMAT = 1;
@@ -69,30 +69,52 @@ export function loadSlot(slot: number, mem: MemoryDbStore, inlineTable: Database
   for (const { value } of long.getRange({})) put(undefined, value);
 }
 
+/** One journal entry decoded for the replay. */
+interface ReplayEntry {
+  kind: number;
+  slot: number;
+  key: string;
+  record: DecodedRecord | undefined;
+}
+
+/**
+ * The replay's value encoding of the journal: each entry decoded straight from lmdb's shared read
+ * buffer (no Buffer copy per entry; nothing of the buffer is kept), a malformed one returned as
+ * its Error. Writes go through the journal's own handle (journal.ts), never this one.
+ */
+const REPLAY = {
+  encode: (entry: Buffer): Buffer => entry,
+  decode(buf: Uint8Array, size: number): ReplayEntry | Error {
+    try {
+      const whole = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+      const e = decodeJournalEntry(size === whole.length ? whole : whole.subarray(0, size));
+      return { kind: e.kind, slot: e.slot, key: e.key, record: e.kind === J_SET ? decodeRecord(e.record) : undefined };
+    } catch (err) {
+      return err as Error;
+    }
+  },
+};
+
 /**
  * Replays the journal over the loaded slots; returns the entry count and the last sequence number
  * (0 when empty).
  */
-export function replayJournal(journal: Database<Buffer, Buffer>, mems: MemoryDbStore[]): { entries: number; lastSeq: number } {
+export function replayJournal(env: RootDatabase, mems: MemoryDbStore[]): { entries: number; lastSeq: number } {
+  const journal = env.openDB('journal', { keyEncoding: 'binary', encoder: REPLAY } as RootDatabaseOptions) as unknown as Database<ReplayEntry | Error, Buffer>;
   let entries = 0;
   let lastSeq = 0;
   for (const { key, value } of journal.getRange({})) {
-    let slot = -1;
-    try {
-      const e = decodeJournalEntry(value);
-      slot = e.slot;
-      const mem = mems[e.slot];
-      if (mem === undefined) throw new Error('a journal entry of a database slot the file does not have');
-      if (e.kind === J_CLEAR) mem.clear();
-      else if (e.kind === J_DEL) mem.delete(e.key);
-      else {
-        const r = decodeRecord(e.record);
-        mem.set(e.key, r.value);
-        if (r.expireAt >= 0) mem.setExpire(e.key, r.expireAt);
-        else mem.deleteExpire(e.key);
-      }
-    } catch (err) {
-      throw new LmdbCorruptRecordError(slot, `journal entry ${journalSeq(key)}: ${(err as Error).message}`, { cause: err });
+    if (value instanceof Error) throw new LmdbCorruptRecordError(-1, `journal entry ${journalSeq(key)}: ${value.message}`, { cause: value });
+    const e = value;
+    const mem = mems[e.slot];
+    if (mem === undefined) throw new LmdbCorruptRecordError(e.slot, `journal entry ${journalSeq(key)}: a database slot the file does not have`);
+    if (e.kind === J_CLEAR) mem.clear();
+    else if (e.kind === J_DEL) mem.delete(e.key);
+    else {
+      const r = e.record as DecodedRecord;
+      mem.set(e.key, r.value);
+      if (r.expireAt >= 0) mem.setExpire(e.key, r.expireAt);
+      else mem.deleteExpire(e.key);
     }
     entries++;
     lastSeq = journalSeq(key);
