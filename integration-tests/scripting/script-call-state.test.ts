@@ -1,7 +1,8 @@
 /**
  * What one script leaves behind must not reach the next one. replikit-server refills the same
  * KEYS and ARGV tables for every call, shares short Lua strings, reuses call frames and the
- * per-connection script state; redis-server makes everything fresh. Each sequence below changes
+ * per-connection script state; redis-server makes everything fresh (and runs functions, which have
+ * no KEYS and ARGV, in a Lua state of their own). Each sequence below changes
  * that state in one script and looks at it from the next, compared byte for byte with
  * redis-server 7.0, on one connection and alternating between two.
  */
@@ -21,6 +22,13 @@ for k, v in pairs(ARGV) do out[#out + 1] = 'A:' .. tostring(k) .. '=' .. tostrin
 out[#out + 1] = getmetatable(KEYS) == nil and 'no-mt' or 'mt'
 out[#out + 1] = getmetatable(ARGV) == nil and 'no-mt' or 'mt'
 return out`;
+
+const LIBRARY = `#!lua name=callstate
+redis.register_function('callstate_keys', function(keys, args) return KEYS end)
+redis.register_function('callstate_probe', function(keys, args)
+  local ok, err = pcall(function() return ARGV end)
+  return {tostring(ok), tostring(err), #keys, #args}
+end)`;
 
 const sequences: Case[] = [
   // fields added, items removed, numbers stored, a metatable set: the next call sees plain arrays
@@ -56,6 +64,12 @@ const sequences: Case[] = [
   e(DUMP, '1', 'after-errors', 'a'),
   e('return redis.pcall(KEYS[1])', '1', 'nosuchcommand'),
   e("return {redis.call('ping'), redis.call('echo', ARGV[1])}", '0', 'echoed'),
+  // functions have no KEYS and ARGV globals, before and after EVAL scripts
+  ['FUNCTION', 'LOAD', 'REPLACE', LIBRARY],
+  ['FCALL', 'callstate_keys', '1', 'k'],
+  ['FCALL', 'callstate_probe', '1', 'k', 'a'],
+  e(DUMP, '1', 'after-fcall', 'a'),
+  ['FCALL', 'callstate_probe', '0'],
 ];
 
 run('state left by one script is not seen by the next (vs redis-server 7.0)', () => {

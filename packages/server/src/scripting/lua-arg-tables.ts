@@ -12,10 +12,10 @@
  * This reads fengari's table layout (ltable.js): `strong` is a Map from the key's hash (an
  * integer key's hash is the integer) to an entry `{key, value, p, n}` in insertion order.
  */
-import { type LuaState, lua } from 'fengari';
+import { type LuaState, lauxlib, lua } from 'fengari';
 import lobject from 'fengari/src/lobject.js';
 import ltable from 'fengari/src/ltable.js';
-import { luaStringOf } from './lua-runtime';
+import { luaStringOf, pushBinary } from './lua-runtime';
 
 interface TableEntry {
   value: { setsvalue(ts: unknown): void } | undefined;
@@ -41,6 +41,8 @@ export class ArgTable {
   private n = 0;
   /** the value handed to luaH_setint for a new entry (it copies type and value) */
   private readonly scratch = new lobject.TValue(lua.LUA_TNIL, null);
+  /** registry reference of the table */
+  private readonly ref: number;
 
   /** Takes the table at the top of `L`'s stack (leaves it there). */
   constructor(
@@ -48,6 +50,13 @@ export class ArgTable {
     index = -1,
   ) {
     this.t = (lua as unknown as { lua_topointer(L: LuaState, i: number): FengariTable }).lua_topointer(L, index);
+    lua.lua_pushvalue(L, index);
+    this.ref = lauxlib.luaL_ref(L, lua.LUA_REGISTRYINDEX);
+  }
+
+  /** Pushes the table. */
+  push(L: LuaState): void {
+    lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, this.ref);
   }
 
   /** Makes the table the array `items[from] .. items[to - 1]` (binary strings), 1-based. */
@@ -96,4 +105,21 @@ export class ArgTable {
     t.flags = ~0;
     this.n = 0;
   }
+}
+
+/**
+ * KEYS and ARGV in the globals of `L` or not: EVAL scripts have them, FCALL functions do not
+ * (they run in a Lua state of their own in Redis). Host stores, past the read-only guard.
+ */
+export function setArgGlobals(L: LuaState, keys: ArgTable, argv: ArgTable, visible: boolean): void {
+  lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
+  pushBinary(L, 'KEYS');
+  if (visible) keys.push(L);
+  else lua.lua_pushnil(L);
+  lua.lua_rawset(L, -3);
+  pushBinary(L, 'ARGV');
+  if (visible) argv.push(L);
+  else lua.lua_pushnil(L);
+  lua.lua_rawset(L, -3);
+  lua.lua_pop(L, 1);
 }

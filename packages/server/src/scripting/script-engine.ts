@@ -11,10 +11,10 @@ import { openBit } from './libs/bit';
 import { openCjson } from './libs/cjson';
 import { openCmsgpack } from './libs/cmsgpack';
 import { openStruct } from './libs/struct';
-import { ArgTable } from './lua-arg-tables';
+import { ArgTable, setArgGlobals } from './lua-arg-tables';
 import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
-import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
+import { callProtected, latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
 import { protectGlobals } from './lua-sandbox';
 
 /** Shebang flags (`#!lua flags=...`); a script without a shebang runs in EVAL compatibility mode. */
@@ -81,23 +81,6 @@ interface ActiveScript {
   mayYield: boolean;
 }
 
-/**
- * What a script's coroutine starts with (stack: error handler, function, its arguments): the
- * function called under the handler for one result, as luaCallFunction's
- * `lua_pcall(lua, 2, 1, -4)`; returns whether it ran through and that result (or the handler's
- * error value). A yieldable call with a continuation, so the script can yield from the count hook.
- */
-function callProtected(co: LuaState): number {
-  return finishCall(co, lua.lua_pcallk(co, lua.lua_gettop(co) - 2, 1, 1, 0, finishCall));
-}
-
-/** callProtected's end, and its continuation after a yield (status LUA_YIELD: ran through). */
-function finishCall(co: LuaState, status: number): number {
-  lua.lua_pushboolean(co, status === lua.LUA_OK || status === lua.LUA_YIELD);
-  lua.lua_insert(co, -2);
-  return 2;
-}
-
 /** Lua instructions between two checks of the running time */
 const HOOK_COUNT = 10000;
 
@@ -127,6 +110,8 @@ export class LuaScriptEngine {
   /** redis.log's sink (level 0 debug .. 3 warning): the server log, set by whoever owns one */
   log: (level: number, message: string) => void;
   private calls = 0;
+  /** KEYS and ARGV are out of the globals while a function runs */
+  private argGlobalsHidden = false;
   private closed = false;
 
   constructor(options: ScriptEngineOptions = {}) {
@@ -251,10 +236,15 @@ export class LuaScriptEngine {
     return this.step(2);
   }
 
-  /** FCALL: runs a registered function (registry `ref`) with its keys and args tables as arguments. */
+  /**
+   * FCALL: runs a registered function (registry `ref`) with its keys and args tables as arguments.
+   * Functions have no KEYS and ARGV globals in Redis (they run in a Lua state of their own there):
+   * the two are taken out of the globals until the function ends.
+   */
   runFunction(ref: number, name: string, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false): RunResult {
     if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
     if (this.active !== undefined) return { done: true, reply: BUSY };
+    this.setArgGlobals(false);
     const co = this.co;
     lua.lua_settop(co, 0);
     lua.lua_pushcfunction(co, callProtected);
@@ -344,8 +334,15 @@ export class LuaScriptEngine {
     lua.lua_settop(this.co, 0);
     this.active = undefined;
     a.ctx = undefined as unknown as ScriptCallContext;
+    if (this.argGlobalsHidden) this.setArgGlobals(true);
     if (++this.calls % 50 === 0) lua.lua_gc(this.L, lua.LUA_GCSTEP, 50);
     return { done: true, reply };
+  }
+
+  /** KEYS and ARGV in the globals (EVAL) or not (FCALL). */
+  private setArgGlobals(visible: boolean): void {
+    setArgGlobals(this.L, this.keysTable, this.argvTable, visible);
+    this.argGlobalsHidden = !visible;
   }
 
   private newCoroutine(): LuaState {
