@@ -197,7 +197,12 @@ async function ab(): Promise<void> {
       writeFileSync(launcher, `require(${JSON.stringify(out)}).main(process.argv.slice(2));\n`);
       const port = await getFreePort();
       const child = spawn(process.execPath, [launcher, '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning'], { stdio: ['ignore', 'inherit', 'inherit'], env });
-      const stop = () => new Promise<void>((res) => (child.exitCode !== null ? res() : (child.once('exit', () => res()), child.kill('SIGTERM'))));
+      const stop = () =>
+        new Promise<void>((res) => {
+          if (child.exitCode !== null) return res();
+          child.once('exit', () => res());
+          child.kill('SIGTERM');
+        });
       servers.push({ name: roots[i] as string, port, pid: child.pid as number, stop });
       for (let t = 0; t < 100 && spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() !== 'PONG'; t++) await new Promise((r) => setTimeout(r, 200));
     }
