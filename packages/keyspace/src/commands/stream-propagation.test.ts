@@ -62,4 +62,18 @@ describe('stream propagation', () => {
     ]);
     k.close();
   });
+  it('an XADD run by a keyspace-event listener inside an XADD keeps the outer options apart', () => {
+    const k = kit();
+    const now = k.clock.now;
+    for (let i = 0; i < 150; i++) k.r('XADD', 'a', `${i + 1}-0`, 'f', String(i));
+    let nested: unknown;
+    k.ks.onKeyspaceEvent((_type, event, _db, key) => {
+      if (event === 'xadd' && key === 'a') nested = k.ks.execute(['XADD', 'b', 'MAXLEN', '0', '*', 'g', 'w'], { db: 0 }).reply;
+    });
+    // the listener runs between the outer XADD's append and its trim: the `~ 20` must stay approximate
+    expect(k.p('XADD', 'a', 'MAXLEN', '~', '20', '*', 'f', 'v')).toEqual([['XADD', 'a', 'MAXLEN', '=', '51', `${now}-0`, 'f', 'v']]);
+    expect(nested).toBe(`${now}-0`);
+    expect(k.r('XLEN', 'b')).toBe(0);
+    k.close();
+  });
 });
