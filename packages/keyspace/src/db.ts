@@ -20,9 +20,9 @@ const IN_PLACE_MIN = SLAB_MAX_VALUE + 1;
 /** A value as read from a store: a MutableString where a byte-editing command left one. */
 export type RawValue = StoredValue | MutableString;
 
-/** A raw value as Db callers see it: a MutableString becomes its string (cached). */
+/** A raw value as a snapshot sees it: a MutableString becomes its string (not kept, see readOnce). */
 export function exposed(v: RawValue): StoredValue {
-  return v instanceof MutableString ? v.toString() : v;
+  return v instanceof MutableString ? v.readOnce() : v;
 }
 
 /** What a Db needs from the keyspace that owns it. */
@@ -376,5 +376,5 @@ export class DbImpl implements Db {
 /** A deep copy of a stored value (strings are immutable and shared; a MutableString gives its string). */
 export function cloneValue(v: RawValue): StoredValue {
   if (typeof v === 'string') return v;
-  return v instanceof MutableString ? v.toString() : v.clone();
+  return v instanceof MutableString ? v.readOnce() : v.clone();
 }

@@ -80,7 +80,7 @@ export class MutableString {
 
   /** Marks bytes `from..to` (inclusive) as changed. */
   touched(from: number, to: number): void {
-    this.changed = true;
+    if (!this.changed) this.changeStarts();
     const a = Math.floor(from / this.pieceSize);
     const b = Math.floor(to / this.pieceSize);
     if (a < this.dirtyFrom) this.dirtyFrom = a;
@@ -125,12 +125,28 @@ export class MutableString {
     this.touched(at, at + s.length - 1);
   }
 
-  private repiece(size: number): void {
+  /** The cached string no longer holds: let it go (a value made from a string would keep it alive). */
+  private changeStarts(): void {
     this.changed = true;
+    this.str = '';
+  }
+
+  private repiece(size: number): void {
+    if (!this.changed) this.changeStarts();
     this.pieceSize = size;
     this.pieces = [];
     this.dirtyFrom = 0;
     this.dirtyTo = Math.ceil(this.length / size) - 1;
+  }
+
+  /**
+   * The value as a binary string for a reader that does not come back (a snapshot, a copy): the
+   * cached string, else the pieces' join when they exist, else one flat decode that is not kept, so
+   * a value nobody reads with GET holds its bytes only, like Redis's sds.
+   */
+  readOnce(): string {
+    if (!this.changed || this.pieces.length !== 0) return this.toString();
+    return this.bytes.toString('latin1', 0, this.length);
   }
 
   /** The value as a binary string (cached; after an edit only the touched pieces are decoded again). */
