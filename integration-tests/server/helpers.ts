@@ -91,8 +91,12 @@ export class ByteClient {
     this.socket.write(data);
   }
 
-  /** The next reply's bytes (latin1), or `CLOSED` when the server closed first; rejects on timeout. */
-  async reply(timeoutMs = 3000): Promise<string> {
+  /**
+   * The next reply's bytes (latin1), or `CLOSED` when the server closed first; rejects on timeout.
+   * The default limit is generous: on a loaded 2-core CI machine a slow command (PFSELFTEST, a
+   * DEBUG RELOAD) can take seconds, and a test that expects no reply passes its own short limit.
+   */
+  async reply(timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const end = replyEnd(this.buf, 0);
