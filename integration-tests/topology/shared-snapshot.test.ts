@@ -80,5 +80,6 @@ describeRedis('five replicas attaching at once share one snapshot', () => {
     expect(await diffDatasets(o, a.clients[1], scratch)).toEqual([]);
     const dbsize = await o.dbsize();
     expect(await Promise.all(a.clients.map((c) => c.dbsize()))).toEqual(a.clients.map(() => dbsize));
-  });
+    // twelve servers and two delayed syncs: 20-35 s on a loaded 2-core machine, more than jest's default
+  }, 120_000);
 });
