@@ -244,10 +244,13 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.scheduleMerge();
   }
 
-  /** Starts the background merge when the journal holds entries (see the module comment). */
-  private scheduleMerge(): void {
+  /**
+   * Starts the next background merge transaction when the journal holds entries: at once when no
+   * unit came since the previous one started (`idle`), else after LMDB_MERGE_GAP_MS.
+   */
+  private scheduleMerge(idle = this.unitsSinceMerge === 0): void {
     if (this.mergeTimer !== null || this.stats.journalEntries === 0 || this.closing || this.closed) return;
-    if (this.unitsSinceMerge === 0) this.mergeTimer = setImmediate(() => this.mergeSlice());
+    if (idle) this.mergeTimer = setImmediate(() => this.mergeSlice());
     else {
       this.mergeTimer = setTimeout(() => this.mergeSlice(), LMDB_MERGE_GAP_MS);
       this.mergeTimer.unref();
@@ -257,6 +260,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
   /** One background merge transaction of at most LMDB_MERGE_SLICE_MS. */
   private mergeSlice(): void {
     this.mergeTimer = null;
+    // units written since the previous slice: the server is busy, the next slice waits for the gap
+    const idle = this.unitsSinceMerge === 0;
     this.unitsSinceMerge = 0;
     if (this.closed || this.closing || this.bulk !== null || this.stats.journalEntries === 0) return;
     const deadline = performance.now() + LMDB_MERGE_SLICE_MS;
@@ -270,7 +275,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.mergedEntries += merged;
     this.stats.mergeSlices++;
     this.unsynced ||= this.fsync === 'everysec';
-    this.scheduleMerge();
+    this.scheduleMerge(idle);
   }
 
   /**
