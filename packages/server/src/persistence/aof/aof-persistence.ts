@@ -17,7 +17,7 @@ import { AofFiles } from './aof-files';
 import { type AofLoadResult, loadAofFiles } from './aof-loader';
 import { AofRewriter } from './aof-rewrite';
 import { needsAofUpgrade, upgradeAof } from './aof-upgrade';
-import { IncrWriter } from './incr-writer';
+import { IncrWriter, skipBytes } from './incr-writer';
 import { type AofManifest, baseFileName, emptyManifest, incrFileName } from './manifest';
 
 export type AofState = 'off' | 'on' | 'wait-rewrite';
@@ -389,20 +389,4 @@ export class AofPersistence {
       /* already gone */
     }
   }
-}
-
-/** `chunks` without their first `n` bytes (views, no copy). */
-function skipBytes(chunks: Buffer[], n: number): Buffer[] {
-  if (n === 0) return chunks;
-  const out: Buffer[] = [];
-  let left = n;
-  for (const c of chunks) {
-    if (left >= c.length) {
-      left -= c.length;
-      continue;
-    }
-    out.push(left > 0 ? c.subarray(left) : c);
-    left = 0;
-  }
-  return out;
 }

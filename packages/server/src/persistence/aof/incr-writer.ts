@@ -159,3 +159,19 @@ function joinChunks(chunks: readonly Buffer[]): Buffer[] {
   out.push(Buffer.from(first.buffer, first.byteOffset, end - first.byteOffset));
   return out;
 }
+
+/** `chunks` without their first `n` bytes (views, no copy). */
+export function skipBytes(chunks: Buffer[], n: number): Buffer[] {
+  if (n === 0) return chunks;
+  const out: Buffer[] = [];
+  let left = n;
+  for (const c of chunks) {
+    if (left >= c.length) {
+      left -= c.length;
+      continue;
+    }
+    out.push(left > 0 ? c.subarray(left) : c);
+    left = 0;
+  }
+  return out;
+}
