@@ -12,6 +12,7 @@
  * past that, values stay JS strings). A replaced or deleted record becomes garbage; the owner compacts
  * (copies the live records into fresh slabs and updates its refs) when garbage outweighs live bytes.
  */
+import { binaryString } from '@replikit/resp/internal';
 
 const SLAB_SHIFT = 22;
 /** bytes per slab */
@@ -26,7 +27,6 @@ interface Latin1Buffer extends Buffer {
   latin1Write(s: string, offset: number, length: number): number;
 }
 
-const fc = String.fromCharCode;
 const NOT_LATIN1 = /[^\x00-\xff]/;
 
 /** Bytes a record of `len` bytes takes (header + bytes, 2-byte aligned). */
@@ -82,26 +82,7 @@ export class StringSlab {
     let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
     let len = buf[p++];
     if (len >= 128) len = (len & 0x7f) | (buf[p++] << 7);
-    switch (len) {
-      case 1:
-        return fc(buf[p]);
-      case 2:
-        return fc(buf[p], buf[p + 1]);
-      case 3:
-        return fc(buf[p], buf[p + 1], buf[p + 2]);
-      case 4:
-        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3]);
-      case 5:
-        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4]);
-      case 6:
-        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5]);
-      case 7:
-        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6]);
-      case 8:
-        return fc(buf[p], buf[p + 1], buf[p + 2], buf[p + 3], buf[p + 4], buf[p + 5], buf[p + 6], buf[p + 7]);
-      default:
-        return buf.latin1Slice(p, p + len);
-    }
+    return binaryString(buf, p, len);
   }
 
   /** True when the record under `ref` holds exactly `s` (no string is built). */

@@ -15,6 +15,7 @@
  * Counts, lengths and indexes are LEB128 varints, strings are latin1 bytes after their length.
  */
 import { type IdKey, idPart } from './stream-id';
+import { binaryString } from '@replikit/resp/internal';
 
 export interface StreamEntry {
   readonly id: IdKey;
@@ -258,28 +259,7 @@ function readString(b: Latin1Buffer): string {
   const len = readVarint(b, cursor.p, cursor);
   const p = cursor.p;
   cursor.p = p + len;
-  switch (len) {
-    case 0:
-      return '';
-    case 1:
-      return fc(b[p]);
-    case 2:
-      return fc(b[p], b[p + 1]);
-    case 3:
-      return fc(b[p], b[p + 1], b[p + 2]);
-    case 4:
-      return fc(b[p], b[p + 1], b[p + 2], b[p + 3]);
-    case 5:
-      return fc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4]);
-    case 6:
-      return fc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5]);
-    case 7:
-      return fc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6]);
-    case 8:
-      return fc(b[p], b[p + 1], b[p + 2], b[p + 3], b[p + 4], b[p + 5], b[p + 6], b[p + 7]);
-    default:
-      return b.latin1Slice(p, p + len);
-  }
+  return binaryString(b, p, len);
 }
 
 /** The fields of entry `i` (field, value, ...), fresh strings except the node's field names. */
