@@ -139,18 +139,24 @@ export class DbImpl implements Db {
     return undefined;
   }
 
+  /**
+   * The expiry step of a write lookup: a logically expired key is removed (a master expires it and
+   * propagates the DEL, a writable replica drops it locally) and the lookup answers "no key". Writes
+   * from the master see the key as it is: the master decides when it expires.
+   */
+  private expiredOnWrite(key: BinaryString): boolean {
+    const at = this.store.getExpire(key);
+    if (at === undefined || this.host.now <= at || this.host.fromMaster) return false;
+    if (this.host.role === 'replica') this.rawDelete(key);
+    else this.expire(key);
+    return true;
+  }
+
   lookupWrite(key: BinaryString): StoredValue | undefined {
     const store = this.store;
     let v = store.get(key) as RawValue | undefined;
     if (v === undefined) return undefined;
-    if (store.expiresSize() !== 0) {
-      const at = store.getExpire(key);
-      if (at !== undefined && this.host.now > at && !this.host.fromMaster) {
-        if (this.host.role === 'replica') this.rawDelete(key);
-        else this.expire(key);
-        return undefined;
-      }
-    }
+    if (store.expiresSize() !== 0 && this.expiredOnWrite(key)) return undefined;
     if (this.host.access !== null) this.host.access.touch(store, key, this.host.now);
     if (typeof v !== 'string') {
       // a string is replaced through setValue, which saves it for snapshots then
@@ -177,14 +183,7 @@ export class DbImpl implements Db {
     const store = this.store;
     const v = store.get(key) as RawValue | undefined;
     if (v === undefined) return undefined;
-    if (store.expiresSize() !== 0) {
-      const at = store.getExpire(key);
-      if (at !== undefined && this.host.now > at && !this.host.fromMaster) {
-        if (this.host.role === 'replica') this.rawDelete(key);
-        else this.expire(key);
-        return undefined;
-      }
-    }
+    if (store.expiresSize() !== 0 && this.expiredOnWrite(key)) return undefined;
     if (this.host.access !== null) this.host.access.touch(store, key, this.host.now);
     if (v instanceof MutableString) {
       if (this.observers !== null) this.cow(key);
