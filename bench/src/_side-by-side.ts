@@ -144,20 +144,17 @@ const FRESH = process.argv.includes('--fresh-build');
 const BUILT = existsSync(path.join(ROOT, 'packages', 'server', 'dist', 'cli.js')) && !process.argv.includes('--from-source') && !FRESH;
 
 /**
- * `--fresh-build`: bundles replikit-server from this tree's sources (every @replikit package from
- * its src, as tsup would bundle the CLI) into a temporary directory, so the run measures the code
- * as it is now without rebuilding the packages' dist directories other work may be using.
+ * `entry` of source tree `root` bundled into `out` (CJS) with every @replikit package taken from
+ * its src, as tsup bundles the CLI. Another revision's sources (an exported tree has no
+ * node_modules) import npm packages from this tree's installs.
  */
-async function freshBundle(root = ROOT): Promise<string> {
+export async function bundleSources(root: string, entry: string, out: string): Promise<void> {
   const tsupDir = path.dirname(require.resolve('tsup/package.json', { paths: [ROOT] }));
   const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-'));
-  const out = path.join(dir, 'cli.js');
-  const built = esbuild.build({
+  await esbuild.build({
     absWorkingDir: root,
-    // another revision's sources (--baseline) import npm packages from this tree's installs
     nodePaths: [path.join(ROOT, 'node_modules'), ...readdirSync(path.join(ROOT, 'packages')).map((p) => path.join(ROOT, 'packages', p, 'node_modules'))],
-    entryPoints: ['packages/server/src/cli.ts'],
+    entryPoints: [path.join(root, entry)],
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -177,6 +174,17 @@ async function freshBundle(root = ROOT): Promise<string> {
       },
     ],
   });
+}
+
+/**
+ * `--fresh-build`: bundles replikit-server from this tree's sources (every @replikit package from
+ * its src, as tsup would bundle the CLI) into a temporary directory, so the run measures the code
+ * as it is now without rebuilding the packages' dist directories other work may be using.
+ */
+async function freshBundle(root = ROOT): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-'));
+  const out = path.join(dir, 'cli.js');
+  const built = bundleSources(root, 'packages/server/src/cli.ts', out);
   try {
     await built;
   } catch (err) {

@@ -27,7 +27,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BenchCase, CLIENTS, cli, pipelinedLoad, respCommand, runSideBySide } from './_side-by-side';
+import { type BenchCase, bundleSources, CLIENTS, cli, pipelinedLoad, respCommand, runSideBySide } from './_side-by-side';
 import { main as serverMain } from '../../packages/server/src/cli';
 import { getFreePort, startRedisServer } from '@replikit/test-utils';
 
@@ -99,37 +99,6 @@ function argValue(flag: string): string | undefined {
 
 const HERE = path.join(__dirname, '..', '..');
 
-/** `entry` of source tree `root` (every @replikit package from its src), bundled into `out` (CJS). */
-async function bundle(root: string, entry: string, out: string): Promise<void> {
-  const here = HERE;
-  const tsupDir = path.dirname(require.resolve('tsup/package.json', { paths: [here] }));
-  const esbuild = require(require.resolve('esbuild', { paths: [tsupDir] })) as { build(options: Record<string, unknown>): Promise<unknown> };
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: [path.join(root, entry)],
-    bundle: true,
-    external: ['fengari', 'fengari/*', 'lmdb', 'eventemitter3'],
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: out,
-    logLevel: 'warning',
-    // an exported tree has no node_modules: third-party imports resolve from this one
-    nodePaths: [path.join(here, 'packages', 'resp', 'node_modules'), path.join(here, 'packages', 'keyspace', 'node_modules'), path.join(here, 'node_modules')],
-    plugins: [
-      {
-        name: 'workspace-sources',
-        setup(b: { onResolve(o: { filter: RegExp }, f: (a: { path: string }) => { path: string }): void }) {
-          b.onResolve({ filter: /^@replikit\// }, (a) => {
-            const m = /^@replikit\/([^/]+)(?:\/(.+))?$/.exec(a.path) as RegExpExecArray;
-            return { path: path.join(root, 'packages', m[1] as string, 'src', `${m[2] ?? 'index'}.ts`) };
-          });
-        },
-      },
-    ],
-  });
-}
-
 async function micro(): Promise<void> {
   const roots = (argValue('--roots') ?? path.join(__dirname, '..', '..')).split(',');
   const ops = Number(argValue('--ops') ?? 200000);
@@ -141,7 +110,7 @@ async function micro(): Promise<void> {
     const bundles: string[] = [];
     for (let i = 0; i < roots.length; i++) {
       bundles.push(path.join(dir, `keyspace-${i}.cjs`));
-      await bundle(roots[i] as string, 'packages/keyspace/src/index.ts', bundles[i] as string);
+      await bundleSources(roots[i] as string, 'packages/keyspace/src/index.ts', bundles[i] as string);
     }
     const runs: Array<Record<string, number>[]> = roots.map(() => []);
     const loads: string[] = [];
@@ -192,7 +161,7 @@ async function ab(): Promise<void> {
     const env = { ...process.env, NODE_PATH: [path.join(HERE, 'packages', 'server', 'node_modules'), path.join(HERE, 'node_modules')].join(path.delimiter) };
     for (let i = 0; i < roots.length; i++) {
       const out = path.join(dir, `server-${i}.cjs`);
-      await bundle(roots[i] as string, 'packages/server/src/cli.ts', out);
+      await bundleSources(roots[i] as string, 'packages/server/src/cli.ts', out);
       const launcher = path.join(dir, `run-${i}.cjs`);
       writeFileSync(launcher, `require(${JSON.stringify(out)}).main(process.argv.slice(2));\n`);
       const port = await getFreePort();
