@@ -83,7 +83,7 @@ export async function startServer(c: Contender, config: Record<string, string | 
     const h = await startRedisServer({ config, dir: parent, startTimeoutMs: 30000 });
     r = { kind: 'redis', port: h.port, pid: h.pid, dir: parent, log: h.log, stop: h.stop };
   } else {
-    r = await startReplikit(c.build as PrivateBuild, parent, config, options.nodeArgs ?? []);
+    r = await spawnReplikit((c.build as PrivateBuild).cli, parent, config, options.nodeArgs ?? []);
   }
   live.add(r.pid);
   return {
@@ -96,11 +96,16 @@ export async function startServer(c: Contender, config: Record<string, string | 
   };
 }
 
-async function startReplikit(build: PrivateBuild, dir: string, config: Record<string, string | number>, nodeArgs: string[]): Promise<Running> {
+/**
+ * replikit-server from the CLI script `cli` on a free loopback port with its files in `dir` (the
+ * caller removes it), `--save ""`, `--appendonly no` unless `config` says otherwise; resolves once
+ * it accepts connections. `stop` sends SIGTERM (node writes a CPU profile then) and SIGKILL after 10 s.
+ */
+export async function spawnReplikit(cli: string, dir: string, config: Record<string, string | number>, nodeArgs: string[]): Promise<Running> {
   const port = await getFreePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   for (const [k, v] of Object.entries(config)) args.push(`--${k}`, String(v));
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, build.cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (d: Buffer): void => {
     output += d.toString('utf8');

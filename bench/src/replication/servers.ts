@@ -3,11 +3,12 @@
  * redis-server, both on 127.0.0.1, with the same directives, each in its own temp dir, stopped by
  * pid. Also a small query layer (INFO parsing, polling) and redis-benchmark runs in the background.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { RawClient, getFreePort, startRedisServer } from '@replikit/test-utils';
+import { RawClient, startRedisServer } from '@replikit/test-utils';
+import { spawnReplikit } from '../_servers';
 
 export type Kind = 'redis' | 'replikit';
 
@@ -42,48 +43,18 @@ export function commonConfig(extra: Record<string, string | number> = {}): Recor
 
 async function startReplikit(config: Record<string, string | number>, cpuProfDir?: string): Promise<Omit<Node, 'client'>> {
   if (serverCli === BUILT_CLI && !existsSync(BUILT_JS)) throw new Error('packages/server/dist/cli.js is missing: run `pnpm build` first');
-  const port = await getFreePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'replikit-bench-'));
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-  for (const [k, v] of Object.entries(config)) args.push(`--${k}`, String(v));
   const nodeArgs = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
   // extra V8/node flags for a diagnosis run, e.g. REPLIKIT_BENCH_NODE_ARGS=--trace-gc
   if (process.env.REPLIKIT_BENCH_NODE_ARGS) nodeArgs.push(...process.env.REPLIKIT_BENCH_NODE_ARGS.split(' ').filter(Boolean));
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, serverCli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout?.on('data', (d: Buffer) => {
-    output += d.toString('utf8');
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    output += d.toString('utf8');
-  });
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  const deadline = Date.now() + 30000;
-  while (!/Ready to accept connections/.test(output)) {
-    if (exited || Date.now() > deadline) throw new Error(`replikit-server did not start:\n${output}`);
-    await sleep(50);
-  }
-  const pid = child.pid ?? 0;
+  const r = await spawnReplikit(serverCli, dir, config, nodeArgs);
   return {
     kind: 'replikit',
-    port,
-    pid,
-    log: () => output,
+    port: r.port,
+    pid: r.pid,
+    log: r.log,
     stop: async () => {
-      if (!exited) {
-        process.kill(pid, 'SIGTERM');
-        const killer = setTimeout(() => {
-          if (!exited) process.kill(pid, 'SIGKILL');
-        }, 10000);
-        await exit;
-        clearTimeout(killer);
-      }
+      await r.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
