@@ -7,6 +7,29 @@
 
 interface Latin1Buffer extends Buffer {
   latin1Slice(start: number, end: number): string;
+  latin1Write(s: string, offset: number, length: number): number;
+}
+
+const NOT_LATIN1 = /[^\x00-\xff]/;
+
+/**
+ * Writes the bytes of binary string `s` at `buf[off]` when every char is ≤ 0xff; false (buf
+ * partly written) when one is not. Short strings are copied in JS, longer ones checked once and
+ * written by the native latin1 writer.
+ */
+export function writeBinaryChecked(buf: Buffer, off: number, s: string): boolean {
+  const len = s.length;
+  if (len <= 32) {
+    for (let i = 0; i < len; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 0xff) return false;
+      buf[off + i] = c;
+    }
+    return true;
+  }
+  if (NOT_LATIN1.test(s)) return false;
+  (buf as Latin1Buffer).latin1Write(s, off, len);
+  return true;
 }
 
 const fc = String.fromCharCode;

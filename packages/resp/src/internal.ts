@@ -1,5 +1,5 @@
 // Internals shared with sibling packages (@replikit/resp/internal). Not a stable API.
-export { binaryString, binarySlice, commandName } from './binary-string';
+export { binaryString, binarySlice, commandName, writeBinaryChecked } from './binary-string';
 export { parseRedisInteger } from './redis-integer';
 export { splitArgs } from './split-args';
 export { EofMarkScanner } from './eof-mark-scanner';

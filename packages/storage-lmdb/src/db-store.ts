@@ -20,18 +20,22 @@ export class LmdbDbStore implements DbStore {
     private readonly unit: UnitState,
   ) {}
 
+  /** `key` changed in this unit: written at its commit (unless the whole slot is rewritten anyway). */
+  private touched(key: BinaryString): void {
+    if (!this.cleared) this.dirty.add(key);
+    this.unit.open = true;
+  }
+
   get(key: BinaryString): StoredValue | undefined {
     return this.mem.get(key);
   }
   set(key: BinaryString, value: StoredValue): void {
     this.mem.set(key, value);
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
+    this.touched(key);
   }
   delete(key: BinaryString): boolean {
     if (!this.mem.delete(key)) return false;
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
+    this.touched(key);
     return true;
   }
   getExpire(key: BinaryString): number | undefined {
@@ -39,13 +43,11 @@ export class LmdbDbStore implements DbStore {
   }
   setExpire(key: BinaryString, atMs: number): void {
     this.mem.setExpire(key, atMs);
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
+    this.touched(key);
   }
   deleteExpire(key: BinaryString): boolean {
     if (!this.mem.deleteExpire(key)) return false;
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
+    this.touched(key);
     return true;
   }
   size(): number {
@@ -74,7 +76,6 @@ export class LmdbDbStore implements DbStore {
   }
   changed(key: BinaryString, _value: CollectionValue): void {
     // the memory store holds this very object: the transaction encodes it from there
-    if (!this.cleared) this.dirty.add(key);
-    this.unit.open = true;
+    this.touched(key);
   }
 }

@@ -12,7 +12,7 @@
  * past that, values stay JS strings). A replaced or deleted record becomes garbage; the owner compacts
  * (copies the live records into fresh slabs and updates its refs) when garbage outweighs live bytes.
  */
-import { binaryString } from '@replikit/resp/internal';
+import { binaryString, writeBinaryChecked } from '@replikit/resp/internal';
 
 const SLAB_SHIFT = 22;
 /** bytes per slab */
@@ -60,16 +60,7 @@ export class StringSlab {
       buf[p++] = 0x80 | (len & 0x7f);
       buf[p++] = len >>> 7;
     }
-    if (len <= 24) {
-      for (let i = 0; i < len; i++) {
-        const c = s.charCodeAt(i);
-        if (c > 0xff) return -1;
-        buf[p + i] = c;
-      }
-    } else {
-      if (NOT_LATIN1.test(s)) return -1;
-      buf.latin1Write(s, p, len);
-    }
+    if (!writeBinaryChecked(buf, p, s)) return -1;
     const ref = ((this.slabs.length - 1) << UNIT_SHIFT) + (this.pos >>> 1);
     this.pos += size;
     this.live += size;

@@ -15,7 +15,7 @@
  * Counts, lengths and indexes are LEB128 varints, strings are latin1 bytes after their length.
  */
 import { type IdKey, idPart } from './stream-id';
-import { binaryString } from '@replikit/resp/internal';
+import { binaryString, writeBinaryChecked } from '@replikit/resp/internal';
 
 export interface StreamEntry {
   readonly id: IdKey;
@@ -59,7 +59,6 @@ const MIN_CAPACITY = 128;
 /** A larger first buffer is never taken from the previous node: one huge entry must not make every node huge. */
 const MAX_INHERITED_CAPACITY = 16384;
 const fc = String.fromCharCode;
-const NOT_LATIN1 = /[^\x00-\xff]/;
 
 /**
  * Buffers of nodes a trim removed, reused for new nodes: a stream that is appended to and trimmed
@@ -137,17 +136,7 @@ function reserve(n: StreamNode, extra: number): void {
 function writeString(buf: Latin1Buffer, p: number, s: string): number {
   const len = s.length;
   p = writeVarint(buf, p, len);
-  if (len <= 32) {
-    for (let i = 0; i < len; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0xff) return -1;
-      buf[p + i] = c;
-    }
-  } else {
-    if (NOT_LATIN1.test(s)) return -1;
-    buf.latin1Write(s, p, len);
-  }
-  return p + len;
+  return writeBinaryChecked(buf, p, s) ? p + len : -1;
 }
 
 /**
