@@ -1,25 +1,31 @@
 /**
- * The side-by-side redis-benchmark harness of the per-family benchmarks (streams, scripting): one
- * redis-server and one replikit-server, every case run against both alternately, unpipelined and
- * pipelined, best of N, written as a markdown section to bench/results/<name>.md. The `_` prefix
- * keeps bench/scripts/run-all.mjs from running this file as a topic of its own.
+ * The side-by-side redis-benchmark harness of the per-family benchmarks (streams, scripting,
+ * bitmaps-hll): redis-server and replikit-server, every case run against both in turn, unpipelined
+ * and pipelined, each rep on fresh processes with a cold and a warm pass (see _warm.ts), written as
+ * a markdown section to bench/results/<name>.md. The `_` prefix keeps bench/scripts/run-all.mjs
+ * from running this file as a topic of its own.
  *
  * Options every such script takes:
- *   --requests N (100000)   --reps N (2)   --cases A,B (by name; all)   --pipelines 1,16 (both)
- *   --quick                 the first case at -P 16 only, 50000 requests, best of 3
+ *   --requests N            requests per measured pass (300000 pipelined, 100000 at -P 1)
+ *   --warmup N (300000)     warm-up requests per server between the cold and the warm pass (0: cold only)
+ *   --reps N (2)   --cases A,B (by name; all)   --pipelines 1,16 (both)
+ *   --quick                 the first case at -P 16 only, best of 3 (under 2 minutes)
  *   --fresh-build           replikit-server bundled from this tree's sources (else the build)
  *   --from-source           replikit-server run from source through tsx
  *   --baseline <git rev>    also a replikit-server bundled from that revision's sources, run in
  *                           turn with the other two (before/after in one run, same load)
- * With --cases, --pipelines, --quick or --baseline the results file is not written (the section
- * is printed only), so a partial run never replaces the full table.
+ *   --write                 write the results file even for a partial run
+ * With --cases (or --case), --pipelines, --quick, --baseline or --warmup 0 the results file is not
+ * written unless --write is given (the section is printed only), so a partial run never replaces
+ * the full table.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { getFreePort, startRedisServer } from '@replikit/test-utils';
+import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, loadRange, opsCell, type Pass, ratio, type Summary, summarize, warmupArg, warmupPipeline } from './_warm';
 
 export const CLIENTS = 50;
 
@@ -52,17 +58,6 @@ export function cli(port: number, ...args: string[]): string {
   const r = spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`redis-cli ${args.join(' ')} failed: ${r.stderr}`);
   return r.stdout.trim();
-}
-
-/** A process's user + system CPU seconds (Linux /proc; 0 elsewhere). */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 function benchmark(port: number, pipeline: number, requests: number, argv: string[]): number {
@@ -227,13 +222,16 @@ function serverDescription(): string {
 
 async function startReplikit(script: string, launcher?: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await getFreePort();
-  const serverArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning'];
+  // an empty directory of its own: a dump.rdb left in the working directory would be loaded
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-dir-'));
+  const serverArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning', '--dir', dir];
   if (FRESH && launcher === undefined) freshLauncher ??= await freshBundle();
   const bundled = launcher ?? (FRESH ? freshLauncher : undefined);
   const argv = bundled !== undefined ? [bundled, ...serverArgs] : BUILT ? [BUILT_CLI, ...serverArgs] : ['--import', 'tsx', script, '--serve', ...serverArgs];
   // a bundle's externals (fengari, lmdb, eventemitter3) resolve from the server package
   const env = bundled !== undefined ? { ...process.env, NODE_PATH: [path.join(ROOT, 'packages', 'server', 'node_modules'), path.join(ROOT, 'node_modules')].join(path.delimiter) } : process.env;
   const child = spawn(process.execPath, argv, { stdio: ['ignore', 'inherit', 'inherit'], env });
+  child.once('exit', () => rmSync(dir, { recursive: true, force: true }));
   for (let i = 0; i < 100; i++) {
     const r = spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' });
     if (r.stdout.trim() === 'PONG') return { port, child };
@@ -255,105 +253,112 @@ async function stopChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+interface Server {
+  readonly name: string;
+  readonly port: number;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** redis-server, replikit-server and (with `--baseline`) the baseline build, all fresh. */
+async function startServers(script: string, baseline: string | undefined): Promise<Server[]> {
+  const out: Server[] = [];
+  try {
+    const redis = await startRedisServer();
+    out.push({ name: 'redis-server', port: redis.port, pid: redis.pid, stop: () => redis.stop() });
+    for (const launcher of baseline === undefined ? [undefined] : [undefined, baseline]) {
+      const s = await startReplikit(script, launcher);
+      out.push({ name: launcher === undefined ? 'replikit-server' : 'baseline', port: s.port, pid: s.child.pid as number, stop: () => stopChild(s.child) });
+    }
+    return out;
+  } catch (err) {
+    for (const s of out) await s.stop();
+    throw err;
+  }
+}
+
+/**
+ * Every case at every pipelining, `reps` times: fresh servers, then the cold pass, the warm-up and
+ * the warm pass of _warm.ts on each in turn. Writes the section to bench/results/<resultFile> for
+ * a full run (or with `--write`).
+ */
 export async function runSideBySide(b: SideBySide): Promise<void> {
   const quick = process.argv.includes('--quick');
-  const requests = argNumber('--requests', quick ? 50000 : 100000);
+  const requestsArg = argString('--requests');
+  /** at -P 1 a third of the pipelined count: a run lasts >= 2 s on replikit-server either way */
+  const requestsFor = (pipeline: number): number => (requestsArg !== undefined ? Number(requestsArg) : pipeline === 1 ? 100_000 : 300_000);
   const reps = argNumber('--reps', quick ? 3 : 2);
-  const caseNames = argString('--cases')?.split(',');
+  const warmup = warmupArg();
+  // `--case` is the older spelling of `--cases`
+  const caseNames = (argString('--cases') ?? argString('--case'))?.split(',');
   const cases = quick && caseNames === undefined ? b.cases.slice(0, 1) : b.cases.filter((c) => caseNames === undefined || caseNames.includes(c.name));
   if (cases.length === 0) throw new Error(`no case named ${caseNames?.join(', ')} (cases: ${b.cases.map((c) => c.name).join(', ')})`);
   const pipelines = argString('--pipelines')?.split(',').map(Number) ?? (quick ? [16] : [1, 16]);
   const baselineRev = argString('--baseline');
-  const partial = quick || caseNames !== undefined || argString('--pipelines') !== undefined || baselineRev !== undefined;
+  const partial = quick || cases.length !== b.cases.length || argString('--pipelines') !== undefined || baselineRev !== undefined || warmup === 0;
   const baseline = baselineRev === undefined ? undefined : await baselineBundle(baselineRev);
-  const redis = await startRedisServer();
-  const ours = await startReplikit(b.script);
-  const before = baseline === undefined ? undefined : await startReplikit(b.script, baseline.launcher);
-  const rows: Array<{ pipeline: number; name: string; redis: number; replikit: number; redisCpu: number; replikitCpu: number; baseline?: number; baselineCpu?: number }> = [];
+  const rows: Array<{ pipeline: number; name: string; pass: 'cold' | 'warm'; s: Summary[] }> = [];
+  const passes: Pass[] = [];
+  const names: string[] = [];
   const loadAtStart = os.loadavg();
-  const oursPid = ours.child.pid as number;
-  /** one measured run: ops/s, and the server's CPU time per op (user + system, its GC threads included) */
-  const measure = async (c: BenchCase, port: number, pid: number, pipeline: number): Promise<{ ops: number; cpu: number }> => {
-    c.setup(port, requests);
-    const t0 = cpuSeconds(pid);
-    const ops = c.load ? await c.load(port, pipeline, requests) : benchmark(port, pipeline, requests, c.argv);
-    return { ops, cpu: ((cpuSeconds(pid) - t0) / requests) * 1e6 };
-  };
   try {
-    // an unrecorded warm-up per server: V8 compiles replikit's hot paths during the first requests
-    for (const c of cases) {
-      for (const port of [redis.port, ours.port, ...(before === undefined ? [] : [before.port])]) {
-        c.setup(port, 20000);
-        if (c.load) await c.load(port, 16, 20000);
-        else benchmark(port, 16, 20000, c.argv);
-      }
-    }
     for (const pipeline of pipelines) {
       for (const c of cases) {
-        let theirs = { ops: 0, cpu: 0 };
-        let mine = { ops: 0, cpu: 0 };
-        let old = { ops: 0, cpu: 0 };
-        // alternating servers, best of `reps`: other load on the machine hits them alike
+        const requests = requestsFor(pipeline);
+        const runs: ColdWarm[][] = [];
         for (let rep = 0; rep < reps; rep++) {
-          const r = await measure(c, redis.port, redis.pid, pipeline);
-          if (r.ops > theirs.ops) theirs = r;
-          const m = await measure(c, ours.port, oursPid, pipeline);
-          if (m.ops > mine.ops) mine = m;
-          if (before !== undefined) {
-            const o = await measure(c, before.port, before.child.pid as number, pipeline);
-            if (o.ops > old.ops) old = o;
+          const servers = await startServers(b.script, baseline?.launcher);
+          try {
+            names.splice(0, names.length, ...servers.map((s) => s.name));
+            const run = async (s: Server, n: number, warming: boolean): Promise<number> => {
+              const p = warming ? warmupPipeline(pipeline) : pipeline;
+              return c.load ? c.load(s.port, p, n) : benchmark(s.port, p, n, c.argv);
+            };
+            const r = await coldThenWarm(servers, { requests, warmup, pids: (s) => [s.pid], reset: (s, n) => c.setup(s.port, n), load: run });
+            runs.push(r);
+            for (const x of r) passes.push(x.cold, ...(x.warm ? [x.warm] : []));
+          } finally {
+            for (const s of servers) await s.stop();
           }
         }
-        rows.push({
-          pipeline,
-          name: c.name,
-          redis: theirs.ops,
-          replikit: mine.ops,
-          redisCpu: theirs.cpu,
-          replikitCpu: mine.cpu,
-          ...(before === undefined ? {} : { baseline: old.ops, baselineCpu: old.cpu }),
-        });
+        const per = names.map((_, i) => runs.map((r) => r[i] as ColdWarm));
+        rows.push({ pipeline, name: c.name, pass: 'cold', s: per.map((xs) => summarize(xs.map((x) => x.cold))) });
+        if (warmup > 0) rows.push({ pipeline, name: c.name, pass: 'warm', s: per.map((xs) => summarize(xs.map((x) => x.warm as Pass))) });
       }
     }
   } finally {
     // bundle directories go once their server processes have exited
-    await stopChild(ours.child);
-    if (before !== undefined) await stopChild(before.child);
-    await redis.stop();
     if (freshLauncher !== undefined) rmSync(path.dirname(freshLauncher), { recursive: true, force: true });
     for (const d of baseline?.dirs ?? []) rmSync(d, { recursive: true, force: true });
   }
   const cpu = os.cpus();
-  const lines: string[] = [];
-  lines.push(`## ${b.title}: replikit-server vs redis-server (redis-benchmark)`);
-  lines.push('');
-  lines.push(`- machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`);
-  lines.push(`- node ${process.version}, redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}`);
-  lines.push(`- date: ${new Date().toISOString()}`);
-  lines.push(`- \`redis-benchmark -c ${CLIENTS} -n ${requests} -P <${pipelines.join('|')}> <command>\`; ${b.describeCases(requests)}`);
   const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
-  lines.push(`- replikit-server ${serverDescription()}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())} (other jobs share this machine)`);
-  lines.push('- server CPU us/op: the server process\'s user + system time over the measured run divided by the requests (from /proc; robust against other load, includes V8\'s GC threads)');
-  lines.push(`- alternating between the servers, best of ${reps} runs per server; one unrecorded warm-up per server and command first`);
-  if (baselineRev !== undefined) lines.push(`- baseline: replikit-server bundled from \`${baselineRev}\` (\`--baseline\`), run in turn with the other two`);
-  lines.push('');
-  if (baselineRev === undefined) {
-    lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio | redis-server CPU us/op | replikit-server CPU us/op |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|');
-  } else {
-    lines.push('| command | -P | redis-server ops/s | replikit-server ops/s | ratio | baseline ops/s | redis-server CPU us/op | replikit-server CPU us/op | baseline CPU us/op |');
-    lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
-  }
+  const requestsText = requestsArg ?? pipelines.map((p) => `${requestsFor(p)} at -P ${p}`).join(', ');
+  const lines = [
+    `## ${b.title}: replikit-server vs redis-server (redis-benchmark)`,
+    '',
+    `- machine: ${cpu[0]?.model ?? 'unknown'}, ${cpu.length} cores`,
+    `- node ${process.version}, redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}`,
+    `- date: ${new Date().toISOString()}`,
+    `- \`redis-benchmark -c ${CLIENTS} -n <requests> -P <${pipelines.join('|')}> <command>\`; ${b.describeCases(requestsFor(pipelines[pipelines.length - 1] ?? 16))}`,
+    `- replikit-server ${serverDescription()}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())}, over the passes ${loadRange(passes)} (other jobs share this machine)`,
+    ...describeWarm(warmup, requestsText),
+    `- ${reps} reps per case and pipelining`,
+    ...(baselineRev === undefined ? [] : [`- baseline: replikit-server bundled from \`${baselineRev}\` (\`--baseline\`), run in turn with the other two`]),
+    '',
+    `| command | -P | pass | ${names.map((n) => `${n} ops/s`).join(' | ')} | ${names.slice(1).map((n) => `${n} ratio`).join(' | ')} | ${names.map((n) => `${n} CPU µs/op`).join(' | ')} |`,
+    `|---|---:|---|${names.map(() => '---:').join('|')}|${names.slice(1).map(() => '---:').join('|')}|${names.map(() => '---:').join('|')}|`,
+  ];
   for (const r of rows) {
-    const head = `| ${r.name} | ${r.pipeline} | ${r.redis.toFixed(0)} | ${r.replikit.toFixed(0)} | ${(r.replikit / r.redis).toFixed(2)}x |`;
-    if (r.baseline === undefined) lines.push(`${head} ${r.redisCpu.toFixed(2)} | ${r.replikitCpu.toFixed(2)} |`);
-    else lines.push(`${head} ${r.baseline.toFixed(0)} | ${r.redisCpu.toFixed(2)} | ${r.replikitCpu.toFixed(2)} | ${(r.baselineCpu ?? 0).toFixed(2)} |`);
+    const theirs = (r.s[0] as Summary).ops;
+    lines.push(`| ${r.name} | ${r.pipeline} | ${r.pass} | ${r.s.map(opsCell).join(' | ')} | ${r.s.slice(1).map((x) => ratio(x.ops, theirs)).join(' | ')} | ${r.s.map(cpuCell).join(' | ')} |`);
   }
-  const min = Math.min(...rows.map((r) => r.replikit / r.redis));
+  const lowest = (pass: string) => Math.min(...rows.filter((r) => r.pass === pass).map((r) => (r.s[1] as Summary).ops / (r.s[0] as Summary).ops));
+  const judged = warmup > 0 ? 'warm' : 'cold';
   lines.push('');
-  lines.push(`Lowest ratio ${min.toFixed(2)}x (target >= 0.5x each: ${min >= 0.5 ? 'met' : 'not met'}).`);
+  lines.push(`Lowest ${judged} ratio ${lowest(judged).toFixed(2)}x (target >= 0.5x each, judged on the ${judged} pass: ${lowest(judged) >= 0.5 ? 'met' : 'not met'})${warmup > 0 ? `; lowest cold ratio ${lowest('cold').toFixed(2)}x` : ''}.`);
   const text = `${lines.join('\n')}\n`;
   process.stdout.write(text);
-  if (partial) process.stdout.write(`(partial run: bench/results/${b.resultFile} left as it was)\n`);
+  if (partial && !process.argv.includes('--write')) process.stdout.write(`(partial run: bench/results/${b.resultFile} left as it was; --write writes it)\n`);
   else writeFileSync(path.join(__dirname, '..', 'results', b.resultFile), text);
 }

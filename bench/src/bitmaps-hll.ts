@@ -2,7 +2,8 @@
  * End-to-end bitmap and HyperLogLog benchmark: PFADD and SETBIT against replikit-server and
  * redis-server side by side in one run, same load, unpipelined (`-P 1`) and pipelined (`-P 16`).
  *
- *   pnpm exec tsx bench/src/bitmaps-hll.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
+ *   pnpm exec tsx bench/src/bitmaps-hll.ts [--requests N] [--warmup 300000] [--reps 2] [--cases PFADD,SETBIT]
+ *     [--pipelines 1,16] [--quick] [--write] [--fresh-build | --from-source] [--baseline <rev>]
  *   pnpm exec tsx bench/src/bitmaps-hll.ts --micro [--ops 200000] [--reps 3] [--roots <dir>,<dir>...]
  *   pnpm exec tsx bench/src/bitmaps-hll.ts --ab [--requests 100000] [--reps 3] [--pipelines 1,16] [--roots <dir>,<dir>...]
  *
@@ -14,8 +15,11 @@
  *   case uses the harness's own pipelined load generator (50 connections, same pipelining) for
  *   both servers.
  *
- * Prints a markdown section and writes it to bench/results/bitmaps-hll.md. Target: >= 0.5x
- * redis-server's ops/s each.
+ * Every rep runs on fresh servers: a cold pass, a warm-up, FLUSHALL, a warm pass (see _warm.ts).
+ * Prints a markdown section and writes it to bench/results/bitmaps-hll.md after a full run (a
+ * partial one prints only unless `--write`). Target: >= 0.5x redis-server's ops/s each, judged on
+ * the warm pass. Quick mode, one case under 2 minutes: `--quick` (PFADD at -P 16, 3 reps) or
+ * `--quick --cases SETBIT`.
  *
  * `--micro`: the same two commands in one keyspace, no I/O (Keyspace.execute in a loop, arguments
  * generated beforehand), CPU us per call from process.cpuUsage(). `--roots` takes source trees

@@ -3,11 +3,14 @@
  * (`return redis.call('GET', KEYS[1])`) and EVAL of the same body against replikit-server and
  * redis-server side by side in one run, same flags, unpipelined (`-P 1`) and pipelined (`-P 16`).
  *
- *   pnpm exec tsx bench/src/scripting.ts [--requests 100000] [--reps 2] [--fresh-build | --from-source]
+ *   pnpm exec tsx bench/src/scripting.ts [--requests N] [--warmup 300000] [--reps 2] [--cases EVALSHA,EVAL]
+ *     [--pipelines 1,16] [--write] [--fresh-build | --from-source]
  *   pnpm exec tsx bench/src/scripting.ts --fresh-build --quick [--baseline <git rev>]
  *
- * `--quick`: EVALSHA at -P 16 only (under 2 minutes); `--baseline <rev>` adds a replikit-server
- * bundled from that revision, measured in turn with the other two (see _side-by-side.ts).
+ * `--quick`: EVALSHA at -P 16 only, 3 reps (under 2 minutes); `--baseline <rev>` adds a
+ * replikit-server bundled from that revision, measured in turn with the other two (see
+ * _side-by-side.ts). Every rep runs on fresh servers: a cold pass, a warm-up, the data reset
+ * (FLUSHALL, the key set and the script loaded again), a warm pass (see _warm.ts).
  *
  *   pnpm exec tsx bench/src/scripting.ts --engine [--calls 300000]
  *
@@ -17,7 +20,8 @@
  * Prints a markdown section and writes it to bench/results/scripting.md. replikit-server runs in
  * its own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build`
  * first), from source with `--from-source`, or bundled from the sources first with `--fresh-build`
- * (see _side-by-side.ts). Target: >= 0.5x redis-server's ops/s.
+ * (see _side-by-side.ts); a partial run (`--quick`, `--cases`, ...) prints only unless `--write`.
+ * Target: >= 0.5x redis-server's ops/s, judged on the warm pass.
  */
 import { createHash } from 'node:crypto';
 import os from 'node:os';

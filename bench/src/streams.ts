@@ -3,7 +3,8 @@
  * replikit-server and redis-server side by side in one run, same flags, unpipelined (`-P 1`) and
  * pipelined (`-P 16`).
  *
- *   pnpm exec tsx bench/src/streams.ts [--requests 100000] [--reps 2] [--case XADD|XREADGROUP] [--fresh-build | --from-source]
+ *   pnpm exec tsx bench/src/streams.ts [--requests N] [--warmup 300000] [--reps 2] [--cases XADD|XREADGROUP]
+ *     [--pipelines 1,16] [--quick] [--write] [--fresh-build | --from-source] [--baseline <rev>]
  *   pnpm exec tsx bench/src/streams.ts --keyspace [--calls 1000000]
  *
  * - XADD: `XADD bench:s MAXLEN ~ 10000 * field <value>` (the trim keeps memory flat and exercises
@@ -12,11 +13,15 @@
  *   entries as requests, so every call delivers one entry and adds it to the PEL (and propagates its
  *   XCLAIM, as Redis does)
  *
- * Prints a markdown section and writes it to bench/results/streams.md. replikit-server runs in its
- * own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build` first) or
- * from source with `--from-source`, or bundled from the sources first with `--fresh-build` (see
- * _side-by-side.ts). Target: >= 0.5x redis-server's ops/s each. `--case` runs one case only (the
- * quick mode: `--case XADD --requests 50000 --reps 1` takes about a minute).
+ * Every rep runs on fresh servers: a cold pass, a warm-up, the data reset (XREADGROUP: the stream
+ * filled again and the group created again), a warm pass (see _warm.ts). Prints a markdown
+ * section and writes it to bench/results/streams.md after a full run only (`--write` for a partial
+ * one). replikit-server runs in its own process from the build
+ * (`packages/server/bin/replikit-server.cjs`, run `pnpm build` first) or from source with
+ * `--from-source`, or bundled from the sources first with `--fresh-build` (see _side-by-side.ts).
+ * Target: >= 0.5x redis-server's ops/s each, judged on the warm pass. Quick mode, one case under
+ * 2 minutes: `--quick` (XADD at -P 16, 3 reps) or `--quick --cases XREADGROUP` (`--case` is
+ * accepted for `--cases`).
  *
  * `--keyspace`: no server, no I/O: XADD `MAXLEN ~ 10000 *` into one stream straight through
  * @replikit/keyspace, `--calls` times after a warm-up, with the CLI's young-generation setting
@@ -84,12 +89,11 @@ function keyspaceOnly(): void {
 }
 
 function run(): Promise<void> {
-  const only = flag('--case');
   return runSideBySide({
     title: 'Streams',
     resultFile: 'streams.md',
-    cases: only === undefined ? CASES : CASES.filter((c) => c.name === only),
-    describeCases: (requests) => `XADD: \`${CASES[0]?.argv.join(' ')}\`; XREADGROUP: \`${CASES[1]?.argv.join(' ')}\` on a stream pre-filled with ${requests} entries`,
+    cases: CASES,
+    describeCases: (requests) => `XADD: \`${CASES[0]?.argv.join(' ')}\`; XREADGROUP: \`${CASES[1]?.argv.join(' ')}\` on a stream pre-filled with as many entries as requests (${requests} pipelined) before each pass`,
     script: __filename,
   });
 }
