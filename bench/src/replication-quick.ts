@@ -1,42 +1,57 @@
 /**
- * Quick write-path benchmark: master ops/s under `redis-benchmark -t set -P 32` with 0..N replicas
- * attached, and with `appendonly yes` + `appendfsync everysec`, for redis-server and for one or two
- * private builds of replikit-server, side by side in one run (a few minutes instead of the ~10 of
- * bench/src/replication.ts).
+ * Quick write-path benchmark (issue 8 §7): master ops/s under `redis-benchmark -t set -P 32` with
+ * 0..N replicas attached, and with `appendonly yes` + `appendfsync everysec`, for redis-server and
+ * for one or two private builds of replikit-server, side by side in one run (a few minutes instead
+ * of the ~10 of bench/src/replication.ts).
  *
- *   pnpm exec tsx bench/src/replication-quick.ts [--base <rev>] [--replicas 0,1,2] [--aof]
- *     [--aof-always] [--replica-kind same|redis] [--requests 300000] [--reps 1] [--profile <dir>]
+ *   pnpm exec tsx bench/src/replication-quick.ts [--quick] [--base <rev>] [--replicas 0,1,2] [--aof]
+ *     [--aof-always] [--replica-kind same|redis] [--requests 1000000] [--warmup 300000] [--reps 1]
+ *     [--profile <dir>]
  *
  * `--aof` adds a case with `appendfsync everysec`, `--aof-always` one with `always`; `--replicas none`
- * runs only those. `head` is the committed tree at HEAD; `--base <rev>` adds a build of that commit (before/after in
- * the same run). `--replica-kind redis` attaches real redis-server replicas to every master, so
- * only the master's cost differs. `--profile <dir>` runs the replikit masters with `--cpu-prof`.
- * Servers alternate run by run; every run starts fresh processes. Prints a Markdown table.
+ * runs only those. `--quick`: one case, 1 replica, 2 reps (under 2 minutes). `head` is the committed
+ * tree at HEAD; `--base <rev>` adds a build of that commit (before/after in the same run).
+ * `--replica-kind redis` attaches real redis-server replicas to every master, so only the master's
+ * cost differs. `--profile <dir>` runs the replikit masters with `--cpu-prof`.
+ * Each rep starts fresh masters and replicas for every contender, all at once, and takes the
+ * masters in turn through the steps of _warm.ts: a cold pass of `--requests` SETs, a warm-up of
+ * `--warmup` SETs (the replicas get the same stream), FLUSHALL, every replica caught up with its
+ * master's offset (the offsets are printed), the warm pass. Targets (>= 0.6x redis-server's ops/s
+ * with the same number of replicas) are judged on the warm pass. Prints a Markdown table.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { buildPrivateServer, type PrivateBuild } from './replication/bundle';
 import { attachReplicas } from './replication/load-scenarios';
-import { commonConfig, type Node, sleep, startLoad, startNode, useServerCli } from './replication/servers';
+import { commonConfig, info, type Node, sleep, startLoad, startNode, useServerCli } from './replication/servers';
+import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, opsCell, type Pass, ratio, type Summary, summarize, warmupArg } from './_warm';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const REQUESTS = Number(opt('requests') ?? 300_000);
-const REPS = Number(opt('reps') ?? 1);
+const QUICK = args.includes('--quick');
+const REQUESTS = Number(opt('requests') ?? 1_000_000);
+const WARMUP = warmupArg();
+const REPS = Number(opt('reps') ?? (QUICK ? 2 : 1));
 // `--replicas none`: only the AOF cases
-const COUNTS = opt('replicas') === 'none' ? [] : (opt('replicas') ?? '0,1,2').split(',').map(Number);
+const COUNTS = opt('replicas') === 'none' ? [] : (opt('replicas') ?? (QUICK ? '1' : '0,1,2')).split(',').map(Number);
 const REPLICA_KIND = opt('replica-kind') ?? 'same';
 const PROFILE = opt('profile');
 const BASE = opt('base');
 const AOF = args.includes('--aof');
 const AOF_ALWAYS = args.includes('--aof-always');
+const BENCH = ['-t', 'set', '-P', '32', '-c', '50', '-r', '100000', '-d', '100'];
 
 interface Contender {
   readonly name: string;
   readonly build: PrivateBuild | undefined;
+}
+
+interface Setup {
+  readonly master: Node;
+  readonly replicas: Node[];
 }
 
 const load = () =>
@@ -45,39 +60,55 @@ const load = () =>
     .map((x) => x.toFixed(1))
     .join(' ');
 
-async function startMaster(c: Contender, extra: Record<string, string | number>): Promise<Node> {
+async function startSetup(c: Contender, replicas: number, extra: Record<string, string | number>): Promise<Setup> {
   if (c.build) useServerCli(c.build.cli);
-  return startNode(c.build ? 'replikit' : 'redis', commonConfig(extra), c.build ? PROFILE : undefined);
-}
-
-/** CPU time (user + system) the process has used, in µs, from /proc (Linux clock ticks of 10 ms). */
-function cpuMicros(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
-
-interface RunResult {
-  readonly rps: number;
-  /** the master's CPU µs per request during the measured load: less sensitive to the machine's load than ops/s */
-  readonly cpuUsPerOp: number;
-}
-
-async function oneRun(c: Contender, replicas: number, extra: Record<string, string | number>): Promise<RunResult> {
-  const master = await startMaster(c, extra);
-  let attached: Node[] = [];
+  const master = await startNode(c.build ? 'replikit' : 'redis', commonConfig(extra), c.build ? PROFILE : undefined);
   try {
-    if (c.build) useServerCli(c.build.cli);
     const kind = REPLICA_KIND === 'redis' || !c.build ? 'redis' : 'replikit';
-    attached = await attachReplicas(kind, master, replicas);
-    const bench = ['-t', 'set', '-P', '32', '-c', '50', '-r', '100000', '-d', '100'];
-    await startLoad(master.port, [...bench, '-n', '100000']).done;
-    await sleep(200);
-    const cpu0 = cpuMicros(master.pid);
-    const res = await startLoad(master.port, [...bench, '-n', String(REQUESTS)]).done;
-    return { rps: res.rps, cpuUsPerOp: (cpuMicros(master.pid) - cpu0) / REQUESTS };
-  } finally {
-    for (const r of attached) await r.stop();
+    return { master, replicas: await attachReplicas(kind, master, replicas) };
+  } catch (err) {
     await master.stop();
+    throw err;
+  }
+}
+
+/** FLUSHALL on the master, then every replica's applied offset up to the master's; returns the offsets. */
+async function resetAndCatchUp(s: Setup): Promise<string> {
+  await s.master.client.call('FLUSHALL');
+  const target = Number((await info(s.master, 'replication')).get('master_repl_offset'));
+  const offsets: number[] = [];
+  const t0 = performance.now();
+  for (const r of s.replicas) {
+    for (;;) {
+      const at = Number((await info(r, 'replication')).get('slave_repl_offset'));
+      if (at >= target) {
+        offsets.push(at);
+        break;
+      }
+      if (performance.now() - t0 > 120_000) throw new Error(`${r.kind} replica at offset ${at} did not catch up with ${target}`);
+      await sleep(20);
+    }
+  }
+  return `master ${target}${offsets.length ? `, replicas ${offsets.join(', ')}` : ''}`;
+}
+
+/** One rep of a case: every contender's master and replicas fresh, cold pass, warm-up, reset, warm pass. */
+async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>): Promise<ColdWarm[]> {
+  const setups: Setup[] = [];
+  try {
+    for (const c of cs) setups.push(await startSetup(c, replicas, extra));
+    return await coldThenWarm(setups, {
+      requests: REQUESTS,
+      warmup: WARMUP,
+      pids: (s) => [s.master.pid, ...s.replicas.map((r) => r.pid)],
+      reset: resetAndCatchUp,
+      load: async (s, n) => (await startLoad(s.master.port, [...BENCH, '-n', String(n)]).done).rps,
+    });
+  } finally {
+    for (const s of setups) {
+      for (const r of s.replicas) await r.stop();
+      await s.master.stop();
+    }
   }
 }
 
@@ -100,28 +131,37 @@ async function run(): Promise<void> {
   if (AOF) cases.push({ label: 'appendonly yes, appendfsync everysec', replicas: 0, extra: { appendonly: 'yes', appendfsync: 'everysec' } });
   if (AOF_ALWAYS) cases.push({ label: 'appendonly yes, appendfsync always', replicas: 0, extra: { appendonly: 'yes', appendfsync: 'always' } });
   console.log(`date ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, load at start ${load()}`);
-  console.log(`redis-benchmark -t set -P 32 -c 50 -n ${REQUESTS} -r 100000 -d 100, best of ${REPS}`);
   console.log('');
-  console.log('ops/s: best of the runs (all runs in brackets); CPU: the master\'s CPU µs per request, median of the runs');
+  console.log(`- \`redis-benchmark ${BENCH.join(' ')} -n ${REQUESTS}\` against the master, ${REPS} rep(s)`);
+  for (const line of describeWarm(WARMUP, String(REQUESTS))) console.log(line);
+  console.log('- CPU: the master\'s CPU µs per request; replicas: each replica\'s CPU µs per request of the master, median of the reps');
   console.log('');
-  console.log(`| case | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | load avg |`);
-  console.log(`|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|`);
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  console.log(`| case | pass | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | replicas CPU µs/op | load avg |`);
+  console.log(`|---|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|---|`);
+  const notes: string[] = [];
   try {
     for (const k of cases) {
-      const runs: RunResult[][] = contenders.map(() => []);
-      for (let rep = 0; rep < REPS; rep++) {
-        for (let i = 0; i < contenders.length; i++) runs[i]?.push(await oneRun(contenders[i] as Contender, k.replicas, k.extra));
-      }
-      const best = runs.map((rs) => Math.max(...rs.map((r) => r.rps)));
-      const ratios = best.slice(1).map((x) => `${(x / (best[0] ?? 1)).toFixed(2)}x`);
-      const ops = runs.map((rs, i) => `${(best[i] ?? 0).toFixed(0)}${rs.length > 1 ? ` (${rs.map((r) => r.rps.toFixed(0)).join(', ')})` : ''}`);
-      const cpu = runs.map((rs) => median(rs.map((r) => r.cpuUsPerOp)).toFixed(2));
-      console.log(`| ${k.label} | ${ops.join(' | ')} | ${ratios.join(' | ')} | ${cpu.join(' | ')} | ${load()} |`);
+      const reps: ColdWarm[][] = [];
+      for (let rep = 0; rep < REPS; rep++) reps.push(await oneRep(contenders, k.replicas, k.extra));
+      const row = (label: string, pick: (x: ColdWarm) => Pass & { extraCpu: number[] }): void => {
+        const sums: Summary[] = contenders.map((_, i) => summarize(reps.map((r) => pick(r[i] as ColdWarm))));
+        const [theirs] = sums as [Summary];
+        const replicaCpu = contenders.map((_, i) => {
+          const per = reps.map((r) => pick(r[i] as ColdWarm).extraCpu);
+          return per[0]?.length ? per[0].map((_, j) => summarize(per.map((xs) => ({ ops: 0, cpuUsPerOp: xs[j] as number, load: 0 }))).cpu.toFixed(2)).join(', ') : '-';
+        });
+        console.log(`| ${k.label} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${replicaCpu.join(' / ')} | ${load()} |`);
+      };
+      row('cold', (x) => x.cold);
+      if (WARMUP > 0) row('**warm**', (x) => x.warm as Pass & { extraCpu: number[] });
+      reps.forEach((r, rep) => {
+        notes.push(`- ${k.label}, rep ${rep + 1}: offsets after the reset before the warm pass: ${r.map((x, i) => `${contenders[i]?.name}: ${x.notes.join('; ') || '-'}`).join('; ')}`);
+      });
     }
   } finally {
     for (const b of builds) rmSync(b.dir, { recursive: true, force: true });
   }
+  if (WARMUP > 0) console.log(['', ...notes].join('\n'));
 }
 
 run().catch((err) => {
