@@ -148,7 +148,7 @@ export function loadRange(passes: readonly Pass[]): string {
 export function describeWarm(warmup: number, requests: string): string[] {
   if (warmup === 0) return [`- cold pass only (\`--warmup 0\`): ${requests} requests as the first load of a fresh server process`];
   return [
-    `- every server process (each rep starts fresh ones) serves: a cold pass (${requests} requests, the first load of the process), a warm-up of ${warmup} requests of the same commands (\`--warmup\`, pipelined at >= 16), the data reset, then the warm pass (${requests} requests); servers in turn within each step`,
+    `- every server process (each rep starts fresh ones) serves: a cold pass (requests: ${requests}; the first load of the process), a warm-up of ${warmup} requests of the same commands (\`--warmup\`, pipelined at >= 16), the data reset, then the warm pass (the same requests); servers in turn within each step`,
     '- **targets are judged on the warm pass** (steady state: what a server running for days gives); the cold pass shows the first requests after a start',
     '- ops/s: best of the reps (every rep in brackets); CPU µs/op: the server process\'s utime + stime over the pass / requests, median of the reps (from /proc, GC threads included; moves least with the machine\'s load)',
   ];
