@@ -4,9 +4,14 @@
  *
  *   pnpm exec tsx bench/src/storage.ts [--requests 200000] [--keys 1000000] [--size 100] [--no-write]
  *                                      [--cases set,sync,restart] [--set-kinds redis-aof,replikit-lmdb,replikit-mem]
+ *                                      [--pipelines 1,16] [--warmup 300000] [--reps 2]
  *
  * 1. SET throughput: `redis-benchmark -t set -c 50 -r 1000000 -d <size>` at -P 1 and -P 16 against
- *    each server (target: LMDB >= 0.5x redis-server AOF everysec).
+ *    each server (target: LMDB >= 0.5x redis-server AOF everysec, judged on the warm pass). Each
+ *    rep starts every kind fresh, all at once, and takes them in turn through the steps of
+ *    _warm.ts: a cold pass of `--requests` SETs (a quarter of them at -P 1), a warm-up of
+ *    `--warmup` SETs at -P 16, FLUSHALL, the warm pass. Quick mode, under 2 minutes:
+ *    `--cases set --pipelines 16 --set-kinds redis-aof,replikit-lmdb --no-write`.
  * 2. Full sync of `--keys` keys (loaded into a redis-server master by `redis-cli --pipe`) into a
  *    replikit-server replica on LMDB and into a redis-server replica: REPLICAOF to
  *    `master_link_status:up` with every key there.
@@ -15,15 +20,20 @@
  * replikit-server runs from the build (`pnpm build` first). Writes bench/results/storage.md.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findRedisServer, getFreePort } from '@replikit/test-utils';
+import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, loadRange, opsCell, type Pass, ratio, summarize, warmupArg, warmupPipeline } from './_warm';
 
 const args = process.argv.slice(2);
 const num = (name: string, def: number) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? Number(args[i + 1]) : def;
+};
+const opt = (name: string): string | undefined => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
 };
 const REQUESTS = num('requests', 200_000);
 const KEYS = num('keys', 1_000_000);
@@ -91,29 +101,15 @@ async function stop(r: Running, signal: NodeJS.Signals = 'SIGKILL', keepDir = fa
   if (!keepDir) rmSync(r.dir, { recursive: true, force: true });
 }
 
-/** utime + stime of process `pid`, in µs (Linux /proc; NaN elsewhere). */
-function cpuUs(pid: number | undefined): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const parts = f.slice(f.lastIndexOf(')') + 2).split(' ');
-    return ((Number(parts[11]) + Number(parts[12])) * 1e6) / CLOCK_TICKS;
-  } catch {
-    return Number.NaN;
-  }
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
-
-/** Requests per second of redis-benchmark SET against `r`, and the server's CPU per request (µs). */
-function setRps(r: Running, pipeline: number): { rps: number; cpu: number } {
-  const port = r.port;
-  const c0 = cpuUs(r.child.pid);
-  const b = spawnSync('redis-benchmark', ['-p', String(port), '-t', 'set', '-c', '50', '-n', String(REQUESTS), '-P', String(pipeline), '-r', '1000000', '-d', String(SIZE), '--csv'], {
+/** Requests per second of redis-benchmark SET (`requests` of them) against `r`. */
+function setRps(r: Running, pipeline: number, requests: number): number {
+  const b = spawnSync('redis-benchmark', ['-p', String(r.port), '-t', 'set', '-c', '50', '-n', String(requests), '-P', String(pipeline), '-r', '1000000', '-d', String(SIZE), '--csv'], {
     encoding: 'utf8',
     timeout: 1_800_000,
   });
-  const cpu = (cpuUs(r.child.pid) - c0) / REQUESTS;
   const m = /^"SET","([\d.]+)"/m.exec(b.stdout);
-  return { rps: m ? Number(m[1]) : Number.NaN, cpu };
+  if (!m) throw new Error(`redis-benchmark SET against ${r.kind} failed: ${b.stderr}`);
+  return Number(m[1]);
 }
 
 /** `SET key:<n> <value>` for n < keys through `redis-cli --pipe`. */
@@ -160,44 +156,55 @@ async function run(): Promise<void> {
   if (WRITE) writeFileSync(path.join(__dirname, '..', 'results', 'storage.md'), `${text}\n`);
 }
 
-/** 1. SET throughput, alternating servers, best of 2 */
+const SET_LABELS: Record<string, string> = { 'redis-aof': 'redis-server AOF everysec', 'replikit-lmdb': 'replikit LMDB everysec', 'replikit-mem': 'replikit in-memory' };
+
+/** 1. SET throughput: every kind fresh per rep, cold pass, warm-up, FLUSHALL, warm pass */
 async function setCase(lines: string[]): Promise<void> {
   const kinds = SET_KINDS;
-  const rps = new Map<string, number>();
-  const cpu = new Map<string, number[]>();
-  for (let rep = 0; rep < 2; rep++) {
-    for (const kind of kinds) {
-      const r = await start(kind);
+  const pipelines = (opt('pipelines') ?? '1,16').split(',').map(Number);
+  const reps = num('reps', 2);
+  const warmup = warmupArg();
+  const requestsFor = (p: number): number => (p === 1 ? Math.ceil(REQUESTS / 4) : REQUESTS);
+  const passes: Pass[] = [];
+  lines.push('');
+  lines.push(`### SET throughput (\`redis-benchmark -t set -c 50 -n <requests> -r 1000000 -d ${SIZE}\`, ${reps} reps, servers in turn)`);
+  lines.push('');
+  lines.push(...describeWarm(warmup, pipelines.map((p) => `${requestsFor(p)} at -P ${p}`).join(', ')));
+  lines.push('');
+  lines.push(`| pipeline | pass | ${kinds.map((k) => `${SET_LABELS[k] ?? k} ops/s`).join(' | ')} | LMDB / redis AOF | ${kinds.map((k) => `${SET_LABELS[k] ?? k} CPU µs/req`).join(' | ')} |`);
+  lines.push(`|---:|---|${kinds.map(() => '---:').join('|')}|---:|${kinds.map(() => '---:').join('|')}|`);
+  for (const p of pipelines) {
+    const runs: ColdWarm[][] = [];
+    for (let rep = 0; rep < reps; rep++) {
+      const servers: Running[] = [];
       try {
-        setRps(r, 16); // warm-up
-        for (const p of [1, 16]) {
-          const v = setRps(r, p);
-          const k = `${kind} -P ${p}`;
-          if (!(rps.get(k)! >= v.rps)) rps.set(k, v.rps);
-          cpu.set(k, [...(cpu.get(k) ?? []), v.cpu]);
-          console.error(`${k}: ${v.rps.toFixed(0)} req/s, server CPU ${v.cpu.toFixed(1)} µs/req, load ${os.loadavg()[0].toFixed(1)}`);
+        for (const kind of kinds) servers.push(await start(kind));
+        const r = await coldThenWarm(servers, {
+          requests: requestsFor(p),
+          warmup,
+          pids: (s) => [s.child.pid as number],
+          reset: (s) => void cli(s.port, 'flushall'),
+          load: (s, n, warming) => setRps(s, warming ? warmupPipeline(p) : p, n),
+        });
+        runs.push(r);
+        for (const x of r) {
+          passes.push(x.cold, ...(x.warm ? [x.warm] : []));
+          console.error(`${kinds[r.indexOf(x)]} -P ${p}: cold ${x.cold.ops.toFixed(0)} req/s ${x.cold.cpuUsPerOp.toFixed(1)} µs/req${x.warm ? `, warm ${x.warm.ops.toFixed(0)} req/s ${x.warm.cpuUsPerOp.toFixed(1)} µs/req` : ''}, load ${os.loadavg()[0]?.toFixed(1)}`);
         }
       } finally {
-        await stop(r);
+        for (const s of servers) await stop(s);
       }
+    }
+    for (const pass of warmup > 0 ? (['cold', 'warm'] as const) : (['cold'] as const)) {
+      const sums = kinds.map((_, i) => summarize(runs.map((r) => (pass === 'cold' ? (r[i] as ColdWarm).cold : ((r[i] as ColdWarm).warm as Pass)))));
+      const aof = sums[kinds.indexOf('redis-aof')];
+      const lmdb = sums[kinds.indexOf('replikit-lmdb')];
+      lines.push(`| ${p} | ${pass === 'warm' ? '**warm**' : 'cold'} | ${sums.map(opsCell).join(' | ')} | ${aof && lmdb ? ratio(lmdb.ops, aof.ops) : '-'} | ${sums.map(cpuCell).join(' | ')} |`);
     }
   }
   lines.push('');
-  lines.push(`### SET throughput (\`redis-benchmark -t set -c 50 -n ${REQUESTS} -r 1000000 -d ${SIZE}\`, best of 2, servers alternating)`);
-  lines.push('');
-  lines.push('Requests per second (best of 2); server CPU per request in µs (utime+stime of the server process over the run, each run).');
-  lines.push('');
-  lines.push('| pipeline | redis-server AOF everysec | replikit LMDB everysec | ratio | replikit in-memory | CPU µs/req: redis AOF / LMDB / in-memory |');
-  lines.push('|---:|---:|---:|---:|---:|---|');
-  const us = (k: string) => (cpu.get(k) ?? []).map((x) => x.toFixed(1)).join(', ');
-  for (const p of [1, 16]) {
-    const a = rps.get(`redis-aof -P ${p}`)!;
-    const l = rps.get(`replikit-lmdb -P ${p}`)!;
-    lines.push(
-      `| ${p} | ${a.toFixed(0)} | ${l.toFixed(0)} | ${(l / a).toFixed(2)}x | ${rps.get(`replikit-mem -P ${p}`)?.toFixed(0) ?? '-'} | ${us(`redis-aof -P ${p}`)} / ${us(`replikit-lmdb -P ${p}`)} / ${us(`replikit-mem -P ${p}`)} |`,
-    );
-  }
-  console.error(lines.slice(-4).join('\n'));
+  lines.push(`Load average over the passes ${loadRange(passes)}.`);
+  console.error(lines.slice(-(pipelines.length * 2 + 4)).join('\n'));
 }
 
 /**
