@@ -12,6 +12,8 @@
  *   --quick                 the first case at -P 16 only, best of 3 (under 2 minutes)
  *   --fresh-build           replikit-server bundled from this tree's sources (else the build)
  *   --from-source           replikit-server run from source through tsx
+ *   --head <git rev>        replikit-server bundled from that revision's sources (e.g. HEAD: the
+ *                           committed tree, whatever the work tree and the build hold)
  *   --baseline <git rev>    also a replikit-server bundled from that revision's sources, run in
  *                           turn with the other two (before/after in one run, same load)
  *   --write                 write the results file even for a partial run
@@ -261,14 +263,14 @@ interface Server {
 }
 
 /** redis-server, replikit-server and (with `--baseline`) the baseline build, all fresh. */
-async function startServers(script: string, baseline: string | undefined): Promise<Server[]> {
+async function startServers(script: string, baseline: string | undefined, head: string | undefined): Promise<Server[]> {
   const out: Server[] = [];
   try {
     const redis = await startRedisServer();
     out.push({ name: 'redis-server', port: redis.port, pid: redis.pid, stop: () => redis.stop() });
-    for (const launcher of baseline === undefined ? [undefined] : [undefined, baseline]) {
+    for (const [name, launcher] of baseline === undefined ? [['replikit-server', head]] : [['replikit-server', head], ['baseline', baseline]]) {
       const s = await startReplikit(script, launcher);
-      out.push({ name: launcher === undefined ? 'replikit-server' : 'baseline', port: s.port, pid: s.child.pid as number, stop: () => stopChild(s.child) });
+      out.push({ name: name as string, port: s.port, pid: s.child.pid as number, stop: () => stopChild(s.child) });
     }
     return out;
   } catch (err) {
@@ -297,6 +299,8 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   const baselineRev = argString('--baseline');
   const partial = quick || cases.length !== b.cases.length || argString('--pipelines') !== undefined || baselineRev !== undefined || warmup === 0;
   const baseline = baselineRev === undefined ? undefined : await baselineBundle(baselineRev);
+  const headRev = argString('--head');
+  const head = headRev === undefined ? undefined : await baselineBundle(headRev);
   const rows: Array<{ pipeline: number; name: string; pass: 'cold' | 'warm'; s: Summary[] }> = [];
   const passes: Pass[] = [];
   const names: string[] = [];
@@ -307,7 +311,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
         const requests = requestsFor(pipeline);
         const runs: ColdWarm[][] = [];
         for (let rep = 0; rep < reps; rep++) {
-          const servers = await startServers(b.script, baseline?.launcher);
+          const servers = await startServers(b.script, baseline?.launcher, head?.launcher);
           try {
             names.splice(0, names.length, ...servers.map((s) => s.name));
             const run = async (s: Server, n: number, warming: boolean): Promise<number> => {
@@ -329,7 +333,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   } finally {
     // bundle directories go once their server processes have exited
     if (freshLauncher !== undefined) rmSync(path.dirname(freshLauncher), { recursive: true, force: true });
-    for (const d of baseline?.dirs ?? []) rmSync(d, { recursive: true, force: true });
+    for (const d of [...(baseline?.dirs ?? []), ...(head?.dirs ?? [])]) rmSync(d, { recursive: true, force: true });
   }
   const cpu = os.cpus();
   const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
@@ -341,7 +345,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
     `- node ${process.version}, redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}`,
     `- date: ${new Date().toISOString()}`,
     `- \`redis-benchmark -c ${CLIENTS} -n <requests> -P <${pipelines.join('|')}> <command>\`; ${b.describeCases(requestsFor(pipelines[pipelines.length - 1] ?? 16))}`,
-    `- replikit-server ${serverDescription()}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())}, over the passes ${loadRange(passes)} (other jobs share this machine)`,
+    `- replikit-server ${headRev === undefined ? serverDescription() : `bundled from \`${headRev}\` (${spawnSync('git', ['rev-parse', '--short', headRev], { cwd: ROOT, encoding: 'utf8' }).stdout.trim()}, \`--head\`)`}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())}, over the passes ${loadRange(passes)} (other jobs share this machine)`,
     ...describeWarm(warmup, requestsText),
     `- ${reps} reps per case and pipelining`,
     ...(baselineRev === undefined ? [] : [`- baseline: replikit-server bundled from \`${baselineRev}\` (\`--baseline\`), run in turn with the other two`]),
@@ -351,7 +355,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   ];
   for (const r of rows) {
     const theirs = (r.s[0] as Summary).ops;
-    lines.push(`| ${r.name} | ${r.pipeline} | ${r.pass} | ${r.s.map(opsCell).join(' | ')} | ${r.s.slice(1).map((x) => ratio(x.ops, theirs)).join(' | ')} | ${r.s.map(cpuCell).join(' | ')} |`);
+    lines.push(`| ${r.name} | ${r.pipeline} | ${r.pass === 'warm' ? '**warm**' : 'cold'} | ${r.s.map(opsCell).join(' | ')} | ${r.s.slice(1).map((x) => ratio(x.ops, theirs)).join(' | ')} | ${r.s.map(cpuCell).join(' | ')} |`);
   }
   const lowest = (pass: string) => Math.min(...rows.filter((r) => r.pass === pass).map((r) => (r.s[1] as Summary).ops / (r.s[0] as Summary).ops));
   const judged = warmup > 0 ? 'warm' : 'cold';
