@@ -4,7 +4,7 @@
  * (`-P 1`) and pipelined (`-P 16`).
  *
  *   pnpm exec tsx bench/src/server.ts [--requests N] [--warmup 300000] [--reps 2] [--tests set,get]
- *     [--pipelines 1,16] [--quick] [--write] [--from-source]
+ *     [--pipelines 1,16] [--quick] [--write] [--from-source | --head <rev>]
  *
  * Each test, at each pipelining, `--reps` times on fresh servers: a cold pass, a warm-up of
  * `--warmup` requests of the same test at -P 16, FLUSHALL, the warm pass (see _warm.ts); a pass is
@@ -16,7 +16,9 @@
  * 3 reps (under 2 minutes; `--quick --pipelines 1` for the unpipelined target). replikit-server
  * runs in its own process from the build (`packages/server/bin/replikit-server.cjs`, run
  * `pnpm build` first), the way a user runs it, or from source with `--from-source` (tsx adds a
- * large overhead); redis-server 7.0 is the real binary with `--save "" --appendonly no`.
+ * large overhead), or with `--head <rev>` (both modes) from a private build of that commit (see
+ * replication/bundle.ts: the committed tree, whatever the work tree and dist hold); redis-server
+ * 7.0 is the real binary with `--save "" --appendonly no`.
  * Targets (issue 5): >= 0.7x redis-server unpipelined, >= 0.5x pipelined, judged on the warm pass.
  *
  * Server CPU per request only:
@@ -37,6 +39,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { main as serverMain } from '../../packages/server/src/cli';
 import { getFreePort, startRedisServer } from '@replikit/test-utils';
+import { buildPrivateServer, type PrivateBuild } from './replication/bundle';
 import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, loadRange, opsCell, type Pass, ratio, type Summary, summarize, warmupArg, warmupPipeline } from './_warm';
 
 const TESTS = 'set,get,incr,lpush,rpop,sadd,hset,zadd,lrange_100';
@@ -65,6 +68,13 @@ function benchmark(port: number, pipeline: number, requests: number, tests: stri
 
 const BUILT_CLI = path.join(__dirname, '..', '..', 'packages', 'server', 'bin', 'replikit-server.cjs');
 const BUILT = existsSync(path.join(__dirname, '..', '..', 'packages', 'server', 'dist', 'cli.js')) && !process.argv.includes('--from-source');
+/** `--head <rev>`: the private build replikit-server runs from */
+let headBuild: PrivateBuild | undefined;
+
+function serverDescription(): string {
+  if (headBuild !== undefined) return `from a private build of ${headBuild.commit.slice(0, 8)} (\`--head\`)`;
+  return BUILT ? 'from the build (`packages/server/bin/replikit-server.cjs`)' : 'from source through tsx';
+}
 
 interface Server {
   readonly name: string;
@@ -101,7 +111,7 @@ async function startServers(compare: string): Promise<Server[]> {
   const redis = await startRedisServer();
   const out: Server[] = [{ name: 'redis-server', port: redis.port, pid: redis.pid, stop: () => redis.stop() }];
   try {
-    out.push(await startReplikit('replikit-server'));
+    out.push(await startReplikit('replikit-server', headBuild?.cli));
     if (compare !== '') out.push(await startReplikit('compare', compare));
     return out;
   } catch (err) {
@@ -191,7 +201,7 @@ async function run(): Promise<void> {
     `- node ${process.version}, redis-server ${spawnSync('redis-server', ['--version'], { encoding: 'utf8' }).stdout.match(/v=([\d.]+)/)?.[1] ?? '?'}`,
     `- date: ${new Date().toISOString()}`,
     `- \`redis-benchmark -t <test> -c ${CLIENTS} -n <requests> -P <${pipelines.join('|')}>\`, each test run alone, both servers on 127.0.0.1; redis-benchmark shares the 2 cores with the server under test`,
-    `- replikit-server ${BUILT ? 'from the build (`packages/server/bin/replikit-server.cjs`)' : 'from source through tsx'}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())}, over the passes ${loadRange(passes)} (other jobs share this machine)`,
+    `- replikit-server ${serverDescription()}; load average at the start ${la(loadAtStart)}, at the end ${la(os.loadavg())}, over the passes ${loadRange(passes)} (other jobs share this machine)`,
     ...describeWarm(warmup, pipelines.map((p) => `${requestsFor(p)} at -P ${p}`).join(', ')),
     `- ${reps} reps per test; LRANGE_100: redis-benchmark fills the list with as many LPUSHes first, and the CPU per request counts them too`,
     '',
@@ -272,7 +282,7 @@ async function runCpu(): Promise<void> {
   const lines = [
     `## Server CPU per request (${new Date().toISOString()})`,
     '',
-    `- \`redis-benchmark -t <test> -P ${pipeline} -c ${CLIENTS} -n ${requests} -r 100000\`, ${reps} reps on fresh servers; median (min-max) of (utime + stime) / requests in µs`,
+    `- \`redis-benchmark -t <test> -P ${pipeline} -c ${CLIENTS} -n ${requests} -r 100000\`, ${reps} reps on fresh servers, replikit-server ${serverDescription()}; median (min-max) of (utime + stime) / requests in µs`,
     ...describeWarm(warmup, String(requests)),
     `- load average during the runs: ${loadRange(passes)} on ${os.cpus().length} cores`,
     '',
@@ -284,14 +294,19 @@ async function runCpu(): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
+async function withHead(f: () => Promise<void>): Promise<void> {
+  const rev = option('--head', '');
+  if (rev !== '') headBuild = await buildPrivateServer(rev);
+  try {
+    await f();
+  } finally {
+    if (headBuild !== undefined) rmSync(headBuild.dir, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === '--serve') void serverMain(process.argv.slice(3));
-else if (process.argv.includes('--cpu'))
-  runCpu().catch((err) => {
-    console.error(err);
-    process.exitCode = 1;
-  });
 else
-  run().catch((err) => {
+  withHead(process.argv.includes('--cpu') ? runCpu : run).catch((err) => {
     console.error(err);
     process.exitCode = 1;
   });
