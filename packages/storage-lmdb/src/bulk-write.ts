@@ -1,27 +1,60 @@
 /**
- * The slices of a bulk unit of the LMDB adapter (a cleared slot rewritten whole, as after a full
- * sync's load): each slice appends the next keys of the slots to the journal, read through a
- * pinned iterator so that the writes the server keeps making between slices do not disturb the walk.
+ * A rewrite of the LMDB adapter's base: every slot's keys, read through pinned iterators (so the
+ * writes the server keeps making between slices do not disturb the walk), appended as chunks of
+ * entries to the base table not in use. Each slice is one transaction; the adapter then switches
+ * the layout to the new base in one more (lmdb-storage.ts).
  */
 import type { PinnedIterator } from '@replikit/keyspace';
+import type { Database } from 'lmdb';
 import type { LmdbDbStore } from './db-store';
-import { journalSet } from './journal';
+import { EntryWriter, journalKey, journalSeq } from './journal';
 
-/** A bulk unit being written: the slots written whole, in order, and the iterator of the current one. */
+/** a base chunk is put once it holds this many bytes */
+export const BASE_CHUNK_BYTES = 1 << 18;
+
+const APPEND = { append: true } as const;
+
+/** A rewrite in progress. */
 export interface BulkWrite {
+  /** a bulk unit (a full sync's load, under the load-in-progress marker) rather than a background rewrite */
+  bulk: boolean;
+  /** the base table written (0 or 1) */
+  target: number;
+  /** the first log sequence number the new base does not cover */
+  from: number;
+  /** bytes of the log when it started (all of them below `from`) */
+  logBytesAtStart: number;
+  /** the first slice ran (it empties the target table of a background rewrite) */
+  started: boolean;
   slots: LmdbDbStore[];
   index: number;
   entries: PinnedIterator | null;
   timer: NodeJS.Immediate | null;
+  chunks: number;
+  bytes: number;
+  records: number;
+  writer: EntryWriter;
+}
+
+export function newBulkWrite(bulk: boolean, target: number, from: number, logBytesAtStart: number, slots: LmdbDbStore[]): BulkWrite {
+  return { bulk, target, from, logBytesAtStart, started: false, slots, index: 0, entries: null, timer: null, chunks: 0, bytes: 0, records: 0, writer: new EntryWriter() };
+}
+
+function putChunk(b: BulkWrite, table: Database<Buffer, Buffer>): void {
+  if (b.writer.length === 0) return;
+  table.putSync(journalKey(++b.chunks), b.writer.blob(), APPEND);
+  b.bytes += b.writer.length;
+  b.writer.reset();
 }
 
 /**
- * Appends journal SET entries of `b`'s keys (inside the caller's transaction) until every slot is
- * written or `deadline` (performance.now() time) has passed, checked every 64 keys.
+ * Appends chunks of `b`'s keys to `table` (inside the caller's transaction) until every slot is
+ * written or `deadline` (performance.now() time) has passed, checked every 64 keys; returns the
+ * records written. The last chunk is put once every slot is written.
  */
-export function writeBulkSlice(b: BulkWrite, append: (entry: Buffer) => void, deadline: number): { records: number; bytes: number } {
+export function writeBulkSlice(b: BulkWrite, table: Database<Buffer, Buffer>, deadline: number): number {
   let records = 0;
-  let bytes = 0;
+  const w = b.writer;
   while (b.index < b.slots.length) {
     const s = b.slots[b.index];
     b.entries ??= s.mem.pinnedEntries();
@@ -33,14 +66,34 @@ export function writeBulkSlice(b: BulkWrite, append: (entry: Buffer) => void, de
       continue;
     }
     for (const e of batch) {
-      // deleted since the iterator was opened: the key is dirty, the last transaction removes it
+      // deleted since the iterator was opened: the log (or the last transaction) has its DEL
       if (e.value === undefined) continue;
-      const entry = journalSet(s.slot, e.key, e.value, e.expireAt);
-      append(entry);
+      w.set(s.slot, e.key, e.value, e.expireAt);
       records++;
-      bytes += entry.length;
     }
+    if (w.length >= BASE_CHUNK_BYTES) putChunk(b, table);
     if (performance.now() >= deadline) break;
   }
-  return { records, bytes };
+  if (b.index >= b.slots.length) putChunk(b, table);
+  b.records += records;
+  return records;
+}
+
+/** Stops a rewrite (its pinned iterator closed; what it wrote is left for the next one to clear). */
+export function abandonBulkWrite(b: BulkWrite): void {
+  if (b.timer !== null) clearImmediate(b.timer);
+  b.timer = null;
+  b.entries?.close();
+  b.entries = null;
+}
+
+/** Whether `log` holds entries older than sequence number `from`. */
+export function hasOlderEntries(log: Database<Buffer, Buffer>, from: number): boolean {
+  for (const key of log.getKeys({ limit: 1 })) return journalSeq(key) < from;
+  return false;
+}
+
+/** Deletes up to `max` log entries older than `from` (inside the caller's transaction). */
+export function trimLog(log: Database<Buffer, Buffer>, from: number, max: number): void {
+  for (const key of [...log.getKeys({ end: journalKey(from), limit: max })]) log.removeSync(key);
 }

@@ -1,6 +1,8 @@
 /** One database slot of the LMDB adapter: the in-memory working set plus what changed since the last LMDB transaction. */
 import type { BinaryString, CollectionValue, DbStore, PinnedIterator, StoredValue } from '@replikit/keyspace';
 import { MemoryDbStore } from '@replikit/keyspace';
+import { LMDB_LOG_BLOB_BYTES } from './defaults';
+import type { EntryWriter } from './journal';
 
 /** What the stores of one adapter share: whether a unit is open (written to since the last commit point). */
 export interface UnitState {
@@ -78,4 +80,26 @@ export class LmdbDbStore implements DbStore {
     // the memory store holds this very object: the transaction encodes it from there
     this.touched(key);
   }
+}
+
+/**
+ * Writes the changes of `s` since the last transaction to `w` (a CLEAR entry after a clear, then
+ * every key of the slot; else each dirty key's current value and TTL, or a DEL), calling `full`
+ * whenever the writer holds LMDB_LOG_BLOB_BYTES; returns the records written.
+ */
+export function writeSlotChanges(s: LmdbDbStore, w: EntryWriter, full: () => void): number {
+  if (s.cleared) w.clear(s.slot);
+  else if (s.dirty.size === 0) return 0;
+  // after a clear (FLUSHDB, a small load) the whole slot is written: no per-key set to keep
+  const keys: Iterable<BinaryString> = s.cleared ? { [Symbol.iterator]: () => s.mem.keys() } : s.dirty;
+  const mem = s.mem;
+  let records = 0;
+  for (const key of keys) {
+    const v = mem.get(key);
+    if (v === undefined) w.del(s.slot, key);
+    else w.set(s.slot, key, v, mem.getExpire(key) ?? -1);
+    records++;
+    if (w.length >= LMDB_LOG_BLOB_BYTES) full();
+  }
+  return records;
 }

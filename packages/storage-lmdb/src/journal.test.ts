@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { createKeyspace } from '@replikit/keyspace';
 import { open } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME } from './defaults';
-import { decodeJournalEntry, J_CLEAR, J_DEL, J_SET, journalClear, journalDel, journalKey, journalSeq, journalSet } from './journal';
-import { type LmdbStorageAdapter, openLmdbStorage } from './lmdb-storage';
-import { decodeRecord } from './record-codec';
+import { EntryWriter, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
+import { type LmdbStorageAdapter, type LmdbStorageOptions, openLmdbStorage } from './lmdb-storage';
+import { decodeRecordAt } from './record-codec';
 
 const dirs: string[] = [];
 function freshDir(): string {
@@ -21,20 +21,28 @@ afterAll(() => {
 
 const replid = 'c3'.repeat(20);
 const turn = () => new Promise((r) => setImmediate(r));
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** every log byte is worth a rewrite */
+const EAGER: Partial<LmdbStorageOptions> = { rewriteMinBytes: 1, rewritePercentage: 1 };
 
-async function merged(a: LmdbStorageAdapter): Promise<void> {
-  await turn();
-  for (let i = 0; i < 2000 && a.stats.journalEntries !== 0; i++) await pause(5);
-  expect(a.stats.journalEntries).toBe(0);
+async function rewritten(a: LmdbStorageAdapter, count: number): Promise<void> {
+  for (let i = 0; i < 20000 && a.stats.rewrites < count; i++) await turn();
+  expect(a.stats.rewrites).toBe(count);
 }
 
-/** Every key of every database with its value, TTL and type, sorted. */
+const READ: Record<string, string[]> = { string: ['GET'], list: ['LRANGE', '0', '-1'], hash: ['HGETALL'] };
+
+/** Every key of every database with its type, value and TTL, sorted. */
 function dump(ks: ReturnType<typeof createKeyspace>, databases: number): unknown[] {
   const out: unknown[] = [];
   for (let db = 0; db < databases; db++) {
     const keys = (ks.execute(['KEYS', '*'], { db }).reply as string[]).sort();
-    for (const k of keys) out.push([db, k, ks.execute(['DUMP', k], { db }).reply, ks.execute(['PEXPIRETIME', k], { db }).reply]);
+    for (const k of keys) {
+      const type = (ks.execute(['TYPE', k], { db }).reply as { value: string }).value;
+      const [cmd, ...rest] = READ[type];
+      const value = ks.execute([cmd, k, ...rest], { db }).reply;
+      if (value instanceof Error) throw value;
+      out.push([db, k, type, value, ks.execute(['PEXPIRETIME', k], { db }).reply]);
+    }
   }
   return out;
 }
@@ -53,149 +61,186 @@ function workload(ks: ReturnType<typeof createKeyspace>): void {
   ks.commit({ replid, offset: 2 });
   ks.execute(['FLUSHDB'], { db: 1 });
   ks.execute(['SET', 'after-flush', 'y'], { db: 1 });
-  ks.execute(['SET', `long:${'x'.repeat(2000)}`, 'long key'], { db: 1 });
+  ks.execute(['SET', `long:${'x'.repeat(3000)}`, 'long key'], { db: 1 });
+  ks.execute(['SET', 'empty', ''], { db: 1 });
   ks.execute(['SWAPDB', '0', '1'], { db: 0 });
   ks.execute(['SET', 'k2', 'in the swapped db'], { db: 1 });
   ks.commit({ replid, offset: 3 });
 }
 
-describe('LMDB journal', () => {
+describe('LMDB log and base', () => {
   it('encodes and decodes each entry kind', () => {
-    const set = decodeJournalEntry(journalSet(3, 'key', 'value', 1234));
-    expect({ ...set, record: undefined }).toEqual({ kind: J_SET, slot: 3, key: 'key', record: undefined });
-    expect(decodeRecord(set.record)).toEqual({ value: 'value', expireAt: 1234, key: undefined });
-    expect({ ...decodeJournalEntry(journalDel(1, 'k')), record: undefined }).toEqual({ kind: J_DEL, slot: 1, key: 'k', record: undefined });
-    expect(decodeJournalEntry(journalClear(2)).kind).toBe(J_CLEAR);
+    const w = new EntryWriter();
+    w.set(3, 'key', 'value', 1234);
+    w.set(0, 'k', 'x'.repeat(100_000), -1);
+    w.del(1, 'gone');
+    w.clear(2);
+    const got: Array<Omit<JournalEntry, 'recordStart' | 'recordEnd'> & { record?: unknown }> = [];
+    const blob = Buffer.from(w.blob());
+    forEachEntry(blob, (e) => got.push({ kind: e.kind, slot: e.slot, key: e.key, record: e.kind === J_SET ? decodeRecordAt(blob, e.recordStart, e.recordEnd) : undefined }));
+    expect(got).toEqual([
+      { kind: J_SET, slot: 3, key: 'key', record: { value: 'value', expireAt: 1234 } },
+      { kind: J_SET, slot: 0, key: 'k', record: { value: 'x'.repeat(100_000), expireAt: -1 } },
+      { kind: J_DEL, slot: 1, key: 'gone', record: undefined },
+      { kind: J_CLEAR, slot: 2, key: '', record: undefined },
+    ]);
+    expect(w.count).toBe(4);
     expect(journalSeq(journalKey(2 ** 40 + 5))).toBe(2 ** 40 + 5);
     expect(Buffer.compare(journalKey(255), journalKey(256))).toBe(-1);
-    expect(() => decodeJournalEntry(Buffer.from([9, 0, 0, 0, 0, 0, 0]))).toThrow('unknown journal entry kind');
-    expect(() => decodeJournalEntry(Buffer.from([J_SET, 0, 0, 1, 0, 0, 0, 0x6b]))).toThrow('without its record');
+    const each = () => undefined;
+    expect(() => forEachEntry(Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]), each)).toThrow('unknown entry kind');
+    expect(() => forEachEntry(Buffer.from([J_SET, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0x6b]), each)).toThrow('without its record');
+    expect(() => forEachEntry(Buffer.from([J_SET, 0, 0, 1, 0, 0, 0, 5, 0, 0, 0, 0x6b]), each)).toThrow('truncated entry');
+    expect(() => forEachEntry(Buffer.from([J_DEL, 0]), each)).toThrow('truncated entry head');
   });
 
-  it('reopens from the journal alone, and from the keyed tables once merged, with the same dataset', async () => {
+  it('writes the changes of one transaction as one log entry', async () => {
+    const a = openLmdbStorage(1, { dir: freshDir(), fsync: 'no' });
+    const ks = createKeyspace({ databases: 1, storage: a });
+    for (let i = 0; i < 500; i++) ks.execute(['SET', `k${i}`, 'v'], { db: 0 });
+    await turn();
+    expect({ tx: a.stats.transactions, records: a.stats.recordsWritten }).toEqual({ tx: 1, records: 500 });
+    expect(a.stats.logBytes).toBe(a.stats.bytesWritten);
+    ks.close();
+  });
+
+  it('reopens from the log alone, and from a rewritten base, with the same dataset', async () => {
     const dir = freshDir();
     const a = openLmdbStorage(2, { dir, fsync: 'everysec' });
     const ks = createKeyspace({ databases: 2, storage: a, commits: 'manual' });
     workload(ks);
     const want = dump(ks, 2);
     await turn();
-    // closed before any merge: everything is in the journal
-    expect(a.stats.mergedEntries).toBe(0);
-    expect(a.stats.journalEntries).toBeGreaterThan(0);
+    expect(a.stats.rewrites).toBe(0);
     ks.close();
 
-    const b = openLmdbStorage(2, { dir, fsync: 'everysec' });
-    expect(b.stats.journalEntries).toBe(a.stats.journalEntries);
+    // reopened with an eager rewrite policy: the base is rewritten, the old log entries trimmed
+    const b = openLmdbStorage(2, { dir, fsync: 'everysec', ...EAGER });
+    expect(b.stats.logBytes).toBe(a.stats.logBytes);
     expect(b.committedPosition()).toEqual({ replid, offset: 3, streamDb: 0 });
     const ks2 = createKeyspace({ databases: 2, storage: b, commits: 'manual' });
     expect(dump(ks2, 2)).toEqual(want);
-    // the background merge empties the journal into the keyed tables
-    await merged(b);
-    expect(b.stats.mergeSlices).toBeGreaterThan(0);
+    await rewritten(b, 1);
+    expect(b.stats.baseBytes).toBeGreaterThan(0);
+    expect(b.stats.logBytes).toBe(0);
+    for (let i = 0; i < 10; i++) await turn();
     ks2.close();
 
     const c = openLmdbStorage(2, { dir, fsync: 'everysec' });
-    expect(c.stats.journalEntries).toBe(0);
+    expect({ log: c.stats.logBytes, base: c.stats.baseBytes }).toEqual({ log: 0, base: b.stats.baseBytes });
+    expect(c.committedPosition()).toEqual({ replid, offset: 3, streamDb: 0 });
     const ks3 = createKeyspace({ databases: 2, storage: c, commits: 'manual' });
     expect(dump(ks3, 2)).toEqual(want);
     ks3.close();
+    // the log entries the base covers were deleted
+    const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
+    expect([...env.openDB('log', { keyEncoding: 'binary', encoding: 'binary' }).getKeys({})].length).toBe(0);
+    await env.close();
   });
 
-  it('bounds the journal: past journalMaxEntries a unit merges as many entries as it appends', async () => {
+  it('keeps committing while a background rewrite runs; every change made meanwhile survives a reopen', async () => {
     const dir = freshDir();
-    const a = openLmdbStorage(1, { dir, fsync: 'no', journalMaxEntries: 50 });
-    const ks = createKeyspace({ databases: 1, storage: a, commits: 'manual' });
-    for (let i = 0; i < 40; i++) ks.execute(['SET', `a${i}`, 'v'], { db: 0 });
-    ks.commit({ replid, offset: 1 });
+    const a = openLmdbStorage(2, { dir, fsync: 'no', rewriteMinBytes: 200_000, rewritePercentage: 100 });
+    const ks = createKeyspace({ databases: 2, storage: a, commits: 'manual' });
+    let offset = 0;
+    for (let i = 0; i < 40000; i++) ks.execute(['SET', `k${i}`, `first value of ${i}`], { db: i % 2 });
+    ks.commit({ replid, offset: ++offset });
     await turn();
-    expect([a.stats.journalEntries, a.stats.mergedEntries]).toEqual([40, 0]);
-    for (let i = 0; i < 100; i++) ks.execute(['SET', `b${i}`, 'v'], { db: 0 });
-    ks.commit({ replid, offset: 2 });
-    await turn();
-    expect([a.stats.journalEntries, a.stats.mergedEntries]).toEqual([50, 90]);
-    const want = dump(ks, 1);
+    // the rewrite started after that transaction; units go on between its slices
+    let units = 0;
+    while (a.stats.rewrites === 0) {
+      const u = units++;
+      // keys the rewrite's iterator visits first, and keys it visits last
+      ks.execute(['SET', `k${2 * u}`, `changed in unit ${u}`], { db: 0 });
+      ks.execute(['DEL', `k${2 * u + 1}`], { db: 1 });
+      ks.execute(['DEL', `k${39999 - u}`], { db: (39999 - u) % 2 });
+      ks.execute(['SET', `new${u}`, 'n'], { db: 0 });
+      if (u === 3) ks.execute(['FLUSHDB'], { db: 1 });
+      ks.commit({ replid, offset: ++offset });
+      await turn();
+    }
+    expect(a.stats.rewriteSlices).toBeGreaterThan(1);
+    expect(units).toBeGreaterThan(4);
+    const want = dump(ks, 2);
     ks.close();
-    const b = openLmdbStorage(1, { dir, fsync: 'no' });
-    const ks2 = createKeyspace({ databases: 1, storage: b });
-    expect(dump(ks2, 1)).toEqual(want);
+    const b = openLmdbStorage(2, { dir, fsync: 'no' });
+    expect(b.committedPosition()).toEqual({ replid, offset, streamDb: 0 });
+    const ks2 = createKeyspace({ databases: 2, storage: b });
+    expect(dump(ks2, 2)).toEqual(want);
     ks2.close();
-    expect(() => openLmdbStorage(1, { dir, journalMaxEntries: -1 })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_INVALID_OPTION' }));
-  });
+  }, 60000);
 
-  it('a full sync load (bulk unit) goes through the journal: a CLEAR entry, then the keys, merged in the background', async () => {
+  it('a full sync load (bulk unit) becomes the new base, the keys changed meanwhile go to the log', async () => {
     const dir = freshDir();
     const a = openLmdbStorage(2, { dir, fsync: 'no' });
     const ks = createKeyspace({ databases: 2, storage: a, commits: 'manual' });
     ks.execute(['SET', 'old', '1'], { db: 0 });
     ks.execute(['SET', 'kept', '1'], { db: 1 });
     ks.commit({ replid, offset: 1 });
-    await merged(a);
+    await turn();
     ks.execute(['FLUSHDB'], { db: 0 });
     for (let i = 0; i < 10000; i++) ks.execute(['SET', `n${i}`, 'v'], { db: 0 });
     ks.commit({ replid, offset: 2 });
     await turn();
     expect(a.stats.bulkWrites).toBe(1);
-    while (a.stats.transactions < 3 + a.stats.bulkSlices) await turn();
-    expect(a.stats.journalEntries).toBeGreaterThan(10000);
+    while (a.stats.rewrites === 0) await turn();
+    expect(a.stats.baseBytes).toBeGreaterThan(10000 * 5);
     const want = dump(ks, 2);
     ks.close();
-    // from the journal (its CLEAR drops `old` from the keyed table's copy), then once merged
-    for (let round = 0; round < 2; round++) {
-      const b = openLmdbStorage(2, { dir, fsync: 'no' });
-      const ks2 = createKeyspace({ databases: 2, storage: b });
-      expect(b.committedPosition()).toEqual({ replid, offset: 2, streamDb: 0 });
-      expect(dump(ks2, 2)).toEqual(want);
-      expect(ks2.execute(['GET', 'kept'], { db: 1 }).reply).toBe('1');
-      expect(ks2.execute(['EXISTS', 'old'], { db: 0 }).reply).toBe(0);
-      if (round === 0) await merged(b);
-      ks2.close();
-    }
+    const b = openLmdbStorage(2, { dir, fsync: 'no' });
+    const ks2 = createKeyspace({ databases: 2, storage: b });
+    expect(b.committedPosition()).toEqual({ replid, offset: 2, streamDb: 0 });
+    expect(dump(ks2, 2)).toEqual(want);
+    expect(ks2.execute(['GET', 'kept'], { db: 1 }).reply).toBe('1');
+    expect(ks2.execute(['EXISTS', 'old'], { db: 0 }).reply).toBe(0);
+    ks2.close();
   }, 60000);
 
-  it('a process killed with SIGKILL between merge slices restarts with every committed key', () => {
+  it('a process killed with SIGKILL between rewrite slices restarts with every committed key', () => {
     const dir = freshDir();
-    // the child commits 20000 keys in units, waits until merge slices have run but the journal
-    // is not empty yet, and is killed
+    // the child commits 40000 keys in units; a rewrite starts; it is killed between two slices
     const script = `
       const { createKeyspace } = require('@replikit/keyspace');
       const { openLmdbStorage } = require('./lmdb-storage');
-      const a = openLmdbStorage(1, { dir: ${JSON.stringify(dir)}, fsync: 'no' });
+      const a = openLmdbStorage(1, { dir: ${JSON.stringify(dir)}, fsync: 'no', rewriteMinBytes: 100000 });
       const ks = createKeyspace({ databases: 1, storage: a, commits: 'manual' });
-      for (let u = 0; u < 20; u++) {
-        for (let i = 0; i < 1000; i++) ks.execute(['SET', 'k' + (u * 1000 + i), 'v' + u], { db: 0 });
+      let u = 0;
+      const unit = () => {
+        for (let i = 0; i < 2000; i++) ks.execute(['SET', 'k' + (u * 2000 + i), 'v' + u], { db: 0 });
         ks.execute(['INCR', 'units'], { db: 0 });
-        ks.commit({ replid: '${replid}', offset: u + 1 });
-      }
-      const poll = () => {
-        if (a.stats.mergeSlices >= 2 && a.stats.journalEntries > 0) {
-          process.stdout.write(JSON.stringify(a.stats));
+        ks.commit({ replid: '${replid}', offset: ++u });
+        if (a.stats.rewriteSlices >= 1 && a.bulk !== null) {
+          process.stdout.write(JSON.stringify({ units: u, stats: a.stats }));
           process.kill(process.pid, 'SIGKILL');
         }
-        setTimeout(poll, 1);
+        if (u < 500) setImmediate(unit);
       };
-      poll();
+      unit();
     `;
     const r = spawnSync(process.execPath, ['-r', require.resolve('tsx/cjs'), '-e', script], { cwd: __dirname, encoding: 'utf8', timeout: 60000 });
     expect(r.signal).toBe('SIGKILL');
-    const at = JSON.parse(r.stdout);
-    expect(at.mergedEntries).toBeGreaterThan(0);
+    const at = JSON.parse(r.stdout) as { units: number };
     const b = openLmdbStorage(1, { dir, fsync: 'no' });
-    expect(b.stats.journalEntries).toBe(at.journalEntries);
-    expect(b.committedPosition()).toEqual({ replid, offset: 20, streamDb: 0 });
+    // the last unit was committed but not written (killed in the same turn)
+    expect(b.committedPosition()).toEqual({ replid, offset: at.units - 1, streamDb: 0 });
     const ks = createKeyspace({ databases: 1, storage: b });
-    expect(ks.execute(['DBSIZE'], { db: 0 }).reply).toBe(20001);
-    expect(ks.execute(['GET', 'units'], { db: 0 }).reply).toBe('20');
-    expect(ks.execute(['GET', 'k19999'], { db: 0 }).reply).toBe('v19');
+    expect(ks.execute(['DBSIZE'], { db: 0 }).reply).toBe((at.units - 1) * 2000 + 1);
+    expect(ks.execute(['GET', 'units'], { db: 0 }).reply).toBe(String(at.units - 1));
     expect(ks.execute(['GET', 'k0'], { db: 0 }).reply).toBe('v0');
     ks.close();
   }, 90000);
 
-  it('reports a malformed journal entry at open with its sequence number', async () => {
+  it('reports a malformed log entry at open with its sequence number; refuses a file of format 1', async () => {
     const dir = freshDir();
     openLmdbStorage(1, { dir, fsync: 'no' }).close();
-    const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 4 });
-    env.openDB('journal', { keyEncoding: 'binary', encoding: 'binary' }).putSync(journalKey(7), Buffer.from([9, 0, 0, 0, 0, 0, 0]));
+    const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
+    env.openDB('log', { keyEncoding: 'binary', encoding: 'binary' }).putSync(journalKey(7), Buffer.from([9, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
     await env.close();
-    expect(() => openLmdbStorage(1, { dir, fsync: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_CORRUPT_RECORD', message: expect.stringContaining('journal entry 7') }));
+    expect(() => openLmdbStorage(1, { dir, fsync: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_CORRUPT_RECORD', message: expect.stringContaining('log entry 7') }));
+    const env2 = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
+    env2.openDB('meta', {}).putSync('format', 1);
+    await env2.close();
+    expect(() => openLmdbStorage(1, { dir, fsync: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_OPEN', message: expect.stringContaining('format 1') }));
+    expect(() => openLmdbStorage(1, { dir: freshDir(), rewriteMinBytes: -1 })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_INVALID_OPTION' }));
   });
 });

@@ -1,34 +1,33 @@
 /**
- * The append-only journal of the LMDB adapter. A committed unit is written as journal entries,
- * keyed by an increasing sequence number and put with LMDB's append flag, so each insert goes to
- * the rightmost leaf (about 2 µs of CPU, where a random key's insert into a large keyed table
- * copies a leaf page and costs 10-25 µs). The transaction that appends a unit is its durability
- * point, as before. Merge slices later apply the oldest entries to the keyed tables and delete
- * them in the same transaction, so the keyed tables plus the journal replayed in sequence order
- * are always the committed state; opening the file does exactly that.
+ * The entry format of the LMDB adapter's log and base tables. Both hold blobs, each a run of
+ * entries one after the other: a log blob is (part of) the changes of one transaction, put under
+ * an increasing 8-byte sequence number with LMDB's append flag; a base blob is a chunk of the
+ * snapshot a rewrite wrote (lmdb-storage.ts). A transaction thus makes one LMDB put per blob,
+ * whatever number of keys it carries, and a load reads few large values in key order.
  *
- * Entry: `[kind u8][slot u16 LE][key length u32 LE][key][record]`: kind SET carries the record
- * (record-codec.ts) of the key's new value and TTL, DEL no record, CLEAR (FLUSHDB, a full sync's
- * flush) neither key nor record: every key of the slot is dropped.
+ * Entry: `[kind u8][slot u16 LE][key length u32 LE][record length u32 LE][key][record]`: kind SET
+ * carries the record (record-codec.ts) of the key's new value and TTL, DEL no record, CLEAR
+ * (FLUSHDB, a full sync's flush) neither key nor record: every key of the slot is dropped.
  */
-import { createHash } from 'node:crypto';
 import type { BinaryString, StoredValue } from '@replikit/keyspace';
-import type { Database } from 'lmdb';
-import { MAX_INLINE_KEY_BYTES } from './defaults';
 import { encodeRecord } from './record-codec';
 
 export const J_SET = 0;
 export const J_DEL = 1;
 export const J_CLEAR = 2;
-const HEAD = 7;
+/** bytes of an entry's head */
+export const ENTRY_HEAD = 11;
 
-/** The table options of the journal (keys: 8-byte big-endian sequence numbers, values as written). */
-export const JOURNAL_TABLE = { keyEncoding: 'binary', encoding: 'binary' } as const;
+const F_TTL = 2;
 
-/** the table key of a key longer than MAX_INLINE_KEY_BYTES */
-export function longKeyHash(key: BinaryString): Buffer {
-  return createHash('sha256').update(key, 'latin1').digest();
+/** Node's latin1 fast paths (not in its type declarations) */
+export interface Latin1Buffer extends Buffer {
+  latin1Slice(start: number, end: number): string;
+  latin1Write(s: string, offset: number, length: number): number;
 }
+
+/** The table options of the log and base tables (keys: 8-byte big-endian numbers, values as written). */
+export const BLOB_TABLE = { keyEncoding: 'binary', encoding: 'binary' } as const;
 
 /** The 8-byte big-endian key of sequence number `seq` (< 2^48). */
 export function journalKey(seq: number): Buffer {
@@ -42,96 +41,113 @@ export function journalSeq(key: Uint8Array): number {
   return Buffer.from(key.buffer, key.byteOffset, key.byteLength).readUIntBE(2, 6);
 }
 
-/** A SET entry: the key's value and TTL (`expireAt` -1: none). */
-export function journalSet(slot: number, key: BinaryString, value: StoredValue, expireAt: number): Buffer {
-  const head = HEAD + key.length;
-  const out = encodeRecord(key, value, expireAt, key.length > MAX_INLINE_KEY_BYTES, head);
-  writeHead(out, J_SET, slot, key);
-  return out;
+/**
+ * Builds blobs of entries in one buffer reused from blob to blob (LMDB copies a value when it is
+ * put, so the buffer can be refilled as soon as the put returns).
+ */
+export class EntryWriter {
+  private buf = Buffer.allocUnsafe(1 << 16);
+  /** bytes written since the last reset() */
+  length = 0;
+  /** entries written since the last reset() */
+  count = 0;
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = next;
+  }
+
+  private head(kind: number, slot: number, key: string, recordLength: number): number {
+    const b = this.buf;
+    let p = this.length;
+    b[p] = kind;
+    b.writeUInt16LE(slot, p + 1);
+    b.writeUInt32LE(key.length, p + 3);
+    b.writeUInt32LE(recordLength, p + 7);
+    p += ENTRY_HEAD;
+    if (key.length !== 0) p += (b as Latin1Buffer).latin1Write(key, p, key.length);
+    return p;
+  }
+
+  /** A SET entry: the key's value and TTL (`expireAt` -1: none). */
+  set(slot: number, key: BinaryString, value: StoredValue, expireAt: number): void {
+    if (typeof value === 'string') {
+      // a string's record written in place: [flags][expireAt f64 if TTL][bytes]
+      const rec = 1 + (expireAt >= 0 ? 8 : 0) + value.length;
+      this.room(ENTRY_HEAD + key.length + rec);
+      let p = this.head(J_SET, slot, key, rec);
+      const b = this.buf;
+      b[p++] = expireAt >= 0 ? F_TTL : 0;
+      if (expireAt >= 0) p = b.writeDoubleLE(expireAt, p);
+      if (value.length !== 0) p += (b as Latin1Buffer).latin1Write(value, p, value.length);
+      this.length = p;
+    } else {
+      const rec = encodeRecord(key, value, expireAt, false);
+      this.room(ENTRY_HEAD + key.length + rec.length);
+      const p = this.head(J_SET, slot, key, rec.length);
+      this.length = p + rec.copy(this.buf, p);
+    }
+    this.count++;
+  }
+
+  /** A DEL entry. */
+  del(slot: number, key: BinaryString): void {
+    this.room(ENTRY_HEAD + key.length);
+    this.length = this.head(J_DEL, slot, key, 0);
+    this.count++;
+  }
+
+  /** A CLEAR entry. */
+  clear(slot: number): void {
+    this.room(ENTRY_HEAD);
+    this.length = this.head(J_CLEAR, slot, '', 0);
+    this.count++;
+  }
+
+  /** The blob written since the last reset() (a view of the buffer, valid until the next write). */
+  blob(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+
+  reset(): void {
+    this.length = 0;
+    this.count = 0;
+  }
 }
 
-/** A DEL entry. */
-export function journalDel(slot: number, key: BinaryString): Buffer {
-  const out = Buffer.allocUnsafe(HEAD + key.length);
-  writeHead(out, J_DEL, slot, key);
-  return out;
-}
-
-/** A CLEAR entry. */
-export function journalClear(slot: number): Buffer {
-  const out = Buffer.allocUnsafe(HEAD);
-  writeHead(out, J_CLEAR, slot, '');
-  return out;
-}
-
-function writeHead(out: Buffer, kind: number, slot: number, key: string): void {
-  out[0] = kind;
-  out.writeUInt16LE(slot, 1);
-  out.writeUInt32LE(key.length, 3);
-  if (key.length !== 0) out.write(key, HEAD, 'latin1');
-}
-
-/** A decoded entry; `record` is a view of the entry's buffer. */
+/** One entry of a blob, as entries() yields it: the record is `blob[recordStart, recordEnd)`. */
 export interface JournalEntry {
   kind: number;
   slot: number;
   key: BinaryString;
-  record: Buffer;
-}
-
-/** Decodes an entry; throws (a plain Error) when it is malformed. */
-export function decodeJournalEntry(b: Buffer): JournalEntry {
-  if (b.length < HEAD) throw new Error('truncated journal entry');
-  const kind = b[0];
-  if (kind > J_CLEAR) throw new Error(`unknown journal entry kind ${kind}`);
-  const n = b.readUInt32LE(3);
-  if (b.length < HEAD + n) throw new Error('truncated journal key');
-  const record = b.subarray(HEAD + n);
-  if (kind === J_SET && record.length === 0) throw new Error('a journal SET without its record');
-  return { kind, slot: b.readUInt16LE(1), key: b.toString('latin1', HEAD, HEAD + n), record };
-}
-
-/** The tables a merge writes. */
-export interface JournalTables {
-  journal: Database<Buffer, Buffer>;
-  inline: Database<Buffer, Buffer>[];
-  long: Database<Buffer, Buffer>[];
+  recordStart: number;
+  recordEnd: number;
 }
 
 /**
- * Applies the oldest journal entries to the keyed tables and deletes them, inside the caller's
- * write transaction, until the journal is empty, `max` entries are merged or `deadline`
- * (performance.now() time, checked every 16 entries) has passed. Returns the number of entries
- * merged.
+ * Walks the entries of `blob`, calling `each` with one reused JournalEntry object per entry;
+ * throws (a plain Error) at the first malformed one.
  */
-export function mergeJournal(t: JournalTables, max: number, deadline: number): number {
-  let merged = 0;
-  while (merged < max) {
-    const batch = [...t.journal.getRange({ limit: Math.min(256, max - merged) })];
-    if (batch.length === 0) break;
-    let i = 0;
-    for (; i < batch.length; i++) {
-      applyEntry(t, decodeJournalEntry(batch[i].value));
-      t.journal.removeSync(batch[i].key);
-      merged++;
-      if ((merged & 15) === 0 && performance.now() >= deadline) return merged;
-    }
+export function forEachEntry(blob: Buffer, each: (e: JournalEntry) => void): void {
+  const e: JournalEntry = { kind: 0, slot: 0, key: '', recordStart: 0, recordEnd: 0 };
+  let p = 0;
+  while (p < blob.length) {
+    if (blob.length - p < ENTRY_HEAD) throw new Error('truncated entry head');
+    const kind = blob[p];
+    if (kind > J_CLEAR) throw new Error(`unknown entry kind ${kind}`);
+    const n = blob.readUInt32LE(p + 3);
+    const r = blob.readUInt32LE(p + 7);
+    const k = p + ENTRY_HEAD;
+    if (blob.length - k < n + r) throw new Error('truncated entry');
+    if (kind === J_SET && r === 0) throw new Error('a SET entry without its record');
+    e.kind = kind;
+    e.slot = blob.readUInt16LE(p + 1);
+    e.key = n === 0 ? '' : (blob as Latin1Buffer).latin1Slice(k, k + n);
+    e.recordStart = k + n;
+    e.recordEnd = k + n + r;
+    each(e);
+    p = k + n + r;
   }
-  return merged;
-}
-
-function applyEntry(t: JournalTables, e: JournalEntry): void {
-  const inline = t.inline[e.slot];
-  const long = t.long[e.slot];
-  if (inline === undefined) throw new Error(`a journal entry of database slot ${e.slot}, which the file does not have`);
-  if (e.kind === J_CLEAR) {
-    inline.clearSync();
-    long.clearSync();
-    return;
-  }
-  const isLong = e.key.length > MAX_INLINE_KEY_BYTES;
-  const table = isLong ? long : inline;
-  const k = isLong ? longKeyHash(e.key) : Buffer.from(e.key, 'latin1');
-  if (e.kind === J_DEL) table.removeSync(k);
-  else table.putSync(k, e.record);
 }

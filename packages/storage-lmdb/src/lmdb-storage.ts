@@ -1,56 +1,47 @@
 /**
- * The LMDB storage adapter. The working set lives in memory (the keyspace's own Map store, so
- * commands and snapshots run at in-memory speed); LMDB holds the durable copy. Each write marks its
- * key dirty; at a commit point the unit is closed, and the dirty keys are written (their current
- * value and TTL, or a delete) in one LMDB write transaction together with the replication
- * position of that commit point and the SWAPDB mapping. A transaction only ever starts at a commit
- * point, so what LMDB holds is always the state after some unit, with that unit's position: a
- * process killed at any moment restarts from the last written unit, never from half of one.
+ * The LMDB storage adapter. The working set lives in memory (the keyspace's own store, so commands
+ * and snapshots run at in-memory speed); LMDB holds the durable copy. Each write marks its key
+ * dirty; at a commit point the dirty keys (their current value and TTL, or a delete) are written in
+ * one LMDB transaction with the position of that commit point and the SWAPDB mapping. A
+ * transaction only ever starts at a commit point, so a process killed at any moment restarts from
+ * the last written unit with its position, never from half of one.
  *
- * The unit's keys are appended to the journal (journal.ts: sequential inserts, about a tenth of
- * the cost of inserting random keys into the keyed tables); merge slices of at most
- * LMDB_MERGE_SLICE_MS move the oldest entries into the keyed tables in the background, every
- * LMDB_MERGE_GAP_MS while units keep coming and back to back when none came since the last slice.
- * Above LMDB_JOURNAL_MAX_ENTRIES the unit's own transaction merges as many entries as it appends.
- * Opening the file replays the journal over the keyed tables.
+ * Layout (like Redis's AOF with an RDB preamble): a base snapshot in chunks plus a log. A
+ * transaction appends its entries to the log as one blob (journal.ts: one put, LMDB's append flag).
+ * Once the log holds rewriteMinBytes and rewritePercentage % of the base, a rewrite writes a new
+ * base into the other base table in slices of LMDB_BULK_SLICE_MS (bulk-write.ts), reading the
+ * committed working set through pinned iterators between units; one transaction then makes it the
+ * base, with the log from the sequence number the rewrite started at (older entries are deleted in
+ * the background). Entries carry whole values, so replaying one over a base that already holds its
+ * effect changes nothing: base plus log is always the committed state, and open reads exactly that.
  *
- * `fsync` (like `appendfsync`):
- * - `always`: the transaction is written and fsynced inside commit(), before the command's reply;
- * - `everysec`: written at the end of the event-loop turn (the OS has it: a killed process loses
- *   nothing committed), fsynced once a second (a power loss loses up to about a second);
- * - `no`: written at the end of the turn, fsynced when the OS decides.
+ * `fsync` (like `appendfsync`): `always` writes and fsyncs inside commit(), before the reply;
+ * `everysec` writes at the end of the event-loop turn (a killed process loses nothing committed)
+ * and fsyncs once a second; `no` writes at the end of the turn and leaves fsync to the OS.
  *
- * Bulk units: a unit that rewrites a cleared slot of LMDB_BULK_MIN_KEYS keys or more (a replica's
- * full sync load) would block the event loop for seconds as one transaction. It is written in
- * slices instead: a first transaction stores the `loading` marker, drops the position and appends
- * a CLEAR entry of each cleared slot to the journal; then each event-loop turn appends up to
- * LMDB_BULK_SLICE_MS of entries from a pinned iterator; the last transaction writes every key changed meanwhile, the slot map and
- * the position, and removes the marker. A file opened with the marker is a half-written load: its
- * records and position are discarded (an empty store without a position: the replica full-syncs).
- * Until that last transaction, the position on disk is none: with `always`, commits made during
- * the slices are durable at its end.
+ * Bulk units: a unit that rewrites cleared slots of LMDB_BULK_MIN_KEYS keys or more (a replica's
+ * full sync load) is written as a rewrite: a first transaction stores the `loading` marker and
+ * drops the position; the slices write every slot into the new base; the last transaction appends
+ * the keys changed meanwhile, switches to the new base, writes the position and removes the
+ * marker. A file opened with the marker is discarded (empty, no position: the replica full-syncs).
+ * With `always`, commits made during the slices are durable at that last transaction.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BinaryString, DbStore, ReplicationPosition, StorageAdapter } from '@replikit/keyspace';
+import type { DbStore, ReplicationPosition, StorageAdapter } from '@replikit/keyspace';
 import { type Database, open, type RootDatabase } from 'lmdb';
-import { type BulkWrite, writeBulkSlice } from './bulk-write';
-import { LmdbDbStore, type UnitState } from './db-store';
+import { abandonBulkWrite, type BulkWrite, hasOlderEntries, newBulkWrite, trimLog, writeBulkSlice } from './bulk-write';
+import { LmdbDbStore, type UnitState, writeSlotChanges } from './db-store';
 import {
   DEFAULT_LMDB_FILENAME,
-  DEFAULT_LMDB_FSYNC,
   LMDB_BULK_MIN_KEYS,
   LMDB_BULK_SLICE_MS,
   LMDB_FSYNC_INTERVAL_MS,
-  LMDB_JOURNAL_MAX_ENTRIES,
-  LMDB_MERGE_GAP_MS,
-  LMDB_MERGE_SLICE_MS,
 } from './defaults';
-import { LmdbInvalidOptionError, LmdbOpenError, LmdbWriteError } from './errors';
-import { JOURNAL_TABLE, type JournalTables, journalClear, journalDel, journalSet, mergeJournal } from './journal';
-import { loadSlot, readMeta, replayJournal } from './load';
-import type { LmdbFsyncPolicy, LmdbStorageOptions, LmdbStorageStats } from './options';
-import { RECORD_TABLE } from './record-codec';
+import { LmdbOpenError, LmdbWriteError } from './errors';
+import { BLOB_TABLE, EntryWriter, journalKey } from './journal';
+import { lastLogSeq, loadStore, readMeta, type StoreLayout, type StoreTables } from './load';
+import { type LmdbFsyncPolicy, type LmdbStorageOptions, type LmdbStorageStats, resolveOptions } from './options';
 
 export type { LmdbFsyncPolicy, LmdbStorageOptions, LmdbStorageStats } from './options';
 
@@ -60,20 +51,18 @@ const APPEND = { append: true } as const;
 export class LmdbStorageAdapter implements StorageAdapter {
   readonly path: string;
   readonly fsync: LmdbFsyncPolicy;
-  readonly journalMaxEntries: number;
-  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false, journalEntries: 0, mergedEntries: 0, mergeSlices: 0 };
+  readonly rewriteMinBytes: number;
+  readonly rewritePercentage: number;
+  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false, logBytes: 0, baseBytes: 0, rewrites: 0, rewriteSlices: 0 };
   private readonly env: RootDatabase;
-  private readonly meta: Database;
-  private readonly inline: Database<Buffer, Buffer>[] = [];
-  private readonly long: Database<Buffer, Buffer>[] = [];
-  private readonly journal: Database<Buffer, Buffer>;
-  private readonly tables: JournalTables;
-  /** the next journal sequence number; `jkey` holds its key while it is appended */
+  private readonly t: StoreTables;
+  private layout: StoreLayout;
+  /** the next log sequence number */
   private seq = 1;
-  private readonly jkey = Buffer.alloc(8);
-  private mergeTimer: NodeJS.Timeout | NodeJS.Immediate | null = null;
-  /** transactions of units since the last merge slice (none: the server is idle, merge back to back) */
-  private unitsSinceMerge = 0;
+  private readonly writer = new EntryWriter();
+  /** the layout the next flush switches to (the last transaction of a bulk unit) */
+  private switchTo: StoreLayout | null = null;
+  private trimTimer: NodeJS.Immediate | null = null;
   private readonly slots: LmdbDbStore[] = [];
   /** logical database -> slot (SWAPDB exchanges entries) */
   private map: number[];
@@ -88,6 +77,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private unsynced = false;
   private closed = false;
   private closing = false;
+  /** the rewrite in progress (a bulk unit or a background rewrite) */
   private bulk: BulkWrite | null = null;
   /** the load-in-progress marker is in the file (removed by the next full transaction) */
   private markerOnDisk = false;
@@ -96,44 +86,35 @@ export class LmdbStorageAdapter implements StorageAdapter {
     readonly databases: number,
     options: LmdbStorageOptions,
   ) {
-    if (!Number.isInteger(databases) || databases < 1) throw new LmdbInvalidOptionError('databases', databases, 'must be an integer >= 1');
-    const fsync = options.fsync ?? DEFAULT_LMDB_FSYNC;
-    if (fsync !== 'always' && fsync !== 'everysec' && fsync !== 'no') throw new LmdbInvalidOptionError('fsync', fsync, "must be 'always', 'everysec' or 'no'");
-    if (typeof options.dir !== 'string' || options.dir === '') throw new LmdbInvalidOptionError('dir', options.dir, 'must be a directory path');
-    this.fsync = fsync;
-    const max = options.journalMaxEntries ?? LMDB_JOURNAL_MAX_ENTRIES;
-    if (!Number.isInteger(max) || max < 0) throw new LmdbInvalidOptionError('journalMaxEntries', max, 'must be an integer >= 0');
-    this.journalMaxEntries = max;
+    const o = resolveOptions(databases, options);
+    this.fsync = o.fsync;
+    this.rewriteMinBytes = o.rewriteMinBytes;
+    this.rewritePercentage = o.rewritePercentage;
     this.path = join(options.dir, options.filename ?? DEFAULT_LMDB_FILENAME);
+    const fsync = o.fsync;
     try {
       mkdirSync(options.dir, { recursive: true });
-      // overlappingSync off: with fsync 'always' a commit returns once the transaction is on disk.
-      // useWritemap: pages are changed in the shared mapping, so a commit makes no write(2) of its
-      // pages (5x cheaper for the small transactions of one event-loop turn, measured in
-      // docs/benchmarks.md); a killed process loses nothing (the pages are the kernel's), and what
-      // reaches the disk when stays the fsync policy's (msync on commit with 'always').
-      this.env = open({ path: this.path, maxDbs: 2 * databases + 2, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
-      this.meta = this.env.openDB('meta', {});
-      for (let s = 0; s < databases; s++) {
-        this.inline.push(this.env.openDB(`db${s}`, RECORD_TABLE) as unknown as Database<Buffer, Buffer>);
-        this.long.push(this.env.openDB(`long${s}`, RECORD_TABLE) as unknown as Database<Buffer, Buffer>);
-      }
-      this.journal = this.env.openDB('journal', JOURNAL_TABLE) as unknown as Database<Buffer, Buffer>;
+      // overlappingSync off: with 'always' a commit returns once on disk. useWritemap: a commit
+      // makes no write(2) of its pages (docs/storage-adapters.md); a killed process loses nothing.
+      this.env = open({ path: this.path, maxDbs: 6, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+      const table = (name: string) => this.env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
+      this.t = { meta: this.env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] };
     } catch (err) {
       throw new LmdbOpenError(this.path, (err as Error).message, { cause: err });
     }
-    this.tables = { journal: this.journal, inline: this.inline, long: this.long };
-    const meta = readMeta(this.env, this.meta, this.tables, this.databases, this.path);
+    const meta = readMeta(this.env, this.t, this.databases, this.path);
     this.map = meta.map;
     this.position = meta.position;
+    this.layout = meta.layout;
     this.stats.discardedPartialLoad = meta.discarded;
     for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
-    for (const s of this.slots) loadSlot(s.slot, s.mem, this.inline[s.slot], this.long[s.slot]);
-    const j = replayJournal(this.env, this.slots.map((s) => s.mem));
-    this.seq = j.lastSeq + 1;
-    this.stats.journalEntries = j.entries;
+    const loaded = loadStore(this.t, this.layout, this.slots.map((s) => s.mem));
+    this.seq = Math.max(lastLogSeq(this.t.log), this.layout.from - 1) + 1;
+    this.stats.logBytes = loaded.logBytes;
+    this.stats.baseBytes = loaded.baseBytes;
     this.stats.keysLoaded = this.slots.reduce((n, s) => n + s.mem.size(), 0);
-    this.scheduleMerge();
+    this.scheduleTrim();
+    this.maybeRewrite();
     if (fsync === 'everysec') {
       this.syncTimer = setInterval(() => this.syncNow(), LMDB_FSYNC_INTERVAL_MS);
       this.syncTimer.unref();
@@ -182,47 +163,46 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (!this.closed && !this.unit.open) this.flush();
   }
 
-  /** Appends one journal entry inside the caller's transaction. */
-  private append(entry: Buffer): void {
-    this.jkey.writeUIntBE(this.seq++, 2, 6);
-    this.journal.putSync(this.jkey, entry, APPEND);
+  /** Runs `fn` in a write transaction; a failure aborts it and throws LmdbWriteError. */
+  private tx<T>(fn: () => T): T {
+    try {
+      return this.env.transactionSync(fn);
+    } catch (err) {
+      throw new LmdbWriteError(this.path, { cause: err });
+    }
   }
 
-  /** Writes every committed change and the position in one transaction (or starts a bulk write). */
+  /** Puts the writer's blob as the next log entry (inside the caller's transaction); returns its bytes. */
+  private appendBlob(): number {
+    const w = this.writer;
+    const n = w.length;
+    if (n === 0) return 0;
+    this.t.log.putSync(journalKey(this.seq++), w.blob(), APPEND);
+    w.reset();
+    return n;
+  }
+
+  /** Writes every committed change and the position in one transaction (or starts a bulk unit). */
   private flush(): void {
-    if (!this.pending || this.bulk !== null) return;
+    if (!this.pending || this.bulk?.bulk === true) return;
     if (!this.closing && this.startBulk()) return;
     let records = 0;
     let bytes = 0;
-    let merged = 0;
-    let clears = 0;
+    const to = this.switchTo;
     try {
       this.env.transactionSync(() => {
-        for (const s of this.slots) {
-          if (s.cleared) {
-            this.append(journalClear(s.slot));
-            clears++;
-          }
-          if (s.dirty.size === 0 && !s.cleared) continue;
-          // after a clear (a full sync's load, FLUSHDB) the whole slot is written: no per-key set to keep
-          const keys: Iterable<BinaryString> = s.cleared ? { [Symbol.iterator]: () => s.mem.keys() } : s.dirty;
-          for (const key of keys) {
-            const v = s.mem.get(key);
-            const entry = v === undefined ? journalDel(s.slot, key) : journalSet(s.slot, key, v, s.mem.getExpire(key) ?? -1);
-            this.append(entry);
-            records++;
-            bytes += entry.length;
-          }
-        }
-        // a journal past its bound: this unit merges as many entries as it appends
-        const over = this.stats.journalEntries + records + clears - this.journalMaxEntries;
-        if (over > 0) merged = mergeJournal(this.tables, over, Number.POSITIVE_INFINITY);
-        if (this.mapDirty) this.meta.putSync('map', this.map);
-        if (this.positionDirty) this.meta.putSync('position', this.position ?? null);
-        if (this.markerOnDisk) this.meta.removeSync('loading');
+        const w = this.writer;
+        w.reset();
+        for (const s of this.slots) records += writeSlotChanges(s, w, () => (bytes += this.appendBlob()));
+        bytes += this.appendBlob();
+        if (this.mapDirty) this.t.meta.putSync('map', this.map);
+        if (this.positionDirty) this.t.meta.putSync('position', this.position ?? null);
+        if (to !== null) this.switchLayout(to);
+        if (this.markerOnDisk) this.t.meta.removeSync('loading');
       });
     } catch (err) {
       // the transaction was aborted: the dirty keys stay dirty and are written with the next unit
+      this.writer.reset();
       throw new LmdbWriteError(this.path, { cause: err });
     }
     // only now: an aborted transaction leaves every change dirty for the next one
@@ -238,98 +218,123 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.transactions++;
     this.stats.recordsWritten += records;
     this.stats.bytesWritten += bytes;
-    this.stats.journalEntries += records + clears - merged;
-    this.stats.mergedEntries += merged;
-    this.unitsSinceMerge++;
-    this.scheduleMerge();
+    this.stats.logBytes += bytes;
+    if (to !== null) this.switched(to);
+    this.maybeRewrite();
   }
 
-  /**
-   * Starts the next background merge transaction when the journal holds entries: at once when no
-   * unit came since the previous one started (`idle`), else after LMDB_MERGE_GAP_MS.
-   */
-  private scheduleMerge(idle = this.unitsSinceMerge === 0): void {
-    if (this.mergeTimer !== null || this.stats.journalEntries === 0 || this.closing || this.closed) return;
-    if (idle) this.mergeTimer = setImmediate(() => this.mergeSlice());
-    else {
-      this.mergeTimer = setTimeout(() => this.mergeSlice(), LMDB_MERGE_GAP_MS);
-      this.mergeTimer.unref();
-    }
+  /** Inside a transaction: `to` becomes the layout; the previous base is dropped. */
+  private switchLayout(to: StoreLayout): void {
+    this.t.meta.putSync('layout', to);
+    if (this.layout.base >= 0 && this.layout.base !== to.base) this.t.bases[this.layout.base].clearSync();
   }
 
-  /** One background merge transaction of at most LMDB_MERGE_SLICE_MS. */
-  private mergeSlice(): void {
-    this.mergeTimer = null;
-    // units written since the previous slice: the server is busy, the next slice waits for the gap
-    const idle = this.unitsSinceMerge === 0;
-    this.unitsSinceMerge = 0;
-    if (this.closed || this.closing || this.bulk !== null || this.stats.journalEntries === 0) return;
-    const deadline = performance.now() + LMDB_MERGE_SLICE_MS;
-    let merged: number;
-    try {
-      merged = this.env.transactionSync(() => mergeJournal(this.tables, Number.POSITIVE_INFINITY, deadline));
-    } catch (err) {
-      throw new LmdbWriteError(this.path, { cause: err });
-    }
-    this.stats.journalEntries -= merged;
-    this.stats.mergedEntries += merged;
-    this.stats.mergeSlices++;
-    this.unsynced ||= this.fsync === 'everysec';
-    this.scheduleMerge(idle);
+  /** After the transaction that switched to `to` (written by the rewrite `b`). */
+  private switched(to: StoreLayout, b?: BulkWrite): void {
+    this.layout = to;
+    this.switchTo = null;
+    this.stats.rewrites++;
+    if (b !== undefined) this.stats.baseBytes = b.bytes;
+    this.scheduleTrim();
+  }
+
+  /** Starts a background rewrite once the log outgrew the base (see the module comment). */
+  private maybeRewrite(): void {
+    if (this.bulk !== null || this.closing || this.closed) return;
+    const log = this.stats.logBytes;
+    if (this.rewritePercentage === 0 || log === 0 || log < this.rewriteMinBytes || log * 100 < this.stats.baseBytes * this.rewritePercentage) return;
+    this.bulk = newBulkWrite(false, this.layout.base === 0 ? 1 : 0, this.seq, this.stats.logBytes, [...this.slots]);
+    this.bulk.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
   }
 
   /**
    * A unit clearing slots that now hold LMDB_BULK_MIN_KEYS keys or more: the marker transaction,
-   * then the slices (see the module comment). The cleared slots track their changes from here on,
-   * so the last transaction rewrites whatever changes after a slice wrote it.
+   * then the slices of a rewrite (see the module comment). The cleared slots track their changes
+   * from here on, so the last transaction writes whatever changes after a slice wrote it.
    */
   private startBulk(): boolean {
-    const slots = this.slots.filter((s) => s.cleared);
-    if (slots.reduce((n, s) => n + s.mem.size(), 0) < LMDB_BULK_MIN_KEYS) return false;
-    try {
-      this.env.transactionSync(() => {
-        this.meta.putSync('loading', true);
-        this.meta.putSync('position', null);
-        for (const s of slots) this.append(journalClear(s.slot));
-      });
-    } catch (err) {
-      throw new LmdbWriteError(this.path, { cause: err });
-    }
+    const cleared = this.slots.filter((s) => s.cleared);
+    if (cleared.length === 0 || cleared.reduce((n, s) => n + s.mem.size(), 0) < LMDB_BULK_MIN_KEYS) return false;
+    // a background rewrite gives way: its base would hold the dataset before the load
+    if (this.bulk !== null) abandonBulkWrite(this.bulk);
+    this.switchTo = null;
+    const target = this.layout.base === 0 ? 1 : 0;
+    this.tx(() => {
+      this.t.meta.putSync('loading', true);
+      this.t.meta.putSync('position', null);
+      this.t.bases[target].clearSync();
+    });
     this.markerOnDisk = true;
-    this.stats.journalEntries += slots.length;
     // the last transaction writes the position again (the file holds none meanwhile)
     this.positionDirty = true;
-    for (const s of slots) s.cleared = false;
-    this.bulk = { slots, index: 0, entries: null, timer: null };
+    for (const s of cleared) s.cleared = false;
+    this.bulk = newBulkWrite(true, target, this.seq, this.stats.logBytes, [...this.slots]);
     this.stats.transactions++;
     this.stats.bulkWrites++;
     this.bulk.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
     return true;
   }
 
-  /** One slice of the bulk write (`budgetMs` Infinity: the rest at once); the last transaction after the last slice. */
+  /** One slice of the rewrite (`budgetMs` Infinity: the rest at once); then its last transaction. */
   private bulkSlice(budgetMs: number): void {
     const b = this.bulk as BulkWrite;
     b.timer = null;
-    const deadline = performance.now() + budgetMs;
-    let written: { records: number; bytes: number };
-    try {
-      written = this.env.transactionSync(() => writeBulkSlice(b, (entry) => this.append(entry), deadline));
-    } catch (err) {
-      throw new LmdbWriteError(this.path, { cause: err });
+    if (!b.bulk) {
+      // a background rewrite reads the committed state only: no unit open, every unit written
+      if (this.unit.open) {
+        b.timer = setImmediate(() => this.bulkSlice(budgetMs));
+        return;
+      }
+      if (this.pending) this.flush();
+      if (this.bulk !== b) return;
     }
+    const deadline = performance.now() + budgetMs;
+    const table = this.t.bases[b.target];
+    this.tx(() => {
+      if (!b.bulk && !b.started) table.clearSync();
+      b.started = true;
+      writeBulkSlice(b, table, deadline);
+    });
     this.stats.transactions++;
-    this.stats.bulkSlices++;
-    this.stats.recordsWritten += written.records;
-    this.stats.bytesWritten += written.bytes;
-    this.stats.journalEntries += written.records;
+    if (b.bulk) this.stats.bulkSlices++;
+    else this.stats.rewriteSlices++;
+    this.unsynced ||= this.fsync === 'everysec';
     if (b.index < b.slots.length) {
       if (budgetMs !== Number.POSITIVE_INFINITY) b.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
       return;
     }
     this.bulk = null;
-    // a unit in progress waits for its commit, which writes the last transaction
-    if (!this.closing && !this.unit.open) this.flush();
+    const to: StoreLayout = { base: b.target, from: b.from };
+    if (b.bulk) {
+      // the last transaction is the next flush (a unit in progress waits for its commit)
+      this.switchTo = to;
+      this.pending = true;
+      this.stats.baseBytes = b.bytes;
+      this.stats.logBytes = 0;
+      if (!this.closing && !this.unit.open) this.flush();
+      return;
+    }
+    this.tx(() => this.switchLayout(to));
+    this.stats.transactions++;
+    // the log entries the rewrite started with are in the base now
+    this.stats.logBytes = Math.max(0, this.stats.logBytes - b.logBytesAtStart);
+    this.switched(to, b);
+  }
+
+  /** Deletes, in the background, log entries older than the layout's first one (a rewrite covers them). */
+  private scheduleTrim(): void {
+    if (this.trimTimer === null && !this.closing && !this.closed && hasOlderEntries(this.t.log, this.layout.from)) {
+      this.trimTimer = setImmediate(() => this.trimSlice());
+    }
+  }
+
+  private trimSlice(): void {
+    this.trimTimer = null;
+    if (this.closing || this.closed) return;
+    this.tx(() => trimLog(this.t.log, this.layout.from, 4096));
+    this.stats.transactions++;
+    this.unsynced ||= this.fsync === 'everysec';
+    this.scheduleTrim();
   }
 
   private syncNow(): void {
@@ -350,18 +355,18 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (this.closed) return;
     this.closing = true;
     if (this.flushTimer !== null) clearImmediate(this.flushTimer);
+    if (this.trimTimer !== null) clearImmediate(this.trimTimer);
+    if (this.bulk !== null && !this.bulk.bulk) {
+      // a background rewrite is dropped: the base and log it started from are still the state
+      abandonBulkWrite(this.bulk);
+      this.bulk = null;
+    }
     if (this.bulk !== null) {
       if (this.bulk.timer !== null) clearImmediate(this.bulk.timer);
       while (this.bulk !== null) this.bulkSlice(Number.POSITIVE_INFINITY);
     }
     if (this.syncTimer !== null) clearInterval(this.syncTimer);
-    if (this.mergeTimer !== null) {
-      clearTimeout(this.mergeTimer as NodeJS.Timeout);
-      clearImmediate(this.mergeTimer as NodeJS.Immediate);
-    }
-    this.mergeTimer = null;
-    this.flushTimer = null;
-    this.syncTimer = null;
+    this.trimTimer = this.flushTimer = this.syncTimer = null;
     if (this.unit.open) {
       this.unit.open = false;
       this.pending = true;

@@ -1,123 +1,140 @@
 /**
- * Opening the LMDB adapter's file: every slot's keyed tables into the in-memory working set, then
- * the journal replayed over them in sequence order (journal.ts), which is the committed state.
+ * Opening the LMDB adapter's file: the metadata (format, database count, SWAPDB mapping, position,
+ * layout), then the committed state into the in-memory working set: the base snapshot's chunks in
+ * order, then the log from the layout's first sequence number (journal.ts gives the entries).
  */
 import type { MemoryDbStore, ReplicationPosition } from '@replikit/keyspace';
-import type { Database, RootDatabase, RootDatabaseOptions } from 'lmdb';
+import type { Database, RootDatabase } from 'lmdb';
 import { LmdbCorruptRecordError, LmdbOpenError } from './errors';
-import { decodeJournalEntry, J_CLEAR, J_DEL, J_SET, type JournalTables, journalSeq } from './journal';
-import { type DecodedRecord, decodeRecord } from './record-codec';
+import { forEachEntry, J_CLEAR, J_DEL, type JournalEntry, journalKey, journalSeq } from './journal';
+import { decodeRecordAt } from './record-codec';
 
-const FORMAT = 1;
+/** format 1 kept one LMDB record per key in keyed tables; format 2 is the base + log layout */
+const FORMAT = 2;
 
 /**
- * The SWAPDB mapping and position of an existing file (checking its format and database count);
- * writes them to a new one. A file holding the load-in-progress marker (killed while a bulk unit
- * was written: no complete state to restart from) is emptied, without a position (`discarded`).
+ * Which tables hold the committed state: the base table (`base`: 0 or 1, -1 for none) and the log
+ * entries from sequence number `from` on (older ones are left over from before the last rewrite,
+ * removed in the background).
+ */
+export interface StoreLayout {
+  base: number;
+  from: number;
+}
+
+/** The tables of one file. */
+export interface StoreTables {
+  meta: Database;
+  log: Database<Buffer, Buffer>;
+  bases: [Database<Buffer, Buffer>, Database<Buffer, Buffer>];
+}
+
+/**
+ * The SWAPDB mapping, position and layout of an existing file (checking its format and database
+ * count); writes them to a new one. A file holding the load-in-progress marker (killed while a bulk
+ * unit was written: no complete state to restart from) is emptied, without a position (`discarded`).
  */
 export function readMeta(
   env: RootDatabase,
-  meta: Database,
-  t: JournalTables,
+  t: StoreTables,
   databases: number,
   path: string,
-): { map: number[]; position: ReplicationPosition | undefined; discarded: boolean } {
+): { map: number[]; position: ReplicationPosition | undefined; layout: StoreLayout; discarded: boolean } {
+  const meta = t.meta;
   const format = meta.get('format') as number | undefined;
   const identity = Array.from({ length: databases }, (_, i) => i);
+  const empty = (): StoreLayout => ({ base: -1, from: 1 });
   if (format === undefined) {
     env.transactionSync(() => {
       meta.putSync('format', FORMAT);
       meta.putSync('databases', databases);
       meta.putSync('map', identity);
       meta.putSync('position', null);
+      meta.putSync('layout', empty());
     });
-    return { map: identity, position: undefined, discarded: false };
+    return { map: identity, position: undefined, layout: empty(), discarded: false };
   }
-  if (format !== FORMAT) throw new LmdbOpenError(path, `format ${format} is not ${FORMAT}`);
+  if (format !== FORMAT) throw new LmdbOpenError(path, `format ${format} is not ${FORMAT} (written by an earlier build: remove the file, a replica then full-syncs)`);
   const n = meta.get('databases') as number;
   if (n !== databases) throw new LmdbOpenError(path, `it holds ${n} databases, ${databases} were asked for`);
   if (meta.get('loading') === true) {
     env.transactionSync(() => {
-      for (let s = 0; s < databases; s++) {
-        t.inline[s].clearSync();
-        t.long[s].clearSync();
-      }
-      t.journal.clearSync();
+      t.bases[0].clearSync();
+      t.bases[1].clearSync();
+      t.log.clearSync();
       meta.putSync('map', identity);
       meta.putSync('position', null);
+      meta.putSync('layout', empty());
       meta.removeSync('loading');
     });
-    return { map: identity, position: undefined, discarded: true };
+    return { map: identity, position: undefined, layout: empty(), discarded: true };
   }
   const p = meta.get('position') as ReplicationPosition | null;
   const position = p === null || p === undefined ? undefined : { replid: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 };
-  return { map: [...(meta.get('map') as number[])], position, discarded: false };
+  const l = meta.get('layout') as StoreLayout;
+  return { map: [...(meta.get('map') as number[])], position, layout: { base: l.base, from: l.from }, discarded: false };
 }
 
-/** Reads the keyed tables of one slot into `mem`. */
-export function loadSlot(slot: number, mem: MemoryDbStore, inlineTable: Database<Buffer, Buffer>, longTable: Database<Buffer, Buffer>): void {
-  const put = (key: string | undefined, r: DecodedRecord | Error) => {
-    if (r instanceof Error) throw new LmdbCorruptRecordError(slot, r.message, { cause: r });
-    const k = key ?? r.key;
-    if (k === undefined) throw new LmdbCorruptRecordError(slot, 'a long-key record without its key');
-    mem.set(k, r.value);
-    if (r.expireAt >= 0) mem.setExpire(k, r.expireAt);
-  };
-  const inline = inlineTable as unknown as Database<DecodedRecord | Error, Buffer>;
-  const long = longTable as unknown as Database<DecodedRecord | Error, Buffer>;
-  for (const { key, value } of inline.getRange({})) put(key.toString('latin1'), value);
-  for (const { value } of long.getRange({})) put(undefined, value);
+/** What a load read: bytes of the base and of the live log, the log's entries and last sequence number (0: empty). */
+export interface LoadResult {
+  baseBytes: number;
+  logBytes: number;
+  logEntries: number;
+  lastSeq: number;
 }
 
-/** One journal entry decoded for the replay. */
-interface ReplayEntry {
-  kind: number;
-  slot: number;
-  key: string;
-  record: DecodedRecord | undefined;
-}
-
-/**
- * The replay's value encoding of the journal: each entry decoded straight from lmdb's shared read
- * buffer (no Buffer copy per entry; nothing of the buffer is kept), a malformed one returned as
- * its Error. Writes go through the journal's own handle (journal.ts), never this one.
- */
-const REPLAY = {
-  encode: (entry: Buffer): Buffer => entry,
-  decode(buf: Uint8Array, size: number): ReplayEntry | Error {
-    try {
-      const whole = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-      const e = decodeJournalEntry(size === whole.length ? whole : whole.subarray(0, size));
-      return { kind: e.kind, slot: e.slot, key: e.key, record: e.kind === J_SET ? decodeRecord(e.record) : undefined };
-    } catch (err) {
-      return err as Error;
-    }
-  },
-};
-
-/**
- * Replays the journal over the loaded slots; returns the entry count and the last sequence number
- * (0 when empty).
- */
-export function replayJournal(env: RootDatabase, mems: MemoryDbStore[]): { entries: number; lastSeq: number } {
-  const journal = env.openDB('journal', { keyEncoding: 'binary', encoder: REPLAY } as RootDatabaseOptions) as unknown as Database<ReplayEntry | Error, Buffer>;
-  let entries = 0;
-  let lastSeq = 0;
-  for (const { key, value } of journal.getRange({})) {
-    if (value instanceof Error) throw new LmdbCorruptRecordError(-1, `journal entry ${journalSeq(key)}: ${value.message}`, { cause: value });
-    const e = value;
+/** Applies one entry to the working set. */
+function applier(mems: MemoryDbStore[], where: () => string): (e: JournalEntry, blob: Buffer) => void {
+  return (e, blob) => {
     const mem = mems[e.slot];
-    if (mem === undefined) throw new LmdbCorruptRecordError(e.slot, `journal entry ${journalSeq(key)}: a database slot the file does not have`);
+    if (mem === undefined) throw new LmdbCorruptRecordError(e.slot, `${where()}: a database slot the file does not have`);
     if (e.kind === J_CLEAR) mem.clear();
     else if (e.kind === J_DEL) mem.delete(e.key);
     else {
-      const r = e.record as DecodedRecord;
+      const r = decodeRecordAt(blob, e.recordStart, e.recordEnd);
       mem.set(e.key, r.value);
       if (r.expireAt >= 0) mem.setExpire(e.key, r.expireAt);
       else mem.deleteExpire(e.key);
     }
-    entries++;
-    lastSeq = journalSeq(key);
+  };
+}
+
+/** Walks one blob, reporting a malformed entry with `where`. */
+function applyBlob(blob: Buffer, apply: (e: JournalEntry, blob: Buffer) => void, where: () => string): void {
+  try {
+    forEachEntry(blob, (e) => apply(e, blob));
+  } catch (err) {
+    if (err instanceof LmdbCorruptRecordError) throw err;
+    throw new LmdbCorruptRecordError(-1, `${where()}: ${(err as Error).message}`, { cause: err });
   }
-  return { entries, lastSeq };
+}
+
+/** Reads the committed state into `mems`: the base's chunks, then the log from `layout.from`. */
+export function loadStore(t: StoreTables, layout: StoreLayout, mems: MemoryDbStore[]): LoadResult {
+  const out: LoadResult = { baseBytes: 0, logBytes: 0, logEntries: 0, lastSeq: 0 };
+  let where = '';
+  const at = () => where;
+  const apply = applier(mems, at);
+  if (layout.base >= 0) {
+    for (const { key, value } of t.bases[layout.base].getRange({})) {
+      where = `base chunk ${journalSeq(key)}`;
+      applyBlob(value, apply, at);
+      out.baseBytes += value.length;
+    }
+  }
+  for (const { key, value } of t.log.getRange({ start: journalKey(layout.from) })) {
+    const seq = journalSeq(key);
+    where = `log entry ${seq}`;
+    applyBlob(value, apply, at);
+    out.logBytes += value.length;
+    out.logEntries++;
+    out.lastSeq = seq;
+  }
+  return out;
+}
+
+/** The last sequence number of the log (0 when it is empty). */
+export function lastLogSeq(log: Database<Buffer, Buffer>): number {
+  for (const key of log.getKeys({ reverse: true, limit: 1 })) return journalSeq(key);
+  return 0;
 }

@@ -1,4 +1,6 @@
 /** Options and counters of the LMDB adapter (lmdb-storage.ts). */
+import { DEFAULT_LMDB_FSYNC, LMDB_REWRITE_MIN_BYTES, LMDB_REWRITE_PERCENTAGE } from './defaults';
+import { LmdbInvalidOptionError } from './errors';
 
 /** `appendfsync`-like durability policy. */
 export type LmdbFsyncPolicy = 'always' | 'everysec' | 'no';
@@ -10,8 +12,10 @@ export interface LmdbStorageOptions {
   filename?: string;
   /** durability of committed units (see the module comment) @default 'everysec' */
   fsync?: LmdbFsyncPolicy;
-  /** journal entries past which units merge as many as they append @default LMDB_JOURNAL_MAX_ENTRIES */
-  journalMaxEntries?: number;
+  /** log bytes since the base from which a background rewrite may start @default LMDB_REWRITE_MIN_BYTES (64 MiB) */
+  rewriteMinBytes?: number;
+  /** the log must also hold this many percent of the base's bytes (0: no background rewrite) @default LMDB_REWRITE_PERCENTAGE (100) */
+  rewritePercentage?: number;
 }
 
 /** Counters of the writes to LMDB. */
@@ -32,10 +36,30 @@ export interface LmdbStorageStats {
   bulkSlices: number;
   /** opened a file with the load-in-progress marker, whose data and position were discarded */
   discardedPartialLoad: boolean;
-  /** journal entries not merged into the keyed tables yet */
-  journalEntries: number;
-  /** journal entries merged into the keyed tables */
-  mergedEntries: number;
-  /** background merge transactions */
-  mergeSlices: number;
+  /** bytes of the log since the base (what a restart replays after the base) */
+  logBytes: number;
+  /** bytes of the base (at its rewrite, or read at open) */
+  baseBytes: number;
+  /** rewrites completed (background ones and bulk units) */
+  rewrites: number;
+  /** slice transactions of background rewrites */
+  rewriteSlices: number;
+}
+
+function integerOption(name: string, v: unknown, min: number): number {
+  if (!Number.isInteger(v) || (v as number) < min) throw new LmdbInvalidOptionError(name, v, `must be an integer >= ${min}`);
+  return v as number;
+}
+
+/** The options checked, with their defaults. */
+export function resolveOptions(databases: number, options: LmdbStorageOptions): { fsync: LmdbFsyncPolicy; rewriteMinBytes: number; rewritePercentage: number } {
+  integerOption('databases', databases, 1);
+  const fsync = options.fsync ?? DEFAULT_LMDB_FSYNC;
+  if (fsync !== 'always' && fsync !== 'everysec' && fsync !== 'no') throw new LmdbInvalidOptionError('fsync', fsync, "must be 'always', 'everysec' or 'no'");
+  if (typeof options.dir !== 'string' || options.dir === '') throw new LmdbInvalidOptionError('dir', options.dir, 'must be a directory path');
+  return {
+    fsync,
+    rewriteMinBytes: integerOption('rewriteMinBytes', options.rewriteMinBytes ?? LMDB_REWRITE_MIN_BYTES, 0),
+    rewritePercentage: integerOption('rewritePercentage', options.rewritePercentage ?? LMDB_REWRITE_PERCENTAGE, 0),
+  };
 }

@@ -7,7 +7,7 @@
 import type { StoredValue } from '@replikit/keyspace';
 import { rdbValueToStored, storedToRdbValue } from '@replikit/keyspace-rdb';
 import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
-import type { RootDatabaseOptions } from 'lmdb';
+import type { Latin1Buffer } from './journal';
 
 const F_COLLECTION = 1;
 const F_TTL = 2;
@@ -86,21 +86,20 @@ export function decodeRecord(buf: Uint8Array, end?: number): DecodedRecord {
 }
 
 /**
- * lmdb's value encoding of the record tables: written as the Buffers encodeRecord made, read by
- * decoding the record straight from lmdb's shared read buffer (`decode` gets it with the record's
- * length), so a read makes no Buffer copy per record. A malformed record is returned as its Error,
- * for the reader to report with its database.
+ * Decodes the record at `b[start, end)` to its value and TTL (no long-key field: the log and base
+ * entries carry the key); throws (a plain Error) when it is malformed.
  */
-const RECORDS = {
-  encode: (record: Buffer): Buffer => record,
-  decode(buf: Buffer, size: number): DecodedRecord | Error {
-    try {
-      return decodeRecord(buf, size);
-    } catch (err) {
-      return err as Error;
-    }
-  },
-};
-
-/** the options of a record table (lmdb types `encoder` on its root options; a table takes it too) */
-export const RECORD_TABLE: RootDatabaseOptions = { keyEncoding: 'binary', encoder: RECORDS };
+export function decodeRecordAt(b: Buffer, start: number, end: number): { value: StoredValue; expireAt: number } {
+  const flags = b[start];
+  if ((flags & ~(F_COLLECTION | F_TTL)) !== 0) throw new Error(`unknown record flags 0x${flags.toString(16)}`);
+  let p = start + 1;
+  let expireAt = -1;
+  if (flags & F_TTL) {
+    if (end < p + 8) throw new Error('truncated TTL');
+    expireAt = b.readDoubleLE(p);
+    p += 8;
+  }
+  // a collection's parsed parts may be views of the payload: parse a copy of it
+  const value = flags & F_COLLECTION ? rdbValueToStored(parseDumpPayload(Buffer.from(b.subarray(p, end)))) : (b as Latin1Buffer).latin1Slice(p, end);
+  return { value, expireAt };
+}
