@@ -6,7 +6,7 @@
  * from running this file as a topic of its own.
  *
  * Options every such script takes:
- *   --requests N            requests per measured pass (300000 pipelined, 100000 at -P 1)
+ *   --requests N            requests per measured pass (300000 pipelined or the case's own, 100000 at -P 1)
  *   --warmup N (300000)     warm-up requests per server between the cold and the warm pass (0: cold only)
  *   --reps N (2)   --cases A,B (by name; all)   --pipelines 1,16 (both)
  *   --quick                 the first case at -P 16 only, best of 3 (under 2 minutes)
@@ -35,6 +35,8 @@ export interface BenchCase {
   name: string;
   /** prepares the server (before every measured run) */
   setup(port: number, requests: number): void;
+  /** requests of a pipelined pass unless `--requests` (300000): a pass lasts >= 2 s on replikit-server */
+  requests?: number;
   /** redis-benchmark's arguments (options such as `-r` first, then the command) */
   argv: string[];
   /**
@@ -288,7 +290,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   const quick = process.argv.includes('--quick');
   const requestsArg = argString('--requests');
   /** at -P 1 a third of the pipelined count: a run lasts >= 2 s on replikit-server either way */
-  const requestsFor = (pipeline: number): number => (requestsArg !== undefined ? Number(requestsArg) : pipeline === 1 ? 100_000 : 300_000);
+  const requestsFor = (pipeline: number, c?: BenchCase): number => (requestsArg !== undefined ? Number(requestsArg) : pipeline === 1 ? 100_000 : (c?.requests ?? 300_000));
   const reps = argNumber('--reps', quick ? 3 : 2);
   const warmup = warmupArg();
   // `--case` is the older spelling of `--cases`
@@ -308,7 +310,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   try {
     for (const pipeline of pipelines) {
       for (const c of cases) {
-        const requests = requestsFor(pipeline);
+        const requests = requestsFor(pipeline, c);
         const runs: ColdWarm[][] = [];
         for (let rep = 0; rep < reps; rep++) {
           const servers = await startServers(b.script, baseline?.launcher, head?.launcher);
@@ -337,7 +339,7 @@ export async function runSideBySide(b: SideBySide): Promise<void> {
   }
   const cpu = os.cpus();
   const la = (l: number[]) => l.map((x) => x.toFixed(1)).join(' ');
-  const requestsText = requestsArg ?? pipelines.map((p) => `${requestsFor(p)} at -P ${p}`).join(', ');
+  const requestsText = requestsArg ?? pipelines.map((p) => cases.map((c) => `${requestsFor(p, c)} at -P ${p}${cases.length > 1 && c.requests !== undefined ? ` (${c.name})` : ''}`).filter((x, i, a) => a.indexOf(x) === i).join(', ')).join(', ');
   const lines = [
     `## ${b.title}: replikit-server vs redis-server (redis-benchmark)`,
     '',
