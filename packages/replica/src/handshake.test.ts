@@ -1,7 +1,7 @@
 // Handshake pieces without a link: the PSYNC reply reading, the steps as data, and the bytes that
 // follow the PSYNC reply in the same chunk (once lost: detach() hands them over only once).
 import { ErrorReply, SimpleString } from '@replikit/resp';
-import { HANDSHAKE_STEPS, HandshakeReader, type HandshakeConfig, parsePsyncReply } from './handshake';
+import { HANDSHAKE_STEPS, HandshakeReader, type HandshakeConfig, parsePsyncReply, runHandshake } from './handshake';
 
 const ID = 'f'.repeat(40);
 
@@ -65,5 +65,25 @@ describe('HandshakeReader', () => {
     const pending = reader.next();
     reader.write(Buffer.alloc(70000, 0x2b));
     await expect(pending).rejects.toMatchObject({ code: 'ERR_REPLICA_HANDSHAKE' });
+  });
+});
+
+describe('runHandshake', () => {
+  it('writes the pipelined steps in one write (one segment for the master to read) and PSYNC in a second one', async () => {
+    const writes: string[] = [];
+    const reader = new HandshakeReader(() => {});
+    const done = runHandshake({ write: (d) => writes.push(d.toString('latin1')), reader }, { listeningPort: 6380, masterauth: 'pw', psync: { replid: ID, offset: 42 } });
+    expect(writes).toEqual([
+      '*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6380\r\n' +
+        '*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n',
+    ]);
+    // every reply in one chunk: PSYNC goes out in the microtasks that follow it (no timer, no
+    // setImmediate in between), so within the I/O callback that read the replies
+    reader.write(Buffer.from('+PONG\r\n+OK\r\n+OK\r\n+OK\r\n'));
+    for (let i = 0; i < 20 && writes.length < 2; i++) await Promise.resolve();
+    expect(writes[1]).toBe(`*3\r\n$5\r\nPSYNC\r\n$40\r\n${ID}\r\n$2\r\n42\r\n`);
+    reader.write(Buffer.from(`+CONTINUE ${ID}\r\n`));
+    await expect(done).resolves.toMatchObject({ outcome: { kind: 'continue', replid: ID } });
+    expect(writes).toHaveLength(2);
   });
 });

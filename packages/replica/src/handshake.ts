@@ -1,6 +1,6 @@
 /**
  * The replica side of the handshake (protocol.md §1) as a list of steps: PING, AUTH and the
- * REPLCONFs pipelined, their replies read in order, then PSYNC alone (a 7.0 master refuses a PSYNC
+ * REPLCONFs pipelined in one write, their replies read in order, then PSYNC alone (a 7.0 master refuses a PSYNC
  * that arrives while replies are still pending for that client), and `SYNC` when the master does
  * not understand PSYNC. Redis 7.0 waits for the PONG before it sends AUTH and the REPLCONFs; the
  * master answers them the same way either way (a PING refused for want of AUTH is tolerated and
@@ -214,7 +214,10 @@ export async function runHandshake(
     // one `alone` step, or a run of pipelined steps
     let j = i + 1;
     if (active[i].mode === 'pipelined') while (j < active.length && active[j].mode === 'pipelined') j++;
-    for (let k = i; k < j; k++) io.write(encodeCommandToBuffer(active[k].command(config)));
+    // one write: the master reads the run in one go and answers it with one write
+    const run: Buffer[] = [];
+    for (let k = i; k < j; k++) run.push(encodeCommandToBuffer(active[k].command(config)));
+    io.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
     for (let k = i; k < j; k++) active[k].check(await io.reader.next(), active[k]);
     i = j;
   }

@@ -187,6 +187,30 @@ describe('Replica over an in-memory link', () => {
     ]);
   });
 
+  it('reconnect(): the link is dropped at once (link:down before it returns), a new attempt follows and PSYNC continues', async () => {
+    const attempts: ScriptedMaster[] = [];
+    const events: string[] = [];
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => attempts.push(m)) }, { replDisklessLoad: 'swapdb' });
+    replica.on('error', () => {});
+    replica.on('link:down', (e) => events.push(`down ${e.message.replace('master link lost: ', '')}`));
+    await until(() => attempts.length === 1, 'attempt 1');
+    await acceptHandshake(attempts[0]);
+    fullSync(attempts[0], 100, { k: 'v' });
+    attempts[0].send(cmd('SET', 'a', '1'));
+    await until(() => replica?.offset === 100 + cmd('SET', 'a', '1').length, 'the stream');
+    replica.reconnect('killed by CLIENT KILL');
+    expect(events).toEqual(['down killed by CLIENT KILL']);
+    expect(replica.state).toBe('connect');
+    await until(() => attempts.length === 2, 'attempt 2');
+    expect(await acceptHandshake(attempts[1])).toEqual(['PSYNC', REPLID_A, String(101 + cmd('SET', 'a', '1').length)]);
+    attempts[1].send(`+CONTINUE ${REPLID_A}\r\n`);
+    await until(() => replica?.state === 'connected', 'the partial sync');
+    replica.reconnect();
+    replica.reconnect(); // no link: nothing more
+    expect(events).toEqual(['down killed by CLIENT KILL', 'down connection closed']);
+  });
+
   it('repl-timeout: a silent master is dropped and the replica reconnects', async () => {
     const attempts: ScriptedMaster[] = [];
     const errors: string[] = [];

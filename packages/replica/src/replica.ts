@@ -111,6 +111,16 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (link !== null && !link.closed) await new Promise<void>((resolve) => link.once('close', () => resolve()));
   }
 
+  /**
+   * Drops the link to the master now and connects again at once, keeping the cached master so
+   * the next PSYNC is partial (`CLIENT KILL TYPE master`: Redis reconnects right from
+   * replicationHandleMasterDisconnection too). Nothing happens while there is no link.
+   */
+  reconnect(reason = 'connection closed'): void {
+    if (this.closed || this.link === null) return;
+    this.fail(new ReplicaLinkClosedError(reason));
+  }
+
   /** Whether reading from the master is paused (pauseLink). */
   get linkPaused(): boolean {
     return this.paused;

@@ -68,6 +68,12 @@ export class ClientConnection implements ServerClient {
   private replica = false;
   private drainListeners: Array<() => void> | undefined;
   private emptyLinesSeen = 0;
+  /**
+   * Replies are written at the end of each read instead of the end of the event-loop turn: set on a
+   * connection in the replication handshake, whose next step waits for them (under load a turn
+   * runs every client's batch first).
+   */
+  flushEachRead = false;
   /** called when a replica sends its `\n` keepalive (the ReplicationNode refreshes its ACK time) */
   onKeepalive: (() => void) | undefined = undefined;
   private closeListeners: Array<() => void> | undefined;
@@ -145,10 +151,11 @@ export class ClientConnection implements ServerClient {
     this.scheduleFlush();
   }
 
-  writeRaw(chunks: readonly Uint8Array[]): boolean {
+  /** `now`: not gathered with the rest of the turn's stream (the first reply to PSYNC / SYNC). */
+  writeRaw(chunks: readonly Uint8Array[], now = false): boolean {
     if (this.closing) return false;
     this.flushNow();
-    if (this.replica) this.corkForTurn();
+    if (this.replica && !now) this.corkForTurn();
     let ok = true;
     if (chunks.length > 1) this.socket.cork();
     for (let i = 0; i < chunks.length; i++) {
@@ -256,7 +263,7 @@ export class ClientConnection implements ServerClient {
       this.processing = false;
     }
     if (this.onKeepalive !== undefined) this.noteKeepalive();
-    if (this.closeAfter || this.paused) this.flushNow();
+    if (this.closeAfter || this.paused || this.flushEachRead) this.flushNow();
     else this.deferFlush();
   }
 

@@ -11,9 +11,12 @@ export function connectionTransport(client: ClientConnection): ReplicaTransport 
   const socket = client.socket;
   return {
     write(chunks) {
-      // the node writes only once PSYNC/SYNC made the connection a replica (+FULLRESYNC onwards)
+      // the node writes only once PSYNC/SYNC made the connection a replica (+FULLRESYNC onwards);
+      // that first write (+CONTINUE and the backlog) leaves at once, the stream after it is
+      // gathered per event-loop turn
+      const first = client.kind !== 'replica';
       client.markReplica();
-      return client.writeRaw(chunks);
+      return client.writeRaw(chunks, first);
     },
     onDrain: (cb) => client.onDrainOnce(cb),
     onClose: (cb) => client.onCloseOnce(cb),

@@ -34,9 +34,12 @@ const transports = new WeakMap<ServerClient, ReplicaTransport>();
 function transportOf(repl: ServerReplication, client: ServerClient): ReplicaTransport {
   let t = transports.get(client);
   if (t === undefined) {
-    const transport = connectionTransport(client as ClientConnection);
+    const conn = client as ClientConnection;
+    const transport = connectionTransport(conn);
     // a replica's `\n` while it loads our snapshot keeps its link from timing out
-    (client as ClientConnection).onKeepalive = () => repl.node.touch(transport);
+    conn.onKeepalive = () => repl.node.touch(transport);
+    // the replica's next handshake step waits for these replies: written after the read, not at the end of the turn
+    conn.flushEachRead = true;
     transports.set(client, transport);
     t = transport;
   }

@@ -3,7 +3,6 @@
  * TCP, applying the stream through the dispatcher as the master client and feeding the server's
  * ReplicationNode (ids, offsets, backlog, sub-replicas).
  */
-import type { Duplex } from 'node:stream';
 import type { Keyspace } from '@replikit/keyspace';
 import type { ReplicationNode } from '@replikit/master';
 import { type DisklessLoad, type ReplicaConnector, createReplica, tcpConnector, tlsConnector } from '@replikit/replica';
@@ -50,7 +49,6 @@ function disklessLoad(v: string): DisklessLoad {
 /** Connects to `host:port` and keeps the link (reconnecting, resyncing partially) until `close()`. */
 export function startUpstream(deps: UpstreamDeps): Upstream {
   const { server, config, logger, node, keyspace } = deps;
-  let current: Duplex | undefined;
   const master = new MasterStreamClient(
     server.clients.nextId(),
     `${deps.host}:${deps.port}`,
@@ -58,7 +56,8 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     (argv, error) => {
       logger.warning(`== CRITICAL == This replica is sending an error to its master: '${error.message}' after processing the command '${argv[0] ?? ''}'`);
     },
-    () => current?.destroy(),
+    // CLIENT KILL TYPE master: the link is dropped and the next attempt starts at once (a partial resync)
+    (reason) => replica.reconnect(reason),
   );
   // tls-replication (read at every attempt, as Redis does): TLS with our client certificate,
   // its files read again each time
@@ -68,12 +67,8 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
   // every byte read from the master counts as total_net_repl_input_bytes
   const connect: ReplicaConnector = async (signal) => {
     const link = await tcp(signal);
-    current = link;
     link.on('data', (chunk: Buffer) => {
       server.stats.netReplInputBytes += chunk.length;
-    });
-    link.once('close', () => {
-      if (current === link) current = undefined;
     });
     return link;
   };
