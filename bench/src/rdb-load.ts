@@ -5,6 +5,7 @@
  * RdbKeyspaceLoader, the path of a replica's full sync and of the server's startup load.
  *
  *   pnpm exec tsx bench/src/rdb-load.ts [--keys 100000,1000000] [--reps 3] [--loads 4] [--rev <git rev>,...]
+ *       [--profile <dir>]
  *
  * Each rep runs a fresh Node process per build that loads the same RDB `--loads` times, a new
  * keyspace each time (a forced GC in between, not counted): the first load is the *cold* figure
@@ -117,8 +118,12 @@ interface LoadFigure {
   size: number;
 }
 
+/** `--profile <dir>`: every load process writes a CPU profile there (node --cpu-prof). */
+const PROFILE_DIR = listArg('--profile', '')[0];
+
 function runChild(b: Build, args: string[]): string {
-  const r = spawnSync(process.execPath, ['--expose-gc', b.bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const prof = PROFILE_DIR && args[0] === 'load' ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
+  const r = spawnSync(process.execPath, ['--expose-gc', ...prof, b.bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
   if (r.status !== 0) throw new Error(`${b.name} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }

@@ -8,7 +8,7 @@
  */
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import type { Readable } from 'node:stream';
-import type { Keyspace } from '@replikit/keyspace';
+import type { BytesLoadStore, Keyspace } from '@replikit/keyspace';
 import { type RdbEndInfo, type RdbEntry, RdbReader } from '@replikit/rdb';
 import { DatabaseCountError, FunctionLibraryLoadError, LoaderStateError } from './errors';
 import { type RdbFunctionHost, type RdbFunctionLoad, rdbFunctionsOf } from './functions';
@@ -83,6 +83,14 @@ export class RdbKeyspaceLoader {
   private readonly functionHost: RdbFunctionHost | undefined;
   private functionLoad: RdbFunctionLoad | undefined;
   private functionsLoaded = 0;
+  /** database selected by the last SELECTDB (RESIZEDB applies to it) */
+  private db = 0;
+  /**
+   * per database: the store string records are written to directly (BytesLoadStore), null when
+   * they go through Keyspace.load; asked again at each write(), since what else watches the
+   * keyspace (a snapshot, a WATCH, a listener) can change between chunks, never during one
+   */
+  private readonly direct: Array<BytesLoadStore | null | undefined>;
 
   constructor(
     private readonly target: Keyspace,
@@ -91,14 +99,18 @@ export class RdbKeyspaceLoader {
     this.now = (o.clock ?? Date.now)();
     this.dropExpired = (o.role ?? 'master') === 'master';
     const databases = target.databases;
+    this.direct = new Array(databases).fill(undefined);
     this.functionHost = o.functions === null ? undefined : (o.functions ?? rdbFunctionsOf(target));
     this.reader = new RdbReader(
       {
         aux: (k, v) => this.aux(k.toString('latin1'), v.toString('latin1')),
         selectDb: (db) => {
           if (db >= databases) throw new DatabaseCountError(db, databases);
+          this.db = db;
         },
+        resizeDb: (size) => this.resizeDb(size),
         entry: (e) => this.entry(e),
+        stringEntry: (db, k, ks, ke, v, vs, ve, at) => this.stringEntry(db, k, ks, ke, v, vs, ve, at),
         function: (source) => this.library(source),
         end: (info) => {
           this.endInfo = info;
@@ -123,6 +135,7 @@ export class RdbKeyspaceLoader {
   write(chunk: Buffer): void {
     if (this.failure !== undefined) throw this.failure;
     if (this.finished) throw new LoaderStateError('write() after end()');
+    this.direct.fill(undefined);
     try {
       this.reader.write(chunk);
     } catch (err) {
@@ -136,6 +149,7 @@ export class RdbKeyspaceLoader {
   end(): RdbLoadResult {
     if (this.failure !== undefined) throw this.failure;
     if (this.finished) throw new LoaderStateError('end() called twice');
+    this.direct.fill(undefined);
     try {
       this.reader.end();
       // the libraries are installed with the data: an RDB without any still replaces the old ones
@@ -199,6 +213,37 @@ export class RdbKeyspaceLoader {
         break;
     }
     this.o.onAux?.(key, value);
+  }
+
+  /**
+   * RESIZEDB: the database's size, announced before its keys. A store that can (the in-memory one)
+   * makes room for them at once instead of growing along the load; the hint is bounded there.
+   */
+  private resizeDb(size: number): void {
+    const store = this.target.database(this.db).store as Partial<BytesLoadStore>;
+    if (typeof store.reserve === 'function') store.reserve(size);
+  }
+
+  /**
+   * A string key, as bytes (the common record of a dataset): written from those bytes into the
+   * store when nothing else must see the write (Keyspace.directLoadStore), else through load() as
+   * binary strings. Either way the stored key, value and TTL are the same.
+   */
+  private stringEntry(db: number, key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAt: number): void {
+    if (this.dropExpired && expireAt !== -1 && expireAt < this.now) {
+      this.expired++;
+      // the key may sit in the reader's scratch: the listener gets its own copy
+      this.o.onExpired?.(db, Buffer.from(key.subarray(keyStart, keyEnd)));
+      return;
+    }
+    let store = this.direct[db];
+    if (store === undefined) {
+      const s = this.target.directLoadStore(db) as Partial<BytesLoadStore> | undefined;
+      store = this.direct[db] = s !== undefined && typeof s.setStringBytes === 'function' ? (s as BytesLoadStore) : null;
+    }
+    if (store !== null) store.setStringBytes(key, keyStart, keyEnd, value, valueStart, valueEnd, expireAt);
+    else this.target.load(db, key.toString('latin1', keyStart, keyEnd), value.toString('latin1', valueStart, valueEnd), expireAt);
+    this.loaded++;
   }
 
   private entry(e: RdbEntry): void {

@@ -19,10 +19,10 @@ import {
 import { DbIndexError, InvalidOptionError, KeyspaceClosedError } from './errors';
 import { ActiveExpire } from './expiry/active-expire';
 import { KeyspaceEviction } from './eviction/keyspace-eviction';
-import { loadKey } from './load-key';
+import { directLoadStore, loadKey } from './load-key';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-errors';
 import { PointInTimeSnapshot, type Snapshot } from './snapshot/snapshot';
-import type { ReplicationPosition, StorageAdapter, StorageCapabilities } from './storage/adapter';
+import type { DbStore, ReplicationPosition, StorageAdapter, StorageCapabilities } from './storage/adapter';
 import { MemoryStorageAdapter } from './storage/memory-adapter';
 import { type PlainValue, toPlain } from './types/plain';
 import { ScanCursors } from './util/scan-cursor';
@@ -46,6 +46,11 @@ export class Keyspace {
   private readonly ctx: ExecContext;
   private readonly adapter: StorageAdapter;
   private readonly clock: () => number;
+  /**
+   * No custom clock: executeInto calls Date.now() itself. Through the `clock` field the call is
+   * not inlined and its double result is boxed (a 16-byte heap number per command).
+   */
+  private readonly systemClock: boolean;
   private readonly activeExpire: ActiveExpire;
   /** maxmemory support: LRU/LFU access tracking, key sampling and evictions (propagated like expiry DELs) */
   readonly eviction: KeyspaceEviction;
@@ -64,6 +69,7 @@ export class Keyspace {
     if (this.adapter.databases !== databases) throw new InvalidOptionError('storage', `adapter has ${this.adapter.databases} databases, expected ${databases}`);
     this.databases = databases;
     this.clock = options.clock ?? Date.now;
+    this.systemClock = options.clock === undefined;
     this.commitMode = options.commits ?? 'auto';
     if (this.commitMode !== 'auto' && this.commitMode !== 'manual') throw new InvalidOptionError('commits', "must be 'auto' or 'manual'");
     this.autoCommit = this.commitMode === 'auto' && this.adapter.commit !== undefined;
@@ -127,7 +133,7 @@ export class Keyspace {
       return;
     }
     const ctx = this.ctx;
-    ctx.beginExecution(session, this.clock());
+    ctx.beginExecution(session, this.systemClock ? Date.now() : this.clock());
     out.reply = ctx.runCommand(cmd, argv);
     out.propagate = ctx.ops.length === 0 && !ctx.tracking ? EMPTY : ctx.endExecution(cmd.touchesArbitraryKeys);
     if (this.autoCommit) this.adapter.commit!();
@@ -333,6 +339,11 @@ export class Keyspace {
   load(db: number, key: BinaryString, value: PlainValue | StoredValue, expireAt = -1, options?: LoadOptions): void {
     loadKey(this.ctx, this.dbAt(db), db, key, value, expireAt, options);
     if (this.autoCommit) this.adapter.commit!();
+  }
+
+  /** The store of `db` when a bulk load may write it itself instead of calling load() (else undefined); see load-key.ts. */
+  directLoadStore(db: number): DbStore | undefined {
+    return directLoadStore(this.ctx, this.dbAt(db), this.autoCommit);
   }
 
   /** Raises a keyspace event from outside the executor (RESTORE's `new` and `restore`). */

@@ -8,6 +8,7 @@ import type { BinaryString, StoredValue } from './command-api';
 import type { ExecContext } from './context';
 import type { DbImpl } from './db';
 import type { LoadOptions } from './keyspace-options';
+import type { DbStore } from './storage/adapter';
 import { fromPlain, type PlainValue } from './types/plain';
 
 /** Stores `value` under `key` in `d` (database `db` of `ctx`); `expireAt` -1 means no TTL. */
@@ -29,4 +30,14 @@ export function loadKey(ctx: ExecContext, d: DbImpl, db: number, key: BinaryStri
     ctx.endExecution(true);
   }
   ctx.eventListener = events;
+}
+
+/**
+ * The store of `d` when a bulk load may write it directly and skip loadKey: nothing tracks
+ * modifications, no snapshot observes `d`, no LRU/LFU clock, no string encoding recorded, no
+ * commit point to place after each key. Every write loadKey would make is then just the store's.
+ */
+export function directLoadStore(ctx: ExecContext, d: DbImpl, autoCommit: boolean): DbStore | undefined {
+  if (autoCommit || ctx.tracking || ctx.accessClock !== null || d.observers !== null || d.stringEnc !== null) return undefined;
+  return d.store;
 }

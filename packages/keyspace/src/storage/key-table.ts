@@ -24,7 +24,11 @@
  * tombstones pinned iterators need.
  */
 import type { StoredValue } from '../command-api';
+import { sameBytes } from './key-hash';
 import { StringSlab } from './string-slab';
+import { type Cursor, TableCursors } from './table-cursors';
+
+export { hashKey, hashKeyBytes } from './key-hash';
 
 /** key ref of a removed entry */
 const DEAD = -1;
@@ -37,22 +41,10 @@ const IN_OBJECTS = -2;
 
 const MIN_CAPACITY = 8;
 
-// a per-process seed, like Redis's siphash key: colliding keys cannot be precomputed
-const SEED = (Math.random() * 0x100000000) | 0;
+/** The most entries `reserve()` makes room for at once (a size hint read from the network is bounded by it). */
+export const MAX_RESERVE = 1 << 22;
 
-/** FNV-1a over the key's char codes with a final mix (the bucket index takes the low bits). */
-export function hashKey(s: string): number {
-  let h = SEED ^ 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  return h ^ (h >>> 13);
-}
-
-/** A position in the entry order (the next index to visit); squeeze() moves it with the entries. */
-export interface Cursor {
-  pos: number;
-}
+export type { Cursor } from './table-cursors';
 
 /** field offsets in an entry record of `cols` */
 const HASH = 0;
@@ -79,8 +71,7 @@ export class KeyTable {
   pinned = 0;
   /** set by the store when it drops this table: live cursors on it end */
   cleared = false;
-  private cursors: WeakRef<Cursor>[] = [];
-  private cursorsPruned = 0;
+  private readonly cursors = new TableCursors();
 
   constructor() {
     this.allocate(MIN_CAPACITY);
@@ -100,6 +91,18 @@ export class KeyTable {
       if (c[e + HASH] !== h) continue;
       const r = c[e + KEY];
       if (r >= 0 ? this.slab.equals(r, key) : this.heapKeys.get(i) === key) return i;
+    }
+    return -1;
+  }
+
+  /** find() for the key whose bytes are `buf[start, end)` (hash `h` from hashKeyBytes). */
+  findBytes(buf: Uint8Array, start: number, end: number, h: number): number {
+    const c = this.cols;
+    for (let i = this.buckets[h & (this.buckets.length - 1)]; i >= 0; i = c[(i << STRIDE_SHIFT) + NEXT]) {
+      const e = i << STRIDE_SHIFT;
+      if (c[e + HASH] !== h) continue;
+      const r = c[e + KEY];
+      if (r >= 0 ? this.slab.equalsBytes(r, buf, start, end) : sameBytes(this.heapKeys.get(i) as string, buf, start, end)) return i;
     }
     return -1;
   }
@@ -170,23 +173,63 @@ export class KeyTable {
 
   /** Appends an entry for `key` (absent, hash `h`); its index. */
   insert(key: string, h: number, value: StoredValue): number {
+    const i = this.append(h);
+    const ref = this.slab.put(key);
+    if (ref >= 0) this.cols[(i << STRIDE_SHIFT) + KEY] = ref;
+    else {
+      this.cols[(i << STRIDE_SHIFT) + KEY] = KEY_ON_HEAP;
+      this.heapKeys.set(i, key);
+    }
+    this.putValue(i, value);
+    return i;
+  }
+
+  /** A new entry of hash `h` linked into its bucket, key and value refs still to be set; its index. */
+  private append(h: number): number {
     if (this.used === this.capacity) this.makeRoom();
     const i = this.used++;
     const e = i << STRIDE_SHIFT;
     const c = this.cols;
-    const ref = this.slab.put(key);
-    if (ref >= 0) c[e + KEY] = ref;
-    else {
-      c[e + KEY] = KEY_ON_HEAP;
-      this.heapKeys.set(i, key);
-    }
     c[e + HASH] = h;
     const b = h & (this.buckets.length - 1);
     c[e + NEXT] = this.buckets[b];
     this.buckets[b] = i;
     this.count++;
-    this.putValue(i, value);
     return i;
+  }
+
+  /**
+   * insert() with the key and a string value given as bytes: `key[keyStart, keyEnd)` (absent, hash
+   * `h` from hashKeyBytes) and `value[valueStart, valueEnd)`, both written straight into slab
+   * records. A JS string is made only for a key or value the slab cannot hold (empty, longer than
+   * SLAB_MAX_VALUE, slabs full). The entry is the one insert() of the binary strings would make.
+   */
+  insertBytes(key: Buffer, keyStart: number, keyEnd: number, h: number, value: Buffer, valueStart: number, valueEnd: number): number {
+    const i = this.append(h);
+    const e = i << STRIDE_SHIFT;
+    const c = this.cols;
+    const kref = this.slab.putBytes(key, keyStart, keyEnd);
+    if (kref >= 0) c[e + KEY] = kref;
+    else {
+      c[e + KEY] = KEY_ON_HEAP;
+      this.heapKeys.set(i, key.toString('latin1', keyStart, keyEnd));
+    }
+    const vref = this.slab.putBytes(value, valueStart, valueEnd);
+    if (vref >= 0) c[e + VAL] = vref;
+    else {
+      c[e + VAL] = IN_OBJECTS;
+      this.objects.set(i, value.toString('latin1', valueStart, valueEnd));
+    }
+    return i;
+  }
+
+  /** Room for `n` (at most MAX_RESERVE) more entries in one step: a bulk load of a known size (RESIZEDB) then never grows the table. */
+  reserve(n: number): void {
+    const want = this.used + Math.min(Math.max(n, 0), MAX_RESERVE);
+    if (want <= this.capacity) return;
+    let capacity = this.capacity;
+    while (capacity < want) capacity *= 2;
+    this.resize(capacity);
   }
 
   /** Unlinks entry `i` and frees its key and value: it becomes a hole. */
@@ -221,10 +264,7 @@ export class KeyTable {
 
   /** A cursor at the first entry, moved along by squeeze(); dropped when unreachable. */
   cursor(): Cursor {
-    const c: Cursor = { pos: 0 };
-    this.cursors.push(new WeakRef(c));
-    if (this.cursors.length >= 2 * this.cursorsPruned + 16) this.liveCursors();
-    return c;
+    return this.cursors.open();
   }
 
   /** Empties the table in place (nothing pinned); open cursors restart on what is added next. */
@@ -235,7 +275,7 @@ export class KeyTable {
     this.heapKeys.clear();
     this.used = 0;
     this.count = 0;
-    for (const c of this.liveCursors()) c.pos = 0;
+    for (const c of this.cursors.live()) c.pos = 0;
   }
 
   /** Index of a random entry that is not a hole, or -1 (the store skips tombstones). */
@@ -257,20 +297,6 @@ export class KeyTable {
   /** Off-heap bytes: slabs plus the entry and bucket columns. */
   get allocated(): number {
     return this.slab.allocated + this.cols.length * 4 + this.buckets.length * 4;
-  }
-
-  private liveCursors(): Cursor[] {
-    const out: Cursor[] = [];
-    const kept: WeakRef<Cursor>[] = [];
-    for (const w of this.cursors) {
-      const c = w.deref();
-      if (c === undefined) continue;
-      out.push(c);
-      kept.push(w);
-    }
-    this.cursors = kept;
-    this.cursorsPruned = kept.length;
-    return out;
   }
 
   /** Full entry columns: squeeze when holes are a quarter or more (and nothing is pinned), else double. */
@@ -306,7 +332,7 @@ export class KeyTable {
 
   /** Moves the entries down over the holes (order kept), then shrinks the columns if mostly empty. */
   private squeeze(): void {
-    const cursors = this.liveCursors().sort((a, b) => a.pos - b.pos);
+    const cursors = this.cursors.live().sort((a, b) => a.pos - b.pos);
     const c = this.cols;
     let ci = 0;
     let j = 0;
@@ -368,3 +394,4 @@ export class KeyTable {
     this.slab = fresh;
   }
 }
+

@@ -9,8 +9,26 @@
  * table in O(1): they keep walking the old one, live key iterators on it end.
  */
 import type { BinaryString, StoredValue } from '../command-api';
+import { binarySlice } from '@replikit/resp/internal';
 import type { DbStore, PinnedEntry, PinnedIterator, StorageAdapter } from './adapter';
-import { hashKey, KeyTable } from './key-table';
+import { hashKey, hashKeyBytes, KeyTable } from './key-table';
+
+/**
+ * A DbStore a bulk loader (the RDB loader's string records) may write from bytes, without making a
+ * JS string per key and value. MemoryDbStore is one; the loader uses these methods only through
+ * Keyspace.directLoadStore, i.e. when nothing else must see the writes.
+ */
+export interface BytesLoadStore extends DbStore {
+  /** Room for `keys` more keys at once (an RDB's RESIZEDB hint), so the load grows nothing. */
+  reserve(keys: number): void;
+  /**
+   * set() of the string whose latin1 bytes are `value[valueStart, valueEnd)` under the key whose
+   * bytes are `key[keyStart, keyEnd)`, and its TTL: `expireAt` absolute unix ms, or -1 for none (a
+   * TTL the key had is removed). The same result as set(binary key, binary value) plus
+   * setExpire/deleteExpire. The buffers are not kept.
+   */
+  setStringBytes(key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAt: number): void;
+}
 
 class Table extends KeyTable {
   readonly expires = new Map<BinaryString, number>();
@@ -20,8 +38,27 @@ class Table extends KeyTable {
   tombCount = 0;
 }
 
-export class MemoryDbStore implements DbStore {
+export class MemoryDbStore implements BytesLoadStore {
   private t = new Table();
+
+  reserve(keys: number): void {
+    this.t.reserve(keys);
+  }
+
+  setStringBytes(key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAt: number): void {
+    const t = this.t;
+    const h = hashKeyBytes(key, keyStart, keyEnd);
+    if (t.findBytes(key, keyStart, keyEnd, h) < 0) {
+      // a new key: straight into the slab records (the common case of a load into an empty db)
+      t.insertBytes(key, keyStart, keyEnd, h, value, valueStart, valueEnd);
+      if (expireAt >= 0) t.expires.set(binarySlice(key, keyStart, keyEnd), expireAt);
+      return;
+    }
+    const k = binarySlice(key, keyStart, keyEnd);
+    this.set(k, binarySlice(value, valueStart, valueEnd));
+    if (expireAt >= 0) this.setExpire(k, expireAt);
+    else this.deleteExpire(k);
+  }
 
   get(key: BinaryString): StoredValue | undefined {
     const t = this.t;

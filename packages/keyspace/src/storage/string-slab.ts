@@ -67,6 +67,46 @@ export class StringSlab {
     return ref;
   }
 
+  /**
+   * Stores the bytes `src[start, end)` as they are (a binary string's record is its latin1 bytes, so
+   * `putBytes` of a string's bytes and `put` of the string give the same record); its ref, or -1
+   * when they stay on the heap (empty, too long, slabs full). No JS string is made.
+   */
+  putBytes(src: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (len <= 0 || len > SLAB_MAX_VALUE) return -1;
+    const size = recordSize(len);
+    if (this.pos + size > SLAB_BYTES) {
+      if (this.slabs.length >= MAX_SLABS) return -1;
+      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
+      this.pos = 0;
+    }
+    const buf = this.slabs[this.slabs.length - 1];
+    let p = this.pos;
+    if (len < 128) buf[p++] = len;
+    else {
+      buf[p++] = 0x80 | (len & 0x7f);
+      buf[p++] = len >>> 7;
+    }
+    if (len <= 32) for (let i = 0; i < len; i++) buf[p + i] = src[start + i];
+    else buf.set(src.subarray(start, end), p);
+    const ref = ((this.slabs.length - 1) << UNIT_SHIFT) + (this.pos >>> 1);
+    this.pos += size;
+    this.live += size;
+    return ref;
+  }
+
+  /** True when the record under `ref` holds exactly the bytes `src[start, end)`. */
+  equalsBytes(ref: number, src: Uint8Array, start: number, end: number): boolean {
+    const buf = this.slabs[ref >>> UNIT_SHIFT];
+    let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    let len = buf[p++];
+    if (len >= 128) len = (len & 0x7f) | (buf[p++] << 7);
+    if (len !== end - start) return false;
+    for (let i = 0; i < len; i++) if (buf[p + i] !== src[start + i]) return false;
+    return true;
+  }
+
   /** The string stored under `ref`. */
   get(ref: number): string {
     const buf = this.slabs[ref >>> UNIT_SHIFT];

@@ -2,6 +2,7 @@
  * `intToBuffer(v)`: the decimal text of a safe integer as a new Buffer, written digit by digit
  * into a pooled `Buffer.allocUnsafe` (no string and no native UTF-8 encode on the hot path:
  * integer-encoded elements are common in RDB files). bigint values go through String().
+ * `writeIntText(out, at, v)` writes the same text into a caller's buffer.
  */
 const scratch = new Uint8Array(24);
 
@@ -11,6 +12,27 @@ export function intToBuffer(v: number | bigint): Buffer {
     const b = Buffer.allocUnsafe(1);
     b[0] = 48 + v;
     return b;
+  }
+  const p = digits(v);
+  const n = 24 - p;
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = scratch[p + i];
+  return b;
+}
+
+/** Writes the decimal text of the safe integer `v` at `out[at]` (at least 20 bytes free there); its length. */
+export function writeIntText(out: Uint8Array, at: number, v: number): number {
+  const p = digits(v);
+  const n = 24 - p;
+  for (let i = 0; i < n; i++) out[at + i] = scratch[p + i];
+  return n;
+}
+
+/** The decimal text of `v` at the end of `scratch`; where it starts. */
+function digits(v: number): number {
+  if (v === 0) {
+    scratch[23] = 48;
+    return 23;
   }
   const neg = v < 0;
   let x = neg ? -v : v;
@@ -29,8 +51,5 @@ export function intToBuffer(v: number | bigint): Buffer {
     }
   }
   if (neg) scratch[--p] = 45;
-  const n = 24 - p;
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = scratch[p + i];
-  return b;
+  return p;
 }

@@ -1,7 +1,8 @@
 /**
  * LZF, the compression of RDB strings encoded as 0xC3 (protocol.md §9.11).
  *
- * Exports: `lzfDecompress(input, ulen, offset?)` and `lzfCompress(input, maxOut?)`.
+ * Exports: `lzfDecompress(input, ulen, offset?)`, `lzfDecompressInto` (into a caller's buffer) and
+ * `lzfCompress(input, maxOut?)`.
  *
  * Format: a control byte `ctrl`; `ctrl < 32` is a literal run of `ctrl + 1` bytes; otherwise a back
  * reference of length `(ctrl >> 5) + 2` (7 means: add the next byte) at distance
@@ -16,29 +17,38 @@ import { RdbCorruptError } from '../errors';
  */
 export function lzfDecompress(input: Uint8Array, ulen: number, offset = -1): Buffer {
   const out = Buffer.allocUnsafe(ulen);
-  const inEnd = input.length;
-  let ip = 0;
-  let op = 0;
+  lzfDecompressInto(input, 0, input.length, out, 0, ulen, offset);
+  return out;
+}
+
+/**
+ * lzfDecompress of `input[inStart, inEnd)` into `out[outStart, outStart + ulen)` (which must fit):
+ * no Buffer is made. `offset` is the absolute position of `input[inStart]` for error messages.
+ */
+export function lzfDecompressInto(input: Uint8Array, inStart: number, inEnd: number, out: Uint8Array, outStart: number, ulen: number, offset = -1): void {
+  const outEnd = outStart + ulen;
+  let ip = inStart;
+  let op = outStart;
   while (ip < inEnd) {
     const ctrl = input[ip++];
     if (ctrl < 32) {
       // literal run: at most 32 bytes, a plain loop beats a native copy call
       const run = ctrl + 1;
-      if (op + run > ulen) throw lzfError('LZF literal run past the declared length', offset, ip - 1);
-      if (ip + run > inEnd) throw lzfError('LZF literal run past the compressed data', offset, ip - 1);
+      if (op + run > outEnd) throw lzfError('LZF literal run past the declared length', offset, ip - 1 - inStart);
+      if (ip + run > inEnd) throw lzfError('LZF literal run past the compressed data', offset, ip - 1 - inStart);
       const stop = ip + run;
       while (ip < stop) out[op++] = input[ip++];
     } else {
       let len = ctrl >> 5;
       if (len === 7) {
-        if (ip >= inEnd) throw lzfError('LZF back reference past the compressed data', offset, ip - 1);
+        if (ip >= inEnd) throw lzfError('LZF back reference past the compressed data', offset, ip - 1 - inStart);
         len += input[ip++];
       }
-      if (ip >= inEnd) throw lzfError('LZF back reference past the compressed data', offset, ip - 1);
+      if (ip >= inEnd) throw lzfError('LZF back reference past the compressed data', offset, ip - 1 - inStart);
       let ref = op - (((ctrl & 0x1f) << 8) + input[ip++] + 1);
       len += 2;
-      if (op + len > ulen) throw lzfError('LZF back reference past the declared length', offset, ip - 1);
-      if (ref < 0) throw lzfError('LZF back reference before the start of the output', offset, ip - 1);
+      if (op + len > outEnd) throw lzfError('LZF back reference past the declared length', offset, ip - 1 - inStart);
+      if (ref < outStart) throw lzfError('LZF back reference before the start of the output', offset, ip - 1 - inStart);
       if (len >= 64 && ref + len <= op) {
         out.copyWithin(op, ref, ref + len); // long and not overlapping: one block copy
         op += len;
@@ -51,8 +61,7 @@ export function lzfDecompress(input: Uint8Array, ulen: number, offset = -1): Buf
       }
     }
   }
-  if (op !== ulen) throw lzfError(`LZF data decompresses to ${op} bytes, expected ${ulen}`, offset, inEnd);
-  return out;
+  if (op !== outEnd) throw lzfError(`LZF data decompresses to ${op - outStart} bytes, expected ${ulen}`, offset, inEnd - inStart);
 }
 
 function lzfError(message: string, offset: number, p: number): RdbCorruptError {

@@ -8,11 +8,15 @@
  * (the input is complete: `end()` was called, or `decodeValue` on a whole payload) it throws
  * `RdbTruncatedError`. No length is ever allocated before its bytes are in the window.
  *
+ * `span()` reads a string without making a Buffer: a raw string stays where it is in the window, an
+ * integer or LZF string is decoded into one of two scratch buffers; the string is then
+ * `spanBuf[spanStart, spanEnd)`.
+ *
  * Exports: `Cursor`, `NEED_MORE`, `ReaderLimits`, `DEFAULT_LIMITS`.
  */
 import { RdbCorruptError, RdbLimitError, RdbTruncatedError } from '../errors';
-import { intToBuffer } from '../codec/int-text';
-import { lzfDecompress } from '../codec/lzf';
+import { intToBuffer, writeIntText } from '../codec/int-text';
+import { lzfDecompress, lzfDecompressInto } from '../codec/lzf';
 
 /** Thrown (as a value, not an Error) when the window ends before the record does. */
 export const NEED_MORE: { readonly needMore: true } = Object.freeze({ needMore: true as const });
@@ -48,6 +52,13 @@ export class Cursor {
   totalBytes = -1;
   /** copy strings out of the window instead of returning views into it */
   copy = false;
+
+  /** where the last span() left its string: `spanBuf[spanStart, spanEnd)` */
+  spanBuf: Buffer = this.buf;
+  spanStart = 0;
+  spanEnd = 0;
+  /** span()'s decoding buffers, one per slot (grown to the longest string decoded in them) */
+  private readonly scratch: Buffer[] = [Buffer.allocUnsafeSlow(256), Buffer.allocUnsafeSlow(256)];
 
   constructor(readonly limits: ReaderLimits = DEFAULT_LIMITS) {}
 
@@ -231,6 +242,79 @@ export class Cursor {
     if (s + n > this.end) this.short(n);
     this.pos = s + n;
     return this.copy ? Buffer.from(this.buf.subarray(s, s + n)) : this.buf.subarray(s, s + n);
+  }
+
+  /**
+   * An RDB string, as `str()` reads it, left in `spanBuf[spanStart, spanEnd)`: a raw string is its
+   * place in the window; an integer or LZF string is decoded into scratch buffer `slot` (0 or 1),
+   * which the next span() of the same slot overwrites. No Buffer is made.
+   */
+  span(slot: number): void {
+    const p = this.pos;
+    if (p >= this.end) this.short(1);
+    const b = this.buf[p];
+    let n: number;
+    if (b < 0x40) {
+      n = b;
+      this.pos = p + 1;
+    } else if (b < 0x80) {
+      if (p + 2 > this.end) this.short(2);
+      n = ((b & 0x3f) << 8) | this.buf[p + 1];
+      this.pos = p + 2;
+    } else if (b >= 0xc0) {
+      this.specialSpan(b, p, slot);
+      return;
+    } else {
+      n = this.lenSlow(b, p);
+    }
+    if (n > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, n, this.abs(p));
+    const s = this.pos;
+    if (s + n > this.end) this.short(n);
+    this.pos = s + n;
+    this.spanBuf = this.buf;
+    this.spanStart = s;
+    this.spanEnd = s + n;
+  }
+
+  private specialSpan(b: number, p: number, slot: number): void {
+    const buf = this.buf;
+    const kind = b & 0x3f;
+    if (kind === 3) {
+      this.pos = p + 1;
+      const clen = this.len();
+      const ulen = this.len();
+      if (ulen > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, ulen, this.abs(p));
+      if (clen === 0) throw new RdbCorruptError('LZF string with zero compressed length', this.abs(p));
+      if (ulen > clen * 88 + 8) throw new RdbCorruptError(`LZF string of ${clen} bytes cannot expand to ${ulen}`, this.abs(p));
+      const s = this.pos;
+      if (s + clen > this.end) this.short(clen);
+      this.pos = s + clen;
+      let out = this.scratch[slot];
+      if (out.length < ulen) out = this.scratch[slot] = Buffer.allocUnsafeSlow(Math.max(ulen, out.length * 2));
+      lzfDecompressInto(buf, s, s + clen, out, 0, ulen, this.abs(s));
+      this.spanBuf = out;
+      this.spanStart = 0;
+      this.spanEnd = ulen;
+      return;
+    }
+    let v: number;
+    if (kind === 0) {
+      if (p + 2 > this.end) this.short(2);
+      v = buf.readInt8(p + 1);
+      this.pos = p + 2;
+    } else if (kind === 1) {
+      if (p + 3 > this.end) this.short(3);
+      v = buf.readInt16LE(p + 1);
+      this.pos = p + 3;
+    } else if (kind === 2) {
+      if (p + 5 > this.end) this.short(5);
+      v = buf.readInt32LE(p + 1);
+      this.pos = p + 5;
+    } else throw new RdbCorruptError(`unknown string encoding 0x${b.toString(16)}`, this.abs(p));
+    const out = this.scratch[slot];
+    this.spanBuf = out;
+    this.spanStart = 0;
+    this.spanEnd = writeIntText(out, 0, v);
   }
 
   /** Like `str()` but never copies a raw string (for blobs decoded immediately). */

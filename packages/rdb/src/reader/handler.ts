@@ -37,6 +37,14 @@ export interface RdbReaderHandler {
   slotInfo?(slot: number, slotSize: number, expiresSlotSize: number): void;
   /** one key; `typeId` is the on-disk encoding (e.g. 18 LIST_QUICKLIST_2) */
   entry?(entry: RdbEntry, typeId: number): void;
+  /**
+   * A string key (type 0, RDB_TYPE_STRING) without idle time or LFU counter, handed over as bytes
+   * instead of through `entry`: the key is `key[keyStart, keyEnd)`, the value (decompressed, an
+   * integer as its decimal text) `value[valueStart, valueEnd)`. Both are views into the input or
+   * into the reader's scratch buffers, valid only during the call: copy what you keep. Without this
+   * callback these keys go to `entry` like the others.
+   */
+  stringEntry?(db: number, key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAtMs: number): void;
   end?(info: RdbEndInfo): void;
 }
 
@@ -65,6 +73,16 @@ export function guardHandler(handler: RdbReaderHandler): RdbReaderHandler {
     out.entry = (e, t) => {
       try {
         entry.call(handler, e, t);
+      } catch (x) {
+        throw new HandlerFailure(x);
+      }
+    };
+  }
+  const stringEntry = handler.stringEntry;
+  if (stringEntry) {
+    out.stringEntry = (db, k, ks, ke, v, vs, ve, at) => {
+      try {
+        stringEntry.call(handler, db, k, ks, ke, v, vs, ve, at);
       } catch (x) {
         throw new HandlerFailure(x);
       }

@@ -218,6 +218,10 @@ export class RdbReader {
     const op = cur.buf[p];
     cur.pos = p + 1;
     if (op < 0xf4) {
+      if (op === 0 && this.h.stringEntry !== undefined && this.idle < 0 && this.freq < 0) {
+        this.stringRecord(cur);
+        return;
+      }
       const key = cur.str();
       const value = readValue(cur, op, this.valueOptions);
       const expireAt = this.expireAt;
@@ -296,6 +300,19 @@ export class RdbReader {
       default:
         throw new RdbCorruptError(`unknown RDB opcode 0x${op.toString(16)}`, cur.abs(p));
     }
+  }
+
+  /** A string key handed over as bytes (RdbReaderHandler.stringEntry): no Buffer, no entry object. */
+  private stringRecord(cur: Cursor): void {
+    cur.span(0);
+    const key = cur.spanBuf;
+    const keyStart = cur.spanStart;
+    const keyEnd = cur.spanEnd;
+    cur.span(1);
+    const expireAt = this.expireAt;
+    this.expireAt = -1;
+    this.keys++;
+    (this.h.stringEntry as NonNullable<RdbReaderHandler['stringEntry']>)(this.db, key, keyStart, keyEnd, cur.spanBuf, cur.spanStart, cur.spanEnd, expireAt);
   }
 
   private moduleAux(cur: Cursor, p: number): void {
