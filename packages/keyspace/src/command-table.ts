@@ -56,6 +56,9 @@ export class CommandTable implements Iterable<CommandEntry> {
   private readonly byName = new Map<string, CommandEntry>();
   /** exact-case cache in front of the lower-case map (clients send the same casing every time) */
   private readonly byExact = new Map<string, CommandEntry | null>();
+  /** the name of the previous lookup and its result (the table does not change after construction) */
+  private lastName = '';
+  private lastEntry: CommandEntry | undefined = undefined;
 
   constructor(specs: Iterable<CommandSpec>) {
     for (const s of specs) {
@@ -67,12 +70,17 @@ export class CommandTable implements Iterable<CommandEntry> {
 
   /** The entry for a command name in any case, or undefined. */
   lookup(name: string): CommandEntry | undefined {
-    const hit = this.byExact.get(name);
-    if (hit !== undefined) return hit ?? undefined;
-    if (name.length > 64) return this.byName.get(name.toLowerCase());
-    const e = this.byName.get(name.toLowerCase()) ?? null;
-    if (this.byExact.size < 4096) this.byExact.set(name, e);
-    return e ?? undefined;
+    // a pipeline repeats one command, and the decoder hands out the same name string each time
+    if (name === this.lastName) return this.lastEntry;
+    let e: CommandEntry | null | undefined = this.byExact.get(name);
+    if (e === undefined) {
+      if (name.length > 64) return this.byName.get(name.toLowerCase());
+      e = this.byName.get(name.toLowerCase()) ?? null;
+      if (this.byExact.size < 4096) this.byExact.set(name, e);
+    }
+    this.lastName = name;
+    this.lastEntry = e ?? undefined;
+    return this.lastEntry;
   }
 
   /** `object|encoding` style lookup, or a plain name. */

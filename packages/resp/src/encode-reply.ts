@@ -94,19 +94,21 @@ export class ReplyEncoder {
   }
 
   private encode(value: RespValue, protocol: RespProtocol): void {
-    const stack: Frame[] = [];
-    let v = value;
+    const first = this.one(value, protocol);
+    // a scalar (most replies) needs no stack
+    if (first === null) return;
+    const stack: Frame[] = [first];
     for (;;) {
+      let top = stack[stack.length - 1];
+      while (top.i >= top.n) {
+        stack.pop();
+        if (stack.length === 0) return;
+        top = stack[stack.length - 1];
+      }
+      const i = top.i++;
+      const v = top.items !== null ? top.items[i] : top.entries![i >> 1][i & 1];
       const frame = this.one(v, protocol);
       if (frame !== null) stack.push(frame);
-      let top = stack.length > 0 ? stack[stack.length - 1] : null;
-      while (top !== null && top.i >= top.n) {
-        stack.pop();
-        top = stack.length > 0 ? stack[stack.length - 1] : null;
-      }
-      if (top === null) return;
-      const i = top.i++;
-      v = top.items !== null ? top.items[i] : top.entries![i >> 1][i & 1];
     }
   }
 

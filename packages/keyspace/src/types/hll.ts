@@ -39,12 +39,16 @@ const xzeroOps = (len: number): number[] => [((len - 1) >> 8) | 0x40, (len - 1) 
 // 64-bit words as two uint32 halves: exact, and no BigInt allocation per element.
 const M_HI = 0xc6a4a793;
 const M_LO = 0x5bd1e995;
-let mulHi = 0;
-let mulLo = 0;
+/**
+ * Results of mul64 ([0] high word, [1] low word) and murmur64 ([2] high, [3] low). A typed array,
+ * not module-level `let`s: a uint32 above 2^30 stored in a variable is boxed as a heap number,
+ * which was one allocation per multiply (about 100 bytes of garbage per PFADD element).
+ */
+const words = new Uint32Array(4);
 
 /**
- * (aHi:aLo * bHi:bLo) mod 2^64 into mulHi:mulLo. The low word is Math.imul's; the high word of
- * aLo * bLo is summed from 16-bit partial products (each below 2^32, so `>>> 16` is exact and
+ * (aHi:aLo * bHi:bLo) mod 2^64 into words[0]:words[1]. The low word is Math.imul's; the high word
+ * of aLo * bLo is summed from 16-bit partial products (each below 2^32, so `>>> 16` is exact and
  * every sum stays an exact integer below 2^53; no division).
  */
 function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
@@ -55,32 +59,30 @@ function mul64(aHi: number, aLo: number, bHi: number, bLo: number): void {
   const p01 = a0 * b1;
   const p10 = a1 * b0;
   const mid = ((a0 * b0) >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  mulLo = Math.imul(aLo, bLo) >>> 0;
-  mulHi = (a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi)) >>> 0;
+  words[1] = Math.imul(aLo, bLo);
+  words[0] = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16) + Math.imul(aHi, bLo) + Math.imul(aLo, bHi);
 }
 
-let hashHi = 0;
-let hashLo = 0;
-
-/** MurmurHash64A of a binary string's bytes into hashHi:hashLo. */
+/** MurmurHash64A of a binary string's bytes into words[2]:words[3]. */
 function murmur64(key: string, seed: number): void {
+  const w = words;
   const len = key.length;
   mul64(0, len, M_HI, M_LO);
-  let hHi = mulHi;
-  let hLo = (mulLo ^ seed) >>> 0;
+  let hHi = w[0];
+  let hLo = (w[1] ^ seed) >>> 0;
   const nblocks = len - (len & 7);
   for (let i = 0; i < nblocks; i += 8) {
     let kLo = (key.charCodeAt(i) | (key.charCodeAt(i + 1) << 8) | (key.charCodeAt(i + 2) << 16) | (key.charCodeAt(i + 3) << 24)) >>> 0;
     let kHi = (key.charCodeAt(i + 4) | (key.charCodeAt(i + 5) << 8) | (key.charCodeAt(i + 6) << 16) | (key.charCodeAt(i + 7) << 24)) >>> 0;
     mul64(kHi, kLo, M_HI, M_LO);
-    kHi = mulHi;
-    kLo = (mulLo ^ (kHi >>> 15)) >>> 0;
+    kHi = w[0];
+    kLo = (w[1] ^ (kHi >>> 15)) >>> 0;
     mul64(kHi, kLo, M_HI, M_LO);
-    hHi = (hHi ^ mulHi) >>> 0;
-    hLo = (hLo ^ mulLo) >>> 0;
+    hHi = (hHi ^ w[0]) >>> 0;
+    hLo = (hLo ^ w[1]) >>> 0;
     mul64(hHi, hLo, M_HI, M_LO);
-    hHi = mulHi;
-    hLo = mulLo;
+    hHi = w[0];
+    hLo = w[1];
   }
   const rem = len & 7;
   if (rem > 0) {
@@ -90,21 +92,19 @@ function murmur64(key: string, seed: number): void {
       else hLo = (hLo ^ (c << (8 * b))) >>> 0;
     }
     mul64(hHi, hLo, M_HI, M_LO);
-    hHi = mulHi;
-    hLo = mulLo;
+    hHi = w[0];
+    hLo = w[1];
   }
   hLo = (hLo ^ (hHi >>> 15)) >>> 0;
   mul64(hHi, hLo, M_HI, M_LO);
-  hHi = mulHi;
-  hLo = (mulLo ^ (mulHi >>> 15)) >>> 0;
-  hashHi = hHi;
-  hashLo = hLo;
+  w[2] = w[0];
+  w[3] = w[1] ^ (w[0] >>> 15);
 }
 
 /** MurmurHash64A(key, seed) of a binary string, as an unsigned 64-bit bigint (tests, diagnostics). */
 export function murmurHash64A(key: string, seed: number): bigint {
   murmur64(key, seed);
-  return (BigInt(hashHi) << 32n) | BigInt(hashLo);
+  return (BigInt(words[2]) << 32n) | BigInt(words[3]);
 }
 
 let patIndex = 0;
@@ -115,6 +115,8 @@ let patIndex = 0;
  */
 export function hllPatLenOf(ele: string): number {
   murmur64(ele, 0xadc83b19);
+  const hashHi = words[2];
+  const hashLo = words[3];
   patIndex = hashLo & (HLL_REGISTERS - 1);
   // the hash shifted right by P, with bit Q set so the loop ends
   const restLo = ((hashLo >>> HLL_P) | (hashHi << (32 - HLL_P))) >>> 0;

@@ -68,6 +68,11 @@ export class CommandTable {
   private readonly slots = new Map<string, Slot>();
   /** the same slots under upper-case names: clients send `SET`, and a hit avoids a toLowerCase() per command */
   private readonly upper = new Map<string, Slot>();
+  /** the name of the previous lookup and its slot; register() forgets them */
+  private lastName: string | undefined = undefined;
+  private lastSlot: Slot | undefined = undefined;
+  /** counts registrations: an entry looked up earlier is still the current one while this is unchanged */
+  version = 0;
 
   /** Adds a command; throws CommandExistsError when the name is taken unless `replace`. */
   register(given: ServerCommandSpec, replace = false): void {
@@ -83,6 +88,9 @@ export class CommandTable {
     const slot = { entry: entryOf(spec, name), subs };
     this.slots.set(name, slot);
     this.upper.set(name.toUpperCase(), slot);
+    this.lastName = undefined;
+    this.lastSlot = undefined;
+    this.version++;
   }
 
   has(name: string): boolean {
@@ -96,9 +104,15 @@ export class CommandTable {
   /** Resolves argv to an entry, or the error processCommand replies (unknown command/subcommand, arity). */
   lookup(argv: readonly string[]): TableEntry | ErrorReply {
     const name = argv[0] as string;
-    let slot = this.slots.get(name) ?? this.upper.get(name);
-    if (slot === undefined) slot = this.slots.get(name.toLowerCase());
-    if (slot === undefined) return unknownCommand(argv);
+    // a pipeline repeats one command, and the decoder hands out the same name string each time
+    let slot = name === this.lastName ? this.lastSlot : undefined;
+    if (slot === undefined) {
+      slot = this.slots.get(name) ?? this.upper.get(name);
+      if (slot === undefined) slot = this.slots.get(name.toLowerCase());
+      if (slot === undefined) return unknownCommand(argv);
+      this.lastName = name;
+      this.lastSlot = slot;
+    }
     let entry = slot.entry;
     if (slot.subs !== undefined && argv.length >= 2) {
       const sub = slot.subs.get((argv[1] as string).toLowerCase());
