@@ -8,13 +8,14 @@
  *     [--profile <dir>]
  *
  * `--quick` is one case (SET -P 32, everysec, 3 reps: under 2 minutes; pick another with
- * `--quick --workload mixed --pipeline 16` or `--fsync always`). replikit-server is a private build
+ * `--quick --workload mixed` or `--quick --fsync always`). replikit-server is a private build
  * of the committed HEAD or `--head <rev>` (and of `--base <rev>` for a before/after in the same
  * run). Each rep starts fresh servers in temp dirs on the same file system, all at once, and takes
  * them in turn through the steps of _warm.ts: a cold pass, a warm-up of `--warmup` SETs at -P 32
  * (the same tests for the mixed workload), FLUSHALL, the warm pass. A pass is `--requests`
- * requests (a tenth of them at `-P 1`; `-c 50 -r 100000 -d 100`; the mixed workload splits them
- * evenly over SET, GET, INCR, LPUSH, HSET). Automatic AOF rewrites are off for both servers
+ * requests for SET with everysec, half as many for the mixed workload and with `always`, a tenth
+ * of that at `-P 1` (`-c 50 -r 100000 -d 100`; the mixed workload splits them evenly over SET,
+ * GET, INCR, LPUSH, HSET). Automatic AOF rewrites are off for both servers
  * (`auto-aof-rewrite-percentage 0`): a pass writes more than the 64 MB that would start one, and
  * redis-server rewrites in a forked child whose CPU its own process does not show, so the figures
  * are the append path alone on both sides. Reported per pass (cold, warm): ops/s (best of the reps,
@@ -40,8 +41,13 @@ const WARMUP = warmupArg();
 const REPS = Number(opt('reps') ?? 3);
 const PROFILE = opt('profile');
 const MIXED = ['set', 'get', 'incr', 'lpush', 'hset'];
-/** unpipelined runs are many times slower (with `always`, one fdatasync per event-loop turn): a tenth of the requests */
-const requestsFor = (pipeline: number): number => (pipeline === 1 ? Math.ceil(REQUESTS / 10) : REQUESTS);
+/**
+ * Requests of a pass: `--requests` for SET with everysec, half of them for the mixed workload
+ * (its commands cost about twice a SET) and with `always` (one fdatasync per event-loop turn), a
+ * tenth of that unpipelined; each pass lasts >= 2 s on replikit-server and a quick case < 2 min.
+ */
+const requestsFor = (fsync: string, workload: string, pipeline: number): number =>
+  Math.ceil(REQUESTS / (workload === 'mixed' || fsync === 'always' ? 2 : 1) / (pipeline === 1 ? 10 : 1));
 const COMMON = ['-c', '50', '-r', '100000', '-d', '100'];
 
 /** One pass of `workload` (`requests` in all): ops/s over the summed time of its tests. */
@@ -55,14 +61,13 @@ function pass(s: Running, workload: string, pipeline: number, requests: number):
 }
 
 /** One rep of a case: every contender started fresh, cold pass, warm-up, FLUSHALL, warm pass. */
-async function oneRep(cs: readonly Contender[], fsync: string, workload: string, pipeline: number): Promise<ColdWarm[]> {
+async function oneRep(cs: readonly Contender[], fsync: string, workload: string, pipeline: number, requests: number): Promise<ColdWarm[]> {
   const servers: Running[] = [];
   try {
     for (const c of cs) {
       const nodeArgs = PROFILE && c.kind === 'replikit' ? ['--cpu-prof', '--cpu-prof-dir', PROFILE] : [];
       servers.push(await startServer(c, { appendonly: 'yes', appendfsync: fsync, 'auto-aof-rewrite-percentage': 0 }, { nodeArgs }));
     }
-    const requests = requestsFor(pipeline);
     return await coldThenWarm(servers, {
       requests,
       warmup: WARMUP,
@@ -82,23 +87,24 @@ async function main(): Promise<void> {
     console.log(machine());
     console.log('');
     console.log(`- \`redis-benchmark -c 50 -r 100000 -d 100 -P <p> -n <requests>\`, appendonly yes, auto-aof-rewrite-percentage 0, save "", ${REPS} reps`);
-    for (const line of describeWarm(WARMUP, `${REQUESTS} (-P 1: ${requestsFor(1)})`)) console.log(line);
+    for (const line of describeWarm(WARMUP, 'the `requests` column')) console.log(line);
     console.log('');
     const names = cs.map((c) => c.name);
     const rest = cs.slice(1);
-    console.log(`| appendfsync | workload | -P | pass | ${names.map((n) => `${n} ops/s`).join(' | ')} | ${rest.map((c) => `${c.name} ratio`).join(' | ')} | ${names.map((n) => `${n} CPU µs/op`).join(' | ')} | ${rest.map((c) => `${c.name} CPU ratio`).join(' | ')} | load avg |`);
-    console.log(`|---|---|---:|---|${cs.map(() => '---:').join('|')}|${rest.map(() => '---:').join('|')}|${cs.map(() => '---:').join('|')}|${rest.map(() => '---:').join('|')}|---|`);
+    console.log(`| appendfsync | workload | -P | requests | pass | ${names.map((n) => `${n} ops/s`).join(' | ')} | ${rest.map((c) => `${c.name} ratio`).join(' | ')} | ${names.map((n) => `${n} CPU µs/op`).join(' | ')} | ${rest.map((c) => `${c.name} CPU ratio`).join(' | ')} | load avg |`);
+    console.log(`|---|---|---:|---:|---|${cs.map(() => '---:').join('|')}|${rest.map(() => '---:').join('|')}|${cs.map(() => '---:').join('|')}|${rest.map(() => '---:').join('|')}|---|`);
     for (const fsync of FSYNC) {
       for (const workload of WORKLOADS) {
         for (const pipeline of PIPELINES) {
           const reps: ColdWarm[][] = [];
-          for (let rep = 0; rep < REPS; rep++) reps.push(await oneRep(cs, fsync, workload, pipeline));
+          const requests = requestsFor(fsync, workload, pipeline);
+          for (let rep = 0; rep < REPS; rep++) reps.push(await oneRep(cs, fsync, workload, pipeline, requests));
           const row = (label: string, pick: (x: ColdWarm) => Pass): void => {
             const sums: Summary[] = cs.map((_, i) => summarize(reps.map((r) => pick(r[i] as ColdWarm))));
             const [theirs] = sums as [Summary];
             const cpuRatios = sums.slice(1).map((x) => ratio(theirs.cpu, x.cpu));
             console.log(
-              `| ${fsync} | ${workload === 'mixed' ? MIXED.join(',') : 'set'} | ${pipeline} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${cpuRatios.join(' | ')} | ${loadAvg()} |`,
+              `| ${fsync} | ${workload === 'mixed' ? MIXED.join(',') : 'set'} | ${pipeline} | ${requests} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${cpuRatios.join(' | ')} | ${loadAvg()} |`,
             );
           };
           row('cold', (x) => x.cold);
