@@ -3,6 +3,7 @@
  * RESP3 callers): reply conversions both ways, Redis's error texts, pcall, shebang flags, the
  * read-only variants and the cjson, cmsgpack, bit and struct libraries.
  */
+import { createHash } from 'node:crypto';
 import { hasRedis, type RedisServerHandle, startRedisServer } from '@replikit/test-utils';
 import { ByteClient, type Started, startReplikit } from '../server/helpers';
 import { type Case, callCases, conversionCases, libraryCases, replyMismatches } from './scripting-corpus';
@@ -70,6 +71,30 @@ run('scripting replies match redis-server 7.0', () => {
       ['SCRIPT', 'FLUSH'],
       ['SCRIPT', 'FLUSH', 'ASYNC'],
       ['SCRIPT', 'FLUSH', 'sync'],
+    ]);
+  });
+
+  test('the same EVALSHA and redis.call again: arity, unknown and noscript commands, EVALSHA after SCRIPT FLUSH', async () => {
+    const body = "return redis.call('GET', KEYS[1])";
+    const sha = createHash('sha1').update(body).digest('hex');
+    await compare([
+      ['SET', 'again:k', 'v'],
+      ['SCRIPT', 'LOAD', body],
+      ['EVALSHA', sha, '1', 'again:k'],
+      ['EVALSHA', sha, '1', 'again:k'],
+      ['EVALSHA', sha.toUpperCase(), '1', 'again:k'],
+      ['EVALSHA', sha, '1', 'again:nokey'],
+      // GET resolved by the calls above, now with the wrong number of arguments, then others
+      ['EVAL', "return redis.pcall('GET', KEYS[1], 'extra')", '1', 'again:k'],
+      ['EVAL', "return redis.pcall('GET')", '0'],
+      ['EVAL', "return {redis.call('GET', KEYS[1]), redis.pcall('get', KEYS[1], 'x'), redis.pcall('CLIENT', 'ID', 'x'), redis.pcall('nosuch')}", '1', 'again:k'],
+      ['EVAL', "redis.call('GET', KEYS[1]) return redis.pcall('EVAL', 'return 1', '0')", '1', 'again:k'],
+      ['EVAL', "redis.call('SET', KEYS[1], 'w') redis.call('SET', KEYS[1]) return 1", '1', 'again:k'],
+      ['EVALSHA', sha, '1', 'again:k'],
+      ['SCRIPT', 'FLUSH'],
+      ['EVALSHA', sha, '1', 'again:k'],
+      ['EVALSHA', sha.toUpperCase(), '1', 'again:k'],
+      ['SCRIPT', 'EXISTS', sha],
     ]);
   });
 });

@@ -67,6 +67,8 @@ export class Dispatcher {
    */
   private clockMark = -1;
   private clockMarkQueued = false;
+  /** when the command being called started (performance.now() time): a script's busy-reply-threshold counts from it */
+  callStarted = 0;
   private readonly dropClockMark = (): void => {
     this.clockMark = -1;
     this.clockMarkQueued = false;
@@ -198,6 +200,7 @@ export class Dispatcher {
     const hold = inExec || !(e.isWrite || e.fullname === 'exec') ? undefined : rt.writeAckHold;
     const offsetBefore = hold === undefined ? 0 : rt.replication.replicationOffset;
     const t0 = this.clockMark >= 0 ? this.clockMark : performance.now();
+    this.callStarted = t0;
     let result: RespValue | typeof NO_REPLY;
     try {
       result = e.spec.handler(ctx, argv);

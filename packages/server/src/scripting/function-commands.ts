@@ -39,7 +39,7 @@ function fcall(ctx: CommandContext, argv: readonly string[], ro: boolean): RespV
   run.allowOom = allowOom;
   const keys = argv.slice(3, 3 + numkeys) as string[];
   const args = argv.slice(3 + numkeys) as string[];
-  const first = rt.propagateAsUnit(client, () => engine.runFunction(fn.ref, fn.name, keys, args, run, !ctx.inExec));
+  const first = rt.propagateAsUnit(client, () => engine.runFunction(fn.ref, fn.name, keys, args, run, !ctx.inExec, rt.dispatcher.callStarted));
   if (first.done) return first.reply;
   continueSlowScript(rt, engine, client, run);
   return NO_REPLY;

@@ -1,38 +1,22 @@
 /**
  * EVAL, EVALSHA, EVAL_RO, EVALSHA_RO and SCRIPT (LOAD, EXISTS, FLUSH, KILL, DEBUG, HELP) over one
- * LuaScriptEngine per server. redis.call runs commands through the server's command table with
- * scriptCall's checks (unknown command, arity, `noscript`, writes from read-only scripts, READONLY
- * replica); the commands see a script client that starts in the caller's db (SELECT inside moves
- * only the script's db). The writes a script makes are propagated as the commands it ran, wrapped
- * in MULTI/EXEC when there is more than one (7.0 effects replication); scripts themselves are
- * never propagated, so each server has its own cache.
+ * LuaScriptEngine per server; redis.call's checks and the script client are in script-run.ts. The
+ * writes a script makes are propagated as the commands it ran, wrapped in MULTI/EXEC when there is
+ * more than one (7.0 effects replication); scripts themselves are never propagated, so each server
+ * has its own cache.
  */
 import { ErrorReply, OK, type RespValue, SimpleString } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
 import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } from '../dispatch/command-spec';
-import { NOT_INTEGER, READONLY } from '../dispatch/reply-texts';
+import { NOT_INTEGER } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import { OOM } from '../eviction/oom-reply';
-import { introspectionOf, markScriptClient } from '../introspection/introspection';
-import type { ScriptCallContext } from './lua-redis-api';
-import { BUSY, type CachedScript, LuaScriptEngine, type RunResult } from './script-engine';
+import { introspectionOf } from '../introspection/introspection';
+import { BUSY, type CachedScript, type LuaScriptEngine } from './script-engine';
+import { type ScriptRun, scriptEngineOf, scriptRunFor, slowScripts } from './script-run';
 
-const engines = new WeakMap<ServerRuntime, LuaScriptEngine>();
+export { scriptEngineOf, scriptRunFor };
 
-/** The server's script engine (created on first use). */
-export function scriptEngineOf(rt: ServerRuntime): LuaScriptEngine {
-  let e = engines.get(rt);
-  if (e === undefined) {
-    e = new LuaScriptEngine();
-    engines.set(rt, e);
-  }
-  return e;
-}
-
-const UNKNOWN = new ErrorReply('ERR Unknown Redis command called from script');
-const WRONG_ARGS = new ErrorReply('ERR Wrong number of args calling Redis command from script');
-const NOT_ALLOWED = new ErrorReply('ERR This Redis command is not allowed from script');
-const RO_WRITE = new ErrorReply('ERR Write commands are not allowed from read-only scripts.');
 const NOSCRIPT = new ErrorReply('NOSCRIPT No matching script. Please use EVAL.');
 export const KEYS_NEGATIVE = new ErrorReply("ERR Number of keys can't be negative");
 export const KEYS_TOO_MANY = new ErrorReply("ERR Number of keys can't be greater than number of args");
@@ -42,154 +26,6 @@ const NOTBUSY = new ErrorReply('NOTBUSY No scripts in execution right now.');
 const UNKILLABLE = new ErrorReply(
   'UNKILLABLE Sorry the script already executed write commands against the dataset. You can either wait the script termination or kill the server in a hard way using the SHUTDOWN NOSAVE command.',
 );
-
-const NO_ARGS: readonly string[] = [];
-
-type MutableClient = { -readonly [K in keyof ServerClient]: ServerClient[K] };
-
-/**
- * The client commands of a script run as: the caller (every field not set here is read through
- * the prototype, live), with its own db, protocol and reply capture.
- */
-function scriptClientOf(caller: ServerClient): MutableClient {
-  const c = Object.create(caller) as MutableClient;
-  c.db = caller.db;
-  c.protocol = 2;
-  c.multi = undefined;
-  c.captured = [];
-  c.callContext = undefined;
-  c.muted = false;
-  markScriptClient(c);
-  return c;
-}
-
-/** One invocation's state, reused by the caller's next script (see `scriptRunFor`). */
-export class ScriptRun implements ScriptCallContext {
-  resp: 2 | 3 = 2;
-  replFlags = 3;
-  /** a write command ran (SCRIPT KILL answers UNKILLABLE) */
-  wrote = false;
-  /** shebang flag allow-oom: denyoom commands run even when the script started over maxmemory */
-  allowOom = false;
-  private readonly client: MutableClient;
-  // the EVAL `start` runs (set by `prepare`; fields, not an object per call)
-  private engine: LuaScriptEngine | undefined;
-  private script: CachedScript | undefined;
-  private argv: readonly string[] = NO_ARGS;
-  private numkeys = 0;
-  private mayYield = false;
-
-  constructor(
-    readonly rt: ServerRuntime,
-    private readonly caller: ServerClient,
-    private readOnly: boolean,
-  ) {
-    this.client = scriptClientOf(caller);
-  }
-
-  /**
-   * Starts the script set with `prepare` (one function for every call, so propagateAsUnit gets
-   * no new closure per EVAL).
-   */
-  readonly start = (): RunResult => {
-    const argv = this.argv;
-    this.argv = NO_ARGS;
-    return (this.engine as LuaScriptEngine).run(this.script as CachedScript, argv, 3, this.numkeys, this, this.mayYield);
-  };
-
-  prepare(engine: LuaScriptEngine, script: CachedScript, argv: readonly string[], numkeys: number, mayYield: boolean): void {
-    this.engine = engine;
-    this.script = script;
-    this.argv = argv;
-    this.numkeys = numkeys;
-    this.mayYield = mayYield;
-  }
-
-  /** The state of a new invocation (the script client starts again in the caller's db). */
-  reset(readOnly: boolean): void {
-    this.resp = 2;
-    this.replFlags = 3;
-    this.wrote = false;
-    this.allowOom = false;
-    this.readOnly = readOnly;
-    const c = this.client;
-    c.db = this.caller.db;
-    c.protocol = 2;
-    c.multi = undefined;
-    const captured = c.captured as RespValue[];
-    if (captured.length !== 0) captured.length = 0;
-    c.muted = false;
-  }
-
-  aclAllows(argv: string[]): boolean {
-    const found = this.rt.commands.lookup(argv);
-    return found instanceof ErrorReply || this.rt.users.allows(this.caller, found, argv);
-  }
-
-  commandExists(argv: string[]): boolean {
-    return !(this.rt.commands.lookup(argv) instanceof ErrorReply);
-  }
-
-  call(argv: string[]): RespValue {
-    const rt = this.rt;
-    const found = rt.commands.lookup(argv);
-    if (found instanceof ErrorReply) return found.message.startsWith('ERR wrong number') ? WRONG_ARGS : UNKNOWN;
-    const spec = found.spec;
-    if (spec.flags.includes('noscript')) return NOT_ALLOWED;
-    // ACL: the script's commands are checked for the user running the script (context lua)
-    if (rt.users.restricted) {
-      const denied = rt.users.scriptRefusal(this.caller, found, argv);
-      if (denied !== undefined) return denied;
-    }
-    if (found.isWrite) {
-      if (this.readOnly) return RO_WRITE;
-      if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && this.caller.kind !== 'master') return READONLY;
-      const diskError = rt.diskErrorCheck?.();
-      if (diskError !== undefined && this.caller.kind !== 'master') return diskError;
-    }
-    // scriptVerifyOOM: over maxmemory at the script's start, denyoom commands fail until its first write
-    if (rt.preCommandOom === true && rt.oomCheck !== undefined && !this.allowOom && !this.wrote && this.caller.kind !== 'master' && spec.flags.includes('denyoom')) return OOM;
-    const sc = this.client;
-    sc.protocol = this.resp;
-    if (found.isWrite) this.wrote = true;
-    if (spec.keyspace === true) {
-      const stat = rt.stats.forEntry(found);
-      stat.calls++;
-      rt.stats.totalCommandsProcessed++;
-      const t0 = performance.now();
-      const r = rt.keyspace.execute(argv, sc.db, this.resp, this.caller.kind === 'master');
-      const reply = r.reply;
-      introspectionOf(rt).called(sc, found, argv, Math.round((performance.now() - t0) * 1000));
-      const writes = r.writes;
-      if (writes.length > 0 && (this.replFlags & 2) !== 0) rt.propagate(writes, this.caller);
-      if (reply instanceof ErrorReply) stat.failedCalls++;
-      return reply;
-    }
-    const captured = sc.captured as RespValue[];
-    captured.length = 0;
-    const r = rt.dispatcher.call(sc, found, argv, true);
-    if (r !== NO_REPLY) return r;
-    return captured.length > 0 ? (captured[0] as RespValue) : null;
-  }
-}
-
-const runs = new WeakMap<ServerClient, ScriptRun>();
-
-/**
- * The ScriptRun for a new invocation by `caller`: the caller's previous one, reset, so a script
- * call creates no script client (and marks none as such) once the connection has run one; a new
- * one while the previous is still running (a script past busy-reply-threshold).
- */
-export function scriptRunFor(rt: ServerRuntime, caller: ServerClient, readOnly: boolean): ScriptRun {
-  const r = runs.get(caller);
-  if (r !== undefined && r.rt === rt && slowScripts.get(rt) !== r) {
-    r.reset(readOnly);
-    return r;
-  }
-  const fresh = new ScriptRun(rt, caller, readOnly);
-  runs.set(caller, fresh);
-  return fresh;
-}
 
 /** getLongLongFromObject: a strict decimal integer (no sign but `-`, no leading zero, safe). */
 export function parseNumKeys(s: string): number | undefined {
@@ -237,15 +73,13 @@ function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolea
   const run = scriptRunFor(rt, client, ro || flags.noWrites);
   run.allowOom = !flags.compat && flags.allowOom;
   // inside EXEC a script cannot be suspended: it runs to its end
-  run.prepare(engine, script, argv, numkeys, !ctx.inExec);
+  run.prepare(script, argv, numkeys, !ctx.inExec, rt.dispatcher.callStarted);
   const first = rt.propagateAsUnit(client, run.start);
   if (first.done) return first.reply;
   continueSlowScript(rt, engine, client, run);
   return NO_REPLY;
 }
 
-/** Runtimes with a script past busy-reply-threshold (the dispatcher answers their clients BUSY). */
-const slowScripts = new Map<ServerRuntime, ScriptRun>();
 const SCRIPT_BLOCK = { type: 'command' as const };
 
 /**

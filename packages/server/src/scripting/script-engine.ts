@@ -4,7 +4,6 @@
  * `script: <sha>, on @user_script:<line>.`, the reply converted from the returned value.
  * Scripts run synchronously to completion inside the command that started them.
  */
-import { createHash } from 'node:crypto';
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import { type LuaState, lauxlib, lua } from 'fengari';
 import { openBit } from './libs/bit';
@@ -16,55 +15,16 @@ import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { callProtected, latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
 import { protectGlobals } from './lua-sandbox';
+import { parseShebang, type ScriptFlags, sha1hex } from './script-shebang';
 
-/** Shebang flags (`#!lua flags=...`); a script without a shebang runs in EVAL compatibility mode. */
-export interface ScriptFlags {
-  readonly compat: boolean;
-  readonly noWrites: boolean;
-  readonly allowOom: boolean;
-  readonly allowStale: boolean;
-  readonly noCluster: boolean;
-  readonly allowCrossSlotKeys: boolean;
-}
+export type { ScriptFlags };
 
+/** A compiled script in the cache: its function is registry reference `ref` of the engine's Lua state. */
 export interface CachedScript {
   readonly sha: string;
   readonly body: string;
   readonly flags: ScriptFlags;
   readonly ref: number;
-}
-
-const COMPAT: ScriptFlags = { compat: true, noWrites: false, allowOom: false, allowStale: false, noCluster: false, allowCrossSlotKeys: false };
-const FLAG_NAMES: Record<string, keyof ScriptFlags> = {
-  'no-writes': 'noWrites',
-  'allow-oom': 'allowOom',
-  'allow-stale': 'allowStale',
-  'no-cluster': 'noCluster',
-  'allow-cross-slot-keys': 'allowCrossSlotKeys',
-};
-
-/** evalExtractShebangFlags: the flags, or the error reply text. */
-export function parseShebang(body: string): { flags: ScriptFlags; lineEnd: number } | ErrorReply {
-  if (!body.startsWith('#!')) return { flags: COMPAT, lineEnd: 0 };
-  let end = body.indexOf('\n');
-  if (end < 0) end = body.length;
-  const parts = body.slice(0, end).split(' ').filter((p) => p.length > 0);
-  if (parts[0] !== '#!lua') return new ErrorReply(`ERR Unexpected engine in script shebang: ${parts[0] ?? ''}`);
-  const flags: { -readonly [K in keyof ScriptFlags]: ScriptFlags[K] } = { ...COMPAT, compat: false };
-  for (const part of parts.slice(1)) {
-    if (!part.startsWith('flags=')) return new ErrorReply(`ERR Unknown lua shebang option: ${part}`);
-    for (const f of part.slice(6).split(',')) {
-      if (f.length === 0) continue;
-      const key = FLAG_NAMES[f];
-      if (key === undefined) return new ErrorReply(`ERR Unexpected flag in script shebang: ${f}`);
-      flags[key] = true;
-    }
-  }
-  return { flags, lineEnd: end };
-}
-
-export function sha1hex(body: string): string {
-  return createHash('sha1').update(body, 'latin1').digest('hex');
 }
 
 /** The outcome of `run`/`resume`: the reply, or not yet (the script yielded). */
@@ -97,6 +57,9 @@ export class LuaScriptEngine {
   private readonly scripts = new Map<string, CachedScript>();
   /** the same entries by body (a body's string is already held by its entry) */
   private readonly byBody = new Map<string, CachedScript>();
+  /** the sha `get` found last and its entry (forgotten when the cache is flushed) */
+  private lastSha = '';
+  private lastHit: CachedScript | undefined;
   private running: ScriptCallContext | undefined;
   private active: ActiveScript | undefined;
   private readonly activeSlot: ActiveScript = { sha: '', ctx: undefined as unknown as ScriptCallContext, started: 0, slow: false, killed: false, mayYield: false };
@@ -160,8 +123,16 @@ export class LuaScriptEngine {
   }
 
   get(sha: string): CachedScript | undefined {
+    // a client sending the same EVALSHA again: one string comparison instead of hashing the
+    // 40 chars of a fresh string for the map
+    if (sha === this.lastSha) return this.lastHit;
     // shas are stored lower case; a lower-case sha needs no converted copy
-    return this.scripts.get(sha) ?? this.scripts.get(sha.toLowerCase());
+    const found = this.scripts.get(sha) ?? this.scripts.get(sha.toLowerCase());
+    if (found !== undefined) {
+      this.lastSha = sha;
+      this.lastHit = found;
+    }
+    return found;
   }
 
   has(sha: string): boolean {
@@ -200,6 +171,8 @@ export class LuaScriptEngine {
     for (const s of this.scripts.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, s.ref);
     this.scripts.clear();
     this.byBody.clear();
+    this.lastSha = '';
+    this.lastHit = undefined;
     lua.lua_gc(this.L, 2 /* LUA_GCCOLLECT */, 0);
   }
 
@@ -220,8 +193,10 @@ export class LuaScriptEngine {
    * one yields from the count hook and is continued with `resume()` from the event loop, so other
    * clients can be answered BUSY and SCRIPT KILL can reach it. The reply is the converted return
    * value or the error reply with Redis's `script: <sha>, on @user_script:<line>.` suffix.
+   * `started` is when the command running the script started (performance.now() time; read now
+   * when not given): busy-reply-threshold counts from there.
    */
-  run(script: CachedScript, argv: readonly string[], keysFrom: number, numkeys: number, ctx: ScriptCallContext, mayYield = false): RunResult {
+  run(script: CachedScript, argv: readonly string[], keysFrom: number, numkeys: number, ctx: ScriptCallContext, mayYield = false, started?: number): RunResult {
     if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
     if (this.active !== undefined) return { done: true, reply: BUSY };
     this.keysTable.fill(argv, keysFrom, keysFrom + numkeys);
@@ -231,7 +206,7 @@ export class LuaScriptEngine {
     lua.lua_pushcfunction(co, callProtected);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
-    this.activate(script.sha, ctx, mayYield);
+    this.activate(script.sha, ctx, mayYield, started ?? performance.now());
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
     return this.step(2);
   }
@@ -241,7 +216,7 @@ export class LuaScriptEngine {
    * Functions have no KEYS and ARGV globals in Redis (they run in a Lua state of their own there):
    * the two are taken out of the globals until the function ends.
    */
-  runFunction(ref: number, name: string, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false): RunResult {
+  runFunction(ref: number, name: string, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false, started?: number): RunResult {
     if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
     if (this.active !== undefined) return { done: true, reply: BUSY };
     this.setArgGlobals(false);
@@ -252,7 +227,7 @@ export class LuaScriptEngine {
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
     this.pushArrayOn(co, keys);
     this.pushArrayOn(co, args);
-    this.activate(name, ctx, mayYield);
+    this.activate(name, ctx, mayYield, started ?? performance.now());
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
     return this.step(4);
   }
@@ -281,11 +256,11 @@ export class LuaScriptEngine {
     return 'killed';
   }
 
-  private activate(sha: string, ctx: ScriptCallContext, mayYield: boolean): void {
+  private activate(sha: string, ctx: ScriptCallContext, mayYield: boolean, started: number): void {
     const a = this.activeSlot;
     a.sha = sha;
     a.ctx = ctx;
-    a.started = performance.now();
+    a.started = started;
     a.slow = false;
     a.killed = false;
     a.mayYield = mayYield;
@@ -386,5 +361,7 @@ export class LuaScriptEngine {
     this.closed = true;
     this.scripts.clear();
     this.byBody.clear();
+    this.lastSha = '';
+    this.lastHit = undefined;
   }
 }
