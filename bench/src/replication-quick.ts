@@ -5,7 +5,7 @@
  * of the ~10 of bench/src/replication.ts).
  *
  *   pnpm exec tsx bench/src/replication-quick.ts [--quick] [--base <rev>] [--replicas 0,1,2] [--aof]
- *     [--aof-always] [--replica-kind same|redis] [--requests 1000000] [--warmup 300000] [--reps 1]
+ *     [--aof-always] [--replica-kind same|redis] [--requests N] [--warmup 300000] [--reps 1]
  *     [--profile <dir>]
  *
  * `--aof` adds a case with `appendfsync everysec`, `--aof-always` one with `always`; `--replicas none`
@@ -14,7 +14,8 @@
  * `--replica-kind redis` attaches real redis-server replicas to every master, so only the master's
  * cost differs. `--profile <dir>` runs the replikit masters with `--cpu-prof`.
  * Each rep starts fresh masters and replicas for every contender, all at once, and takes the
- * masters in turn through the steps of _warm.ts: a cold pass of `--requests` SETs, a warm-up of
+ * masters in turn through the steps of _warm.ts: a cold pass of `--requests` SETs (default 1M
+ * without replicas, 500k with: a pass lasts >= 2 s on a replikit master either way), a warm-up of
  * `--warmup` SETs (the replicas get the same stream), FLUSHALL, every replica caught up with its
  * master's offset (the offsets are printed), the warm pass. Targets (>= 0.6x redis-server's ops/s
  * with the same number of replicas) are judged on the warm pass. Prints a Markdown table.
@@ -32,7 +33,11 @@ const opt = (name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const QUICK = args.includes('--quick');
-const REQUESTS = Number(opt('requests') ?? 1_000_000);
+/**
+ * Requests of a pass: `--requests`, else 1M without replicas (about 2 s on a warm replikit master)
+ * and 500k with replicas (which share the 2 cores: 5 s or more), so a quick case stays < 2 min.
+ */
+const requestsFor = (replicas: number): number => Number(opt('requests') ?? (replicas > 0 ? 500_000 : 1_000_000));
 const WARMUP = warmupArg();
 const REPS = Number(opt('reps') ?? (QUICK ? 2 : 1));
 // `--replicas none`: only the AOF cases
@@ -93,12 +98,12 @@ async function resetAndCatchUp(s: Setup): Promise<string> {
 }
 
 /** One rep of a case: every contender's master and replicas fresh, cold pass, warm-up, reset, warm pass. */
-async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>): Promise<ColdWarm[]> {
+async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>, requests: number): Promise<ColdWarm[]> {
   const setups: Setup[] = [];
   try {
     for (const c of cs) setups.push(await startSetup(c, replicas, extra));
     return await coldThenWarm(setups, {
-      requests: REQUESTS,
+      requests,
       warmup: WARMUP,
       pids: (s) => [s.master.pid, ...s.replicas.map((r) => r.pid)],
       reset: resetAndCatchUp,
@@ -132,17 +137,18 @@ async function run(): Promise<void> {
   if (AOF_ALWAYS) cases.push({ label: 'appendonly yes, appendfsync always', replicas: 0, extra: { appendonly: 'yes', appendfsync: 'always' } });
   console.log(`date ${new Date().toISOString()}, node ${process.version}, ${os.cpus().length} cores, load at start ${load()}`);
   console.log('');
-  console.log(`- \`redis-benchmark ${BENCH.join(' ')} -n ${REQUESTS}\` against the master, ${REPS} rep(s)`);
-  for (const line of describeWarm(WARMUP, String(REQUESTS))) console.log(line);
+  console.log(`- \`redis-benchmark ${BENCH.join(' ')} -n <requests>\` against the master, ${REPS} rep(s)`);
+  for (const line of describeWarm(WARMUP, 'the `requests` column')) console.log(line);
   console.log('- CPU: the master\'s CPU µs per request; replicas: each replica\'s CPU µs per request of the master, median of the reps');
   console.log('');
-  console.log(`| case | pass | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | replicas CPU µs/op | load avg |`);
-  console.log(`|---|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|---|`);
+  console.log(`| case | requests | pass | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | replicas CPU µs/op | load avg |`);
+  console.log(`|---|---:|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|---|`);
   const notes: string[] = [];
   try {
     for (const k of cases) {
       const reps: ColdWarm[][] = [];
-      for (let rep = 0; rep < REPS; rep++) reps.push(await oneRep(contenders, k.replicas, k.extra));
+      const requests = requestsFor(k.replicas);
+      for (let rep = 0; rep < REPS; rep++) reps.push(await oneRep(contenders, k.replicas, k.extra, requests));
       const row = (label: string, pick: (x: ColdWarm) => Pass & { extraCpu: number[] }): void => {
         const sums: Summary[] = contenders.map((_, i) => summarize(reps.map((r) => pick(r[i] as ColdWarm))));
         const [theirs] = sums as [Summary];
@@ -150,7 +156,7 @@ async function run(): Promise<void> {
           const per = reps.map((r) => pick(r[i] as ColdWarm).extraCpu);
           return per[0]?.length ? per[0].map((_, j) => summarize(per.map((xs) => ({ ops: 0, cpuUsPerOp: xs[j] as number, load: 0 }))).cpu.toFixed(2)).join(', ') : '-';
         });
-        console.log(`| ${k.label} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${replicaCpu.join(' / ')} | ${load()} |`);
+        console.log(`| ${k.label} | ${requests} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${replicaCpu.join(' / ')} | ${load()} |`);
       };
       row('cold', (x) => x.cold);
       if (WARMUP > 0) row('**warm**', (x) => x.warm as Pass & { extraCpu: number[] });
