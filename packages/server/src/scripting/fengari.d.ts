@@ -86,9 +86,19 @@ declare module 'fengari' {
     lua_isyieldable(L: LuaState): boolean;
     lua_gc(L: LuaState, what: number, data: number): number;
     lua_atnativeerror(L: LuaState, fn: LuaCFunction): void;
+    lua_xmove(from: LuaState, to: LuaState, n: number): void;
+    lua_getstack(L: LuaState, level: number, ar: LuaDebug): number;
+    lua_getinfo(L: LuaState, what: LuaString, ar: LuaDebug): number;
+    lua_Debug: new () => LuaDebug;
     LUA_GCSTEP: number;
     LUA_GCCOUNT: number;
   };
+  /** lua_getstack/lua_getinfo's activation record (the fields read here) */
+  export interface LuaDebug {
+    what: LuaString | null;
+    source: LuaString | null;
+    currentline: number;
+  }
   export const lauxlib: {
     luaL_newstate(): LuaState;
     luaL_loadbuffer(L: LuaState, buf: LuaString, size: number, name: LuaString | string): number;
@@ -100,6 +110,7 @@ declare module 'fengari' {
     luaL_checkinteger(L: LuaState, arg: number): number;
     luaL_checklstring(L: LuaState, arg: number): LuaString;
     luaL_checkstack(L: LuaState, n: number, msg: string | null): void;
+    luaL_tolstring(L: LuaState, idx: number): LuaString;
     luaL_requiref(L: LuaState, name: LuaString | string, fn: LuaCFunction, glb: number): void;
     luaL_openlibs?: never;
   };

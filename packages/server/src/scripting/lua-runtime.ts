@@ -225,23 +225,6 @@ export function newLuaState(): LuaState {
   return L;
 }
 
-/**
- * What a script's coroutine starts with (stack: error handler, function, its arguments): the
- * function called under the handler for one result, as luaCallFunction's
- * `lua_pcall(lua, 2, 1, -4)`; returns whether it ran through and that result (or the handler's
- * error value). A yieldable call with a continuation, so the script can yield from the count hook.
- */
-export function callProtected(co: LuaState): number {
-  return finishCall(co, lua.lua_pcallk(co, lua.lua_gettop(co) - 2, 1, 1, 0, finishCall));
-}
-
-/** callProtected's end, and its continuation after a yield (status LUA_YIELD: ran through). */
-function finishCall(co: LuaState, status: number): number {
-  lua.lua_pushboolean(co, status === lua.LUA_OK || status === lua.LUA_YIELD);
-  lua.lua_insert(co, -2);
-  return 2;
-}
-
 /** Sets field `name` of the table at the top of the stack to a JS function. */
 export function setFunction(L: LuaState, name: string, fn: (L: LuaState) => number): void {
   lua.lua_pushcfunction(L, fn);

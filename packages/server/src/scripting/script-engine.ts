@@ -1,8 +1,9 @@
 /**
  * One Lua state per server with Redis 7.0's script cache (sha1 of the body -> compiled function)
- * and the EVAL calling convention: KEYS and ARGV as globals, the error handler that adds
- * `script: <sha>, on @user_script:<line>.`, the reply converted from the returned value.
- * Scripts run synchronously to completion inside the command that started them.
+ * and the EVAL calling convention: KEYS and ARGV as globals, the reply converted from the first
+ * returned value, an error reply ending `script: <sha>, on @user_script:<line>.` (script-error.ts).
+ * A script runs as the body of a coroutine kept for the next one, to its end inside the command
+ * that started it unless it passes busy-reply-threshold (see `run`).
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
 import { type LuaState, lauxlib, lua } from 'fengari';
@@ -13,7 +14,8 @@ import { openStruct } from './libs/struct';
 import { ArgTable, setArgGlobals } from './lua-arg-tables';
 import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
-import { callProtected, latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
+import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
+import { scriptErrorReply } from './script-error';
 import { protectGlobals } from './lua-sandbox';
 import { parseShebang, type ScriptFlags, sha1hex } from './script-shebang';
 
@@ -203,12 +205,10 @@ export class LuaScriptEngine {
     this.argvTable.fill(argv, keysFrom + numkeys, argv.length);
     const co = this.co;
     lua.lua_settop(co, 0);
-    lua.lua_pushcfunction(co, callProtected);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, script.ref);
     this.activate(script.sha, ctx, mayYield, started ?? performance.now());
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
-    return this.step(2);
+    return this.step(0);
   }
 
   /**
@@ -222,14 +222,12 @@ export class LuaScriptEngine {
     this.setArgGlobals(false);
     const co = this.co;
     lua.lua_settop(co, 0);
-    lua.lua_pushcfunction(co, callProtected);
-    lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, this.handlerRef);
     lua.lua_rawgeti(co, lua.LUA_REGISTRYINDEX, ref);
     this.pushArrayOn(co, keys);
     this.pushArrayOn(co, args);
     this.activate(name, ctx, mayYield, started ?? performance.now());
     if (this.busyReplyThreshold > 0) lua.lua_sethook(co, this.hook, lua.LUA_MASKCOUNT, HOOK_COUNT);
-    return this.step(4);
+    return this.step(2);
   }
 
   /** The Lua state and the error handler's registry reference (function libraries load with them). */
@@ -293,18 +291,15 @@ export class LuaScriptEngine {
     }
     if (status === lua.LUA_YIELD) return { done: false };
     let reply: RespValue;
-    if (status === lua.LUA_OK && lua.lua_toboolean(co, 1)) {
-      lua.lua_settop(co, 2);
+    if (status === lua.LUA_OK) {
+      // the script's first result (luaCallFunction asks for one: none is nil)
+      lua.lua_settop(co, 1);
       reply = popReply(co, a.ctx.resp);
-    } else if (status === lua.LUA_OK) reply = this.errorReply(co, a.sha);
-    else {
-      const msg = toBinary(co, -1) ?? 'execution failure';
-      reply = new ErrorReply(`ERR Error running script ${a.sha}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
-      // a coroutine that failed outside the protected call is dead: the next script gets a fresh one
+    } else {
+      reply = scriptErrorReply(co, this.L, a.sha);
+      // a coroutine that ended with an error is dead: the next script gets a fresh one
       this.co = this.newCoroutine();
     }
-    // an error raised from the hook leaves fengari's thread with hooks off: use a fresh one
-    if (a.killed) this.co = this.newCoroutine();
     lua.lua_sethook(this.co, null, 0, 0);
     lua.lua_settop(this.co, 0);
     this.active = undefined;
@@ -334,26 +329,6 @@ export class LuaScriptEngine {
       pushBinary(L, items[i] as string);
       lua.lua_rawseti(L, -2, i + 1);
     }
-  }
-
-  /** The error reply for the error value at the top of the stack (pops nothing). */
-  private errorReply(L: LuaState, sha: string): ErrorReply {
-    if (!lua.lua_istable(L, -1)) {
-      const msg = lua.lua_isstring(L, -1) ? (toBinary(L, -1) as string) : 'execution failure';
-      return new ErrorReply(`ERR Error running script ${sha}, ${msg.slice(0, 100)}`.replace(/[\r\n]/g, ' '));
-    }
-    const field = (name: string): string | undefined => {
-      lua.lua_getfield(L, -1, latin1ToLua(name));
-      const v = lua.lua_isstring(L, -1) ? (toBinary(L, -1) as string) : undefined;
-      lua.lua_pop(L, 1);
-      return v;
-    };
-    const msg = field('err') ?? '(null)';
-    const source = field('source');
-    const line = field('line');
-    let text = lua51Message(msg.startsWith('-') ? msg.slice(1) : msg);
-    if (source !== undefined && line !== undefined) text += ` script: ${sha}, on ${source}:${line}.`;
-    return new ErrorReply(text.replace(/[\r\n]/g, ' '));
   }
 
   /** Releases the Lua state's references (the state itself is garbage collected by JS). */
