@@ -7,9 +7,11 @@
  *
  *   pnpm exec tsx bench/src/replication/replica-cpu.ts <rev>[,<rev>...] [reps=3] [requests=200000]
  *
+ * `redis` in the list runs a redis-server master and replica in the same rotation (their CPU per
+ * SET and catch-up, measured the same way).
  * One pair of builds with the defaults takes about a minute on a quiet 2-core machine.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { buildPrivateServer } from './bundle';
 import { commonConfig, info, sleep, startLoad, startNode, syncReplica, useServerCli } from './servers';
@@ -27,14 +29,15 @@ async function main(): Promise<void> {
   const reps = Number(process.argv[3] ?? 3);
   const n = Number(process.argv[4] ?? 200_000);
   const builds = [];
-  for (const rev of revs) builds.push({ rev, build: await buildPrivateServer(rev) });
+  for (const rev of revs) builds.push({ rev, build: rev === 'redis' ? undefined : await buildPrivateServer(rev) });
   console.log('| build | replica CPU µs/SET | master CPU µs/SET | master ops/s | catch-up ms | load avg |');
   console.log('|---|---:|---:|---:|---:|---|');
   for (let rep = 0; rep < reps; rep++) {
     for (const { build } of builds) {
-      useServerCli(build.cli);
-      const master = await startNode('replikit', commonConfig());
-      const replica = await startNode('replikit', commonConfig());
+      if (build !== undefined) useServerCli(build.cli);
+      const kind = build === undefined ? 'redis' : 'replikit';
+      const master = await startNode(kind, commonConfig());
+      const replica = await startNode(kind, commonConfig());
       try {
         await syncReplica(replica, master, 0);
         await setLoad(master.port, 100_000);
@@ -48,13 +51,14 @@ async function main(): Promise<void> {
         const r1 = cpuMicros(replica.pid);
         const m1 = cpuMicros(master.pid);
         const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
-        console.log(`| ${build.commit.slice(0, 10)} | ${((r1 - r0) / n).toFixed(2)} | ${((m1 - m0) / n).toFixed(2)} | ${res.rps.toFixed(0)} | ${catchUp.toFixed(1)} | ${load} |`);
+        console.log(`| ${build?.commit.slice(0, 10) ?? 'redis-server'} | ${((r1 - r0) / n).toFixed(2)} | ${((m1 - m0) / n).toFixed(2)} | ${res.rps.toFixed(0)} | ${catchUp.toFixed(1)} | ${load} |`);
       } finally {
         await replica.stop();
         await master.stop();
       }
     }
   }
+  for (const { build } of builds) if (build !== undefined) rmSync(build.dir, { recursive: true, force: true });
 }
 
 void main();
