@@ -77,6 +77,14 @@ export class ExecContext implements CommandContext, DbHost {
   countReads = true;
   readonly stats: KeyspaceStatsCounters = { keyspaceHits: 0, keyspaceMisses: 0, expiredKeys: 0, dirty: 0 };
   readonly listeners: KeyModifiedListener[] = [];
+  /**
+   * The predicates of the listeners that need modified keys only while one holds (the server's
+   * blocked clients: while a client waits). They are asked at the start of each execution; while
+   * all are false and nothing else tracks, writes skip the per-key bookkeeping.
+   */
+  readonly listenerGates: Array<() => boolean> = [];
+  /** tracking whatever the gates say: ungated listeners, WATCHed keys, adapter notifications */
+  private alwaysTracking = false;
   /** keyspace notifications (notify-keyspace-events): null while nobody listens */
   eventListener: KeyspaceEventListener | null = null;
   keyMissEvents = true;
@@ -119,17 +127,30 @@ export class ExecContext implements CommandContext, DbHost {
 
   /** Recomputes whether Db writes must report modified keys. */
   updateTracking(): void {
-    let t = this.listeners.length !== 0;
+    let t = this.listeners.length > this.listenerGates.length;
     let w = false;
     for (const d of this.dbs) if (d.store.changed !== undefined) w = true;
     if (!t) for (const d of this.dbs) if (d.watched.size !== 0) t = true;
     this.writeBack = w;
-    this.tracking = t || w;
+    this.alwaysTracking = t || w;
+    this.tracking = this.alwaysTracking || this.gateOpen();
+  }
+
+  /** Asks the listeners' gates again: whether the writes about to run report modified keys. */
+  refreshTracking(): void {
+    if (this.listenerGates.length !== 0) this.tracking = this.alwaysTracking || this.gateOpen();
+  }
+
+  private gateOpen(): boolean {
+    const gates = this.listenerGates;
+    for (let i = 0; i < gates.length; i++) if ((gates[i] as () => boolean)()) return true;
+    return false;
   }
 
   // ---- top-level execution -------------------------------------------------------------------
 
   beginExecution(session: Session, now: number): void {
+    if (this.listenerGates.length !== 0) this.refreshTracking();
     this.session = session;
     this.now = now;
     this.fromMaster = session.fromMaster === true;

@@ -19,7 +19,7 @@ import {
 import { DbIndexError, InvalidOptionError, KeyspaceClosedError } from './errors';
 import { ActiveExpire } from './expiry/active-expire';
 import { KeyspaceEviction } from './eviction/keyspace-eviction';
-import { directLoadStore, loadKey } from './load-key';
+import { directLoadDone, directLoadStore, loadKey } from './load-key';
 import { unknownCommand, unknownSubcommand, wrongArity } from './reply-errors';
 import { PointInTimeSnapshot, type Snapshot } from './snapshot/snapshot';
 import type { DbStore, ReplicationPosition, StorageAdapter, StorageCapabilities } from './storage/adapter';
@@ -234,15 +234,22 @@ export class Keyspace {
 
   /**
    * Called after each execution for every modified key (`key` null: the whole db was flushed or
-   * swapped). For the server's blocking commands. Returns an unsubscribe function.
+   * swapped). For the server's blocking commands. `wanted`, when given, tells whether the listener
+   * needs the keys of the executions to come (asked as each one starts): while it and every other
+   * gate say no, and nothing else tracks keys, writes skip the bookkeeping that collects them.
+   * Returns an unsubscribe function.
    */
-  onKeyModified(listener: KeyModifiedListener): () => void {
-    this.ctx.listeners.push(listener);
-    this.ctx.updateTracking();
+  onKeyModified(listener: KeyModifiedListener, wanted?: () => boolean): () => void {
+    const ctx = this.ctx;
+    ctx.listeners.push(listener);
+    if (wanted !== undefined) ctx.listenerGates.push(wanted);
+    ctx.updateTracking();
     return () => {
-      const i = this.ctx.listeners.indexOf(listener);
-      if (i >= 0) this.ctx.listeners.splice(i, 1);
-      this.ctx.updateTracking();
+      const i = ctx.listeners.indexOf(listener);
+      if (i >= 0) ctx.listeners.splice(i, 1);
+      const j = wanted === undefined ? -1 : ctx.listenerGates.indexOf(wanted);
+      if (j >= 0) ctx.listenerGates.splice(j, 1);
+      ctx.updateTracking();
     };
   }
 
@@ -341,9 +348,17 @@ export class Keyspace {
     if (this.autoCommit) this.adapter.commit!();
   }
 
-  /** The store of `db` when a bulk load may write it itself instead of calling load() (else undefined); see load-key.ts. */
+  /**
+   * The store of `db` when a bulk load may write it itself instead of calling load() (else
+   * undefined); after writing, before yielding to the event loop, it calls directLoadDone(db).
+   */
   directLoadStore(db: number): DbStore | undefined {
     return directLoadStore(this.ctx, this.dbAt(db), this.autoCommit);
+  }
+
+  /** A bulk load wrote keys of `db` through directLoadStore: WATCHes and listeners hear of it as of a flush. */
+  directLoadDone(db: number): void {
+    directLoadDone(this.ctx, this.dbAt(db));
   }
 
   /** Raises a keyspace event from outside the executor (RESTORE's `new` and `restore`). */

@@ -18,6 +18,8 @@ export function loadKey(ctx: ExecContext, d: DbImpl, db: number, key: BinaryStri
   // a load raises no keyspace events (rdbLoad's dbAdd is silent; RESTORE publishes its own)
   const events = ctx.eventListener;
   ctx.eventListener = null;
+  // a client may have blocked since the last execution (see ExecContext.listenerGates)
+  ctx.refreshTracking();
   if (!ctx.tracking) {
     // nothing listens: the bulk-loading fast path
     d.setValue(key, stored);
@@ -33,11 +35,22 @@ export function loadKey(ctx: ExecContext, d: DbImpl, db: number, key: BinaryStri
 }
 
 /**
- * The store of `d` when a bulk load may write it directly and skip loadKey: nothing tracks
- * modifications, no snapshot observes `d`, no LRU/LFU clock, no string encoding recorded, no
- * commit point to place after each key. Every write loadKey would make is then just the store's.
+ * The store of `d` when a bulk load may write it directly and skip loadKey: no store hears of each
+ * change (DbStore.changed), no snapshot observes `d`, no LRU/LFU clock, no string encoding recorded,
+ * no commit point to place after each key. WATCHes and key-modified listeners are told once per
+ * batch instead of once per key: the loader calls directLoadDone after its writes.
  */
 export function directLoadStore(ctx: ExecContext, d: DbImpl, autoCommit: boolean): DbStore | undefined {
-  if (autoCommit || ctx.tracking || ctx.accessClock !== null || d.observers !== null || d.stringEnc !== null) return undefined;
+  if (autoCommit || ctx.writeBack || ctx.accessClock !== null || d.observers !== null || d.stringEnc !== null) return undefined;
   return d.store;
+}
+
+/**
+ * After a bulk load wrote keys of `d` through its store: what a flush of `d` signals, every WATCH on
+ * the db touched and the listeners told `(db, null)` (blocked clients re-check their keys, memory
+ * accounting re-estimates the db, tracking clients are invalidated).
+ */
+export function directLoadDone(ctx: ExecContext, d: DbImpl): void {
+  if (d.watched.size !== 0) d.bumpAllVersions();
+  for (const l of ctx.listeners) l(d.index, null);
 }

@@ -110,7 +110,11 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
     for (const s of deps.keyspace.specs()) this.commands.register(s, true);
     for (const s of serverCommands()) this.commands.register(s, true);
     for (const s of deps.commands ?? []) this.commands.register(s, true);
-    this.unsubscribeKeyspace = deps.keyspace.onKeyModified((db, key) => this.blocking.signal(db, key));
+    // blocked clients need the modified keys only while some client waits
+    this.unsubscribeKeyspace = deps.keyspace.onKeyModified(
+      (db, key) => this.blocking.signal(db, key),
+      () => this.blocking.keyCount > 0,
+    );
     // active expiry: each DEL is propagated on its own, never wrapped (propagateNow in Redis)
     this.unsubscribeExpiry = deps.keyspace.onPropagate((writes) => {
       for (let i = 0; i < writes.length; i++) this.propagate([writes[i] as PropagatedCommand], undefined);

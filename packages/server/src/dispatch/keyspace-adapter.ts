@@ -53,7 +53,7 @@ export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
     },
     keyVersion: (db, key) => ks.keyVersion(db, key),
     releaseKeyVersion: (db, key) => ks.releaseKeyVersion(db, key),
-    onKeyModified: (listener) => ks.onKeyModified(listener),
+    onKeyModified: (listener, wanted) => ks.onKeyModified(listener, wanted),
     dbSize: (db) => ks.size(db),
     expiresSize: (db) => ks.expiresSize(db),
     onPropagate: (listener) => ks.onPropagate(listener),

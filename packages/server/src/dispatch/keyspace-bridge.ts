@@ -36,8 +36,11 @@ export interface KeyspaceBridge {
    */
   keyVersion(db: number, key: string): unknown;
   releaseKeyVersion(db: number, key: string): void;
-  /** Called after every key modification (`key` null: the whole db was flushed or swapped). */
-  onKeyModified(listener: (db: number, key: string | null) => void): () => void;
+  /**
+   * Called after every key modification (`key` null: the whole db was flushed or swapped); with
+   * `wanted`, only needed while it returns true (asked as each execution starts).
+   */
+  onKeyModified(listener: (db: number, key: string | null) => void, wanted?: () => boolean): () => void;
   dbSize(db: number): number;
   /** keys with a TTL in `db` (INFO keyspace `expires=`) */
   expiresSize(db: number): number;
