@@ -91,6 +91,8 @@ export class RdbKeyspaceLoader {
    * keyspace (a snapshot, a WATCH, a listener) can change between chunks, never during one
    */
   private readonly direct: Array<BytesLoadStore | null | undefined>;
+  /** databases written through a direct store since the last directLoadDone round */
+  private directDbs: number[] = [];
 
   constructor(
     private readonly target: Keyspace,
@@ -141,6 +143,8 @@ export class RdbKeyspaceLoader {
     } catch (err) {
       this.fail(err);
       throw err;
+    } finally {
+      this.directDone();
     }
     this.o.onProgress?.({ keys: this.loaded, bytes: this.reader.bytesReceived });
   }
@@ -152,9 +156,11 @@ export class RdbKeyspaceLoader {
     this.direct.fill(undefined);
     try {
       this.reader.end();
+      this.directDone();
       // the libraries are installed with the data: an RDB without any still replaces the old ones
       if (this.functionHost !== undefined) (this.functionLoad ?? this.functionHost.beginLoad()).commit();
     } catch (err) {
+      this.directDone();
       this.fail(err);
       throw err;
     }
@@ -179,6 +185,14 @@ export class RdbKeyspaceLoader {
   abandon(): void {
     this.functionLoad?.discard();
     this.functionLoad = undefined;
+  }
+
+  /** Tells the keyspace which databases were written directly (WATCHes, listeners), once per chunk. */
+  private directDone(): void {
+    const dbs = this.directDbs;
+    if (dbs.length === 0) return;
+    this.directDbs = [];
+    for (const db of dbs) this.target.directLoadDone(db);
   }
 
   private fail(err: unknown): void {
@@ -240,6 +254,7 @@ export class RdbKeyspaceLoader {
     if (store === undefined) {
       const s = this.target.directLoadStore(db) as Partial<BytesLoadStore> | undefined;
       store = this.direct[db] = s !== undefined && typeof s.setStringBytes === 'function' ? (s as BytesLoadStore) : null;
+      if (store !== null) this.directDbs.push(db);
     }
     if (store !== null) store.setStringBytes(key, keyStart, keyEnd, value, valueStart, valueEnd, expireAt);
     else this.target.load(db, key.toString('latin1', keyStart, keyEnd), value.toString('latin1', valueStart, valueEnd), expireAt);

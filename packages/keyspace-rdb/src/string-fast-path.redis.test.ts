@@ -2,12 +2,13 @@
  * The loader's two paths for string keys give the same dataset: a dump written by a real
  * redis-server 7.0 (every type and encoding, TTLs, binary and empty keys, strings on both sides of
  * the slab limit, several dbs) is loaded straight from its bytes into the in-memory store, through
- * Keyspace.load when something tracks the keyspace, and, as the reference, entry by entry from a
- * plain RdbReader through rdbValueToStored.
+ * Keyspace.load when the store must hear of every key (a recording adapter), and, as the reference,
+ * entry by entry from a plain RdbReader through rdbValueToStored. The direct path tells WATCHes and
+ * key-modified listeners once per chunk and database, as a flush does.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createKeyspace, type Keyspace, MemoryDbStore } from '@replikit/keyspace';
+import { createKeyspace, type Keyspace, MemoryDbStore, RecordingStorageAdapter } from '@replikit/keyspace';
 import { RdbReader } from '@replikit/rdb';
 import { RawClient, type RedisServerHandle, hasRedis, startRedisServer } from '@replikit/test-utils';
 import { buildDataset, EXPIRE_A } from '../../rdb/src/reader/testing/server-snapshot';
@@ -80,16 +81,39 @@ describeRedis('string records loaded from bytes vs through Keyspace.load (redis-
       expect(canonical(direct)).toEqual(expected);
 
       spy.mockClear();
-      const tracked = createKeyspace();
-      const seen: string[] = [];
-      tracked.onKeyModified((_db, key) => seen.push(String(key)));
-      load(tracked, rdb, piece, role);
+      const recorded = new RecordingStorageAdapter();
+      const viaLoad = createKeyspace({ storage: recorded });
+      load(viaLoad, rdb, piece, role);
       expect(spy).not.toHaveBeenCalled();
-      expect(seen.length).toBe(expected.length);
-      expect(canonical(tracked)).toEqual(expected);
+      expect(recorded.log.filter((c) => c.op === 'set')).toHaveLength(expected.length);
+      expect(canonical(viaLoad)).toEqual(expected);
     } finally {
       spy.mockRestore();
     }
+  });
+
+  test('listeners and WATCHes hear of a direct load once per chunk and database, with a null key', () => {
+    const ks = createKeyspace();
+    const heard: string[] = [];
+    ks.onKeyModified((db, key) => heard.push(`${db}:${key}`));
+    const watched = ks.database(2);
+    const before = watched.keyVersion('k:2:1', 0);
+    const spy = jest.spyOn(MemoryDbStore.prototype, 'setStringBytes');
+    try {
+      load(ks, rdb, rdb.length, 'replica');
+      expect(spy).toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+    // one chunk: each database with string keys heard once with a null key (dbs 0, 1, 2 and 9);
+    // the other types still go through Keyspace.load, which names each key
+    expect(heard.filter((h) => h.endsWith(':null')).sort()).toEqual(['0:null', '1:null', '2:null', '9:null']);
+    const strings = new Set(canonical(ks).filter((k) => k.encoding === 'string').map((k) => `${k.db}:${Buffer.from(k.key, 'hex').toString('latin1')}`));
+    expect(heard.filter((h) => strings.has(h))).toEqual([]);
+    expect(heard.length).toBe(4 + canonical(ks).length - strings.size);
+    // the WATCHed key now exists, loaded: its version moved (EXEC would abort)
+    expect(watched.keyVersion('k:2:1', 0)).not.toBe(before);
+    expect(canonical(ks)).toEqual(canonical(reference(rdb)));
   });
 
   test('loading over existing keys replaces them and their TTLs as Keyspace.load does', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { createKeyspace } from '../keyspace';
 import { hashKey, hashKeyBytes, KeyTable } from './key-table';
 import { MemoryDbStore } from './memory-adapter';
+import { RecordingStorageAdapter } from './recording-adapter';
 import { SLAB_MAX_VALUE, StringSlab } from './string-slab';
 
 const bin = (b: Uint8Array) => Buffer.from(b).toString('latin1');
@@ -104,9 +105,16 @@ test('Keyspace.directLoadStore answers only while nothing else must see a load',
   expect(ks.directLoadStore(0)).toBeUndefined();
   snap.close();
   expect(ks.directLoadStore(0)).toBe(ks.database(0).store);
-  const off = ks.onKeyModified(() => undefined);
-  expect(ks.directLoadStore(3)).toBeUndefined();
-  off();
+  // listeners and WATCHes are told by directLoadDone, as after a flush
+  const heard: Array<[number, string | null]> = [];
+  const off = ks.onKeyModified((db, key) => heard.push([db, key]));
   expect(ks.directLoadStore(3)).toBe(ks.database(3).store);
+  ks.directLoadDone(3);
+  expect(heard).toEqual([[3, null]]);
+  off();
+  // a store that hears of every change (DbStore.changed) needs each key through load()
+  const recording = createKeyspace({ storage: new RecordingStorageAdapter() });
+  expect(recording.directLoadStore(0)).toBeUndefined();
+  recording.close();
   ks.close();
 });
