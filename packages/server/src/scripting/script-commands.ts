@@ -11,9 +11,8 @@ import { type CommandContext, containerSpec, NO_REPLY, type ServerCommandSpec } 
 import { NOT_INTEGER } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import { OOM } from '../eviction/oom-reply';
-import { introspectionOf } from '../introspection/introspection';
 import { BUSY, type CachedScript, type LuaScriptEngine } from './script-engine';
-import { type ScriptRun, scriptEngineOf, scriptRunFor, slowScripts } from './script-run';
+import { type ScriptRun, scriptEngineOf, scriptingOf, scriptRunFor, slowScripts } from './script-run';
 
 export { scriptEngineOf, scriptRunFor };
 
@@ -46,13 +45,14 @@ export function parseNumKeys(s: string): number | undefined {
 
 function evalGeneric(ctx: CommandContext, argv: readonly string[], bySha: boolean, ro: boolean): RespValue {
   const rt = ctx.runtime;
+  const scripting = scriptingOf(rt);
   // MONITOR shows EVAL before the commands its script runs
-  introspectionOf(rt).feedCommand(ctx.client, ctx.client.db, argv);
+  scripting.introspection.feedCommand(ctx.client, ctx.client.db, argv);
   const numkeys = parseNumKeys(argv[2] as string);
   if (numkeys === undefined) return NOT_INTEGER;
   if (numkeys > argv.length - 3) return KEYS_TOO_MANY;
   if (numkeys < 0) return KEYS_NEGATIVE;
-  const engine = scriptEngineOf(rt);
+  const engine = scripting.engine;
   let script: CachedScript | ErrorReply | undefined;
   if (bySha) {
     const sha = argv[1] as string;

@@ -29,7 +29,10 @@ export interface CachedScript {
   readonly ref: number;
 }
 
-/** The outcome of `run`/`resume`: the reply, or not yet (the script yielded). */
+/**
+ * The outcome of `run`/`resume`: the reply, or not yet (the script yielded). A finished result is
+ * one object per engine: read it before the engine runs another script.
+ */
 export type RunResult = { readonly done: true; readonly reply: RespValue } | { readonly done: false };
 
 /** The script running now (one object per engine, set again for each script). */
@@ -64,6 +67,8 @@ export class LuaScriptEngine {
   private lastHit: CachedScript | undefined;
   private running: ScriptCallContext | undefined;
   private active: ActiveScript | undefined;
+  /** what `step` returns for a script that ended (one object, read by the caller before the next run) */
+  private readonly finished: { readonly done: true; reply: RespValue } = { done: true, reply: null };
   private readonly activeSlot: ActiveScript = { sha: '', ctx: undefined as unknown as ScriptCallContext, started: 0, slow: false, killed: false, mayYield: false };
   private co: LuaState;
   private coRef = 0;
@@ -306,7 +311,9 @@ export class LuaScriptEngine {
     a.ctx = undefined as unknown as ScriptCallContext;
     if (this.argGlobalsHidden) this.setArgGlobals(true);
     if (++this.calls % 50 === 0) lua.lua_gc(this.L, lua.LUA_GCSTEP, 50);
-    return { done: true, reply };
+    const finished = this.finished;
+    finished.reply = reply;
+    return finished;
   }
 
   /** KEYS and ARGV in the globals (EVAL) or not (FCALL). */

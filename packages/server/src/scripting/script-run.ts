@@ -29,7 +29,7 @@ const NO_ARGS: readonly string[] = [];
  * time (lua-runtime.ts keeps it with the Lua string), so one comparison finds the entry again;
  * the command table's version tells when a registration may have replaced it.
  */
-class Scripting {
+export class Scripting {
   readonly engine = new LuaScriptEngine();
   readonly introspection: Introspection;
   private lastName = '';
@@ -75,7 +75,8 @@ class Scripting {
 
 const states = new WeakMap<ServerRuntime, Scripting>();
 
-function scriptingOf(rt: ServerRuntime): Scripting {
+/** The server's scripting state (created on first use). */
+export function scriptingOf(rt: ServerRuntime): Scripting {
   let s = states.get(rt);
   if (s === undefined) {
     s = new Scripting(rt);
