@@ -226,10 +226,10 @@ function serverDescription(): string {
 
 async function startReplikit(script: string, launcher?: string): Promise<{ port: number; child: ChildProcess }> {
   const port = await getFreePort();
+  if (FRESH && launcher === undefined) freshLauncher ??= await freshBundle();
   // an empty directory of its own: a dump.rdb left in the working directory would be loaded
   const dir = mkdtempSync(path.join(os.tmpdir(), 'replikit-bench-dir-'));
   const serverArgs = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--loglevel', 'warning', '--dir', dir];
-  if (FRESH && launcher === undefined) freshLauncher ??= await freshBundle();
   const bundled = launcher ?? (FRESH ? freshLauncher : undefined);
   const argv = bundled !== undefined ? [bundled, ...serverArgs] : BUILT ? [BUILT_CLI, ...serverArgs] : ['--import', 'tsx', script, '--serve', ...serverArgs];
   // a bundle's externals (fengari, lmdb, eventemitter3) resolve from the server package
