@@ -74,7 +74,10 @@ export class StreamTracker {
   /** One command of the stream with its exact bytes. */
   command(argv: string[], bytes: number, raw: readonly Buffer[]): void {
     const db = this.db;
-    const name = argv[0].toLowerCase();
+    // only PING, REPLCONF and SELECT are looked at here: other names are not lowercased (no string per command)
+    const first = argv[0];
+    const n = first.length;
+    const name = n === 4 || n === 6 || n === 8 ? first.toLowerCase() : '';
     if (this.queued.length === 0) {
       if (name === 'ping') {
         this.advance(argv, db, bytes, raw);

@@ -263,7 +263,7 @@ export class ClientConnection implements ServerClient {
       this.processing = false;
     }
     if (this.onKeepalive !== undefined) this.noteKeepalive();
-    if (this.closeAfter || this.paused || this.flushEachRead) this.flushNow();
+    if (this.closeAfter || this.paused || (this.flushEachRead && this.writer.pendingBytes > 0)) this.flushNow();
     else this.deferFlush();
   }
 

@@ -120,6 +120,25 @@ describe('replies to a replica in the handshake', () => {
     expect(mine[1]?.corkedAfter).toBe(0);
   });
 
+  it('an ACK on the replica link (no reply) does not flush: no AOF write out of turn', async () => {
+    const p = await peer(port);
+    peers.push(p.socket);
+    p.socket.write('REPLCONF capa eof capa psync2\r\n');
+    await p.line(/^\+OK$/);
+    p.socket.write('PSYNC ? -1\r\n');
+    const offset = Number((await p.line(/^\+FULLRESYNC /)).split(' ')[2]);
+    let flushes = 0;
+    const before = server.server.beforeReply;
+    server.server.beforeReply = () => {
+      flushes++;
+      before?.();
+    };
+    p.socket.write(`*3\r\n$8\r\nREPLCONF\r\n$3\r\nACK\r\n$${String(offset + 1).length}\r\n${offset + 1}\r\n`);
+    for (let i = 0; i < 200 && server.replication.node.replicas()[0]?.offset !== offset + 1; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(server.replication.node.replicas()[0]?.offset).toBe(offset + 1);
+    expect(flushes).toBe(0);
+  });
+
   it('a PSYNC in the same read as the REPLCONF still meets the pending reply (as Redis 7.0)', async () => {
     const p = await peer(port);
     peers.push(p.socket);
