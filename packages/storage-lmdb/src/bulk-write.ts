@@ -7,10 +7,9 @@
 import type { PinnedIterator } from '@replikit/keyspace';
 import type { Database } from 'lmdb';
 import type { LmdbDbStore } from './db-store';
+import { LMDB_BLOB_BYTES } from './defaults';
 import { EntryWriter, journalKey, journalSeq } from './journal';
 
-/** a base chunk is put once it holds this many bytes */
-export const BASE_CHUNK_BYTES = 1 << 18;
 
 const APPEND = { append: true } as const;
 
@@ -70,8 +69,8 @@ export function writeBulkSlice(b: BulkWrite, table: Database<Buffer, Buffer>, de
       if (e.value === undefined) continue;
       w.set(s.slot, e.key, e.value, e.expireAt);
       records++;
+      if (w.length >= LMDB_BLOB_BYTES) putChunk(b, table);
     }
-    if (w.length >= BASE_CHUNK_BYTES) putChunk(b, table);
     if (performance.now() >= deadline) break;
   }
   if (b.index >= b.slots.length) putChunk(b, table);

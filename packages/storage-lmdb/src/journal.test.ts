@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace } from '@replikit/keyspace';
 import { open } from 'lmdb';
-import { DEFAULT_LMDB_FILENAME } from './defaults';
-import { EntryWriter, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
+import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES } from './defaults';
+import { blobEnd, EntryWriter, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
 import { type LmdbStorageAdapter, type LmdbStorageOptions, openLmdbStorage } from './lmdb-storage';
 import { decodeRecordAt } from './record-codec';
 
@@ -85,6 +85,12 @@ describe('LMDB log and base', () => {
       { kind: J_CLEAR, slot: 2, key: '', record: undefined },
     ]);
     expect(w.count).toBe(4);
+    // values are cut at entry boundaries: after the entry that reaches the bound
+    const first = 11 + 3 + 1 + 8 + 5;
+    expect(blobEnd(blob, 0, 1)).toBe(first);
+    expect(blobEnd(blob, 0, first)).toBe(first);
+    expect(blobEnd(blob, 0, first + 1)).toBe(first + 11 + 1 + 1 + 100_000);
+    expect(blobEnd(blob, first, 10 ** 9)).toBe(blob.length);
     expect(journalSeq(journalKey(2 ** 40 + 5))).toBe(2 ** 40 + 5);
     expect(Buffer.compare(journalKey(255), journalKey(256))).toBe(-1);
     const each = () => undefined;
@@ -94,14 +100,21 @@ describe('LMDB log and base', () => {
     expect(() => forEachEntry(Buffer.from([J_DEL, 0]), each)).toThrow('truncated entry head');
   });
 
-  it('writes the changes of one transaction as one log entry', async () => {
-    const a = openLmdbStorage(1, { dir: freshDir(), fsync: 'no' });
+  it('writes the changes of one turn in one transaction, as log values of about LMDB_BLOB_BYTES', async () => {
+    const dir = freshDir();
+    const a = openLmdbStorage(1, { dir, fsync: 'no' });
     const ks = createKeyspace({ databases: 1, storage: a });
-    for (let i = 0; i < 500; i++) ks.execute(['SET', `k${i}`, 'v'], { db: 0 });
+    for (let i = 0; i < 5000; i++) ks.execute(['SET', `k${i}`, 'v'.repeat(100)], { db: 0 });
     await turn();
-    expect({ tx: a.stats.transactions, records: a.stats.recordsWritten }).toEqual({ tx: 1, records: 500 });
+    expect({ tx: a.stats.transactions, records: a.stats.recordsWritten }).toEqual({ tx: 1, records: 5000 });
     expect(a.stats.logBytes).toBe(a.stats.bytesWritten);
     ks.close();
+    const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
+    const sizes = [...env.openDB('log', { keyEncoding: 'binary', encoding: 'binary' }).getRange({})].map((e) => (e.value as Buffer).length);
+    await env.close();
+    expect(sizes.reduce((x, y) => x + y, 0)).toBe(a.stats.bytesWritten);
+    expect(Math.max(...sizes)).toBeLessThan(LMDB_BLOB_BYTES + 200);
+    expect(sizes.length).toBeGreaterThan(a.stats.bytesWritten / (LMDB_BLOB_BYTES + 200));
   });
 
   it('reopens from the log alone, and from a rewritten base, with the same dataset', async () => {

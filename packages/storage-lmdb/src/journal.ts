@@ -114,7 +114,25 @@ export class EntryWriter {
   reset(): void {
     this.length = 0;
     this.count = 0;
+    // a large unit's buffer is not kept for the small ones that follow
+    if (this.buf.length > 1 << 22) this.buf = Buffer.allocUnsafe(1 << 16);
   }
+
+  /** Drops what was written after `length` bytes and `count` entries. */
+  truncate(length: number, count: number): void {
+    this.length = length;
+    this.count = count;
+  }
+}
+
+/**
+ * Where the LMDB value starting at `start` of `buf` (a run of whole entries) ends: after the first
+ * entry that brings it to `max` bytes or more, or at the end of `buf`.
+ */
+export function blobEnd(buf: Buffer, start: number, max: number): number {
+  let p = start;
+  while (p < buf.length && p - start < max) p += ENTRY_HEAD + buf.readUInt32LE(p + 3) + buf.readUInt32LE(p + 7);
+  return Math.min(p, buf.length);
 }
 
 /** One entry of a blob, as entries() yields it: the record is `blob[recordStart, recordEnd)`. */

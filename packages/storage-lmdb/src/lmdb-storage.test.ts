@@ -53,6 +53,41 @@ describe('LmdbStorageAdapter', () => {
     ks.close();
   });
 
+  it('one unit mixing strings, collections, TTLs, deletes and a FLUSHDB reopens with the state at its commit', async () => {
+    const dir = freshDir();
+    const a = opened(2, dir, 'everysec');
+    const ks = createKeyspace({ databases: 2, storage: a, commits: 'manual' });
+    const at = String(Date.now() + 3_600_000);
+    const run = (db: number, ...cmds: string[][]) => {
+      for (const c of cmds) ks.execute(c, { db });
+    };
+    run(0, ['SET', 'keep', 'k'], ['PEXPIREAT', 'keep', at]);
+    ks.commit({ replid, offset: 1 });
+    await new Promise((r) => setImmediate(r));
+    run(0, ['APPEND', 'keep', '+'], ['SET', 's', '1'], ['PEXPIREAT', 's', at], ['SET', 's', '2'], ['SET', 'ttl', 'x', 'PXAT', at]);
+    run(0, ['SET', 'l', 'str'], ['DEL', 'l'], ['RPUSH', 'l', 'a', 'b'], ['RPUSH', 'l', 'c'], ['SET', 'h', 'v'], ['DEL', 'h'], ['HSET', 'h', 'f', '1'], ['DEL', 'h']);
+    run(1, ['SET', 'gone', '1'], ['FLUSHDB'], ['SET', 'after', '1'], ['DEL', 'after'], ['SET', 'after', '2'], ['RPUSH', 'l1', 'x']);
+    ks.commit({ replid, offset: 2 });
+    await new Promise((r) => setImmediate(r));
+    const read = (k: ReturnType<typeof createKeyspace>) => [
+      k.execute(['GET', 'keep'], { db: 0 }).reply,
+      k.execute(['PEXPIRETIME', 'keep'], { db: 0 }).reply,
+      k.execute(['GET', 's'], { db: 0 }).reply,
+      k.execute(['PEXPIRETIME', 's'], { db: 0 }).reply,
+      k.execute(['PEXPIRETIME', 'ttl'], { db: 0 }).reply,
+      k.execute(['LRANGE', 'l', '0', '-1'], { db: 0 }).reply,
+      k.execute(['EXISTS', 'h'], { db: 0 }).reply,
+      k.execute(['KEYS', '*'], { db: 1 }).reply,
+      k.execute(['GET', 'after'], { db: 1 }).reply,
+    ];
+    const want = read(ks);
+    expect(want).toEqual(['k+', Number(at), '2', -1, Number(at), ['a', 'b', 'c'], 0, expect.arrayContaining(['after', 'l1']), '2']);
+    ks.close();
+    const again = createKeyspace({ databases: 2, storage: opened(2, dir, 'everysec') });
+    expect(read(again)).toEqual(want);
+    again.close();
+  });
+
   it("fsync 'always' writes each unit inside commit()", () => {
     const a = opened(1, freshDir(), 'always');
     const ks = createKeyspace({ databases: 1, storage: a });

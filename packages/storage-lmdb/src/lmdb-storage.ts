@@ -34,12 +34,13 @@ import { abandonBulkWrite, type BulkWrite, hasOlderEntries, newBulkWrite, trimLo
 import { LmdbDbStore, type UnitState, writeSlotChanges } from './db-store';
 import {
   DEFAULT_LMDB_FILENAME,
+  LMDB_BLOB_BYTES,
   LMDB_BULK_MIN_KEYS,
   LMDB_BULK_SLICE_MS,
   LMDB_FSYNC_INTERVAL_MS,
 } from './defaults';
 import { LmdbOpenError, LmdbWriteError } from './errors';
-import { BLOB_TABLE, EntryWriter, journalKey } from './journal';
+import { BLOB_TABLE, blobEnd, EntryWriter, journalKey } from './journal';
 import { lastLogSeq, loadStore, readMeta, type StoreLayout, type StoreTables } from './load';
 import { type LmdbFsyncPolicy, type LmdbStorageOptions, type LmdbStorageStats, resolveOptions } from './options';
 
@@ -59,7 +60,6 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private layout: StoreLayout;
   /** the next log sequence number */
   private seq = 1;
-  private readonly writer = new EntryWriter();
   /** the layout the next flush switches to (the last transaction of a bulk unit) */
   private switchTo: StoreLayout | null = null;
   private trimTimer: NodeJS.Immediate | null = null;
@@ -69,7 +69,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private mapDirty = false;
   private position: ReplicationPosition | undefined;
   private positionDirty = false;
-  private readonly unit: UnitState = { open: false };
+  private readonly unit: UnitState = { open: false, writer: new EntryWriter() };
   /** committed units not yet written to LMDB */
   private pending = false;
   private flushTimer: NodeJS.Immediate | null = null;
@@ -94,9 +94,10 @@ export class LmdbStorageAdapter implements StorageAdapter {
     const fsync = o.fsync;
     try {
       mkdirSync(options.dir, { recursive: true });
-      // overlappingSync off: with 'always' a commit returns once on disk. useWritemap: a commit
-      // makes no write(2) of its pages (docs/storage-adapters.md); a killed process loses nothing.
-      this.env = open({ path: this.path, maxDbs: 6, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+      // overlappingSync off: with 'always' a commit returns once on disk. No useWritemap: the log
+      // grows into new pages, and a page fault per new page of the map cost more than write(2)
+      // of the transaction's pages (docs/storage-adapters.md).
+      this.env = open({ path: this.path, maxDbs: 6, noSync: fsync !== 'always', overlappingSync: false });
       const table = (name: string) => this.env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
       this.t = { meta: this.env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] };
     } catch (err) {
@@ -172,39 +173,39 @@ export class LmdbStorageAdapter implements StorageAdapter {
     }
   }
 
-  /** Puts the writer's blob as the next log entry (inside the caller's transaction); returns its bytes. */
-  private appendBlob(): number {
-    const w = this.writer;
-    const n = w.length;
-    if (n === 0) return 0;
-    this.t.log.putSync(journalKey(this.seq++), w.blob(), APPEND);
-    w.reset();
-    return n;
-  }
-
   /** Writes every committed change and the position in one transaction (or starts a bulk unit). */
   private flush(): void {
     if (!this.pending || this.bulk?.bulk === true) return;
     if (!this.closing && this.startBulk()) return;
-    let records = 0;
-    let bytes = 0;
     const to = this.switchTo;
+    const w = this.unit.writer;
+    const mark = w.length;
+    const marked = w.count;
+    let seq = this.seq;
     try {
       this.env.transactionSync(() => {
-        const w = this.writer;
-        w.reset();
-        for (const s of this.slots) records += writeSlotChanges(s, w, () => (bytes += this.appendBlob()));
-        bytes += this.appendBlob();
+        for (const s of this.slots) writeSlotChanges(s, w);
+        // the unit's entries in values of about LMDB_BLOB_BYTES (LMDB copies them: the writer is reused)
+        const all = w.blob();
+        for (let p = 0; p < all.length; ) {
+          const end = blobEnd(all, p, LMDB_BLOB_BYTES);
+          this.t.log.putSync(journalKey(seq++), all.subarray(p, end), APPEND);
+          p = end;
+        }
         if (this.mapDirty) this.t.meta.putSync('map', this.map);
         if (this.positionDirty) this.t.meta.putSync('position', this.position ?? null);
         if (to !== null) this.switchLayout(to);
         if (this.markerOnDisk) this.t.meta.removeSync('loading');
       });
     } catch (err) {
-      // the transaction was aborted: the dirty keys stay dirty and are written with the next unit
-      this.writer.reset();
+      // the transaction was aborted: the entries and dirty keys stay for the next one
+      w.truncate(mark, marked);
       throw new LmdbWriteError(this.path, { cause: err });
     }
+    const records = w.count;
+    const bytes = w.length;
+    this.seq = seq;
+    w.reset();
     // only now: an aborted transaction leaves every change dirty for the next one
     for (const s of this.slots) {
       s.cleared = false;
@@ -265,6 +266,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
       this.t.bases[target].clearSync();
     });
     this.markerOnDisk = true;
+    // the new base holds every change so far: the entries written until now are not needed
+    this.unit.writer.reset();
     // the last transaction writes the position again (the file holds none meanwhile)
     this.positionDirty = true;
     for (const s of cleared) s.cleared = false;
