@@ -138,16 +138,17 @@ export class Dispatcher {
       const refusal = diskError();
       if (refusal !== undefined) return refusal;
     }
+    // the options first: the role getter goes through two objects and most commands need no role
     const repl = rt.replication;
     const opts = rt.options;
-    if (isWrite && repl.role === 'master' && opts.minReplicasToWrite > 0 && opts.minReplicasMaxLag > 0 && repl.goodReplicas < opts.minReplicasToWrite) {
+    if (isWrite && opts.minReplicasToWrite > 0 && opts.minReplicasMaxLag > 0 && repl.role === 'master' && repl.goodReplicas < opts.minReplicasToWrite) {
       return NOREPLICAS;
     }
-    if (isWrite && repl.role === 'replica' && opts.replicaReadOnly && client.kind !== 'master') return READONLY;
+    if (isWrite && opts.replicaReadOnly && repl.role === 'replica' && client.kind !== 'master') return READONLY;
     if (client.protocol === 2 && !e.pubsubContext && client.channels.size + client.patterns.size + client.shardChannels.size > 0) {
       return pubsubContext(e.fullname);
     }
-    if (repl.role === 'replica' && !repl.masterLinkUp && !opts.replicaServeStaleData && (e.denyStale || (isExec && multi?.hasDenyStale))) {
+    if (!opts.replicaServeStaleData && repl.role === 'replica' && !repl.masterLinkUp && (e.denyStale || (isExec && multi?.hasDenyStale))) {
       return MASTERDOWN;
     }
     // a MONITOR client may not touch the keyspace (Redis refuses it for every CLIENT_SLAVE)
