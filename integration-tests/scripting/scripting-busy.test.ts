@@ -30,6 +30,18 @@ while true do
 end
 return 'done'`;
 
+// runs for about a second, then raises an error from a nested function
+const SPIN_THEN_FAIL = `
+local function fail()
+  error('late failure')
+end
+local s = redis.call('time')
+while true do
+  local n = redis.call('time')
+  if (n[1] - s[1]) * 1000000 + (n[2] - s[2]) > 1000000 then break end
+end
+fail()`;
+
 async function scenario(port: number): Promise<string[]> {
   const a = await ByteClient.connect(port);
   const b = await ByteClient.connect(port);
@@ -48,6 +60,11 @@ async function scenario(port: number): Promise<string[]> {
     out.push(await b.call('SCRIPT', 'KILL'));
     out.push(await a.reply(10000));
     out.push(await b.call('GET', 'k'));
+    // past the threshold (so it was suspended and resumed), then an error: its position as usual
+    a.write(encodeArgv(['EVAL', SPIN_THEN_FAIL, '0']));
+    out.push(await untilBusy(b));
+    out.push(await a.reply(10000));
+    out.push(await b.call('PING'));
     out.push(await b.call('CONFIG', 'SET', 'lua-time-limit', '5000'));
   } finally {
     a.socket.destroy();
