@@ -20,12 +20,12 @@ export const LMDB_BULK_MIN_KEYS = 4096;
 export const LMDB_BULK_SLICE_MS = 5;
 
 /**
- * A log or base value is cut after the entry that brings it to this many bytes: it then fits in two
- * 4 KiB overflow pages, where a value of many pages makes LMDB search its free list for a long
- * enough run of pages, a cost that grows with the list (3-10x slower per byte once the file has
- * freed pages, measured on lmdb 3.5.6).
+ * A log or base value is cut after the entry that brings it to this many bytes, so that most
+ * values fit in a leaf page: a value of many overflow pages makes LMDB search its free list for a
+ * long enough run of pages, a cost that grows with the list (3-10x slower per byte once the file
+ * has freed pages, measured on lmdb 3.5.6).
  */
-export const LMDB_BLOB_BYTES = 7800;
+export const LMDB_BLOB_BYTES = 1900;
 
 /**
  * A background rewrite of the base starts once the log since the base holds this many bytes

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createKeyspace } from '@replikit/keyspace';
 import { open } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES } from './defaults';
-import { blobEnd, EntryWriter, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
+import { blobEnd, EntryWriter, entryKey, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
 import { type LmdbStorageAdapter, type LmdbStorageOptions, openLmdbStorage } from './lmdb-storage';
 import { decodeRecordAt } from './record-codec';
 
@@ -75,9 +75,9 @@ describe('LMDB log and base', () => {
     w.set(0, 'k', 'x'.repeat(100_000), -1);
     w.del(1, 'gone');
     w.clear(2);
-    const got: Array<Omit<JournalEntry, 'recordStart' | 'recordEnd'> & { record?: unknown }> = [];
+    const got: Array<Pick<JournalEntry, 'kind' | 'slot'> & { key: string; record?: unknown }> = [];
     const blob = Buffer.from(w.blob());
-    forEachEntry(blob, (e) => got.push({ kind: e.kind, slot: e.slot, key: e.key, record: e.kind === J_SET ? decodeRecordAt(blob, e.recordStart, e.recordEnd) : undefined }));
+    forEachEntry(blob, (e) => got.push({ kind: e.kind, slot: e.slot, key: entryKey(blob, e), record: e.kind === J_SET ? decodeRecordAt(blob, e.recordStart, e.recordEnd) : undefined }));
     expect(got).toEqual([
       { kind: J_SET, slot: 3, key: 'key', record: { value: 'value', expireAt: 1234 } },
       { kind: J_SET, slot: 0, key: 'k', record: { value: 'x'.repeat(100_000), expireAt: -1 } },

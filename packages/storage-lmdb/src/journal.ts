@@ -135,13 +135,22 @@ export function blobEnd(buf: Buffer, start: number, max: number): number {
   return Math.min(p, buf.length);
 }
 
-/** One entry of a blob, as entries() yields it: the record is `blob[recordStart, recordEnd)`. */
+/**
+ * One entry of a blob, as forEachEntry() yields it: the key is `blob[keyStart, keyEnd)` (entryKey()
+ * makes its string), the record `blob[recordStart, recordEnd)`.
+ */
 export interface JournalEntry {
   kind: number;
   slot: number;
-  key: BinaryString;
+  keyStart: number;
+  keyEnd: number;
   recordStart: number;
   recordEnd: number;
+}
+
+/** The key of `e` as a binary string. */
+export function entryKey(blob: Buffer, e: JournalEntry): BinaryString {
+  return e.keyEnd === e.keyStart ? '' : (blob as Latin1Buffer).latin1Slice(e.keyStart, e.keyEnd);
 }
 
 /**
@@ -149,7 +158,7 @@ export interface JournalEntry {
  * throws (a plain Error) at the first malformed one.
  */
 export function forEachEntry(blob: Buffer, each: (e: JournalEntry) => void): void {
-  const e: JournalEntry = { kind: 0, slot: 0, key: '', recordStart: 0, recordEnd: 0 };
+  const e: JournalEntry = { kind: 0, slot: 0, keyStart: 0, keyEnd: 0, recordStart: 0, recordEnd: 0 };
   let p = 0;
   while (p < blob.length) {
     if (blob.length - p < ENTRY_HEAD) throw new Error('truncated entry head');
@@ -162,7 +171,8 @@ export function forEachEntry(blob: Buffer, each: (e: JournalEntry) => void): voi
     if (kind === J_SET && r === 0) throw new Error('a SET entry without its record');
     e.kind = kind;
     e.slot = blob.readUInt16LE(p + 1);
-    e.key = n === 0 ? '' : (blob as Latin1Buffer).latin1Slice(k, k + n);
+    e.keyStart = k;
+    e.keyEnd = k + n;
     e.recordStart = k + n;
     e.recordEnd = k + n + r;
     each(e);

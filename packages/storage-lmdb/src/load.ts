@@ -6,8 +6,8 @@
 import type { MemoryDbStore, ReplicationPosition } from '@replikit/keyspace';
 import type { Database, RootDatabase } from 'lmdb';
 import { LmdbCorruptRecordError, LmdbOpenError } from './errors';
-import { forEachEntry, J_CLEAR, J_DEL, type JournalEntry, journalKey, journalSeq } from './journal';
-import { decodeRecordAt } from './record-codec';
+import { entryKey, forEachEntry, J_CLEAR, J_DEL, type JournalEntry, journalKey, journalSeq } from './journal';
+import { decodeRecordAt, F_TTL } from './record-codec';
 
 /** format 1 kept one LMDB record per key in keyed tables; format 2 is the base + log layout */
 const FORMAT = 2;
@@ -89,12 +89,19 @@ function applier(mems: MemoryDbStore[], where: () => string): (e: JournalEntry, 
     const mem = mems[e.slot];
     if (mem === undefined) throw new LmdbCorruptRecordError(e.slot, `${where()}: a database slot the file does not have`);
     if (e.kind === J_CLEAR) mem.clear();
-    else if (e.kind === J_DEL) mem.delete(e.key);
-    else {
+    else if (e.kind === J_DEL) mem.delete(entryKey(blob, e));
+    else if ((blob[e.recordStart] & ~F_TTL) === 0) {
+      // a string record: its bytes go into the table as they are, with no JS string on the way
+      const ttl = blob[e.recordStart] === F_TTL;
+      if (ttl && e.recordEnd - e.recordStart < 9) throw new Error('truncated TTL');
+      const expireAt = ttl ? blob.readDoubleLE(e.recordStart + 1) : -1;
+      mem.setStringBytes(blob, e.keyStart, e.keyEnd, blob, e.recordStart + (ttl ? 9 : 1), e.recordEnd, expireAt);
+    } else {
+      const key = entryKey(blob, e);
       const r = decodeRecordAt(blob, e.recordStart, e.recordEnd);
-      mem.set(e.key, r.value);
-      if (r.expireAt >= 0) mem.setExpire(e.key, r.expireAt);
-      else mem.deleteExpire(e.key);
+      mem.set(key, r.value);
+      if (r.expireAt >= 0) mem.setExpire(key, r.expireAt);
+      else mem.deleteExpire(key);
     }
   };
 }

@@ -10,7 +10,7 @@ import { createDumpPayload, parseDumpPayload } from '@replikit/rdb';
 import type { Latin1Buffer } from './journal';
 
 const F_COLLECTION = 1;
-const F_TTL = 2;
+export const F_TTL = 2;
 const F_LONG_KEY = 4;
 const KNOWN_FLAGS = F_COLLECTION | F_TTL | F_LONG_KEY;
 
