@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// Server CPU per command, redis-server and replikit-server builds of several commits side by side:
+//
+//   node bench/scripts/cpu-ab.mjs [--revs b89b172,HEAD] [--cases pfadd,xadd,aof-mixed] [--reps 5] [--requests 200000]
+//
+// Each commit's `packages` tree (git archive) is bundled into one CJS file in a temp dir, as the
+// benches' private builds are, so a rebuild of dist/ or uncommitted edits cannot change a server
+// mid-run. Per case, all servers start at once on loopback in empty temp dirs; each gets one
+// unmeasured pass of the case (warm-up: V8 tiers, tables grown) and FLUSHALL; then every rep
+// runs the case against each server in turn and reads utime + stime of the server process from
+// /proc around it. Printed: CPU µs per request, median and every rep, and the load average seen.
+// Interleaving per rep is what makes two builds comparable on a busy machine; medians of a few
+// reps still move by 10-20% at load 10 (see bench/results/server.md). Quick mode: `--cases pfadd --reps 3`.
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const args = process.argv.slice(2).filter((a) => a !== '--');
+const opt = (name, def) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : def;
+};
+const REVS = opt('revs', 'b89b172,HEAD').split(',');
+const REPS = Number(opt('reps', 5));
+const REQUESTS = Number(opt('requests', 200000));
+
+// redis-benchmark arguments per case; `tests` is how many -t tests share the requests count
+const AOF = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--auto-aof-rewrite-percentage', '0'];
+const CASES = {
+  pfadd: { config: [], bench: ['-c', '50', '-r', '1000000', '-P', '16', 'PFADD', 'bench:hll', '__rand_int__'], tests: 1 },
+  xadd: { config: [], bench: ['-c', '50', '-r', '100000', '-P', '16', 'XADD', 'bench:s', 'MAXLEN', '~', '10000', '*', 'field', 'value-__rand_int__'], tests: 1 },
+  set: { config: [], bench: ['-c', '50', '-r', '100000', '-P', '16', '-t', 'set'], tests: 1 },
+  get: { config: [], bench: ['-c', '50', '-r', '100000', '-P', '16', '-t', 'get'], tests: 1 },
+  'aof-set': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '16', '-t', 'set'], tests: 1 },
+  // issue 11's mixed workload; automatic rewrites off on both sides (redis-server rewrites in a
+  // forked child whose CPU its own process does not show)
+  'aof-mixed': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '16', '-t', 'set,get,incr,lpush,hset'], tests: 5 },
+};
+const cases = opt('cases', 'pfadd,xadd,aof-mixed').split(',');
+for (const c of cases) if (!(c in CASES)) throw new Error(`unknown case ${c}; known: ${Object.keys(CASES).join(', ')}`);
+
+/** One CJS bundle of replikit-server's CLI from the tree of `rev`. */
+async function bundle(rev, dir) {
+  const commit = execFileSync('git', ['rev-parse', rev], { cwd: root, encoding: 'utf8' }).trim();
+  const src = path.join(dir, 'src');
+  mkdirSync(src, { recursive: true });
+  execFileSync('sh', ['-c', `git archive ${commit} packages | tar -x -C "${src}"`], { cwd: root });
+  const alias = {};
+  for (const pkg of readdirSync(path.join(src, 'packages'))) alias[`@replikit/${pkg}`] = path.join(src, 'packages', pkg, 'src');
+  // esbuild is not a direct dependency: take the one tsup runs
+  const fromTsup = createRequire(createRequire(path.join(root, 'package.json')).resolve('tsup'));
+  const { build } = fromTsup('esbuild');
+  await build({
+    entryPoints: [path.join(src, 'packages', 'server', 'src', 'cli.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile: path.join(dir, 'cli.js'),
+    alias,
+    external: ['lmdb'],
+    nodePaths: [path.join(root, 'node_modules'), path.join(root, 'packages', 'server', 'node_modules')],
+    logLevel: 'error',
+  });
+  const cli = path.join(dir, 'server.cjs');
+  writeFileSync(cli, `'use strict';\nrequire('./cli.js').main(process.argv.slice(2));\n`);
+  return { name: commit.slice(0, 8), cli };
+}
+
+const freePort = () =>
+  new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = s.address().port;
+      s.close(() => resolve(p));
+    });
+  });
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const TICKS_PER_SECOND = 100;
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
+}
+
+async function start(server, config) {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'cpu-ab-srv-'));
+  const common = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--loglevel', 'warning', ...config];
+  const child =
+    server.cli === undefined
+      ? spawn('redis-server', [...common, '--daemonize', 'no'], { stdio: 'ignore' })
+      : spawn(process.execPath, [server.cli, ...common], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+  for (let i = 0; i < 100; i++) {
+    if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') return { port, child, dir };
+    await sleep(100);
+  }
+  child.kill('SIGKILL');
+  throw new Error(`${server.name} did not start`);
+}
+
+function pass(port, c) {
+  const r = spawnSync('redis-benchmark', ['-p', String(port), '-n', String(REQUESTS), '-q', ...c.bench], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`redis-benchmark failed: ${r.stderr}`);
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'cpu-ab-'));
+const running = new Set();
+process.on('exit', () => {
+  for (const r of running) r.child.kill('SIGKILL');
+  rmSync(tmp, { recursive: true, force: true });
+});
+try {
+  const servers = [{ name: 'redis-server', cli: undefined }];
+  for (const rev of REVS) servers.push(await bundle(rev, path.join(tmp, rev.replace(/[^\w.-]/g, '_'))));
+  console.log(`server CPU µs per request, median [reps], ${REQUESTS} requests per test, ${REPS} reps, ${os.cpus().length} cores`);
+  for (const name of cases) {
+    const c = CASES[name];
+    const live = [];
+    for (const s of servers) {
+      const r = await start(s, c.config);
+      running.add(r);
+      live.push(r);
+    }
+    for (const r of live) {
+      pass(r.port, c);
+      spawnSync('redis-cli', ['-p', String(r.port), 'flushall']);
+    }
+    const perRep = live.map(() => []);
+    const loads = [];
+    for (let rep = 0; rep < REPS; rep++) {
+      for (let i = 0; i < live.length; i++) {
+        const r = live[i];
+        loads.push(os.loadavg()[0]);
+        const before = cpuSeconds(r.child.pid);
+        pass(r.port, c);
+        perRep[i].push(((cpuSeconds(r.child.pid) - before) * 1e6) / (REQUESTS * c.tests));
+        spawnSync('redis-cli', ['-p', String(r.port), 'flushall']);
+      }
+    }
+    const cells = servers.map((s, i) => `${s.name} ${median(perRep[i]).toFixed(2)} [${perRep[i].map((x) => x.toFixed(2)).join(' ')}]`);
+    console.log(`${name} (load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}): ${cells.join(' | ')}`);
+    for (const r of live) {
+      r.child.kill('SIGKILL');
+      running.delete(r);
+      rmSync(r.dir, { recursive: true, force: true });
+    }
+  }
+} catch (err) {
+  console.error(err);
+  process.exitCode = 1;
+}
