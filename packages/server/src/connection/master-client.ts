@@ -20,6 +20,7 @@ export class MasterStreamClient implements ServerClient, StreamApplier {
   authenticated = true;
   readonly kind: ClientKind = 'master';
   readonly createdAt = Date.now();
+  /** the last read from the master's socket (set per chunk by the upstream link, as Redis sets it per read) */
   lastInteraction = this.createdAt;
   lastCommand = 'NULL';
   multi: MultiState | undefined = undefined;
@@ -68,7 +69,6 @@ export class MasterStreamClient implements ServerClient, StreamApplier {
    */
   apply(argv: string[]): ApplyOutcome {
     if (this.closedFlag || argv.length === 0) return 'applied';
-    this.lastInteraction = Date.now();
     this.current = argv;
     this.dispatcher.execute(this, argv);
     this.current = undefined;

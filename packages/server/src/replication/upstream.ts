@@ -64,11 +64,13 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
   const plain = tcpConnector(deps.host, deps.port);
   const secure = tlsConnector(deps.host, deps.port, () => tlsClientOptions(tlsSettingsFromConfig(config)));
   const tcp: ReplicaConnector = (signal) => (config.getBool('tls-replication') ? secure : plain)(signal);
-  // every byte read from the master counts as total_net_repl_input_bytes
+  // every byte read from the master counts as total_net_repl_input_bytes; a read is the master
+  // client's last interaction (CLIENT LIST idle=), once per chunk rather than per applied command
   const connect: ReplicaConnector = async (signal) => {
     const link = await tcp(signal);
     link.on('data', (chunk: Buffer) => {
       server.stats.netReplInputBytes += chunk.length;
+      master.lastInteraction = Date.now();
     });
     return link;
   };
