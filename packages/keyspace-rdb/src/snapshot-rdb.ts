@@ -6,7 +6,7 @@
  * and a slow consumer (a socket to a replica, a file) paces the whole pipeline.
  */
 import type { Writable } from 'node:stream';
-import type { Keyspace, Snapshot, SnapshotBatchLimits, SnapshotEntry } from '@replikit/keyspace';
+import type { Keyspace, Snapshot, SnapshotBatchLimits, SnapshotEntry, SnapshotSink } from '@replikit/keyspace';
 import { RdbEncoder, type RdbReplicationInfo, type RdbWriteEntry, type RdbWriterOptions } from '@replikit/rdb';
 import { SnapshotOutputError } from './errors';
 import { rdbFunctionSources } from './functions';
@@ -73,10 +73,25 @@ function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new SnapshotOutputError('snapshot RDB output aborted', { cause: signal.reason });
 }
 
-/** One batch encoded: the chunks it completed (the encoder keeps a partial chunk for the next batch). */
-function encodeBatch(enc: RdbEncoder, batch: readonly SnapshotEntry[]): Buffer[] {
-  for (let i = 0; i < batch.length; i++) enc.writeEntry(toWriteEntry(batch[i]));
-  return enc.out.pendingBytes > 0 ? enc.out.takeChunks() : [];
+/**
+ * Encodes the snapshot's entries as the snapshot hands them over: a string value the store holds
+ * as bytes goes from the store's memory into the output (no JS string, Buffer or value object per
+ * key), everything else through storedToRdbValue. The bytes are those of writeEntry(toWriteEntry(e)).
+ */
+function encoderSink(enc: RdbEncoder): SnapshotSink {
+  return {
+    entry: (e) => enc.writeEntry(toWriteEntry(e)),
+    stringBytes: (db, kb, ks, ke, vb, vs, ve, expireAt) => enc.writeStringBytes(db, kb, ks, ke, vb, vs, ve, expireAt),
+  };
+}
+
+/**
+ * One batch taken and encoded: how many keys, and the chunks it completed (the encoder keeps a
+ * partial chunk for the next batch). 0 keys: the snapshot is complete.
+ */
+function encodeBatch(enc: RdbEncoder, sink: SnapshotSink, snapshot: Snapshot, limits: SnapshotBatchLimits): { keys: number; chunks: Buffer[] } {
+  const keys = snapshot.nextInto(limits, sink);
+  return { keys, chunks: enc.out.pendingBytes > 0 ? enc.out.takeChunks() : [] };
 }
 
 /**
@@ -92,14 +107,14 @@ export function snapshotToRdbChunks(keyspace: Keyspace, snapshot: Snapshot, o?: 
     const progress: SnapshotRdbProgress = { keys: 0, bytes: 0 };
     try {
       const enc = new RdbEncoder(options);
+      const sink = encoderSink(enc);
       enc.writeHeader();
       for (;;) {
         checkAbort(o?.signal);
-        const batch = snapshot.nextBatch(limits);
-        if (batch.length === 0) break;
-        const out = encodeBatch(enc, batch);
-        progress.keys += batch.length;
-        for (const c of out) {
+        const batch = encodeBatch(enc, sink, snapshot, limits);
+        if (batch.keys === 0) break;
+        progress.keys += batch.keys;
+        for (const c of batch.chunks) {
           progress.bytes += c.length;
           yield c;
           checkAbort(o?.signal);
@@ -129,12 +144,13 @@ export function* snapshotToRdbChunksSync(keyspace: Keyspace, snapshot: Snapshot,
   const progress: SnapshotRdbProgress = { keys: 0, bytes: 0 };
   try {
     const enc = new RdbEncoder(options);
+    const sink = encoderSink(enc);
     enc.writeHeader();
     for (;;) {
-      const batch = snapshot.nextBatch(limits);
-      if (batch.length === 0) break;
-      progress.keys += batch.length;
-      for (const c of encodeBatch(enc, batch)) {
+      const batch = encodeBatch(enc, sink, snapshot, limits);
+      if (batch.keys === 0) break;
+      progress.keys += batch.keys;
+      for (const c of batch.chunks) {
         progress.bytes += c.length;
         yield c;
       }

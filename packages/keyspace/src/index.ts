@@ -37,7 +37,7 @@ export type {
   KeySpec,
 } from './command-api';
 export { aclCategoriesOf } from './commands/meta';
-export type { Snapshot, SnapshotEntry, SnapshotBatchLimits } from './snapshot/snapshot';
+export type { Snapshot, SnapshotEntry, SnapshotBatchLimits, SnapshotSink } from './snapshot/snapshot';
 export type { ActiveExpireOptions } from './expiry/active-expire';
 export { KeyspaceEviction } from './eviction/keyspace-eviction';
 export type { EvictionScoreKind } from './eviction/keyspace-eviction';

@@ -8,6 +8,8 @@
 import type { BinaryString, StoredValue } from '../command-api';
 import { cloneValue, type DbImpl, exposed, type SnapshotObserver } from '../db';
 import type { DbStore, PinnedIterator } from '../storage/adapter';
+import { binarySlice } from '@replikit/resp/internal';
+import { hasPinnedRecords, type PinnedRecordVisitor } from '../storage/memory-adapter';
 
 /** One key of a snapshot. */
 export interface SnapshotEntry {
@@ -20,6 +22,17 @@ export interface SnapshotEntry {
   readonly value: StoredValue;
   /** absolute unix ms, or -1 */
   readonly expireAt: number;
+}
+
+/**
+ * Receives the entries of Snapshot.nextInto. A string value the store holds as bytes (the in-memory
+ * store's slab records) comes to `stringBytes` with no JS string made for its key or value; the
+ * Buffers are the store's memory, valid only during the call. Every other entry comes to `entry`.
+ */
+export interface SnapshotSink {
+  entry(e: SnapshotEntry): void;
+  /** db `db`, key `kb[ks, ke)`, string value `vb[vs, ve)`, TTL absolute unix ms or -1 */
+  stringBytes(db: number, kb: Buffer, ks: number, ke: number, vb: Buffer, vs: number, ve: number, expireAt: number): void;
 }
 
 export interface SnapshotBatchLimits {
@@ -39,6 +52,11 @@ export interface Snapshot {
   readonly retainedCount: number;
   /** The next entries (db by db); never empty before the snapshot is complete, empty once it is. */
   nextBatch(limits?: SnapshotBatchLimits): SnapshotEntry[];
+  /**
+   * nextBatch(limits) handed to `sink` entry by entry (the same entries in the same order, string
+   * values possibly as bytes); the number of entries handed, 0 once complete.
+   */
+  nextInto(limits: SnapshotBatchLimits | undefined, sink: SnapshotSink): number;
   /** Batches, yielding to the event loop (setImmediate) between them. */
   batches(limits?: SnapshotBatchLimits): AsyncIterableIterator<SnapshotEntry[]>;
   /** Releases everything it holds; idempotent. */
@@ -134,6 +152,66 @@ export class PointInTimeSnapshot implements Snapshot {
     }
     if (this.cur >= this.observers.length) this.close();
     return out;
+  }
+
+  nextInto(limits: SnapshotBatchLimits | undefined, sink: SnapshotSink): number {
+    if (this.closed) return 0;
+    const maxKeys = limits?.maxKeys ?? 1000;
+    const maxMs = limits?.maxMs ?? 5;
+    const start = performance.now();
+    let n = 0;
+    let o: DbObserver = this.observers[this.cur];
+    // the copy-on-write rules of nextBatch, for the entry the store hands over
+    const take = (key: BinaryString, value: StoredValue | undefined, expireAt: number): void => {
+      const s = o.saved.get(key);
+      if (s !== undefined) {
+        if (s === DONE) return;
+        o.saved.set(key, DONE);
+        if (s !== ABSENT) {
+          n++;
+          sink.entry({ db: o.index, key, value: s.value, expireAt: s.expireAt });
+        }
+      } else if (value !== undefined) {
+        n++;
+        sink.entry({ db: o.index, key, value: exposed(value), expireAt });
+      }
+    };
+    const visitor: PinnedRecordVisitor = {
+      record(kb, ks, ke, vb, vs, ve, expireAt) {
+        // a key written since the snapshot began has its old value saved: only then is its string needed
+        if (o.saved.size !== 0) {
+          const key = binarySlice(kb, ks, ke);
+          if (o.saved.has(key)) return take(key, undefined, -1);
+        }
+        n++;
+        sink.stringBytes(o.index, kb, ks, ke, vb, vs, ve, expireAt);
+      },
+      entry: take,
+    };
+    while (this.cur < this.observers.length && n < maxKeys) {
+      o = this.observers[this.cur];
+      if (!o.iter) {
+        this.finishDb(o);
+        continue;
+      }
+      const iter = o.iter;
+      const want = Math.min(128, maxKeys - n);
+      let seen: number;
+      if (hasPinnedRecords(iter)) seen = iter.nextRecords(want, visitor);
+      else {
+        const chunk = iter.next(want);
+        seen = chunk.length;
+        for (const e of chunk) take(e.key, e.value, e.expireAt);
+      }
+      if (seen === 0) {
+        this.finishDb(o);
+        continue;
+      }
+      // as in nextBatch: the time limit ends a call only once it handed an entry
+      if (n > 0 && performance.now() - start >= maxMs) break;
+    }
+    if (this.cur >= this.observers.length) this.close();
+    return n;
   }
 
   private finishDb(o: DbObserver): void {

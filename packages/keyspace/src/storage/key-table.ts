@@ -6,11 +6,10 @@
  * is four int32 fields (hash, chain link, key ref, value ref) plus half a bucket word, and the key's
  * bytes are a record in a StringSlab next to the values: ~30 B per 10-byte key instead of ~62.
  *
- * The four fields of an entry sit next to each other in one Int32Array (`cols`, a 16-byte record per
- * entry) rather than in four arrays: a lookup in a table larger than the CPU caches then misses the
- * cache on the bucket, on the one entry record (hash, link, key ref and value ref together) and on the
- * key's slab bytes, instead of once per column (a GET's lookup spent most of its samples on the loads
- * of `hashes[i]`, `keyRef[i]` and `valRef[i]` when they were separate arrays).
+ * The four fields of an entry sit next to each other in one Int32Array (`cols`, a 16-byte record per entry)
+ * rather than in four arrays: a lookup in a table larger than the CPU caches then misses the cache on the
+ * bucket, on the one entry record (hash, link, key ref and value ref together) and on the key's slab bytes,
+ * instead of once per column (a GET's lookup spent most of its samples on those loads with four arrays).
  *
  * Layout (the shape of V8's own OrderedHashMap, in typed arrays): entries are appended in insertion
  * order; a bucket holds the index of the newest entry whose hash falls in it and `next` chains the
@@ -20,8 +19,7 @@
  *
  * A key that cannot be a slab record (empty, longer than SLAB_MAX_VALUE, slabs full) sits in
  * `heapKeys` under its entry index; a value that is not a short string (collections, long strings)
- * sits in `objects` likewise. A removed value leaves the value ref NO_VALUE: the store uses that for the
- * tombstones pinned iterators need.
+ * sits in `objects` likewise. A removed value leaves the value ref NO_VALUE (the pinned iterators' tombstones).
  */
 import type { StoredValue } from '../command-api';
 import { sameBytes } from './key-hash';
@@ -47,12 +45,8 @@ export const MAX_RESERVE = 1 << 22;
 export type { Cursor } from './table-cursors';
 
 /** field offsets in an entry record of `cols` */
-const HASH = 0;
-const NEXT = 1;
-const KEY = 2;
-const VAL = 3;
-/** int32 fields per entry (a power of two: the index is a shift) */
-const STRIDE_SHIFT = 2;
+const HASH = 0, NEXT = 1, KEY = 2, VAL = 3;
+const STRIDE_SHIFT = 2; // 4 int32 fields per entry: the index is a shift
 
 export class KeyTable {
   slab = new StringSlab();
@@ -119,6 +113,14 @@ export class KeyTable {
   keyAt(i: number): string {
     const r = this.cols[(i << STRIDE_SHIFT) + KEY];
     return r >= 0 ? this.slab.get(r) : (this.heapKeys.get(i) as string);
+  }
+
+  /** Slab refs (read through `slab`) of entry `i`'s key and of its value (always a string); negative when not a slab record. */
+  keyRef(i: number): number {
+    return this.cols[(i << STRIDE_SHIFT) + KEY];
+  }
+  valueRef(i: number): number {
+    return this.cols[(i << STRIDE_SHIFT) + VAL];
   }
 
   /** The value of entry `i`; undefined for a tombstone. */

@@ -30,6 +30,28 @@ export interface BytesLoadStore extends DbStore {
   setStringBytes(key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAt: number): void;
 }
 
+/**
+ * Receives the entries of a pinned iterator's nextRecords(). The Buffers are the store's own memory,
+ * valid only during the call: read (copy, encode) the bytes before returning.
+ */
+export interface PinnedRecordVisitor {
+  /** A string value held as bytes: key `kb[ks, ke)`, value `vb[vs, ve)` (latin1), TTL absolute unix ms or -1. */
+  record(kb: Buffer, ks: number, ke: number, vb: Buffer, vs: number, ve: number, expireAt: number): void;
+  /** Any other entry, as next() would yield it (`value` undefined: deleted since the iterator opened). */
+  entry(key: BinaryString, value: StoredValue | undefined, expireAt: number): void;
+}
+
+/** A pinned iterator that can hand out string entries as bytes (no JS string per key or value). */
+export interface RecordsPinnedIterator extends PinnedIterator {
+  /** next(max), the entries handed to `v` instead of returned; how many it handed (0: done). */
+  nextRecords(max: number, v: PinnedRecordVisitor): number;
+}
+
+/** True when `it` has nextRecords. */
+export function hasPinnedRecords(it: PinnedIterator): it is RecordsPinnedIterator {
+  return typeof (it as Partial<RecordsPinnedIterator>).nextRecords === 'function';
+}
+
 class Table extends KeyTable {
   readonly expires = new Map<BinaryString, number>();
   /** entries deleted while pinned (some may have been re-set since) */
@@ -152,7 +174,7 @@ export class MemoryDbStore implements BytesLoadStore {
     }
   }
 
-  pinnedEntries(): PinnedIterator {
+  pinnedEntries(): RecordsPinnedIterator {
     const t = this.t;
     t.pinned++;
     const c = t.cursor();
@@ -188,6 +210,35 @@ export class MemoryDbStore implements BytesLoadStore {
           else out.push({ key, value, expireAt: t.expires.size === 0 ? -1 : (t.expires.get(key) ?? -1) });
         }
         return out;
+      },
+      nextRecords(max: number, v: PinnedRecordVisitor): number {
+        let n = 0;
+        if (!open || done) return 0;
+        while (n < max) {
+          if (c.pos >= t.used) {
+            done = true;
+            break;
+          }
+          const i = c.pos++;
+          if (t.isHole(i)) continue;
+          n++;
+          const kr = t.keyRef(i);
+          const vr = t.valueRef(i);
+          if (kr >= 0 && vr >= 0) {
+            // both slab records: the bytes go out as they are; a key string only for the TTL lookup
+            const s = t.slab;
+            const ks = s.recordStart(kr);
+            const vs = s.recordStart(vr);
+            const exp = t.expires.size === 0 ? -1 : (t.expires.get(t.keyAt(i)) ?? -1);
+            v.record(s.bufferOf(kr), ks, ks + s.recordLength(kr), s.bufferOf(vr), vs, vs + s.recordLength(vr), exp);
+            continue;
+          }
+          const key = t.keyAt(i);
+          const value = t.valueAt(i);
+          if (value === undefined) v.entry(key, undefined, -1);
+          else v.entry(key, value, t.expires.size === 0 ? -1 : (t.expires.get(key) ?? -1));
+        }
+        return n;
       },
       close,
     };

@@ -116,6 +116,25 @@ export class StringSlab {
     return binaryString(buf, p, len);
   }
 
+  /** The slab Buffer holding the record under `ref` (read its bytes with recordStart / recordLength). */
+  bufferOf(ref: number): Buffer {
+    return this.slabs[ref >>> UNIT_SHIFT];
+  }
+
+  /** Where the bytes of the record under `ref` start in bufferOf(ref) (after its length header). */
+  recordStart(ref: number): number {
+    const p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    return this.slabs[ref >>> UNIT_SHIFT][p] < 128 ? p + 1 : p + 2;
+  }
+
+  /** The byte length of the record under `ref`. */
+  recordLength(ref: number): number {
+    const buf = this.slabs[ref >>> UNIT_SHIFT];
+    const p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+    const len = buf[p];
+    return len < 128 ? len : (len & 0x7f) | (buf[p + 1] << 7);
+  }
+
   /** True when the record under `ref` holds exactly `s` (no string is built). */
   equals(ref: number, s: string): boolean {
     const buf = this.slabs[ref >>> UNIT_SHIFT];

@@ -14,7 +14,8 @@ import {
 } from './defaults';
 import { DuplicateKeyLog } from './duplicate-keys';
 import { OutputBuffer } from './output-buffer';
-import { writeRdbString } from './string-writer';
+import { RDB_TYPE_STRING } from './plain-writer';
+import { writeRdbString, writeRdbStringRange } from './string-writer';
 import { fail, show } from './validate';
 import { type RdbWriteEncoding, valueTypeId, writeValueBody } from './value-writer';
 
@@ -219,6 +220,28 @@ export class RdbEncoder {
     out.u8(typeId);
     writeRdbString(out, key, this.compress);
     writeValueBody(out, typeId, e.value, this.compress);
+    this.stats.keys++;
+    this.keysThisDb++;
+  }
+
+  /**
+   * writeEntry of a string value given as bytes: key `kb[ks, ke)`, value `vb[vs, ve)`, TTL
+   * `expireAtMs` (absolute unix ms, or -1). The same output as writeEntry({ db, key, value:
+   * { type: 'string', value }, expireAtMs }) with copies of the ranges; the buffers are not kept.
+   */
+  writeStringBytes(db: number, kb: Buffer, ks: number, ke: number, vb: Buffer, vs: number, ve: number, expireAtMs: number): void {
+    if (this.state !== 'body') fail(this.state === 'new' ? 'writeHeader() first' : 'already finished');
+    if (db !== this.currentDb) this.selectDb(db);
+    if (this.keysInDb) this.keysInDb.add(Buffer.from(kb.subarray(ks, ke)));
+    const out = this.out;
+    if (expireAtMs !== -1) {
+      if (!Number.isSafeInteger(expireAtMs) || expireAtMs < 0) fail(`bad expireAtMs ${expireAtMs} for key ${show(kb.subarray(ks, ke))}`);
+      out.u8(0xfc);
+      out.u64le(expireAtMs);
+    }
+    out.u8(RDB_TYPE_STRING);
+    writeRdbStringRange(out, kb, ks, ke, this.compress);
+    writeRdbStringRange(out, vb, vs, ve, this.compress);
     this.stats.keys++;
     this.keysThisDb++;
   }

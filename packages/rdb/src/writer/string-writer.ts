@@ -49,3 +49,54 @@ export function writeRdbString(out: OutputBuffer, s: Uint8Array, compress: boole
   out.len(n);
   out.bytes(s);
 }
+
+/**
+ * The int32 whose canonical decimal form is `src[start, end)` (at most 11 bytes: "0", or an
+ * optional '-' then 1-9 then digits, in range), else null: tryIntegerEncoding on a range.
+ */
+function int32Of(src: Uint8Array, start: number, end: number): number | null {
+  const n = end - start;
+  if (n === 0 || n > 11) return null;
+  let i = start;
+  const neg = src[i] === 0x2d;
+  if (neg) i++;
+  if (i === end) return null;
+  const first = src[i];
+  if (first === 0x30) return n === 1 ? 0 : null;
+  if (first < 0x31 || first > 0x39) return null;
+  let acc = 0;
+  for (; i < end; i++) {
+    const c = src[i] - 0x30;
+    if (c < 0 || c > 9) return null;
+    acc = acc * 10 + c;
+  }
+  if (neg) acc = -acc;
+  return acc < -2147483648 || acc > 2147483647 ? null : acc;
+}
+
+/**
+ * writeRdbString of the bytes `src[start, end)`: the same output, without a view per string
+ * (LZF, when tried, reads a view of the range).
+ */
+export function writeRdbStringRange(out: OutputBuffer, src: Uint8Array, start: number, end: number, compress: boolean): void {
+  const n = end - start;
+  if (n <= 11) {
+    const v = int32Of(src, start, end);
+    if (v !== null) {
+      writeIntString(out, v);
+      return;
+    }
+  }
+  if (compress && n > 20) {
+    const clen = lzfCompressToScratch(src.subarray(start, end));
+    if (clen >= 0) {
+      out.u8(0xc3);
+      out.len(clen);
+      out.len(n);
+      out.copyFrom(lzfScratch(), 0, clen);
+      return;
+    }
+  }
+  out.len(n);
+  out.copyFrom(src, start, end);
+}
