@@ -66,7 +66,7 @@ export interface ReplicaOptions {
   /** the retry delay doubles up to this, ms @default 5000 */
   retryMaxMs?: number;
   /** limits of the stream framer (bulk, multibulk, payload length) */
-  framer?: Omit<ReplicationStreamFramerOptions, 'rawBytes'>;
+  framer?: Omit<ReplicationStreamFramerOptions, 'rawBytes' | 'keepStreamBytes'>;
   /**
    * Where to continue from when there is no node: the last applied byte of a replication history
    * (`PSYNC <replid> <offset + 1>`); the master answers `+CONTINUE` when it still has the bytes.

@@ -286,14 +286,16 @@ export class Replica extends EventEmitter<ReplicaEvents> {
         onPayloadStart: (p) => this.payloadStart(link, p),
         onPayloadChunk: (c) => this.payloadChunk(link, c),
         onPayloadEnd: () => this.payloadEnd(link),
-        onCommand: (argv, bytes, raw) => {
-          if (this.link === link) this.tracker.command(argv, bytes, raw);
+        onCommand: (argv, bytes) => {
+          if (this.link === link) this.tracker.command(argv, bytes);
         },
         onKeepalive: () => this.touch(),
       },
-      // the exact bytes of each applied command go to the node (backlog, sub-replicas)
-      { ...this.options.framer, rawBytes: this.node !== undefined },
+      // the exact bytes of the applied commands go to the node (backlog, sub-replicas): the tracker
+      // takes them from the framer once per chunk
+      { ...this.options.framer, rawBytes: false, keepStreamBytes: this.node !== undefined },
     );
+    this.tracker.useSource(framer);
     if (outcome.kind === 'continue') {
       const previous = this.tracker.replid;
       const changed = outcome.replid !== undefined && outcome.replid !== previous ? outcome.replid : undefined;

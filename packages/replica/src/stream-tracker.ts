@@ -2,9 +2,11 @@
  * Byte-exact offset accounting of the applied stream (protocol.md §4.4): the offset moves past a
  * command once it took effect, a MULTI block moves it only at EXEC, `REPLCONF GETACK` is answered
  * with the offset before its own bytes, and the exact bytes of what took effect go to the node
- * (backlog, sub-replicas) in order. Those bytes are handed to the node once per chunk read from the
- * master (`flush`), with back-to-back views of one chunk merged: one backlog copy per read instead
- * of one per command. Everything that reads or moves the node's offset runs between chunks.
+ * (backlog, sub-replicas) in order. What took effect is always a prefix of the stream (commands
+ * take effect in stream order; a MULTI block's bytes wait for its EXEC), so only a count of bytes
+ * is kept per command and the bytes themselves are taken from the stream's source once per chunk
+ * read from the master (`flush`): one backlog copy per read instead of one per command, and no
+ * views or arrays per command. Everything that reads or moves the node's offset runs between chunks.
  */
 import type { StreamApplier } from './stream-applier';
 import type { UpstreamNode } from './options';
@@ -13,7 +15,11 @@ interface Queued {
   argv: string[];
   db: number;
   bytes: number;
-  raw: readonly Buffer[];
+}
+
+/** Where the bytes of the commands handed to {@link StreamTracker.command} are taken from, in order. */
+export interface StreamByteSource {
+  takeStreamBytes(bytes: number): Buffer[];
 }
 
 export class StreamTracker {
@@ -27,11 +33,9 @@ export class StreamTracker {
   db = 0;
   private queued: Queued[] = [];
   private queuedTotal = 0;
-  /** applied stream bytes not yet handed to the node; `run` is a view still growing at its end */
-  private fed: Buffer[] = [];
+  /** applied stream bytes not yet taken from the source and handed to the node */
   private fedBytes = 0;
-  private run: Buffer | null = null;
-  private runLength = 0;
+  private source: StreamByteSource | null = null;
 
   constructor(
     private readonly applier: StreamApplier,
@@ -43,6 +47,12 @@ export class StreamTracker {
   /** Stream bytes held in an open MULTI block. */
   get queuedBytes(): number {
     return this.queuedTotal;
+  }
+
+  /** The stream of a new link: the bytes applied from the previous one are handed over first. */
+  useSource(source: StreamByteSource | null): void {
+    this.flush();
+    this.source = source;
   }
 
   /** The history to continue from when nothing was synced in this process. */
@@ -72,7 +82,7 @@ export class StreamTracker {
   }
 
   /** One command of the stream with its exact bytes. */
-  command(argv: string[], bytes: number, raw: readonly Buffer[]): void {
+  command(argv: string[], bytes: number): void {
     const db = this.db;
     // only PING, REPLCONF and SELECT are looked at here: other names are not lowercased (no string per command)
     const first = argv[0];
@@ -80,13 +90,13 @@ export class StreamTracker {
     const name = n === 4 || n === 6 || n === 8 ? first.toLowerCase() : '';
     if (this.queued.length === 0) {
       if (name === 'ping') {
-        this.advance(argv, db, bytes, raw);
+        this.advance(argv, db, bytes);
         return;
       }
       if (name === 'replconf') {
         // GETACK is answered with the offset before its own bytes; ACK and other options are never answered
         if (this.acks && argv.length >= 2 && argv[1].toLowerCase() === 'getack') this.sendAck(this.reploff);
-        this.advance(argv, db, bytes, raw);
+        this.advance(argv, db, bytes);
         return;
       }
     }
@@ -95,7 +105,7 @@ export class StreamTracker {
       if (Number.isInteger(n) && n >= 0) this.db = n;
     }
     if (this.applier.apply(argv) === 'queued') {
-      this.queued.push({ argv, db, bytes, raw });
+      this.queued.push({ argv, db, bytes });
       this.queuedTotal += bytes;
       return;
     }
@@ -103,45 +113,22 @@ export class StreamTracker {
       const block = this.queued;
       this.queued = [];
       this.queuedTotal = 0;
-      for (const q of block) this.advance(q.argv, q.db, q.bytes, q.raw);
+      for (const q of block) this.advance(q.argv, q.db, q.bytes);
     }
-    this.advance(argv, db, bytes, raw);
+    this.advance(argv, db, bytes);
   }
 
   /** Hands the applied bytes gathered since the last call to the node (after each chunk read). */
   flush(): void {
-    const run = this.run;
-    if (run !== null) {
-      this.fed.push(this.runLength === run.length ? run : Buffer.from(run.buffer, run.byteOffset, this.runLength));
-      this.run = null;
-    }
-    if (this.fedBytes === 0) return;
-    const fed = this.fed;
     const bytes = this.fedBytes;
-    this.fed = [];
+    if (bytes === 0) return;
     this.fedBytes = 0;
-    this.node?.feedUpstream(fed, bytes);
+    if (this.node !== undefined && this.source !== null) this.node.feedUpstream(this.source.takeStreamBytes(bytes), bytes);
   }
 
-  private advance(argv: string[], db: number, bytes: number, raw: readonly Buffer[]): void {
+  private advance(argv: string[], db: number, bytes: number): void {
     this.reploff += bytes;
-    if (this.node !== undefined) this.gather(raw, bytes);
-    this.onApplied(argv, db, this.reploff);
-  }
-
-  private gather(raw: readonly Buffer[], bytes: number): void {
     this.fedBytes += bytes;
-    for (let i = 0; i < raw.length; i++) {
-      const v = raw[i];
-      const run = this.run;
-      // the next bytes of the same chunk: the run grows, no new view
-      if (run !== null && v.buffer === run.buffer && run.byteOffset + this.runLength === v.byteOffset) {
-        this.runLength += v.length;
-        continue;
-      }
-      if (run !== null) this.fed.push(this.runLength === run.length ? run : Buffer.from(run.buffer, run.byteOffset, this.runLength));
-      this.run = v;
-      this.runLength = v.length;
-    }
+    this.onApplied(argv, db, this.reploff);
   }
 }

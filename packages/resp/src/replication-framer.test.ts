@@ -250,6 +250,39 @@ describe('ReplicationStreamFramer: raw command bytes', () => {
     expect(cut.views[2].length).toBeGreaterThan(1);
   });
 
+  it('keepStreamBytes: the commands handed out are taken in order, many at once, after any chunk', () => {
+    /** takes after each chunk the bytes of all commands but the last `hold` ones seen so far */
+    function taken(chunks: Buffer[], hold: number): string {
+      const counts: number[] = [];
+      let given = 0;
+      const out: Buffer[] = [];
+      const framer = new ReplicationStreamFramer({ onCommand: (_argv, bytes, raw) => { counts.push(bytes); expect(raw.length).toBe(0); } }, { keepStreamBytes: true });
+      framer.expectPayload();
+      const take = (upTo: number) => {
+        let n = 0;
+        for (let i = given; i < upTo; i++) n += counts[i];
+        out.push(...framer.takeStreamBytes(n));
+        given = Math.max(given, upTo);
+      };
+      for (const c of chunks) {
+        framer.write(c);
+        take(counts.length - hold);
+      }
+      take(counts.length);
+      expect(counts).toEqual(expected.map((e) => e.length));
+      return Buffer.concat(out).toString('latin1');
+    }
+    const input = Buffer.concat([bin('$9\r\nREDIS0010'), stream]);
+    expect(taken([input], 0)).toBe(stream.toString('latin1'));
+    expect(taken(bytewise(input), 1)).toBe(stream.toString('latin1'));
+    fc.assert(
+      fc.property(fc.array(fc.nat(input.length), { maxLength: 12 }), fc.nat(2), (cuts, hold) => {
+        expect(taken(splitAt(input, cuts), hold)).toBe(stream.toString('latin1'));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('without the rawBytes option, raw is empty', () => {
     const seen: number[] = [];
     const framer = new ReplicationStreamFramer({ onCommand: (_argv, _bytes, raw) => seen.push(raw.length) });

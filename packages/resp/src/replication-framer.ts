@@ -49,6 +49,13 @@ export interface ReplicationStreamFramerOptions {
    * @default false
    */
   rawBytes?: boolean;
+  /**
+   * Keep the stream chunks so that {@link ReplicationStreamFramer.takeStreamBytes} can hand out the
+   * bytes of the commands in order, many commands at once (`raw` stays empty: no views per command).
+   * For a replica that forwards every command's bytes in stream order, once per chunk read.
+   * @default false
+   */
+  keepStreamBytes?: boolean;
 }
 
 const NO_RAW: readonly Buffer[] = Object.freeze([]) as readonly Buffer[];
@@ -78,6 +85,7 @@ export class ReplicationStreamFramer {
   private pendingHead = 0;
   private pendingOffset = 0;
   private readonly raw: boolean;
+  private readonly keep: boolean;
 
   constructor(
     private readonly handlers: ReplicationStreamHandlers,
@@ -85,6 +93,7 @@ export class ReplicationStreamFramer {
   ) {
     this.maxPayload = options.maxPayloadLength ?? Number.MAX_SAFE_INTEGER;
     this.raw = options.rawBytes === true;
+    this.keep = !this.raw && options.keepStreamBytes === true;
     this.decoder = new RequestDecoder({
       masterLink: true,
       maxBulkLength: options.maxBulkLength ?? DEFAULT_MAX_BULK_LENGTH,
@@ -155,6 +164,7 @@ export class ReplicationStreamFramer {
     const h = this.handlers;
     d.write(chunk);
     if (!this.raw) {
+      if (this.keep) this.pending.push(chunk);
       for (;;) {
         const argv = d.next();
         if (d.emptyLines !== this.keepalives) this.flushKeepalives();
@@ -170,6 +180,15 @@ export class ReplicationStreamFramer {
       const bytes = d.lastCommandBytes;
       h.onCommand(argv, bytes, this.takeRaw(bytes));
     }
+  }
+
+  /**
+   * With `keepStreamBytes`: the next `bytes` bytes of the stream (the commands already handed to
+   * `onCommand` that the caller has not taken yet, in order) as views of the written chunks; `bytes`
+   * must not pass the end of the last command handed out.
+   */
+  takeStreamBytes(bytes: number): Buffer[] {
+    return bytes === 0 ? [] : this.takeRaw(bytes);
   }
 
   /** The next `bytes` stream bytes as views of the pending chunks; drops the chunks fully handed out. */
