@@ -73,6 +73,12 @@ export const conversionCases: Case[] = [
   e("error({err='no code', source='@elsewhere', line=99})"),
   e("error('at level two', 2)"),
   e("error('no position', 0)"),
+  // Lua 5.1 positions numbers like strings: "user_script:1: 12" (5.3 would raise the number)
+  e('error(12)'),
+  e('error(12.5)'),
+  e('error(12, 0)'),
+  e('local ok, e = pcall(function() error(12) end) return e'),
+  e('local ok, e = pcall(error, 12) return e'),
   e("local function f()\n  error('inner')\nend\nlocal function g()\n  f()\nend\ng()"),
   e("local function f()\n  local t = nil\n  return t.x\nend\nreturn f()"),
   e("return string.rep()"),

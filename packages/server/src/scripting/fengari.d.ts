@@ -79,6 +79,7 @@ declare module 'fengari' {
     lua_pcall(L: LuaState, nargs: number, nresults: number, errfunc: number): number;
     lua_call(L: LuaState, nargs: number, nresults: number): void;
     lua_error(L: LuaState): never;
+    lua_concat(L: LuaState, n: number): void;
     lua_sethook(L: LuaState, f: LuaHook | null, mask: number, count: number): void;
     lua_newthread(L: LuaState): LuaState;
     lua_resume(L: LuaState, from: LuaState | null, nargs: number): number;
@@ -107,6 +108,8 @@ declare module 'fengari' {
     luaL_unref(L: LuaState, t: number, ref: number): void;
     luaL_error(L: LuaState, fmt: LuaString | string, ...args: unknown[]): never;
     luaL_checknumber(L: LuaState, arg: number): number;
+    luaL_optinteger(L: LuaState, arg: number, def: number): number;
+    luaL_where(L: LuaState, level: number): void;
     luaL_checkinteger(L: LuaState, arg: number): number;
     luaL_checklstring(L: LuaState, arg: number): LuaString;
     luaL_checkstack(L: LuaState, n: number, msg: string | null): void;

@@ -10,7 +10,7 @@
  * (KEYS and ARGV before a script runs, the API set-up) are not refused: the check applies only
  * while a function runs on the state that writes.
  */
-import { type LuaState, lua, to_luastring } from 'fengari';
+import { type LuaState, lauxlib, lua, to_luastring } from 'fengari';
 import ldebug from 'fengari/src/ldebug.js';
 import ltable from 'fengari/src/ltable.js';
 
@@ -84,4 +84,24 @@ export function protectGlobals(L: LuaState): void {
 export function protectTable(L: LuaState): void {
   installStoreCheck();
   protectRecursively(L);
+}
+
+/**
+ * Replaces the global `error` with Lua 5.1's (Redis runs 5.1, fengari is 5.3): 5.1 prefixes the
+ * position ("user_script:1: ") to any message lua_isstring accepts, numbers included, so
+ * `error(12)` raises the string "user_script:1: 12"; 5.3 adds it to strings only and raises the
+ * number 12. Everything else (levels, tables, nil) behaves the same in both.
+ */
+export function installLua51Error(L: LuaState): void {
+  lua.lua_pushcfunction(L, (s: LuaState) => {
+    const level = lauxlib.luaL_optinteger(s, 2, 1);
+    lua.lua_settop(s, 1);
+    if (lua.lua_isstring(s, 1) && level > 0) {
+      lauxlib.luaL_where(s, level);
+      lua.lua_pushvalue(s, 1);
+      lua.lua_concat(s, 2);
+    }
+    return lua.lua_error(s);
+  });
+  lua.lua_setglobal(L, to_luastring('error'));
 }

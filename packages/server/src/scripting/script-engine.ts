@@ -16,7 +16,7 @@ import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
 import { scriptErrorReply } from './script-error';
-import { protectGlobals } from './lua-sandbox';
+import { installLua51Error, protectGlobals } from './lua-sandbox';
 import { parseShebang, type ScriptFlags, sha1hex } from './script-shebang';
 
 export type { ScriptFlags };
@@ -113,6 +113,7 @@ export class LuaScriptEngine {
     lua.lua_pop(L, 1);
     // Redis 7.0: the globals and every library table are read-only from here on (KEYS and ARGV,
     // new tables per call in Redis, stay writable)
+    installLua51Error(L);
     protectGlobals(L);
     this.keysTable.unprotect();
     this.argvTable.unprotect();
