@@ -93,7 +93,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
       protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
       activeExpire: { hz: clampHz(config.getNumber('hz')) },
       // `storage lmdb`: the dataset and its replication position persist in `dir`
-      storage: config.getString('storage') === 'lmdb' ? loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy }) : undefined,
+      storage: config.getString('storage') === 'lmdb' ? loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy, log: (line) => logger.notice(line) }) : undefined,
     });
   let op!: OperatorContext;
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), ...migrateCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];

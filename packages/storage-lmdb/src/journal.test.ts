@@ -243,7 +243,7 @@ describe('LMDB log and base', () => {
     ks.close();
   }, 90000);
 
-  it('reports a malformed log entry at open with its sequence number; refuses a file of format 1', async () => {
+  it('reports a malformed log entry at open with its sequence number; refuses a file of an unknown format (format 1 is migrated: migrate-v1.test.ts)', async () => {
     const dir = freshDir();
     openLmdbStorage(1, { dir, fsync: 'no' }).close();
     const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
@@ -251,9 +251,9 @@ describe('LMDB log and base', () => {
     await env.close();
     expect(() => openLmdbStorage(1, { dir, fsync: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_CORRUPT_RECORD', message: expect.stringContaining('log entry 7') }));
     const env2 = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
-    env2.openDB('meta', {}).putSync('format', 1);
+    env2.openDB('meta', {}).putSync('format', 3);
     await env2.close();
-    expect(() => openLmdbStorage(1, { dir, fsync: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_OPEN', message: expect.stringContaining('format 1') }));
+    expect(() => openLmdbStorage(1, { dir, fsync: 'no' })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_OPEN', message: expect.stringContaining('format 3') }));
     expect(() => openLmdbStorage(1, { dir: freshDir(), rewriteMinBytes: -1 })).toThrow(expect.objectContaining({ code: 'ERR_STORAGE_LMDB_INVALID_OPTION' }));
   });
 });

@@ -32,16 +32,11 @@ import type { DbStore, ReplicationPosition, StorageAdapter } from '@replikit/key
 import { type Database, open, type RootDatabase } from 'lmdb';
 import { abandonBulkWrite, type BulkWrite, hasOlderEntries, newBulkWrite, trimLog, writeBulkSlice } from './bulk-write';
 import { LmdbDbStore, type UnitState, writeSlotChanges } from './db-store';
-import {
-  DEFAULT_LMDB_FILENAME,
-  LMDB_BLOB_BYTES,
-  LMDB_BULK_MIN_KEYS,
-  LMDB_BULK_SLICE_MS,
-  LMDB_FSYNC_INTERVAL_MS,
-} from './defaults';
+import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS, LMDB_FSYNC_INTERVAL_MS } from './defaults';
 import { LmdbOpenError, LmdbWriteError } from './errors';
 import { BLOB_TABLE, blobEnd, EntryWriter, journalKey } from './journal';
-import { lastLogSeq, loadStore, readMeta, type StoreLayout, type StoreTables } from './load';
+import { lastLogSeq, type StoreLayout, type StoreTables } from './load';
+import { readFile, v1TableCount } from './migrate-v1';
 import { type LmdbFsyncPolicy, type LmdbStorageOptions, type LmdbStorageStats, resolveOptions } from './options';
 
 export type { LmdbFsyncPolicy, LmdbStorageOptions, LmdbStorageStats } from './options';
@@ -54,7 +49,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
   readonly fsync: LmdbFsyncPolicy;
   readonly rewriteMinBytes: number;
   readonly rewritePercentage: number;
-  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false, logBytes: 0, baseBytes: 0, rewrites: 0, rewriteSlices: 0 };
+  readonly stats: LmdbStorageStats = { keysLoaded: 0, transactions: 0, recordsWritten: 0, bytesWritten: 0, fsyncs: 0, bulkWrites: 0, bulkSlices: 0, discardedPartialLoad: false, logBytes: 0, baseBytes: 0, rewrites: 0, rewriteSlices: 0, migratedKeys: -1 };
   private readonly env: RootDatabase;
   private readonly t: StoreTables;
   private layout: StoreLayout;
@@ -94,21 +89,29 @@ export class LmdbStorageAdapter implements StorageAdapter {
     const fsync = o.fsync;
     try {
       mkdirSync(options.dir, { recursive: true });
-      // overlappingSync off: with 'always' a commit returns once on disk. useWritemap: a commit
-      // makes no write(2) of its pages (half the CPU of a small transaction, docs/storage-adapters.md).
-      this.env = open({ path: this.path, maxDbs: 6, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+      // overlappingSync off: with 'always' a commit returns once on disk. useWritemap: a commit makes no
+      // write(2) of its pages (docs/storage-adapters.md). maxDbs: ours and those of a format-1 file.
+      this.env = open({ path: this.path, maxDbs: 4 + v1TableCount(databases), noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
       const table = (name: string) => this.env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
       this.t = { meta: this.env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] };
     } catch (err) {
       throw new LmdbOpenError(this.path, (err as Error).message, { cause: err });
     }
-    const meta = readMeta(this.env, this.t, this.databases, this.path);
+    for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
+    let opened: ReturnType<typeof readFile>;
+    try {
+      opened = readFile(this.env, this.t, this.slots, this.path, options.log);
+    } catch (err) {
+      // lmdb keeps one handle per path in a process: a file refused here must not stay open
+      void this.env.close();
+      throw err;
+    }
+    const { meta, loaded } = opened;
     this.map = meta.map;
     this.position = meta.position;
     this.layout = meta.layout;
-    this.stats.discardedPartialLoad = meta.discarded;
-    for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
-    const loaded = loadStore(this.t, this.layout, this.slots.map((s) => s.mem));
+    this.stats.discardedPartialLoad = meta.discarded || opened.migrated?.discarded === true;
+    this.stats.migratedKeys = opened.migrated?.keys ?? -1;
     this.seq = Math.max(lastLogSeq(this.t.log), this.layout.from - 1) + 1;
     this.stats.logBytes = loaded.logBytes;
     this.stats.baseBytes = loaded.baseBytes;

@@ -9,7 +9,7 @@ import { LmdbCorruptRecordError, LmdbOpenError } from './errors';
 import { entryKey, forEachEntry, J_CLEAR, J_DEL, type JournalEntry, journalKey, journalSeq } from './journal';
 import { decodeRecordAt, F_TTL } from './record-codec';
 
-/** format 1 kept one LMDB record per key in keyed tables; format 2 is the base + log layout */
+/** format 1 kept one LMDB record per key in keyed tables (migrated at open: migrate-v1.ts); format 2 is the base + log layout */
 const FORMAT = 2;
 
 /**
@@ -54,7 +54,7 @@ export function readMeta(
     });
     return { map: identity, position: undefined, layout: empty(), discarded: false };
   }
-  if (format !== FORMAT) throw new LmdbOpenError(path, `format ${format} is not ${FORMAT} (written by an earlier build: remove the file, a replica then full-syncs)`);
+  if (format !== FORMAT) throw new LmdbOpenError(path, `format ${format} is not ${FORMAT}`);
   const n = meta.get('databases') as number;
   if (n !== databases) throw new LmdbOpenError(path, `it holds ${n} databases, ${databases} were asked for`);
   if (meta.get('loading') === true) {

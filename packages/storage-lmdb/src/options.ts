@@ -16,6 +16,8 @@ export interface LmdbStorageOptions {
   rewriteMinBytes?: number;
   /** the log must also hold this many percent of the base's bytes (0: no background rewrite) @default LMDB_REWRITE_PERCENTAGE (100) */
   rewritePercentage?: number;
+  /** notice lines (a file of format 1 migrated at open), as Redis logs them @default none */
+  log?: (line: string) => void;
 }
 
 /** Counters of the writes to LMDB. */
@@ -44,6 +46,8 @@ export interface LmdbStorageStats {
   rewrites: number;
   /** slice transactions of background rewrites */
   rewriteSlices: number;
+  /** keys written by the migration of a format-1 file at open (-1: the file was not of format 1) */
+  migratedKeys: number;
 }
 
 function integerOption(name: string, v: unknown, min: number): number {
