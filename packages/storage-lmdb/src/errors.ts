@@ -5,7 +5,7 @@
  * | code | class | when |
  * |---|---|---|
  * | `ERR_STORAGE_LMDB_INVALID_OPTION` | {@link LmdbInvalidOptionError} | an option out of range (`fsync`, `databases`, `dir`) |
- * | `ERR_STORAGE_LMDB_OPEN` | {@link LmdbOpenError} | the environment cannot be opened, or it was written with another database count or format |
+ * | `ERR_STORAGE_LMDB_OPEN` | {@link LmdbOpenError} | the environment cannot be opened, or it was written with another database count or an unknown format (format 1 is migrated at open) |
  * | `ERR_STORAGE_LMDB_CORRUPT_RECORD` | {@link LmdbCorruptRecordError} | a stored record cannot be decoded at load |
  * | `ERR_STORAGE_LMDB_WRITE` | {@link LmdbWriteError} | a write transaction failed (disk full, map full): nothing of the unit was stored |
  * | `ERR_STORAGE_LMDB_CURSOR_CORRUPT` | {@link LmdbCursorCorruptError} | a change-stream cursor stored in LMDB cannot be decoded, or a position to save is invalid |

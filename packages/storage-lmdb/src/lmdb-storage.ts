@@ -86,12 +86,11 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.rewriteMinBytes = o.rewriteMinBytes;
     this.rewritePercentage = o.rewritePercentage;
     this.path = join(options.dir, options.filename ?? DEFAULT_LMDB_FILENAME);
-    const fsync = o.fsync;
     try {
       mkdirSync(options.dir, { recursive: true });
       // overlappingSync off: with 'always' a commit returns once on disk. useWritemap: a commit makes no
       // write(2) of its pages (docs/storage-adapters.md). maxDbs: ours and those of a format-1 file.
-      this.env = open({ path: this.path, maxDbs: 4 + v1TableCount(databases), noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+      this.env = open({ path: this.path, maxDbs: 4 + v1TableCount(databases), noSync: o.fsync !== 'always', overlappingSync: false, useWritemap: true });
       const table = (name: string) => this.env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
       this.t = { meta: this.env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] };
     } catch (err) {
@@ -118,7 +117,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.keysLoaded = this.slots.reduce((n, s) => n + s.mem.size(), 0);
     this.scheduleTrim();
     this.maybeRewrite();
-    if (fsync === 'everysec') {
+    if (o.fsync === 'everysec') {
       this.syncTimer = setInterval(() => this.syncNow(), LMDB_FSYNC_INTERVAL_MS);
       this.syncTimer.unref();
     }
