@@ -47,24 +47,9 @@ export class StringSlab {
   put(s: string): number {
     const len = s.length;
     if (len === 0 || len > SLAB_MAX_VALUE) return -1;
-    const size = recordSize(len);
-    if (this.pos + size > SLAB_BYTES) {
-      if (this.slabs.length >= MAX_SLABS) return -1;
-      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
-      this.pos = 0;
-    }
-    const buf = this.slabs[this.slabs.length - 1];
-    let p = this.pos;
-    if (len < 128) buf[p++] = len;
-    else {
-      buf[p++] = 0x80 | (len & 0x7f);
-      buf[p++] = len >>> 7;
-    }
-    if (!writeBinaryChecked(buf, p, s)) return -1;
-    const ref = ((this.slabs.length - 1) << UNIT_SHIFT) + (this.pos >>> 1);
-    this.pos += size;
-    this.live += size;
-    return ref;
+    const p = this.header(len);
+    if (p < 0 || !writeBinaryChecked(this.slabs[this.slabs.length - 1] as Latin1Buffer, p, s)) return -1;
+    return this.take(len);
   }
 
   /**
@@ -75,21 +60,38 @@ export class StringSlab {
   putBytes(src: Uint8Array, start: number, end: number): number {
     const len = end - start;
     if (len <= 0 || len > SLAB_MAX_VALUE) return -1;
-    const size = recordSize(len);
-    if (this.pos + size > SLAB_BYTES) {
+    const p = this.header(len);
+    if (p < 0) return -1;
+    const buf = this.slabs[this.slabs.length - 1] as Latin1Buffer;
+    if (len <= 32) for (let i = 0; i < len; i++) buf[p + i] = src[start + i] as number;
+    else buf.set(src.subarray(start, end), p);
+    return this.take(len);
+  }
+
+  /**
+   * Writes the header of a `len`-byte record at the end of the last slab (a new slab when it has no
+   * room); where the record's bytes go, or -1 when every slab is in use. The record is not taken
+   * until take(len).
+   */
+  private header(len: number): number {
+    if (this.pos + recordSize(len) > SLAB_BYTES) {
       if (this.slabs.length >= MAX_SLABS) return -1;
       this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
       this.pos = 0;
     }
-    const buf = this.slabs[this.slabs.length - 1];
+    const buf = this.slabs[this.slabs.length - 1] as Latin1Buffer;
     let p = this.pos;
     if (len < 128) buf[p++] = len;
     else {
       buf[p++] = 0x80 | (len & 0x7f);
       buf[p++] = len >>> 7;
     }
-    if (len <= 32) for (let i = 0; i < len; i++) buf[p + i] = src[start + i];
-    else buf.set(src.subarray(start, end), p);
+    return p;
+  }
+
+  /** Takes the `len`-byte record whose header and bytes were just written: its ref. */
+  private take(len: number): number {
+    const size = recordSize(len);
     const ref = ((this.slabs.length - 1) << UNIT_SHIFT) + (this.pos >>> 1);
     this.pos += size;
     this.live += size;

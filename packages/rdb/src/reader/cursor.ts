@@ -221,23 +221,8 @@ export class Cursor {
 
   /** An RDB string (§9.4): raw (a view, or a copy when `copy`), INT8/16/32 as decimal text, or LZF. */
   str(): Buffer {
-    const p = this.pos;
-    if (p >= this.end) this.short(1);
-    const b = this.buf[p];
-    let n: number;
-    if (b < 0x40) {
-      n = b;
-      this.pos = p + 1;
-    } else if (b < 0x80) {
-      if (p + 2 > this.end) this.short(2);
-      n = ((b & 0x3f) << 8) | this.buf[p + 1];
-      this.pos = p + 2;
-    } else if (b >= 0xc0) {
-      return this.special(b, p);
-    } else {
-      n = this.lenSlow(b, p);
-    }
-    if (n > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, n, this.abs(p));
+    const n = this.rawLength();
+    if (n < 0) return this.special(this.buf[this.pos] as number, this.pos);
     const s = this.pos;
     if (s + n > this.end) this.short(n);
     this.pos = s + n;
@@ -250,30 +235,43 @@ export class Cursor {
    * which the next span() of the same slot overwrites. No Buffer is made.
    */
   span(slot: number): void {
-    const p = this.pos;
-    if (p >= this.end) this.short(1);
-    const b = this.buf[p];
-    let n: number;
-    if (b < 0x40) {
-      n = b;
-      this.pos = p + 1;
-    } else if (b < 0x80) {
-      if (p + 2 > this.end) this.short(2);
-      n = ((b & 0x3f) << 8) | this.buf[p + 1];
-      this.pos = p + 2;
-    } else if (b >= 0xc0) {
-      this.specialSpan(b, p, slot);
+    const n = this.rawLength();
+    if (n < 0) {
+      this.specialSpan(this.buf[this.pos] as number, this.pos, slot);
       return;
-    } else {
-      n = this.lenSlow(b, p);
     }
-    if (n > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, n, this.abs(p));
     const s = this.pos;
     if (s + n > this.end) this.short(n);
     this.pos = s + n;
     this.spanBuf = this.buf;
     this.spanStart = s;
     this.spanEnd = s + n;
+  }
+
+  /**
+   * The length header of an RDB string: for a raw string its byte count (checked against the
+   * limit), the position moved to its first byte; -1 for an encoded one (integer or LZF), the
+   * position left on the header.
+   */
+  private rawLength(): number {
+    const p = this.pos;
+    if (p >= this.end) this.short(1);
+    const b = this.buf[p] as number;
+    let n: number;
+    if (b < 0x40) {
+      n = b;
+      this.pos = p + 1;
+    } else if (b < 0x80) {
+      if (p + 2 > this.end) this.short(2);
+      n = ((b & 0x3f) << 8) | (this.buf[p + 1] as number);
+      this.pos = p + 2;
+    } else if (b >= 0xc0) {
+      return -1;
+    } else {
+      n = this.lenSlow(b, p);
+    }
+    if (n > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, n, this.abs(p));
+    return n;
   }
 
   private specialSpan(b: number, p: number, slot: number): void {
