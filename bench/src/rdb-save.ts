@@ -16,13 +16,10 @@
  * commit's packages/, `tree` or none: this working tree), so no dist directory is touched; they
  * alternate rep by rep. Quick mode: `--keys 100000 --reps 3 --rev HEAD~1,tree` takes about a minute.
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleSources } from './_side-by-side';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { type ChildBuild, listArg, makeChildBuild, profileArgs, runChildBuild } from './_child-builds';
 
 /** The child: `save <n> <saves> <ttl 0|1>` prints one JSON line per save. */
 const CHILD_SOURCE = `
@@ -70,32 +67,6 @@ export function main(argv: string[]): void {
 }
 `;
 
-interface Build {
-  name: string;
-  bundle: string;
-}
-
-function listArg(flag: string, def: string): string[] {
-  const i = process.argv.indexOf(flag);
-  return (i > 0 ? process.argv[i + 1] : def).split(',');
-}
-
-async function makeBuild(rev: string, work: string): Promise<Build> {
-  const root = path.join(work, `src-${rev.replace(/[^\w.-]/g, '_')}`);
-  mkdirSync(root);
-  if (rev === 'tree') symlinkSync(path.join(ROOT, 'packages'), path.join(root, 'packages'));
-  else {
-    const archive = spawnSync('sh', ['-c', 'git -C "$1" archive "$2" packages | tar -x -C "$3"', 'sh', ROOT, rev, root], { encoding: 'utf8' });
-    if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
-  }
-  writeFileSync(path.join(root, 'rdb-save-child.ts'), CHILD_SOURCE);
-  const out = path.join(work, `child-${path.basename(root)}.cjs`);
-  await bundleSources(root, 'rdb-save-child.ts', out);
-  const launcher = `${out}.run.cjs`;
-  writeFileSync(launcher, `require(${JSON.stringify(out)}).main(process.argv.slice(2));\n`);
-  const name = rev === 'tree' ? 'tree' : spawnSync('git', ['-C', ROOT, 'rev-parse', '--short=10', rev], { encoding: 'utf8' }).stdout.trim();
-  return { name, bundle: launcher };
-}
 
 interface SaveFigure {
   keys: number;
@@ -105,14 +76,8 @@ interface SaveFigure {
   bytes: number;
 }
 
-/** `--profile <dir>`: every save process writes a CPU profile there (node --cpu-prof). */
-const PROFILE_DIR = listArg('--profile', '')[0];
-
-function runChild(b: Build, args: string[]): string {
-  const prof = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(PROFILE_DIR)}`] : [];
-  const r = spawnSync(process.execPath, ['--expose-gc', ...prof, b.bundle, ...args], { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.status !== 0) throw new Error(`${b.name} ${args.join(' ')} failed (${r.status}): ${r.stderr}`);
-  return r.stdout;
+function runChild(b: ChildBuild, args: string[]): string {
+  return runChildBuild(b, args, profileArgs());
 }
 
 const f1 = (x: number) => x.toFixed(1);
@@ -127,8 +92,8 @@ async function main(): Promise<void> {
   const ttl = process.argv.includes('--ttl');
   const work = mkdtempSync(path.join(os.tmpdir(), 'replikit-rdb-save-'));
   try {
-    const builds: Build[] = [];
-    for (const rev of revs) builds.push(await makeBuild(rev, work));
+    const builds: ChildBuild[] = [];
+    for (const rev of revs) builds.push(await makeChildBuild(rev, work, 'rdb-save-child', CHILD_SOURCE));
     console.log(`snapshot -> RDB chunks (snapshotToRdbChunks, LZF on${ttl ? ', a TTL on every tenth key' : ''}), ${reps} reps, ${saves} saves per process (the first cold); node ${process.version}, ${os.cpus().length} CPUs`);
     console.log('');
     console.log('| keys | build | cold CPU ms | cold wall ms | cold CPU µs/key | cold GC ms | warm CPU ms (best) | warm CPU µs/key | warm GC ms | RDB bytes | load avg |');

@@ -58,6 +58,8 @@ export class Cursor {
   spanStart = 0;
   spanEnd = 0;
   /** span()'s decoding buffers, one per slot (grown to the longest string decoded in them) */
+  /** where the compressed bytes of the LZF string lzfHeader read start */
+  private lzfStart = 0;
   private readonly scratch: Buffer[] = [Buffer.allocUnsafeSlow(256), Buffer.allocUnsafeSlow(256)];
 
   constructor(readonly limits: ReaderLimits = DEFAULT_LIMITS) {}
@@ -274,22 +276,34 @@ export class Cursor {
     return n;
   }
 
+  /**
+   * The lengths of the LZF string whose encoding byte is at `p`, checked; the position moves past
+   * its compressed bytes, which start at `lzfStart`. The uncompressed length.
+   */
+  private lzfHeader(p: number): number {
+    this.pos = p + 1;
+    const clen = this.len();
+    const ulen = this.len();
+    if (ulen > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, ulen, this.abs(p));
+    if (clen === 0) throw new RdbCorruptError('LZF string with zero compressed length', this.abs(p));
+    // LZF expands at most 88× (3 input bytes -> 264 output bytes)
+    if (ulen > clen * 88 + 8) throw new RdbCorruptError(`LZF string of ${clen} bytes cannot expand to ${ulen}`, this.abs(p));
+    const s = this.pos;
+    if (s + clen > this.end) this.short(clen);
+    this.lzfStart = s;
+    this.pos = s + clen;
+    return ulen;
+  }
+
   private specialSpan(b: number, p: number, slot: number): void {
     const buf = this.buf;
     const kind = b & 0x3f;
     if (kind === 3) {
-      this.pos = p + 1;
-      const clen = this.len();
-      const ulen = this.len();
-      if (ulen > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, ulen, this.abs(p));
-      if (clen === 0) throw new RdbCorruptError('LZF string with zero compressed length', this.abs(p));
-      if (ulen > clen * 88 + 8) throw new RdbCorruptError(`LZF string of ${clen} bytes cannot expand to ${ulen}`, this.abs(p));
-      const s = this.pos;
-      if (s + clen > this.end) this.short(clen);
-      this.pos = s + clen;
+      const ulen = this.lzfHeader(p);
+      const s = this.lzfStart;
       let out = this.scratch[slot];
       if (out.length < ulen) out = this.scratch[slot] = Buffer.allocUnsafeSlow(Math.max(ulen, out.length * 2));
-      lzfDecompressInto(buf, s, s + clen, out, 0, ulen, this.abs(s));
+      lzfDecompressInto(buf, s, this.pos, out, 0, ulen, this.abs(s));
       this.spanBuf = out;
       this.spanStart = 0;
       this.spanEnd = ulen;
@@ -345,17 +359,9 @@ export class Cursor {
         return intText(buf.readInt32LE(p + 1));
       }
       case 3: {
-        this.pos = p + 1;
-        const clen = this.len();
-        const ulen = this.len();
-        if (ulen > this.limits.maxStringLength) throw new RdbLimitError('string length', this.limits.maxStringLength, ulen, this.abs(p));
-        if (clen === 0) throw new RdbCorruptError('LZF string with zero compressed length', this.abs(p));
-        // LZF expands at most 88× (3 input bytes -> 264 output bytes)
-        if (ulen > clen * 88 + 8) throw new RdbCorruptError(`LZF string of ${clen} bytes cannot expand to ${ulen}`, this.abs(p));
-        const s = this.pos;
-        if (s + clen > this.end) this.short(clen);
-        this.pos = s + clen;
-        return lzfDecompress(buf.subarray(s, s + clen), ulen, this.abs(s));
+        const ulen = this.lzfHeader(p);
+        const s = this.lzfStart;
+        return lzfDecompress(buf.subarray(s, this.pos), ulen, this.abs(s));
       }
       default:
         throw new RdbCorruptError(`unknown string encoding 0x${b.toString(16)}`, this.abs(p));
