@@ -3,6 +3,8 @@ export { diffViews, expectSameDataset, viewOfKeyspace, viewOfServer } from './da
 export { createDuplexPair } from './duplex-pair';
 export type { FaultDirection, FaultMode, FaultProxy, FaultProxyOptions, FaultProxyStats } from './fault-proxy';
 export { createFaultProxy } from './fault-proxy';
+export type { LinePeer } from './line-peer';
+export { connectLinePeer } from './line-peer';
 export type { RawReply } from './raw-client';
 export { RawClient } from './raw-client';
 export type { RedisServerHandle, RedisServerOptions } from './redis-server';

@@ -7,10 +7,10 @@
  * `data` event, and whether the socket is left corked after it.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type Socket, connect } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { getFreePort } from '@replikit/test-utils';
+import { connectLinePeer, getFreePort } from '@replikit/test-utils';
 import { createServerFromConfig } from '../config-binding-server';
 import { loadConfigFromArgs } from '../config/load-config';
 import type { ClientConnection } from '../connection/client-connection';
@@ -22,34 +22,6 @@ interface ReadRecord {
   written: string;
   /** socket.writableCorked when the handling returned */
   corkedAfter: number;
-}
-
-interface Peer {
-  socket: Socket;
-  line(re: RegExp): Promise<string>;
-}
-
-function peer(port: number): Promise<Peer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, line }));
-    socket.once('error', reject);
-    let text = '';
-    const waiters: Array<() => void> = [];
-    socket.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      for (const w of waiters.splice(0)) w();
-    });
-    function line(re: RegExp): Promise<string> {
-      return new Promise((res) => {
-        const check = (): void => {
-          const m = text.split('\r\n').find((l) => re.test(l));
-          if (m !== undefined) res(m);
-          else waiters.push(check);
-        };
-        check();
-      });
-    }
-  });
 }
 
 describe('replies to a replica in the handshake', () => {
@@ -99,7 +71,7 @@ describe('replies to a replica in the handshake', () => {
 
   it('PING and the REPLCONFs are answered inside the read; +CONTINUE and the backlog are not held for the end of the turn', async () => {
     // a first replica creates the backlog; its id and the offset to continue from
-    const first = await peer(port);
+    const first = await connectLinePeer(port);
     peers.push(first.socket);
     first.socket.write('REPLCONF capa eof capa psync2\r\n');
     await first.line(/^\+OK$/);
@@ -108,7 +80,7 @@ describe('replies to a replica in the handshake', () => {
     first.socket.destroy();
     const offset = server.replication.node.masterReplOffset + 1;
 
-    const p = await peer(port);
+    const p = await connectLinePeer(port);
     peers.push(p.socket);
     p.socket.write('*1\r\n$4\r\nPING\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6380\r\n*5\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n');
     await p.line(/^\+OK$/);
@@ -121,7 +93,7 @@ describe('replies to a replica in the handshake', () => {
   });
 
   it('an ACK on the replica link (no reply) does not flush: no AOF write out of turn', async () => {
-    const p = await peer(port);
+    const p = await connectLinePeer(port);
     peers.push(p.socket);
     p.socket.write('REPLCONF capa eof capa psync2\r\n');
     await p.line(/^\+OK$/);
@@ -140,7 +112,7 @@ describe('replies to a replica in the handshake', () => {
   });
 
   it('a PSYNC in the same read as the REPLCONF still meets the pending reply (as Redis 7.0)', async () => {
-    const p = await peer(port);
+    const p = await connectLinePeer(port);
     peers.push(p.socket);
     p.socket.write('REPLCONF capa eof\r\nPSYNC ? -1\r\n');
     expect(await p.line(/^-ERR/)).toBe('-ERR SYNC and PSYNC are invalid with pending output');
@@ -148,7 +120,7 @@ describe('replies to a replica in the handshake', () => {
   });
 
   it('a normal client still gets its replies at the end of the turn', async () => {
-    const p = await peer(port);
+    const p = await connectLinePeer(port);
     peers.push(p.socket);
     p.socket.write('PING\r\n');
     await p.line(/^\+PONG$/);

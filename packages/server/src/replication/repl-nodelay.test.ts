@@ -4,53 +4,14 @@
  * observed on the real connection the server accepted.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { type Socket, connect, createServer as createNetServer } from 'node:net';
+import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { connectLinePeer, getFreePort } from '@replikit/test-utils';
 import { createServerFromConfig } from '../config-binding-server';
 import { loadConfigFromArgs } from '../config/load-config';
 import type { ClientConnection } from '../connection/client-connection';
 import { Logger } from '../logger';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createNetServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      srv.close(() => resolve(typeof a === 'object' && a !== null ? a.port : 0));
-    });
-  });
-}
-
-interface Peer {
-  socket: Socket;
-  /** resolves with the first line matching `re` */
-  line(re: RegExp): Promise<string>;
-}
-
-function replicaPeer(port: number): Promise<Peer> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port }, () => resolve({ socket, line }));
-    socket.once('error', reject);
-    let text = '';
-    const waiters: Array<() => void> = [];
-    socket.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      for (const w of waiters.splice(0)) w();
-    });
-    function line(re: RegExp): Promise<string> {
-      return new Promise((res) => {
-        const check = () => {
-          const m = text.split('\r\n').find((l) => re.test(l));
-          if (m !== undefined) res(m);
-          else waiters.push(check);
-        };
-        check();
-      });
-    }
-  });
-}
 
 describe('repl-disable-tcp-nodelay', () => {
   let dir: string;
@@ -62,7 +23,7 @@ describe('repl-disable-tcp-nodelay', () => {
 
   async function start(nodelayDisabled: 'yes' | 'no'): Promise<void> {
     dir = mkdtempSync(join(tmpdir(), 'replikit-nodelay-'));
-    port = await freePort();
+    port = await getFreePort();
     const { config } = loadConfigFromArgs(['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--repl-diskless-sync-delay', '0', '--repl-disable-tcp-nodelay', nodelayDisabled]);
     server = createServerFromConfig(config, { logger: new Logger({ sink: () => {} }) });
     server.server.on('client:connect', (c) => {
@@ -79,7 +40,7 @@ describe('repl-disable-tcp-nodelay', () => {
   }
 
   async function fullSync(): Promise<{ replid: string; offset: number }> {
-    const peer = await replicaPeer(port);
+    const peer = await connectLinePeer(port);
     peers.push(peer.socket);
     // PSYNC only once the REPLCONF reply is out (pending output refuses it)
     peer.socket.write('REPLCONF capa eof capa psync2\r\n');
@@ -106,7 +67,7 @@ describe('repl-disable-tcp-nodelay', () => {
     await start('yes');
     const { replid } = await fullSync();
     peers[0]?.destroy();
-    const peer = await replicaPeer(port);
+    const peer = await connectLinePeer(port);
     peers.push(peer.socket);
     // the backlog exists since the first replica; offset+1 of the FULLRESYNC point is in range
     const offset = server.replication.node.masterReplOffset + 1;
