@@ -4,7 +4,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { type WatchedProcess, getFreePort, watchProcess } from '@replikit/test-utils';
+import { type WatchedProcess, getFreePort, isPortTaken, watchProcess } from '@replikit/test-utils';
 
 export const REPO_ROOT = resolve(__dirname, '../..');
 export const CLI_ENTRY = join(__dirname, 'ops-cli-entry.ts');
@@ -27,9 +27,16 @@ export async function runCli(args: string[], opts: { port?: number | null; stdin
 
 /** Starts the CLI and waits for "Ready to accept connections". */
 export async function startCli(args: string[]): Promise<CliRun> {
-  const run = await runCli(args);
-  await run.waitForOutput(/Ready to accept connections/);
-  return run;
+  for (let attempt = 1; ; attempt++) {
+    const run = await runCli(args);
+    try {
+      await run.waitForOutput(/Ready to accept connections/);
+      return run;
+    } catch (err) {
+      // the free port was taken between the probe and the child's bind: retry on another one
+      if (attempt >= 3 || !isPortTaken(err)) throw err;
+    }
+  }
 }
 
 /** redis-cli -p port args... ; stdout without the trailing newline. */

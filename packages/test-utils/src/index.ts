@@ -8,7 +8,7 @@ export { connectLinePeer } from './line-peer';
 export type { RawReply } from './raw-client';
 export { RawClient } from './raw-client';
 export type { RedisServerHandle, RedisServerOptions } from './redis-server';
-export { getFreePort, startRedisServer } from './redis-server';
+export { getFreePort, isPortTaken, startRedisServer } from './redis-server';
 export {
   findOpenssl,
   findRedisBenchmark,

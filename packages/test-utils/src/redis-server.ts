@@ -6,16 +6,34 @@ import { join } from 'node:path';
 import { RawClient } from './raw-client';
 import { findRedisServer } from './requirements';
 
-/** Finds a free TCP port on 127.0.0.1 (asks the OS for one). */
+/**
+ * Finds a free TCP port on 127.0.0.1 for a child server to bind a moment later. It is drawn below
+ * Linux's ephemeral range (32768-60999 by default): a port the OS hands out for `listen(0)` is also
+ * what it hands to the next outgoing connection of any test, and a child that starts in half a
+ * second then finds its port taken. A random port from 20000-32767 that binds now is only lost to
+ * another test drawing the same number in that window. Falls back to asking the OS.
+ */
 export async function getFreePort(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const candidate = 20000 + Math.floor(Math.random() * 12768);
+    if (await canListen(candidate)) return candidate;
+  }
+  return listenAndClose(0);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return listenAndClose(port).then(() => true, () => false);
+}
+
+function listenAndClose(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.unref();
     srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
+    srv.listen(port, '127.0.0.1', () => {
       const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
+      const bound = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(bound));
     });
   });
 }
@@ -45,8 +63,30 @@ export interface RedisServerHandle {
   stop(): Promise<void>;
 }
 
-/** Starts a real redis-server on 127.0.0.1 with `--save "" --daemonize no` and the given config. */
+/**
+ * True when a start failed because the chosen port was taken: getFreePort's probe and the child's
+ * bind are not atomic, and outgoing connections of other tests draw from the same port range.
+ */
+export function isPortTaken(err: unknown): boolean {
+  return err instanceof Error && /Address already in use|is answered by process/.test(err.message);
+}
+
+/**
+ * Starts a real redis-server on 127.0.0.1 with `--save "" --daemonize no` and the given config.
+ * Without an explicit port, a start that lost its free port to another process is retried on a
+ * new one.
+ */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServerHandle> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRedisServerOnce(options);
+    } catch (err) {
+      if (options.port !== undefined || attempt >= 3 || !isPortTaken(err)) throw err;
+    }
+  }
+}
+
+async function startRedisServerOnce(options: RedisServerOptions): Promise<RedisServerHandle> {
   const bin = findRedisServer();
   if (!bin) throw new Error('redis-server is not installed');
   const port = options.port ?? (await getFreePort());
