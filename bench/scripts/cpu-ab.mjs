@@ -21,6 +21,12 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const args = process.argv.slice(2).filter((a) => a !== '--');
+if (args.includes('--help') || args.includes('-h')) {
+  const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
+  console.log(head.slice(0, head.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
+  console.log('cases: pfadd xadd set get aof-set aof-set-p32 aof-mixed aof-mixed-p32 aof-{set,get,incr,lpush,hset}-p32 evalsha evalsha-p1');
+  process.exit(0);
+}
 const opt = (name, def) => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : def;
@@ -40,6 +46,29 @@ const CASES = {
   // issue 11's mixed workload; automatic rewrites off on both sides (redis-server rewrites in a
   // forked child whose CPU its own process does not show)
   'aof-mixed': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '16', '-t', 'set,get,incr,lpush,hset'], tests: 5 },
+  // the same at -P 32 (bench/src/aof.ts --workload mixed), and each of its commands alone
+  'aof-mixed-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'set,get,incr,lpush,hset'], tests: 5 },
+  'aof-set-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'set'], tests: 1 },
+  'aof-get-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'get'], tests: 1 },
+  'aof-incr-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'incr'], tests: 1 },
+  'aof-lpush-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'lpush'], tests: 1 },
+  'aof-hset-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'hset'], tests: 1 },
+  // issue 12's script (bench/src/scripting.ts); `setup` runs after every FLUSHALL (redis-cli argv lists)
+  evalsha: {
+    config: [],
+    bench: ['-c', '50', '-P', '16', 'EVALSHA', 'd3c21d0c2b9ca22f82737626a27bcaf5d288f99f', '1', 'bench:k'],
+    tests: 1,
+    setup: [['set', 'bench:k', 'value'], ['script', 'load', "return redis.call('GET', KEYS[1])"]],
+  },
+  'evalsha-p1': {
+    config: [],
+    bench: ['-c', '50', 'EVALSHA', 'd3c21d0c2b9ca22f82737626a27bcaf5d288f99f', '1', 'bench:k'],
+    tests: 1,
+    setup: [['set', 'bench:k', 'value'], ['script', 'load', "return redis.call('GET', KEYS[1])"]],
+  },
+};
+const setupCase = (port, c) => {
+  for (const a of c.setup ?? []) spawnSync('redis-cli', ['-p', String(port), ...a]);
 };
 const cases = opt('cases', 'pfadd,xadd,aof-mixed').split(',');
 for (const c of cases) if (!(c in CASES)) throw new Error(`unknown case ${c}; known: ${Object.keys(CASES).join(', ')}`);
@@ -63,7 +92,9 @@ async function bundle(rev, dir) {
     format: 'cjs',
     outfile: path.join(dir, 'cli.js'),
     alias,
-    external: ['lmdb'],
+    // as the tsup build and bench/src/_side-by-side.ts: npm packages stay require() calls (a bundled
+    // CJS package is reached through one property getter per access, which fengari's calls pay)
+    external: ['fengari', 'fengari/*', 'lmdb', 'eventemitter3'],
     nodePaths: [path.join(root, 'node_modules'), path.join(root, 'packages', 'server', 'node_modules')],
     logLevel: 'error',
   });
@@ -88,6 +119,9 @@ function cpuSeconds(pid) {
   return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
 }
 
+// the bundles' externals resolve from the server package
+const BUNDLE_ENV = { ...process.env, NODE_PATH: [path.join(root, 'packages', 'server', 'node_modules'), path.join(root, 'node_modules')].join(path.delimiter) };
+
 async function start(server, config) {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'cpu-ab-srv-'));
@@ -95,7 +129,7 @@ async function start(server, config) {
   const child =
     server.cli === undefined
       ? spawn('redis-server', [...common, '--daemonize', 'no'], { stdio: 'ignore' })
-      : spawn(process.execPath, [server.cli, ...common], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir });
+      : spawn(process.execPath, [server.cli, ...common], { stdio: ['ignore', 'ignore', 'inherit'], cwd: dir, env: BUNDLE_ENV });
   for (let i = 0; i < 100; i++) {
     if (spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG') return { port, child, dir };
     await sleep(100);
@@ -129,8 +163,10 @@ try {
       live.push(r);
     }
     for (const r of live) {
+      setupCase(r.port, c);
       pass(r.port, c);
       spawnSync('redis-cli', ['-p', String(r.port), 'flushall']);
+      setupCase(r.port, c);
     }
     const perRep = live.map(() => []);
     const loads = [];
@@ -142,6 +178,7 @@ try {
         pass(r.port, c);
         perRep[i].push(((cpuSeconds(r.child.pid) - before) * 1e6) / (REQUESTS * c.tests));
         spawnSync('redis-cli', ['-p', String(r.port), 'flushall']);
+        setupCase(r.port, c);
       }
     }
     const cells = servers.map((s, i) => `${s.name} ${median(perRep[i]).toFixed(2)} [${perRep[i].map((x) => x.toFixed(2)).join(' ')}]`);

@@ -64,6 +64,9 @@ const sequences: Case[] = [
   e(DUMP, '1', 'after-errors', 'a'),
   e('return redis.pcall(KEYS[1])', '1', 'nosuchcommand'),
   e("return {redis.call('ping'), redis.call('echo', ARGV[1])}", '0', 'echoed'),
+  // redis.call refills one argument array per length: writes (kept for propagation) and reads in turn
+  e("redis.call('set', KEYS[1], 'one') redis.call('set', KEYS[2], 'two') return {redis.call('get', KEYS[1]), redis.call('get', KEYS[2]), redis.call('mget', KEYS[1], KEYS[2], 'nokey')}", '2', 'lent:a', 'lent:b'),
+  e("local r = {} for i = 1, 3 do r[i] = redis.call('incrby', KEYS[1], i) end r[4] = redis.pcall('get', KEYS[1], 'extra') r[5] = redis.call('get', KEYS[1]) return r", '1', 'lent:n'),
   // functions have no KEYS and ARGV globals, before and after EVAL scripts
   ['FUNCTION', 'LOAD', 'REPLACE', LIBRARY],
   ['FCALL', 'callstate_keys', '1', 'k'],

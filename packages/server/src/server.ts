@@ -26,6 +26,9 @@ import { PubSubHub } from './pubsub/pubsub-hub';
 
 export type ServerState = 'idle' | 'listening' | 'closing' | 'closed';
 
+/** propagateAsUnit's flat list when nothing was collected (only read) */
+const NOTHING_PROPAGATED: PropagatedCommand[] = [];
+
 export interface ServerAddress {
   /** first TCP address listened on */
   readonly host: string;
@@ -83,6 +86,7 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
   beforeReply: (() => void) | undefined = undefined;
   private sink: PropagationSink | undefined;
   private batch: PropagatedCommand[][] | undefined;
+  private emptyBatch: PropagatedCommand[][] | undefined;
   private readonly netServers: NetServer[] = [];
   private readonly sockets = new Set<Socket>();
   private cron: NodeJS.Timeout | undefined;
@@ -196,14 +200,17 @@ export class ReplikitServer extends EventEmitter<ServerEvents> implements Server
 
   propagateAsUnit<T>(origin: ServerClient | undefined, fn: () => T): T {
     if (this.batch !== undefined) return fn();
-    this.batch = [];
+    // a unit that propagates nothing (a read-only script) allocates nothing: its empty list is kept for the next
+    this.batch = this.emptyBatch ?? [];
+    this.emptyBatch = undefined;
     let collected: PropagatedCommand[][];
     try {
       return fn();
     } finally {
       collected = this.batch;
       this.batch = undefined;
-      const flat: PropagatedCommand[] = [];
+      if (collected.length === 0) this.emptyBatch = collected;
+      const flat: PropagatedCommand[] = collected.length === 0 ? NOTHING_PROPAGATED : [];
       for (const list of collected) {
         for (const w of list) {
           const name = (w.argv[0] ?? '').toLowerCase();

@@ -19,7 +19,11 @@ export interface ScriptCallContext {
   resp: 2 | 3;
   /** redis.set_repl flags (REPL_ALL = 3) */
   replFlags: number;
-  /** Runs a command for the script; errors come back as ErrorReply (already Redis's full text). */
+  /**
+   * Runs a command for the script; errors come back as ErrorReply (already Redis's full text).
+   * `argv` is lent for the call only (redis.call refills the same array for its next command):
+   * whatever keeps it past the call takes a copy.
+   */
   call(argv: string[]): RespValue;
   /** true when the command exists (redis.acl_check_cmd) */
   commandExists(argv: string[]): boolean;
@@ -57,9 +61,23 @@ function raiseTable(L: LuaState, text: string): never {
   return lua.lua_error(L);
 }
 
-function scriptArgs(L: LuaState): string[] | undefined {
+/** redis.call's argument arrays by length, refilled for every call (see ScriptCallContext.call) */
+const lentArgv: string[][] = [];
+const LENT_MAX = 16;
+/** a lent array is in use (a command that reached redis.call again gets a new one) */
+let lentBusy = false;
+
+/** The arguments on the stack as a new array, or the lent array of their length with `lent`. */
+function scriptArgs(L: LuaState, lent = false): string[] | undefined {
   const argc = lua.lua_gettop(L);
-  const argv: string[] = new Array(argc);
+  let argv: string[] | undefined;
+  if (lent && argc <= LENT_MAX && !lentBusy) {
+    argv = lentArgv[argc];
+    if (argv === undefined) {
+      argv = new Array<string>(argc).fill('');
+      lentArgv[argc] = argv;
+    }
+  } else argv = new Array(argc);
   for (let j = 1; j <= argc; j++) {
     const t = lua.lua_type(L, j);
     if (t === lua.LUA_TNUMBER) argv[j - 1] = formatDouble(lua.lua_tonumber(L, j));
@@ -77,13 +95,23 @@ function genericCall(L: LuaState, host: RedisApiHost, raiseError: boolean): numb
     pushErrorTable(L, 'ERR Please specify at least one argument for this redis lib call');
     return raiseError ? lua.lua_error(L) : 1;
   }
-  const argv = scriptArgs(L);
+  const argv = scriptArgs(L, true);
   lua.lua_settop(L, 0);
   if (argv === undefined) {
     pushErrorTable(L, 'ERR Lua redis lib command arguments must be strings or integers');
     return raiseError ? lua.lua_error(L) : 1;
   }
-  const reply = ctx.call(argv);
+  let reply: RespValue;
+  if (lentArgv[argv.length] === argv) {
+    lentBusy = true;
+    try {
+      reply = ctx.call(argv);
+    } finally {
+      lentBusy = false;
+      // the strings are not kept alive until the next call of this length
+      argv.fill('');
+    }
+  } else reply = ctx.call(argv);
   if (reply instanceof ErrorReply) {
     pushErrorTable(L, errorText(`-${reply.message}`));
     return raiseError ? lua.lua_error(L) : 1;

@@ -178,11 +178,14 @@ export class ScriptRun implements ScriptCallContext {
     return !(this.rt.commands.lookup(argv) instanceof ErrorReply);
   }
 
-  call(argv: string[]): RespValue {
+  call(lent: string[]): RespValue {
     const rt = this.rt;
     const scripting = this.scripting;
-    const found = scripting.resolve(argv);
+    const found = scripting.resolve(lent);
     if (found instanceof ErrorReply) return found === WRONG_ARGS || found.message.startsWith('ERR wrong number') ? WRONG_ARGS : UNKNOWN;
+    // `lent` is redis.call's reused array: a keyspace read keeps nothing of it; writes (propagated
+    // as they are), other commands and the ACL log may keep theirs
+    const argv = found.spec.keyspace === true && !found.isWrite && !rt.users.restricted ? lent : lent.slice();
     if (scripting.noScript(found)) return NOT_ALLOWED;
     // ACL: the script's commands are checked for the user running the script (context lua)
     if (rt.users.restricted) {
@@ -222,6 +225,12 @@ export class ScriptRun implements ScriptCallContext {
 }
 
 const runs = new WeakMap<ServerClient, ScriptRun>();
+/**
+ * The caller scriptRunFor served last and its run (the entry `runs` holds for it). A closed
+ * client stays referenced here until another client runs a script: one connection's state.
+ */
+let lastCaller: ServerClient | undefined;
+let lastRun: ScriptRun | undefined;
 
 /** Runtimes with a script past busy-reply-threshold (the dispatcher answers their clients BUSY). */
 export const slowScripts = new Map<ServerRuntime, ScriptRun>();
@@ -232,12 +241,17 @@ export const slowScripts = new Map<ServerRuntime, ScriptRun>();
  * one while the previous is still running (a script past busy-reply-threshold).
  */
 export function scriptRunFor(rt: ServerRuntime, caller: ServerClient, readOnly: boolean): ScriptRun {
-  const r = runs.get(caller);
+  // a pipeline of scripts from one client: the same run again, without the WeakMap lookup
+  const r = caller === lastCaller ? lastRun : runs.get(caller);
   if (r !== undefined && r.rt === rt && (slowScripts.size === 0 || slowScripts.get(rt) !== r)) {
     r.reset(readOnly);
+    lastCaller = caller;
+    lastRun = r;
     return r;
   }
   const fresh = new ScriptRun(rt, caller, readOnly);
   runs.set(caller, fresh);
+  lastCaller = caller;
+  lastRun = fresh;
   return fresh;
 }
