@@ -8,8 +8,13 @@
  * hash-max-listpack-value (64) bytes; once `hashtable`, always `hashtable` (Redis never converts
  * back). A hashtable-encoded Redis hash iterates in dict order, which we do not reproduce: we keep
  * insertion order there too.
+ *
+ * A hash of STORE_MIN_ELEMENTS fields or more keeps its values' bytes in an ElementStore (off the
+ * JS heap, see element-store.ts): the Map then holds a value's ref (a number) instead of the string,
+ * and reads decode it. Values the store does not take stay strings. Fields stay the Map's keys.
  */
 import type { BinaryString, CollectionValue } from '../command-api';
+import { ElementStore, STORE_MIN_ELEMENTS } from './element-store';
 import type { ValueCodec } from './plain';
 
 /**
@@ -24,8 +29,11 @@ export const HASH_MAX_LISTPACK_VALUE = 64;
 export type PlainHash = Array<[BinaryString, BinaryString]>;
 
 export class HashValue implements CollectionValue {
-  private readonly map: Map<BinaryString, BinaryString>;
+  /** field -> value, or the value's ref in `store` */
+  private readonly map: Map<BinaryString, BinaryString | number>;
   private listpack = true;
+  /** the values' bytes once the hash has grown to STORE_MIN_ELEMENTS fields */
+  private store: ElementStore | undefined = undefined;
 
   constructor(entries?: Iterable<readonly [BinaryString, BinaryString]>) {
     this.map = new Map();
@@ -61,15 +69,17 @@ export class HashValue implements CollectionValue {
     const h = new HashValue();
     for (const [f, v] of this.map) h.map.set(f, v);
     h.listpack = this.listpack;
+    h.store = this.store?.clone();
     return h;
   }
 
   toPlain(): PlainHash {
-    return Array.from(this.map);
+    return Array.from(this.entries());
   }
 
   get(field: BinaryString): BinaryString | undefined {
-    return this.map.get(field);
+    const v = this.map.get(field);
+    return typeof v === 'number' ? (this.store as ElementStore).get(v) : v;
   }
 
   has(field: BinaryString): boolean {
@@ -81,15 +91,65 @@ export class HashValue implements CollectionValue {
     if (this.listpack && (field.length > HASH_MAX_LISTPACK_VALUE || value.length > HASH_MAX_LISTPACK_VALUE)) {
       this.listpack = false;
     }
-    const created = !this.map.has(field);
-    this.map.set(field, value);
-    if (this.listpack && this.map.size > HASH_MAX_LISTPACK_ENTRIES) this.listpack = false;
-    return created;
+    const map = this.map;
+    const store = this.store;
+    if (store === undefined) {
+      // one lookup: the size tells whether the field was new
+      const before = map.size;
+      map.set(field, value);
+      if (map.size === before) return false;
+      if (this.listpack && map.size > HASH_MAX_LISTPACK_ENTRIES) this.listpack = false;
+      if (map.size >= STORE_MIN_ELEMENTS) this.startStore();
+      return true;
+    }
+    const old = map.get(field);
+    if (typeof old === 'number') {
+      // an existing value of the same length is overwritten in place: the Map is not touched
+      const ref = store.replace(old, value);
+      if (ref !== old) map.set(field, ref < 0 ? value : ref);
+      if (store.wantsCompaction()) this.compact();
+      return false;
+    }
+    const ref = store.put(value);
+    map.set(field, ref < 0 ? value : ref);
+    if (this.listpack && map.size > HASH_MAX_LISTPACK_ENTRIES) this.listpack = false;
+    return old === undefined;
   }
 
   /** Deletes a field; true if it existed. The encoding never goes back to listpack. */
   delete(field: BinaryString): boolean {
-    return this.map.delete(field);
+    const store = this.store;
+    if (store === undefined) return this.map.delete(field);
+    const old = this.map.get(field);
+    if (old === undefined) return false;
+    this.map.delete(field);
+    if (typeof old === 'number') {
+      store.free(old);
+      if (store.wantsCompaction()) this.compact();
+    }
+    return true;
+  }
+
+  /** Moves the values into a store once the hash is large enough to pay for one. */
+  private startStore(): void {
+    const store = new ElementStore(this.map.size * 32);
+    this.store = store;
+    for (const [f, v] of this.map) {
+      const ref = store.put(v as BinaryString);
+      if (ref >= 0) this.map.set(f, ref);
+    }
+  }
+
+  /** Rebuilds the store from the live values (garbage outweighed them). */
+  private compact(): void {
+    const old = this.store as ElementStore;
+    const next = new ElementStore(old.live);
+    for (const [f, v] of this.map) {
+      if (typeof v !== 'number') continue;
+      const ref = next.copyFrom(old, v);
+      this.map.set(f, ref < 0 ? old.get(v) : ref);
+    }
+    this.store = next;
   }
 
   fields(): IterableIterator<BinaryString> {
@@ -97,15 +157,26 @@ export class HashValue implements CollectionValue {
   }
 
   values(): IterableIterator<BinaryString> {
-    return this.map.values();
+    if (this.store === undefined) return this.map.values() as IterableIterator<BinaryString>;
+    return this.decodedValues();
   }
 
   entries(): IterableIterator<[BinaryString, BinaryString]> {
-    return this.map.entries();
+    if (this.store === undefined) return this.map.entries() as IterableIterator<[BinaryString, BinaryString]>;
+    return this.decodedEntries();
   }
 
   [Symbol.iterator](): IterableIterator<[BinaryString, BinaryString]> {
-    return this.map.entries();
+    return this.entries();
+  }
+
+  /** The values through the store (read at each step: a compaction in between moves refs). */
+  private *decodedValues(): IterableIterator<BinaryString> {
+    for (const v of this.map.values()) yield typeof v === 'number' ? (this.store as ElementStore).get(v) : v;
+  }
+
+  private *decodedEntries(): IterableIterator<[BinaryString, BinaryString]> {
+    for (const [f, v] of this.map) yield [f, typeof v === 'number' ? (this.store as ElementStore).get(v) : v];
   }
 
   /**
@@ -115,7 +186,7 @@ export class HashValue implements CollectionValue {
   entryAt(position: number): [BinaryString, BinaryString] | undefined {
     if (position < 0 || position >= this.map.size) return undefined;
     let i = 0;
-    for (const e of this.map) if (i++ === position) return e;
+    for (const e of this.entries()) if (i++ === position) return e;
     return undefined;
   }
 }

@@ -1,0 +1,208 @@
+import fc from 'fast-check';
+import { ElementStore, STORE_MAX_ELEMENT, STORE_MIN_ELEMENTS } from './element-store';
+import { HashValue } from './hash-value';
+import { ListValue } from './list-value';
+
+const bytes = (n: number, salt: number): string => String.fromCharCode(...Array.from({ length: n }, (_, i) => (i * 31 + salt) & 0xff));
+
+describe('ElementStore', () => {
+  it('stores binary strings of every header size and reads them back', () => {
+    const s = new ElementStore();
+    const values = [bytes(1, 1), bytes(127, 2), bytes(128, 3), bytes(1000, 4), bytes(STORE_MAX_ELEMENT, 5), '\x00\xff'];
+    const refs = values.map((v) => s.put(v));
+    expect(refs.every((r) => r >= 0)).toBe(true);
+    expect(refs.map((r) => s.get(r))).toEqual(values);
+    expect(values.every((v, i) => s.equals(refs[i] as number, v))).toBe(true);
+    expect(s.equals(refs[1] as number, bytes(127, 3))).toBe(false);
+    expect(s.equals(refs[1] as number, bytes(126, 2))).toBe(false);
+  });
+
+  it('leaves empty, too long and non-binary strings to the caller', () => {
+    const s = new ElementStore();
+    expect(s.put('')).toBe(-1);
+    expect(s.put(bytes(STORE_MAX_ELEMENT + 1, 0))).toBe(-1);
+    expect(s.put('a\u0100b')).toBe(-1);
+    expect(s.put(`${bytes(40, 0)}\u20ac`)).toBe(-1);
+    expect(s.live).toBe(0);
+  });
+
+  it('keeps refs valid while the first chunk grows and further chunks are added', () => {
+    const s = new ElementStore();
+    const refs: number[] = [];
+    for (let i = 0; i < 2000; i++) refs.push(s.put(bytes(100 + (i % 50), i)));
+    for (let i = 0; i < 2000; i++) expect(s.get(refs[i] as number)).toBe(bytes(100 + (i % 50), i));
+    expect(s.allocated).toBeGreaterThan(65536);
+  });
+
+  it('replaces in place when the length matches, else moves the record', () => {
+    const s = new ElementStore();
+    const r = s.put('abc');
+    expect(s.replace(r, 'xyz')).toBe(r);
+    expect(s.get(r)).toBe('xyz');
+    const moved = s.replace(r, 'longer');
+    expect(moved).not.toBe(r);
+    expect(s.get(moved)).toBe('longer');
+    expect(s.garbage).toBe(4);
+    const r2 = s.put('def');
+    expect(s.replace(r2, 'd\u0100f')).toBe(-1);
+    expect(s.live).toBe(7);
+  });
+
+  it('clones independently and copies records between stores', () => {
+    const s = new ElementStore();
+    const r = s.put('hello');
+    const c = s.clone();
+    s.replace(r, 'HELLO');
+    expect(c.get(r)).toBe('hello');
+    const t = new ElementStore();
+    const copied = t.copyFrom(s, r);
+    expect(t.get(copied)).toBe('HELLO');
+  });
+});
+
+// Elements the store keeps and ones it leaves as strings (empty, over STORE_MAX_ELEMENT, non-binary)
+const element = fc.constantFrom('a', 'b', '', bytes(300, 1), bytes(300, 2), bytes(150, 3), bytes(STORE_MAX_ELEMENT + 5, 4), 'x\u0100');
+
+describe('ListValue with its elements in a store', () => {
+  it('behaves like an array under random operations past STORE_MIN_ELEMENTS (fast-check)', () => {
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('pushHead' as const), v: element }),
+      fc.record({ k: fc.constant('pushTail' as const), v: element }),
+      fc.record({ k: fc.constant('popHead' as const) }),
+      fc.record({ k: fc.constant('popTail' as const) }),
+      fc.record({ k: fc.constant('insertAt' as const), i: fc.nat(200), v: element }),
+      fc.record({ k: fc.constant('removeAt' as const), i: fc.nat(200) }),
+      fc.record({ k: fc.constant('set' as const), i: fc.nat(200), v: element }),
+      fc.record({ k: fc.constant('remove' as const), v: element, n: fc.integer({ min: -3, max: 3 }) }),
+      fc.record({ k: fc.constant('trim' as const), a: fc.nat(20), b: fc.nat(20) }),
+      fc.record({ k: fc.constant('clone' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(element, { minLength: STORE_MIN_ELEMENTS, maxLength: 150 }), fc.array(op, { maxLength: 300 }), (start, ops) => {
+        let l = ListValue.fromPlain(start);
+        const m = [...start];
+        for (const o of ops) {
+          switch (o.k) {
+            case 'pushHead':
+              l.pushHead(o.v);
+              m.unshift(o.v);
+              break;
+            case 'pushTail':
+              l.pushTail(o.v);
+              m.push(o.v);
+              break;
+            case 'popHead':
+              expect(l.popHead()).toBe(m.shift());
+              break;
+            case 'popTail':
+              expect(l.popTail()).toBe(m.pop());
+              break;
+            case 'insertAt': {
+              const i = o.i % (m.length + 1);
+              l.insertAt(i, o.v);
+              m.splice(i, 0, o.v);
+              break;
+            }
+            case 'removeAt': {
+              const i = m.length ? o.i % m.length : 0;
+              expect(l.removeAt(i)).toBe(m.length ? m.splice(i, 1)[0] : undefined);
+              break;
+            }
+            case 'set': {
+              const i = m.length ? o.i % m.length : 0;
+              expect(l.set(i, o.v)).toBe(m.length > 0);
+              if (m.length) m[i] = o.v;
+              break;
+            }
+            case 'remove': {
+              const limit = Math.abs(o.n);
+              const idx = m.map((_, i) => i);
+              if (o.n < 0) idx.reverse();
+              const drop = new Set<number>();
+              for (const i of idx) if (m[i] === o.v && (limit === 0 || drop.size < limit)) drop.add(i);
+              expect(l.removeMatching(o.v, limit, o.n < 0)).toBe(drop.size);
+              const kept = m.filter((_, i) => !drop.has(i));
+              m.splice(0, m.length, ...kept);
+              break;
+            }
+            case 'trim': {
+              l.trim(o.a, o.b);
+              m.splice(0, m.length, ...(o.a + o.b >= m.length ? [] : m.slice(o.a, m.length - o.b)));
+              break;
+            }
+            case 'clone': {
+              // the clone carries on; the original, changed afterwards, must not affect it
+              const c = l.clone();
+              l.pushTail('after-clone');
+              l = c;
+              break;
+            }
+          }
+          expect(l.size).toBe(m.length);
+        }
+        expect(l.toArray()).toEqual(m);
+        expect([...l]).toEqual(m);
+        for (let i = 0; i < m.length; i++) expect(l.get(i)).toBe(m[i]);
+        for (const v of new Set(m)) expect(l.indexOf(v)).toBe(m.indexOf(v));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('compacts its store after many pops and pushes without losing elements', () => {
+    const l = new ListValue();
+    for (let i = 0; i < 5000; i++) {
+      l.pushTail(bytes(200, i));
+      if (i % 2 === 1) l.popHead();
+    }
+    expect(l.size).toBe(2500);
+    for (let i = 0; i < 2500; i++) expect(l.get(i)).toBe(bytes(200, 2500 + i));
+  });
+});
+
+describe('HashValue with its values in a store', () => {
+  it('behaves like a Map under random operations past STORE_MIN_ELEMENTS (fast-check)', () => {
+    const field = fc.integer({ min: 0, max: 120 }).map((n) => `f${n}`);
+    const op = fc.oneof(
+      fc.record({ k: fc.constant('set' as const), f: field, v: element }),
+      fc.record({ k: fc.constant('delete' as const), f: field }),
+      fc.record({ k: fc.constant('clone' as const) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 100, maxLength: 600 }), (ops) => {
+        let h = new HashValue();
+        const m = new Map<string, string>();
+        for (const o of ops) {
+          if (o.k === 'set') {
+            expect(h.set(o.f, o.v)).toBe(!m.has(o.f));
+            m.set(o.f, o.v);
+          } else if (o.k === 'delete') {
+            expect(h.delete(o.f)).toBe(m.delete(o.f));
+          } else {
+            const c = h.clone();
+            h.set('after-clone', 'x');
+            h = c;
+          }
+          expect(h.size).toBe(m.size);
+        }
+        expect(h.toPlain()).toEqual([...m]);
+        expect([...h.values()]).toEqual([...m.values()]);
+        expect([...h.fields()]).toEqual([...m.keys()]);
+        expect([...h]).toEqual([...m]);
+        for (const [f, v] of m) expect(h.get(f)).toBe(v);
+        expect(h.get('missing')).toBeUndefined();
+        if (m.size > 0) expect(h.entryAt(m.size - 1)).toEqual([...m].at(-1));
+      }),
+      { numRuns: 80 },
+    );
+  });
+
+  it('keeps its values through repeated same-length and different-length replacements', () => {
+    const h = new HashValue();
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 500; i++) h.set(`field:${i}`, bytes(100 + (round % 3) * 50, round * 1000 + i));
+    }
+    for (let i = 0; i < 500; i++) expect(h.get(`field:${i}`)).toBe(bytes(100 + (19 % 3) * 50, 19000 + i));
+    expect(h.encoding()).toBe('hashtable');
+  });
+});
