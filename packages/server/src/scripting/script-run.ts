@@ -74,14 +74,20 @@ export class Scripting {
 }
 
 const states = new WeakMap<ServerRuntime, Scripting>();
+/** the runtime scriptingOf served last and its state (one process nearly always has one server) */
+let lastRuntime: ServerRuntime | undefined;
+let lastState: Scripting | undefined;
 
 /** The server's scripting state (created on first use). */
 export function scriptingOf(rt: ServerRuntime): Scripting {
+  if (rt === lastRuntime) return lastState as Scripting;
   let s = states.get(rt);
   if (s === undefined) {
     s = new Scripting(rt);
     states.set(rt, s);
   }
+  lastRuntime = rt;
+  lastState = s;
   return s;
 }
 
@@ -118,6 +124,8 @@ export class ScriptRun implements ScriptCallContext {
   allowOom = false;
   private readonly client: MutableClient;
   private readonly scripting: Scripting;
+  /** the caller is our master's link (a client's kind never becomes or stops being `master`) */
+  private readonly fromMaster: boolean;
   // the EVAL `start` runs (set by `prepare`; fields, not an object per call)
   private script: CachedScript | undefined;
   private argv: readonly string[] = NO_ARGS;
@@ -132,6 +140,7 @@ export class ScriptRun implements ScriptCallContext {
   ) {
     this.client = scriptClientOf(caller);
     this.scripting = scriptingOf(rt);
+    this.fromMaster = caller.kind === 'master';
   }
 
   /**
@@ -185,21 +194,22 @@ export class ScriptRun implements ScriptCallContext {
     if (found instanceof ErrorReply) return found === WRONG_ARGS || found.message.startsWith('ERR wrong number') ? WRONG_ARGS : UNKNOWN;
     // `lent` is redis.call's reused array: a keyspace read keeps nothing of it; writes (propagated
     // as they are), other commands and the ACL log may keep theirs
-    const argv = found.spec.keyspace === true && !found.isWrite && !rt.users.restricted ? lent : lent.slice();
+    const restricted = rt.users.restricted;
+    const argv = found.spec.keyspace === true && !found.isWrite && !restricted ? lent : lent.slice();
     if (scripting.noScript(found)) return NOT_ALLOWED;
     // ACL: the script's commands are checked for the user running the script (context lua)
-    if (rt.users.restricted) {
+    if (restricted) {
       const denied = rt.users.scriptRefusal(this.caller, found, argv);
       if (denied !== undefined) return denied;
     }
     if (found.isWrite) {
       if (this.readOnly) return RO_WRITE;
-      if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && this.caller.kind !== 'master') return READONLY;
+      if (rt.replication.role === 'replica' && rt.options.replicaReadOnly && !this.fromMaster) return READONLY;
       const diskError = rt.diskErrorCheck?.();
-      if (diskError !== undefined && this.caller.kind !== 'master') return diskError;
+      if (diskError !== undefined && !this.fromMaster) return diskError;
     }
     // scriptVerifyOOM: over maxmemory at the script's start, denyoom commands fail until its first write
-    if (rt.preCommandOom === true && rt.oomCheck !== undefined && !this.allowOom && !this.wrote && this.caller.kind !== 'master' && scripting.denyOom(found)) return OOM;
+    if (rt.preCommandOom === true && rt.oomCheck !== undefined && !this.allowOom && !this.wrote && !this.fromMaster && scripting.denyOom(found)) return OOM;
     const sc = this.client;
     sc.protocol = this.resp;
     if (found.isWrite) this.wrote = true;
@@ -208,7 +218,7 @@ export class ScriptRun implements ScriptCallContext {
       stat.calls++;
       rt.stats.totalCommandsProcessed++;
       const t0 = performance.now();
-      const r = rt.keyspace.execute(argv, sc.db, this.resp, this.caller.kind === 'master');
+      const r = rt.keyspace.execute(argv, sc.db, this.resp, this.fromMaster);
       const reply = r.reply;
       const writes = r.writes;
       scripting.introspection.called(sc, found, argv, Math.round((performance.now() - t0) * 1000));
