@@ -13,9 +13,14 @@
  * (FLUSHALL, the key set and the script loaded again), a warm pass (see _warm.ts).
  *
  *   pnpm exec tsx bench/src/scripting.ts --engine [--calls 300000]
+ *   pnpm exec tsx bench/src/scripting.ts --in-process [--head <git rev>] [--baseline <git rev>] [--reps 5] [--command evalsha|get]
  *
  * `--engine`: the script engine alone in this process, no server and no sockets: CPU time per
  * call of LuaScriptEngine.run for a few bodies, redis.call answered by a stub (prints only).
+ *
+ * `--in-process`: the server's own CPU per request without sockets (see _scripting-in-process.ts),
+ * this tree (or `--head <rev>`) bundled, and with `--baseline` that revision too, the two run in turn per rep
+ * (each rep a fresh process: warm-up pass, then the lowest of 3 rounds); prints only.
  *
  * Prints a markdown section and writes it to bench/results/scripting.md. replikit-server runs in
  * its own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build`
@@ -23,12 +28,15 @@
  * (see _side-by-side.ts); a partial run (`--quick`, `--cases`, ...) prints only unless `--write`.
  * Target: >= 0.5x redis-server's ops/s, judged on the warm pass.
  */
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { main as serverMain } from '../../packages/server/src/cli';
 import type { ScriptCallContext } from '../../packages/server/src/scripting/lua-redis-api';
 import { LuaScriptEngine } from '../../packages/server/src/scripting/script-engine';
-import { type BenchCase, cli, runSideBySide } from './_side-by-side';
+import { type BenchCase, bundleSources, cli, runSideBySide } from './_side-by-side';
 
 const BODY = "return redis.call('GET', KEYS[1])";
 const SHA = cliSha();
@@ -96,8 +104,66 @@ function engineLoop(): void {
   engine.close();
 }
 
+const argOf = (flag: string): string | undefined => {
+  const i = process.argv.indexOf(flag);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+
+/** `--in-process`: this tree (and `--baseline <rev>`) bundled around _scripting-in-process.ts, run in turn. */
+async function inProcess(): Promise<void> {
+  const root = path.join(__dirname, '..', '..');
+  const entry = path.join(__dirname, '_scripting-in-process.ts');
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'scripting-in-process-'));
+  try {
+    const builds: Array<{ name: string; file: string }> = [];
+    /** `rev`'s packages/ (git archive), or this tree's without one, bundled around the entry */
+    const bundle = async (rev: string | undefined): Promise<void> => {
+      let src = root;
+      if (rev !== undefined) {
+        src = path.join(tmp, `src-${builds.length}`);
+        const archive = spawnSync('sh', ['-c', `mkdir -p "$3" && git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', root, rev, src], { encoding: 'utf8' });
+        if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+      }
+      const file = path.join(tmp, `build-${builds.length}.cjs`);
+      await bundleSources(src, path.relative(src, entry), file);
+      builds.push({ name: rev ?? 'this tree', file });
+    };
+    // `--head <rev>` instead of this tree: two committed revisions, nothing uncommitted in either
+    await bundle(argOf('--head'));
+    const baseline = argOf('--baseline');
+    if (baseline !== undefined) await bundle(baseline);
+    const reps = Number(argOf('--reps') ?? 5);
+    const command = argOf('--command') ?? 'evalsha';
+    // the bundles' externals (fengari, eventemitter3) resolve from the server package
+    const env = { ...process.env, NODE_PATH: [path.join(root, 'packages', 'server', 'node_modules'), path.join(root, 'node_modules')].join(path.delimiter) };
+    const loads: number[] = [];
+    const best = builds.map(() => [] as number[]);
+    for (let rep = 0; rep < reps; rep++) {
+      builds.forEach((b, i) => {
+        loads.push(os.loadavg()[0] as number);
+        const r = spawnSync(process.execPath, [b.file, '--command', command, '--rounds', '3', '--requests', argOf('--requests') ?? '200000'], { cwd: tmp, env, encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`${b.name}: ${r.stderr}`);
+        const rounds = r.stdout.trim().split('\n').map((l) => (JSON.parse(l) as { usPerRequest: number }).usPerRequest);
+        best[i]?.push(Math.min(...rounds));
+      });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+    console.log(`in-process ${command} -P 16, 50 connections, CPU us per request (lowest of 3 rounds per process), load ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`);
+    for (const [i, b] of builds.entries()) {
+      console.log(`  ${b.name.padEnd(12)} median ${median(best[i] as number[]).toFixed(2)} [${(best[i] as number[]).map((x) => x.toFixed(2)).join(' ')}]`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 if (process.argv[2] === '--serve') void serverMain(process.argv.slice(3));
 else if (process.argv.includes('--engine')) engineLoop();
+else if (process.argv.includes('--in-process'))
+  inProcess().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 else
   run().catch((err) => {
     console.error(err);

@@ -11,7 +11,7 @@ import { ErrorReply, formatDouble, type RespValue } from '@replikit/resp';
 import { type LuaState, lauxlib, lua } from 'fengari';
 import { REDIS_VERSION } from '../redis-version';
 import { pushErrorTable, pushReply } from './lua-convert';
-import { Lrand48, latin1ToLua, pushBinary, raise, setFunction, toBinary, toBinaryKept } from './lua-runtime';
+import { frameArgs, Lrand48, latin1ToLua, pushBinary, raise, setFunction, toBinary, toBinaryKept } from './lua-runtime';
 
 /** What redis.* needs from the script invocation running now. */
 export interface ScriptCallContext {
@@ -78,6 +78,7 @@ function scriptArgs(L: LuaState, lent = false): string[] | undefined {
       lentArgv[argc] = argv;
     }
   } else argv = new Array(argc);
+  if (lent) return frameArgs(L, argv, argc, formatDouble) ? argv : undefined;
   for (let j = 1; j <= argc; j++) {
     const t = lua.lua_type(L, j);
     if (t === lua.LUA_TNUMBER) argv[j - 1] = formatDouble(lua.lua_tonumber(L, j));
@@ -96,7 +97,7 @@ function genericCall(L: LuaState, host: RedisApiHost, raiseError: boolean): numb
     return raiseError ? lua.lua_error(L) : 1;
   }
   const argv = scriptArgs(L, true);
-  lua.lua_settop(L, 0);
+  // the arguments stay below the reply: a JS function's results are taken from the top
   if (argv === undefined) {
     pushErrorTable(L, 'ERR Lua redis lib command arguments must be strings or integers');
     return raiseError ? lua.lua_error(L) : 1;

@@ -201,6 +201,44 @@ export function toBinaryKept(L: LuaState, idx: number): string | null {
   return js;
 }
 
+/** fengari's lua_State: the fields a JS function's frame is read from */
+interface FengariThread {
+  stack: Array<{ type: number; value: unknown }>;
+  ci: { funcOff: number };
+}
+
+/** lua_type's tags: fengari's value tags keep the basic type in their low four bits */
+const T_NUMBER = 3;
+const T_STRING = 4;
+
+/**
+ * The `argc` arguments of the running JS function into `out` as binary strings, read straight from
+ * its frame (what lua_type and lua_tolstring find at indexes 1..argc, without the API's index
+ * checks per value); numbers go through `formatNumber`, the value on the stack is not converted.
+ * False when an argument is neither a string nor a number. The first argument's JS string is kept
+ * on its Lua string (a command name, met again on every call: see `toBinaryKept`).
+ */
+export function frameArgs(L: LuaState, out: string[], argc: number, formatNumber: (n: number) => string): boolean {
+  const s = L as unknown as FengariThread;
+  const stack = s.stack;
+  const base = s.ci.funcOff;
+  for (let j = 1; j <= argc; j++) {
+    const o = stack[base + j] as { type: number; value: unknown };
+    const t = o.type & 0x0f;
+    if (t === T_STRING) {
+      const u = (o.value as { getstr(): InternedBytes }).getstr();
+      let js = u.js;
+      if (js === undefined) {
+        js = luaToLatin1(u);
+        if (j === 1 && u.length <= SHORT_STRING) u.js = js;
+      }
+      out[j - 1] = js;
+    } else if (t === T_NUMBER) out[j - 1] = formatNumber(o.value as number);
+    else return false;
+  }
+  return true;
+}
+
 /** Raises like C's `luaL_error` from a library function: the calling Lua code's position, then the message. */
 export function raise(L: LuaState, message: string): never {
   return lauxlib.luaL_error(L, latin1ToLua(message.replace(/%/g, '%%')));
