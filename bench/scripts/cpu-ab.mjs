@@ -24,7 +24,7 @@ const args = process.argv.slice(2).filter((a) => a !== '--');
 if (args.includes('--help') || args.includes('-h')) {
   const head = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1);
   console.log(head.slice(0, head.findIndex((l) => !l.startsWith('//'))).map((l) => l.slice(3)).join('\n'));
-  console.log('cases: pfadd xadd set get aof-set aof-set-p32 aof-mixed aof-mixed-p32 aof-{set,get,incr,lpush,hset}-p32 evalsha evalsha-p1');
+  console.log('cases: pfadd xadd set get aof-set aof-set-p32 aof-mixed aof-mixed-p32 aof-{set,get,incr,lpush,hset}-p32 aof-{set,mixed}-p32-always evalsha evalsha-p1');
   process.exit(0);
 }
 const opt = (name, def) => {
@@ -37,6 +37,7 @@ const REQUESTS = Number(opt('requests', 200000));
 
 // redis-benchmark arguments per case; `tests` is how many -t tests share the requests count
 const AOF = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--auto-aof-rewrite-percentage', '0'];
+const AOF_ALWAYS = ['--appendonly', 'yes', '--appendfsync', 'always', '--auto-aof-rewrite-percentage', '0'];
 const CASES = {
   pfadd: { config: [], bench: ['-c', '50', '-r', '1000000', '-P', '16', 'PFADD', 'bench:hll', '__rand_int__'], tests: 1 },
   xadd: { config: [], bench: ['-c', '50', '-r', '100000', '-P', '16', 'XADD', 'bench:s', 'MAXLEN', '~', '10000', '*', 'field', 'value-__rand_int__'], tests: 1 },
@@ -53,6 +54,9 @@ const CASES = {
   'aof-incr-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'incr'], tests: 1 },
   'aof-lpush-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'lpush'], tests: 1 },
   'aof-hset-p32': { config: AOF, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'hset'], tests: 1 },
+  // both workloads with appendfsync always (one fdatasync per event-loop turn on both sides)
+  'aof-set-p32-always': { config: AOF_ALWAYS, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'set'], tests: 1 },
+  'aof-mixed-p32-always': { config: AOF_ALWAYS, bench: ['-c', '50', '-r', '100000', '-d', '100', '-P', '32', '-t', 'set,get,incr,lpush,hset'], tests: 5 },
   // issue 12's script (bench/src/scripting.ts); `setup` runs after every FLUSHALL (redis-cli argv lists)
   evalsha: {
     config: [],
