@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createKeyspace, type Keyspace } from '@replikit/keyspace';
 import { RdbKeyspaceLoader } from '@replikit/keyspace-rdb';
 import { createMaster, type ReplicationNode } from './index';
+import { RecordingTransport } from './fake-transport';
 import { ScriptedReplica, until } from './test-kit';
 
 let keyspace: Keyspace;
@@ -160,4 +161,30 @@ test('legacy SYNC: no +FULLRESYNC line, disk payload for a replica without capa 
   await until(() => r.commands.length === 2, 'the stream');
   expect(r.commands.map((c) => c.argv)).toEqual([['SELECT', '0'], ['SET', 'b', '2']]);
   expect(node.counters.syncFull).toBe(1);
+});
+
+test('a partial resync writes +CONTINUE and the backlog before its two log lines, which keep Redis order', async () => {
+  const events: string[] = [];
+  node.close();
+  node = createMaster({ keyspace }, { replDisklessSyncDelay: 0, dir, logger: (_level, message) => events.push(`log ${message.replace(/ from \S+/, '')}`) });
+  const first = await handshake();
+  await fullSync(first);
+  write('SET', 'a', '1');
+  const t = new RecordingTransport(7100);
+  const write0 = t.write.bind(t);
+  t.write = (chunks) => {
+    events.push(`write ${Buffer.concat(chunks.map((c) => Buffer.from(c))).toString('latin1').split('\r\n')[0]}`);
+    return write0(chunks);
+  };
+  node.replconf(t, ['REPLCONF', 'listening-port', '7100']);
+  node.replconf(t, ['REPLCONF', 'capa', 'psync2']);
+  events.length = 0;
+  // PSYNC names the first byte it lacks: the last 10 bytes of the stream
+  const from = node.masterReplOffset - 9;
+  expect(node.psync(t, ['PSYNC', node.replid, String(from)])).toBeUndefined();
+  expect(events).toEqual([
+    `write +CONTINUE ${node.replid}`,
+    'log Replica 127.0.0.1:7100 asks for synchronization',
+    `log Partial resynchronization request accepted. Sending 10 bytes of backlog starting from offset ${from}.`,
+  ]);
 });

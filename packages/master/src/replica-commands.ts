@@ -20,8 +20,11 @@ export interface CommandHost {
   backlog(): ReplicationBacklog | null;
   /** makes the connection a replica link (adds it to the node's replicas) */
   attach(transport: ReplicaTransport, state: HandshakeState): ReplicaLink;
-  /** the link accepted a partial resync: send `+CONTINUE` and the backlog from `fromOffset` */
-  continueLink(link: ReplicaLink, fromOffset: number): void;
+  /**
+   * the link accepted a partial resync: send `+CONTINUE` and the backlog from `fromOffset`, then log
+   * `asks` and the acceptance (the replica waits for the bytes, not for the log lines)
+   */
+  continueLink(link: ReplicaLink, fromOffset: number, asks: string): void;
   /** queue the link for a full sync */
   fullSync(link: ReplicaLink): void;
   ack(link: ReplicaLink, offset: number): void;
@@ -158,13 +161,14 @@ export function psyncCommand(host: CommandHost, transport: ReplicaTransport, sta
   if (offset === undefined) return NOT_INTEGER;
   const replid = argv[1];
   const decision = decidePsync({ replid, offset }, host.ids(), host.backlog());
-  host.opts.log('notice', `Replica ${state.ipAddress ?? transport.remoteAddress ?? '?'}:${state.listeningPort} asks for synchronization`);
+  const asks = `Replica ${state.ipAddress ?? transport.remoteAddress ?? '?'}:${state.listeningPort} asks for synchronization`;
   const link = host.attach(transport, state);
   if (decision.kind === 'continue') {
     host.counters.syncPartialOk++;
-    host.continueLink(link, decision.fromOffset);
+    host.continueLink(link, decision.fromOffset, asks);
     return undefined;
   }
+  host.opts.log('notice', asks);
   host.opts.log('notice', decision.message);
   if (decision.reason !== 'force-full') host.counters.syncPartialErr++;
   host.counters.syncFull++;

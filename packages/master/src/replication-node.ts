@@ -77,7 +77,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       ids: () => this.#state.ids,
       backlog: () => this.#state.backlog,
       attach: (transport, state) => this.#attach(transport, state),
-      continueLink: (link, from) => this.#continue(link, from),
+      continueLink: (link, from, asks) => this.#continue(link, from, asks),
       fullSync: (link) => this.#sync.enqueue(link),
       ack: (link, offset) => this.#ack(link, offset),
       counters: this.counters,
@@ -301,7 +301,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     return link;
   }
 
-  #continue(link: ReplicaLink, fromOffset: number): void {
+  #continue(link: ReplicaLink, fromOffset: number, asks: string): void {
     const now = this.options.clock();
     link.phase = 'online';
     link.ackTime = now;
@@ -310,6 +310,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     // a copy: the ring's views change at the next append, the transport may keep them longer
     const data = (this.#state.backlog as ReplicationBacklog).readCopy(fromOffset);
     link.write(data.length === 0 ? [head] : [head, data], head.length + data.length, now);
+    this.options.log('notice', asks);
     this.options.log('notice', `Partial resynchronization request from ${link.name} accepted. Sending ${data.length} bytes of backlog starting from offset ${fromOffset}.`);
     this.emit('replica:online', this.#info(link));
   }

@@ -187,28 +187,35 @@ describe('Replica over an in-memory link', () => {
     ]);
   });
 
-  it('reconnect(): the link is dropped at once (link:down before it returns), a new attempt follows and PSYNC continues', async () => {
+  it('reconnect(): the link is dropped and the next attempt issued before it returns (link:down after the attempt started), PSYNC continues', async () => {
     const attempts: ScriptedMaster[] = [];
     const events: string[] = [];
     keyspace = createKeyspace();
     replica = createReplica({ keyspace, connect: scriptedConnector((m) => attempts.push(m)) }, { replDisklessLoad: 'swapdb' });
     replica.on('error', () => {});
-    replica.on('link:down', (e) => events.push(`down ${e.message.replace('master link lost: ', '')}`));
+    replica.on('link:down', (e) => events.push(`down ${replica?.state} ${e.message.replace('master link lost: ', '')}`));
     await until(() => attempts.length === 1, 'attempt 1');
     await acceptHandshake(attempts[0]);
     fullSync(attempts[0], 100, { k: 'v' });
     attempts[0].send(cmd('SET', 'a', '1'));
     await until(() => replica?.offset === 100 + cmd('SET', 'a', '1').length, 'the stream');
     replica.reconnect('killed by CLIENT KILL');
-    expect(events).toEqual(['down killed by CLIENT KILL']);
-    expect(replica.state).toBe('connect');
-    await until(() => attempts.length === 2, 'attempt 2');
+    expect(events).toEqual(['down connecting killed by CLIENT KILL']);
+    // no timer or setImmediate before the new connection: it was asked for inside reconnect()
+    expect(replica.state).toBe('connecting');
+    expect(attempts.length).toBe(2);
+    // the lost link stays open (and unread) while the master answers the new handshake
+    const old = attempts[0].side;
     expect(await acceptHandshake(attempts[1])).toEqual(['PSYNC', REPLID_A, String(101 + cmd('SET', 'a', '1').length)]);
+    expect(old.destroyed).toBe(false);
+    attempts[0].send(cmd('SET', 'ignored', '1'));
     attempts[1].send(`+CONTINUE ${REPLID_A}\r\n`);
     await until(() => replica?.state === 'connected', 'the partial sync');
+    await until(() => old.destroyed, 'the lost link closed');
+    expect(keyspace.dump(0, 'ignored')).toBeUndefined();
     replica.reconnect();
     replica.reconnect(); // no link: nothing more
-    expect(events).toEqual(['down killed by CLIENT KILL', 'down connection closed']);
+    expect(events).toEqual(['down connecting killed by CLIENT KILL', 'down connecting connection closed']);
   });
 
   it('repl-timeout: a silent master is dropped and the replica reconnects', async () => {

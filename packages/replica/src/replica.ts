@@ -20,12 +20,14 @@ import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
 import { StreamTracker } from './stream-tracker';
 import { endSyncPayloadSink, openSyncPayloadSink } from './sync-payload';
 import { ReplicaCommitPoints } from './commit-points';
+import { RetiredLink } from './retired-link';
 import { RetryTimer } from './retry-timer';
 
 export class Replica extends EventEmitter<ReplicaEvents> {
   private st: ReplicaState = 'connect';
   private closed = false;
   private link: Duplex | null = null;
+  private readonly retired = new RetiredLink();
   private abort: AbortController | null = null;
   private reader: HandshakeReader | null = null;
   private framer: ReplicationStreamFramer | null = null;
@@ -107,7 +109,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.cron = null;
     this.abort?.abort(new ReplicaClosedError());
     const link = this.link;
-    this.dropLink(new ReplicaClosedError(), false);
+    this.detachLink(new ReplicaClosedError())?.destroy();
+    await this.retired.close();
     if (link !== null && !link.closed) await new Promise<void>((resolve) => link.once('close', () => resolve()));
   }
 
@@ -190,6 +193,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     }
     if (this.link !== link) return;
     this.startStream(link, result.outcome, result.rest);
+    void this.retired.close();
   }
 
   /** PSYNC arguments: the node's cached master, or the history this syncer followed. */
@@ -237,16 +241,30 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.fail(err);
   }
 
-  /** A failed attempt or a lost link: drop it, report, retry. */
+  /**
+   * A failed attempt or a lost link: drop it, report, retry. A link that was up is retried at once
+   * (Redis's replicationHandleMasterDisconnection), and the new connection is asked for before
+   * anything else, so `link:down` and `error` see the state `connecting` (or `connect` if that
+   * attempt already failed). The lost link's socket is paused and closed when that attempt ends
+   * (link up or failed): the master then handles its close after the handshake, not between the
+   * handshake steps it answers.
+   */
   private fail(err: ReplicaError): void {
     if (this.closed) return;
     const wasUp = this.st === 'connected';
-    this.dropLink(err, true);
-    this.emit('error', err);
+    const link = this.detachLink(err);
     if (wasUp) {
       this.failures = 0;
-      this.scheduleConnect(0);
+      this.retry.clear();
+      this.retired.hold(link);
+      void this.connectOnce();
+      this.emit('link:down', err);
     } else {
+      link?.destroy();
+      void this.retired.close();
+    }
+    this.emit('error', err);
+    if (!wasUp && !this.closed) {
       this.failures++;
       const min = this.options.retryMinMs ?? DEFAULT_RETRY_MIN_MS;
       const max = this.options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
@@ -254,7 +272,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     }
   }
 
-  private dropLink(err: ReplicaError, report: boolean): void {
+  /** Forgets the link and everything read from it; returns the socket for the caller to destroy. */
+  private detachLink(err: ReplicaError): Duplex | null {
     const wasUp = this.st === 'connected';
     const link = this.link;
     this.link = null;
@@ -270,12 +289,11 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     // a MULTI whose EXEC never came is not applied; the master resends it after a partial resync
     this.tracker.dropQueued();
     this.st = 'connect';
-    if (link !== null) link.destroy();
     if (wasUp) {
       this.downSince = Date.now();
       this.node?.upstreamDisconnected?.();
-      if (report) this.emit('link:down', err);
     }
+    return link;
   }
 
   // ---- after PSYNC -------------------------------------------------------------------------------

@@ -93,6 +93,12 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
       dbfilename: config.getString('dbfilename'),
     },
   );
+  // A log line is a write(2) as costly as a socket write. On a lost link and on +CONTINUE the
+  // line is written once the work the master or the stream waits for is done: link:down comes right
+  // after the next connect was asked for (a TCP connect is issued in a nextTick queued before this
+  // one), sync:done (partial) before the backlog that came with +CONTINUE is applied. The lines keep
+  // their order (nextTicks run in order) and their millisecond.
+  const logLater = (message: string): void => process.nextTick(() => logger.notice(message));
   // a snapshot streamed into the live (empty) keyspace is a half-loaded dataset until it ends; with
   // `disabled` an empty keyspace is loaded as the payload arrives too (the temp file is still written)
   let loadingLive = false;
@@ -110,19 +116,24 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     if (info.kind === 'full') {
       logger.notice(`MASTER <-> REPLICA sync: Finished with success (${info.keys} keys, ${info.bytes} bytes)`);
       deps.onFullSync?.();
-    } else logger.notice('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
+    } else logLater('MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.');
   });
   replica.on('link:up', () => {
     master.lastInteraction = Date.now();
   });
+  // the error of a lost link is reported by link:down too: Redis logs only "Connection with master
+  // lost" then, and "Error condition on socket for SYNC" for a failed connect or handshake
+  let lostLink: Error | undefined;
   replica.on('link:down', (reason) => {
     loadingLive = false;
+    lostLink = reason;
     node.upstreamDisconnected();
-    logger.notice(`Connection with master lost (${reason.message}).`);
+    logLater(`Connection with master lost (${reason.message}).`);
   });
   replica.on('error', (err) => {
     loadingLive = false;
-    if (replica.state !== 'connected') logger.warning(`Error condition on socket for SYNC: ${err.message}`);
+    if (err === lostLink) lostLink = undefined;
+    else if (replica.state !== 'connected') logger.warning(`Error condition on socket for SYNC: ${err.message}`);
   });
   logger.notice('MASTER <-> REPLICA sync started');
 
