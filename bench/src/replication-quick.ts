@@ -18,14 +18,16 @@
  * without replicas, 500k with: a pass lasts >= 2 s on a replikit master either way), a warm-up of
  * `--warmup` SETs (the replicas get the same stream), FLUSHALL, every replica caught up with its
  * master's offset (the offsets are printed), the warm pass. Targets (>= 0.6x redis-server's ops/s
- * with the same number of replicas) are judged on the warm pass. Prints a Markdown table.
+ * with the same number of replicas; replica catch-up <= 10 ms, see replication/catch-up.ts) are
+ * judged on the warm pass. Prints a Markdown table.
  */
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { buildPrivateServer, type PrivateBuild } from './replication/bundle';
+import { catchUpAfterLoad } from './replication/catch-up';
 import { attachReplicas } from './replication/load-scenarios';
 import { commonConfig, info, type Node, sleep, startLoad, startNode, useServerCli } from './replication/servers';
-import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, opsCell, type Pass, ratio, type Summary, summarize, warmupArg } from './_warm';
+import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, median, opsCell, type Pass, ratio, type Summary, summarize, warmupArg } from './_warm';
 
 const args = process.argv.slice(2);
 const opt = (name: string): string | undefined => {
@@ -97,18 +99,32 @@ async function resetAndCatchUp(s: Setup): Promise<string> {
   return `master ${target}${offsets.length ? `, replicas ${offsets.join(', ')}` : ''}`;
 }
 
-/** One rep of a case: every contender's master and replicas fresh, cold pass, warm-up, reset, warm pass. */
-async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>, requests: number): Promise<ColdWarm[]> {
+/**
+ * One rep of a case: every contender's master and replicas fresh, cold pass, warm-up, reset, warm
+ * pass. With replicas, each measured pass ends with the replicas' catch-up (catch-up.ts), inside the
+ * pass, so the replicas' CPU per request includes applying the whole stream.
+ */
+async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>, requests: number): Promise<{ passes: ColdWarm[]; catchUp: number[][] }> {
   const setups: Setup[] = [];
+  const catchUp = new Map<Setup, number[]>();
   try {
     for (const c of cs) setups.push(await startSetup(c, replicas, extra));
-    return await coldThenWarm(setups, {
+    const passes = await coldThenWarm(setups, {
       requests,
       warmup: WARMUP,
       pids: (s) => [s.master.pid, ...s.replicas.map((r) => r.pid)],
       reset: resetAndCatchUp,
-      load: async (s, n) => (await startLoad(s.master.port, [...BENCH, '-n', String(n)]).done).rps,
+      load: async (s, n, warmup) => {
+        const res = await startLoad(s.master.port, [...BENCH, '-n', String(n)]).done;
+        if (!warmup && s.replicas.length > 0) {
+          const ms = await catchUpAfterLoad(s.master, s.replicas, res.endedAt);
+          catchUp.set(s, [...(catchUp.get(s) ?? []), ms]);
+        }
+        return res.rps;
+      },
     });
+    // per contender: [cold, warm]
+    return { passes, catchUp: setups.map((s) => catchUp.get(s) ?? []) };
   } finally {
     for (const s of setups) {
       for (const r of s.replicas) await r.stop();
@@ -140,26 +156,39 @@ async function run(): Promise<void> {
   console.log(`- \`redis-benchmark ${BENCH.join(' ')} -n <requests>\` against the master, ${REPS} rep(s)`);
   for (const line of describeWarm(WARMUP, 'the `requests` column')) console.log(line);
   console.log('- CPU: the master\'s CPU µs per request; replicas: each replica\'s CPU µs per request of the master, median of the reps');
+  console.log('- catch-up (target <= 10 ms): from the benchmark\'s exit (right after its last reply) until every replica\'s `slave_repl_offset` equals the master\'s final `master_repl_offset`, INFO sent to each replica every 1 ms; median of the reps (every rep in brackets)');
   console.log('');
-  console.log(`| case | requests | pass | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | replicas CPU µs/op | load avg |`);
-  console.log(`|---|---:|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|---|`);
+  console.log(`| case | requests | pass | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | replicas CPU µs/op | ${contenders.map((c) => `${c.name} catch-up ms`).join(' | ')} | load avg |`);
+  console.log(`|---|---:|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|${contenders.map(() => '---:').join('|')}|---|`);
   const notes: string[] = [];
   try {
     for (const k of cases) {
       const reps: ColdWarm[][] = [];
+      const catchUps: number[][][] = [];
       const requests = requestsFor(k.replicas);
-      for (let rep = 0; rep < REPS; rep++) reps.push(await oneRep(contenders, k.replicas, k.extra, requests));
-      const row = (label: string, pick: (x: ColdWarm) => Pass & { extraCpu: number[] }): void => {
+      for (let rep = 0; rep < REPS; rep++) {
+        const r = await oneRep(contenders, k.replicas, k.extra, requests);
+        reps.push(r.passes);
+        catchUps.push(r.catchUp);
+      }
+      const catchUpCells = (pass: number): string =>
+        contenders
+          .map((_, i) => {
+            const ms = catchUps.map((r) => r[i]?.[pass]).filter((x): x is number => x !== undefined);
+            return ms.length === 0 ? '-' : `${median(ms).toFixed(1)}${ms.length > 1 ? ` (${ms.map((x) => x.toFixed(1)).join(', ')})` : ''}`;
+          })
+          .join(' | ');
+      const row = (label: string, pick: (x: ColdWarm) => Pass & { extraCpu: number[] }, pass: number): void => {
         const sums: Summary[] = contenders.map((_, i) => summarize(reps.map((r) => pick(r[i] as ColdWarm))));
         const [theirs] = sums as [Summary];
         const replicaCpu = contenders.map((_, i) => {
           const per = reps.map((r) => pick(r[i] as ColdWarm).extraCpu);
           return per[0]?.length ? per[0].map((_, j) => summarize(per.map((xs) => ({ ops: 0, cpuUsPerOp: xs[j] as number, load: 0 }))).cpu.toFixed(2)).join(', ') : '-';
         });
-        console.log(`| ${k.label} | ${requests} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${replicaCpu.join(' / ')} | ${load()} |`);
+        console.log(`| ${k.label} | ${requests} | ${label} | ${sums.map(opsCell).join(' | ')} | ${sums.slice(1).map((x) => ratio(x.ops, theirs.ops)).join(' | ')} | ${sums.map(cpuCell).join(' | ')} | ${replicaCpu.join(' / ')} | ${catchUpCells(pass)} | ${load()} |`);
       };
-      row('cold', (x) => x.cold);
-      if (WARMUP > 0) row('**warm**', (x) => x.warm as Pass & { extraCpu: number[] });
+      row('cold', (x) => x.cold, 0);
+      if (WARMUP > 0) row('**warm**', (x) => x.warm as Pass & { extraCpu: number[] }, 1);
       reps.forEach((r, rep) => {
         notes.push(`- ${k.label}, rep ${rep + 1}: offsets after the reset before the warm pass: ${r.map((x, i) => `${contenders[i]?.name}: ${x.notes.join('; ') || '-'}`).join('; ')}`);
       });
