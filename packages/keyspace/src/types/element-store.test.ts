@@ -197,6 +197,20 @@ describe('HashValue with its values in a store', () => {
     );
   });
 
+  it('an iterator taken before the store started (an HSCAN cursor) still yields strings', () => {
+    const h = new HashValue();
+    for (let i = 0; i < 10; i++) h.set(`f${i}`, bytes(100, i));
+    const entries = h.entries();
+    const values = h.values();
+    expect(entries.next().value).toEqual(['f0', bytes(100, 0)]);
+    expect(values.next().value).toBe(bytes(100, 0));
+    for (let i = 10; i < STORE_MIN_ELEMENTS * 2; i++) h.set(`f${i}`, bytes(100, i));
+    const restEntries = [...{ [Symbol.iterator]: () => entries }];
+    const restValues = [...{ [Symbol.iterator]: () => values }];
+    expect(restEntries).toEqual(Array.from({ length: STORE_MIN_ELEMENTS * 2 - 1 }, (_, i) => [`f${i + 1}`, bytes(100, i + 1)]));
+    expect(restValues).toEqual(Array.from({ length: STORE_MIN_ELEMENTS * 2 - 1 }, (_, i) => bytes(100, i + 1)));
+  });
+
   it('keeps its values through repeated same-length and different-length replacements', () => {
     const h = new HashValue();
     for (let round = 0; round < 20; round++) {

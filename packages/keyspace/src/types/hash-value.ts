@@ -156,27 +156,21 @@ export class HashValue implements CollectionValue {
     return this.map.keys();
   }
 
-  values(): IterableIterator<BinaryString> {
-    if (this.store === undefined) return this.map.values() as IterableIterator<BinaryString>;
-    return this.decodedValues();
+  /**
+   * The values, decoded at each step: an iterator kept across commands (HSCAN's cursor) stays right
+   * when the store is started, compacted or refs move in between.
+   */
+  *values(): IterableIterator<BinaryString> {
+    for (const v of this.map.values()) yield typeof v === 'number' ? (this.store as ElementStore).get(v) : v;
   }
 
-  entries(): IterableIterator<[BinaryString, BinaryString]> {
-    if (this.store === undefined) return this.map.entries() as IterableIterator<[BinaryString, BinaryString]>;
-    return this.decodedEntries();
+  /** [field, value] pairs in insertion order, decoded at each step (see values()). */
+  *entries(): IterableIterator<[BinaryString, BinaryString]> {
+    for (const [f, v] of this.map) yield [f, typeof v === 'number' ? (this.store as ElementStore).get(v) : v];
   }
 
   [Symbol.iterator](): IterableIterator<[BinaryString, BinaryString]> {
     return this.entries();
-  }
-
-  /** The values through the store (read at each step: a compaction in between moves refs). */
-  private *decodedValues(): IterableIterator<BinaryString> {
-    for (const v of this.map.values()) yield typeof v === 'number' ? (this.store as ElementStore).get(v) : v;
-  }
-
-  private *decodedEntries(): IterableIterator<[BinaryString, BinaryString]> {
-    for (const [f, v] of this.map) yield [f, typeof v === 'number' ? (this.store as ElementStore).get(v) : v];
   }
 
   /**
