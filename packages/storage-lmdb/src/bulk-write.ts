@@ -3,6 +3,13 @@
  * writes the server keeps making between slices do not disturb the walk), appended as chunks of
  * entries to the base table not in use. Each slice is one transaction; the adapter then switches
  * the layout to the new base in one more (lmdb-storage.ts).
+ *
+ * Bulk units: a unit that rewrites cleared slots of LMDB_BULK_MIN_KEYS keys or more (a replica's
+ * full sync load) is written as a rewrite: a first transaction stores the `loading` marker and
+ * drops the position; the slices write every slot into the new base; the last transaction appends
+ * the keys changed meanwhile, switches to the new base, writes the position and removes the
+ * marker. A file opened with the marker is discarded (empty, no position: the replica full-syncs).
+ * With `always`, commits made during the slices are durable at that last transaction.
  */
 import type { PinnedIterator } from '@replikit/keyspace';
 import type { Database } from 'lmdb';

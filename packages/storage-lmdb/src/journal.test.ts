@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKeyspace } from '@replikit/keyspace';
+import { createKeyspace, MemoryDbStore } from '@replikit/keyspace';
 import { open } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES } from './defaults';
 import { blobEnd, EntryWriter, entryKey, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
@@ -149,6 +149,37 @@ describe('LMDB log and base', () => {
     const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
     expect([...env.openDB('log', { keyEncoding: 'binary', encoding: 'binary' }).getKeys({})].length).toBe(0);
     await env.close();
+  });
+
+  it('records the keys per slot at close; an open sizes its tables from that hint, and loads the same with any hint', async () => {
+    const dir = freshDir();
+    const a = openLmdbStorage(2, { dir, fsync: 'everysec' });
+    const ks = createKeyspace({ databases: 2, storage: a });
+    for (let i = 0; i < 3000; i++) ks.execute(['SET', `k${i}`, `v${i}`], { db: 1 });
+    ks.execute(['SET', 'x', 'y'], { db: 0 });
+    const want = dump(ks, 2);
+    ks.close();
+    const meta = (edit?: (m: { get(k: string): unknown; putSync(k: string, v: unknown): void }) => unknown) => {
+      const env = open({ path: join(dir, DEFAULT_LMDB_FILENAME), maxDbs: 6 });
+      const m = env.openDB('meta', {}) as unknown as { get(k: string): unknown; putSync(k: string, v: unknown): void };
+      const r = edit?.(m) ?? m.get('sizes');
+      void env.close();
+      return r;
+    };
+    expect(meta()).toEqual([1, 3000]);
+    // the same keys without a hint fill a table of 4096 entries; a hint of 10000 makes it 16384
+    const plain = new MemoryDbStore();
+    for (let i = 0; i < 3000; i++) plain.set(`k${i}`, `v${i}`);
+    for (const [hint, bigger] of [[[1, 10000], true], ['junk', false], [[-5, 20000.5, 7], true]] as const) {
+      meta((m) => m.putSync('sizes', hint));
+      const b = openLmdbStorage(2, { dir, fsync: 'everysec' });
+      const mem = (b.db(1) as unknown as { mem: MemoryDbStore }).mem;
+      expect(mem.offHeapBytes() > plain.offHeapBytes()).toBe(bigger);
+      const ks2 = createKeyspace({ databases: 2, storage: b });
+      expect(dump(ks2, 2)).toEqual(want);
+      ks2.close();
+      expect(meta()).toEqual([1, 3000]);
+    }
   });
 
   it('keeps committing while a background rewrite runs; every change made meanwhile survives a reopen', async () => {

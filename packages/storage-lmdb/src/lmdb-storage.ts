@@ -19,23 +19,18 @@
  * `everysec` writes at the end of the event-loop turn (a killed process loses nothing committed)
  * and fsyncs once a second; `no` writes at the end of the turn and leaves fsync to the OS.
  *
- * Bulk units: a unit that rewrites cleared slots of LMDB_BULK_MIN_KEYS keys or more (a replica's
- * full sync load) is written as a rewrite: a first transaction stores the `loading` marker and
- * drops the position; the slices write every slot into the new base; the last transaction appends
- * the keys changed meanwhile, switches to the new base, writes the position and removes the
- * marker. A file opened with the marker is discarded (empty, no position: the replica full-syncs).
- * With `always`, commits made during the slices are durable at that last transaction.
+ * Bulk units (a replica's full sync load, written as a rewrite under a marker): see bulk-write.ts.
+ * An open sizes its tables from the key counts the last rewrite or close recorded (`sizes`).
  */
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DbStore, ReplicationPosition, StorageAdapter } from '@replikit/keyspace';
-import { type Database, open, type RootDatabase } from 'lmdb';
+import type { RootDatabase } from 'lmdb';
 import { abandonBulkWrite, type BulkWrite, hasOlderEntries, newBulkWrite, trimLog, writeBulkSlice } from './bulk-write';
 import { LmdbDbStore, type UnitState, writeSlotChanges } from './db-store';
 import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS, LMDB_FSYNC_INTERVAL_MS } from './defaults';
-import { LmdbOpenError, LmdbWriteError } from './errors';
-import { BLOB_TABLE, blobEnd, EntryWriter, journalKey } from './journal';
-import { lastLogSeq, type StoreLayout, type StoreTables } from './load';
+import { LmdbWriteError } from './errors';
+import { blobEnd, EntryWriter, journalKey } from './journal';
+import { lastLogSeq, openTables, type StoreLayout, type StoreTables } from './load';
 import { readFile, v1TableCount } from './migrate-v1';
 import { type LmdbFsyncPolicy, type LmdbStorageOptions, type LmdbStorageStats, resolveOptions } from './options';
 
@@ -86,16 +81,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.rewriteMinBytes = o.rewriteMinBytes;
     this.rewritePercentage = o.rewritePercentage;
     this.path = join(options.dir, options.filename ?? DEFAULT_LMDB_FILENAME);
-    try {
-      mkdirSync(options.dir, { recursive: true });
-      // overlappingSync off: with 'always' a commit returns once on disk. useWritemap: a commit makes no
-      // write(2) of its pages (docs/storage-adapters.md). maxDbs: ours and those of a format-1 file.
-      this.env = open({ path: this.path, maxDbs: 4 + v1TableCount(databases), noSync: o.fsync !== 'always', overlappingSync: false, useWritemap: true });
-      const table = (name: string) => this.env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
-      this.t = { meta: this.env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] };
-    } catch (err) {
-      throw new LmdbOpenError(this.path, (err as Error).message, { cause: err });
-    }
+    ({ env: this.env, tables: this.t } = openTables(options.dir, this.path, o.fsync, 4 + v1TableCount(databases)));
     for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
     let opened: ReturnType<typeof readFile>;
     try {
@@ -196,6 +182,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
         if (this.mapDirty) this.t.meta.putSync('map', this.map);
         if (this.positionDirty) this.t.meta.putSync('position', this.position ?? null);
         if (to !== null) this.switchLayout(to);
+        else if (this.closing) this.writeSizes();
         if (this.markerOnDisk) this.t.meta.removeSync('loading');
       });
     } catch (err) {
@@ -229,6 +216,12 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private switchLayout(to: StoreLayout): void {
     this.t.meta.putSync('layout', to);
     if (this.layout.base >= 0 && this.layout.base !== to.base) this.t.bases[this.layout.base].clearSync();
+    this.writeSizes();
+  }
+
+  /** Inside a transaction: the keys per slot, the hint an open sizes its tables with. */
+  private writeSizes(): void {
+    this.t.meta.putSync('sizes', this.slots.map((s) => s.mem.size()));
   }
 
   /** After the transaction that switched to `to` (written by the rewrite `b`). */
@@ -379,6 +372,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
         this.positionDirty = true;
       }
     }
+    // the last transaction also records the table sizes for the next open
+    this.pending = true;
     try {
       this.flush();
     } finally {

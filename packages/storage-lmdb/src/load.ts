@@ -3,10 +3,12 @@
  * layout), then the committed state into the in-memory working set: the base snapshot's chunks in
  * order, then the log from the layout's first sequence number (journal.ts gives the entries).
  */
+import { mkdirSync } from 'node:fs';
 import type { MemoryDbStore, ReplicationPosition } from '@replikit/keyspace';
-import type { Database, RootDatabase } from 'lmdb';
+import { type Database, open, type RootDatabase } from 'lmdb';
 import { LmdbCorruptRecordError, LmdbOpenError } from './errors';
-import { entryKey, forEachEntry, J_CLEAR, J_DEL, type JournalEntry, journalKey, journalSeq } from './journal';
+import { BLOB_TABLE, entryKey, forEachEntry, J_CLEAR, J_DEL, type JournalEntry, journalKey, journalSeq } from './journal';
+import type { LmdbFsyncPolicy } from './options';
 import { decodeRecordAt, F_TTL } from './record-codec';
 
 /** format 1 kept one LMDB record per key in keyed tables (migrated at open: migrate-v1.ts); format 2 is the base + log layout */
@@ -20,6 +22,22 @@ const FORMAT = 2;
 export interface StoreLayout {
   base: number;
   from: number;
+}
+
+/**
+ * Opens the file at `path` (creating `dir`) and its tables; `maxDbs`: ours and those of a format-1
+ * file. overlappingSync off: with `always` a commit returns once on disk. useWritemap: a commit
+ * makes no write(2) of its pages (docs/storage-adapters.md).
+ */
+export function openTables(dir: string, path: string, fsync: LmdbFsyncPolicy, maxDbs: number): { env: RootDatabase; tables: StoreTables } {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const env = open({ path, maxDbs, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+    const table = (name: string) => env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
+    return { env, tables: { meta: env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] } };
+  } catch (err) {
+    throw new LmdbOpenError(path, (err as Error).message, { cause: err });
+  }
 }
 
 /** The tables of one file. */
@@ -39,7 +57,7 @@ export function readMeta(
   t: StoreTables,
   databases: number,
   path: string,
-): { map: number[]; position: ReplicationPosition | undefined; layout: StoreLayout; discarded: boolean } {
+): { map: number[]; position: ReplicationPosition | undefined; layout: StoreLayout; discarded: boolean; sizes: number[] } {
   const meta = t.meta;
   const format = meta.get('format') as number | undefined;
   const identity = Array.from({ length: databases }, (_, i) => i);
@@ -52,7 +70,7 @@ export function readMeta(
       meta.putSync('position', null);
       meta.putSync('layout', empty());
     });
-    return { map: identity, position: undefined, layout: empty(), discarded: false };
+    return { map: identity, position: undefined, layout: empty(), discarded: false, sizes: [] };
   }
   if (format !== FORMAT) throw new LmdbOpenError(path, `format ${format} is not ${FORMAT}`);
   const n = meta.get('databases') as number;
@@ -66,13 +84,15 @@ export function readMeta(
       meta.putSync('position', null);
       meta.putSync('layout', empty());
       meta.removeSync('loading');
+      meta.removeSync('sizes');
     });
-    return { map: identity, position: undefined, layout: empty(), discarded: true };
+    return { map: identity, position: undefined, layout: empty(), discarded: true, sizes: [] };
   }
   const p = meta.get('position') as ReplicationPosition | null;
   const position = p === null || p === undefined ? undefined : { replid: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 };
   const l = meta.get('layout') as StoreLayout;
-  return { map: [...(meta.get('map') as number[])], position, layout: { base: l.base, from: l.from }, discarded: false };
+  const sizes = meta.get('sizes') as unknown;
+  return { map: [...(meta.get('map') as number[])], position, layout: { base: l.base, from: l.from }, discarded: false, sizes: Array.isArray(sizes) ? sizes : [] };
 }
 
 /** What a load read: bytes of the base and of the live log, the log's entries and last sequence number (0: empty). */
@@ -116,27 +136,56 @@ function applyBlob(blob: Buffer, apply: (e: JournalEntry, blob: Buffer) => void,
   }
 }
 
-/** Reads the committed state into `mems`: the base's chunks, then the log from `layout.from`. */
-export function loadStore(t: StoreTables, layout: StoreLayout, mems: MemoryDbStore[]): LoadResult {
+/**
+ * Table options for reading blobs without a copy: lmdb hands a decoder its shared read buffer
+ * (valid until the iterator's next step) instead of copying each value into a Buffer of its own,
+ * which at open is most of what a load allocates (a base of 100 MB is 100 MB of garbage otherwise).
+ * The view must be used before the loop moves on; nothing keeps it (the working set copies bytes).
+ */
+const VIEW_TABLE = {
+  keyEncoding: 'binary',
+  encoder: {
+    encode: (v: Buffer): Buffer => v,
+    decode: (b: Buffer, size: number): Buffer => b.subarray(0, size),
+  },
+} as const;
+
+/** A handle on the blob table `name` whose reads are views of lmdb's read buffer (see VIEW_TABLE). */
+function viewTable(env: RootDatabase, name: string): Database<Buffer, Buffer> {
+  return env.openDB(name, VIEW_TABLE as unknown as { keyEncoding: 'binary' }) as unknown as Database<Buffer, Buffer>;
+}
+
+/**
+ * Reads the committed state into `mems`: the base's chunks, then the log from `layout.from`. `sizes`
+ * (keys per slot when the file was last closed or rewritten; a hint, possibly stale) sizes each
+ * table once before the load.
+ */
+export function loadStore(env: RootDatabase, layout: StoreLayout, mems: MemoryDbStore[], sizes: readonly number[] = []): LoadResult {
   const out: LoadResult = { baseBytes: 0, logBytes: 0, logEntries: 0, lastSeq: 0 };
-  let where = '';
-  const at = () => where;
+  for (let s = 0; s < mems.length; s++) {
+    const n = sizes[s];
+    if (typeof n === 'number' && n > 0) mems[s].reserve(n);
+  }
+  // the blob being read, named only when an error reports it
+  let what = 'base chunk';
+  let current: Uint8Array | undefined;
+  const at = () => `${what} ${current === undefined ? '?' : journalSeq(current)}`;
   const apply = applier(mems, at);
   if (layout.base >= 0) {
-    for (const { key, value } of t.bases[layout.base].getRange({})) {
-      where = `base chunk ${journalSeq(key)}`;
+    for (const { key, value } of viewTable(env, `base${layout.base}`).getRange({})) {
+      current = key;
       applyBlob(value, apply, at);
       out.baseBytes += value.length;
     }
   }
-  for (const { key, value } of t.log.getRange({ start: journalKey(layout.from) })) {
-    const seq = journalSeq(key);
-    where = `log entry ${seq}`;
+  what = 'log entry';
+  for (const { key, value } of viewTable(env, 'log').getRange({ start: journalKey(layout.from) })) {
+    current = key;
     applyBlob(value, apply, at);
     out.logBytes += value.length;
     out.logEntries++;
-    out.lastSeq = seq;
   }
+  if (out.logEntries !== 0 && current !== undefined) out.lastSeq = journalSeq(current);
   return out;
 }
 

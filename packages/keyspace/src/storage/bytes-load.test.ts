@@ -58,6 +58,7 @@ test('setStringBytes stores what set() + setExpire / deleteExpire store, replaci
       const viaBytes = new MemoryDbStore();
       const viaStrings = new MemoryDbStore();
       viaBytes.reserve(reserve);
+      viaStrings.reserve(reserve);
       for (const { key, value, expireAt } of ops) {
         const kb = Buffer.concat([Buffer.from('pre'), key, Buffer.from('post')]);
         const vb = Buffer.concat([Buffer.from('<'), value]);
@@ -69,6 +70,8 @@ test('setStringBytes stores what set() + setExpire / deleteExpire store, replaci
       expect(dump(viaBytes)).toEqual(dump(viaStrings));
       expect(viaBytes.size()).toBe(viaStrings.size());
       expect(viaBytes.expiresSize()).toBe(viaStrings.expiresSize());
+      // a replaced value reuses its record (same size) or makes the same new one as set()
+      expect(viaBytes.offHeapBytes()).toBe(viaStrings.offHeapBytes());
     }),
     { numRuns: 200 },
   );

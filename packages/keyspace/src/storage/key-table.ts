@@ -164,6 +164,29 @@ export class KeyTable {
     this.putValue(i, value);
   }
 
+  /**
+   * setValue() of the string whose latin1 bytes are `value[start, end)`: the record is rewritten in
+   * place when it keeps its size, else a new one is written; a JS string only when the slab cannot
+   * hold it (empty, longer than SLAB_MAX_VALUE, slabs full).
+   */
+  setValueBytes(i: number, value: Buffer, start: number, end: number): void {
+    const v = (i << STRIDE_SHIFT) + VAL;
+    const old = this.cols[v];
+    if (old >= 0) {
+      const ref = this.slab.replaceBytes(old, value, start, end);
+      if (ref >= 0) {
+        this.cols[v] = ref;
+        return;
+      }
+    } else if (old === IN_OBJECTS) this.objects.delete(i);
+    const ref = this.slab.putBytes(value, start, end);
+    if (ref >= 0) this.cols[v] = ref;
+    else {
+      this.cols[v] = IN_OBJECTS;
+      this.objects.set(i, value.toString('latin1', start, end));
+    }
+  }
+
   /** Drops the value of entry `i`: it becomes a tombstone. */
   clearValue(i: number): void {
     const v = (i << STRIDE_SHIFT) + VAL;

@@ -8,8 +8,9 @@
  * the last pinned iterator on the table closes. clear() with pinned iterators open swaps in a fresh
  * table in O(1): they keep walking the old one, live key iterators on it end.
  */
-import type { BinaryString, StoredValue } from '../command-api';
+
 import { binarySlice } from '@replikit/resp/internal';
+import type { BinaryString, StoredValue } from '../command-api';
 import type { DbStore, PinnedEntry, PinnedIterator, StorageAdapter } from './adapter';
 import { hashKey, hashKeyBytes, KeyTable } from './key-table';
 
@@ -70,16 +71,19 @@ export class MemoryDbStore implements BytesLoadStore {
   setStringBytes(key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAt: number): void {
     const t = this.t;
     const h = hashKeyBytes(key, keyStart, keyEnd);
-    if (t.findBytes(key, keyStart, keyEnd, h) < 0) {
+    const i = t.findBytes(key, keyStart, keyEnd, h);
+    if (i < 0) {
       // a new key: straight into the slab records (the common case of a load into an empty db)
       t.insertBytes(key, keyStart, keyEnd, h, value, valueStart, valueEnd);
       if (expireAt >= 0) t.expires.set(binarySlice(key, keyStart, keyEnd), expireAt);
       return;
     }
-    const k = binarySlice(key, keyStart, keyEnd);
-    this.set(k, binarySlice(value, valueStart, valueEnd));
-    if (expireAt >= 0) this.setExpire(k, expireAt);
-    else this.deleteExpire(k);
+    // a key set again (a log replayed over a base): its value replaced from the bytes, as set() would
+    if (t.isTombstone(i)) t.tombCount--;
+    t.setValueBytes(i, value, valueStart, valueEnd);
+    t.maybeCompactSlab();
+    if (expireAt >= 0) t.expires.set(binarySlice(key, keyStart, keyEnd), expireAt);
+    else if (t.expires.size !== 0) t.expires.delete(binarySlice(key, keyStart, keyEnd));
   }
 
   get(key: BinaryString): StoredValue | undefined {

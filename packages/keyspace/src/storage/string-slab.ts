@@ -198,6 +198,28 @@ export class StringSlab {
     return this.put(s);
   }
 
+  /**
+   * replace() with the bytes `src[start, end)`: in place when the record keeps its size (the ref
+   * stays); else the old record becomes garbage and the bytes go to a new one (its ref, or -1: the
+   * caller keeps them on the heap).
+   */
+  replaceBytes(ref: number, src: Uint8Array, start: number, end: number): number {
+    const len = end - start;
+    if (len !== 0 && len <= SLAB_MAX_VALUE && recordSize(len) === this.sizeOf(ref)) {
+      const buf = this.slabs[ref >>> UNIT_SHIFT];
+      let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
+      if (len < 128) buf[p++] = len;
+      else {
+        buf[p++] = 0x80 | (len & 0x7f);
+        buf[p++] = len >>> 7;
+      }
+      for (let i = 0; i < len; i++) buf[p + i] = src[start + i] as number;
+      return ref;
+    }
+    this.free(ref);
+    return this.putBytes(src, start, end);
+  }
+
   /** Copies the record under `ref` of `from` into this slab set; the new ref (or -1 when full). */
   copyFrom(from: StringSlab, ref: number): number {
     const size = from.sizeOf(ref);
