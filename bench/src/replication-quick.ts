@@ -24,7 +24,7 @@
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { buildPrivateServer, type PrivateBuild } from './replication/bundle';
-import { catchUpAfterLoad } from './replication/catch-up';
+import { type CatchUp, catchUpAfterLoad } from './replication/catch-up';
 import { attachReplicas } from './replication/load-scenarios';
 import { commonConfig, info, type Node, sleep, startLoad, startNode, useServerCli } from './replication/servers';
 import { type ColdWarm, coldThenWarm, cpuCell, describeWarm, median, opsCell, type Pass, ratio, type Summary, summarize, warmupArg } from './_warm';
@@ -104,9 +104,9 @@ async function resetAndCatchUp(s: Setup): Promise<string> {
  * pass. With replicas, each measured pass ends with the replicas' catch-up (catch-up.ts), inside the
  * pass, so the replicas' CPU per request includes applying the whole stream.
  */
-async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>, requests: number): Promise<{ passes: ColdWarm[]; catchUp: number[][] }> {
+async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<string, string | number>, requests: number): Promise<{ passes: ColdWarm[]; catchUp: CatchUp[][] }> {
   const setups: Setup[] = [];
-  const catchUp = new Map<Setup, number[]>();
+  const catchUp = new Map<Setup, CatchUp[]>();
   try {
     for (const c of cs) setups.push(await startSetup(c, replicas, extra));
     const passes = await coldThenWarm(setups, {
@@ -117,8 +117,8 @@ async function oneRep(cs: readonly Contender[], replicas: number, extra: Record<
       load: async (s, n, warmup) => {
         const res = await startLoad(s.master.port, [...BENCH, '-n', String(n)]).done;
         if (!warmup && s.replicas.length > 0) {
-          const ms = await catchUpAfterLoad(s.master, s.replicas, res.endedAt);
-          catchUp.set(s, [...(catchUp.get(s) ?? []), ms]);
+          const c = await catchUpAfterLoad(s.master, s.replicas, res.endedAt);
+          catchUp.set(s, [...(catchUp.get(s) ?? []), c]);
         }
         return res.rps;
       },
@@ -156,7 +156,7 @@ async function run(): Promise<void> {
   console.log(`- \`redis-benchmark ${BENCH.join(' ')} -n <requests>\` against the master, ${REPS} rep(s)`);
   for (const line of describeWarm(WARMUP, 'the `requests` column')) console.log(line);
   console.log('- CPU: the master\'s CPU µs per request; replicas: each replica\'s CPU µs per request of the master, median of the reps');
-  console.log('- catch-up (target <= 10 ms): from the benchmark\'s exit (right after its last reply) until every replica\'s `slave_repl_offset` equals the master\'s final `master_repl_offset`, INFO sent to each replica every 1 ms; median of the reps (every rep in brackets)');
+  console.log('- catch-up (target <= 10 ms): from the benchmark\'s exit (right after its last reply) until every replica\'s `slave_repl_offset` equals the master\'s final `master_repl_offset`, INFO sent to each replica every 1 ms; median of the reps (every rep in brackets); then how far the replica was behind at the end of the load, per rep');
   console.log('');
   console.log(`| case | requests | pass | ${contenders.map((c) => `${c.name} ops/s`).join(' | ')} | ${contenders.slice(1).map((c) => `${c.name} ratio`).join(' | ')} | ${contenders.map((c) => `${c.name} CPU µs/op`).join(' | ')} | replicas CPU µs/op | ${contenders.map((c) => `${c.name} catch-up ms`).join(' | ')} | load avg |`);
   console.log(`|---|---:|---|${contenders.map(() => '---:').join('|')}|${contenders.slice(1).map(() => '---:').join('|')}|${contenders.map(() => '---:').join('|')}|---|${contenders.map(() => '---:').join('|')}|---|`);
@@ -164,7 +164,7 @@ async function run(): Promise<void> {
   try {
     for (const k of cases) {
       const reps: ColdWarm[][] = [];
-      const catchUps: number[][][] = [];
+      const catchUps: CatchUp[][][] = [];
       const requests = requestsFor(k.replicas);
       for (let rep = 0; rep < REPS; rep++) {
         const r = await oneRep(contenders, k.replicas, k.extra, requests);
@@ -174,8 +174,10 @@ async function run(): Promise<void> {
       const catchUpCells = (pass: number): string =>
         contenders
           .map((_, i) => {
-            const ms = catchUps.map((r) => r[i]?.[pass]).filter((x): x is number => x !== undefined);
-            return ms.length === 0 ? '-' : `${median(ms).toFixed(1)}${ms.length > 1 ? ` (${ms.map((x) => x.toFixed(1)).join(', ')})` : ''}`;
+            const cs = catchUps.map((r) => r[i]?.[pass]).filter((x): x is CatchUp => x !== undefined);
+            const ms = cs.map((c) => c.ms);
+            const kib = cs.map((c) => (c.behindBytes / 1024).toFixed(0)).join(', ');
+            return cs.length === 0 ? '-' : `${median(ms).toFixed(1)}${ms.length > 1 ? ` (${ms.map((x) => x.toFixed(1)).join(', ')})` : ''}; ${kib} KiB behind`;
           })
           .join(' | ');
       const row = (label: string, pick: (x: ColdWarm) => Pass & { extraCpu: number[] }, pass: number): void => {
