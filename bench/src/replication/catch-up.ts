@@ -21,9 +21,11 @@ export interface CatchUp {
 /** Catch-up after a load that ended at `endedAt` (a performance.now() stamp); see the file comment. */
 export async function catchUpAfterLoad(master: Node, replicas: readonly Node[], endedAt: number, pollMs = 1, timeoutMs = 120_000): Promise<CatchUp> {
   if (replicas.length === 0) return { ms: 0, behindBytes: 0 };
-  const target = Number((await info(master, 'replication')).get('master_repl_offset'));
+  // the replicas are asked from the start, while the master's final offset is on its way: answers
+  // are kept with their arrival time until it is known
+  const answers: Array<Array<[at: number, offset: number]>> = replicas.map(() => []);
   const caughtAt: Array<number | undefined> = replicas.map(() => undefined);
-  const behind: Array<number | undefined> = replicas.map(() => undefined);
+  let target: number | undefined;
   return new Promise<CatchUp>((resolve, reject) => {
     let inFlight = 0;
     let done = false;
@@ -32,8 +34,24 @@ export async function catchUpAfterLoad(master: Node, replicas: readonly Node[], 
       done = true;
       clearInterval(timer);
       if (err) reject(err);
-      else resolve({ ms: Math.max(...(caughtAt as number[])) - endedAt, behindBytes: Math.max(...behind.map((b) => b ?? 0)) });
+      else {
+        const t = target as number;
+        const behind = answers.map((a) => Math.max(0, t - (a[0]?.[1] ?? t)));
+        resolve({ ms: Math.max(...(caughtAt as number[])) - endedAt, behindBytes: Math.max(...behind) });
+      }
     };
+    const settle = (): void => {
+      if (target === undefined) return;
+      for (let i = 0; i < replicas.length; i++) caughtAt[i] ??= answers[i]?.find(([, offset]) => offset >= (target as number))?.[0];
+      if (caughtAt.every((x) => x !== undefined)) finish();
+    };
+    info(master, 'replication').then(
+      (m) => {
+        target = Number(m.get('master_repl_offset'));
+        settle();
+      },
+      (err: Error) => finish(err),
+    );
     const poll = (): void => {
       if (done) return;
       if (performance.now() - endedAt > timeoutMs) {
@@ -41,17 +59,15 @@ export async function catchUpAfterLoad(master: Node, replicas: readonly Node[], 
         return;
       }
       replicas.forEach((r, i) => {
-        // one question outstanding per replica and tick at most: a replica busy catching up is not
-        // also flooded with INFO
-        if (caughtAt[i] !== undefined || inFlight > replicas.length * 2) return;
+        // at most two questions outstanding per replica: a replica busy catching up is not also
+        // flooded with INFO
+        if (caughtAt[i] !== undefined || inFlight >= replicas.length * 2) return;
         inFlight++;
         info(r, 'replication').then(
           (m) => {
             inFlight--;
-            const at = Number(m.get('slave_repl_offset'));
-            behind[i] ??= Math.max(0, target - at);
-            if (caughtAt[i] === undefined && at >= target) caughtAt[i] = performance.now();
-            if (caughtAt.every((x) => x !== undefined)) finish();
+            answers[i]?.push([performance.now(), Number(m.get('slave_repl_offset'))]);
+            settle();
           },
           (err: Error) => finish(err),
         );
