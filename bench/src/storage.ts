@@ -16,11 +16,13 @@
  *    replikit-server replica on LMDB and into a redis-server replica: REPLICAOF to
  *    `master_link_status:up` with every key there.
  * 3. Restart to serving with `--keys` keys: the LMDB replikit-server (its files), redis-server from
- *    its AOF and from its RDB; from spawn to DBSIZE answering with every key (target: LMDB <= Redis).
+ *    its AOF and from its RDB; from spawn to PING answering, every key checked with DBSIZE (target:
+ *    LMDB <= Redis), with the server's CPU by then; `--reps` restarts of each from the same files.
+ *    Quick mode (about 1.5 min): `--cases restart --reps 1 --no-write`.
  * replikit-server runs from the build (`pnpm build` first). Writes bench/results/storage.md.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { findRedisServer, getFreePort } from '@replikit/test-utils';
@@ -296,10 +298,28 @@ async function syncCase(lines: string[]): Promise<void> {
   console.error(lines.slice(-3).join('\n'));
 }
 
-/** 3. restart to serving */
+/** utime + stime of `pid` so far, ms (from /proc; -1 where there is no /proc) */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;
+  } catch {
+    return -1;
+  }
+}
+
+/**
+ * 3. restart to serving: each kind's files are written once (`--keys` keys, SIGTERM), then every
+ * rep restarts each kind in turn from a copy of them (the same files every time; a restart may
+ * rewrite or trim its own copy). Per restart: spawn to PING answered, and the server's CPU by then
+ * (utime + stime: what moves least with the machine's load). `--reps` (default 3; 1 is the quick mode).
+ */
 async function restartCase(lines: string[]): Promise<void> {
-  const restart: Array<[string, number]> = [];
-  for (const kind of ['replikit-lmdb', 'redis-aof', 'redis-rdb'] as Kind[]) {
+  const reps = num('reps', 3);
+  const kinds: Kind[] = ['replikit-lmdb', 'redis-aof', 'redis-rdb'];
+  const files = new Map<Kind, string>();
+  for (const kind of kinds) {
     const first = await start(kind);
     await loadKeys(first.port, KEYS);
     if (kind === 'redis-rdb') cli(first.port, 'save');
@@ -307,18 +327,39 @@ async function restartCase(lines: string[]): Promise<void> {
     if (kind === 'redis-aof') for (let i = 0; i < 600 && !cli(first.port, 'info', 'persistence').includes('aof_rewrite_in_progress:0'); i++) await sleep(100);
     // SIGTERM: redis-server fsyncs its AOF; replikit commits and closes the LMDB environment
     await stop(first, 'SIGTERM', true);
-    await sleep(500);
-    const again = await start(kind, first.dir);
-    await waitKeys(again.port, KEYS);
-    restart.push([kind, again.startMs]);
-    await stop(again);
+    files.set(kind, first.dir);
   }
+  await sleep(500);
+  const runs = new Map<Kind, Array<[number, number]>>(kinds.map((k) => [k, []]));
+  const loads: number[] = [];
+  for (let rep = 0; rep < reps; rep++) {
+    for (const kind of kinds) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), `storage-bench-${kind}-`));
+      cpSync(files.get(kind) as string, dir, { recursive: true });
+      loads.push(os.loadavg()[0]);
+      const again = await start(kind, dir);
+      const cpu = cpuMs(again.child.pid);
+      await waitKeys(again.port, KEYS);
+      runs.get(kind)?.push([again.startMs, cpu]);
+      await stop(again);
+    }
+  }
+  for (const d of files.values()) rmSync(d, { recursive: true, force: true });
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)] as number;
   lines.push('');
-  lines.push(`### Restart to serving with ${KEYS} keys (spawn to PING answered; every key checked with DBSIZE right after)`);
+  lines.push(`### Restart to serving with ${KEYS} keys (spawn to PING answered, every key checked with DBSIZE right after; ${reps} reps, kinds in turn)`);
   lines.push('');
-  lines.push('| server | seconds |');
-  lines.push('|---|---:|');
-  for (const [k, ms] of restart) lines.push(`| ${k} | ${(ms / 1000).toFixed(2)} |`);
+  lines.push(`- load average during the restarts: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`);
+  lines.push('');
+  lines.push('| server | seconds, median [reps] | server CPU s by then, median [reps] |');
+  lines.push('|---|---:|---:|');
+  for (const [k, rs] of runs) {
+    const ms = rs.map((r) => r[0]);
+    const cpu = rs.map((r) => r[1]);
+    const list = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(' ');
+    lines.push(`| ${k} | ${(median(ms) / 1000).toFixed(2)} [${list(ms)}] | ${(median(cpu) / 1000).toFixed(2)} [${list(cpu)}] |`);
+  }
+  console.error(lines.slice(-5).join('\n'));
 }
 
 run().catch((err) => {
