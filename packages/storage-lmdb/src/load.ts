@@ -25,6 +25,20 @@ export interface StoreLayout {
 }
 
 /**
+ * Table options for reading blobs without a copy: lmdb hands a decoder its shared read buffer
+ * (valid until the iterator's next step) instead of copying each value into a Buffer of its own,
+ * which at open is most of what a load allocates (a base of 100 MB is 100 MB of garbage otherwise).
+ * The view must be used before the loop moves on; nothing keeps it (the working set copies bytes).
+ */
+const VIEW_TABLE = {
+  keyEncoding: 'binary',
+  encoder: {
+    encode: (v: Buffer): Buffer => v,
+    decode: (b: Buffer, size: number): Buffer => b.subarray(0, size),
+  },
+} as const;
+
+/**
  * Opens the file at `path` (creating `dir`) and its tables; `maxDbs`: ours and those of a format-1
  * file. overlappingSync off: with `always` a commit returns once on disk. useWritemap: a commit
  * makes no write(2) of its pages (docs/storage-adapters.md).
@@ -34,7 +48,9 @@ export function openTables(dir: string, path: string, fsync: LmdbFsyncPolicy, ma
     mkdirSync(dir, { recursive: true });
     const env = open({ path, maxDbs, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
     const table = (name: string) => env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
-    return { env, tables: { meta: env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')] } };
+    const view = (name: string) => env.openDB(name, VIEW_TABLE as unknown as typeof BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
+    const views = { log: view('log'), bases: [view('base0'), view('base1')] as [Database<Buffer, Buffer>, Database<Buffer, Buffer>] };
+    return { env, tables: { meta: env.openDB('meta', {}), log: table('log'), bases: [table('base0'), table('base1')], views } };
   } catch (err) {
     throw new LmdbOpenError(path, (err as Error).message, { cause: err });
   }
@@ -45,6 +61,8 @@ export interface StoreTables {
   meta: Database;
   log: Database<Buffer, Buffer>;
   bases: [Database<Buffer, Buffer>, Database<Buffer, Buffer>];
+  /** the log and base tables again, read as views of lmdb's read buffer (VIEW_TABLE), for loads */
+  views: { log: Database<Buffer, Buffer>; bases: [Database<Buffer, Buffer>, Database<Buffer, Buffer>] };
 }
 
 /**
@@ -137,30 +155,11 @@ function applyBlob(blob: Buffer, apply: (e: JournalEntry, blob: Buffer) => void,
 }
 
 /**
- * Table options for reading blobs without a copy: lmdb hands a decoder its shared read buffer
- * (valid until the iterator's next step) instead of copying each value into a Buffer of its own,
- * which at open is most of what a load allocates (a base of 100 MB is 100 MB of garbage otherwise).
- * The view must be used before the loop moves on; nothing keeps it (the working set copies bytes).
- */
-const VIEW_TABLE = {
-  keyEncoding: 'binary',
-  encoder: {
-    encode: (v: Buffer): Buffer => v,
-    decode: (b: Buffer, size: number): Buffer => b.subarray(0, size),
-  },
-} as const;
-
-/** A handle on the blob table `name` whose reads are views of lmdb's read buffer (see VIEW_TABLE). */
-function viewTable(env: RootDatabase, name: string): Database<Buffer, Buffer> {
-  return env.openDB(name, VIEW_TABLE as unknown as { keyEncoding: 'binary' }) as unknown as Database<Buffer, Buffer>;
-}
-
-/**
  * Reads the committed state into `mems`: the base's chunks, then the log from `layout.from`. `sizes`
  * (keys per slot when the file was last closed or rewritten; a hint, possibly stale) sizes each
  * table once before the load.
  */
-export function loadStore(env: RootDatabase, layout: StoreLayout, mems: MemoryDbStore[], sizes: readonly number[] = []): LoadResult {
+export function loadStore(t: StoreTables, layout: StoreLayout, mems: MemoryDbStore[], sizes: readonly number[] = []): LoadResult {
   const out: LoadResult = { baseBytes: 0, logBytes: 0, logEntries: 0, lastSeq: 0 };
   for (let s = 0; s < mems.length; s++) {
     const n = sizes[s];
@@ -172,14 +171,14 @@ export function loadStore(env: RootDatabase, layout: StoreLayout, mems: MemoryDb
   const at = () => `${what} ${current === undefined ? '?' : journalSeq(current)}`;
   const apply = applier(mems, at);
   if (layout.base >= 0) {
-    for (const { key, value } of viewTable(env, `base${layout.base}`).getRange({})) {
+    for (const { key, value } of t.views.bases[layout.base].getRange({})) {
       current = key;
       applyBlob(value, apply, at);
       out.baseBytes += value.length;
     }
   }
   what = 'log entry';
-  for (const { key, value } of viewTable(env, 'log').getRange({ start: journalKey(layout.from) })) {
+  for (const { key, value } of t.views.log.getRange({ start: journalKey(layout.from) })) {
     current = key;
     applyBlob(value, apply, at);
     out.logBytes += value.length;
