@@ -45,6 +45,9 @@ const EXEC: BinaryString[] = ['EXEC'];
 export class ExecContext implements CommandContext, DbHost {
   db!: DbImpl;
   now = 0;
+  expireNow = 0;
+  /** set while a script runs: the time expiry is judged at (see DbHost.expireNow) */
+  frozenExpiry: number | undefined = undefined;
   fromMaster = false;
   resp: 2 | 3 = 2;
   session!: Session;
@@ -153,6 +156,7 @@ export class ExecContext implements CommandContext, DbHost {
     if (this.listenerGates.length !== 0) this.refreshTracking();
     this.session = session;
     this.now = now;
+    this.expireNow = this.frozenExpiry === undefined ? now : this.frozenExpiry;
     this.fromMaster = session.fromMaster === true;
     this.resp = session.resp === 3 ? 3 : 2;
     this.ops = NO_OPS;

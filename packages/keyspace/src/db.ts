@@ -29,6 +29,11 @@ export function exposed(v: RawValue): StoredValue {
 export interface DbHost {
   /** the current command's time (unix ms) */
   readonly now: number;
+  /**
+   * The time key expiry is judged at (unix ms): `now`, except inside a script, where Redis 7.0
+   * stops the clock for expiry at the script's start so a key cannot vanish between two reads.
+   */
+  readonly expireNow: number;
   readonly role: 'master' | 'replica';
   /** the current command comes from our master: nothing is expired */
   readonly fromMaster: boolean;
@@ -98,7 +103,7 @@ export class DbImpl implements Db {
 
   private expiredNow(key: BinaryString): boolean {
     const at = this.store.getExpire(key);
-    return at !== undefined && this.host.now > at;
+    return at !== undefined && this.host.expireNow > at;
   }
 
   lookupRead(key: BinaryString): StoredValue | undefined {
@@ -131,7 +136,7 @@ export class DbImpl implements Db {
     const v = store.get(key) as RawValue | undefined;
     if (v === undefined || store.expiresSize() === 0) return v;
     const at = store.getExpire(key);
-    if (at === undefined || this.host.now <= at) return v;
+    if (at === undefined || this.host.expireNow <= at) return v;
     const host = this.host;
     if (host.fromMaster) return v;
     if (host.role === 'replica') return undefined;
@@ -146,7 +151,7 @@ export class DbImpl implements Db {
    */
   private expiredOnWrite(key: BinaryString): boolean {
     const at = this.store.getExpire(key);
-    if (at === undefined || this.host.now <= at || this.host.fromMaster) return false;
+    if (at === undefined || this.host.expireNow <= at || this.host.fromMaster) return false;
     if (this.host.role === 'replica') this.rawDelete(key);
     else this.expire(key);
     return true;

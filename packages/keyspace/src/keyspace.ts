@@ -214,6 +214,16 @@ export class Keyspace {
     return this.adapter.capabilities ?? NO_CAPABILITIES;
   }
 
+  /**
+   * Stops the clock for key expiry at `ms` (unix ms) until called with undefined: commands still
+   * take their own time for TTL arithmetic (SET PX, PTTL), but a key is judged expired or not at
+   * `ms`. Redis 7.0 does this while a script runs (its start time), so a script that reads a key
+   * twice sees it both times even if its TTL runs out in between.
+   */
+  freezeExpiryClock(ms: number | undefined): void {
+    this.ctx.frozenExpiry = ms;
+  }
+
   // ---- WATCH and notifications -----------------------------------------------------------------
 
   /**

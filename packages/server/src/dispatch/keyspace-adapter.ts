@@ -61,5 +61,6 @@ export function createKeyspaceBridge(ks: Keyspace): KeyspaceBridge {
       return ks.stats;
     },
     resetStats: () => ks.resetStats(),
+    freezeExpiryClock: (ms) => ks.freezeExpiryClock(ms),
   };
 }

@@ -53,6 +53,8 @@ export interface KeyspaceBridge {
   readonly stats: KeyspaceCounters;
   /** CONFIG RESETSTAT: zeroes hits, misses and expired keys */
   resetStats(): void;
+  /** Judges key expiry at `ms` until called with undefined (a running script's start time: Keyspace.freezeExpiryClock). */
+  freezeExpiryClock(ms: number | undefined): void;
 }
 
 /** The keyspace's INFO counters (monotonic until resetStats(), except `dirty` which is never reset). */

@@ -132,6 +132,8 @@ export class ScriptRun implements ScriptCallContext {
   private numkeys = 0;
   private mayYield = false;
   private started = 0;
+  /** the invocation's start (unix ms): keys its commands read are judged expired at this time, as 7.0 does */
+  private timeSnapshot = Date.now();
 
   constructor(
     readonly rt: ServerRuntime,
@@ -164,6 +166,7 @@ export class ScriptRun implements ScriptCallContext {
 
   /** The state of a new invocation (the script client starts again in the caller's db). */
   reset(readOnly: boolean): void {
+    this.timeSnapshot = Date.now();
     this.resp = 2;
     this.replFlags = 3;
     this.wrote = false;
@@ -218,7 +221,14 @@ export class ScriptRun implements ScriptCallContext {
       stat.calls++;
       rt.stats.totalCommandsProcessed++;
       const t0 = performance.now();
-      const r = rt.keyspace.execute(argv, sc.db, this.resp, this.fromMaster);
+      const ks = rt.keyspace;
+      ks.freezeExpiryClock(this.timeSnapshot);
+      let r;
+      try {
+        r = ks.execute(argv, sc.db, this.resp, this.fromMaster);
+      } finally {
+        ks.freezeExpiryClock(undefined);
+      }
       const reply = r.reply;
       const writes = r.writes;
       scripting.introspection.called(sc, found, argv, Math.round((performance.now() - t0) * 1000));
@@ -228,7 +238,13 @@ export class ScriptRun implements ScriptCallContext {
     }
     const captured = sc.captured as RespValue[];
     captured.length = 0;
-    const r = rt.dispatcher.call(sc, found, argv, true);
+    rt.keyspace.freezeExpiryClock(this.timeSnapshot);
+    let r;
+    try {
+      r = rt.dispatcher.call(sc, found, argv, true);
+    } finally {
+      rt.keyspace.freezeExpiryClock(undefined);
+    }
     if (r !== NO_REPLY) return r;
     return captured.length > 0 ? (captured[0] as RespValue) : null;
   }
