@@ -9,6 +9,7 @@ import { ErrorReply, type RespValue } from '@replikit/resp';
 import type { ServerClient } from '../connection/server-client';
 import { NO_REPLY } from '../dispatch/command-spec';
 import type { TableEntry } from '../dispatch/command-table';
+import type { KeyspaceResult } from '../dispatch/keyspace-bridge';
 import { READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import { OOM } from '../eviction/oom-reply';
@@ -223,7 +224,7 @@ export class ScriptRun implements ScriptCallContext {
       const t0 = performance.now();
       const ks = rt.keyspace;
       ks.freezeExpiryClock(this.timeSnapshot);
-      let r;
+      let r: KeyspaceResult;
       try {
         r = ks.execute(argv, sc.db, this.resp, this.fromMaster);
       } finally {
@@ -239,7 +240,7 @@ export class ScriptRun implements ScriptCallContext {
     const captured = sc.captured as RespValue[];
     captured.length = 0;
     rt.keyspace.freezeExpiryClock(this.timeSnapshot);
-    let r;
+    let r: ReturnType<ServerRuntime['dispatcher']['call']>;
     try {
       r = rt.dispatcher.call(sc, found, argv, true);
     } finally {
