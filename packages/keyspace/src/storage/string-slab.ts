@@ -79,14 +79,7 @@ export class StringSlab {
       this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
       this.pos = 0;
     }
-    const buf = this.slabs[this.slabs.length - 1] as Latin1Buffer;
-    let p = this.pos;
-    if (len < 128) buf[p++] = len;
-    else {
-      buf[p++] = 0x80 | (len & 0x7f);
-      buf[p++] = len >>> 7;
-    }
-    return p;
+    return writeHeader(this.slabs[this.slabs.length - 1] as Latin1Buffer, this.pos, len);
   }
 
   /** Takes the `len`-byte record whose header and bytes were just written: its ref. */
@@ -173,13 +166,8 @@ export class StringSlab {
     const size = this.sizeOf(ref);
     if (len !== 0 && len <= SLAB_MAX_VALUE && recordSize(len) === size && (len <= 24 || !NOT_LATIN1.test(s))) {
       const buf = this.slabs[ref >>> UNIT_SHIFT];
-      let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
       // same record size: the header is 1 byte for both or 2 bytes for both
-      if (len < 128) buf[p++] = len;
-      else {
-        buf[p++] = 0x80 | (len & 0x7f);
-        buf[p++] = len >>> 7;
-      }
+      const p = writeHeader(buf, (ref & ((1 << UNIT_SHIFT) - 1)) << 1, len);
       if (len <= 24) {
         // a char above 0xff stops the copy half way: the record then only becomes garbage
         for (let i = 0; i < len; i++) {
@@ -207,12 +195,7 @@ export class StringSlab {
     const len = end - start;
     if (len !== 0 && len <= SLAB_MAX_VALUE && recordSize(len) === this.sizeOf(ref)) {
       const buf = this.slabs[ref >>> UNIT_SHIFT];
-      let p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
-      if (len < 128) buf[p++] = len;
-      else {
-        buf[p++] = 0x80 | (len & 0x7f);
-        buf[p++] = len >>> 7;
-      }
+      const p = writeHeader(buf, (ref & ((1 << UNIT_SHIFT) - 1)) << 1, len);
       for (let i = 0; i < len; i++) buf[p + i] = src[start + i] as number;
       return ref;
     }
@@ -246,4 +229,15 @@ export class StringSlab {
   get allocated(): number {
     return this.slabs.length * SLAB_BYTES;
   }
+}
+
+/** Writes the header of a `len`-byte record at `p` (1 byte below 128, else 2); where its bytes go. */
+function writeHeader(buf: Uint8Array, p: number, len: number): number {
+  if (len < 128) {
+    buf[p] = len;
+    return p + 1;
+  }
+  buf[p] = 0x80 | (len & 0x7f);
+  buf[p + 1] = len >>> 7;
+  return p + 2;
 }
