@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { bundleSources } from './_side-by-side';
 
@@ -53,3 +54,8 @@ export function profileArgs(): string[] {
   const dir = listArg('--profile', '')[0];
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(dir)}`] : [];
 }
+
+/** Table cells: one and two decimals, and the load average as the tables print it. */
+export const f1 = (x: number): string => x.toFixed(1);
+export const f2 = (x: number): string => x.toFixed(2);
+export const loadAvg = (): string => os.loadavg().map((x) => x.toFixed(1)).join(' ');

@@ -19,7 +19,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type ChildBuild, listArg, makeChildBuild, profileArgs, runChildBuild } from './_child-builds';
+import { type ChildBuild, f1, f2, listArg, loadAvg, makeChildBuild, profileArgs, runChildBuild } from './_child-builds';
 
 /** The child: `gen <file> <n>` writes the RDB; `load <file> <loads>` prints one JSON line per load. */
 const CHILD_SOURCE = `
@@ -92,10 +92,6 @@ interface LoadFigure {
 function runChild(b: ChildBuild, args: string[]): string {
   return runChildBuild(b, args, args[0] === 'load' ? profileArgs() : []);
 }
-
-const f1 = (x: number) => x.toFixed(1);
-const f2 = (x: number) => x.toFixed(2);
-const loadAvg = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
 async function main(): Promise<void> {
   const keys = listArg('--keys', '100000').map(Number);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { ElementStore, STORE_MAX_ELEMENT, STORE_MIN_ELEMENTS } from './element-store';
 import { HashValue } from './hash-value';
+import { applyListOp, listOps } from './list-model-kit';
 import { ListValue } from './list-value';
 
 const bytes = (n: number, salt: number): string => String.fromCharCode(...Array.from({ length: n }, (_, i) => (i * 31 + salt) & 0xff));
@@ -65,79 +66,14 @@ const element = fc.constantFrom('a', 'b', '', bytes(300, 1), bytes(300, 2), byte
 
 describe('ListValue with its elements in a store', () => {
   it('behaves like an array under random operations past STORE_MIN_ELEMENTS (fast-check)', () => {
-    const op = fc.oneof(
-      fc.record({ k: fc.constant('pushHead' as const), v: element }),
-      fc.record({ k: fc.constant('pushTail' as const), v: element }),
-      fc.record({ k: fc.constant('popHead' as const) }),
-      fc.record({ k: fc.constant('popTail' as const) }),
-      fc.record({ k: fc.constant('insertAt' as const), i: fc.nat(200), v: element }),
-      fc.record({ k: fc.constant('removeAt' as const), i: fc.nat(200) }),
-      fc.record({ k: fc.constant('set' as const), i: fc.nat(200), v: element }),
-      fc.record({ k: fc.constant('remove' as const), v: element, n: fc.integer({ min: -3, max: 3 }) }),
-      fc.record({ k: fc.constant('trim' as const), a: fc.nat(20), b: fc.nat(20) }),
-      fc.record({ k: fc.constant('clone' as const) }),
-    );
     fc.assert(
-      fc.property(fc.array(element, { minLength: STORE_MIN_ELEMENTS, maxLength: 150 }), fc.array(op, { maxLength: 300 }), (start, ops) => {
+      fc.property(fc.array(element, { minLength: STORE_MIN_ELEMENTS, maxLength: 150 }), fc.array(listOps(element, 200, 20), { maxLength: 300 }), (start, ops) => {
         let l = ListValue.fromPlain(start);
         const m = [...start];
         for (const o of ops) {
-          switch (o.k) {
-            case 'pushHead':
-              l.pushHead(o.v);
-              m.unshift(o.v);
-              break;
-            case 'pushTail':
-              l.pushTail(o.v);
-              m.push(o.v);
-              break;
-            case 'popHead':
-              expect(l.popHead()).toBe(m.shift());
-              break;
-            case 'popTail':
-              expect(l.popTail()).toBe(m.pop());
-              break;
-            case 'insertAt': {
-              const i = o.i % (m.length + 1);
-              l.insertAt(i, o.v);
-              m.splice(i, 0, o.v);
-              break;
-            }
-            case 'removeAt': {
-              const i = m.length ? o.i % m.length : 0;
-              expect(l.removeAt(i)).toBe(m.length ? m.splice(i, 1)[0] : undefined);
-              break;
-            }
-            case 'set': {
-              const i = m.length ? o.i % m.length : 0;
-              expect(l.set(i, o.v)).toBe(m.length > 0);
-              if (m.length) m[i] = o.v;
-              break;
-            }
-            case 'remove': {
-              const limit = Math.abs(o.n);
-              const idx = m.map((_, i) => i);
-              if (o.n < 0) idx.reverse();
-              const drop = new Set<number>();
-              for (const i of idx) if (m[i] === o.v && (limit === 0 || drop.size < limit)) drop.add(i);
-              expect(l.removeMatching(o.v, limit, o.n < 0)).toBe(drop.size);
-              const kept = m.filter((_, i) => !drop.has(i));
-              m.splice(0, m.length, ...kept);
-              break;
-            }
-            case 'trim': {
-              l.trim(o.a, o.b);
-              m.splice(0, m.length, ...(o.a + o.b >= m.length ? [] : m.slice(o.a, m.length - o.b)));
-              break;
-            }
-            case 'clone': {
-              // the clone carries on; the original, changed afterwards, must not affect it
-              const c = l.clone();
-              l.pushTail('after-clone');
-              l = c;
-              break;
-            }
-          }
+          const r = applyListOp(l, m, o);
+          expect(r.got).toBe(r.want);
+          l = r.list;
           expect(l.size).toBe(m.length);
         }
         expect(l.toArray()).toEqual(m);

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { applyListOp, listOps } from './list-model-kit';
 import { ListValue } from './list-value';
 
 describe('ListValue', () => {
@@ -99,81 +100,14 @@ describe('ListValue', () => {
 
   it('behaves like an array under random operations (fast-check)', () => {
     const el = fc.constantFrom('a', 'b', 'c', '\x00', '\xff');
-    const op = fc.oneof(
-      fc.record({ k: fc.constant('pushHead' as const), v: el }),
-      fc.record({ k: fc.constant('pushTail' as const), v: el }),
-      fc.record({ k: fc.constant('popHead' as const) }),
-      fc.record({ k: fc.constant('popTail' as const) }),
-      fc.record({ k: fc.constant('insertAt' as const), i: fc.nat(40), v: el }),
-      fc.record({ k: fc.constant('removeAt' as const), i: fc.nat(40) }),
-      fc.record({ k: fc.constant('set' as const), i: fc.nat(40), v: el }),
-      fc.record({ k: fc.constant('remove' as const), v: el, n: fc.integer({ min: -3, max: 3 }) }),
-      fc.record({ k: fc.constant('trim' as const), a: fc.nat(5), b: fc.nat(5) }),
-    );
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
-        const l = new ListValue();
+      fc.property(fc.array(listOps(el, 40, 5), { maxLength: 200 }), (ops) => {
+        let l = new ListValue();
         const m: string[] = [];
         for (const o of ops) {
-          switch (o.k) {
-            case 'pushHead':
-              l.pushHead(o.v);
-              m.unshift(o.v);
-              break;
-            case 'pushTail':
-              l.pushTail(o.v);
-              m.push(o.v);
-              break;
-            case 'popHead':
-              expect(l.popHead()).toBe(m.shift());
-              break;
-            case 'popTail':
-              expect(l.popTail()).toBe(m.pop());
-              break;
-            case 'insertAt': {
-              const i = o.i % (m.length + 1);
-              l.insertAt(i, o.v);
-              m.splice(i, 0, o.v);
-              break;
-            }
-            case 'removeAt': {
-              const i = m.length ? o.i % m.length : 0;
-              expect(l.removeAt(i)).toBe(m.length ? m.splice(i, 1)[0] : undefined);
-              break;
-            }
-            case 'set': {
-              const ok = o.i < m.length;
-              expect(l.set(o.i, o.v)).toBe(ok);
-              if (ok) m[o.i] = o.v;
-              break;
-            }
-            case 'remove': {
-              const fromTail = o.n < 0;
-              const limit = Math.abs(o.n);
-              let removed = 0;
-              const idx = m.map((_, i) => i);
-              if (fromTail) idx.reverse();
-              const drop = new Set<number>();
-              for (const i of idx) {
-                if (m[i] === o.v && (limit === 0 || removed < limit)) {
-                  drop.add(i);
-                  removed++;
-                }
-              }
-              expect(l.removeMatching(o.v, limit, fromTail)).toBe(removed);
-              const kept = m.filter((_, i) => !drop.has(i));
-              m.length = 0;
-              m.push(...kept);
-              break;
-            }
-            case 'trim': {
-              l.trim(o.a, o.b);
-              const kept = o.a + o.b >= m.length ? [] : m.slice(o.a, m.length - o.b);
-              m.length = 0;
-              m.push(...kept);
-              break;
-            }
-          }
+          const r = applyListOp(l, m, o);
+          expect(r.got).toBe(r.want);
+          l = r.list;
           expect(l.size).toBe(m.length);
         }
         expect(l.toArray()).toEqual(m);
