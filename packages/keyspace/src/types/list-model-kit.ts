@@ -3,7 +3,7 @@
  * to a plain array (the model), with what each side answered. Not exported from the package.
  */
 import fc from 'fast-check';
-import { ListValue } from './list-value';
+import type { ListValue } from './list-value';
 
 export type ListOp =
   | { k: 'pushHead' | 'pushTail'; v: string }
