@@ -56,9 +56,16 @@ export interface ScriptEngineOptions {
   log?: (level: number, message: string) => void;
 }
 
+/**
+ * The server's Lua state and script cache. The state (~20-40 ms of start-up: fengari's standard
+ * libraries, Redis's API and libraries, the locked globals) is made on first use, by the first
+ * script or library loaded, so a server that never runs Lua never pays for it.
+ */
 export class LuaScriptEngine {
-  private readonly L: LuaState;
-  private readonly handlerRef: number;
+  // the Lua state and what lives in it: set by `open` (first use), never replaced afterwards
+  private L!: LuaState;
+  private handlerRef = 0;
+  private opened = false;
   private readonly scripts = new Map<string, CachedScript>();
   /** the same entries by body (a body's string is already held by its entry) */
   private readonly byBody = new Map<string, CachedScript>();
@@ -70,11 +77,11 @@ export class LuaScriptEngine {
   /** what `step` returns for a script that ended (one object, read by the caller before the next run) */
   private readonly finished: { readonly done: true; reply: RespValue } = { done: true, reply: null };
   private readonly activeSlot: ActiveScript = { sha: '', ctx: undefined as unknown as ScriptCallContext, started: 0, slow: false, killed: false, mayYield: false };
-  private co: LuaState;
+  private co!: LuaState;
   private coRef = 0;
   /** the KEYS and ARGV globals, refilled for each script */
-  private readonly keysTable: ArgTable;
-  private readonly argvTable: ArgTable;
+  private keysTable!: ArgTable;
+  private argvTable!: ArgTable;
   /** `busy-reply-threshold` (alias `lua-time-limit`) in ms; 0 never yields */
   busyReplyThreshold = 5000;
   /** redis.log's sink (level 0 debug .. 3 warning): the server log, set by whoever owns one */
@@ -85,6 +92,12 @@ export class LuaScriptEngine {
   private closed = false;
 
   constructor(options: ScriptEngineOptions = {}) {
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Makes the Lua state (once): the libraries, redis.*, KEYS and ARGV, the locked globals, the script coroutine. */
+  private open(): void {
+    if (this.opened) return;
     const L = newLuaState();
     this.L = L;
     lua.lua_atnativeerror(L, (s) => {
@@ -92,7 +105,6 @@ export class LuaScriptEngine {
       pushBinary(s, `internal error: ${e?.message ?? String(e)}`);
       return 1;
     });
-    this.log = options.log ?? (() => {});
     this.handlerRef = installRedisApi(L, { current: () => this.running, log: (level, message) => this.log(level, message) }, (s) => {
       openCjson(s);
       openCmsgpack(s);
@@ -118,6 +130,12 @@ export class LuaScriptEngine {
     this.keysTable.unprotect();
     this.argvTable.unprotect();
     this.co = this.newCoroutine();
+    this.opened = true;
+  }
+
+  /** True once the Lua state exists (the first script or library loaded made it). */
+  get hasState(): boolean {
+    return this.opened;
   }
 
   /** Number of cached scripts (INFO memory `number_of_cached_scripts`). */
@@ -127,6 +145,7 @@ export class LuaScriptEngine {
 
   /** Kilobytes the Lua heap holds, in bytes (INFO `used_memory_lua`). */
   get memory(): number {
+    if (!this.opened) return 0;
     return lua.lua_gc(this.L, lua.LUA_GCCOUNT, 0) * 1024;
   }
 
@@ -160,6 +179,7 @@ export class LuaScriptEngine {
     if (parsed instanceof ErrorReply) return parsed;
     // the shebang line stays a line (a comment) so error line numbers match redis-server's
     const source = parsed.lineEnd > 0 ? `--${body.slice(2)}` : body;
+    this.open();
     const L = this.L;
     const code = latin1ToLua(source);
     if (lauxlib.luaL_loadbuffer(L, code, code.length, latin1ToLua('@user_script')) !== lua.LUA_OK) {
@@ -176,6 +196,7 @@ export class LuaScriptEngine {
 
   /** SCRIPT FLUSH: forgets every script (their functions become garbage). */
   flush(): void {
+    if (!this.opened) return;
     for (const s of this.scripts.values()) lauxlib.luaL_unref(this.L, lua.LUA_REGISTRYINDEX, s.ref);
     this.scripts.clear();
     this.byBody.clear();
@@ -202,7 +223,8 @@ export class LuaScriptEngine {
    * clients can be answered BUSY and SCRIPT KILL can reach it. The reply is the converted return
    * value or the error reply with Redis's `script: <sha>, on @user_script:<line>.` suffix.
    * `started` is when the command running the script started (performance.now() time; read now
-   * when not given): busy-reply-threshold counts from there.
+   * when not given): busy-reply-threshold counts from there. The Lua state exists: `script` came
+   * from `load`.
    */
   run(script: CachedScript, argv: readonly string[], keysFrom: number, numkeys: number, ctx: ScriptCallContext, mayYield = false, started?: number): RunResult {
     if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
@@ -220,7 +242,8 @@ export class LuaScriptEngine {
   /**
    * FCALL: runs a registered function (registry `ref`) with its keys and args tables as arguments.
    * Functions have no KEYS and ARGV globals in Redis (they run in a Lua state of their own there):
-   * the two are taken out of the globals until the function ends.
+   * the two are taken out of the globals until the function ends. The Lua state exists: `ref`
+   * was made in it (`luaState`).
    */
   runFunction(ref: number, name: string, keys: readonly string[], args: readonly string[], ctx: ScriptCallContext, mayYield = false, started?: number): RunResult {
     if (this.closed) return { done: true, reply: new ErrorReply('ERR scripting engine closed') };
@@ -236,12 +259,14 @@ export class LuaScriptEngine {
     return this.step(2);
   }
 
-  /** The Lua state and the error handler's registry reference (function libraries load with them). */
+  /** The Lua state and the error handler's registry reference (function libraries load with them; made here on first use). */
   get luaState(): LuaState {
+    this.open();
     return this.L;
   }
 
   get errorHandlerRef(): number {
+    this.open();
     return this.handlerRef;
   }
 
