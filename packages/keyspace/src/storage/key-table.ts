@@ -22,20 +22,13 @@
  * sits in `objects` likewise. A removed value leaves the value ref NO_VALUE (the pinned iterators' tombstones).
  */
 import type { StoredValue } from '../command-api';
+import { copyRecords, DEAD, type EntryColumns, HASH, IN_OBJECTS, KEY, KEY_ON_HEAP, NEXT, NO_VALUE, rehash, squeezeEntries, STRIDE_SHIFT, VAL } from './entry-columns';
 import { sameBytes } from './key-hash';
 import { StringSlab } from './string-slab';
 import { type Cursor, TableCursors } from './table-cursors';
 
 export { hashKey, hashKeyBytes } from './key-hash';
-
-/** key ref of a removed entry */
-const DEAD = -1;
-/** key ref of an entry whose key is in heapKeys */
-const KEY_ON_HEAP = -2;
-/** value ref of an entry without a value (a tombstone) */
-export const NO_VALUE = -1;
-/** value ref of an entry whose value is in objects */
-const IN_OBJECTS = -2;
+export { NO_VALUE } from './entry-columns';
 
 const MIN_CAPACITY = 8;
 
@@ -44,19 +37,16 @@ export const MAX_RESERVE = 1 << 22;
 
 export type { Cursor } from './table-cursors';
 
-/** field offsets in an entry record of `cols` */
-const HASH = 0, NEXT = 1, KEY = 2, VAL = 3;
-const STRIDE_SHIFT = 2; // 4 int32 fields per entry: the index is a shift
-
-export class KeyTable {
+/** The fields of EntryColumns are public for the whole-table passes of entry-columns.ts only. */
+export class KeyTable implements EntryColumns {
   slab = new StringSlab();
   /** entry records: `cols[(i << 2) + HASH | NEXT | KEY | VAL]` */
-  private cols!: Int32Array;
+  cols!: Int32Array;
   /** entry slots allocated */
   private capacity = 0;
-  private buckets!: Int32Array;
-  private objects = new Map<number, StoredValue>();
-  private heapKeys = new Map<number, string>();
+  buckets!: Int32Array;
+  objects = new Map<number, StoredValue>();
+  heapKeys = new Map<number, string>();
   /** entries appended so far (live, tombstones and holes) */
   used = 0;
   /** entries that are not holes (tombstones included) */
@@ -337,86 +327,23 @@ export class KeyTable {
     const old = this.cols;
     this.allocate(capacity);
     this.cols.set(old.subarray(0, this.used << STRIDE_SHIFT));
-    this.rehash();
-  }
-
-  /** Rebuilds the bucket chains from the hashes of the entries that are not holes. */
-  private rehash(): void {
-    const b = this.buckets;
-    const c = this.cols;
-    b.fill(-1);
-    const mask = b.length - 1;
-    for (let i = 0; i < this.used; i++) {
-      const e = i << STRIDE_SHIFT;
-      if (c[e + KEY] === DEAD) continue;
-      const k = c[e + HASH] & mask;
-      c[e + NEXT] = b[k];
-      b[k] = i;
-    }
+    rehash(this);
   }
 
   /** Moves the entries down over the holes (order kept), then shrinks the columns if mostly empty. */
   private squeeze(): void {
-    const cursors = this.cursors.live().sort((a, b) => a.pos - b.pos);
-    const c = this.cols;
-    let ci = 0;
-    let j = 0;
-    for (let i = 0; i < this.used; i++) {
-      while (ci < cursors.length && cursors[ci].pos <= i) cursors[ci++].pos = j;
-      const ei = i << STRIDE_SHIFT;
-      if (c[ei + KEY] === DEAD) continue;
-      if (i !== j) {
-        const ej = j << STRIDE_SHIFT;
-        c[ej + KEY] = c[ei + KEY];
-        c[ej + VAL] = c[ei + VAL];
-        c[ej + HASH] = c[ei + HASH];
-        // the maps are re-keyed in index order: every key below i already is a new index
-        if (c[ej + KEY] === KEY_ON_HEAP) {
-          this.heapKeys.set(j, this.heapKeys.get(i) as string);
-          this.heapKeys.delete(i);
-        }
-        if (c[ej + VAL] === IN_OBJECTS) {
-          this.objects.set(j, this.objects.get(i) as StoredValue);
-          this.objects.delete(i);
-        }
-      }
-      j++;
-    }
-    while (ci < cursors.length) cursors[ci++].pos = j;
+    const j = squeezeEntries(this, this.cursors.live());
     this.used = j;
     let capacity = this.capacity;
     while (capacity > MIN_CAPACITY && capacity >= 4 * j) capacity >>>= 1;
     if (capacity !== this.capacity) this.resize(capacity);
-    else this.rehash();
+    else rehash(this);
   }
 
   /** Copies the live key and value records into fresh slabs (O(n), amortised by wantsCompaction). */
   private compactSlab(): void {
-    const old = this.slab;
     const fresh = new StringSlab();
-    const c = this.cols;
-    for (let i = 0; i < this.used; i++) {
-      const e = i << STRIDE_SHIFT;
-      const k = c[e + KEY];
-      if (k >= 0) {
-        const ref = fresh.copyFrom(old, k);
-        if (ref >= 0) c[e + KEY] = ref;
-        else {
-          c[e + KEY] = KEY_ON_HEAP;
-          this.heapKeys.set(i, old.get(k));
-        }
-      }
-      const v = c[e + VAL];
-      if (v >= 0) {
-        const ref = fresh.copyFrom(old, v);
-        if (ref >= 0) c[e + VAL] = ref;
-        else {
-          c[e + VAL] = IN_OBJECTS;
-          this.objects.set(i, old.get(v));
-        }
-      }
-    }
+    copyRecords(this, this.slab, fresh);
     this.slab = fresh;
   }
 }
-
