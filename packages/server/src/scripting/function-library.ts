@@ -7,8 +7,9 @@
  */
 
 import { ErrorReply } from '@replikit/resp';
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
 import type { ServerRuntime } from '../dispatch/server-runtime';
+import { lauxlib, lua } from './fengari-loader';
 import { pushErrorTable } from './lua-convert';
 import { latin1ToLua, lua51Message, pushBinary, raise, setFunction, toBinary } from './lua-runtime';
 import { scriptEngineOf } from './script-commands';

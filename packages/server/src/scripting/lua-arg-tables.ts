@@ -12,9 +12,8 @@
  * This reads fengari's table layout (ltable.js): `strong` is a Map from the key's hash (an
  * integer key's hash is the integer) to an entry `{key, value, p, n}` in insertion order.
  */
-import { type LuaState, lauxlib, lua } from 'fengari';
-import lobject from 'fengari/src/lobject.js';
-import ltable from 'fengari/src/ltable.js';
+import type { LuaState } from 'fengari';
+import { lauxlib, lobject, ltable, lua } from './fengari-loader';
 import { luaStringOf, pushBinary } from './lua-runtime';
 
 interface TableEntry {

@@ -19,7 +19,8 @@ import {
   SimpleString,
   VerbatimReply,
 } from '@replikit/resp';
-import { type LuaState, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lua } from './fengari-loader';
 import { latin1ToLua, pushBinary, toBinary } from './lua-runtime';
 
 const K_ERR = latin1ToLua('err');

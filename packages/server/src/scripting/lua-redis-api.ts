@@ -8,8 +8,9 @@
  */
 import { createHash } from 'node:crypto';
 import { ErrorReply, formatDouble, type RespValue } from '@replikit/resp';
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
 import { REDIS_VERSION } from '../redis-version';
+import { lauxlib, lua } from './fengari-loader';
 import { pushErrorTable, pushReply } from './lua-convert';
 import { frameArgs, Lrand48, latin1ToLua, pushBinary, raise, setFunction, toBinary, toBinaryKept } from './lua-runtime';
 

@@ -13,10 +13,8 @@
  * speed only: call frames (CallInfo) are reused as C Lua reuses them, instead of one new object
  * per function call (see `patchCallInfoReuse`).
  */
-import { type LuaState, type LuaString, lauxlib, lua, lualib } from 'fengari';
-import lobject from 'fengari/src/lobject.js';
-import lstate from 'fengari/src/lstate.js';
-import lstring from 'fengari/src/lstring.js';
+import type { LuaState, LuaString } from 'fengari';
+import { lauxlib, lobject, lstate, lstring, lua, lualib } from './fengari-loader';
 
 /** C's `printf("%.<precision>g")`: the form Lua 5.1 prints numbers with (precision 14). */
 export function formatG(d: number, precision: number): string {

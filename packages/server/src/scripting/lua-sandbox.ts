@@ -10,11 +10,11 @@
  * (KEYS and ARGV before a script runs, the API set-up) are not refused: the check applies only
  * while a function runs on the state that writes.
  */
-import { type LuaState, lauxlib, lua, to_luastring } from 'fengari';
-import ldebug from 'fengari/src/ldebug.js';
-import ltable from 'fengari/src/ltable.js';
+import type { LuaState } from 'fengari';
+import { lauxlib, ldebug, ltable, lua } from './fengari-loader';
+import { latin1ToLua } from './lua-runtime';
 
-const READONLY_TEXT = to_luastring('Attempt to modify a readonly table');
+const READONLY_TEXT = latin1ToLua('Attempt to modify a readonly table');
 
 interface ProtectedTable {
   readonly?: boolean;
@@ -65,7 +65,7 @@ function protectRecursively(L: LuaState): void {
  */
 export function protectGlobals(L: LuaState): void {
   installStoreCheck();
-  lua.lua_getglobal(L, to_luastring('setmetatable'));
+  lua.lua_getglobal(L, latin1ToLua('setmetatable'));
   const original = (lua as unknown as { lua_tocfunction(L: LuaState, i: number): ((s: LuaState) => number) | null }).lua_tocfunction(L, -1);
   lua.lua_pop(L, 1);
   if (original !== null) {
@@ -73,7 +73,7 @@ export function protectGlobals(L: LuaState): void {
       if (lua.lua_istable(s, 1) && tableAt(s, 1).readonly === true) ldebug.luaG_runerror(s, READONLY_TEXT);
       return original(s);
     });
-    lua.lua_setglobal(L, to_luastring('setmetatable'));
+    lua.lua_setglobal(L, latin1ToLua('setmetatable'));
   }
   lua.lua_rawgeti(L, lua.LUA_REGISTRYINDEX, lua.LUA_RIDX_GLOBALS);
   protectRecursively(L);
@@ -103,5 +103,5 @@ export function installLua51Error(L: LuaState): void {
     }
     return lua.lua_error(s);
   });
-  lua.lua_setglobal(L, to_luastring('error'));
+  lua.lua_setglobal(L, latin1ToLua('error'));
 }

@@ -6,7 +6,8 @@
  * that started it unless it passes busy-reply-threshold (see `run`).
  */
 import { ErrorReply, type RespValue } from '@replikit/resp';
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lauxlib, loadFengari, lua } from './fengari-loader';
 import { openBit } from './libs/bit';
 import { openCjson } from './libs/cjson';
 import { openCmsgpack } from './libs/cmsgpack';
@@ -15,8 +16,8 @@ import { ArgTable, setArgGlobals } from './lua-arg-tables';
 import { popReply, pushErrorTable } from './lua-convert';
 import { installRedisApi, type ScriptCallContext } from './lua-redis-api';
 import { latin1ToLua, lua51Message, newLuaState, pushBinary, toBinary } from './lua-runtime';
-import { scriptErrorReply } from './script-error';
 import { installLua51Error, protectGlobals } from './lua-sandbox';
+import { scriptErrorReply } from './script-error';
 import { parseShebang, type ScriptFlags, sha1hex } from './script-shebang';
 
 export type { ScriptFlags };
@@ -58,8 +59,9 @@ export interface ScriptEngineOptions {
 
 /**
  * The server's Lua state and script cache. The state (~20-40 ms of start-up: fengari's standard
- * libraries, Redis's API and libraries, the locked globals) is made on first use, by the first
- * script or library loaded, so a server that never runs Lua never pays for it.
+ * libraries, Redis's API and libraries, the locked globals) and fengari itself (~50 ms to require,
+ * see fengari-loader.ts) are made and loaded on first use, by the first script or library loaded,
+ * so a server that never runs Lua never pays for them.
  */
 export class LuaScriptEngine {
   // the Lua state and what lives in it: set by `open` (first use), never replaced afterwards
@@ -98,6 +100,7 @@ export class LuaScriptEngine {
   /** Makes the Lua state (once): the libraries, redis.*, KEYS and ARGV, the locked globals, the script coroutine. */
   private open(): void {
     if (this.opened) return;
+    loadFengari();
     const L = newLuaState();
     this.L = L;
     lua.lua_atnativeerror(L, (s) => {

@@ -12,7 +12,8 @@
  * a JS function (error(), redis.call, a metamethod of the globals).
  */
 import { ErrorReply } from '@replikit/resp';
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lauxlib, lua } from './fengari-loader';
 import { latin1ToLua, lua51Message, luaToLatin1, toBinary } from './lua-runtime';
 
 const SOURCE_LINE = latin1ToLua('Sl');

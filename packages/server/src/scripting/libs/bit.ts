@@ -1,5 +1,6 @@
 /** The `bit` library (LuaBitOp 1.0.2 as Redis bundles it): 32-bit operations on Lua numbers. */
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lauxlib, lua } from '../fengari-loader';
 import { latin1ToLua, pushBinary, setFunction } from '../lua-runtime';
 
 /** Rounds like the FPU (ties to even), then keeps the low 32 bits as a signed integer. */

@@ -4,7 +4,8 @@
  * Object member order follows Lua's table traversal, which differs between Lua builds: compare
  * encoded objects by decoding them.
  */
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lauxlib, lua } from '../fengari-loader';
 import { formatG, latin1ToLua, luaToLatin1, pushBinary, raise, setFunction, toBinary } from '../lua-runtime';
 
 /** The light userdata cjson.null stands for (compared by identity). */

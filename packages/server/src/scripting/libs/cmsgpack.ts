@@ -4,7 +4,8 @@
  * integer form, others float 32 when exact, else float 64; a table whose keys are exactly 1..n
  * is an array, any other a map; nesting deeper than 16 packs nil.
  */
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lauxlib, lua } from '../fengari-loader';
 import { latin1ToLua, pushBytes, raise, setFunction } from '../lua-runtime';
 
 const MAX_NESTING = 16;

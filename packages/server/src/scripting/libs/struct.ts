@@ -4,7 +4,8 @@
  * integers, `f d` floats, `s` zero-terminated and `c[n]` fixed strings (`c0`: length from the
  * previous value).
  */
-import { type LuaState, lauxlib, lua } from 'fengari';
+import type { LuaState } from 'fengari';
+import { lauxlib, lua } from '../fengari-loader';
 import { latin1ToLua, pushBytes, raise, setFunction } from '../lua-runtime';
 
 interface Header {
