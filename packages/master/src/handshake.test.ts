@@ -2,7 +2,7 @@ import { createKeyspace, type Keyspace } from '@replikit/keyspace';
 import { RdbKeyspaceLoader } from '@replikit/keyspace-rdb';
 import { createMaster, type ReplicationNode } from './index';
 import type { MasterOptions } from './options';
-import { ScriptedReplica, until } from './test-kit';
+import { ScriptedReplica, resp, until } from './test-kit';
 
 let keyspace: Keyspace;
 let node: ReplicationNode;
@@ -67,6 +67,23 @@ describe('handshake replies', () => {
     expect(await r.line()).toBe('+OK');
     expect(await r.line()).toBe('-ERR SYNC and PSYNC are invalid with pending output');
     expect(node.replicas()).toEqual([]);
+  });
+
+  test('with capa pipelined-psync, a PSYNC in the same read runs after the earlier replies are written', async () => {
+    keyspace.execute(['SET', 'k', 'v'], { db: 0 });
+    const r = connect();
+    r.sendRaw(Buffer.concat([resp(['PING']), resp(['REPLCONF', 'capa', 'eof', 'capa', 'psync2', 'capa', 'pipelined-psync']), resp(['PSYNC', '?', '-1'])]));
+    expect(await r.line()).toBe('+PONG');
+    expect(await r.line()).toBe('+OK');
+    expect(await r.line()).toMatch(/^\+FULLRESYNC [0-9a-f]{40} \d+$/);
+    r.startStream(true);
+    await until(() => r.payloadDone, 'the payload');
+    expect(node.counters.syncFull).toBe(1);
+    // the same pipeline without the capability is still refused (protocol.md §10 item 4)
+    const plain = connect();
+    plain.sendRaw(Buffer.concat([resp(['PING']), resp(['REPLCONF', 'capa', 'eof', 'capa', 'psync2']), resp(['PSYNC', '?', '-1'])]));
+    expect([await plain.line(), await plain.line(), await plain.line()]).toEqual(['+PONG', '+OK', '-ERR SYNC and PSYNC are invalid with pending output']);
+    expect(node.counters.syncFull).toBe(1);
   });
 
   test('a replica whose master link is down answers NOMASTERLINK', async () => {

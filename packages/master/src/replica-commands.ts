@@ -31,6 +31,12 @@ export interface CommandHost {
   counters: { syncFull: number; syncPartialOk: number; syncPartialErr: number };
 }
 
+/**
+ * The capability a replica announces (`REPLCONF capa pipelined-psync`) when PSYNC follows in the
+ * same write as its PING / AUTH / REPLCONFs. Redis 7.0 ignores it and refuses such a PSYNC.
+ */
+export const PIPELINED_PSYNC_CAPA = 'pipelined-psync';
+
 const SYNTAX_ERROR = new ErrorReply('ERR syntax error');
 const NOT_INTEGER = new ErrorReply('ERR value is not an integer or out of range');
 const WRONGPASS = new ErrorReply('WRONGPASS invalid username-password pair or user is disabled.');
@@ -97,6 +103,7 @@ export function replconfCommand(host: CommandHost, state: HandshakeState, argv: 
       const capa = value.toLowerCase();
       if (capa === 'eof') state.capaEof = true;
       else if (capa === 'psync2') state.capaPsync2 = true;
+      else if (capa === PIPELINED_PSYNC_CAPA) state.capaPipelinedPsync = true;
     } else if (opt === 'ack') {
       // only from a replica, never answered
       const link = state.link;
@@ -139,7 +146,9 @@ function syncPreChecks(host: CommandHost, transport: ReplicaTransport, state: Ha
   if (host.role() === 'replica' && !host.upstreamUp()) {
     return new ErrorReply("NOMASTERLINK Can't SYNC while not connected with my master");
   }
-  if (pendingOutput(transport)) return new ErrorReply('ERR SYNC and PSYNC are invalid with pending output');
+  // a replica that announced pipelined PSYNC gets the earlier replies first, then the PSYNC reply
+  // (the transport writes them in that order); any other client meets syncCommand's refusal
+  if (!state.capaPipelinedPsync && pendingOutput(transport)) return new ErrorReply('ERR SYNC and PSYNC are invalid with pending output');
   if (state.rdbExcludeData && !state.capaEof) return new ErrorReply('ERR Filtered replica requires EOF capability');
   return undefined;
 }

@@ -21,6 +21,12 @@ export interface HandshakeState {
   ipAddress: string | undefined;
   capaEof: boolean;
   capaPsync2: boolean;
+  /**
+   * `REPLCONF capa pipelined-psync` (a replikit replica; Redis ignores capabilities it does not
+   * know): a PSYNC or SYNC read in the same batch as earlier commands is run after their replies
+   * are written, instead of failing with `pending output`
+   */
+  capaPipelinedPsync: boolean;
   /** `REPLCONF rdb-only 1`: send the snapshot only, then close */
   rdbOnly: boolean;
   /** `REPLCONF rdb-filter-only ...`: a snapshot without keys */
@@ -204,7 +210,7 @@ export function overOutputLimit(link: ReplicaLink, opts: ResolvedOptions, now: n
 }
 
 export function newHandshake(authenticated: boolean): HandshakeState {
-  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, rdbOnly: false, rdbExcludeData: false, link: undefined };
+  return { authenticated, listeningPort: 0, ipAddress: undefined, capaEof: false, capaPsync2: false, capaPipelinedPsync: false, rdbOnly: false, rdbExcludeData: false, link: undefined };
 }
 
 /** A replica as INFO lists it: lag (seconds since its last ACK) only when online. */

@@ -2,7 +2,7 @@
  * `serve(duplex)`: one connection that speaks the replica handshake (PING, AUTH, REPLCONF,
  * PSYNC, SYNC, QUIT) read with the RequestDecoder. Replies of one read are written together
  * after it, as Redis writes a client's replies before it sleeps, so a PSYNC pipelined behind
- * other commands meets `pending output`. Reading never pauses: ACKs keep flowing while the
+ * other commands meets `pending output` (unless the replica announced `capa pipelined-psync`). Reading never pauses: ACKs keep flowing while the
  * node sends a snapshot.
  */
 import type { Duplex } from 'node:stream';
@@ -52,8 +52,11 @@ export function serveDuplex(node: ReplicationNode, duplex: Duplex): ReplicaTrans
       case 'replconf':
         return node.replconf(transport, argv);
       case 'psync':
+        // a replica that announced pipelined PSYNC gets the replies before it first
+        if (state.capaPipelinedPsync) flush();
         return node.psync(transport, argv);
       case 'sync':
+        if (state.capaPipelinedPsync) flush();
         return node.sync(transport, argv);
       default:
         quitting = true;

@@ -26,7 +26,9 @@ export interface ReplicaTransport {
   readonly remotePort: number | undefined;
   /**
    * True when replies to earlier commands of this connection are not written yet: PSYNC and SYNC
-   * then fail with `-ERR SYNC and PSYNC are invalid with pending output`.
+   * then fail with `-ERR SYNC and PSYNC are invalid with pending output`, unless the replica
+   * announced `capa pipelined-psync`: then the transport's first `write` must put those replies
+   * on the wire before the chunks it is given.
    * @default bufferedBytes > 0
    */
   hasPendingReplies?(): boolean;

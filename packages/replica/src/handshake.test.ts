@@ -86,4 +86,50 @@ describe('runHandshake', () => {
     await expect(done).resolves.toMatchObject({ outcome: { kind: 'continue', replid: ID } });
     expect(writes).toHaveLength(2);
   });
+
+  describe('pipelinePsync', () => {
+    const config: HandshakeConfig = { listeningPort: 6380, masterauth: 'pw', psync: { replid: ID, offset: 42 }, pipelinePsync: true };
+    const steps =
+      '*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nAUTH\r\n$2\r\npw\r\n*3\r\n$8\r\nREPLCONF\r\n$14\r\nlistening-port\r\n$4\r\n6380\r\n' +
+      '*7\r\n$8\r\nREPLCONF\r\n$4\r\ncapa\r\n$3\r\neof\r\n$4\r\ncapa\r\n$6\r\npsync2\r\n$4\r\ncapa\r\n$15\r\npipelined-psync\r\n';
+    const psync = `*3\r\n$5\r\nPSYNC\r\n$40\r\n${ID}\r\n$2\r\n42\r\n`;
+
+    it('PSYNC goes in the same write, announced by the capability; the bytes behind +CONTINUE are handed back', async () => {
+      const writes: string[] = [];
+      const reader = new HandshakeReader(() => {});
+      const done = runHandshake({ write: (d) => writes.push(d.toString('latin1')), reader }, config);
+      expect(writes).toEqual([steps + psync]);
+      reader.write(Buffer.from(`+PONG\r\n+OK\r\n+OK\r\n+OK\r\n+CONTINUE ${ID}\r\n*1\r\n$4\r\nPING\r\n`));
+      const r = await done;
+      expect(r).toMatchObject({ outcome: { kind: 'continue', replid: ID }, pipelineRefused: false });
+      expect(r.rest.toString('latin1')).toBe('*1\r\n$4\r\nPING\r\n');
+      expect(writes).toHaveLength(1);
+    });
+
+    it('a master that refuses it (pending output, as Redis 7.0) gets PSYNC again alone; the result says so', async () => {
+      const writes: string[] = [];
+      const reader = new HandshakeReader(() => {});
+      const done = runHandshake({ write: (d) => writes.push(d.toString('latin1')), reader }, config);
+      reader.write(Buffer.from('+PONG\r\n+OK\r\n+OK\r\n+OK\r\n-ERR SYNC and PSYNC are invalid with pending output\r\n'));
+      for (let i = 0; i < 20 && writes.length < 2; i++) await Promise.resolve();
+      expect(writes).toEqual([steps + psync, psync]);
+      reader.write(Buffer.from(`+FULLRESYNC ${ID} 7\r\n$EOF:`));
+      const r = await done;
+      expect(r).toMatchObject({ outcome: { kind: 'full', replid: ID, offset: 7 }, pipelineRefused: true });
+      expect(r.rest.toString('latin1')).toBe('$EOF:');
+    });
+
+    it('an AUTH error fails the attempt even though the master answered the PSYNC behind it', async () => {
+      const reader = new HandshakeReader(() => {});
+      const done = runHandshake({ write: () => {}, reader }, config);
+      reader.write(Buffer.from(`+PONG\r\n-WRONGPASS invalid username-password pair or user is disabled.\r\n+OK\r\n+OK\r\n+FULLRESYNC ${ID} 0\r\n$EOF:`));
+      await expect(done).rejects.toMatchObject({ code: 'ERR_REPLICA_HANDSHAKE', message: expect.stringContaining('WRONGPASS') });
+    });
+
+    it('without the option the capability is not announced', () => {
+      const writes: string[] = [];
+      void runHandshake({ write: (d) => writes.push(d.toString('latin1')), reader: new HandshakeReader(() => {}) }, { ...config, pipelinePsync: false }).catch(() => {});
+      expect(writes).toEqual([steps.replace('*7\r\n', '*5\r\n').replace('$4\r\ncapa\r\n$15\r\npipelined-psync\r\n', '')]);
+    });
+  });
 });

@@ -1,11 +1,21 @@
 /**
  * The replica side of the handshake (protocol.md §1) as a list of steps: PING, AUTH and the
- * REPLCONFs pipelined in one write, their replies read in order, then PSYNC alone (a 7.0 master refuses a PSYNC
- * that arrives while replies are still pending for that client), and `SYNC` when the master does
- * not understand PSYNC. Redis 7.0 waits for the PONG before it sends AUTH and the REPLCONFs; the
- * master answers them the same way either way (a PING refused for want of AUTH is tolerated and
- * AUTH follows it), so sending them together saves one round trip per (re)connection. Replies are read with @replikit/resp's reply parser, which stops right
- * after the PSYNC reply and gives back the bytes behind it (keepalives, the snapshot preamble).
+ * REPLCONFs pipelined in one write, their replies read in order, then PSYNC alone (a 7.0 master
+ * refuses a PSYNC that arrives while replies are still pending for that client), and `SYNC` when
+ * the master does not understand PSYNC. Redis 7.0 waits for the PONG before it sends AUTH and the
+ * REPLCONFs; the master answers them the same way either way (a PING refused for want of AUTH is
+ * tolerated and AUTH follows it), so sending them together saves one round trip per
+ * (re)connection.
+ *
+ * With `pipelinePsync` PSYNC goes in that same write, announced by `REPLCONF capa pipelined-psync`:
+ * a replikit master then answers it after the other replies, which saves the second round trip.
+ * A master that ignores the capability (Redis) answers `-ERR SYNC and PSYNC are invalid with
+ * pending output`; PSYNC is then sent again alone, as without the option, and the result says so.
+ * A failing step still fails the attempt before the PSYNC reply is looked at, so a `+CONTINUE` or
+ * `+FULLRESYNC` behind an AUTH error is never acted on (the caller closes the link).
+ *
+ * Replies are read with @replikit/resp's reply parser, which stops right after the PSYNC reply and
+ * gives back the bytes behind it (keepalives, the snapshot preamble).
  */
 import { createReplyParser, encodeCommandToBuffer, ErrorReply, type ReplyParser, type RespValue, SimpleString } from '@replikit/resp';
 import { MAX_HANDSHAKE_REPLY } from './defaults';
@@ -26,7 +36,14 @@ export interface HandshakeConfig {
    * `failover` appends `FAILOVER` (a master handing over to one of its replicas with the FAILOVER command)
    */
   readonly psync: { readonly replid: string; readonly offset: number; readonly failover?: boolean } | undefined;
+  /** PSYNC in the same write as the pipelined steps, announced with `REPLCONF capa pipelined-psync` */
+  readonly pipelinePsync?: boolean;
 }
+
+/** The capability that tells a replikit master a PSYNC follows in the same write. */
+export const PIPELINED_PSYNC_CAPA = 'pipelined-psync';
+/** A master's answer to a PSYNC read behind other commands whose replies were not written yet. */
+export const PENDING_OUTPUT_ERROR = 'ERR SYNC and PSYNC are invalid with pending output';
 
 /** How a step's reply is judged. */
 export type StepVerdict = 'ok' | 'tolerated';
@@ -83,7 +100,12 @@ export const HANDSHAKE_STEPS: readonly HandshakeStep[] = [
     mode: 'pipelined',
     check: tolerateErrors,
   },
-  { name: 'capa', command: () => ['REPLCONF', 'capa', 'eof', 'capa', 'psync2'], mode: 'pipelined', check: tolerateErrors },
+  {
+    name: 'capa',
+    command: (c) => (c.pipelinePsync === true ? ['REPLCONF', 'capa', 'eof', 'capa', 'psync2', 'capa', PIPELINED_PSYNC_CAPA] : ['REPLCONF', 'capa', 'eof', 'capa', 'psync2']),
+    mode: 'pipelined',
+    check: tolerateErrors,
+  },
 ];
 
 /** The PSYNC answer: what follows on the link. */
@@ -121,7 +143,8 @@ export class HandshakeReader {
   private readonly replies: RespValue[] = [];
   private waiter: { resolve: (r: RespValue) => void; reject: (e: Error) => void } | null = null;
   private failure: Error | null = null;
-  private stopAfterNext = false;
+  /** replies still to be parsed before the one after which the parser stops (0: no stop set) */
+  private stopCountdown = 0;
   private lineBytes = 0;
   private rest: Buffer | null = null;
 
@@ -129,8 +152,9 @@ export class HandshakeReader {
     this.parser = createReplyParser({
       onReply: (r) => {
         this.lineBytes = 0;
-        // detach() hands over (and forgets) the bytes behind this reply: keep them for takeRest()
-        if (this.stopAfterNext) this.rest = this.parser.detach();
+        // detach() hands over (and forgets) the bytes behind this reply: keep them for takeRest().
+        // An error reply has nothing behind it and the handshake may go on (PSYNC sent again).
+        if (this.stopCountdown > 0 && --this.stopCountdown === 0 && !(r instanceof ErrorReply)) this.rest = this.parser.detach();
         const w = this.waiter;
         if (w !== null) {
           this.waiter = null;
@@ -178,9 +202,12 @@ export class HandshakeReader {
     });
   }
 
-  /** The next reply is the last one the parser reads. */
-  lastReply(): void {
-    this.stopAfterNext = true;
+  /**
+   * The `count`-th reply parsed from now on (the next one by default) is the last one the parser
+   * reads, unless it is an error reply.
+   */
+  lastReply(count = 1): void {
+    this.stopCountdown = count;
   }
 
   /** The bytes received after the last reply (call once the reply arrived). */
@@ -199,16 +226,27 @@ export interface HandshakeIo {
   readonly reader: HandshakeReader;
 }
 
+/** What {@link runHandshake} resolves with. */
+export interface HandshakeResult {
+  readonly outcome: PsyncOutcome;
+  /** the bytes already received after the PSYNC reply */
+  readonly rest: Buffer;
+  /** a pipelined PSYNC met `pending output` (the master ignores the capability) and was sent again alone */
+  readonly pipelineRefused: boolean;
+}
+
 /**
  * Runs `steps`, then PSYNC (and SYNC when PSYNC is not understood). Resolves with the outcome and
  * the bytes already received after the PSYNC reply; rejects with a ReplicaError.
  */
-export async function runHandshake(
-  io: HandshakeIo,
-  config: HandshakeConfig,
-  steps: readonly HandshakeStep[] = HANDSHAKE_STEPS,
-): Promise<{ outcome: PsyncOutcome; rest: Buffer }> {
+export async function runHandshake(io: HandshakeIo, config: HandshakeConfig, steps: readonly HandshakeStep[] = HANDSHAKE_STEPS): Promise<HandshakeResult> {
   const active = steps.filter((s) => s.when === undefined || s.when(config));
+  const psync = config.psync;
+  const psyncArgv = psync === undefined ? ['PSYNC', '?', '-1'] : ['PSYNC', psync.replid, String(psync.offset)];
+  if (psync?.failover === true) psyncArgv.push('FAILOVER');
+  // PSYNC rides with the last run of steps when that run is pipelined
+  const lastRunPipelined = active.length > 0 && active[active.length - 1].mode === 'pipelined';
+  const pipelined = config.pipelinePsync === true && lastRunPipelined;
   let i = 0;
   while (i < active.length) {
     // one `alone` step, or a run of pipelined steps
@@ -217,21 +255,30 @@ export async function runHandshake(
     // one write: the master reads the run in one go and answers it with one write
     const run: Buffer[] = [];
     for (let k = i; k < j; k++) run.push(encodeCommandToBuffer(active[k].command(config)));
+    if (pipelined && j === active.length) {
+      run.push(encodeCommandToBuffer(psyncArgv));
+      io.reader.lastReply(run.length);
+    }
     io.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
     for (let k = i; k < j; k++) active[k].check(await io.reader.next(), active[k]);
     i = j;
   }
-  const psync = config.psync;
-  io.reader.lastReply();
-  const psyncArgv = psync === undefined ? ['PSYNC', '?', '-1'] : ['PSYNC', psync.replid, String(psync.offset)];
-  if (psync?.failover === true) psyncArgv.push('FAILOVER');
-  io.write(encodeCommandToBuffer(psyncArgv));
-  const reply = await io.reader.next();
+  let reply = pipelined ? await io.reader.next() : undefined;
+  let pipelineRefused = false;
+  if (reply instanceof ErrorReply && reply.message === PENDING_OUTPUT_ERROR) {
+    pipelineRefused = true;
+    reply = undefined;
+  }
+  if (reply === undefined) {
+    io.reader.lastReply();
+    io.write(encodeCommandToBuffer(psyncArgv));
+    reply = await io.reader.next();
+  }
   const outcome = parsePsyncReply(reply);
-  if (outcome !== 'unsupported') return { outcome, rest: io.reader.takeRest() };
+  if (outcome !== 'unsupported') return { outcome, rest: io.reader.takeRest(), pipelineRefused };
   // the master did not understand PSYNC: the legacy inline SYNC on the same connection
   io.write(Buffer.from('SYNC\r\n', 'latin1'));
-  return { outcome: { kind: 'sync' }, rest: io.reader.takeRest() };
+  return { outcome: { kind: 'sync' }, rest: io.reader.takeRest(), pipelineRefused };
 }
 
 /** Rejects with ReplicaLinkClosedError; for the reader of a link that went away. */

@@ -187,6 +187,46 @@ describe('Replica over an in-memory link', () => {
     ]);
   });
 
+  it('PSYNC rides in the handshake write once a handshake went through; a master that refuses it gets PSYNC alone from then on', async () => {
+    const attempts: ScriptedMaster[] = [];
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => attempts.push(m)) }, { replDisklessLoad: 'swapdb' });
+    replica.on('error', () => {});
+    /** the commands of the attempt's first write (one chunk: all there once PING is) */
+    const firstWrite = async (m: ScriptedMaster) => {
+      await m.next();
+      return m.received.map((a) => a.join(' '));
+    };
+    await until(() => attempts.length === 1, 'attempt 1');
+    // a first connection: the master's answer to AUTH is unknown, PSYNC waits for the replies
+    expect(await firstWrite(attempts[0])).toEqual(['PING', 'REPLCONF listening-port 0', 'REPLCONF capa eof capa psync2']);
+    attempts[0].send('+PONG\r\n+OK\r\n+OK\r\n');
+    for (let i = 0; i < 2; i++) await attempts[0].next();
+    expect((await attempts[0].next())[0]).toBe('PSYNC');
+    fullSync(attempts[0], 100, { k: 'v' });
+    await until(() => replica?.state === 'connected', 'the full sync');
+    const psync = `PSYNC ${REPLID_A} 101`;
+
+    // the master accepts the capability: one write, one answer
+    replica.reconnect('cut 1');
+    expect(await firstWrite(attempts[1])).toEqual(['PING', 'REPLCONF listening-port 0', 'REPLCONF capa eof capa psync2 capa pipelined-psync', psync]);
+    attempts[1].send(`+PONG\r\n+OK\r\n+OK\r\n+CONTINUE ${REPLID_A}\r\n`);
+    await until(() => replica?.state === 'connected', 'partial sync 1');
+
+    // a master that ignores it (Redis 7.0): pending output, PSYNC again alone
+    replica.reconnect('cut 2');
+    expect(await firstWrite(attempts[2])).toEqual(['PING', 'REPLCONF listening-port 0', 'REPLCONF capa eof capa psync2 capa pipelined-psync', psync]);
+    attempts[2].send('+PONG\r\n+OK\r\n+OK\r\n-ERR SYNC and PSYNC are invalid with pending output\r\n');
+    for (let i = 0; i < 3; i++) await attempts[2].next();
+    expect((await attempts[2].next()).join(' ')).toBe(psync);
+    attempts[2].send(`+CONTINUE ${REPLID_A}\r\n`);
+    await until(() => replica?.state === 'connected', 'partial sync 2');
+
+    replica.reconnect('cut 3');
+    expect(await firstWrite(attempts[3])).toEqual(['PING', 'REPLCONF listening-port 0', 'REPLCONF capa eof capa psync2']);
+    expect(keyspace.dump(0, 'k')?.value).toEqual({ type: 'string', value: 'v' });
+  });
+
   it('reconnect(): the link is dropped and the next attempt issued before it returns (link:down after the attempt started), PSYNC continues', async () => {
     const attempts: ScriptedMaster[] = [];
     const events: string[] = [];

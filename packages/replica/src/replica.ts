@@ -13,7 +13,7 @@ import { ACK_INTERVAL_MS, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT
 import { ReplicaClosedError, type ReplicaError, ReplicaLinkClosedError, ReplicaTimeoutError } from './errors';
 import type { ReplicaEvents, ReplicaLinkInfo, ReplicaState } from './events';
 import { linkInfo } from './link-info';
-import { HandshakeReader, type PsyncOutcome, runHandshake } from './handshake';
+import { HandshakeReader, type HandshakeResult, type PsyncOutcome, runHandshake } from './handshake';
 import { checkReplicaSetup, type ReplicaDeps, type ReplicaOptions, type UpstreamNode } from './options';
 import type { PayloadSink } from './payload-sink';
 import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
@@ -50,6 +50,13 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   /** the stream db of the history the last PSYNC asked to continue, when the node knew it */
   private continueDb: number | undefined;
   private transfer = { total: -1, read: 0, lastIo: 0, replid: '', offset: -1, eof: false };
+  /**
+   * PSYNC in the handshake's write (one round trip less per reconnection): `yes` once a handshake
+   * with this master went through, so AUTH is known to pass (a PSYNC answered behind a failed
+   * AUTH would start a sync nobody uses); back to `no` after a failed handshake; `never` once the
+   * master refused it (a Redis master answers `pending output`, then PSYNC goes alone).
+   */
+  private pipelinePsync: 'no' | 'yes' | 'never' = 'no';
 
   constructor(
     private readonly deps: ReplicaDeps,
@@ -178,7 +185,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     link.on('close', () => this.onLinkGone(link, new ReplicaLinkClosedError('connection closed')));
     this.st = 'handshake';
     if (this.paused) link.pause();
-    let result: { outcome: PsyncOutcome; rest: Buffer };
+    let result: HandshakeResult;
     try {
       result = await runHandshake({ write: (d) => link.write(d), reader }, {
         masterauth: this.options.masterauth,
@@ -186,11 +193,15 @@ export class Replica extends EventEmitter<ReplicaEvents> {
         listeningPort: this.options.listeningPort ?? 0,
         announceIp: this.options.announceIp,
         psync: this.psyncTarget(),
+        pipelinePsync: this.pipelinePsync === 'yes',
       });
     } catch (err) {
+      if (this.pipelinePsync === 'yes') this.pipelinePsync = 'no';
       if (this.link === link) this.fail(err as ReplicaError);
       return;
     }
+    if (result.pipelineRefused) this.pipelinePsync = 'never';
+    else if (this.pipelinePsync === 'no') this.pipelinePsync = 'yes';
     if (this.link !== link) return;
     this.startStream(link, result.outcome, result.rest);
     void this.retired.close();

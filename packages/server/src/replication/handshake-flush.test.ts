@@ -119,6 +119,25 @@ describe('replies to a replica in the handshake', () => {
     expect(reads[0]?.[0]?.written).toBe('+OK\r\n-ERR SYNC and PSYNC are invalid with pending output\r\n');
   });
 
+  it('with capa pipelined-psync, the PSYNC in the same read is answered after the earlier replies, all inside the read', async () => {
+    const first = await connectLinePeer(port);
+    peers.push(first.socket);
+    first.socket.write('REPLCONF capa eof capa psync2\r\n');
+    await first.line(/^\+OK$/);
+    first.socket.write('PSYNC ? -1\r\n');
+    const replid = (await first.line(/^\+FULLRESYNC /)).split(' ')[1] as string;
+    first.socket.destroy();
+    const offset = server.replication.node.masterReplOffset + 1;
+
+    const p = await connectLinePeer(port);
+    peers.push(p.socket);
+    p.socket.write(`PING\r\nREPLCONF capa eof capa psync2 capa pipelined-psync\r\nPSYNC ${replid} ${offset}\r\n`);
+    await p.line(/^\+CONTINUE/);
+    expect(reads[1]?.[0]?.written).toBe(`+PONG\r\n+OK\r\n+CONTINUE ${replid}\r\n`);
+    expect(reads[1]?.[0]?.corkedAfter).toBe(0);
+    expect(server.replication.node.counters.syncPartialOk).toBe(1);
+  });
+
   it('a normal client still gets its replies at the end of the turn', async () => {
     const p = await connectLinePeer(port);
     peers.push(p.socket);
