@@ -13,8 +13,9 @@ import type { KeyspaceResult } from '../dispatch/keyspace-bridge';
 import { READONLY } from '../dispatch/reply-texts';
 import type { ServerRuntime } from '../dispatch/server-runtime';
 import { OOM } from '../eviction/oom-reply';
-import { type Introspection, introspectionOf, markScriptClient } from '../introspection/introspection';
+import { type Introspection, introspectionOf } from '../introspection/introspection';
 import type { ScriptCallContext } from './lua-redis-api';
+import { ScriptClient } from './script-client';
 import { type CachedScript, LuaScriptEngine, type RunResult } from './script-engine';
 
 const UNKNOWN = new ErrorReply('ERR Unknown Redis command called from script');
@@ -97,24 +98,6 @@ export function scriptEngineOf(rt: ServerRuntime): LuaScriptEngine {
   return scriptingOf(rt).engine;
 }
 
-type MutableClient = { -readonly [K in keyof ServerClient]: ServerClient[K] };
-
-/**
- * The client commands of a script run as: the caller (every field not set here is read through
- * the prototype, live), with its own db, protocol and reply capture.
- */
-function scriptClientOf(caller: ServerClient): MutableClient {
-  const c = Object.create(caller) as MutableClient;
-  c.db = caller.db;
-  c.protocol = 2;
-  c.multi = undefined;
-  c.captured = [];
-  c.callContext = undefined;
-  c.muted = false;
-  markScriptClient(c);
-  return c;
-}
-
 /** One invocation's state, reused by the caller's next script (see `scriptRunFor`). */
 export class ScriptRun implements ScriptCallContext {
   resp: 2 | 3 = 2;
@@ -123,7 +106,7 @@ export class ScriptRun implements ScriptCallContext {
   wrote = false;
   /** shebang flag allow-oom: denyoom commands run even when the script started over maxmemory */
   allowOom = false;
-  private readonly client: MutableClient;
+  private readonly client: ScriptClient;
   private readonly scripting: Scripting;
   /** the caller is our master's link (a client's kind never becomes or stops being `master`) */
   private readonly fromMaster: boolean;
@@ -141,7 +124,7 @@ export class ScriptRun implements ScriptCallContext {
     private readonly caller: ServerClient,
     private readOnly: boolean,
   ) {
-    this.client = scriptClientOf(caller);
+    this.client = new ScriptClient(caller);
     this.scripting = scriptingOf(rt);
     this.fromMaster = caller.kind === 'master';
   }
