@@ -51,6 +51,21 @@ export class ReplicaLinkClosedError extends ReplicaError {
   }
 }
 
+/**
+ * A ReplicaLinkClosedError without a stack trace: a lost link is an expected event (CLIENT KILL, a
+ * master restart) whose stack says nothing, and capturing one costs tens of µs on the path from
+ * the lost link to the next connection.
+ */
+export function linkLostError(reason: string, options?: { cause?: unknown }): ReplicaLinkClosedError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return new ReplicaLinkClosedError(reason, options);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 export class ReplicaTimeoutError extends ReplicaError {
   override name = 'ReplicaTimeoutError';
   constructor(

@@ -10,10 +10,11 @@ import type { Duplex } from 'node:stream';
 import { encodeCommandToBuffer, type PayloadPreamble, ReplicationStreamFramer } from '@replikit/resp';
 import EventEmitter from 'eventemitter3';
 import { ACK_INTERVAL_MS, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT_RETRY_MIN_MS, NEWLINE_INTERVAL_MS } from './defaults';
-import { ReplicaClosedError, type ReplicaError, ReplicaLinkClosedError, ReplicaTimeoutError } from './errors';
+import { ReplicaClosedError, type ReplicaError, ReplicaLinkClosedError, ReplicaTimeoutError, linkLostError } from './errors';
 import type { ReplicaEvents, ReplicaLinkInfo, ReplicaState } from './events';
 import { linkInfo } from './link-info';
-import { HandshakeReader, type HandshakeResult, type PsyncOutcome, runHandshake } from './handshake';
+import { type HandshakeReader, type HandshakeResult, type PsyncOutcome, runHandshake } from './handshake';
+import { NextAttempt } from './next-attempt';
 import { checkReplicaSetup, type ReplicaDeps, type ReplicaOptions, type UpstreamNode } from './options';
 import type { PayloadSink } from './payload-sink';
 import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
@@ -50,13 +51,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   /** the stream db of the history the last PSYNC asked to continue, when the node knew it */
   private continueDb: number | undefined;
   private transfer = { total: -1, read: 0, lastIo: 0, replid: '', offset: -1, eof: false };
-  /**
-   * PSYNC in the handshake's write (one round trip less per reconnection): `yes` once a handshake
-   * with this master went through, so AUTH is known to pass (a PSYNC answered behind a failed
-   * AUTH would start a sync nobody uses); back to `no` after a failed handshake; `never` once the
-   * master refused it (a Redis master answers `pending output`, then PSYNC goes alone).
-   */
-  private pipelinePsync: 'no' | 'yes' | 'never' = 'no';
+  private readonly next = new NextAttempt(() => this.touch());
 
   constructor(
     private readonly deps: ReplicaDeps,
@@ -128,7 +123,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
    */
   reconnect(reason = 'connection closed'): void {
     if (this.closed || this.link === null) return;
-    this.fail(new ReplicaLinkClosedError(reason));
+    this.fail(linkLostError(reason));
   }
 
   /** Whether reading from the master is paused (pauseLink). */
@@ -159,7 +154,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (this.closed) return;
     this.st = 'connecting';
     this.lastIo = Date.now();
-    const abort = new AbortController();
+    const abort = this.next.takeAbort();
     this.abort = abort;
     let link: Duplex;
     try {
@@ -178,11 +173,11 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     }
     this.link = link;
     this.lastIo = Date.now();
-    const reader = new HandshakeReader(() => this.touch());
+    const reader = this.next.takeReader();
     this.reader = reader;
     link.on('data', (chunk: Buffer) => this.onData(link, chunk));
     link.on('error', (err: Error) => this.onLinkGone(link, new ReplicaLinkClosedError(err.message, { cause: err })));
-    link.on('close', () => this.onLinkGone(link, new ReplicaLinkClosedError('connection closed')));
+    link.on('close', () => this.onLinkGone(link, linkLostError('connection closed')));
     this.st = 'handshake';
     if (this.paused) link.pause();
     let result: HandshakeResult;
@@ -193,18 +188,21 @@ export class Replica extends EventEmitter<ReplicaEvents> {
         listeningPort: this.options.listeningPort ?? 0,
         announceIp: this.options.announceIp,
         psync: this.psyncTarget(),
-        pipelinePsync: this.pipelinePsync === 'yes',
+        pipelinePsync: this.next.pipelinePsync,
       });
     } catch (err) {
-      if (this.pipelinePsync === 'yes') this.pipelinePsync = 'no';
+      this.next.handshakeFailed();
       if (this.link === link) this.fail(err as ReplicaError);
       return;
     }
-    if (result.pipelineRefused) this.pipelinePsync = 'never';
-    else if (this.pipelinePsync === 'no') this.pipelinePsync = 'yes';
+    this.next.handshakeDone(result);
     if (this.link !== link) return;
     this.startStream(link, result.outcome, result.rest);
     void this.retired.close();
+    // off the path of the stream that came with the PSYNC reply
+    setImmediate(() => {
+      if (!this.closed) this.next.prepare();
+    });
   }
 
   /** PSYNC arguments: the node's cached master, or the history this syncer followed. */

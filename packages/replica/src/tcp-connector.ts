@@ -7,5 +7,5 @@ export type ReplicaConnector = (signal: AbortSignal) => Promise<Duplex>;
 
 /** The default connector: TCP to `host:port` with Nagle off (every ACK and stream byte leaves at once). */
 export function tcpConnector(host: string, port: number): ReplicaConnector {
-  return (signal) => connectAttempt(signal, 'connect', () => connect({ host, port }));
+  return (signal) => connectAttempt(signal, 'connect', () => connect({ host, port, noDelay: true }));
 }

@@ -3,6 +3,7 @@ import type { PushReply, RespValue } from '@replikit/resp';
 import type { ConnectionHost } from './connection-host';
 import { createReplyWriter, createRequestReader, protocolFailure, type ReplyWriter, type RequestReader } from './resp-io';
 import type { ClientBlock, ClientKind, MultiState, ServerClient } from './server-client';
+import { localAddr, peerAddr } from './socket-addr';
 
 export type { ConnectionHost } from './connection-host';
 
@@ -26,12 +27,6 @@ function flushPending(): void {
 
 /** see dispatcher.ts: a settled promise's then() is a cheaper microtask than queueMicrotask() */
 const SETTLED = Promise.resolve();
-
-function formatAddr(host: string | undefined, port: number | undefined, fallback: string): string {
-  if (host === undefined) return fallback;
-  const h = host.startsWith('::ffff:') ? host.slice(7) : host;
-  return `${h}:${port ?? 0}`;
-}
 
 /**
  * One client connection: socket I/O, request parsing, reply batching (one socket write per read),
@@ -58,8 +53,8 @@ export class ClientConnection implements ServerClient {
   skipThis = false;
   noEvict = false;
   readonly createdAt = Date.now();
-  readonly addr: string;
-  readonly laddr: string;
+  private addrText: string | undefined;
+  private laddrText: string | undefined;
   /** while set (EXEC running queued commands), replies written with reply() are collected here */
   captured: RespValue[] | undefined = undefined;
   callContext: unknown = undefined;
@@ -95,8 +90,6 @@ export class ClientConnection implements ServerClient {
   ) {
     this.authenticated = !needsAuth;
     this.lastInteraction = this.createdAt;
-    this.addr = formatAddr(socket.remoteAddress, socket.remotePort, `${socket.localAddress ?? ''}:0`);
-    this.laddr = formatAddr(socket.localAddress, socket.localPort, `${(socket as unknown as { server?: { address(): unknown } }).server?.address() ?? ''}:0`);
     this.reader = createRequestReader({
       maxBulkLength: host.limits.protoMaxBulkLen,
       maxQueryBuffer: host.limits.clientQueryBufferLimit,
@@ -108,6 +101,14 @@ export class ClientConnection implements ServerClient {
     socket.on('error', () => {}); // 'close' follows and reports
     socket.on('end', () => socket.end());
     socket.on('close', () => this.onSocketClose());
+  }
+
+  get addr(): string {
+    return (this.addrText ??= peerAddr(this.socket));
+  }
+
+  get laddr(): string {
+    return (this.laddrText ??= localAddr(this.socket));
   }
 
   get kind(): ClientKind {

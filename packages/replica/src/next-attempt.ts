@@ -1,0 +1,58 @@
+/**
+ * What the replica's next connection attempt needs, prepared before the link is lost: the
+ * AbortController (and its signal) and the handshake's reply reader are built while the link is up
+ * and idle, not on the path from a lost link to the new handshake write, where building them cold
+ * (the caches evicted by whatever ran in between) costs tens of µs each. Also whether the attempt may
+ * pipeline PSYNC with the handshake (see handshake.ts).
+ */
+import { HandshakeReader, type HandshakeResult } from './handshake';
+
+export class NextAttempt {
+  private abort: AbortController | null = null;
+  private reader: HandshakeReader | null = null;
+  /**
+   * `yes` once a handshake with this master went through, so AUTH is known to pass (a PSYNC
+   * answered behind a failed AUTH would start a sync nobody uses); back to `no` after a failed
+   * handshake; `never` once the master refused it (a Redis master answers `pending output`, then
+   * PSYNC goes alone).
+   */
+  private pipeline: 'no' | 'yes' | 'never' = 'no';
+
+  constructor(private readonly onKeepalive: () => void) {}
+
+  /** Builds the objects of the next attempt (call while nothing waits, e.g. in a setImmediate after link up). */
+  prepare(): void {
+    if (this.abort === null) {
+      this.abort = new AbortController();
+      // the signal is built on first read
+      void this.abort.signal;
+    }
+    this.reader ??= new HandshakeReader(this.onKeepalive);
+  }
+
+  takeAbort(): AbortController {
+    const a = this.abort ?? new AbortController();
+    this.abort = null;
+    return a;
+  }
+
+  takeReader(): HandshakeReader {
+    const r = this.reader ?? new HandshakeReader(this.onKeepalive);
+    this.reader = null;
+    return r;
+  }
+
+  /** PSYNC in the handshake's write for the next attempt. */
+  get pipelinePsync(): boolean {
+    return this.pipeline === 'yes';
+  }
+
+  handshakeDone(result: HandshakeResult): void {
+    if (result.pipelineRefused) this.pipeline = 'never';
+    else if (this.pipeline === 'no') this.pipeline = 'yes';
+  }
+
+  handshakeFailed(): void {
+    if (this.pipeline === 'yes') this.pipeline = 'no';
+  }
+}
