@@ -3,9 +3,11 @@
  * AbortController (and its signal) and the handshake's reply reader are built while the link is up
  * and idle, not on the path from a lost link to the new handshake write, where building them cold
  * (the caches evicted by whatever ran in between) costs tens of µs each. Also whether the attempt may
- * pipeline PSYNC with the handshake (see handshake.ts).
+ * pipeline PSYNC with the handshake (see handshake.ts), and what its PSYNC asks for.
  */
 import { HandshakeReader, type HandshakeResult } from './handshake';
+import type { UpstreamNode } from './options';
+import type { StreamTracker } from './stream-tracker';
 
 export class NextAttempt {
   private abort: AbortController | null = null;
@@ -55,4 +57,27 @@ export class NextAttempt {
   handshakeFailed(): void {
     if (this.pipeline === 'yes') this.pipeline = 'no';
   }
+}
+
+/** What PSYNC asks for; `streamDb`: the db a restarted node's history left the stream in, when known. */
+export interface PsyncTarget {
+  readonly replid: string;
+  readonly offset: number;
+  readonly failover?: boolean;
+  readonly streamDb?: number;
+}
+
+/**
+ * PSYNC arguments: the node's cached master, or the history `tracker` followed (undefined: `PSYNC ? -1`).
+ * The node may hold history this syncer never followed (a demoted master, a restart from an RDB
+ * with repl aux fields): the tracker is moved to it, so a +CONTINUE resumes from exactly the offset
+ * asked for.
+ */
+export function psyncTargetOf(node: UpstreamNode | undefined, tracker: StreamTracker): PsyncTarget | undefined {
+  if (node !== undefined) {
+    const target = node.psyncTarget();
+    if (target !== undefined) tracker.resumeFrom(target.replid, target.offset - 1);
+    return target;
+  }
+  return tracker.replid === '' ? undefined : { replid: tracker.replid, offset: tracker.reploff + 1 };
 }

@@ -7,19 +7,18 @@
  * -> connected; any failure goes back to connect and a retry is scheduled.
  */
 import type { Duplex } from 'node:stream';
-import { encodeCommandToBuffer, type PayloadPreamble, ReplicationStreamFramer } from '@replikit/resp';
+import { encodeCommandToBuffer, type PayloadPreamble, type ReplicationStreamFramer } from '@replikit/resp';
 import EventEmitter from 'eventemitter3';
 import { ACK_INTERVAL_MS, DEFAULT_REPL_TIMEOUT_MS, DEFAULT_RETRY_MAX_MS, DEFAULT_RETRY_MIN_MS, NEWLINE_INTERVAL_MS } from './defaults';
 import { ReplicaClosedError, type ReplicaError, ReplicaLinkClosedError, ReplicaTimeoutError, linkLostError } from './errors';
 import type { ReplicaEvents, ReplicaLinkInfo, ReplicaState } from './events';
 import { linkInfo } from './link-info';
 import { type HandshakeReader, type HandshakeResult, type PsyncOutcome, runHandshake } from './handshake';
-import { NextAttempt } from './next-attempt';
+import { NextAttempt, type PsyncTarget, psyncTargetOf } from './next-attempt';
 import { checkReplicaSetup, type ReplicaDeps, type ReplicaOptions, type UpstreamNode } from './options';
-import type { PayloadSink } from './payload-sink';
 import { createKeyspaceApplier, type StreamApplier } from './stream-applier';
 import { StreamTracker } from './stream-tracker';
-import { endSyncPayloadSink, openSyncPayloadSink } from './sync-payload';
+import { SyncTransfer, linkFramer } from './sync-payload';
 import { ReplicaCommitPoints } from './commit-points';
 import { RetiredLink } from './retired-link';
 import { RetryTimer } from './retry-timer';
@@ -32,7 +31,6 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private abort: AbortController | null = null;
   private reader: HandshakeReader | null = null;
   private framer: ReplicationStreamFramer | null = null;
-  private sink: PayloadSink | null = null;
   private readonly tracker: StreamTracker;
   private readonly applier: StreamApplier;
   private readonly node: UpstreamNode | undefined;
@@ -40,7 +38,6 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private readonly timeoutMs: number;
   private readonly retry = new RetryTimer();
   private cron: NodeJS.Timeout | null = null;
-  private failures = 0;
   private lastIo = 0;
   private lastNewline = 0;
   private downSince = 0;
@@ -50,7 +47,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   private paused = false;
   /** the stream db of the history the last PSYNC asked to continue, when the node knew it */
   private continueDb: number | undefined;
-  private transfer = { total: -1, read: 0, lastIo: 0, replid: '', offset: -1, eof: false };
+  private transfer = new SyncTransfer('', -1);
   private readonly next = new NextAttempt(() => this.touch());
 
   constructor(
@@ -205,20 +202,11 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     });
   }
 
-  /** PSYNC arguments: the node's cached master, or the history this syncer followed. */
-  private psyncTarget(): { replid: string; offset: number } | undefined {
-    // after a failed transfer, or a legacy SYNC link, there is no history to continue
-    this.continueDb = undefined;
-    if (this.fullSyncPending || this.legacy) return undefined;
-    if (this.node !== undefined) {
-      // The node may hold history this syncer never followed (a demoted master, a restart from
-      // an RDB with repl aux fields): a +CONTINUE resumes from exactly the offset asked for here.
-      const target = this.node.psyncTarget();
-      if (target !== undefined) this.tracker.resumeFrom(target.replid, target.offset - 1);
-      this.continueDb = target?.streamDb;
-      return target;
-    }
-    return this.tracker.replid === '' ? undefined : { replid: this.tracker.replid, offset: this.tracker.reploff + 1 };
+  /** PSYNC arguments (psyncTargetOf); after a failed transfer, or a legacy SYNC link, there is no history to continue. */
+  private psyncTarget(): PsyncTarget | undefined {
+    const target = this.fullSyncPending || this.legacy ? undefined : psyncTargetOf(this.node, this.tracker);
+    this.continueDb = target?.streamDb;
+    return target;
   }
 
   private onData(link: Duplex, chunk: Buffer): void {
@@ -263,7 +251,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     const wasUp = this.st === 'connected';
     const link = this.detachLink(err);
     if (wasUp) {
-      this.failures = 0;
+      this.retry.failures = 0;
       this.retry.clear();
       this.retired.hold(link);
       void this.connectOnce();
@@ -273,12 +261,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       void this.retired.close();
     }
     this.emit('error', err);
-    if (!wasUp && !this.closed) {
-      this.failures++;
-      const min = this.options.retryMinMs ?? DEFAULT_RETRY_MIN_MS;
-      const max = this.options.retryMaxMs ?? DEFAULT_RETRY_MAX_MS;
-      this.scheduleConnect(Math.min(max, min * 2 ** Math.min(this.failures - 1, 16)));
-    }
+    const { retryMinMs = DEFAULT_RETRY_MIN_MS, retryMaxMs = DEFAULT_RETRY_MAX_MS } = this.options;
+    if (!wasUp && !this.closed) this.retry.afterFailure(retryMinMs, retryMaxMs, () => void this.connectOnce());
   }
 
   /** Forgets the link and everything read from it; returns the socket for the caller to destroy. */
@@ -292,9 +276,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.reader?.fail(err);
     this.reader = null;
     this.framer = null;
-    const sink = this.sink;
-    this.sink = null;
-    sink?.abort();
+    this.transfer.abort();
     // a MULTI whose EXEC never came is not applied; the master resends it after a partial resync
     this.tracker.dropQueued();
     this.st = 'connect';
@@ -308,21 +290,15 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   // ---- after PSYNC -------------------------------------------------------------------------------
 
   private startStream(link: Duplex, outcome: PsyncOutcome, rest: Buffer): void {
-    const framer = new ReplicationStreamFramer(
-      {
-        onPayloadStart: (p) => this.payloadStart(link, p),
-        onPayloadChunk: (c) => this.payloadChunk(link, c),
-        onPayloadEnd: () => this.payloadEnd(link),
-        onCommand: (argv, bytes) => {
-          if (this.link === link) this.tracker.command(argv, bytes);
-        },
-        onKeepalive: () => this.touch(),
+    const handlers = {
+      payloadStart: (p: PayloadPreamble) => {
+        if (this.link === link) this.transfer.start(this.deps, this.options, p, () => this.newlineToMaster());
       },
-      // the exact bytes of the applied commands go to the node (backlog, sub-replicas): the tracker
-      // takes them from the framer once per chunk
-      { ...this.options.framer, rawBytes: false, keepStreamBytes: this.node !== undefined },
-    );
-    this.tracker.useSource(framer);
+      payloadChunk: (c: Buffer) => this.payloadChunk(link, c),
+      payloadEnd: () => this.payloadEnd(link),
+      keepalive: () => this.touch(),
+    };
+    const framer = linkFramer(this.tracker, () => this.link === link, handlers, this.options.framer, this.node !== undefined);
     if (outcome.kind === 'continue') {
       const previous = this.tracker.replid;
       const changed = outcome.replid !== undefined && outcome.replid !== previous ? outcome.replid : undefined;
@@ -337,7 +313,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       if (changed !== undefined) this.tracker.replid = changed;
       framer.streamOnly();
       this.framer = framer;
-      this.failures = 0;
+      this.retry.failures = 0;
       this.st = 'connected';
       this.emit('sync:start', { kind: 'partial', replid: this.tracker.replid, offset: this.tracker.reploff });
       this.emit('sync:done', { kind: 'partial', replid: this.tracker.replid, offset: this.tracker.reploff, keys: 0, bytes: 0 });
@@ -347,7 +323,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       this.fullSyncPending = true;
       const replid = outcome.kind === 'full' ? outcome.replid : '?';
       const offset = outcome.kind === 'full' ? outcome.offset : -1;
-      this.transfer = { total: -1, read: 0, lastIo: Date.now(), replid, offset, eof: false };
+      this.transfer = new SyncTransfer(replid, offset);
       this.st = 'sync';
       framer.expectPayload();
       this.framer = framer;
@@ -367,33 +343,22 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.onData(link, data);
   }
 
-  private payloadStart(link: Duplex, p: PayloadPreamble): void {
-    if (this.link !== link) return;
-    this.transfer.total = p.kind === 'length' ? p.length : -1;
-    this.transfer.eof = p.kind === 'eof';
-    this.sink = openSyncPayloadSink(this.deps, this.options, p, () => this.newlineToMaster());
-  }
-
   private payloadChunk(link: Duplex, chunk: Buffer): void {
-    const sink = this.sink;
-    if (this.link !== link || sink === null) return;
-    sink.write(chunk);
-    const t = this.transfer;
-    t.read += chunk.length;
-    this.emit('sync:progress', { bytes: t.read, keys: sink.keys, percent: t.total > 0 ? (t.read * 100) / t.total : t.total === 0 ? 100 : undefined });
+    if (this.link !== link) return;
+    const progress = this.transfer.write(chunk);
+    if (progress !== undefined) this.emit('sync:progress', progress);
   }
 
   private payloadEnd(link: Duplex): void {
-    const sink = this.sink;
-    if (this.link !== link || sink === null) return;
-    this.sink = null;
-    const result = endSyncPayloadSink(sink);
+    if (this.link !== link) return;
     const t = this.transfer;
+    const result = t.end();
+    if (result === undefined) return;
     this.tracker.startFull(t.replid, t.offset, result.replication?.streamDb ?? 0);
     this.fullSyncPending = false;
     if (!this.legacy) this.node?.upstreamFullSync(t.replid, t.offset);
     this.tracker.acks = !this.legacy;
-    this.failures = 0;
+    this.retry.failures = 0;
     this.st = 'connected';
     this.emit('sync:done', { kind: 'full', replid: t.replid, offset: t.offset, keys: result.keysLoaded, bytes: t.read });
     this.emit('link:up');
@@ -424,7 +389,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       return;
     }
     if (this.st === 'connected') this.sendAck(this.tracker.reploff);
-    else if (this.st === 'sync' && this.sink?.kind === 'memory') this.newlineToMaster();
+    else if (this.st === 'sync' && this.transfer.loadingInMemory) this.newlineToMaster();
   }
 }
 

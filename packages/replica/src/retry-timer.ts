@@ -5,6 +5,14 @@
 export class RetryTimer {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
+  /** failed attempts in a row (reset when a link comes up) */
+  failures = 0;
+
+  /** One more failed attempt: the next after min * 2^(failures - 1) ms, at most `maxMs`. */
+  afterFailure(minMs: number, maxMs: number, run: () => void): void {
+    this.failures++;
+    this.schedule(Math.min(maxMs, minMs * 2 ** Math.min(this.failures - 1, 16)), run);
+  }
 
   /** Replaces any pending attempt with one after `delayMs`. */
   schedule(delayMs: number, run: () => void): void {
