@@ -9,13 +9,13 @@ import type { MasterEvents, ReplicaInfo, SyncCounters } from './events';
 import { FullSyncCoordinator } from './full-sync';
 import { type MasterDeps, type MasterOptions, type ResolvedOptions, resolveOptions } from './options';
 import { type CommandHost, psyncCommand, replconfCommand, syncCommand } from './replica-commands';
-import { countOnline, type HandshakeState, linkInfo, newHandshake, overOutputLimit, ReplicaLink } from './replica-link';
+import { countOnline, type HandshakeState, linkInfo, newHandshake, ReplicaLink } from './replica-link';
 import { AckWaiters, runCron } from './replication-cron';
 import { type RdbReplicationAux, ReplicationState } from './replication-state';
 import { serveDuplex } from './serve';
 import { GETACK_ARGV, PING_ARGV, StreamEncoder } from './stream-encoding';
+import { StreamFanout } from './stream-fanout';
 import type { ReplicaTransport } from './transport';
-
 
 /**
  * The one owner of replication state, for a master and for a replica: replication ids and
@@ -42,8 +42,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly #host: CommandHost;
   #getackScheduled = false;
   readonly #encoder = new StreamEncoder();
-  /** an end-of-turn write of the links' queued stream is scheduled */
-  #flushScheduled = false;
+  readonly #fanout: StreamFanout;
   #closedOutputBytes = 0;
   /** connections of serve(), closed with the node */
   readonly #served = new Set<ReplicaTransport>();
@@ -51,6 +50,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   constructor(deps: MasterDeps, options: MasterOptions = {}) {
     super();
     this.options = resolveOptions(options);
+    this.#fanout = new StreamFanout(this.#links, this.options, (link, reason) => this.#drop(link, reason));
     this.keyspace = deps.keyspace;
     this.#upstreamStreamDb = deps.upstreamStreamDb ?? (() => 0);
     this.#onStreamAppend = deps.onStreamAppend;
@@ -343,39 +343,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   #feed(chunks: readonly Uint8Array[], bytes: number): void {
     this.#state.append(chunks, bytes);
     this.#onStreamAppend?.();
-    const now = this.options.clock();
-    for (const link of this.#links) {
-      if (link.closing || link.handshake.rdbOnly || link.phase === 'wait_bgsave_start') continue;
-      if (link.phase === 'online' && !link.streamOnAck) {
-        link.queue(chunks, bytes);
-        this.#scheduleFlush();
-      } else link.hold(chunks, bytes);
-      this.#checkOutputLimit(link, now, false);
-    }
-  }
-
-  /**
-   * Online replicas get the stream of a turn in one write at its end, as Redis sends replica
-   * output from beforeSleep; any other write to a link (a +CONTINUE, held stream) sends the
-   * queued bytes first, so the order on the wire is the order of production.
-   */
-  #scheduleFlush(): void {
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setImmediate(() => {
-      this.#flushScheduled = false;
-      const now = this.options.clock();
-      for (const link of this.#links) if (!link.closing) link.flushQueue(now);
-    });
-  }
-
-  #checkOutputLimit(link: ReplicaLink, now: number, fromCron: boolean): void {
-    const used = overOutputLimit(link, this.options, now, fromCron);
-    if (used < 0) return;
-    link.closing = true;
-    const addr = `${link.transport.remoteAddress ?? '?'}:${link.transport.remotePort ?? 0}`;
-    this.options.log('warning', `Client id=${link.id} addr=${addr} flags=S omem=${used} scheduled to be closed ASAP for overcoming of output buffer limits.`);
-    setImmediate(() => this.#drop(link, 'output buffer limit'));
+    this.#fanout.feed(chunks, bytes);
   }
 
   #drop(link: ReplicaLink, reason: string): void {
@@ -412,7 +380,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       sync: this.#sync,
       ping: () => this.#feedCommandInCurrentDb(PING_ARGV),
       drop: (link, reason) => this.#drop(link, reason),
-      checkOutputLimit: (link, now) => this.#checkOutputLimit(link, now, true),
+      checkOutputLimit: (link, now) => this.#fanout.checkOutputLimit(link, now, true),
       lagging: (link) => this.emit('replica:lagging', this.#info(link)),
       backlogTtlExpired: (now) => {
         const ttl = this.options.replBacklogTtl;
