@@ -22,6 +22,11 @@
  * this tree (or `--head <rev>`) bundled, and with `--baseline` that revision too, the two run in turn per rep
  * (each rep a fresh process: warm-up pass, then the lowest of 3 rounds); prints only.
  *
+ *   pnpm exec tsx bench/src/scripting.ts --startup [--head <git rev>] [--baseline <git rev>] [--reps 10]
+ *
+ * `--startup`: CPU and wall time of a replikit-server start to its first PONG, RSS a second later
+ * (what scripting costs a server that never runs Lua: see _scripting-startup.ts); prints only.
+ *
  * Prints a markdown section and writes it to bench/results/scripting.md. replikit-server runs in
  * its own process from the build (`packages/server/bin/replikit-server.cjs`, run `pnpm build`
  * first), from source with `--from-source`, or bundled from the sources first with `--fresh-build`
@@ -36,6 +41,7 @@ import path from 'node:path';
 import { main as serverMain } from '../../packages/server/src/cli';
 import type { ScriptCallContext } from '../../packages/server/src/scripting/lua-redis-api';
 import { LuaScriptEngine } from '../../packages/server/src/scripting/script-engine';
+import { startup } from './_scripting-startup';
 import { type BenchCase, bundleSources, cli, runSideBySide } from './_side-by-side';
 
 const BODY = "return redis.call('GET', KEYS[1])";
@@ -159,6 +165,11 @@ async function inProcess(): Promise<void> {
 
 if (process.argv[2] === '--serve') void serverMain(process.argv.slice(3));
 else if (process.argv.includes('--engine')) engineLoop();
+else if (process.argv.includes('--startup'))
+  startup().catch((err) => {
+    console.error(err);
+    process.exitCode = 1;
+  });
 else if (process.argv.includes('--in-process'))
   inProcess().catch((err) => {
     console.error(err);
