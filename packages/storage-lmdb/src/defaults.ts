@@ -35,3 +35,10 @@ export const LMDB_REWRITE_MIN_BYTES = 64 * 1024 * 1024;
 
 /** ...and this many percent of the base's bytes (like `auto-aof-rewrite-percentage`; 0: never) */
 export const LMDB_REWRITE_PERCENTAGE = 100;
+
+/**
+ * An open whose slab hint (`slabBytes`: bytes of keys and string values in memory at the last close
+ * or rewrite) is at least this many bytes makes the slabs ahead and has a worker thread fault their
+ * pages in while it loads (prefault.ts); a smaller load is not worth a thread.
+ */
+export const LMDB_PREFAULT_MIN_BYTES = 32 * 1024 * 1024;

@@ -154,20 +154,20 @@ export function entryKey(blob: Buffer, e: JournalEntry): BinaryString {
 }
 
 /**
- * Walks the entries of `blob`, calling `each` with one reused JournalEntry object per entry;
+ * Walks the entries of `blob[0, end)`, calling `each` with one reused JournalEntry object per entry;
  * throws (a plain Error) at the first malformed one.
  */
-export function forEachEntry(blob: Buffer, each: (e: JournalEntry) => void): void {
+export function forEachEntry(blob: Buffer, each: (e: JournalEntry) => void, end = blob.length): void {
   const e: JournalEntry = { kind: 0, slot: 0, keyStart: 0, keyEnd: 0, recordStart: 0, recordEnd: 0 };
   let p = 0;
-  while (p < blob.length) {
-    if (blob.length - p < ENTRY_HEAD) throw new Error('truncated entry head');
+  while (p < end) {
+    if (end - p < ENTRY_HEAD) throw new Error('truncated entry head');
     const kind = blob[p];
     if (kind > J_CLEAR) throw new Error(`unknown entry kind ${kind}`);
     const n = blob.readUInt32LE(p + 3);
     const r = blob.readUInt32LE(p + 7);
     const k = p + ENTRY_HEAD;
-    if (blob.length - k < n + r) throw new Error('truncated entry');
+    if (end - k < n + r) throw new Error('truncated entry');
     if (kind === J_SET && r === 0) throw new Error('a SET entry without its record');
     e.kind = kind;
     e.slot = blob.readUInt16LE(p + 1);

@@ -219,9 +219,10 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.writeSizes();
   }
 
-  /** Inside a transaction: the keys per slot, the hint an open sizes its tables with. */
+  /** Inside a transaction: the keys and slab bytes per slot, the hints an open sizes its tables and slabs with. */
   private writeSizes(): void {
     this.t.meta.putSync('sizes', this.slots.map((s) => s.mem.size()));
+    this.t.meta.putSync('slabBytes', this.slots.map((s) => s.mem.slabBytes()));
   }
 
   /** After the transaction that switched to `to` (written by the rewrite `b`). */

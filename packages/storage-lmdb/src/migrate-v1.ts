@@ -150,6 +150,6 @@ export function migrateFormat1(env: RootDatabase, t: StoreTables, slots: LmdbDbS
 export function readFile(env: RootDatabase, t: StoreTables, slots: LmdbDbStore[], path: string, log: ((line: string) => void) | undefined) {
   const migrated = migrateFormat1(env, t, slots, path, log);
   const meta = readMeta(env, t, slots.length, path);
-  const loaded = migrated ?? loadStore(t, meta.layout, slots.map((s) => s.mem), meta.sizes);
+  const loaded = migrated ?? loadStore(t, meta.layout, slots.map((s) => s.mem), { sizes: meta.sizes, slabBytes: meta.slabBytes });
   return { migrated, meta, loaded };
 }

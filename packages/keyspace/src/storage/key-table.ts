@@ -61,9 +61,9 @@ export class KeyTable implements EntryColumns {
     this.allocate(MIN_CAPACITY);
   }
 
-  private allocate(capacity: number): void {
+  private allocate(capacity: number, memory?: (bytes: number) => ArrayBufferLike): void {
     this.capacity = capacity;
-    this.cols = new Int32Array(capacity << STRIDE_SHIFT);
+    this.cols = memory === undefined ? new Int32Array(capacity << STRIDE_SHIFT) : new Int32Array(memory((capacity << STRIDE_SHIFT) * 4));
     this.buckets = new Int32Array(capacity >>> 1).fill(-1);
   }
 
@@ -238,13 +238,19 @@ export class KeyTable implements EntryColumns {
     return i;
   }
 
-  /** Room for `n` (at most MAX_RESERVE) more entries in one step: a bulk load of a known size (RESIZEDB) then never grows the table. */
-  reserve(n: number): void {
+  /**
+   * Room for `n` (at most MAX_RESERVE) more entries in one step: a bulk load of a known size
+   * (RESIZEDB) then never grows the table. `memory` (zero-filled, e.g. a SharedArrayBuffer whose
+   * pages another thread faults in) holds the new entry records; the buffer it gave, or undefined
+   * when the table had room.
+   */
+  reserve(n: number, memory?: (bytes: number) => ArrayBufferLike): ArrayBufferLike | undefined {
     const want = this.used + Math.min(Math.max(n, 0), MAX_RESERVE);
-    if (want <= this.capacity) return;
+    if (want <= this.capacity) return undefined;
     let capacity = this.capacity;
     while (capacity < want) capacity *= 2;
-    this.resize(capacity);
+    this.resize(capacity, memory);
+    return memory === undefined ? undefined : this.cols.buffer;
   }
 
   /** Unlinks entry `i` and frees its key and value: it becomes a hole. */
@@ -323,9 +329,9 @@ export class KeyTable implements EntryColumns {
     this.resize(this.capacity * 2);
   }
 
-  private resize(capacity: number): void {
+  private resize(capacity: number, memory?: (bytes: number) => ArrayBufferLike): void {
     const old = this.cols;
-    this.allocate(capacity);
+    this.allocate(capacity, memory);
     this.cols.set(old.subarray(0, this.used << STRIDE_SHIFT));
     rehash(this);
   }

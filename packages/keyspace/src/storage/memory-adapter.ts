@@ -13,6 +13,7 @@ import { binarySlice } from '@replikit/resp/internal';
 import type { BinaryString, StoredValue } from '../command-api';
 import type { DbStore, PinnedEntry, PinnedIterator, StorageAdapter } from './adapter';
 import { hashKey, hashKeyBytes, KeyTable } from './key-table';
+import { SLAB_BYTES } from './string-slab';
 
 /**
  * A DbStore a bulk loader (the RDB loader's string records) may write from bytes, without making a
@@ -66,6 +67,29 @@ export class MemoryDbStore implements BytesLoadStore {
 
   reserve(keys: number): void {
     this.t.reserve(keys);
+  }
+
+  /**
+   * reserve(keys) and slabs for about `slabBytes` of key and value records (slabBytes() of the store
+   * that was saved), made ahead of a bulk load on memory from `memory` (zero-filled: a
+   * SharedArrayBuffer, say, whose pages another thread faults in while the load writes). The memory
+   * in the order the load fills it: the entry records spread over the load, the slabs one after the
+   * other. releaseSpareSlabs() after the load forgets the slabs it left unused.
+   */
+  reserveForLoad(keys: number, slabBytes: number, memory: (bytes: number) => ArrayBufferLike): { entries: ArrayBufferLike | undefined; slabs: ArrayBufferLike[] } {
+    const entries = keys > 0 ? this.t.reserve(keys, memory) : undefined;
+    const slabs = slabBytes > 0 ? this.t.slab.reserveSlabs(Math.ceil(slabBytes / SLAB_BYTES), memory) : [];
+    return { entries, slabs };
+  }
+
+  /** Forgets the slabs reserveForLoad made that are not in use. */
+  releaseSpareSlabs(): void {
+    this.t.slab.releaseSpareSlabs();
+  }
+
+  /** Bytes of key and value records in slabs (the size hint for reserveForLoad when this is loaded again). */
+  slabBytes(): number {
+    return this.t.slab.live;
   }
 
   setStringBytes(key: Buffer, keyStart: number, keyEnd: number, value: Buffer, valueStart: number, valueEnd: number, expireAt: number): void {

@@ -42,6 +42,9 @@ export class StringSlab {
   live = 0;
   /** bytes of records replaced or deleted since the last compaction */
   garbage = 0;
+  /** slabs made ahead by reserveSlabs, taken in order before any new one is allocated */
+  private spare: Latin1Buffer[] = [];
+  private spareAt = 0;
 
   /** Stores `s`; its ref, or -1 when it stays on the heap (empty, too long, not a binary string, slabs full). */
   put(s: string): number {
@@ -74,12 +77,40 @@ export class StringSlab {
    * until take(len).
    */
   private header(len: number): number {
-    if (this.pos + recordSize(len) > SLAB_BYTES) {
-      if (this.slabs.length >= MAX_SLABS) return -1;
-      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
-      this.pos = 0;
-    }
+    if (this.pos + recordSize(len) > SLAB_BYTES && !this.nextSlab()) return -1;
     return writeHeader(this.slabs[this.slabs.length - 1] as Latin1Buffer, this.pos, len);
+  }
+
+  /** Starts a new slab (a spare one first); false when every slab is in use. */
+  private nextSlab(): boolean {
+    if (this.slabs.length >= MAX_SLABS) return false;
+    this.slabs.push(this.spareAt < this.spare.length ? (this.spare[this.spareAt++] as Latin1Buffer) : (Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer));
+    this.pos = 0;
+    return true;
+  }
+
+  /**
+   * Makes `count` slabs ahead (as many as the slab limit leaves room for) on memory from
+   * `memory(SLAB_BYTES)`, to be filled in order once the current ones are full; that memory, in
+   * that order. A bulk load uses this to have another thread fault the pages in while it writes
+   * (storage-lmdb's open).
+   */
+  reserveSlabs(count: number, memory: (bytes: number) => ArrayBufferLike): ArrayBufferLike[] {
+    const n = Math.min(count, MAX_SLABS - this.slabs.length - (this.spare.length - this.spareAt));
+    const out: ArrayBufferLike[] = [];
+    for (let i = 0; i < n; i++) {
+      const m = memory(SLAB_BYTES);
+      if (m.byteLength !== SLAB_BYTES) throw new RangeError(`a slab must be ${SLAB_BYTES} bytes, got ${m.byteLength}`);
+      out.push(m);
+      this.spare.push(Buffer.from(m) as Latin1Buffer);
+    }
+    return out;
+  }
+
+  /** Forgets the reserved slabs not in use yet (their memory goes when nothing else holds them). */
+  releaseSpareSlabs(): void {
+    this.spare = [];
+    this.spareAt = 0;
   }
 
   /** Takes the `len`-byte record whose header and bytes were just written: its ref. */
@@ -206,11 +237,7 @@ export class StringSlab {
   /** Copies the record under `ref` of `from` into this slab set; the new ref (or -1 when full). */
   copyFrom(from: StringSlab, ref: number): number {
     const size = from.sizeOf(ref);
-    if (this.pos + size > SLAB_BYTES) {
-      if (this.slabs.length >= MAX_SLABS) return -1;
-      this.slabs.push(Buffer.allocUnsafeSlow(SLAB_BYTES) as Latin1Buffer);
-      this.pos = 0;
-    }
+    if (this.pos + size > SLAB_BYTES && !this.nextSlab()) return -1;
     const src = from.slabs[ref >>> UNIT_SHIFT];
     const p = (ref & ((1 << UNIT_SHIFT) - 1)) << 1;
     src.copy(this.slabs[this.slabs.length - 1], this.pos, p, p + size);
