@@ -1,6 +1,7 @@
 /**
  * What the replica's next connection attempt needs, prepared before the link is lost: the
- * AbortController (and its signal) and the handshake's reply reader are built while the link is up
+ * AbortController (and its signal), the handshake's reply reader and whatever the connector
+ * prepares (the TCP connector: its socket object) are built while the link is up
  * and idle, not on the path from a lost link to the new handshake write, where building them cold
  * (the caches evicted by whatever ran in between) costs tens of µs each. Also whether the attempt may
  * pipeline PSYNC with the handshake (see handshake.ts), and what its PSYNC asks for.
@@ -20,16 +21,28 @@ export class NextAttempt {
    */
   private pipeline: 'no' | 'yes' | 'never' = 'no';
 
-  constructor(private readonly onKeepalive: () => void) {}
+  constructor(
+    private readonly onKeepalive: () => void,
+    /** the connector's own preparation (ReplicaConnector.prepare) */
+    private readonly prepareConnect: (() => void) | undefined,
+  ) {}
 
   /** Builds the objects of the next attempt (call while nothing waits, e.g. in a setImmediate after link up). */
   prepare(): void {
+    this.prepareConnect?.();
     if (this.abort === null) {
       this.abort = new AbortController();
       // the signal is built on first read
       void this.abort.signal;
     }
     this.reader ??= new HandshakeReader(this.onKeepalive);
+  }
+
+  /** prepare() in a setImmediate (off the path of the stream that came with the PSYNC reply), unless closed by then */
+  prepareSoon(closed: () => boolean): void {
+    setImmediate(() => {
+      if (!closed()) this.prepare();
+    });
   }
 
   takeAbort(): AbortController {

@@ -48,7 +48,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
   /** the stream db of the history the last PSYNC asked to continue, when the node knew it */
   private continueDb: number | undefined;
   private transfer = new SyncTransfer('', -1);
-  private readonly next = new NextAttempt(() => this.touch());
+  private readonly next: NextAttempt;
 
   constructor(
     private readonly deps: ReplicaDeps,
@@ -57,6 +57,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     super();
     checkReplicaSetup(deps, options);
     this.timeoutMs = options.replTimeoutMs ?? DEFAULT_REPL_TIMEOUT_MS;
+    this.next = new NextAttempt(() => this.touch(), deps.connect.prepare);
     if (deps.keyspace !== undefined) deps.keyspace.role = 'replica';
     this.applier = deps.applier ?? createKeyspaceApplier(deps.keyspace!);
     this.node = deps.node;
@@ -196,10 +197,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (this.link !== link) return;
     this.startStream(link, result.outcome, result.rest);
     void this.retired.close();
-    // off the path of the stream that came with the PSYNC reply
-    setImmediate(() => {
-      if (!this.closed) this.next.prepare();
-    });
+    this.next.prepareSoon(() => this.closed);
   }
 
   /** PSYNC arguments (psyncTargetOf); after a failed transfer, or a legacy SYNC link, there is no history to continue. */

@@ -74,6 +74,10 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
     });
     return link;
   };
+  // the TCP connector builds its next socket ahead of time (not needed for TLS, set at every attempt)
+  connect.prepare = () => {
+    if (!config.getBool('tls-replication')) plain.prepare?.();
+  };
   const mode = disklessLoad(config.getString('repl-diskless-load'));
   const announcePort = config.getNumber('replica-announce-port');
   const announceIp = config.getString('replica-announce-ip');
