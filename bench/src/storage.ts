@@ -18,7 +18,9 @@
  * 3. Restart to serving with `--keys` keys: the LMDB replikit-server (its files), redis-server from
  *    its AOF and from its RDB; from spawn to PING answering, every key checked with DBSIZE (target:
  *    LMDB <= Redis), with the server's CPU by then; `--reps` restarts of each from the same files.
- *    Quick mode (about 1.5 min): `--cases restart --reps 1 --no-write`.
+ *    Quick mode (about 1.5 min): `--cases restart --reps 1 --no-write`. `--baseline-cli <path to
+ *    another build's packages/server/bin/replikit-server.cjs>` restarts that build from the same
+ *    LMDB files too, in turn with the others; every rep also starts each server empty.
  * replikit-server runs from the build (`pnpm build` first). Writes bench/results/storage.md.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -78,14 +80,14 @@ function directives(kind: Kind, port: number, dir: string): string[] {
 }
 
 /** Spawns `kind` in `dir` (a fresh one by default); resolves once it answers PING. */
-async function start(kind: Kind, dir?: string): Promise<Running & { startMs: number }> {
+async function start(kind: Kind, dir?: string, cli = BUILT_CLI): Promise<Running & { startMs: number }> {
   const p = await getFreePort();
   const d = dir ?? mkdtempSync(path.join(os.tmpdir(), `storage-bench-${kind}-`));
   const t0 = performance.now();
   const argv = directives(kind, p, d);
   const child = kind.startsWith('redis')
     ? spawn(findRedisServer() as string, argv, { cwd: d, stdio: 'ignore' })
-    : spawn(process.execPath, [BUILT_CLI, ...argv], { cwd: d, stdio: ['ignore', 'ignore', 'inherit'] });
+    : spawn(process.execPath, [cli, ...argv], { cwd: d, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 6000; i++) {
     if (cli(p, 'ping') === 'PONG') return { kind, port: p, child, dir: d, startMs: performance.now() - t0 };
     await sleep(20);
@@ -314,9 +316,12 @@ function cpuMs(pid: number | undefined): number {
  * rep restarts each kind in turn from a copy of them (the same files every time; a restart may
  * rewrite or trim its own copy). Per restart: spawn to PING answered, and the server's CPU by then
  * (utime + stime: what moves least with the machine's load). `--reps` (default 3; 1 is the quick mode).
+ * Also, in turn with those: an empty start of each server (no files), and with `--baseline-cli
+ * <replikit-server.cjs of another build>` that build restarted from the same LMDB files.
  */
 async function restartCase(lines: string[]): Promise<void> {
   const reps = num('reps', 3);
+  const baseline = opt('baseline-cli');
   const kinds: Kind[] = ['replikit-lmdb', 'redis-aof', 'redis-rdb'];
   const files = new Map<Kind, string>();
   for (const kind of kinds) {
@@ -330,17 +335,33 @@ async function restartCase(lines: string[]): Promise<void> {
     files.set(kind, first.dir);
   }
   await sleep(500);
-  const runs = new Map<Kind, Array<[number, number]>>(kinds.map((k) => [k, []]));
+  interface Restart {
+    label: string;
+    kind: Kind;
+    keys: number;
+    files?: string;
+    cli?: string;
+  }
+  const restarts: Restart[] = [
+    { label: 'replikit-lmdb', kind: 'replikit-lmdb', keys: KEYS, files: files.get('replikit-lmdb') },
+    ...(baseline === undefined ? [] : [{ label: 'replikit-lmdb, baseline build', kind: 'replikit-lmdb' as Kind, keys: KEYS, files: files.get('replikit-lmdb'), cli: baseline }]),
+    { label: 'redis-aof', kind: 'redis-aof', keys: KEYS, files: files.get('redis-aof') },
+    { label: 'redis-rdb', kind: 'redis-rdb', keys: KEYS, files: files.get('redis-rdb') },
+    { label: 'replikit-lmdb, empty', kind: 'replikit-lmdb', keys: 0 },
+    ...(baseline === undefined ? [] : [{ label: 'replikit-lmdb, empty, baseline build', kind: 'replikit-lmdb' as Kind, keys: 0, cli: baseline }]),
+    { label: 'redis-rdb, empty', kind: 'redis-rdb', keys: 0 },
+  ];
+  const runs = new Map<string, Array<[number, number]>>(restarts.map((r) => [r.label, []]));
   const loads: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    for (const kind of kinds) {
-      const dir = mkdtempSync(path.join(os.tmpdir(), `storage-bench-${kind}-`));
-      cpSync(files.get(kind) as string, dir, { recursive: true });
+    for (const r of restarts) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), `storage-bench-${r.kind}-`));
+      if (r.files !== undefined) cpSync(r.files, dir, { recursive: true });
       loads.push(os.loadavg()[0]);
-      const again = await start(kind, dir);
+      const again = await start(r.kind, dir, r.cli);
       const cpu = cpuMs(again.child.pid);
-      await waitKeys(again.port, KEYS);
-      runs.get(kind)?.push([again.startMs, cpu]);
+      await waitKeys(again.port, r.keys);
+      runs.get(r.label)?.push([again.startMs, cpu]);
       await stop(again);
     }
   }
@@ -350,6 +371,7 @@ async function restartCase(lines: string[]): Promise<void> {
   lines.push(`### Restart to serving with ${KEYS} keys (spawn to PING answered, every key checked with DBSIZE right after; ${reps} reps, kinds in turn)`);
   lines.push('');
   lines.push(`- load average during the restarts: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`);
+  if (baseline !== undefined) lines.push(`- baseline build: ${baseline}`);
   lines.push('');
   lines.push('| server | seconds, median [reps] | server CPU s by then, median [reps] |');
   lines.push('|---|---:|---:|');
@@ -359,7 +381,7 @@ async function restartCase(lines: string[]): Promise<void> {
     const list = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(' ');
     lines.push(`| ${k} | ${(median(ms) / 1000).toFixed(2)} [${list(ms)}] | ${(median(cpu) / 1000).toFixed(2)} [${list(cpu)}] |`);
   }
-  console.error(lines.slice(-5).join('\n'));
+  console.error(lines.slice(-(runs.size + 2)).join('\n'));
 }
 
 run().catch((err) => {
