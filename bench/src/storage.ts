@@ -80,14 +80,14 @@ function directives(kind: Kind, port: number, dir: string): string[] {
 }
 
 /** Spawns `kind` in `dir` (a fresh one by default); resolves once it answers PING. */
-async function start(kind: Kind, dir?: string, cli = BUILT_CLI): Promise<Running & { startMs: number }> {
+async function start(kind: Kind, dir?: string, serverCli = BUILT_CLI): Promise<Running & { startMs: number }> {
   const p = await getFreePort();
   const d = dir ?? mkdtempSync(path.join(os.tmpdir(), `storage-bench-${kind}-`));
   const t0 = performance.now();
   const argv = directives(kind, p, d);
   const child = kind.startsWith('redis')
     ? spawn(findRedisServer() as string, argv, { cwd: d, stdio: 'ignore' })
-    : spawn(process.execPath, [cli, ...argv], { cwd: d, stdio: ['ignore', 'ignore', 'inherit'] });
+    : spawn(process.execPath, [serverCli, ...argv], { cwd: d, stdio: ['ignore', 'ignore', 'inherit'] });
   for (let i = 0; i < 6000; i++) {
     if (cli(p, 'ping') === 'PONG') return { kind, port: p, child, dir: d, startMs: performance.now() - t0 };
     await sleep(20);
