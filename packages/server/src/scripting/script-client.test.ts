@@ -24,7 +24,9 @@ describe('ScriptClient', () => {
     expect(sc.db).toBe(3);
     expect(sc.kind).toBe('master');
     c.name = 'renamed';
+    c.lastCommand = 'get';
     expect(sc.name).toBe('renamed');
+    expect(sc.lastCommand).toBe('get');
     sc.db = 5;
     sc.protocol = 3;
     sc.name = 'script-side';

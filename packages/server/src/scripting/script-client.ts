@@ -22,8 +22,6 @@ export class ScriptClient implements ServerClient {
   captured: RespValue[] | undefined = [];
   callContext: unknown = undefined;
   muted = false;
-  lastCommand: string;
-  lastInteraction: number;
   // set here by the script's commands, else the caller's
   private ownName: string | undefined = UNSET;
   private ownUser: string | undefined = UNSET;
@@ -33,11 +31,11 @@ export class ScriptClient implements ServerClient {
   private ownSkipThis: boolean | undefined = UNSET;
   private ownNoEvict: boolean | undefined = UNSET;
   private ownBlockedOn: ClientBlock | undefined | null = null;
+  private ownLastCommand: string | undefined = UNSET;
+  private ownLastInteraction: number | undefined = UNSET;
 
   constructor(readonly caller: ServerClient) {
     this.db = caller.db;
-    this.lastCommand = caller.lastCommand;
-    this.lastInteraction = caller.lastInteraction;
     markScriptClient(this);
   }
 
@@ -122,6 +120,18 @@ export class ScriptClient implements ServerClient {
   }
   set noEvict(v: boolean) {
     this.ownNoEvict = v;
+  }
+  get lastCommand(): string {
+    return this.ownLastCommand ?? this.caller.lastCommand;
+  }
+  set lastCommand(v: string) {
+    this.ownLastCommand = v;
+  }
+  get lastInteraction(): number {
+    return this.ownLastInteraction ?? this.caller.lastInteraction;
+  }
+  set lastInteraction(v: number) {
+    this.ownLastInteraction = v;
   }
   get blockedOn(): ClientBlock | undefined {
     return this.ownBlockedOn === null ? this.caller.blockedOn : this.ownBlockedOn;
