@@ -300,10 +300,10 @@ async function syncCase(lines: string[]): Promise<void> {
   console.error(lines.slice(-3).join('\n'));
 }
 
-/** utime + stime of `pid` so far, ms (from /proc; -1 where there is no /proc) */
-function cpuMs(pid: number | undefined): number {
+/** utime + stime of `pid` so far, ms (from /proc; -1 where there is no /proc); `thread`: of its main thread only */
+function cpuMs(pid: number | undefined, thread = false): number {
   try {
-    const f = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = readFileSync(thread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
     return ((Number(rest[11]) + Number(rest[12])) * 1000) / 100;
   } catch {
@@ -315,7 +315,9 @@ function cpuMs(pid: number | undefined): number {
  * 3. restart to serving: each kind's files are written once (`--keys` keys, SIGTERM), then every
  * rep restarts each kind in turn from a copy of them (the same files every time; a restart may
  * rewrite or trim its own copy). Per restart: spawn to PING answered, and the server's CPU by then
- * (utime + stime: what moves least with the machine's load). `--reps` (default 3; 1 is the quick mode).
+ * (utime + stime: what moves least with the machine's load), and that of its main thread alone (what the
+ * time to serving follows on a machine with a core to spare: replikit's open has a worker thread fault
+ * memory in). `--reps` (default 3; 1 is the quick mode).
  * Also, in turn with those: an empty start of each server (no files), and with `--baseline-cli
  * <replikit-server.cjs of another build>` that build restarted from the same LMDB files.
  */
@@ -351,7 +353,7 @@ async function restartCase(lines: string[]): Promise<void> {
     ...(baseline === undefined ? [] : [{ label: 'replikit-lmdb, empty, baseline build', kind: 'replikit-lmdb' as Kind, keys: 0, cli: baseline }]),
     { label: 'redis-rdb, empty', kind: 'redis-rdb', keys: 0 },
   ];
-  const runs = new Map<string, Array<[number, number]>>(restarts.map((r) => [r.label, []]));
+  const runs = new Map<string, Array<[number, number, number]>>(restarts.map((r) => [r.label, []]));
   const loads: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
     for (const r of restarts) {
@@ -360,8 +362,9 @@ async function restartCase(lines: string[]): Promise<void> {
       loads.push(os.loadavg()[0]);
       const again = await start(r.kind, dir, r.cli);
       const cpu = cpuMs(again.child.pid);
+      const main = cpuMs(again.child.pid, true);
       await waitKeys(again.port, r.keys);
-      runs.get(r.label)?.push([again.startMs, cpu]);
+      runs.get(r.label)?.push([again.startMs, cpu, main]);
       await stop(again);
     }
   }
@@ -373,13 +376,12 @@ async function restartCase(lines: string[]): Promise<void> {
   lines.push(`- load average during the restarts: ${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}`);
   if (baseline !== undefined) lines.push(`- baseline build: ${baseline}`);
   lines.push('');
-  lines.push('| server | seconds, median [reps] | server CPU s by then, median [reps] |');
-  lines.push('|---|---:|---:|');
+  lines.push('| server | seconds, median [reps] | server CPU s by then, median [reps] | main thread CPU s, median [reps] |');
+  lines.push('|---|---:|---:|---:|');
   for (const [k, rs] of runs) {
-    const ms = rs.map((r) => r[0]);
-    const cpu = rs.map((r) => r[1]);
     const list = (xs: number[]) => xs.map((x) => (x / 1000).toFixed(2)).join(' ');
-    lines.push(`| ${k} | ${(median(ms) / 1000).toFixed(2)} [${list(ms)}] | ${(median(cpu) / 1000).toFixed(2)} [${list(cpu)}] |`);
+    const cell = (xs: number[]) => `${(median(xs) / 1000).toFixed(2)} [${list(xs)}]`;
+    lines.push(`| ${k} | ${cell(rs.map((r) => r[0]))} | ${cell(rs.map((r) => r[1]))} | ${cell(rs.map((r) => r[2]))} |`);
   }
   console.error(lines.slice(-(runs.size + 2)).join('\n'));
 }
