@@ -10,6 +10,9 @@ import { HandshakeReader, type HandshakeResult } from './handshake';
 import type { UpstreamNode } from './options';
 import type { StreamTracker } from './stream-tracker';
 
+/** How long after a link came up the lost link is closed and the next attempt prepared. */
+export const TIDY_DELAY_MS = 10;
+
 export class NextAttempt {
   private abort: AbortController | null = null;
   private reader: HandshakeReader | null = null;
@@ -20,6 +23,7 @@ export class NextAttempt {
    * PSYNC goes alone).
    */
   private pipeline: 'no' | 'yes' | 'never' = 'no';
+  private tidyTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly onKeepalive: () => void,
@@ -38,11 +42,24 @@ export class NextAttempt {
     this.reader ??= new HandshakeReader(this.onKeepalive);
   }
 
-  /** prepare() in a setImmediate (off the path of the stream that came with the PSYNC reply), unless closed by then */
-  prepareSoon(closed: () => boolean): void {
-    setImmediate(() => {
-      if (!closed()) this.prepare();
-    });
+  /**
+   * `tidy` (closing the lost link) and prepare(), {@link TIDY_DELAY_MS} after a link came up: the
+   * stream that came with the PSYNC reply and the replies to clients asking whether the link is
+   * up go first. {@link cancel} stops it.
+   */
+  afterLinkUp(tidy: () => void): void {
+    this.cancel();
+    this.tidyTimer = setTimeout(() => {
+      this.tidyTimer = null;
+      tidy();
+      this.prepare();
+    }, TIDY_DELAY_MS);
+    this.tidyTimer.unref();
+  }
+
+  cancel(): void {
+    if (this.tidyTimer !== null) clearTimeout(this.tidyTimer);
+    this.tidyTimer = null;
   }
 
   takeAbort(): AbortController {

@@ -104,6 +104,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (this.closed) return;
     this.closed = true;
     this.commits.close();
+    this.next.cancel();
     if (this.cron !== null) clearInterval(this.cron);
     this.retry.clear();
     this.cron = null;
@@ -196,8 +197,9 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     this.next.handshakeDone(result);
     if (this.link !== link) return;
     this.startStream(link, result.outcome, result.rest);
-    void this.retired.close();
-    this.next.prepareSoon(() => this.closed);
+    this.next.afterLinkUp(() => {
+      if (this.st === 'connected') void this.retired.close(); // else the next attempt's end closes it
+    });
   }
 
   /** PSYNC arguments (psyncTargetOf); after a failed transfer, or a legacy SYNC link, there is no history to continue. */
@@ -240,9 +242,9 @@ export class Replica extends EventEmitter<ReplicaEvents> {
    * A failed attempt or a lost link: drop it, report, retry. A link that was up is retried at once
    * (Redis's replicationHandleMasterDisconnection), and the new connection is asked for before
    * anything else, so `link:down` and `error` see the state `connecting` (or `connect` if that
-   * attempt already failed). The lost link's socket is paused and closed when that attempt ends
-   * (link up or failed): the master then handles its close after the handshake, not between the
-   * handshake steps it answers.
+   * attempt already failed). The lost link's socket is paused and closed when that attempt fails,
+   * or shortly after it brought the link up (NextAttempt.afterLinkUp): the master then handles its
+   * close after the handshake, not between the handshake steps it answers.
    */
   private fail(err: ReplicaError): void {
     if (this.closed) return;

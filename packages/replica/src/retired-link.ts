@@ -2,8 +2,8 @@ import type { Duplex } from 'node:stream';
 
 /**
  * The socket of a link lost while up, kept while the next attempt connects: paused (nothing more is
- * read from it) and closed when that attempt ends, so the master handles the close after it has
- * answered the new handshake rather than between its steps.
+ * read from it) and closed when that attempt fails or shortly after its link came up, so the master
+ * handles the close after it has answered the new handshake rather than between its steps.
  */
 export class RetiredLink {
   private link: Duplex | null = null;
