@@ -130,6 +130,15 @@ export interface StorageAdapter {
   commit?(position?: ReplicationPosition | null): void;
   /** The position stored with the last committed unit (read back at start), or undefined. */
   committedPosition?(): ReplicationPosition | undefined;
+  /**
+   * Dataset-level records that are not keys (replikit-server keeps its function libraries in
+   * `functions`): `value` replaces record `name` (`null` removes it) as a change of the current
+   * unit, like a key's write: a durable adapter stores it at the next commit point together with
+   * the unit's keys and position, or not at all. An adapter has both getAux and putAux, or neither.
+   */
+  putAux?(name: string, value: Uint8Array | null): void;
+  /** Record `name` as last put (after an open: as last committed), or undefined when there is none. */
+  getAux?(name: string): Uint8Array | undefined;
   /** Releases the adapter. Changes after the last commit point may be lost. */
   close?(): void;
 }
