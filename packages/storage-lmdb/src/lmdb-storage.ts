@@ -25,6 +25,7 @@
 import { join } from 'node:path';
 import type { DbStore, ReplicationPosition, StorageAdapter } from '@replikit/keyspace';
 import type { RootDatabase } from 'lmdb';
+import { AuxRecords } from './aux-records';
 import { abandonBulkWrite, type BulkWrite, hasOlderEntries, newBulkWrite, trimLog, writeBulkSlice } from './bulk-write';
 import { LmdbDbStore, type UnitState, writeSlotChanges } from './db-store';
 import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS, LMDB_FSYNC_INTERVAL_MS } from './defaults';
@@ -60,6 +61,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private position: ReplicationPosition | undefined;
   private positionDirty = false;
   private readonly unit: UnitState = { open: false, writer: new EntryWriter() };
+  /** StorageAdapter.putAux records (aux-records.ts) */
+  private readonly aux = new AuxRecords();
   /** committed units not yet written to LMDB */
   private pending = false;
   private flushTimer: NodeJS.Immediate | null = null;
@@ -97,6 +100,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.layout = meta.layout;
     this.stats.discardedPartialLoad = meta.discarded || opened.migrated?.discarded === true;
     this.stats.migratedKeys = opened.migrated?.keys ?? -1;
+    this.aux.open(this.env, this.t.meta, this.stats.discardedPartialLoad);
     this.seq = Math.max(lastLogSeq(this.t.log), this.layout.from - 1) + 1;
     this.stats.logBytes = loaded.logBytes;
     this.stats.baseBytes = loaded.baseBytes;
@@ -145,6 +149,15 @@ export class LmdbStorageAdapter implements StorageAdapter {
     return this.position === undefined ? undefined : { ...this.position };
   }
 
+  putAux(name: string, value: Uint8Array | null): void {
+    this.aux.put(name, value);
+    this.unit.open = true;
+  }
+
+  getAux(name: string): Uint8Array | undefined {
+    return this.aux.get(name);
+  }
+
   private flushNow(): void {
     this.flushTimer = null;
     // a unit still in progress (writes made outside any commit point) waits for its commit
@@ -181,6 +194,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
         }
         if (this.mapDirty) this.t.meta.putSync('map', this.map);
         if (this.positionDirty) this.t.meta.putSync('position', this.position ?? null);
+        this.aux.write(this.t.meta);
         if (to !== null) this.switchLayout(to);
         else if (this.closing) this.writeSizes();
         if (this.markerOnDisk) this.t.meta.removeSync('loading');
@@ -201,6 +215,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     }
     this.mapDirty = false;
     this.positionDirty = false;
+    this.aux.written();
     this.markerOnDisk = false;
     this.pending = false;
     this.unsynced = this.fsync === 'everysec';

@@ -324,6 +324,45 @@ export function runStorageAdapterConformance(
       });
     }
 
+    it('aux records: read back as put, removed by null (when the adapter has them)', () => {
+      const a = open(1);
+      expect(a.putAux === undefined).toBe(a.getAux === undefined);
+      if (a.putAux === undefined || a.getAux === undefined) return a.close?.();
+      expect(a.getAux('none')).toBeUndefined();
+      const bytes = Uint8Array.from([0, 255, 13, 10, 7]);
+      a.putAux('x', bytes);
+      bytes[0] = 1; // the adapter keeps what was put, not the caller's buffer
+      a.commit?.();
+      expect([...(a.getAux('x') ?? [])]).toEqual([0, 255, 13, 10, 7]);
+      a.putAux('x', null);
+      expect(a.getAux('x')).toBeUndefined();
+      a.close?.();
+    });
+
+    if (options.reopen !== undefined) {
+      const reopen = options.reopen;
+      it('aux records belong to the unit: committed ones survive a reopen, later ones follow the keys of their unit', () => {
+        const a = open(2);
+        if (a.putAux === undefined || a.commit === undefined) return a.close?.();
+        a.putAux('keep', Buffer.from('kept'));
+        a.putAux('gone', Buffer.from('x'));
+        a.db(0).set('k', '1');
+        a.commit({ replid: 'd'.repeat(40), offset: 7 });
+        a.putAux('gone', null);
+        a.commit();
+        // a unit left without a commit point: its aux write is kept after a reopen exactly when its key write is
+        a.putAux('late', Buffer.from('late'));
+        a.db(1).set('late', '1');
+        const b = reopen(a, 2);
+        expect(b.getAux?.('keep')?.length).toBe(4);
+        expect(Buffer.from(b.getAux?.('keep') ?? []).toString()).toBe('kept');
+        expect(b.getAux?.('gone')).toBeUndefined();
+        expect(b.getAux?.('late') !== undefined).toBe(b.db(1).get('late') !== undefined);
+        expect(b.db(0).get('k')).toBe('1');
+        b.close?.();
+      });
+    }
+
     it('pinned iterators of a pointInTimeReads store yield the entries as they were when opened', () => {
       const a = open(1);
       if (a.capabilities?.pointInTimeReads !== true) return;
