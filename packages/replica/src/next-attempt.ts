@@ -29,7 +29,11 @@ export class NextAttempt {
     private readonly onKeepalive: () => void,
     /** the connector's own preparation (ReplicaConnector.prepare) */
     private readonly prepareConnect: (() => void) | undefined,
-  ) {}
+    /** ReplicaOptions.pipelinePsync */
+    pipelinePsync = true,
+  ) {
+    if (!pipelinePsync) this.pipeline = 'never';
+  }
 
   /** Builds the objects of the next attempt (call while nothing waits, e.g. in a setImmediate after link up). */
   prepare(): void {

@@ -65,6 +65,14 @@ export interface ReplicaOptions {
   retryMinMs?: number;
   /** the retry delay doubles up to this, ms @default 5000 */
   retryMaxMs?: number;
+  /**
+   * On a reconnection to a master whose handshake went through before, send PSYNC in the same
+   * write as the handshake (`REPLCONF capa pipelined-psync`): a replikit master answers in one
+   * round trip; a Redis master refuses it once (one `-ERR ... pending output` in its errorstats),
+   * and PSYNC is sent alone from then on. `false`: always alone, as a Redis replica does.
+   * @default true
+   */
+  pipelinePsync?: boolean;
   /** limits of the stream framer (bulk, multibulk, payload length) */
   framer?: Omit<ReplicationStreamFramerOptions, 'rawBytes' | 'keepStreamBytes'>;
   /**

@@ -10,8 +10,8 @@ import { MARK, REPLID_A, REPLID_B, type ScriptedMaster, scriptedConnector, small
 const cmd = (...argv: string[]) => encodeCommandToBuffer(argv);
 
 /** Accepts the handshake (+PONG, +OK to each pipelined step) and returns the PSYNC argv. */
-async function acceptHandshake(m: ScriptedMaster, pipelined = 2): Promise<string[]> {
-  expect(await m.next()).toEqual(['PING']);
+async function acceptHandshake(m: ScriptedMaster, pipelined = 2, pingRead = false): Promise<string[]> {
+  if (!pingRead) expect(await m.next()).toEqual(['PING']);
   m.send('+PONG\r\n');
   for (let i = 0; i < pipelined; i++) await m.next();
   for (let i = 0; i < pipelined; i++) m.send('+OK\r\n');
@@ -225,6 +225,21 @@ describe('Replica over an in-memory link', () => {
     replica.reconnect('cut 3');
     expect(await firstWrite(attempts[3])).toEqual(['PING', 'REPLCONF listening-port 0', 'REPLCONF capa eof capa psync2']);
     expect(keyspace.dump(0, 'k')?.value).toEqual({ type: 'string', value: 'v' });
+  });
+
+  it('pipelinePsync: false keeps PSYNC alone on every reconnection', async () => {
+    const attempts: ScriptedMaster[] = [];
+    keyspace = createKeyspace();
+    replica = createReplica({ keyspace, connect: scriptedConnector((m) => attempts.push(m)) }, { replDisklessLoad: 'swapdb', pipelinePsync: false });
+    replica.on('error', () => {});
+    await until(() => attempts.length === 1, 'attempt 1');
+    await acceptHandshake(attempts[0]);
+    fullSync(attempts[0], 100, {});
+    await until(() => replica?.state === 'connected', 'the full sync');
+    replica.reconnect('cut');
+    await attempts[1].next();
+    expect(attempts[1].received.map((a) => a.join(' '))).toEqual(['PING', 'REPLCONF listening-port 0', 'REPLCONF capa eof capa psync2']);
+    expect(await acceptHandshake(attempts[1], 2, true)).toEqual(['PSYNC', REPLID_A, '101']);
   });
 
   it('reconnect(): the link is dropped and the next attempt issued before it returns (link:down after the attempt started), PSYNC continues', async () => {

@@ -57,7 +57,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     super();
     checkReplicaSetup(deps, options);
     this.timeoutMs = options.replTimeoutMs ?? DEFAULT_REPL_TIMEOUT_MS;
-    this.next = new NextAttempt(() => this.touch(), deps.connect.prepare);
+    this.next = new NextAttempt(() => this.touch(), deps.connect.prepare, options.pipelinePsync);
     if (deps.keyspace !== undefined) deps.keyspace.role = 'replica';
     this.applier = deps.applier ?? createKeyspaceApplier(deps.keyspace!);
     this.node = deps.node;
