@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { getFreePort, type WatchedProcess, watchProcess } from '@replikit/test-utils';
 
 const REPO_ROOT = resolve(__dirname, '../..');
@@ -36,6 +36,11 @@ export function bundleCli(): BundledCli {
   return { file, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** The environment the bundle runs in: lmdb and fengari (required at run time) resolve from their packages' dependencies. */
+export function bundledCliEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_PATH: [join(REPO_ROOT, 'packages/storage-lmdb/node_modules'), join(REPO_ROOT, 'packages/server/node_modules')].join(delimiter) };
+}
+
 export interface CliProcess extends WatchedProcess {
   readonly port: number;
 }
@@ -46,7 +51,7 @@ export interface CliProcess extends WatchedProcess {
  */
 export async function startBundledCli(bundle: BundledCli, args: string[], at: { port?: number } = {}): Promise<CliProcess> {
   const port = at.port ?? (await getFreePort());
-  const env = { ...process.env, NODE_PATH: join(REPO_ROOT, 'packages/storage-lmdb/node_modules') };
+  const env = bundledCliEnv();
   const child = spawn(process.execPath, [bundle.file, ...args, '--port', String(port), '--bind', '127.0.0.1'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const run: CliProcess = { ...watchProcess(child), port };
   await run.waitForOutput(/Ready to accept connections/);

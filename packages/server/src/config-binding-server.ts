@@ -6,7 +6,7 @@
  */
 import { unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { type Keyspace, createKeyspace } from '@replikit/keyspace';
+import { type Keyspace, type StorageAdapter, createKeyspace } from '@replikit/keyspace';
 import type { LmdbFsyncPolicy, lmdbStorage as LmdbStorageFactory } from '@replikit/storage-lmdb';
 import { bindConfig, clampHz, serverOptionsFromConfig } from './config-binding';
 import type { OperatorContext, ShutdownFlags } from './config-binding-operator';
@@ -16,6 +16,7 @@ import { memoryCommand } from './commands/memory-command';
 import { bindIntrospectionConfig } from './introspection/introspection-config';
 import { scriptEngineOf } from './scripting/script-commands';
 import { bindFunctionPersistence } from './scripting/function-dump';
+import { bindFunctionStore, functionStoreOf } from './scripting/function-persistence';
 import { debugCommand } from './commands/debug-command';
 import { dumpCommands } from './commands/dump-commands';
 import { migrateCommands } from './commands/migrate-command';
@@ -84,6 +85,9 @@ export interface ConfiguredServer {
 export function createServerFromConfig(config: ServerConfig, options: ConfiguredServerOptions = {}): ConfiguredServer {
   const logger = options.logger ?? new Logger({ level: config.getString('loglevel') as LogLevel, logfile: config.getString('logfile') });
   const ownKeyspace = options.keyspace === undefined;
+  /** the adapter of `storage lmdb` (it also keeps the function libraries) */
+  let durable: StorageAdapter | undefined;
+  let unbindFunctionStore: (() => void) | undefined;
   const keyspace =
     options.keyspace ??
     createKeyspace({
@@ -93,7 +97,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
       protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
       activeExpire: { hz: clampHz(config.getNumber('hz')) },
       // `storage lmdb`: the dataset and its replication position persist in `dir`
-      storage: config.getString('storage') === 'lmdb' ? loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy, log: (line) => logger.notice(line) }) : undefined,
+      storage: config.getString('storage') === 'lmdb' ? (n) => (durable = loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy, log: (line) => logger.notice(line) })(n)) : undefined,
     });
   let op!: OperatorContext;
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), ...migrateCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];
@@ -141,6 +145,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
     if (closed) return;
     closed = true;
     unbind();
+    unbindFunctionStore?.();
     unbindAof();
     unbindEvents();
     maxmemory.close();
@@ -234,6 +239,17 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   async function load(): Promise<RdbLoadResult | undefined> {
     if (config.getString('storage') === 'lmdb') {
       // the durable store was loaded when it opened; its committed position is the restart point
+      const fstore = functionStoreOf(durable);
+      if (fstore !== undefined && unbindFunctionStore === undefined) {
+        // its function libraries are installed before anything is served, then kept in it
+        const bound = bindFunctionStore(server, keyspace, fstore, {
+          compress: () => config.getBool('rdbcompression'),
+          idleCommit: () => replication.role === 'master' && !replication.loading,
+          where: `the lmdb storage in ${config.getString('dir')}`,
+        });
+        unbindFunctionStore = bound.unbind;
+        if (bound.libraries > 0) logger.notice(`${bound.libraries} function libraries loaded from the lmdb storage`);
+      }
       const p = keyspace.committedPosition();
       if (p !== undefined) replication.rdbLoaded({ replId: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 });
       logger.notice(`DB loaded from the lmdb storage${p === undefined ? '' : ` at replication offset ${p.offset}`}`);

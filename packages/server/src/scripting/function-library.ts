@@ -38,6 +38,8 @@ export class FunctionRegistry {
   readonly functions = new Map<string, RegisteredFunction>();
   private pending: Map<string, RegisteredFunction> | undefined;
   private pendingLibrary = '';
+  /** Called once after each load, delete, flush, adopt or join that changed the libraries. */
+  onChange: (() => void) | undefined;
 
   constructor(private readonly engine: LuaScriptEngine) {}
 
@@ -105,13 +107,20 @@ export class FunctionRegistry {
         return new ErrorReply(`ERR Function ${f.name} already exists`);
       }
     }
-    if (old !== undefined) this.delete(name);
+    if (old !== undefined) this.remove(name);
     this.libraries.set(name, { name, code, functions: registered });
     for (const f of registered.values()) this.functions.set(f.name, f);
+    this.onChange?.();
     return name;
   }
 
   delete(name: string): boolean {
+    if (!this.remove(name)) return false;
+    this.onChange?.();
+    return true;
+  }
+
+  private remove(name: string): boolean {
     const lib = this.libraries.get(name);
     if (lib === undefined) return false;
     for (const f of lib.functions.values()) this.functions.delete(f.name);
@@ -121,16 +130,19 @@ export class FunctionRegistry {
   }
 
   flush(): void {
-    for (const name of [...this.libraries.keys()]) this.delete(name);
+    if (this.libraries.size === 0) return;
+    for (const name of [...this.libraries.keys()]) this.remove(name);
+    this.onChange?.();
   }
 
   /** functionsLibCtxSwapWithCurrent: this registry's libraries are dropped and `other`'s moved in (it is left empty). */
   adopt(other: FunctionRegistry): void {
-    this.flush();
+    for (const name of [...this.libraries.keys()]) this.remove(name);
     for (const [name, lib] of other.libraries) this.libraries.set(name, lib);
     for (const [name, f] of other.functions) this.functions.set(name, f);
     other.libraries.clear();
     other.functions.clear();
+    this.onChange?.();
   }
 
   /**
@@ -151,11 +163,12 @@ export class FunctionRegistry {
       const mine = this.functions.get(f.name);
       if (mine !== undefined && !leaving.has(mine.library)) return new ErrorReply(`ERR Function ${f.name} already exists`);
     }
-    for (const lib of replaced) this.delete(lib.name);
+    for (const lib of replaced) this.remove(lib.name);
     for (const [name, lib] of other.libraries) this.libraries.set(name, lib);
     for (const [name, f] of other.functions) this.functions.set(name, f);
     other.libraries.clear();
     other.functions.clear();
+    this.onChange?.();
     return undefined;
   }
 
@@ -246,15 +259,25 @@ export class FunctionRegistry {
 }
 
 const registries = new WeakMap<ServerRuntime, FunctionRegistry>();
+const changeHooks = new WeakMap<ServerRuntime, () => void>();
 
 /** The runtime's libraries (created, with the script engine, on first use). */
 export function functionRegistryOf(rt: ServerRuntime): FunctionRegistry {
   let r = registries.get(rt);
   if (r === undefined) {
     r = new FunctionRegistry(scriptEngineOf(rt));
+    r.onChange = changeHooks.get(rt);
     registries.set(rt, r);
   }
   return r;
+}
+
+/** `fn` runs after every change of the runtime's libraries (FunctionRegistry.onChange); undefined removes it. */
+export function onFunctionsChanged(rt: ServerRuntime, fn: (() => void) | undefined): void {
+  if (fn === undefined) changeHooks.delete(rt);
+  else changeHooks.set(rt, fn);
+  const r = registries.get(rt);
+  if (r !== undefined) r.onChange = fn;
 }
 
 /** The runtime's libraries if functions were ever used; never creates the registry or the engine. */
