@@ -1,19 +1,20 @@
 /**
  * Function libraries on `storage lmdb` (kept in the adapter's aux record `functions`, written with
  * the unit that changed them): a master SIGKILLed after FUNCTION LOAD restarts with them (FCALL
- * works, FUNCTION LIST unchanged), after FUNCTION DELETE without them; a corrupt record refuses the
+ * works, FUNCTION LIST unchanged, `redis-cli --functions-rdb` gets them), after FUNCTION DELETE without them; a corrupt record refuses the
  * start. A replikit-server replica on LMDB of a real redis-server master (a library from the first
  * full sync, one from the stream) SIGKILLed and restarted continues by partial resync with the
  * master's libraries, and applies the master's next FUNCTION DELETE like the master did.
  */
 import { spawn } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readRdbBuffer } from '@replikit/rdb';
 import { openLmdbStorage } from '@replikit/storage-lmdb';
 import { getFreePort, hasRedis, hasRedisCli, type RedisServerHandle, redisRequired, startRedisServer, waitFor, watchProcess } from '@replikit/test-utils';
 import Redis from 'ioredis';
 import { tempDir } from '../aof/aof-helpers';
-import { infoMap } from '../replication/helpers';
+import { infoMap, redisCliAsync } from '../replication/helpers';
 import { type BundledCli, bundleCli, bundledCliEnv, type CliProcess, startBundledCli } from './bundled-cli';
 
 const ready = hasRedis() && hasRedisCli();
@@ -56,7 +57,7 @@ describeRedis('function libraries on storage lmdb survive SIGKILL', () => {
   it('a master: FUNCTION LOAD and DELETE are kept across kill -9; a corrupt record refuses the start', async () => {
     const dir = tempDir('lmdb-functions-master');
     cleanup.push(dir);
-    const args = ['--dir', dir, '--save', '', '--storage', 'lmdb', '--storage-fsync', 'always'];
+    const args = ['--dir', dir, '--save', '', '--storage', 'lmdb', '--storage-fsync', 'always', '--repl-diskless-sync-delay', '0'];
     let p = await startBundledCli(bundle as BundledCli, args);
     let c = new Redis({ port: p.port, host: '127.0.0.1' });
     await c.set('k', 'v');
@@ -72,6 +73,10 @@ describeRedis('function libraries on storage lmdb survive SIGKILL', () => {
     expect(await c.call('FCALL', 'one', '1', 'k')).toBe('1:v');
     expect(await c.call('FCALL', 'two', '1', 'k')).toBe('2:v');
     expect(await functionList(c)).toEqual(before);
+    // what it serves a replica asking for the libraries only (rdb-filter-only functions)
+    const file = join(dir, 'functions.rdb');
+    expect((await redisCliAsync(p.port, ['--functions-rdb', file])).code).toBe(0);
+    expect(readRdbBuffer(readFileSync(file)).functions.map((f) => f.toString('latin1'))).toEqual([lib('libone', 'one', '1:'), lib('libtwo', 'two', '2:')]);
     expect(await c.call('FUNCTION', 'DELETE', 'libone')).toBe('OK');
     c.disconnect();
     await sigkill(p);

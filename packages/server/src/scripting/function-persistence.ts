@@ -3,7 +3,7 @@
  * `functions` holds the FUNCTION DUMP payload of every library (RDB version and CRC64 included; no
  * record: no libraries). It is rewritten after every change of the libraries, whatever made it:
  * FUNCTION LOAD / DELETE / FLUSH / RESTORE from a client or from a master's stream, a full sync's
- * or DEBUG RELOAD's RDB (its FUNCTION2 records, `rdb-filter-only functions` included). The write is
+ * or DEBUG RELOAD's RDB (its FUNCTION2 records; a full sync without any empties them). The write is
  * a change of the current unit, so it reaches the file with the keys and replication position of
  * that unit, at its commit point:
  * - the keyspace's own commit points (`commits` 'auto', one per command): a change outside the
@@ -12,8 +12,9 @@
  *   (after the chunk that held it, or with the full sync's load) end the unit in the same turn;
  *   a change nobody propagates (DEBUG RELOAD on a master) gets a commit point on the next turn,
  *   keeping the stored position (the stream did not move), when `idleCommit()` allows one.
- * At start the record is compiled before the server serves; a record that does not parse or
- * compile refuses the start (RdbLoadError), as a corrupt RDB does.
+ * At start the record is compiled before the server serves (so full syncs it serves, and the
+ * libraries-only snapshots of `rdb-filter-only functions`, carry them); a record that does not
+ * parse or compile refuses the start (RdbLoadError), as a corrupt RDB does.
  */
 import type { Keyspace, StorageAdapter } from '@replikit/keyspace';
 import { createFunctionDumpPayload, parseFunctionDumpPayload } from '@replikit/rdb';
