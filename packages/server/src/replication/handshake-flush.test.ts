@@ -69,8 +69,8 @@ describe('replies to a replica in the handshake', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('PING and the REPLCONFs are answered inside the read; +CONTINUE and the backlog are not held for the end of the turn', async () => {
-    // a first replica creates the backlog; its id and the offset to continue from
+  /** A first replica creates the backlog: the master's id and the offset to continue from. */
+  async function firstReplica(): Promise<{ replid: string; offset: number }> {
     const first = await connectLinePeer(port);
     peers.push(first.socket);
     first.socket.write('REPLCONF capa eof capa psync2\r\n');
@@ -78,7 +78,11 @@ describe('replies to a replica in the handshake', () => {
     first.socket.write('PSYNC ? -1\r\n');
     const replid = (await first.line(/^\+FULLRESYNC /)).split(' ')[1] as string;
     first.socket.destroy();
-    const offset = server.replication.node.masterReplOffset + 1;
+    return { replid, offset: server.replication.node.masterReplOffset + 1 };
+  }
+
+  it('PING and the REPLCONFs are answered inside the read; +CONTINUE and the backlog are not held for the end of the turn', async () => {
+    const { replid, offset } = await firstReplica();
 
     const p = await connectLinePeer(port);
     peers.push(p.socket);
@@ -120,14 +124,7 @@ describe('replies to a replica in the handshake', () => {
   });
 
   it('with capa pipelined-psync, the PSYNC in the same read is answered after the earlier replies, all inside the read', async () => {
-    const first = await connectLinePeer(port);
-    peers.push(first.socket);
-    first.socket.write('REPLCONF capa eof capa psync2\r\n');
-    await first.line(/^\+OK$/);
-    first.socket.write('PSYNC ? -1\r\n');
-    const replid = (await first.line(/^\+FULLRESYNC /)).split(' ')[1] as string;
-    first.socket.destroy();
-    const offset = server.replication.node.masterReplOffset + 1;
+    const { replid, offset } = await firstReplica();
 
     const p = await connectLinePeer(port);
     peers.push(p.socket);
