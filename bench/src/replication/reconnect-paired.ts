@@ -11,6 +11,11 @@
  * kill (the resync section's *outside* figure), the load stopped. Prints per contender the median,
  * p25 and p75 in ms, the cuts under 4 and 5 ms, and the master's sync_full / sync_partial_ok.
  *
+ * A second end marker without polling, the same for both servers (*blocked* column): before the
+ * kill a second client on the replica sends `XREAD BLOCK 0 STREAMS <fresh key> 0`; right after the
+ * kill's reply the bench sends `XADD <key> * m 1` to the master. The XREAD returns when the replica
+ * has applied that entry from the resumed stream: kill sent -> entry seen on the replica.
+ *
  *   pnpm exec tsx bench/src/replication/reconnect-paired.ts <contender,...> [cuts=30]
  *
  * A contender is `redis`, a replikit rev, or `<master>/<replica>` with one of those on each side
@@ -22,6 +27,7 @@ import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { buildPrivateServer, type PrivateBuild } from './bundle';
+import { RawClient } from '@replikit/test-utils';
 import { call, commonConfig, info, type Node, sleep, startLoad, startNode, statNumber, syncReplica, useServerCli } from './servers';
 
 const [revsArg = 'HEAD,redis', cutsArg = '30'] = process.argv.slice(2);
@@ -31,7 +37,10 @@ interface Contender {
   readonly label: string;
   readonly master: Node;
   readonly replica: Node;
+  /** a second connection to the replica, blocked in XREAD across each cut */
+  readonly reader: RawClient;
   readonly ms: number[];
+  readonly blockedMs: number[];
 }
 
 /** One side of a contender: redis-server, or replikit-server of a private build. */
@@ -49,24 +58,44 @@ async function startContender(spec: string, build: (rev: string) => Promise<Priv
   const master = await startSide(mb);
   const replica = await startSide(rb);
   await syncReplica(replica, master, 0);
-  return { label: m === r ? name(mb) : `${name(mb)} -> ${name(rb)}`, master, replica, ms: [] };
+  const reader = await RawClient.connect(replica.port);
+  return { label: m === r ? name(mb) : `${name(mb)} -> ${name(rb)}`, master, replica, reader, ms: [], blockedMs: [] };
 }
 
-/** One cut under load: ms from the kill to link up with the offset past the master's at the kill. */
-async function cut(c: Contender): Promise<number> {
+let markSeq = 0;
+
+/**
+ * One cut under load: ms from the kill to link up with the offset past the master's at the kill
+ * (INFO poll), and ms from the kill to the replica's blocked XREAD answer (an entry the master
+ * wrote after the kill).
+ */
+async function cut(c: Contender): Promise<{ polled: number; blocked: number }> {
   const load = startLoad(c.master.port, ['-t', 'set', '-c', '2', '-P', '1', '-n', '100000000', '-r', '100000', '-d', '100']);
+  const mark = `resync:mark:${process.pid}:${markSeq++}`;
   try {
     await sleep(250);
     const killOffset = Number((await info(c.master, 'replication')).get('master_repl_offset'));
+    // a fresh key: the read blocks until the entry exists, or answers at once if it arrives first
+    let blockedAt = Number.NaN;
+    const blocked = c.reader.call('XREAD', 'BLOCK', 30000, 'STREAMS', mark, '0').then((r) => {
+      blockedAt = performance.now();
+      if (r === null || r instanceof Error) throw new Error(`${c.label}: XREAD on the replica answered ${String(r)}`);
+    });
+    // give the XREAD time to reach the replica before the kill; were it late, it would answer at
+    // once with the entry (fresh key, ID 0), so lateness can only lengthen the figure
+    await sleep(2);
     const t0 = performance.now();
     await call(c.replica, 'CLIENT', 'KILL', 'TYPE', 'master');
+    await call(c.master, 'XADD', mark, '*', 'm', '1');
     for (;;) {
       const r = await info(c.replica, 'replication');
       if (r.get('master_link_status') === 'up' && Number(r.get('slave_repl_offset')) >= killOffset) break;
       if (performance.now() - t0 > 30000) throw new Error(`${c.label}: no resync in 30 s`);
       await sleep(1);
     }
-    return performance.now() - t0;
+    const polled = performance.now() - t0;
+    await blocked;
+    return { polled, blocked: blockedAt - t0 };
   } finally {
     load.stop();
     await load.done;
@@ -96,23 +125,28 @@ async function run(): Promise<void> {
       // the order rotates, so no contender always runs right after the same one
       for (let k = 0; k < contenders.length; k++) {
         const c = contenders[(i + k) % contenders.length] as Contender;
-        c.ms.push(await cut(c));
+        const r = await cut(c);
+        c.ms.push(r.polled);
+        c.blockedMs.push(r.blocked);
         await sleep(50);
       }
     }
     const fmt = (x: number) => x.toFixed(1);
     console.log(`date ${new Date().toISOString()}, ${CUTS} cuts per contender in turn, load average ${load0.map(fmt).join(' ')} -> ${os.loadavg().map(fmt).join(' ')}`);
     console.log('');
-    console.log('| server | median ms | p25 / p75 ms | cuts <= 4 / <= 5 ms | master sync_full / sync_partial_ok |');
-    console.log('|---|---:|---:|---:|---|');
+    console.log('| server | polled median ms | p25 / p75 ms | cuts <= 4 / <= 5 ms | blocked median ms | p25 / p75 ms | cuts <= 4 / <= 5 ms | master sync_full / sync_partial_ok |');
+    console.log('|---|---:|---:|---:|---:|---:|---:|---|');
     for (const c of contenders) {
       const under = (ms: number) => c.ms.filter((x) => x <= ms).length;
+      const underB = (ms: number) => c.blockedMs.filter((x) => x <= ms).length;
+      const b = c.blockedMs;
       const full = await statNumber(c.master, 'stats', 'sync_full');
       const partial = await statNumber(c.master, 'stats', 'sync_partial_ok');
-      console.log(`| ${c.label} | ${fmt(q(c.ms, 0.5))} | ${fmt(q(c.ms, 0.25))} / ${fmt(q(c.ms, 0.75))} | ${under(4)} / ${under(5)} of ${c.ms.length} | ${full} / ${partial} |`);
+      console.log(`| ${c.label} | ${fmt(q(c.ms, 0.5))} | ${fmt(q(c.ms, 0.25))} / ${fmt(q(c.ms, 0.75))} | ${under(4)} / ${under(5)} of ${c.ms.length} | ${fmt(q(b, 0.5))} | ${fmt(q(b, 0.25))} / ${fmt(q(b, 0.75))} | ${underB(4)} / ${underB(5)} | ${full} / ${partial} |`);
     }
   } finally {
     for (const c of contenders) {
+      await c.reader.close();
       await c.replica.stop();
       await c.master.stop();
     }
