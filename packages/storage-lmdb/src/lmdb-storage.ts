@@ -28,7 +28,8 @@ import type { RootDatabase } from 'lmdb';
 import { AuxRecords } from './aux-records';
 import { abandonBulkWrite, type BulkWrite, hasOlderEntries, newBulkWrite, trimLog, writeBulkSlice } from './bulk-write';
 import { LmdbDbStore, type UnitState, writeSlotChanges } from './db-store';
-import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS, LMDB_FSYNC_INTERVAL_MS } from './defaults';
+import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES, LMDB_BULK_MIN_KEYS, LMDB_BULK_SLICE_MS } from './defaults';
+import { EverysecSync } from './everysec-sync';
 import { LmdbWriteError } from './errors';
 import { blobEnd, EntryWriter, journalKey } from './journal';
 import { lastLogSeq, openTables, type StoreLayout, type StoreTables } from './load';
@@ -66,8 +67,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
   /** committed units not yet written to LMDB */
   private pending = false;
   private flushTimer: NodeJS.Immediate | null = null;
-  private syncTimer: NodeJS.Timeout | null = null;
-  private unsynced = false;
+  private readonly everysec: EverysecSync;
   private closed = false;
   private closing = false;
   /** the rewrite in progress (a bulk unit or a background rewrite) */
@@ -107,10 +107,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.keysLoaded = this.slots.reduce((n, s) => n + s.mem.size(), 0);
     this.scheduleTrim();
     this.maybeRewrite();
-    if (o.fsync === 'everysec') {
-      this.syncTimer = setInterval(() => this.syncNow(), LMDB_FSYNC_INTERVAL_MS);
-      this.syncTimer.unref();
-    }
+    this.everysec = new EverysecSync(this.env, o.fsync, () => this.stats.fsyncs++);
   }
 
   db(index: number): DbStore {
@@ -218,7 +215,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.aux.written();
     this.markerOnDisk = false;
     this.pending = false;
-    this.unsynced = this.fsync === 'everysec';
+    this.everysec.written();
     this.stats.transactions++;
     this.stats.recordsWritten += records;
     this.stats.bytesWritten += bytes;
@@ -311,7 +308,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.stats.transactions++;
     if (b.bulk) this.stats.bulkSlices++;
     else this.stats.rewriteSlices++;
-    this.unsynced ||= this.fsync === 'everysec';
+    this.everysec.written();
     if (b.index < b.slots.length) {
       if (budgetMs !== Number.POSITIVE_INFINITY) b.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
       return;
@@ -346,18 +343,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
     if (this.closing || this.closed) return;
     this.tx(() => trimLog(this.t.log, this.layout.from, 4096));
     this.stats.transactions++;
-    this.unsynced ||= this.fsync === 'everysec';
+    this.everysec.written();
     this.scheduleTrim();
-  }
-
-  private syncNow(): void {
-    if (!this.unsynced || this.closed) return;
-    this.unsynced = false;
-    this.stats.fsyncs++;
-    // LMDB's mdb_env_sync(force) on a thread of its own; the next tick of the timer covers a failure
-    (this.env as unknown as { sync(done: (err?: Error) => void): void }).sync((err) => {
-      if (err) this.unsynced = true;
-    });
   }
 
   /**
@@ -378,8 +365,8 @@ export class LmdbStorageAdapter implements StorageAdapter {
       if (this.bulk.timer !== null) clearImmediate(this.bulk.timer);
       while (this.bulk !== null) this.bulkSlice(Number.POSITIVE_INFINITY);
     }
-    if (this.syncTimer !== null) clearInterval(this.syncTimer);
-    this.trimTimer = this.flushTimer = this.syncTimer = null;
+    this.everysec.stop();
+    this.trimTimer = this.flushTimer = null;
     if (this.unit.open) {
       this.unit.open = false;
       this.pending = true;
