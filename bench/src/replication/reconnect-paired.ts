@@ -26,8 +26,8 @@
 import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { buildPrivateServer, type PrivateBuild } from './bundle';
 import { RawClient } from '@replikit/test-utils';
+import { buildPrivateServer, type PrivateBuild } from './bundle';
 import { call, commonConfig, info, type Node, sleep, startLoad, startNode, statNumber, syncReplica, useServerCli } from './servers';
 
 const [revsArg = 'HEAD,redis', cutsArg = '30'] = process.argv.slice(2);
