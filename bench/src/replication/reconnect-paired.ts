@@ -14,9 +14,11 @@
  * A second end marker without polling, the same for both servers (*blocked* column): before the
  * kill a second client on the replica sends `XREAD BLOCK 0 STREAMS <fresh key> 0`; right after the
  * kill's reply the bench sends `XADD <key> * m 1` to the master. The XREAD returns when the replica
- * has applied that entry from the resumed stream: kill sent -> entry seen on the replica.
+ * has applied that entry from the resumed stream: kill sent -> entry seen on the replica. With a
+ * third argument `blocked` the INFO poll is left out (its CPU competes with the servers on a small
+ * machine) and only this marker is measured.
  *
- *   pnpm exec tsx bench/src/replication/reconnect-paired.ts <contender,...> [cuts=30]
+ *   pnpm exec tsx bench/src/replication/reconnect-paired.ts <contender,...> [cuts=30] [both|blocked]
  *
  * A contender is `redis`, a replikit rev, or `<master>/<replica>` with one of those on each side
  * (e.g. `redis/HEAD`: a redis-server master and a replikit replica), which tells which side a
@@ -30,8 +32,10 @@ import { RawClient } from '@replikit/test-utils';
 import { buildPrivateServer, type PrivateBuild } from './bundle';
 import { call, commonConfig, info, type Node, sleep, startLoad, startNode, statNumber, syncReplica, useServerCli } from './servers';
 
-const [revsArg = 'HEAD,redis', cutsArg = '30'] = process.argv.slice(2);
+const [revsArg = 'HEAD,redis', cutsArg = '30', markersArg = 'both'] = process.argv.slice(2);
 const CUTS = Number(cutsArg);
+/** `blocked`: no INFO poll during the cut (the poll's own CPU is left out), only the XREAD marker */
+const POLL = markersArg !== 'blocked';
 
 interface Contender {
   readonly label: string;
@@ -87,13 +91,13 @@ async function cut(c: Contender): Promise<{ polled: number; blocked: number }> {
     const t0 = performance.now();
     await call(c.replica, 'CLIENT', 'KILL', 'TYPE', 'master');
     await call(c.master, 'XADD', mark, '*', 'm', '1');
-    for (;;) {
+    for (; POLL; ) {
       const r = await info(c.replica, 'replication');
       if (r.get('master_link_status') === 'up' && Number(r.get('slave_repl_offset')) >= killOffset) break;
       if (performance.now() - t0 > 30000) throw new Error(`${c.label}: no resync in 30 s`);
       await sleep(1);
     }
-    const polled = performance.now() - t0;
+    const polled = POLL ? performance.now() - t0 : Number.NaN;
     await blocked;
     return { polled, blocked: blockedAt - t0 };
   } finally {
@@ -131,7 +135,7 @@ async function run(): Promise<void> {
         await sleep(50);
       }
     }
-    const fmt = (x: number) => x.toFixed(1);
+    const fmt = (x: number) => (Number.isNaN(x) ? '-' : x.toFixed(1));
     console.log(`date ${new Date().toISOString()}, ${CUTS} cuts per contender in turn, load average ${load0.map(fmt).join(' ')} -> ${os.loadavg().map(fmt).join(' ')}`);
     console.log('');
     console.log('| server | polled median ms | p25 / p75 ms | cuts <= 4 / <= 5 ms | blocked median ms | p25 / p75 ms | cuts <= 4 / <= 5 ms | master sync_full / sync_partial_ok |');
