@@ -180,22 +180,22 @@ async function throughputSection(): Promise<void> {
 async function resyncSection(): Promise<void> {
   out('### Reconnect + partial resync under a steady write load');
   out('');
-  out(`A master with one replica under \`redis-benchmark -t set -c 2 -P 1 -r 100000 -d 100\`; the replica's link is cut with \`CLIENT KILL TYPE master\` on the replica ${RESYNC_REPS} times, 500 ms apart. *outside*: from the kill to link up, the master's \`sync_partial_ok\` counted and the replica's offset past the master's offset at the kill (polled every 1 ms). *log*: from \`Connection with master lost\` to \`Master accepted a Partial Resynchronization\` in the replica's log (millisecond stamps; both servers log both lines and reconnect at once).`);
+  out(`A master with one replica under \`redis-benchmark -t set -c 2 -P 1 -r 100000 -d 100\`; the replica's link is cut with \`CLIENT KILL TYPE master\` on the replica ${RESYNC_REPS} times, 500 ms apart. *outside*: from the kill to link up, the master's \`sync_partial_ok\` counted and the replica's offset past the master's offset at the kill (polled every 1 ms). *log*: from \`Connection with master lost\` to \`Master accepted a Partial Resynchronization\` in the replica's log (millisecond stamps; both servers log both lines and reconnect at once). *blocked*: from the kill to the answer of an \`XREAD BLOCK\` sent to the replica before the kill, for an entry the master got right after the kill (no polling; bench/src/replication/resync-marker.ts).`);
   out('');
-  out('| server | outside ms (runs) | log ms (runs) | full syncs during the cuts | sync_partial_ok | load ops/s | load avg |');
-  out('|---|---:|---:|---:|---:|---:|---|');
+  out('| server | outside ms (runs) | log ms (runs) | blocked ms (runs) | full syncs during the cuts | sync_partial_ok | load ops/s | load avg |');
+  out('|---|---:|---:|---:|---:|---:|---:|---|');
   const res: ResyncRun[] = [];
   for (const kind of KINDS) {
     const r = await resyncRuns(kind, RESYNC_REPS);
     res.push(r);
-    out(`| ${kind} | ${r.outsideMs.map(f1).join(', ')} | ${r.logMs.join(', ')} | ${r.fullSyncsDuring} | ${r.partialOk} | ${r.loadOps.toFixed(0)} | ${load()} |`);
+    out(`| ${kind} | ${r.outsideMs.map(f1).join(', ')} | ${r.logMs.join(', ')} | ${r.blockedMs.map(f1).join(', ')} | ${r.fullSyncsDuring} | ${r.partialOk} | ${r.loadOps.toFixed(0)} | ${load()} |`);
   }
   out('');
   const o = res[1];
   const worst = Math.max(...o.outsideMs);
   const ok = worst <= 5 && o.fullSyncsDuring === 0;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
-  out(`Medians: outside ${res.map((r) => `${r.kind} ${f1(median(r.outsideMs))} ms`).join(', ')}; log ${res.map((r) => `${r.kind} ${r.logMs.length ? median(r.logMs) : '-'} ms`).join(', ')}.`);
+  out(`Medians: outside ${res.map((r) => `${r.kind} ${f1(median(r.outsideMs))} ms`).join(', ')}; log ${res.map((r) => `${r.kind} ${r.logMs.length ? median(r.logMs) : '-'} ms`).join(', ')}; blocked ${res.map((r) => `${r.kind} ${f1(median(r.blockedMs))} ms`).join(', ')}.`);
   out('');
   out(`Target (replikit) <= 5 ms and zero full syncs: worst outside ${f1(worst)} ms, ${o.fullSyncsDuring} full syncs: ${verdict(ok)}.`);
   out('');

@@ -3,6 +3,8 @@
  * sampled every ~10 ms, their catch-up once the load ends, the master's RSS, and the reconnect +
  * partial resync of a replica whose link is cut while writes keep coming.
  */
+import { RawClient } from '@replikit/test-utils';
+import { armResyncMarker } from './resync-marker';
 import { type Kind, type Node, call, commonConfig, info, logTime, rssBytes, sleep, startLoad, startNode, statNumber, syncReplica } from './servers';
 
 export interface LagSample {
@@ -132,6 +134,8 @@ export interface ResyncRun {
   outsideMs: number[];
   /** from "Connection with master lost" to "Master accepted a Partial Resynchronization" in the replica's log (ms stamps) */
   logMs: number[];
+  /** from the kill to a blocked XREAD on the replica answering with an entry the master wrote after the kill (resync-marker.ts) */
+  blockedMs: number[];
   fullSyncsDuring: number;
   partialOk: number;
   loadOps: number;
@@ -146,6 +150,7 @@ export async function resyncRuns(kind: Kind, reps: number): Promise<ResyncRun> {
   const master = await startNode(kind, commonConfig());
   const [replica] = await attachReplicas(kind, master, 1);
   const load = startLoad(master.port, ['-t', 'set', '-c', '2', '-P', '1', '-n', '100000000', '-r', '100000', '-d', '100']);
+  const reader = await RawClient.connect(replica.port);
   try {
     await sleep(1000);
     const full0 = await statNumber(master, 'stats', 'sync_full');
@@ -153,12 +158,16 @@ export async function resyncRuns(kind: Kind, reps: number): Promise<ResyncRun> {
     const tl0 = performance.now();
     const outsideMs: number[] = [];
     const logMs: number[] = [];
+    const blockedMs: number[] = [];
     for (let i = 0; i < reps; i++) {
       const partial0 = await statNumber(master, 'stats', 'sync_partial_ok');
       const logFrom = replica.log().length;
       const killOffset = Number((await info(master, 'replication')).get('master_repl_offset'));
+      const mark = armResyncMarker(reader);
+      await sleep(2);
       const t0 = performance.now();
       await call(replica, 'CLIENT', 'KILL', 'TYPE', 'master');
+      await call(master, 'XADD', mark.key, '*', 'm', '1');
       // only the replica is polled (an INFO to the loaded master every ms would slow what is measured);
       // the master counted the partial resync before it sent +CONTINUE, so it is checked once after
       for (;;) {
@@ -170,6 +179,7 @@ export async function resyncRuns(kind: Kind, reps: number): Promise<ResyncRun> {
       const elapsed = performance.now() - t0;
       if ((await statNumber(master, 'stats', 'sync_partial_ok')) <= partial0) throw new Error(`${kind}: link up again without a partial resync`);
       outsideMs.push(elapsed);
+      blockedMs.push((await mark.seen) - t0);
       // the same two lines in both logs: Redis 7.0 reconnects at once too ("Reconnecting to MASTER")
       for (let w = 0; w < 200; w++) {
         const start = logTime(replica.log(), /Connection with master lost/, logFrom);
@@ -185,8 +195,9 @@ export async function resyncRuns(kind: Kind, reps: number): Promise<ResyncRun> {
     const loadOps = ((await statNumber(master, 'stats', 'total_commands_processed')) - cmd0) / ((performance.now() - tl0) / 1000);
     const fullSyncsDuring = (await statNumber(master, 'stats', 'sync_full')) - full0;
     const partialOk = await statNumber(master, 'stats', 'sync_partial_ok');
-    return { kind, outsideMs, logMs, fullSyncsDuring, partialOk, loadOps };
+    return { kind, outsideMs, logMs, blockedMs, fullSyncsDuring, partialOk, loadOps };
   } finally {
+    await reader.close();
     load.stop();
     await load.done;
     await replica.stop();

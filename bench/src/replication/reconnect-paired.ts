@@ -11,10 +11,9 @@
  * kill (the resync section's *outside* figure), the load stopped. Prints per contender the median,
  * p25 and p75 in ms, the cuts under 4 and 5 ms, and the master's sync_full / sync_partial_ok.
  *
- * A second end marker without polling, the same for both servers (*blocked* column): before the
- * kill a second client on the replica sends `XREAD BLOCK 0 STREAMS <fresh key> 0`; right after the
- * kill's reply the bench sends `XADD <key> * m 1` to the master. The XREAD returns when the replica
- * has applied that entry from the resumed stream: kill sent -> entry seen on the replica. With a
+ * A second end marker without polling, the same for both servers (*blocked* column,
+ * resync-marker.ts): a second client on the replica blocked in XREAD on an entry the master writes
+ * right after the kill's reply: kill sent -> entry seen on the replica. With a
  * third argument `blocked` the INFO poll is left out (its CPU competes with the servers on a small
  * machine) and only this marker is measured.
  *
@@ -30,6 +29,7 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { RawClient } from '@replikit/test-utils';
 import { buildPrivateServer, type PrivateBuild } from './bundle';
+import { armResyncMarker } from './resync-marker';
 import { call, commonConfig, info, type Node, sleep, startLoad, startNode, statNumber, syncReplica, useServerCli } from './servers';
 
 const [revsArg = 'HEAD,redis', cutsArg = '30', markersArg = 'both'] = process.argv.slice(2);
@@ -66,8 +66,6 @@ async function startContender(spec: string, build: (rev: string) => Promise<Priv
   return { label: m === r ? name(mb) : `${name(mb)} -> ${name(rb)}`, master, replica, reader, ms: [], blockedMs: [] };
 }
 
-let markSeq = 0;
-
 /**
  * One cut under load: ms from the kill to link up with the offset past the master's at the kill
  * (INFO poll), and ms from the kill to the replica's blocked XREAD answer (an entry the master
@@ -75,22 +73,15 @@ let markSeq = 0;
  */
 async function cut(c: Contender): Promise<{ polled: number; blocked: number }> {
   const load = startLoad(c.master.port, ['-t', 'set', '-c', '2', '-P', '1', '-n', '100000000', '-r', '100000', '-d', '100']);
-  const mark = `resync:mark:${process.pid}:${markSeq++}`;
   try {
     await sleep(250);
     const killOffset = Number((await info(c.master, 'replication')).get('master_repl_offset'));
-    // a fresh key: the read blocks until the entry exists, or answers at once if it arrives first
-    let blockedAt = Number.NaN;
-    const blocked = c.reader.call('XREAD', 'BLOCK', 30000, 'STREAMS', mark, '0').then((r) => {
-      blockedAt = performance.now();
-      if (r === null || r instanceof Error) throw new Error(`${c.label}: XREAD on the replica answered ${String(r)}`);
-    });
-    // give the XREAD time to reach the replica before the kill; were it late, it would answer at
-    // once with the entry (fresh key, ID 0), so lateness can only lengthen the figure
+    const mark = armResyncMarker(c.reader);
+    // time for the XREAD to reach the replica before the kill (were it late, the figure only grows)
     await sleep(2);
     const t0 = performance.now();
     await call(c.replica, 'CLIENT', 'KILL', 'TYPE', 'master');
-    await call(c.master, 'XADD', mark, '*', 'm', '1');
+    await call(c.master, 'XADD', mark.key, '*', 'm', '1');
     for (; POLL; ) {
       const r = await info(c.replica, 'replication');
       if (r.get('master_link_status') === 'up' && Number(r.get('slave_repl_offset')) >= killOffset) break;
@@ -98,8 +89,7 @@ async function cut(c: Contender): Promise<{ polled: number; blocked: number }> {
       await sleep(1);
     }
     const polled = POLL ? performance.now() - t0 : Number.NaN;
-    await blocked;
-    return { polled, blocked: blockedAt - t0 };
+    return { polled, blocked: (await mark.seen) - t0 };
   } finally {
     load.stop();
     await load.done;
