@@ -1,23 +1,16 @@
 // The LMDB adapter's aux records (StorageAdapter.putAux/getAux) beyond the conformance suite: a
 // file without any reads as none, a bulk unit writes them with its last transaction, and a file
 // emptied at open (load-in-progress marker) loses them with the keys.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace } from '@replikit/keyspace';
+import { tempDirs } from '@replikit/test-utils';
 import { open } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, LMDB_BULK_MIN_KEYS } from './defaults';
 import { openLmdbStorage } from './lmdb-storage';
 
-const dirs: string[] = [];
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'replikit-lmdb-aux-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const dirs = tempDirs('replikit-lmdb-aux-');
+const freshDir = dirs.fresh;
+afterAll(dirs.removeAll);
 
 const replid = 'c3'.repeat(20);
 const turn = () => new Promise((r) => setImmediate(r));

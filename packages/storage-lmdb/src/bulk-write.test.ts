@@ -1,20 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace } from '@replikit/keyspace';
+import { tempDirs } from '@replikit/test-utils';
 import { open } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, LMDB_BULK_MIN_KEYS } from './defaults';
 import { openLmdbStorage } from './lmdb-storage';
 
-const dirs: string[] = [];
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'replikit-lmdb-bulk-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const dirs = tempDirs('replikit-lmdb-bulk-');
+const freshDir = dirs.fresh;
+afterAll(dirs.removeAll);
 
 const replid = 'b2'.repeat(20);
 const N = LMDB_BULK_MIN_KEYS * 3;

@@ -1,23 +1,16 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createKeyspace, MemoryDbStore } from '@replikit/keyspace';
+import { tempDirs } from '@replikit/test-utils';
 import { open } from 'lmdb';
 import { DEFAULT_LMDB_FILENAME, LMDB_BLOB_BYTES } from './defaults';
 import { blobEnd, EntryWriter, entryKey, forEachEntry, J_CLEAR, J_DEL, J_SET, type JournalEntry, journalKey, journalSeq } from './journal';
 import { type LmdbStorageAdapter, type LmdbStorageOptions, openLmdbStorage } from './lmdb-storage';
 import { decodeRecordAt } from './record-codec';
 
-const dirs: string[] = [];
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'replikit-lmdb-journal-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const dirs = tempDirs('replikit-lmdb-journal-');
+const freshDir = dirs.fresh;
+afterAll(dirs.removeAll);
 
 const replid = 'c3'.repeat(20);
 const turn = () => new Promise((r) => setImmediate(r));
@@ -187,7 +180,9 @@ describe('LMDB log and base', () => {
     const a = openLmdbStorage(2, { dir, fsync: 'no', rewriteMinBytes: 200_000, rewritePercentage: 100 });
     const ks = createKeyspace({ databases: 2, storage: a, commits: 'manual' });
     let offset = 0;
-    for (let i = 0; i < 40000; i++) ks.execute(['SET', `k${i}`, `first value of ${i}`], { db: i % 2 });
+    // enough keys that the rewrite takes well over four 5 ms slices on a fast, idle machine
+    const n = 120_000;
+    for (let i = 0; i < n; i++) ks.execute(['SET', `k${i}`, `first value of ${i}`], { db: i % 2 });
     ks.commit({ replid, offset: ++offset });
     await turn();
     // the rewrite started after that transaction; units go on between its slices
@@ -197,7 +192,7 @@ describe('LMDB log and base', () => {
       // keys the rewrite's iterator visits first, and keys it visits last
       ks.execute(['SET', `k${2 * u}`, `changed in unit ${u}`], { db: 0 });
       ks.execute(['DEL', `k${2 * u + 1}`], { db: 1 });
-      ks.execute(['DEL', `k${39999 - u}`], { db: (39999 - u) % 2 });
+      ks.execute(['DEL', `k${n - 1 - u}`], { db: (n - 1 - u) % 2 });
       ks.execute(['SET', `new${u}`, 'n'], { db: 0 });
       if (u === 3) ks.execute(['FLUSHDB'], { db: 1 });
       ks.commit({ replid, offset: ++offset });

@@ -1,19 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createKeyspace, runStorageAdapterConformance, type StorageAdapter } from '@replikit/keyspace';
+import { tempDirs } from '@replikit/test-utils';
 import { type LmdbFsyncPolicy, type LmdbStorageAdapter, openLmdbStorage } from './lmdb-storage';
 
-const dirs: string[] = [];
+const dirs = tempDirs('replikit-lmdb-');
 const dirOf = new WeakMap<StorageAdapter, { dir: string; fsync: LmdbFsyncPolicy }>();
 const adapters: LmdbStorageAdapter[] = [];
 
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'replikit-lmdb-'));
-  dirs.push(d);
-  return d;
-}
+const freshDir = dirs.fresh;
 
 function opened(databases: number, dir: string, fsync: LmdbFsyncPolicy): LmdbStorageAdapter {
   const a = openLmdbStorage(databases, { dir, fsync });
@@ -24,7 +18,7 @@ function opened(databases: number, dir: string, fsync: LmdbFsyncPolicy): LmdbSto
 
 afterAll(() => {
   for (const a of adapters) a.close();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 });
 
 const replid = 'a1'.repeat(20);

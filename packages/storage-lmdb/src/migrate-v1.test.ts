@@ -5,22 +5,15 @@
  * the next open still migrates whole. The fixture writer (v1-fixture.ts) encodes format 1 on its own.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createKeyspace, MemoryStorageAdapter } from '@replikit/keyspace';
+import { tempDirs } from '@replikit/test-utils';
 import { openLmdbStorage } from './lmdb-storage';
 import { buildV1, V1_DBS as DBS, datasetOf, V1_POSITION, V1Writer } from './v1-fixture';
 
-const dirs: string[] = [];
-function freshDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'replikit-lmdb-v1-'));
-  dirs.push(d);
-  return d;
-}
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const dirs = tempDirs('replikit-lmdb-v1-');
+const freshDir = dirs.fresh;
+afterAll(dirs.removeAll);
 
 describe('LmdbStorageAdapter on a format-1 file', () => {
   it('migrates it to format 2: every type, TTLs, several dbs, the unmerged journal, the position', async () => {

@@ -25,6 +25,8 @@ export {
   requirement,
 } from './requirements';
 export { seededBytes, seededRandom, testSeed } from './seed';
+export type { TempDirs } from './temp-dirs';
+export { tempDirs } from './temp-dirs';
 export { waitFor } from './wait-for';
 export type { WatchedProcess } from './watched-process';
 export { watchProcess } from './watched-process';
