@@ -152,19 +152,20 @@ export class ClientConnection implements ServerClient {
     this.scheduleFlush();
   }
 
-  /** `now`: not gathered with the rest of the turn's stream (the first reply to PSYNC / SYNC). */
+  /** `now`: not gathered with the rest of the turn's stream (the first reply to PSYNC / SYNC). Replies still pending (a pipelined handshake's, before PSYNC's) leave in the same write as `chunks`. */
   writeRaw(chunks: readonly Uint8Array[], now = false): boolean {
     if (this.closing) return false;
+    const cork = chunks.length > 1 || this.writer.pendingBytes > 0;
+    if (cork) this.socket.cork();
     this.flushNow();
     if (this.replica && !now) this.corkForTurn();
     let ok = true;
-    if (chunks.length > 1) this.socket.cork();
     for (let i = 0; i < chunks.length; i++) {
       const c = chunks[i] as Uint8Array;
       this.countOutput(c.length);
       if (!this.socket.write(c)) ok = false;
     }
-    if (chunks.length > 1) this.socket.uncork();
+    if (cork) this.socket.uncork();
     if (!ok) this.applyBackpressure();
     if (!this.replica) this.checkOutputLimits();
     return ok;

@@ -22,6 +22,8 @@ interface ReadRecord {
   written: string;
   /** socket.writableCorked when the handling returned */
   corkedAfter: number;
+  /** writes the stream handed to the socket's handle (_write / _writev calls) while the event was handled */
+  handleWrites: number;
 }
 
 describe('replies to a replica in the handshake', () => {
@@ -46,10 +48,18 @@ describe('replies to a replica in the handshake', () => {
         if (current !== undefined) current.written += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1');
         return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
       }) as Socket['write'];
+      const internals = socket as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>;
+      for (const name of ['_write', '_writev'] as const) {
+        const original = internals[name].bind(socket);
+        internals[name] = (...a: unknown[]) => {
+          if (current !== undefined) current.handleWrites++;
+          return original(...a);
+        };
+      }
       const emit = socket.emit.bind(socket) as (event: string, ...args: unknown[]) => boolean;
       socket.emit = ((event: string, ...args: unknown[]) => {
         if (event !== 'data') return emit(event, ...args);
-        current = { written: '', corkedAfter: 0 };
+        current = { written: '', corkedAfter: 0, handleWrites: 0 };
         try {
           return emit(event, ...args);
         } finally {
@@ -132,6 +142,8 @@ describe('replies to a replica in the handshake', () => {
     await p.line(/^\+CONTINUE/);
     expect(reads[1]?.[0]?.written).toBe(`+PONG\r\n+OK\r\n+CONTINUE ${replid}\r\n`);
     expect(reads[1]?.[0]?.corkedAfter).toBe(0);
+    // the replies and +CONTINUE leave in one write: the replica reads them in one go
+    expect(reads[1]?.[0]?.handleWrites).toBe(1);
     expect(server.replication.node.counters.syncPartialOk).toBe(1);
   });
 
