@@ -25,6 +25,13 @@ function flushPending(): void {
   pendingFlush.length = 0;
 }
 
+function queueEndOfTurnFlush(c: ClientConnection): void {
+  pendingFlush.push(c);
+  if (flushQueuedThisTurn) return;
+  flushQueuedThisTurn = true;
+  setImmediate(flushPending);
+}
+
 /** see dispatcher.ts: a settled promise's then() is a cheaper microtask than queueMicrotask() */
 const SETTLED = Promise.resolve();
 
@@ -152,7 +159,7 @@ export class ClientConnection implements ServerClient {
     this.scheduleFlush();
   }
 
-  /** `now`: not gathered with the rest of the turn's stream (the first reply to PSYNC / SYNC). Replies still pending (a pipelined handshake's, before PSYNC's) leave in the same write as `chunks`. */
+  /** `now`: not held for the turn's stream (PSYNC's first reply); pending replies leave in the same write. */
   writeRaw(chunks: readonly Uint8Array[], now = false): boolean {
     if (this.closing) return false;
     const cork = chunks.length > 1 || this.writer.pendingBytes > 0;
@@ -272,11 +279,7 @@ export class ClientConnection implements ServerClient {
   private deferFlush(): void {
     if (this.flushQueued || this.writer.pendingBytes === 0) return;
     this.flushQueued = true;
-    pendingFlush.push(this);
-    if (!flushQueuedThisTurn) {
-      flushQueuedThisTurn = true;
-      setImmediate(flushPending);
-    }
+    queueEndOfTurnFlush(this);
   }
 
   /**
@@ -291,11 +294,7 @@ export class ClientConnection implements ServerClient {
     this.socket.cork();
     if (this.flushQueued) return;
     this.flushQueued = true;
-    pendingFlush.push(this);
-    if (!flushQueuedThisTurn) {
-      flushQueuedThisTurn = true;
-      setImmediate(flushPending);
-    }
+    queueEndOfTurnFlush(this);
   }
   private corkedForTurn = false;
 
