@@ -35,16 +35,25 @@ describeRedis('replica with appendonly yes', () => {
       const m = connect(master.port);
       await writeDataset(m, 'before-sync');
       const replica = await startCli(['--dir', dir, '--save', '', '--appendonly', 'yes', '--replicaof', '127.0.0.1', String(master.port)]);
-      await until(() => parseInfo(replica.cli('info', 'persistence')).get('aof_rewrites') === '1' && parseInfo(replica.cli('info', 'persistence')).get('aof_rewrite_in_progress') === '0');
-      expect(replica.output()).toContain('MASTER <-> REPLICA sync: Finished with success');
-      expect(replica.output()).toContain('Creating AOF incr file temp-appendonly.aof.incr on background rewrite');
-      await writeDataset(m, 'streamed');
-      const offset = () => Number(parseInfo(replica.cli('info', 'replication')).get('slave_repl_offset'));
-      const masterOffset = Number(parseInfo(await m.info('replication')).get('master_repl_offset'));
-      await until(() => offset() >= masterOffset);
-      const expected = await datasetOf(master.port);
-      m.disconnect();
-      expect(await replica.stop()).toBe(0);
+      let expected: Awaited<ReturnType<typeof datasetOf>>;
+      let stopped: Awaited<ReturnType<typeof replica.stop>> | undefined;
+      try {
+        await until(() => parseInfo(replica.cli('info', 'persistence')).get('aof_rewrites') === '1' && parseInfo(replica.cli('info', 'persistence')).get('aof_rewrite_in_progress') === '0');
+        // the log lines may still be in the pipe when INFO already says so (redis-cli runs with
+        // spawnSync, which keeps this process from reading the child's output meanwhile)
+        await replica.waitForOutput(/MASTER <-> REPLICA sync: Finished with success/);
+        await replica.waitForOutput(/Creating AOF incr file temp-appendonly\.aof\.incr on background rewrite/);
+        await writeDataset(m, 'streamed');
+        const offset = () => Number(parseInfo(replica.cli('info', 'replication')).get('slave_repl_offset'));
+        const masterOffset = Number(parseInfo(await m.info('replication')).get('master_repl_offset'));
+        await until(() => offset() >= masterOffset);
+        expected = await datasetOf(master.port);
+        m.disconnect();
+      } finally {
+        // stopped on a failure too: a replica left running keeps jest waiting
+        stopped = await replica.stop();
+      }
+      expect(stopped).toBe(0);
       const restored = await startCli(['--dir', dir, '--save', '', '--appendonly', 'yes']);
       try {
         expect(await datasetOf(restored.port)).toEqual(expected);

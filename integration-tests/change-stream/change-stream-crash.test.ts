@@ -82,6 +82,8 @@ describeRedis('change stream with a file cursor, follower SIGKILLed under writes
     const cursorPath = join(dir, 'cursor.json');
     const resetRound = 2 + Math.floor(rand() * Math.max(1, KILLS - 3));
     let partials = 0;
+    /** restarts after a kill that waited for their sync, the forced reset's aside */
+    let waited = 0;
     let resets = 0;
     let forcedReset = false;
     const start = async (round: number, waitSync: boolean): Promise<void> => {
@@ -92,6 +94,7 @@ describeRedis('change stream with a file cursor, follower SIGKILLed under writes
       if (round === resetRound) expect({ round, covered }).toEqual({ round, covered: false });
       follower = startFollower(bundle as FollowerBundle, (master as RedisServerHandle).port, dir as string);
       if (!waitSync) return;
+      if (round > 0 && round !== resetRound) waited++;
       const synced = await follower.waitFor(/^follower: synced /);
       const after = await info(c);
       const ctx = `round ${round}, cursor ${JSON.stringify(cursor)}, backlog from ${first}`;
@@ -144,7 +147,8 @@ describeRedis('change stream with a file cursor, follower SIGKILLed under writes
     expect(Object.fromEntries([...mirror].sort())).toEqual(Object.fromEntries([...truth].sort()));
     console.log(`change-stream-crash: ${KILLS} kills, ${partials} partial resyncs checked, ${resets} resets (forced in round ${resetRound}), ${lines.length} sink lines`);
     expect(forcedReset).toBe(true);
-    expect(partials).toBeGreaterThanOrEqual(Math.floor(KILLS / 2));
+    // most waited-for restarts continue (a kill inside the first snapshot leaves no cursor to continue from)
+    expect(partials).toBeGreaterThanOrEqual(Math.floor(waited / 2));
     // the clean stop saved the last acknowledged position
     expect(decodeCursorFile(readFileSync(join(dir, 'cursor.json')), 'cursor').offset).toBe(sinkPosition(lines)?.offset);
   }, 180_000);

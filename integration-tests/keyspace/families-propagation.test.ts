@@ -67,7 +67,8 @@ describeRedis('new data-type families: replies and propagation vs redis-server 7
         if (attempt === 3) throw e;
       }
     }
-  });
+    // three attempts of up to 30 s each (the payload's deadline in replica-stream.ts)
+  }, 100_000);
 
   afterAll(async () => {
     await replica?.close();
