@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleSources } from './_side-by-side';
+import { archivePackages, bundleSources } from './_side-by-side';
 
 const ROOT = path.join(__dirname, '..', '..');
 
@@ -29,10 +29,7 @@ export async function makeChildBuild(rev: string, work: string, childName: strin
   const root = path.join(work, `src-${rev.replace(/[^\w.-]/g, '_')}`);
   mkdirSync(root);
   if (rev === 'tree') symlinkSync(path.join(ROOT, 'packages'), path.join(root, 'packages'));
-  else {
-    const archive = spawnSync('sh', ['-c', 'git -C "$1" archive "$2" packages | tar -x -C "$3"', 'sh', ROOT, rev, root], { encoding: 'utf8' });
-    if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
-  }
+  else archivePackages(ROOT, rev, root);
   writeFileSync(path.join(root, `${childName}.ts`), source);
   const out = path.join(work, `child-${path.basename(root)}.cjs`);
   await bundleSources(root, `${childName}.ts`, out);

@@ -5,12 +5,12 @@
  * first PONG the process's CPU time (utime + stime: module loading, the server's set-up) and wall
  * time since the spawn are read, then, one second later, its RSS. Prints only.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleSources } from './_side-by-side';
+import { archivePackages, bundleSources } from './_side-by-side';
 
 const argOf = (flag: string): string | undefined => {
   const i = process.argv.indexOf(flag);
@@ -63,8 +63,7 @@ export async function startup(): Promise<void> {
       let src = root;
       if (rev !== undefined) {
         src = path.join(tmp, `src-${builds.length}`);
-        const archive = spawnSync('sh', ['-c', `mkdir -p "$3" && git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', root, rev, src], { encoding: 'utf8' });
-        if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+        archivePackages(root, rev, src);
       }
       const cliFile = path.join(tmp, `cli-${builds.length}.cjs`);
       await bundleSources(src, path.join('packages', 'server', 'src', 'cli.ts'), cliFile);

@@ -197,6 +197,12 @@ async function freshBundle(root = ROOT): Promise<string> {
 
 let freshLauncher: string | undefined;
 
+/** Extracts `rev`'s packages/ (`git archive`) of the repository at `root` into `dest` (created if missing). */
+export function archivePackages(root: string, rev: string, dest: string): void {
+  const archive = spawnSync('sh', ['-c', 'mkdir -p "$3" && git -C "$1" archive "$2" packages | tar -x -C "$3"', 'sh', root, rev, dest], { encoding: 'utf8' });
+  if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+}
+
 /**
  * `--baseline <rev>`: that revision's packages/ (git archive) in a temporary directory, bundled
  * like `--fresh-build`; returns the launcher and the directories to remove afterwards.
@@ -204,8 +210,7 @@ let freshLauncher: string | undefined;
 async function baselineBundle(rev: string): Promise<{ launcher: string; dirs: string[] }> {
   const src = mkdtempSync(path.join(os.tmpdir(), 'replikit-baseline-'));
   try {
-    const archive = spawnSync('sh', ['-c', `git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', ROOT, rev, src], { encoding: 'utf8' });
-    if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+    archivePackages(ROOT, rev, src);
     const launcher = await freshBundle(src);
     return { launcher, dirs: [src, path.dirname(launcher)] };
   } catch (err) {

@@ -42,7 +42,7 @@ import { main as serverMain } from '../../packages/server/src/cli';
 import type { ScriptCallContext } from '../../packages/server/src/scripting/lua-redis-api';
 import { LuaScriptEngine } from '../../packages/server/src/scripting/script-engine';
 import { startup } from './_scripting-startup';
-import { type BenchCase, bundleSources, cli, runSideBySide } from './_side-by-side';
+import { archivePackages, type BenchCase, bundleSources, cli, runSideBySide } from './_side-by-side';
 
 const BODY = "return redis.call('GET', KEYS[1])";
 const SHA = cliSha();
@@ -127,8 +127,7 @@ async function inProcess(): Promise<void> {
       let src = root;
       if (rev !== undefined) {
         src = path.join(tmp, `src-${builds.length}`);
-        const archive = spawnSync('sh', ['-c', `mkdir -p "$3" && git -C "$1" archive "$2" packages | tar -x -C "$3"`, 'sh', root, rev, src], { encoding: 'utf8' });
-        if (archive.status !== 0) throw new Error(`git archive ${rev} failed: ${archive.stderr}`);
+        archivePackages(root, rev, src);
       }
       const file = path.join(tmp, `build-${builds.length}.cjs`);
       await bundleSources(src, path.relative(src, entry), file);
