@@ -209,6 +209,15 @@ export class Keyspace {
     return this.adapter.committedPosition?.();
   }
 
+  /**
+   * The storage adapter the keyspace writes through. For the layers that keep dataset-level
+   * records next to the keys (`putAux` / `getAux`) or need to know whether the store is durable
+   * (`committedPosition`); keys are read and written through the keyspace, never through it.
+   */
+  get storageAdapter(): StorageAdapter {
+    return this.adapter;
+  }
+
   /** The adapter's capabilities (see StorageCapabilities). */
   get storageCapabilities(): StorageCapabilities {
     return this.adapter.capabilities ?? NO_CAPABILITIES;

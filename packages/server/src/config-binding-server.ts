@@ -85,8 +85,6 @@ export interface ConfiguredServer {
 export function createServerFromConfig(config: ServerConfig, options: ConfiguredServerOptions = {}): ConfiguredServer {
   const logger = options.logger ?? new Logger({ level: config.getString('loglevel') as LogLevel, logfile: config.getString('logfile') });
   const ownKeyspace = options.keyspace === undefined;
-  /** the adapter of `storage lmdb` (it also keeps the function libraries) */
-  let durable: StorageAdapter | undefined;
   let unbindFunctionStore: (() => void) | undefined;
   const keyspace =
     options.keyspace ??
@@ -97,8 +95,12 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
       protoMaxBulkLen: config.getNumber('proto-max-bulk-len'),
       activeExpire: { hz: clampHz(config.getNumber('hz')) },
       // `storage lmdb`: the dataset and its replication position persist in `dir`
-      storage: config.getString('storage') === 'lmdb' ? (n) => (durable = loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy, log: (line) => logger.notice(line) })(n)) : undefined,
+      storage: config.getString('storage') === 'lmdb' ? loadLmdbStorage()({ dir: config.getString('dir'), fsync: config.getString('storage-fsync') as LmdbFsyncPolicy, log: (line) => logger.notice(line) }) : undefined,
     });
+  // a durable store (`storage lmdb`, or an embedder's keyspace on an adapter with a committed
+  // position): the dataset, its replication position and the function libraries live in it, and
+  // it is loaded at start instead of the RDB / AOF
+  const durable = durableAdapterOf(keyspace);
   let op!: OperatorContext;
   const lateCommands = () => [configCommand(op), infoCommand(op), ...persistenceCommands(op), ...dumpCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), ...migrateCommands(keyspace, { compress: () => config.getBool('rdbcompression') }), debugCommand(op), shutdownCommand(op), memoryCommand(keyspace)];
   const server = createServer({ keyspace: createKeyspaceBridge(keyspace) }, serverOptionsFromConfig(config));
@@ -106,7 +108,7 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
   bindFunctionPersistence(server, keyspace, { compress: () => config.getBool('rdbcompression') });
   let persistence!: RdbPersistence;
   let aof!: AofPersistence;
-  const replication = new ServerReplication({ server, keyspace, config, logger, persistenceLoading: () => persistence.loading || aof.loading, onFullSync: () => aof.restartAfterSync() });
+  const replication = new ServerReplication({ server, keyspace, config, logger, durable: durable !== undefined, persistenceLoading: () => persistence.loading || aof.loading, onFullSync: () => aof.restartAfterSync() });
   const replicationInfo = replication;
   persistence = new RdbPersistence({ keyspace, config, logger, replication });
   aof = new AofPersistence({ keyspace, config, logger, otherChildRunning: () => persistence.bgsaveInProgress });
@@ -237,7 +239,8 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
 
   // loadDataFromDisk: with the AOF on, the AOF is loaded and the RDB file is not read
   async function load(): Promise<RdbLoadResult | undefined> {
-    if (config.getString('storage') === 'lmdb') {
+    if (durable !== undefined) {
+      const lmdb = config.getString('storage') === 'lmdb';
       // the durable store was loaded when it opened; its committed position is the restart point
       const fstore = functionStoreOf(durable);
       if (fstore !== undefined && unbindFunctionStore === undefined) {
@@ -245,14 +248,14 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
         const bound = bindFunctionStore(server, keyspace, fstore, {
           compress: () => config.getBool('rdbcompression'),
           idleCommit: () => replication.role === 'master' && !replication.loading,
-          where: `the lmdb storage in ${config.getString('dir')}`,
+          where: lmdb ? `the lmdb storage in ${config.getString('dir')}` : 'the storage adapter',
         });
         unbindFunctionStore = bound.unbind;
-        if (bound.libraries > 0) logger.notice(`${bound.libraries} function libraries loaded from the lmdb storage`);
+        if (bound.libraries > 0) logger.notice(`${bound.libraries} function libraries loaded from ${lmdb ? 'the lmdb storage' : 'the storage adapter'}`);
       }
       const p = keyspace.committedPosition();
       if (p !== undefined) replication.rdbLoaded({ replId: p.replid, offset: p.offset, streamDb: p.streamDb ?? 0 });
-      logger.notice(`DB loaded from the lmdb storage${p === undefined ? '' : ` at replication offset ${p.offset}`}`);
+      logger.notice(`DB loaded from ${lmdb ? 'the lmdb storage' : 'the storage adapter'}${p === undefined ? '' : ` at replication offset ${p.offset}`}`);
       return undefined;
     }
     if (aof.state !== 'on') {
@@ -291,6 +294,12 @@ export function createServerFromConfig(config: ServerConfig, options: Configured
  * ESM build has no `require` (its bundle turns the call into a throwing stub) and resolves the
  * package from its own file instead (`__filename` comes from tsup's shims).
  */
+/** The keyspace's adapter when it is durable (it stores a replication position with its commits). */
+function durableAdapterOf(keyspace: Keyspace): StorageAdapter | undefined {
+  const adapter = keyspace.storageAdapter;
+  return adapter.committedPosition === undefined ? undefined : adapter;
+}
+
 function loadLmdbStorage(): typeof LmdbStorageFactory {
   type LmdbModule = { lmdbStorage: typeof LmdbStorageFactory };
   const mod: LmdbModule = typeof module !== 'undefined' ? require('@replikit/storage-lmdb') : createRequire(__filename)('@replikit/storage-lmdb');

@@ -54,6 +54,8 @@ export interface ServerReplicationDeps {
   readonly keyspace: Keyspace;
   readonly config: ServerConfig;
   readonly logger: Logger;
+  /** the keyspace's adapter is durable (`storage lmdb`): writes are committed with the replication position */
+  readonly durable?: boolean;
   /** true while the startup RDB load runs (INFO loading, LOADING replies) */
   readonly persistenceLoading: () => boolean;
   /** called after a full sync loaded a new dataset (restartAOFAfterSYNC: the AOF is rewritten) */
@@ -67,7 +69,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   /** `replication-mode`: holds write replies until replicas acknowledged them */
   readonly modes: ReplicationModeGate;
   private upstream: Upstream | undefined;
-  /** `storage lmdb`: the master's writes are committed with its replication position */
+  /** a durable store: the master's writes are committed with its replication position */
   private readonly commitPoints: MasterCommitPoints | undefined;
   private masterHost: string | undefined;
   private masterPort = 0;
@@ -77,7 +79,7 @@ export class ServerReplication implements ReplicationState, ReplicationInfoProvi
   constructor(private readonly deps: ServerReplicationDeps) {
     const configured = deps.config.get<string[] | null>('replicaof');
     const role = configured ? 'replica' : 'master';
-    const commitPoints = deps.config.getString('storage') === 'memory' ? undefined : new MasterCommitPoints(deps.keyspace, () => this.node);
+    const commitPoints = deps.durable !== true ? undefined : new MasterCommitPoints(deps.keyspace, () => this.node);
     this.commitPoints = commitPoints;
     this.node = createMaster(
       { keyspace: deps.keyspace, upstreamStreamDb: () => this.upstream?.streamDb ?? 0, onStreamAppend: commitPoints && (() => commitPoints.streamAppended()) },
