@@ -45,7 +45,7 @@ export { AccessClock, LFU_INIT_VAL, lfuLogIncr, lfuDecayed, estimateIdleMs } fro
 export type { AccessPolicy, AccessClockOptions } from './eviction/access-clock';
 export type { StorageAdapter, StorageAdapterFactory, DbStore, PinnedIterator, PinnedEntry, ReplicationPosition, StorageCapabilities } from './storage/adapter';
 export { MemoryStorageAdapter, MemoryDbStore, createMemoryStorage } from './storage/memory-adapter';
-export type { BytesLoadStore } from './storage/memory-adapter';
+export type { BytesLoadStore, PinnedRecordVisitor, RecordsPinnedIterator } from './storage/memory-adapter';
 export { runStorageAdapterConformance } from './storage/conformance';
 export type { ConformanceHooks, ConformanceOptions } from './storage/conformance';
 export { RecordingStorageAdapter } from './storage/recording-adapter';

@@ -11,14 +11,18 @@
  * marker. A file opened with the marker is discarded (empty, no position: the replica full-syncs).
  * With `always`, commits made during the slices are durable at that last transaction.
  */
-import type { PinnedIterator } from '@replikit/keyspace';
+import type { PinnedRecordVisitor, RecordsPinnedIterator } from '@replikit/keyspace';
 import type { Database } from 'lmdb';
 import type { LmdbDbStore } from './db-store';
 import { LMDB_BLOB_BYTES } from './defaults';
 import { EntryWriter, journalKey, journalSeq } from './journal';
 
-
 const APPEND = { append: true } as const;
+
+/** A nextRecords() visitor writing into the rewrite's chunks; `slot` is the slot being walked. */
+interface RecordSink extends PinnedRecordVisitor {
+  slot: number;
+}
 
 /** A rewrite in progress. */
 export interface BulkWrite {
@@ -34,16 +38,20 @@ export interface BulkWrite {
   started: boolean;
   slots: LmdbDbStore[];
   index: number;
-  entries: PinnedIterator | null;
+  entries: RecordsPinnedIterator | null;
+  /** the visitor of `entries` (made at the first slice) */
+  sink: RecordSink | null;
   timer: NodeJS.Immediate | null;
   chunks: number;
   bytes: number;
   records: number;
+  /** slice transactions so far */
+  slices: number;
   writer: EntryWriter;
 }
 
 export function newBulkWrite(bulk: boolean, target: number, from: number, logBytesAtStart: number, slots: LmdbDbStore[]): BulkWrite {
-  return { bulk, target, from, logBytesAtStart, started: false, slots, index: 0, entries: null, timer: null, chunks: 0, bytes: 0, records: 0, writer: new EntryWriter() };
+  return { bulk, target, from, logBytesAtStart, started: false, slots, index: 0, entries: null, sink: null, timer: null, chunks: 0, bytes: 0, records: 0, slices: 0, writer: new EntryWriter() };
 }
 
 function putChunk(b: BulkWrite, table: Database<Buffer, Buffer>): void {
@@ -56,33 +64,49 @@ function putChunk(b: BulkWrite, table: Database<Buffer, Buffer>): void {
 /**
  * Appends chunks of `b`'s keys to `table` (inside the caller's transaction) until every slot is
  * written or `deadline` (performance.now() time) has passed, checked every 64 keys; returns the
- * records written. The last chunk is put once every slot is written.
+ * records written. The last chunk is put once every slot is written. String records in the slabs
+ * are copied as bytes (nextRecords: no JS string per key or value).
  */
 export function writeBulkSlice(b: BulkWrite, table: Database<Buffer, Buffer>, deadline: number): number {
-  let records = 0;
-  const w = b.writer;
+  const before = b.records;
+  const sink = b.sink ?? (b.sink = recordSink(b, table));
   while (b.index < b.slots.length) {
     const s = b.slots[b.index];
+    sink.slot = s.slot;
     b.entries ??= s.mem.pinnedEntries();
-    const batch = b.entries.next(64);
-    if (batch.length === 0) {
+    const seen = b.entries.nextRecords(64, sink);
+    if (seen === 0) {
       b.entries.close();
       b.entries = null;
       b.index++;
       continue;
     }
-    for (const e of batch) {
-      // deleted since the iterator was opened: the log (or the last transaction) has its DEL
-      if (e.value === undefined) continue;
-      w.set(s.slot, e.key, e.value, e.expireAt);
-      records++;
-      if (w.length >= LMDB_BLOB_BYTES) putChunk(b, table);
-    }
     if (performance.now() >= deadline) break;
   }
   if (b.index >= b.slots.length) putChunk(b, table);
-  b.records += records;
-  return records;
+  b.slices++;
+  return b.records - before;
+}
+
+/** The visitor a rewrite hands to nextRecords(): each entry into the chunk, a put once it is full. */
+function recordSink(b: BulkWrite, table: Database<Buffer, Buffer>): RecordSink {
+  const w = b.writer;
+  const sink: RecordSink = {
+    slot: 0,
+    record(kb, ks, ke, vb, vs, ve, expireAt) {
+      w.setBytes(sink.slot, kb, ks, ke, vb, vs, ve, expireAt);
+      b.records++;
+      if (w.length >= LMDB_BLOB_BYTES) putChunk(b, table);
+    },
+    entry(key, value, expireAt) {
+      // deleted since the iterator was opened: the log (or the last transaction) has its DEL
+      if (value === undefined) return;
+      w.set(sink.slot, key, value, expireAt);
+      b.records++;
+      if (w.length >= LMDB_BLOB_BYTES) putChunk(b, table);
+    },
+  };
+  return sink;
 }
 
 /** Stops a rewrite (its pinned iterator closed; what it wrote is left for the next one to clear). */

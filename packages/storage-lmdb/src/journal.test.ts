@@ -84,6 +84,17 @@ describe('LMDB log and base', () => {
     expect(blobEnd(blob, 0, first)).toBe(first);
     expect(blobEnd(blob, 0, first + 1)).toBe(first + 11 + 1 + 1 + 100_000);
     expect(blobEnd(blob, first, 10 ** 9)).toBe(blob.length);
+    // setBytes (a rewrite's slab records) writes the same entries as set() of the strings
+    const bytes = new EntryWriter();
+    const kb = Buffer.from('..key..', 'latin1');
+    const vb = Buffer.from('xx\u00ffvalue\u0000', 'latin1');
+    bytes.setBytes(3, kb, 2, 5, vb, 2, vb.length, 1234);
+    bytes.setBytes(7, kb, 2, 5, vb, 0, vb.length, -1);
+    const strings = new EntryWriter();
+    strings.set(3, 'key', '\u00ffvalue\u0000', 1234);
+    strings.set(7, 'key', 'xx\u00ffvalue\u0000', -1);
+    expect(Buffer.from(bytes.blob())).toEqual(Buffer.from(strings.blob()));
+    expect(bytes.count).toBe(2);
     expect(journalSeq(journalKey(2 ** 40 + 5))).toBe(2 ** 40 + 5);
     expect(Buffer.compare(journalKey(255), journalKey(256))).toBe(-1);
     const each = () => undefined;
@@ -121,7 +132,8 @@ describe('LMDB log and base', () => {
     ks.close();
 
     // reopened with an eager rewrite policy: the base is rewritten, the old log entries trimmed
-    const b = openLmdbStorage(2, { dir, fsync: 'everysec', ...EAGER });
+    const lines: string[] = [];
+    const b = openLmdbStorage(2, { dir, fsync: 'everysec', ...EAGER, log: (line) => lines.push(line) });
     expect(b.stats.logBytes).toBe(a.stats.logBytes);
     expect(b.committedPosition()).toEqual({ replid, offset: 3, streamDb: 0 });
     const ks2 = createKeyspace({ databases: 2, storage: b, commits: 'manual' });
@@ -129,6 +141,10 @@ describe('LMDB log and base', () => {
     await rewritten(b, 1);
     expect(b.stats.baseBytes).toBeGreaterThan(0);
     expect(b.stats.logBytes).toBe(0);
+    expect(lines).toEqual([
+      `Background rewrite of the lmdb base started (log ${a.stats.logBytes} bytes, base 0 bytes)`,
+      `Background rewrite of the lmdb base finished: ${b.stats.keysLoaded} keys, ${b.stats.baseBytes} bytes in ${b.stats.rewriteSlices} slices`,
+    ]);
     for (let i = 0; i < 10; i++) await turn();
     ks2.close();
 

@@ -92,6 +92,28 @@ export class EntryWriter {
     this.count++;
   }
 
+  /**
+   * A SET entry of a string value given as bytes: key `kb[ks, ke)`, value `vb[vs, ve)` (the
+   * record a pinned iterator's nextRecords() hands out; the same entry as set() of their strings).
+   */
+  setBytes(slot: number, kb: Buffer, ks: number, ke: number, vb: Buffer, vs: number, ve: number, expireAt: number): void {
+    const klen = ke - ks;
+    const rec = 1 + (expireAt >= 0 ? 8 : 0) + (ve - vs);
+    this.room(ENTRY_HEAD + klen + rec);
+    const b = this.buf;
+    let p = this.length;
+    b[p] = J_SET;
+    b.writeUInt16LE(slot, p + 1);
+    b.writeUInt32LE(klen, p + 3);
+    b.writeUInt32LE(rec, p + 7);
+    p += ENTRY_HEAD;
+    p += kb.copy(b, p, ks, ke);
+    b[p++] = expireAt >= 0 ? F_TTL : 0;
+    if (expireAt >= 0) p = b.writeDoubleLE(expireAt, p);
+    this.length = p + vb.copy(b, p, vs, ve);
+    this.count++;
+  }
+
   /** A DEL entry. */
   del(slot: number, key: BinaryString): void {
     this.room(ENTRY_HEAD + key.length);

@@ -74,6 +74,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
   private bulk: BulkWrite | null = null;
   /** the load-in-progress marker is in the file (removed by the next full transaction) */
   private markerOnDisk = false;
+  private readonly log: ((line: string) => void) | undefined;
 
   constructor(
     readonly databases: number,
@@ -83,6 +84,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     this.fsync = o.fsync;
     this.rewriteMinBytes = o.rewriteMinBytes;
     this.rewritePercentage = o.rewritePercentage;
+    this.log = options.log;
     this.path = join(options.dir, options.filename ?? DEFAULT_LMDB_FILENAME);
     ({ env: this.env, tables: this.t } = openTables(options.dir, this.path, o.fsync, 4 + v1TableCount(databases)));
     for (let s = 0; s < databases; s++) this.slots.push(new LmdbDbStore(s, this.unit));
@@ -248,10 +250,10 @@ export class LmdbStorageAdapter implements StorageAdapter {
 
   /** Starts a background rewrite once the log outgrew the base (see the module comment). */
   private maybeRewrite(): void {
-    if (this.bulk !== null || this.closing || this.closed) return;
     const log = this.stats.logBytes;
-    if (this.rewritePercentage === 0 || log === 0 || log < this.rewriteMinBytes || log * 100 < this.stats.baseBytes * this.rewritePercentage) return;
+    if (this.bulk !== null || this.closing || this.closed || this.rewritePercentage === 0 || log === 0 || log < this.rewriteMinBytes || log * 100 < this.stats.baseBytes * this.rewritePercentage) return;
     this.bulk = newBulkWrite(false, this.layout.base === 0 ? 1 : 0, this.seq, this.stats.logBytes, [...this.slots]);
+    this.log?.(`Background rewrite of the lmdb base started (log ${log} bytes, base ${this.stats.baseBytes} bytes)`);
     this.bulk.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
   }
 
@@ -306,8 +308,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
       writeBulkSlice(b, table, deadline);
     });
     this.stats.transactions++;
-    if (b.bulk) this.stats.bulkSlices++;
-    else this.stats.rewriteSlices++;
+    this.stats[b.bulk ? 'bulkSlices' : 'rewriteSlices']++;
     this.everysec.written();
     if (b.index < b.slots.length) {
       if (budgetMs !== Number.POSITIVE_INFINITY) b.timer = setImmediate(() => this.bulkSlice(LMDB_BULK_SLICE_MS));
@@ -329,6 +330,7 @@ export class LmdbStorageAdapter implements StorageAdapter {
     // the log entries the rewrite started with are in the base now
     this.stats.logBytes = Math.max(0, this.stats.logBytes - b.logBytesAtStart);
     this.switched(to, b);
+    this.log?.(`Background rewrite of the lmdb base finished: ${b.records} keys, ${b.bytes} bytes in ${b.slices} slices`);
   }
 
   /** Deletes, in the background, log entries older than the layout's first one (a rewrite covers them). */

@@ -16,7 +16,7 @@ export interface LmdbStorageOptions {
   rewriteMinBytes?: number;
   /** the log must also hold this many percent of the base's bytes (0: no background rewrite) @default LMDB_REWRITE_PERCENTAGE (100) */
   rewritePercentage?: number;
-  /** notice lines (a file of format 1 migrated at open), as Redis logs them @default none */
+  /** notice lines (a file of format 1 migrated at open, background rewrites), as Redis logs them @default none */
   log?: (line: string) => void;
 }
 
