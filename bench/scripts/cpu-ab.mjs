@@ -132,8 +132,8 @@ function cpuSeconds(pid) {
   return (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND;
 }
 
-// the bundles' externals resolve from the server package
-const BUNDLE_ENV = { ...process.env, NODE_PATH: [path.join(root, 'packages', 'server', 'node_modules'), path.join(root, 'node_modules')].join(path.delimiter) };
+// the bundles' externals resolve from the server package (lmdb, for the LMDB case, from storage-lmdb's)
+const BUNDLE_ENV = { ...process.env, NODE_PATH: [path.join(root, 'packages', 'server', 'node_modules'), path.join(root, 'packages', 'storage-lmdb', 'node_modules'), path.join(root, 'node_modules')].join(path.delimiter) };
 
 async function start(server, config) {
   const port = await freePort();

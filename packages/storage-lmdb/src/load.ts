@@ -59,13 +59,14 @@ const VIEW_TABLE = {
 
 /**
  * Opens the file at `path` (creating `dir`) and its tables; `maxDbs`: ours and those of a format-1
- * file. overlappingSync off: with `always` a commit returns once on disk. useWritemap: a commit
- * makes no write(2) of its pages (docs/storage-adapters.md).
+ * file. overlappingSync off: with `always` a commit returns once on disk. No useWritemap: a commit
+ * writes its pages with write(2) from LMDB's reused page buffers; with the write map every page
+ * written after the last fsync takes a page fault on the file's map (docs/storage-adapters.md).
  */
 export function openTables(dir: string, path: string, fsync: LmdbFsyncPolicy, maxDbs: number): { env: RootDatabase; tables: StoreTables } {
   try {
     mkdirSync(dir, { recursive: true });
-    const env = open({ path, maxDbs, noSync: fsync !== 'always', overlappingSync: false, useWritemap: true });
+    const env = open({ path, maxDbs, noSync: fsync !== 'always', overlappingSync: false, useWritemap: false });
     const table = (name: string) => env.openDB(name, BLOB_TABLE) as unknown as Database<Buffer, Buffer>;
     const view = (name: string) => env.openDB(name, VIEW_TABLE as unknown as typeof BLOB_TABLE) as unknown as Database<Buffer, number>;
     const views = { log: view('log'), bases: [view('base0'), view('base1')] as [Database<Buffer, number>, Database<Buffer, number>] };
