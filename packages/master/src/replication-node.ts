@@ -13,7 +13,7 @@ import { countOnline, type HandshakeState, linkInfo, newHandshake, ReplicaLink }
 import { AckWaiters, runCron } from './replication-cron';
 import { type RdbReplicationAux, ReplicationState } from './replication-state';
 import { serveDuplex } from './serve';
-import { GETACK_ARGV, PING_ARGV, StreamEncoder } from './stream-encoding';
+import { GETACK_ARGV, PING_ARGV } from './stream-encoding';
 import { StreamFanout } from './stream-fanout';
 import type { ReplicaTransport } from './transport';
 
@@ -27,7 +27,6 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly options: Readonly<ResolvedOptions>;
   readonly keyspace: Keyspace;
   readonly #upstreamStreamDb: () => number;
-  readonly #onStreamAppend: (() => void) | undefined;
   readonly counters: SyncCounters = { syncFull: 0, syncPartialOk: 0, syncPartialErr: 0 };
   readonly #state: ReplicationState;
   readonly #links = new Set<ReplicaLink>();
@@ -41,7 +40,6 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   readonly #acks: AckWaiters;
   readonly #host: CommandHost;
   #getackScheduled = false;
-  readonly #encoder = new StreamEncoder();
   readonly #fanout: StreamFanout;
   #closedOutputBytes = 0;
   /** connections of serve(), closed with the node */
@@ -50,17 +48,19 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   constructor(deps: MasterDeps, options: MasterOptions = {}) {
     super();
     this.options = resolveOptions(options);
-    this.#fanout = new StreamFanout(this.#links, this.options, (link, reason) => this.#drop(link, reason));
     this.keyspace = deps.keyspace;
     this.#upstreamStreamDb = deps.upstreamStreamDb ?? (() => 0);
-    this.#onStreamAppend = deps.onStreamAppend;
     this.#state = new ReplicationState(options.role ?? 'master', this.options.replBacklogSize);
+    this.#fanout = new StreamFanout(this.#links, this.options, this.#state, deps.onStreamAppend, (link, reason) => this.#drop(link, reason));
     this.#noReplicasSince = this.options.clock();
     this.#acks = new AckWaiters(() => this.requestAck());
     this.#sync = new FullSyncCoordinator({
       opts: this.options,
       keyspace: this.keyspace,
       snapshotPoint: () => {
+        // the bytes produced so far are in the snapshot: none of them may reach its replicas
+        // the bytes produced so far are in the snapshot: none of them may reach its replicas
+        this.#fanout.settle();
         const st = this.#state;
         st.streamDb = -1;
         return { replid: st.ids.replid, offset: st.offset, streamDb: st.role === 'master' ? 0 : this.#upstreamStreamDb() };
@@ -75,7 +75,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       role: () => this.#state.role,
       upstreamUp: () => this.#state.upstreamUp,
       ids: () => this.#state.ids,
-      backlog: () => this.#state.backlog,
+      backlog: () => this.backlog,
       attach: (transport, state) => this.#attach(transport, state),
       continueLink: (link, from, asks) => this.#continue(link, from, asks),
       fullSync: (link) => this.#sync.enqueue(link),
@@ -103,6 +103,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   }
   /** The backlog, or null when there is none (INFO's repl_backlog_* fields read it). */
   get backlog(): ReplicationBacklog | null {
+    this.#fanout.settle();
     return this.#state.backlog;
   }
   /** The db last selected in the stream (`slaveseldb`); -1 when the next command gets a SELECT. */
@@ -123,6 +124,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   }
   /** Runtime `repl-backlog-size`: resizes the backlog (newest bytes kept) and the output-limit floor. */
   setBacklogSize(bytes: number): void {
+    this.#fanout.settle();
     this.#state.resizeBacklog(bytes);
     (this.options as ResolvedOptions).replBacklogSize = bytes;
   }
@@ -133,6 +135,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   becomeReplica(): void {
     this.#checkOpen();
+    this.#fanout.settle();
     // Redis 7.0 (replicationSetMaster) keeps the sub-replicas: they may continue partially once
     // this node has resynced with its new master; a replid change or a full sync drops them then.
     this.#state.toReplica();
@@ -140,6 +143,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   becomeMaster(): void {
     this.#checkOpen();
+    this.#fanout.settle();
     if (!this.#state.toMaster()) return;
     this.#noReplicasSince = this.options.clock();
     this.#resetLinks('the node was promoted to master');
@@ -147,12 +151,14 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   upstreamFullSync(replid: string, offset: number): void {
     this.#checkOpen();
+    this.#fanout.settle();
     this.#state.upstreamFullSync(replid, offset);
     this.#resetLinks('the node loaded a new dataset from its master');
   }
 
   upstreamContinue(newReplid: string | undefined): void {
     this.#checkOpen();
+    this.#fanout.settle();
     if (this.#state.upstreamContinue(newReplid)) this.#resetLinks('the master changed its replication id');
   }
 
@@ -163,17 +169,12 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   feedUpstream(chunks: readonly Uint8Array[], bytes: number): void {
     if (this.#closed || bytes === 0) return;
-    if (this.#state.backlog === null) this.#state.newBacklog();
-    this.#feed(chunks, bytes);
+    this.#fanout.feedUpstream(chunks, bytes);
   }
 
   propagate(commands: readonly PropagatedCommand[]): void {
-    const st = this.#state;
-    if (this.#closed || st.role !== 'master' || commands.length === 0) return;
-    if (st.backlog === null && this.#links.size === 0) return;
-    const { chunk, streamDb } = this.#encoder.encode(commands, st.streamDb);
-    st.streamDb = streamDb;
-    this.#feed([chunk], chunk.length);
+    if (this.#closed || this.#state.role !== 'master' || commands.length === 0) return;
+    this.#fanout.propagate(commands);
   }
 
   /** Puts `REPLCONF GETACK *` into the stream (once per event-loop turn however often it is asked). */
@@ -182,7 +183,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     this.#getackScheduled = true;
     setImmediate(() => {
       this.#getackScheduled = false;
-      this.#feedCommandInCurrentDb(GETACK_ARGV);
+      this.#fanout.writeOwn(GETACK_ARGV);
     });
   }
 
@@ -194,6 +195,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
    */
   restoreFromRdb(aux: RdbReplicationAux | undefined): boolean {
     this.#checkOpen();
+    this.#fanout.settle();
     this.#noReplicasSince = this.options.clock();
     return this.#state.restoreFromRdb(aux);
   }
@@ -270,6 +272,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   /** Bytes written to replicas since creation. */
   get outputBytes(): number {
+    this.#fanout.settle();
     let n = this.#closedOutputBytes;
     for (const l of this.#links) n += l.outputBytes;
     return n;
@@ -278,6 +281,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   /** Closes every replica link, every connection of serve() and every timer; idempotent. */
   close(): void {
     if (this.#closed) return;
+    this.#fanout.settle();
     this.#closed = true;
     clearInterval(this.#cron);
     this.#resetLinks('the node is closing');
@@ -290,6 +294,8 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   }
 
   #attach(transport: ReplicaTransport, state: HandshakeState): ReplicaLink {
+    // a backlog created here starts at the offset: the bytes it counts must be in the stream already
+    this.#fanout.settle();
     const link = new ReplicaLink(this.#nextId++, transport, state, this.options.clock());
     state.link = link;
     this.#links.add(link);
@@ -302,6 +308,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
   }
 
   #continue(link: ReplicaLink, fromOffset: number, asks: string): void {
+    this.#fanout.settle();
     const now = this.options.clock();
     link.phase = 'online';
     link.ackTime = now;
@@ -332,20 +339,6 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
     this.#acks.check();
   }
 
-  #feedCommandInCurrentDb(argv: readonly string[]): void {
-    if (this.#state.backlog === null && this.#links.size === 0) return;
-    const db = this.#state.streamDb;
-    const { chunk } = this.#encoder.encode([{ db, argv: argv as string[] }], db);
-    this.#feed([chunk], chunk.length);
-  }
-
-  /** One chunk list into the backlog and to every replica (the same Buffer objects for all). */
-  #feed(chunks: readonly Uint8Array[], bytes: number): void {
-    this.#state.append(chunks, bytes);
-    this.#onStreamAppend?.();
-    this.#fanout.feed(chunks, bytes);
-  }
-
   #drop(link: ReplicaLink, reason: string): void {
     if (!this.#links.delete(link)) return;
     link.closing = true;
@@ -371,6 +364,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
 
   #runCron(): void {
     if (this.#closed) return;
+    this.#fanout.settle();
     runCron({
       loops: this.#cronLoops++,
       now: this.options.clock(),
@@ -378,7 +372,7 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       role: this.#state.role,
       links: this.#links,
       sync: this.#sync,
-      ping: () => this.#feedCommandInCurrentDb(PING_ARGV),
+      ping: () => this.#fanout.writeOwn(PING_ARGV),
       drop: (link, reason) => this.#drop(link, reason),
       checkOutputLimit: (link, now) => this.#fanout.checkOutputLimit(link, now, true),
       lagging: (link) => this.emit('replica:lagging', this.#info(link)),

@@ -72,6 +72,8 @@ export class StreamEncoder {
   /** views of untaken bytes of slabs left behind since the last take */
   #untaken: Buffer[] = [];
   #untakenBytes = 0;
+  /** how many slabs were started before the current one */
+  #slabNumber = 0;
 
   /**
    * A master's writes as stream bytes (protocol.md §4.2): `SELECT d` before a command whose db
@@ -97,6 +99,11 @@ export class StreamEncoder {
     const start = this.#reserve(bytes.length);
     this.#slab.set(bytes, start);
     this.#pos = start + bytes.length;
+  }
+
+  /** Which slab the encoder writes into: a new number each time it starts a new one (not on `rewind`). */
+  get slabNumber(): number {
+    return this.#slabNumber;
   }
 
   /** Bytes appended and not yet taken. */
@@ -135,6 +142,7 @@ export class StreamEncoder {
       this.#untakenBytes += start - this.#takeFrom;
     }
     this.#slab = Buffer.allocUnsafeSlow(Math.max(SLAB_SIZE, size));
+    this.#slabNumber++;
     this.#pos = 0;
     this.#takeFrom = 0;
     return 0;

@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 /**
@@ -22,6 +23,14 @@ export interface ReplicaTransport {
   readonly bufferedBytes: number;
   /** True once closed. */
   readonly closed: boolean;
+  /**
+   * True when the transport keeps no reference to the chunks it was given once
+   * {@link bufferedBytes} is 0 (a socket: the kernel has copied them). The node then writes the
+   * next stream bytes into the same memory; otherwise (an in-memory Duplex hands the Buffer
+   * objects to its peer) it never writes into memory it handed over.
+   * @default false
+   */
+  readonly releasesWrittenChunks?: boolean;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
   /**
@@ -91,6 +100,7 @@ export function duplexTransport(duplex: Duplex, options: { hasPendingReplies?: (
     get closed() {
       return closed || duplex.destroyed;
     },
+    releasesWrittenChunks: duplex instanceof Socket,
     get remoteAddress() {
       return socket.remoteAddress;
     },

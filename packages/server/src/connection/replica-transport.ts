@@ -27,6 +27,8 @@ export function connectionTransport(client: ClientConnection): ReplicaTransport 
     get closed() {
       return client.isClosed || socket.destroyed;
     },
+    // a socket: once its output buffer is empty the kernel has the bytes
+    releasesWrittenChunks: true,
     get remoteAddress() {
       const a = socket.remoteAddress;
       return a?.startsWith('::ffff:') ? a.slice(7) : a;
