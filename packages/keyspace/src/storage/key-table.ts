@@ -290,6 +290,7 @@ export class KeyTable implements EntryColumns {
 
   /** Empties the table in place (nothing pinned); open cursors restart on what is added next. */
   reset(): void {
+    this.slab.release();
     this.slab = new StringSlab();
     this.allocate(MIN_CAPACITY);
     this.objects.clear();
@@ -350,6 +351,7 @@ export class KeyTable implements EntryColumns {
   private compactSlab(): void {
     const fresh = new StringSlab();
     copyRecords(this, this.slab, fresh);
+    this.slab.release();
     this.slab = fresh;
   }
 }

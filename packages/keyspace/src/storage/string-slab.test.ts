@@ -1,5 +1,5 @@
 import { MemoryDbStore } from './memory-adapter';
-import { SLAB_BYTES, SLAB_MAX_VALUE, StringSlab } from './string-slab';
+import { SLAB_BYTES, SLAB_MAX_VALUE, SLAB_POOL_MAX, StringSlab } from './string-slab';
 
 /** A binary string of `len` bytes, all 256 byte values cycling from `seed`. */
 const bytes = (len: number, seed: number) => {
@@ -88,5 +88,43 @@ describe('MemoryDbStore with slab values', () => {
     for (let k = 10; k < N; k++) if (k !== 20) expect(seen.get(`k${k}`)).toBe(store.get(`k${k}`));
     expect(store.get(`k${N - 1}`)).toBe(bytes(301 + (39 % 5) * 100, N - 1 + 39));
     expect(store.size()).toBe(N - 1);
+  });
+
+  it('reuses the slabs of a released set (up to SLAB_POOL_MAX), never while they are in use', () => {
+    const fill = (slab: StringSlab, count: number) => {
+      const out: Buffer[] = [];
+      for (let i = 0; out.length < count; i++) {
+        const ref = slab.put(bytes(1000, i));
+        if (!out.includes(slab.bufferOf(ref))) out.push(slab.bufferOf(ref));
+      }
+      return out;
+    };
+    // empties the pool of slabs the other tests' compactions released
+    fill(new StringSlab(), SLAB_POOL_MAX);
+    const old = new StringSlab();
+    const oldBuffers = fill(old, SLAB_POOL_MAX + 2);
+    // two live sets never share a slab
+    const other = new StringSlab();
+    for (const b of fill(other, 2)) expect(oldBuffers).not.toContain(b);
+    old.release();
+    expect(old.allocated).toBe(0);
+    const next = new StringSlab();
+    const reused = fill(next, SLAB_POOL_MAX + 1);
+    expect(reused.filter((b) => oldBuffers.includes(b))).toHaveLength(SLAB_POOL_MAX);
+    // a reused slab holds what the new set wrote
+    const ref = next.put(bytes(900, 77));
+    expect(next.get(ref)).toBe(bytes(900, 77));
+    next.release();
+    other.release();
+  });
+
+  it('a FLUSHALL-style reset and a compaction keep every value readable with reused slabs', () => {
+    const store = new MemoryDbStore();
+    for (let round = 0; round < 3; round++) {
+      for (let k = 0; k < 20000; k++) store.set(`k${k}`, bytes(200 + (k % 50), k + round));
+      for (let k = 0; k < 20000; k++) expect(store.get(`k${k}`)).toBe(bytes(200 + (k % 50), k + round));
+      store.clear();
+      expect(store.size()).toBe(0);
+    }
   });
 });
