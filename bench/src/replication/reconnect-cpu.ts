@@ -9,26 +9,21 @@
  * e.g. `38109a4,HEAD,redis 150 3` (about a minute). Per contender a master and a replica (each in
  * an empty dir, replica synced, 100 keys); every round, contenders in turn: `cuts` times a SET on
  * the master then `CLIENT KILL TYPE master` on the replica, 40 ms apart, against the same number of
- * SETs without a cut (the baseline), CPU read from /proc/<pid>/task/<pid>/stat (the main thread:
- * the event loop, where the reconnect runs; 10 ms ticks, hence the many cuts). Printed: µs of CPU
+ * SETs without a cut (the baseline), CPU of the main thread (the event loop, where the reconnect
+ * runs) read from /proc/<pid>/task/<pid>/schedstat in ns (reconnect-cpu-clock.ts). Printed: µs of CPU
  * per reconnect, cut minus baseline, median of the rounds (every round in brackets), and the
  * master's sync_full / sync_partial_ok to show every cut resynced partially.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import os from 'node:os';
 import { buildPrivateServer, type PrivateBuild } from './bundle';
+import { mainThreadCpuUs as mainThreadCpu } from './reconnect-cpu-clock';
 import { call, commonConfig, info, type Kind, type Node, sleep, startNode, syncReplica, useServerCli } from './servers';
 
 const [revsArg = 'HEAD,redis', cutsArg = '150', roundsArg = '3'] = process.argv.slice(2);
 const CUTS = Number(cutsArg);
 const ROUNDS = Number(roundsArg);
 const GAP_MS = 40;
-
-/** utime + stime of the process's main thread, µs (10 ms resolution) */
-function mainThreadCpu(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
 
 interface Pair {
   readonly label: string;

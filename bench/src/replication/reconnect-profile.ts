@@ -89,10 +89,42 @@ function analyse(label: string, file: string, cutsUs: readonly number[]): void {
   }
   console.log(`\n### ${label}: busy ${(busy / cutsUs.length).toFixed(0)} µs per cut (idle ${(idle / cutsUs.length).toFixed(0)} µs) in ${WINDOW_US / 1000} ms windows\n`);
   for (const line of hops(p, cutsUs, MARKERS[label] ?? [])) console.log(`- ${line}`);
-  console.log('');
+  console.log('\nself time:\n');
   for (const [k, us] of [...self].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
     console.log(`${((100 * us) / busy).toFixed(1).padStart(5)}%  ${(us / cutsUs.length).toFixed(0).padStart(4)} µs  ${k}`);
   }
+  console.log('\ntotal time (the function and its callees) of the bundle\'s functions:\n');
+  for (const [k, us] of [...inclusive(p, cutsUs)].sort((a, b) => b[1] - a[1]).slice(0, TOP)) {
+    console.log(`${((100 * us) / busy).toFixed(1).padStart(5)}%  ${(us / cutsUs.length).toFixed(0).padStart(4)} µs  ${k}`);
+  }
+}
+
+/** Per function of the server's bundle: the time of the window samples with it on the stack (top-down view). */
+function inclusive(p: CpuProfile, cutsUs: readonly number[]): Map<string, number> {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const total = new Map<string, number>();
+  let t = p.startTime;
+  let w = 0;
+  for (let i = 0; i < p.samples.length; i++) {
+    t += p.timeDeltas[i] ?? 0;
+    while (w < cutsUs.length && t >= (cutsUs[w] as number) + WINDOW_US) w++;
+    if (w >= cutsUs.length) break;
+    if (t < (cutsUs[w] as number)) continue;
+    const dt = p.timeDeltas[i + 1] ?? 50;
+    const seen = new Set<string>();
+    for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
+      const cf = byId.get(id)?.callFrame;
+      if (cf === undefined || cf.functionName === '(idle)' || cf.functionName === '(root)') continue;
+      if (!cf.url.includes('replikit-server-cli') && !cf.url.startsWith('node:')) continue;
+      const key = `${cf.functionName || '(anonymous)'} ${cf.url.split('/').slice(-1)[0]}:${cf.lineNumber}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      total.set(key, (total.get(key) ?? 0) + dt);
+    }
+  }
+  return total;
 }
 
 async function run(): Promise<void> {
@@ -101,7 +133,7 @@ async function run(): Promise<void> {
   const profDir = mkdtempSync(path.join(tmpdir(), 'replikit-reconnect-prof-'));
   const masterDir = path.join(profDir, 'master');
   const replicaDir = path.join(profDir, 'replica');
-  process.env.REPLIKIT_BENCH_NODE_ARGS = `${process.env.REPLIKIT_BENCH_NODE_ARGS ?? ''} --cpu-prof-interval 50`;
+  process.env.REPLIKIT_BENCH_NODE_ARGS = `${process.env.REPLIKIT_BENCH_NODE_ARGS ?? ''} --cpu-prof-interval ${process.env.PROFILE_INTERVAL_US ?? 50}`;
   const master = await startNode('replikit', commonConfig(), masterDir);
   const replica = await startNode('replikit', commonConfig(), replicaDir);
   const cutsUs: number[] = [];

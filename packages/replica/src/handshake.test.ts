@@ -1,6 +1,7 @@
 // Handshake pieces without a link: the PSYNC reply reading, the steps as data, and the bytes that
 // follow the PSYNC reply in the same chunk (once lost: detach() hands them over only once).
 import { ErrorReply, SimpleString } from '@replikit/resp';
+import { ReplicaLinkClosedError } from './errors';
 import { HANDSHAKE_STEPS, HandshakeReader, type HandshakeConfig, parsePsyncReply, runHandshake } from './handshake';
 
 const ID = 'f'.repeat(40);
@@ -53,6 +54,22 @@ describe('HandshakeReader', () => {
     expect(reader.takeRest().toString()).toBe('*1\r\n$4\r\nping\r\n*1\r\n$4\r\n');
     reader.write(Buffer.from('ping\r\n'));
     expect(reader.takeRest().toString()).toBe('ping\r\n');
+  });
+
+  it('take(n): one promise for n replies; a failure settles it with the replies received before', async () => {
+    const reader = new HandshakeReader(() => {});
+    const three = reader.take(3);
+    reader.write(Buffer.from('+PONG\r\n+OK\r\n'));
+    reader.write(Buffer.from('+OK\r\n+EXTRA\r\n'));
+    expect(await three).toEqual([new SimpleString('PONG'), new SimpleString('OK'), new SimpleString('OK')]);
+    expect(await reader.take(1)).toEqual([new SimpleString('EXTRA')]);
+    const two = reader.take(2);
+    reader.write(Buffer.from('+PONG\r\n'));
+    const lost = new Error('gone');
+    reader.fail(lost);
+    expect(await two).toEqual([new SimpleString('PONG')]);
+    expect(reader.error).toBe(lost);
+    expect(await reader.take(1)).toEqual([]);
   });
 
   it('counts keepalives before a reply and bounds a reply that never ends', async () => {
@@ -124,6 +141,19 @@ describe('runHandshake', () => {
       const done = runHandshake({ write: () => {}, reader }, config);
       reader.write(Buffer.from(`+PONG\r\n-WRONGPASS invalid username-password pair or user is disabled.\r\n+OK\r\n+OK\r\n+FULLRESYNC ${ID} 0\r\n$EOF:`));
       await expect(done).rejects.toMatchObject({ code: 'ERR_REPLICA_HANDSHAKE', message: expect.stringContaining('WRONGPASS') });
+    });
+
+    it('a link lost after some replies fails with the link error, the replies that came checked first', async () => {
+      const reader = new HandshakeReader(() => {});
+      const done = runHandshake({ write: () => {}, reader }, config);
+      reader.write(Buffer.from('+PONG\r\n+OK\r\n'));
+      reader.fail(new ReplicaLinkClosedError('connection closed'));
+      await expect(done).rejects.toMatchObject({ code: 'ERR_REPLICA_LINK_CLOSED' });
+      const refused = new HandshakeReader(() => {});
+      const failed = runHandshake({ write: () => {}, reader: refused }, config);
+      refused.write(Buffer.from('+PONG\r\n-WRONGPASS invalid username-password pair or user is disabled.\r\n'));
+      refused.fail(new ReplicaLinkClosedError('connection closed'));
+      await expect(failed).rejects.toMatchObject({ code: 'ERR_REPLICA_HANDSHAKE', step: 'auth' });
     });
 
     it('without the option the capability is not announced', () => {

@@ -142,6 +142,9 @@ export class HandshakeReader {
   private readonly parser: ReplyParser;
   private readonly replies: RespValue[] = [];
   private waiter: { resolve: (r: RespValue) => void; reject: (e: Error) => void } | null = null;
+  /** take(): the replies wanted and who waits for them */
+  private wanted = 0;
+  private batch: ((replies: RespValue[]) => void) | null = null;
   private failure: Error | null = null;
   /** replies still to be parsed before the one after which the parser stops (0: no stop set) */
   private stopCountdown = 0;
@@ -159,7 +162,10 @@ export class HandshakeReader {
         if (w !== null) {
           this.waiter = null;
           w.resolve(r);
-        } else this.replies.push(r);
+          return;
+        }
+        this.replies.push(r);
+        if (this.batch !== null && this.replies.length >= this.wanted) this.settleBatch();
       },
       onKeepalive: () => {
         this.lineBytes = 0;
@@ -191,6 +197,12 @@ export class HandshakeReader {
     const w = this.waiter;
     this.waiter = null;
     w?.reject(err);
+    if (this.batch !== null) this.settleBatch();
+  }
+
+  /** Why the reader stopped (the link failed, a reply too long or malformed), or null. */
+  get error(): Error | null {
+    return this.failure;
   }
 
   next(): Promise<RespValue> {
@@ -200,6 +212,25 @@ export class HandshakeReader {
     return new Promise((resolve, reject) => {
       this.waiter = { resolve, reject };
     });
+  }
+
+  /**
+   * Resolves once `count` replies are in (one promise for a pipelined run of steps, not one per
+   * reply), or once the reader failed: then with the replies received before, fewer than `count`
+   * ({@link error} says why). Never rejects.
+   */
+  take(count: number): Promise<RespValue[]> {
+    if (this.replies.length >= count || this.failure !== null) return Promise.resolve(this.replies.splice(0, count));
+    return new Promise((resolve) => {
+      this.wanted = count;
+      this.batch = resolve;
+    });
+  }
+
+  private settleBatch(): void {
+    const resolve = this.batch as (replies: RespValue[]) => void;
+    this.batch = null;
+    resolve(this.replies.splice(0, this.wanted));
   }
 
   /**
@@ -247,6 +278,7 @@ export async function runHandshake(io: HandshakeIo, config: HandshakeConfig, ste
   // PSYNC rides with the last run of steps when that run is pipelined
   const lastRunPipelined = active.length > 0 && active[active.length - 1].mode === 'pipelined';
   const pipelined = config.pipelinePsync === true && lastRunPipelined;
+  let pipelinedReply: RespValue | undefined;
   let i = 0;
   while (i < active.length) {
     // one `alone` step, or a run of pipelined steps
@@ -260,10 +292,14 @@ export async function runHandshake(io: HandshakeIo, config: HandshakeConfig, ste
       io.reader.lastReply(run.length);
     }
     io.write(run.length === 1 ? (run[0] as Buffer) : Buffer.concat(run));
-    for (let k = i; k < j; k++) active[k].check(await io.reader.next(), active[k]);
+    // the replies of the run (and of a pipelined PSYNC) arrive together: one wait for all, then
+    // each step checked in order, so a failing step fails the attempt before the PSYNC reply is looked at
+    const got = await io.reader.take(run.length);
+    for (let k = i; k < j; k++) active[k].check(replyOrFailure(io.reader, got[k - i]), active[k]);
+    if (run.length > j - i) pipelinedReply = replyOrFailure(io.reader, got[j - i]);
     i = j;
   }
-  let reply = pipelined ? await io.reader.next() : undefined;
+  let reply = pipelinedReply;
   let pipelineRefused = false;
   if (reply instanceof ErrorReply && reply.message === PENDING_OUTPUT_ERROR) {
     pipelineRefused = true;
@@ -279,6 +315,12 @@ export async function runHandshake(io: HandshakeIo, config: HandshakeConfig, ste
   // the master did not understand PSYNC: the legacy inline SYNC on the same connection
   io.write(Buffer.from('SYNC\r\n', 'latin1'));
   return { outcome: { kind: 'sync' }, rest: io.reader.takeRest(), pipelineRefused };
+}
+
+/** A reply of {@link HandshakeReader.take}, or the reader's failure thrown when it did not arrive. */
+function replyOrFailure(reader: HandshakeReader, reply: RespValue | undefined): RespValue {
+  if (reply !== undefined) return reply;
+  throw reader.error ?? new ReplicaLinkClosedError('handshake reply missing');
 }
 
 /** Rejects with ReplicaLinkClosedError; for the reader of a link that went away. */

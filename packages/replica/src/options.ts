@@ -42,6 +42,8 @@ export interface ReplicaDeps {
   applier?: StreamApplier;
   /** where snapshots go; default: the keyspace sinks of `replDisklessLoad` */
   payload?: PayloadSinkFactory;
+  /** told the size of every chunk read from the master, before it is handled (a host's input byte counters) */
+  onRead?: (bytes: number) => void;
 }
 
 export interface ReplicaOptions {

@@ -273,6 +273,38 @@ describe('Replica over an in-memory link', () => {
     expect(events).toEqual(['down connecting killed by CLIENT KILL', 'down connecting connection closed']);
   });
 
+  it('an attempt that connected lends its abort signal to the next one; onRead sees every chunk read from the master', async () => {
+    const attempts: ScriptedMaster[] = [];
+    const signals: AbortSignal[] = [];
+    const reads: number[] = [];
+    const scripted = scriptedConnector((m) => attempts.push(m));
+    keyspace = createKeyspace();
+    replica = createReplica(
+      {
+        keyspace,
+        connect: (signal) => {
+          signals.push(signal);
+          return scripted(signal);
+        },
+        onRead: (bytes) => reads.push(bytes),
+      },
+      { replDisklessLoad: 'swapdb' },
+    );
+    replica.on('error', () => {});
+    await until(() => attempts.length === 1, 'attempt 1');
+    await acceptHandshake(attempts[0]);
+    fullSync(attempts[0], 100, { k: 'v' });
+    await until(() => replica?.state === 'connected', 'the full sync');
+    const read = reads.reduce((a, b) => a + b, 0);
+    expect(read).toBeGreaterThan(100);
+    attempts[0].send(cmd('SET', 'a', '1'));
+    await until(() => reads.reduce((a, b) => a + b, 0) === read + cmd('SET', 'a', '1').length, 'the stream counted');
+    replica.reconnect('killed');
+    expect(signals).toHaveLength(2);
+    expect(signals[1]).toBe(signals[0]);
+    expect(signals[1]?.aborted).toBe(false);
+  });
+
   it('repl-timeout: a silent master is dropped and the replica reconnects', async () => {
     const attempts: ScriptedMaster[] = [];
     const errors: string[] = [];

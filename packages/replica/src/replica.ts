@@ -166,15 +166,17 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       return;
     }
     this.abort = null;
-    if (this.closed || abort.signal.aborted) {
-      link.destroy();
-      return;
-    }
+    if (this.closed || abort.signal.aborted) return void link.destroy();
+    this.next.giveBackAbort(abort); // unused: the next attempt's
     this.link = link;
     this.lastIo = Date.now();
     const reader = this.next.takeReader();
     this.reader = reader;
-    link.on('data', (chunk: Buffer) => this.onData(link, chunk));
+    const onRead = this.deps.onRead;
+    link.on('data', (chunk: Buffer) => {
+      onRead?.(chunk.length);
+      this.onData(link, chunk);
+    });
     link.on('error', (err: Error) => this.onLinkGone(link, new ReplicaLinkClosedError(err.message, { cause: err })));
     link.on('close', () => this.onLinkGone(link, linkLostError('connection closed')));
     this.st = 'handshake';
@@ -240,11 +242,10 @@ export class Replica extends EventEmitter<ReplicaEvents> {
 
   /**
    * A failed attempt or a lost link: drop it, report, retry. A link that was up is retried at once
-   * (Redis's replicationHandleMasterDisconnection), and the new connection is asked for before
-   * anything else, so `link:down` and `error` see the state `connecting` (or `connect` if that
-   * attempt already failed). The lost link's socket is paused and closed when that attempt fails,
-   * or shortly after it brought the link up (NextAttempt.afterLinkUp): the master then handles its
-   * close after the handshake, not between the handshake steps it answers.
+   * (Redis's replicationHandleMasterDisconnection), the new connection asked for before anything
+   * else, so `link:down` and `error` see the state `connecting` (or `connect` if it already failed).
+   * The lost link's socket is paused and closed when that attempt fails, or shortly after it brought
+   * the link up (NextAttempt.afterLinkUp): the master handles that close after the handshake.
    */
   private fail(err: ReplicaError): void {
     if (this.closed) return;
@@ -291,9 +292,7 @@ export class Replica extends EventEmitter<ReplicaEvents> {
 
   private startStream(link: Duplex, outcome: PsyncOutcome, rest: Buffer): void {
     const handlers = {
-      payloadStart: (p: PayloadPreamble) => {
-        if (this.link === link) this.transfer.start(this.deps, this.options, p, () => this.newlineToMaster());
-      },
+      payloadStart: (p: PayloadPreamble) => this.link === link && this.transfer.start(this.deps, this.options, p, () => this.newlineToMaster()),
       payloadChunk: (c: Buffer) => this.payloadChunk(link, c),
       payloadEnd: () => this.payloadEnd(link),
       keepalive: () => this.touch(),

@@ -1,4 +1,4 @@
-import { Logger, formatLogTime } from './logger';
+import { Logger, formatLogTime, logTimeOf } from './logger';
 
 describe('Logger', () => {
   it('writes lines in redis-server format with role letter and level symbol', () => {
@@ -17,5 +17,11 @@ describe('Logger', () => {
   });
   it('formats time like Redis', () => {
     expect(formatLogTime(new Date(2026, 10, 24, 13, 5, 9, 7))).toBe('24 Nov 2026 13:05:09.007');
+  });
+  it('formats epoch milliseconds as formatLogTime does, the second kept between lines of that second', () => {
+    const base = new Date(2026, 10, 24, 13, 5, 9, 0).getTime();
+    for (const ms of [base, base + 7, base + 42, base + 999, base + 1000, base + 1005, base + 7, base + 86_400_123, base - 1]) {
+      expect(logTimeOf(ms)).toBe(formatLogTime(new Date(ms)));
+    }
   });
 });

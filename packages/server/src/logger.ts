@@ -19,6 +19,24 @@ export function formatLogTime(d: Date): string {
   return `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/**
+ * formatLogTime of `ms` (epoch milliseconds). The text up to the seconds is kept for the second it
+ * was built for: the local-time getters cost tens of µs when they run rarely (a log line now and
+ * then), and lines of the same second share it. Local time cannot change within one second.
+ */
+let cachedSecond = Number.NaN;
+let cachedPrefix = '';
+export function logTimeOf(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    cachedPrefix = `${pad(d.getDate())} ${MONTHS[d.getMonth()]} ${d.getFullYear()} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.`;
+    cachedSecond = second;
+  }
+  const m = ms - second * 1000;
+  return cachedPrefix + (m < 10 ? `00${m}` : m < 100 ? `0${m}` : `${m}`);
+}
+
 export interface LoggerOptions {
   /** @default 'notice' */
   level?: LogLevel;
@@ -52,7 +70,7 @@ export class Logger {
 
   log(level: LogLevel, message: string, role: LogRole = this.role): void {
     if (!this.enabled(level)) return;
-    const line = `${this.pid}:${role} ${formatLogTime(new Date())} ${SYMBOLS[level]} ${message}\n`;
+    const line = `${this.pid}:${role} ${logTimeOf(Date.now())} ${SYMBOLS[level]} ${message}\n`;
     if (this.logfile) {
       try {
         appendFileSync(this.logfile, line);

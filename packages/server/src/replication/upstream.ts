@@ -63,17 +63,7 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
   // its files read again each time
   const plain = tcpConnector(deps.host, deps.port);
   const secure = tlsConnector(deps.host, deps.port, () => tlsClientOptions(tlsSettingsFromConfig(config)));
-  const tcp: ReplicaConnector = (signal) => (config.getBool('tls-replication') ? secure : plain)(signal);
-  // every byte read from the master counts as total_net_repl_input_bytes; a read is the master
-  // client's last interaction (CLIENT LIST idle=), once per chunk rather than per applied command
-  const connect: ReplicaConnector = async (signal) => {
-    const link = await tcp(signal);
-    link.on('data', (chunk: Buffer) => {
-      server.stats.netReplInputBytes += chunk.length;
-      master.lastInteraction = Date.now();
-    });
-    return link;
-  };
+  const connect: ReplicaConnector = (signal) => (config.getBool('tls-replication') ? secure : plain)(signal);
   // the TCP connector builds its next socket ahead of time (not needed for TLS, set at every attempt)
   connect.prepare = () => {
     if (!config.getBool('tls-replication')) plain.prepare?.();
@@ -83,8 +73,14 @@ export function startUpstream(deps: UpstreamDeps): Upstream {
   const announceIp = config.getString('replica-announce-ip');
   const masterauth = config.getString('masterauth');
   const masteruser = config.getString('masteruser');
+  // every byte read from the master counts as total_net_repl_input_bytes; a read is the master
+  // client's last interaction (CLIENT LIST idle=), once per chunk rather than per applied command
+  const onRead = (bytes: number): void => {
+    server.stats.netReplInputBytes += bytes;
+    master.lastInteraction = Date.now();
+  };
   const replica = createReplica(
-    { keyspace, connect, node, applier: master },
+    { keyspace, connect, node, applier: master, onRead },
     {
       masterauth: masterauth === '' ? undefined : masterauth,
       masteruser: masteruser === '' ? undefined : masteruser,
