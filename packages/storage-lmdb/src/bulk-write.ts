@@ -123,7 +123,15 @@ export function hasOlderEntries(log: Database<Buffer, Buffer>, from: number): bo
   return false;
 }
 
-/** Deletes up to `max` log entries older than `from` (inside the caller's transaction). */
+/**
+ * Deletes up to `max` log entries older than `from` (inside the caller's transaction). Sequence
+ * numbers are handed out one by one and never reused, so the entries to delete are the numbers
+ * from the first key up to `from`: one cursor read for the first, then a delete per number (an
+ * iterator over the keys cost as much again as the deletes).
+ */
 export function trimLog(log: Database<Buffer, Buffer>, from: number, max: number): void {
-  for (const key of [...log.getKeys({ end: journalKey(from), limit: max })]) log.removeSync(key);
+  let first = from;
+  for (const key of log.getKeys({ limit: 1 })) first = journalSeq(key);
+  const end = Math.min(from, first + max);
+  for (let seq = first; seq < end; seq++) log.removeSync(journalKey(seq));
 }
