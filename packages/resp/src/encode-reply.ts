@@ -78,6 +78,11 @@ export class ReplyEncoder {
 
   /** Appends one reply. Throws `RespEncodeError` for values that have no encoding. */
   push(value: RespValue, protocol: RespProtocol = 2): void {
+    // a status reply (+OK of every SET) cannot fail: no undo state, no type tests before it
+    if (value instanceof SimpleString) {
+      this.line(43, value === this.lastStatus ? value.value : this.status(value));
+      return;
+    }
     const { buf, pos, mark, chunkBytes } = this;
     const chunkCount = this.chunks.length;
     try {
@@ -160,6 +165,15 @@ export class ReplyEncoder {
     buf[p++] = 13;
     buf[p++] = 10;
     this.pos = p;
+  }
+
+  /** the last status reply pushed, its text known to need no sanitizing (SimpleString is immutable) */
+  private lastStatus: SimpleString | null = null;
+
+  private status(v: SimpleString): string {
+    const text = sanitize(v.value);
+    if (text === v.value) this.lastStatus = v;
+    return text;
   }
 
   private line(prefix: number, text: string): void {

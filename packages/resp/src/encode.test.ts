@@ -13,6 +13,7 @@ import {
   OK,
   PushReply,
   SetReply,
+  SimpleString,
   VerbatimReply,
   type RespValue,
 } from './reply-types';
@@ -158,6 +159,14 @@ describe('ReplyEncoder', () => {
     expect(latin1(first)).toBe('+OK\r\n:42\r\n');
     const second = enc.flush()!;
     expect(latin1(second)).toBe(Array.from({ length: 50 }, (_, i) => latin1(encodeReply(`value-${i}`))).join(''));
+  });
+
+  it('status replies: the same object again, a new one, and one whose text needs sanitizing', () => {
+    const enc = new ReplyEncoder({ bufferSize: 16 });
+    const queued = new SimpleString('QUEUED');
+    const broken = new SimpleString('a\r\nb');
+    for (const v of [OK, OK, queued, broken, OK, broken, queued]) enc.push(v);
+    expect(Buffer.concat(enc.flushChunks()).toString('latin1')).toBe('+OK\r\n+OK\r\n+QUEUED\r\n+a  b\r\n+OK\r\n+a  b\r\n+QUEUED\r\n');
   });
 
   it('passes large Buffer payloads through as their own chunk', () => {
