@@ -71,9 +71,8 @@ export class ClientConnection implements ServerClient {
   private drainListeners: Array<() => void> | undefined;
   private emptyLinesSeen = 0;
   /**
-   * Replies are written at the end of each read instead of the end of the event-loop turn: set on a
-   * connection in the replication handshake, whose next step waits for them (under load a turn
-   * runs every client's batch first).
+   * Replies are written at the end of each read, not of the event-loop turn: set on a connection in
+   * the replication handshake, whose next step waits for them (a turn under load runs every batch).
    */
   flushEachRead = false;
   /** called when a replica sends its `\n` keepalive (the ReplicationNode refreshes its ACK time) */
@@ -106,7 +105,8 @@ export class ClientConnection implements ServerClient {
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => this.onDrain());
     socket.on('error', () => {}); // 'close' follows and reports
-    socket.on('end', () => socket.end());
+    // peer gone: nothing left to answer closes at once (no shutdown + finish; Redis frees it too)
+    socket.on('end', () => (this.processing || this.flushQueued || this.outputBytes > 0 || this.reader.bufferedBytes > 0 ? socket.end() : socket.destroy()));
     socket.on('close', () => this.onSocketClose());
   }
 
