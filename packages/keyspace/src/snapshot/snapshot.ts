@@ -9,6 +9,7 @@ import type { BinaryString, StoredValue } from '../command-api';
 import { cloneValue, type DbImpl, exposed, type SnapshotObserver } from '../db';
 import type { DbStore, PinnedIterator } from '../storage/adapter';
 import { binarySlice } from '@replikit/resp/internal';
+import { hashKey, hashKeyBytes } from '../storage/key-hash';
 import { hasPinnedRecords, type PinnedRecordVisitor } from '../storage/memory-adapter';
 
 /** One key of a snapshot. */
@@ -73,6 +74,11 @@ type SavedState = Saved | typeof ABSENT | typeof DONE;
 
 class DbObserver implements SnapshotObserver {
   readonly saved = new Map<BinaryString, SavedState>();
+  /**
+   * The key hashes of `saved` (30 bits, small integers): a record whose hash is not here was not
+   * written since the snapshot began, so its key string is never made to look it up in `saved`.
+   */
+  readonly savedHashes = new Set<number>();
   iter: PinnedIterator | null;
   constructor(
     readonly index: number,
@@ -84,6 +90,7 @@ class DbObserver implements SnapshotObserver {
     if (this.saved.has(key)) return;
     const v = store.get(key);
     this.saved.set(key, v === undefined ? ABSENT : { value: cloneValue(v), expireAt: store.getExpire(key) ?? -1 });
+    this.savedHashes.add(hashKey(key) & 0x3fffffff);
   }
 }
 
@@ -179,7 +186,7 @@ export class PointInTimeSnapshot implements Snapshot {
     const visitor: PinnedRecordVisitor = {
       record(kb, ks, ke, vb, vs, ve, expireAt) {
         // a key written since the snapshot began has its old value saved: only then is its string needed
-        if (o.saved.size !== 0) {
+        if (o.saved.size !== 0 && o.savedHashes.has(hashKeyBytes(kb, ks, ke) & 0x3fffffff)) {
           const key = binarySlice(kb, ks, ke);
           if (o.saved.has(key)) return take(key, undefined, -1);
         }
@@ -218,6 +225,7 @@ export class PointInTimeSnapshot implements Snapshot {
     o.iter?.close();
     o.iter = null;
     o.saved.clear();
+    o.savedHashes.clear();
     for (const d of this.dbs) d.removeObserver(o);
     this.cur++;
   }
@@ -244,6 +252,7 @@ export class PointInTimeSnapshot implements Snapshot {
       o.iter?.close();
       o.iter = null;
       o.saved.clear();
+      o.savedHashes.clear();
       for (const d of this.dbs) d.removeObserver(o);
     }
     this.cur = this.observers.length;
