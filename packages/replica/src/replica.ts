@@ -177,8 +177,8 @@ export class Replica extends EventEmitter<ReplicaEvents> {
       onRead?.(chunk.length);
       this.onData(link, chunk);
     });
-    link.on('error', (err: Error) => this.onLinkGone(link, new ReplicaLinkClosedError(err.message, { cause: err })));
-    link.on('close', () => this.onLinkGone(link, linkLostError('connection closed')));
+    link.on('error', (err: Error) => this.onLinkGone(link, () => new ReplicaLinkClosedError(err.message, { cause: err })));
+    link.on('close', () => this.onLinkGone(link, () => linkLostError('connection closed')));
     this.st = 'handshake';
     if (this.paused) link.pause();
     let result: HandshakeResult;
@@ -234,8 +234,9 @@ export class Replica extends EventEmitter<ReplicaEvents> {
     if (this.st === 'sync') this.transfer.lastIo = now;
   }
 
-  private onLinkGone(link: Duplex, err: ReplicaError): void {
-    if (link !== this.link) return;
+  private onLinkGone(link: Duplex, error: () => ReplicaError): void {
+    if (link !== this.link) return; // a retired link's close builds no error
+    const err = error();
     this.reader?.fail(err);
     this.fail(err);
   }
