@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { RdbReader } from '../reader/rdb-reader';
 import { writeRdbToBuffer } from '../writer/rdb-writer';
-import { lzfCompress, lzfCompressToScratch, lzfDecompress, lzfScratch, setLzfBaseForTests } from './lzf';
+import { lzfCompress, lzfCompressRangeToScratch, lzfCompressToScratch, lzfDecompress, lzfScratch, setLzfBaseForTests } from './lzf';
 
 /** Inputs LZF meets: random bytes, small alphabets, repeated phrases, JSON-like records, long runs. */
 const inputArb = fc.oneof(
@@ -100,6 +100,28 @@ describe('lzfCompress', () => {
       expect(got.map((g) => g.toString())).toEqual(values.map((v) => v.toString()));
     }
   });
+});
+
+test('a range of a larger buffer compresses to the bytes of its copy, whatever came before', () => {
+  fc.assert(
+    fc.property(inputArb, fc.nat(300), fc.uint8Array({ maxLength: 200 }), (data, k, after) => {
+      // the bytes before the range look like the range (and like what the table saw last), so a
+      // position outside the range that passed for a match would change the output
+      const before = Buffer.from(data.subarray(0, k));
+      const earlier = Buffer.concat([before, data]);
+      const whole = Buffer.concat([before, data, after]);
+      const start = before.length;
+      const end = start + data.length;
+      lzfCompressToScratch(earlier);
+      const n1 = lzfCompressRangeToScratch(whole, start, end);
+      const ranged = n1 < 0 ? null : Buffer.from(lzfScratch().subarray(0, n1));
+      lzfCompressToScratch(earlier);
+      const n2 = lzfCompressToScratch(Buffer.from(data));
+      const copied = n2 < 0 ? null : Buffer.from(lzfScratch().subarray(0, n2));
+      expect(ranged).toEqual(copied);
+      if (ranged !== null) expect(lzfDecompress(ranged, data.length)).toEqual(Buffer.from(data));
+    }),
+  );
 });
 
 test('a maxOut far above the input does not size the scratch by it', () => {

@@ -106,7 +106,12 @@ let lastOut = scratch;
  * table held before.
  */
 export function lzfCompressToScratch(input: Uint8Array, maxOut = input.length - 4): number {
-  const n = input.length;
+  return lzfCompressRangeToScratch(input, 0, input.length, maxOut);
+}
+
+/** lzfCompressToScratch of `input[start, end)`, without a view of the range. */
+export function lzfCompressRangeToScratch(input: Uint8Array, start: number, end: number, maxOut = end - start - 4): number {
+  const n = end - start;
   if (n <= 4 || maxOut <= 0) return -1;
   // the output never exceeds the input plus one control byte per 32 literals, whatever maxOut says
   const need = Math.min(maxOut, n + (n >> 5) + 2) + MAX_STEP + 8;
@@ -120,27 +125,28 @@ export function lzfCompressToScratch(input: Uint8Array, maxOut = input.length - 
     htab.fill(0);
     base = 1;
   }
-  const b = base;
+  // positions are indices into `input`: an entry of this call is `b + ip` with ip >= start
+  const b = base - start;
   base += n;
   // a small input uses only the start of the table (fewer cache lines touched; the window is 8 KiB anyway)
   const shift = n < 1024 ? 32 - 10 : n < 4096 ? 32 - 12 : HSHIFT;
   const limit = maxOut;
-  const hashEnd = n - 2;
-  let ip = 0;
+  const hashEnd = end - 2;
+  let ip = start;
   let op = 1; // room for the first literal run's control byte
   let lit = 0;
   let miss = 0;
-  let v = (input[0] << 8) | input[1]; // the 2 bytes at ip; the loop shifts in the 3rd
+  let v = (input[start] << 8) | input[start + 1]; // the 2 bytes at ip; the loop shifts in the 3rd
   while (ip < hashEnd) {
     v = ((v << 8) | input[ip + 2]) & 0xffffff;
     const h = Math.imul(v, 0x9e3779b1) >>> shift;
     const ref = htab[h] - b;
     htab[h] = b + ip;
     let off: number;
-    if (ref >= 0 && (off = ip - ref - 1) < MAX_OFF && ((input[ref] << 16) | (input[ref + 1] << 8) | input[ref + 2]) === v) {
+    if (ref >= start && (off = ip - ref - 1) < MAX_OFF && ((input[ref] << 16) | (input[ref + 1] << 8) | input[ref + 2]) === v) {
       // a match of at least 3 bytes at distance off + 1: extend it
       let len = 3;
-      const maxLen = Math.min(n - ip, MAX_REF);
+      const maxLen = Math.min(end - ip, MAX_REF);
       while (len < maxLen && input[ref + len] === input[ip + len]) len++;
       if (lit > 0) out[op - lit - 1] = lit - 1; // close the literal run
       else op--; // no literal before: give back its reserved control byte
@@ -189,7 +195,7 @@ export function lzfCompressToScratch(input: Uint8Array, maxOut = input.length - 
       if (ip < hashEnd) v = (input[ip] << 8) | input[ip + 1];
     }
   }
-  while (ip < n) {
+  while (ip < end) {
     if (op >= limit) return -1;
     out[op++] = input[ip++];
     if (++lit === MAX_LIT) {

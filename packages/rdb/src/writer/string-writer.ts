@@ -3,7 +3,7 @@
  * INT8/16/32 only for the canonical decimal form of an int32, optional LZF, else raw.
  */
 import type { OutputBuffer } from './output-buffer';
-import { lzfCompressToScratch, lzfScratch } from '../codec/lzf';
+import { lzfCompressRangeToScratch, lzfCompressToScratch, lzfScratch } from '../codec/lzf';
 import { tryIntegerEncoding } from '../codec/length';
 
 /** Writes `v` (an int32) as the shortest RDB integer string encoding. */
@@ -88,7 +88,7 @@ export function writeRdbStringRange(out: OutputBuffer, src: Uint8Array, start: n
     }
   }
   if (compress && n > 20) {
-    const clen = lzfCompressToScratch(src.subarray(start, end));
+    const clen = lzfCompressRangeToScratch(src, start, end);
     if (clen >= 0) {
       out.u8(0xc3);
       out.len(clen);
