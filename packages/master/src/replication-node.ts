@@ -59,7 +59,6 @@ export class ReplicationNode extends EventEmitter<MasterEvents> {
       keyspace: this.keyspace,
       snapshotPoint: () => {
         // the bytes produced so far are in the snapshot: none of them may reach its replicas
-        // the bytes produced so far are in the snapshot: none of them may reach its replicas
         this.#fanout.settle();
         const st = this.#state;
         st.streamDb = -1;
