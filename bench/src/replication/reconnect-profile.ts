@@ -29,15 +29,10 @@ interface CpuProfile {
 }
 
 /**
- * Per marker function: when it first appears on a sampled stack after each cut (µs since the
- * kill was sent), median over the cuts where it appeared; a hop trace with the sampling
- * interval's resolution.
+ * The samples that fall in one of the windows [cut, cut + WINDOW_US): their index, timestamp (µs,
+ * the profile's clock), window number and duration (the next sample's delta).
  */
-function hops(p: CpuProfile, cutsUs: readonly number[], markers: readonly string[]): string[] {
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
-  const first = markers.map(() => new Array<number | undefined>(cutsUs.length).fill(undefined));
+function* windowSamples(p: CpuProfile, cutsUs: readonly number[]): Generator<{ i: number; t: number; w: number; dt: number }> {
   let t = p.startTime;
   let w = 0;
   for (let i = 0; i < p.samples.length; i++) {
@@ -45,6 +40,26 @@ function hops(p: CpuProfile, cutsUs: readonly number[], markers: readonly string
     while (w < cutsUs.length && t >= (cutsUs[w] as number) + WINDOW_US) w++;
     if (w >= cutsUs.length) break;
     if (t < (cutsUs[w] as number)) continue;
+    yield { i, t, w, dt: p.timeDeltas[i + 1] ?? 50 };
+  }
+}
+
+/** The parent of every profile node, and the nodes by id. */
+function profileTree(p: CpuProfile): { parent: Map<number, number>; byId: Map<number, CpuProfile['nodes'][number]> } {
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  return { parent, byId: new Map(p.nodes.map((n) => [n.id, n])) };
+}
+
+/**
+ * Per marker function: when it first appears on a sampled stack after each cut (µs since the
+ * kill was sent), median over the cuts where it appeared; a hop trace with the sampling
+ * interval's resolution.
+ */
+function hops(p: CpuProfile, cutsUs: readonly number[], markers: readonly string[]): string[] {
+  const { parent, byId } = profileTree(p);
+  const first = markers.map(() => new Array<number | undefined>(cutsUs.length).fill(undefined));
+  for (const { i, t, w } of windowSamples(p, cutsUs)) {
     for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
       const m = markers.indexOf(byId.get(id)?.callFrame.functionName ?? '');
       if (m >= 0 && first[m]?.[w] === undefined) (first[m] as Array<number | undefined>)[w] = t - (cutsUs[w] as number);
@@ -66,18 +81,11 @@ function analyse(label: string, file: string, cutsUs: readonly number[]): void {
   const p = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const self = new Map<string, number>();
-  let t = p.startTime;
-  let w = 0;
   let busy = 0;
   let idle = 0;
-  for (let i = 0; i < p.samples.length; i++) {
-    t += p.timeDeltas[i] ?? 0;
-    while (w < cutsUs.length && t >= (cutsUs[w] as number) + WINDOW_US) w++;
-    if (w >= cutsUs.length) break;
-    if (t < (cutsUs[w] as number)) continue;
+  for (const { i, dt } of windowSamples(p, cutsUs)) {
     const n = byId.get(p.samples[i] as number);
     if (n === undefined) continue;
-    const dt = p.timeDeltas[i + 1] ?? 50;
     const cf = n.callFrame;
     if (cf.functionName === '(idle)') {
       idle += dt;
@@ -101,18 +109,9 @@ function analyse(label: string, file: string, cutsUs: readonly number[]): void {
 
 /** Per function of the server's bundle: the time of the window samples with it on the stack (top-down view). */
 function inclusive(p: CpuProfile, cutsUs: readonly number[]): Map<string, number> {
-  const parent = new Map<number, number>();
-  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const { parent, byId } = profileTree(p);
   const total = new Map<string, number>();
-  let t = p.startTime;
-  let w = 0;
-  for (let i = 0; i < p.samples.length; i++) {
-    t += p.timeDeltas[i] ?? 0;
-    while (w < cutsUs.length && t >= (cutsUs[w] as number) + WINDOW_US) w++;
-    if (w >= cutsUs.length) break;
-    if (t < (cutsUs[w] as number)) continue;
-    const dt = p.timeDeltas[i + 1] ?? 50;
+  for (const { i, dt } of windowSamples(p, cutsUs)) {
     const seen = new Set<string>();
     for (let id: number | undefined = p.samples[i]; id !== undefined; id = parent.get(id)) {
       const cf = byId.get(id)?.callFrame;

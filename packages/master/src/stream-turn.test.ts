@@ -63,6 +63,14 @@ async function onlineReplica(t: RecordingTransport, port: number): Promise<void>
 
 const set = (i: number, size = 100) => [{ db: 0, argv: ['SET', `key:${i}`, String(i % 10).repeat(size)] }];
 
+/** 300 turns of 15 SETs of 100 bytes each (about 600 KiB of stream), each turn ended. */
+async function propagateTurns(): Promise<void> {
+  for (let turn = 0; turn < 300; turn++) {
+    for (let i = 0; i < 15; i++) node.propagate(set(turn * 15 + i));
+    await endOfTurn();
+  }
+}
+
 test('the offset moves per command; a PSYNC in the same turn gets the turn bytes once, from the backlog', async () => {
   const a = new RecordingTransport(7001);
   await onlineReplica(a, 7001);
@@ -118,11 +126,7 @@ test('a transport that may keep the chunks: the stream never writes into memory 
   await onlineReplica(t, 7001);
   const from = node.masterReplOffset + 1;
   const first = t.writes.length;
-  // ~600 KiB over 300 turns: more than two slabs
-  for (let turn = 0; turn < 300; turn++) {
-    for (let i = 0; i < 15; i++) node.propagate(set(turn * 15 + i));
-    await endOfTurn();
-  }
+  await propagateTurns(); // ~600 KiB: more than two slabs
   const written = Buffer.concat(t.writes.slice(first).flatMap((w) => w.map((c) => Buffer.from(c))));
   expect(written.equals(node.backlog?.readCopy(from) as Buffer)).toBe(true);
   const slabs = new Set(t.writes.slice(first).flatMap((w) => w.map((c) => c.buffer)));
@@ -134,10 +138,7 @@ test('a transport that copies and empties its buffer: one slab serves every turn
   await onlineReplica(t, 7001);
   const from = node.masterReplOffset + 1;
   const first = t.writes.length;
-  for (let turn = 0; turn < 300; turn++) {
-    for (let i = 0; i < 15; i++) node.propagate(set(turn * 15 + i));
-    await endOfTurn();
-  }
+  await propagateTurns();
   const views = t.writes.slice(first).flatMap((w) => [...w]);
   expect(new Set(views.map((c) => c.buffer)).size).toBe(1);
   const copied = Buffer.concat(t.copies.slice(t.copies.length - views.length));
